@@ -1,0 +1,161 @@
+/**
+ * The wire protocol: zod schemas for every request body, answer and stream event, shared by the
+ * Worker (which validates with them) and the clients (which derive their types from them).
+ */
+import { z } from 'zod';
+
+/** The longest message a person may send in one turn. */
+export const maxMessageLength = 16_000;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** An IANA time zone the runtime knows, such as `Europe/Paris`. */
+export const timezoneSchema = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Paris' },
+);
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.email(),
+  displayName: z.string().nullable(),
+  timezone: z.string(),
+  createdAt: isoDateTime,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const signupBodySchema = z.object({
+  email: z.email().max(254),
+  password: z.string().min(8, 'must be at least 8 characters').max(256),
+  displayName: z.string().trim().min(1).max(80).optional(),
+  timezone: timezoneSchema.optional(),
+});
+export type SignupBody = z.infer<typeof signupBodySchema>;
+
+export const loginBodySchema = z.object({
+  email: z.email().max(254),
+  password: z.string().min(1).max(256),
+});
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const authAnswerSchema = z.object({ user: userSchema, token: z.string() });
+export type AuthAnswer = z.infer<typeof authAnswerSchema>;
+
+export const updateMeBodySchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(80).nullable(),
+    timezone: timezoneSchema,
+  })
+  .partial()
+  .strict();
+export type UpdateMeBody = z.infer<typeof updateMeBodySchema>;
+
+export const companionSchema = z.object({
+  name: z.string().trim().min(1).max(40),
+  personaId: z.string(),
+  voiceId: z.string(),
+  avatarId: z.string(),
+});
+export type Companion = z.infer<typeof companionSchema>;
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const messageRoleSchema = z.enum(['user', 'assistant']);
+
+/** Any JSON value: what tools take and give. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Any JSON value, for tool inputs and outputs. Not `z.json()`: its recursion sends the OpenAPI
+ * generator into an endless descent. Values reach it only from `JSON.parse`, so no check is lost.
+ */
+const jsonValueSchema = z.unknown() as unknown as z.ZodType<JsonValue>;
+
+export const toolActivitySchema = z.object({
+  toolName: z.string(),
+  input: jsonValueSchema,
+  output: jsonValueSchema,
+});
+export type ToolActivity = z.infer<typeof toolActivitySchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  role: messageRoleSchema,
+  text: z.string(),
+  status: z.enum(['complete', 'failed']),
+  errorId: z.string().nullable(),
+  tools: z.array(toolActivitySchema),
+  createdAt: isoDateTime,
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const sendMessageBodySchema = z.object({
+  text: z.string().trim().min(1, 'must not be empty').max(maxMessageLength, `must be at most ${maxMessageLength} characters`),
+  conversationId: z.string().min(1).max(64).optional(),
+});
+export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
+
+export const listMessagesQuerySchema = z.object({
+  conversationId: z.string().min(1).max(64),
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a nextCursor from a previous page')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+export const messagesPageSchema = z.object({
+  messages: z.array(messageSchema),
+  nextCursor: z.string().nullable(),
+});
+export type MessagesPage = z.infer<typeof messagesPageSchema>;
+
+export const toolSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+});
+export type ToolSummary = z.infer<typeof toolSummarySchema>;
+
+export const updateToolBodySchema = z.object({ enabled: z.boolean() }).strict();
+
+/** Events of one assistant turn, shared by server-sent events and WebSocket frames: noun then verb. */
+export const streamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message-start'), messageId: z.string(), conversationId: z.string() }),
+  z.object({ type: z.literal('text-delta'), messageId: z.string(), text: z.string() }),
+  z.object({ type: z.literal('tool-call'), messageId: z.string(), toolName: z.string(), input: jsonValueSchema }),
+  z.object({ type: z.literal('tool-result'), messageId: z.string(), toolName: z.string(), output: jsonValueSchema }),
+  z.object({ type: z.literal('message-end'), message: messageSchema }),
+  z.object({ type: z.literal('error'), id: z.string(), message: z.string(), messageId: z.string().optional() }),
+]);
+export type StreamEvent = z.infer<typeof streamEventSchema>;
+
+/** Frames a client sends on `/api/v1/realtime`. */
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message-send'), ...sendMessageBodySchema.shape }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/** Frames the server pushes unasked, besides the turn events. */
+export type ServerFrame =
+  | StreamEvent
+  | { type: 'user-message'; message: Message }
+  | { type: 'pong' }
+  | { type: 'notification'; title: string; body: string }
+  | { type: 'reminder-due'; reminderId: string; text: string };

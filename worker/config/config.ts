@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { AppError } from '../errors/app-error.ts';
+
+/** Unset or blank means "not configured", never an error. */
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
+const provider = <const Names extends readonly [string, ...string[]]>(names: Names) =>
+  z.preprocess((value) => (value === '' || value === undefined ? 'none' : value), z.enum(names));
+
+const configSchema = z.object({
+  MASTER_KEY: z
+    .string({ error: 'is not set: run `npm start` once to create .dev.vars, or `wrangler secret put MASTER_KEY`' })
+    .refine((value) => base64ByteLength(value) === 32, 'must be the base64 of 32 random bytes'),
+  LLM_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: optionalText,
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  EMBEDDINGS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
+  STT_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
+  TTS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'elevenlabs', 'none'] as const),
+  VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * Validates the environment the first time a request needs it (not at start-up, so a bad optional
+ * value cannot stop the Worker from serving health checks). A wrong value names the variable.
+ */
+export function readConfig(env: object): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    throw new AppError(500, 'configuration_invalid', `Kindred is misconfigured: ${problems}.`);
+  }
+  const config = result.data;
+  if (config.LLM_PROVIDER === 'openai-compatible' && !config.LLM_BASE_URL) {
+    throw new AppError(500, 'configuration_invalid', 'Kindred is misconfigured: LLM_BASE_URL must be set when LLM_PROVIDER is openai-compatible.');
+  }
+  cache.set(env, config);
+  return config;
+}
+
+/** Which providers are configured, for `/readyz` and the logs. */
+export function describeProviders(config: Config) {
+  return {
+    chat: config.LLM_PROVIDER,
+    embeddings: config.EMBEDDINGS_PROVIDER,
+    speechToText: config.STT_PROVIDER,
+    textToSpeech: config.TTS_PROVIDER,
+    vectorIndex: config.VECTOR_INDEX,
+  };
+}
+
+function base64ByteLength(value: string): number {
+  try {
+    return atob(value).length;
+  } catch {
+    return -1;
+  }
+}

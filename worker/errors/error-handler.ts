@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import type { ErrorBody } from '../../common/error-ids.ts';
+import { log } from '../logging/log.ts';
+import { AppError } from './app-error.ts';
+
+/** Writes the one wire shape for every failure, `{ error: { id, message } }`, and logs unexpected ones. */
+export function errorResponse(error: unknown, context: Context): Response {
+  const appError = toAppError(error);
+  if (appError.status >= 500) {
+    log.error('request failed', {
+      requestId: context.get('requestId'),
+      errorId: appError.id,
+      cause: describeCause(appError.cause ?? error),
+    });
+  }
+  const body: ErrorBody = { error: { id: appError.id, message: appError.message } };
+  return context.json(body, appError.status as ContentfulStatusCode, appError.headers);
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new AppError(413, 'payload_too_large', 'The request body is too large.');
+    // Hono's validator reports unparsable JSON this way; it has no other marker.
+    if (error.status === 400 && error.message.includes('Malformed JSON')) return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+    if (error.status === 401) return new AppError(401, 'unauthenticated', error.message || 'Sign in first.');
+    return new AppError(error.status, 'validation_failed', error.message || 'The request is not valid.');
+  }
+  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
+}
+
+/** Turns a zod failure into a sentence naming the fields, without echoing the values (they may be private). */
+export function validationError(error: ZodError, where: 'body' | 'query' | 'path' | 'frame' = 'body'): AppError {
+  const details = error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
+    .join('; ');
+  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
+  if (tooLong) return new AppError(413, 'message_too_long', `The message is too long (${details}).`);
+  return new AppError(400, 'validation_failed', `The ${where} is not valid: ${details}.`);
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}
