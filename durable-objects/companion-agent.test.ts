@@ -1,0 +1,117 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, inject, it } from 'vitest';
+import { api, buildUser, openRealtime, uniqueText } from '../test-support/api.ts';
+import { recordedRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
+import type { CompanionAgent } from './companion-agent.ts';
+
+const testEnv = env as unknown as { DB: D1Database; COMPANION: DurableObjectNamespace<CompanionAgent> };
+const fakeUrl = inject('fakeOpenAIUrl');
+
+/** Every text value of every table in the object's SQLite, as one string. */
+async function dumpObjectStorage(userId: string): Promise<string> {
+  return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) => {
+    const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").toArray();
+    return tables.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())).join('\n');
+  });
+}
+
+describe('encryption at rest', () => {
+  it("keeps none of the user's words in the clear in the object's SQLite or in D1", async () => {
+    const secretWord = `Zanzibar${crypto.randomUUID().slice(0, 6)}`;
+    const user = await buildUser({ displayName: `Mirela${secretWord}` });
+    const text = `My diagnosis is ${secretWord} and I have told nobody`;
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: `I hear you about ${secretWord}.` }]);
+    const turn = await api('/api/v1/messages', { token: user.token, body: { text } });
+    expect(turn.status).toBe(200);
+    await api('/api/v1/companion', {
+      method: 'PUT',
+      token: user.token,
+      body: { name: `Buddy${secretWord}`, personaId: 'warm-friend', voiceId: 'bright-warm', avatarId: 'sunny' },
+    });
+
+    const dump = await dumpObjectStorage(user.user.id);
+    expect(dump).toContain('v1.');
+    expect(dump).not.toContain(secretWord);
+    expect(dump.toLowerCase()).not.toContain('diagnosis');
+
+    const d1Tables = await testEnv.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
+    ).all<{ name: string }>();
+    for (const { name } of d1Tables.results) {
+      const rows = await testEnv.DB.prepare(`SELECT * FROM "${name}"`).all();
+      expect(JSON.stringify(rows.results)).not.toContain(secretWord);
+    }
+    // And the user reads it all back decrypted.
+    const exported = await (await api('/api/v1/me/export', { token: user.token })).text();
+    expect(exported).toContain(secretWord);
+  });
+});
+
+describe('the realtime WebSocket', () => {
+  it('streams a turn as frames and pushes it to every device of the user', async () => {
+    const user = await buildUser();
+    const phone = await openRealtime(user.token);
+    const laptop = await openRealtime(user.token);
+    const text = uniqueText('hello over the socket');
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Hello back, over the socket.' }]);
+    phone.socket.send(JSON.stringify({ type: 'message-send', text }));
+
+    const userMessage = await phone.next('user-message');
+    expect((userMessage.message as { text: string }).text).toBe(text);
+    const start = await phone.next('message-start');
+    const end = await phone.next('message-end');
+    expect((end.message as { id: string; text: string }).id).toBe(start.messageId);
+    expect((end.message as { text: string }).text).toBe('Hello back, over the socket.');
+    const deltas = phone.frames.filter((frame) => frame.type === 'text-delta').map((frame) => frame.text);
+    expect(deltas.join('')).toBe('Hello back, over the socket.');
+    expect((await laptop.next('message-end')).message).toEqual(end.message);
+    expect(phone.frames.some((frame) => String(frame.type).startsWith('cf_'))).toBe(false);
+    phone.socket.close();
+    laptop.socket.close();
+  });
+
+  it('answers bad frames with error events and keeps serving', async () => {
+    const user = await buildUser();
+    const connection = await openRealtime(user.token);
+    connection.socket.send('this is not json');
+    expect(await connection.next('error')).toMatchObject({ id: 'invalid_frame' });
+    connection.socket.send(JSON.stringify({ type: 'message-send' }));
+    expect(await connection.next('error')).toMatchObject({ id: 'validation_failed' });
+    connection.socket.send(JSON.stringify({ type: 'message-send', text: 'x'.repeat(16_001) }));
+    expect(await connection.next('error')).toMatchObject({ id: 'message_too_long' });
+    connection.socket.send(JSON.stringify({ type: 'message-send', text: 'hi', conversationId: 'conv_not_mine' }));
+    expect(await connection.next('error')).toMatchObject({ id: 'not_found' });
+    connection.socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await connection.next('pong')).toEqual({ type: 'pong' });
+    const text = uniqueText('still there?');
+    connection.socket.send(JSON.stringify({ type: 'message-send', text }));
+    expect(((await connection.next('message-end')).message as { text: string }).text).toBe(`You said: ${text}`);
+    connection.socket.close();
+  });
+
+  it('refuses a connection without a valid token, and a plain HTTP request', async () => {
+    const refused = await api('/api/v1/realtime?token=nonsense', { headers: { upgrade: 'websocket' } });
+    expect(refused.status).toBe(401);
+    expect(refused.webSocket).toBeNull();
+    const user = await buildUser();
+    const plain = await api(`/api/v1/realtime?token=${user.token}`);
+    expect(plain.status).toBe(426);
+    expect(((await plain.json()) as { error: { id: string } }).error.id).toBe('websocket_required');
+  });
+
+  it('ignores a user id a client tries to smuggle in the upgrade request', async () => {
+    const victim = await buildUser();
+    const attacker = await buildUser();
+    const secret = uniqueText('victim secret');
+    await api('/api/v1/messages', { token: victim.token, body: { text: secret } });
+    const connection = await openRealtime(attacker.token, { 'x-kindred-user-id': victim.user.id });
+    const text = uniqueText('what do you know');
+    connection.socket.send(JSON.stringify({ type: 'message-send', text }));
+    const end = await connection.next('message-end');
+    expect(JSON.stringify(end)).not.toContain(secret);
+    const [request] = await recordedRequests(fakeUrl, text);
+    expect(JSON.stringify(request?.body)).not.toContain(secret);
+    connection.socket.close();
+  });
+});

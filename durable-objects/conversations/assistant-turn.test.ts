@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { type ChatModel, ChatModelError, type ChatRequest, type ChatStreamPart } from '../../worker/providers/chat/chat-model.ts';
+import { calculatorTool } from '../tools/calculator.ts';
+import { runAssistantTurn, type TurnProgress } from './assistant-turn.ts';
+
+/** A model that plays back one list of parts per call and keeps the requests it got. */
+function scriptedModel(steps: (ChatStreamPart[] | Error)[]): ChatModel & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    provider: 'scripted',
+    modelId: 'scripted',
+    requests,
+    async *stream(request) {
+      requests.push(request);
+      const step = steps.shift();
+      if (!step) throw new Error('no more steps');
+      if (step instanceof Error) throw step;
+      yield* step;
+    },
+  };
+}
+
+const baseInput = {
+  messages: [
+    { role: 'system' as const, content: 'be kind' },
+    { role: 'user' as const, content: 'what is 2+2?' },
+  ],
+  tools: [calculatorTool],
+  toolContext: { userId: 'user_x', timezone: 'UTC', now: new Date() },
+  timeoutMs: 5_000,
+};
+
+describe('the assistant turn', () => {
+  it('feeds tool results back to the model and returns the final text', async () => {
+    const model = scriptedModel([
+      [
+        { type: 'tool-call', toolCall: { id: 'call_1', name: 'calculator', arguments: '{"expression":"2+2"}' } },
+        { type: 'finish', reason: 'tool-calls' },
+      ],
+      [
+        { type: 'text-delta', text: 'It is ' },
+        { type: 'text-delta', text: '4.' },
+        { type: 'finish', reason: 'stop' },
+      ],
+    ]);
+    const progress: TurnProgress[] = [];
+    const result = await runAssistantTurn({ ...baseInput, model, onProgress: (event) => progress.push(event) });
+    expect(result.text).toBe('It is 4.');
+    expect(result.tools).toEqual([{ toolName: 'calculator', input: { expression: '2+2' }, output: { expression: '2+2', result: 4 } }]);
+    expect(progress.map((event) => event.type)).toEqual(['tool-call', 'tool-result', 'text-delta', 'text-delta']);
+    expect(model.requests[1]?.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'calculator', arguments: '{"expression":"2+2"}' }] },
+      { role: 'tool', toolCallId: 'call_1', content: '{"expression":"2+2","result":4}' },
+    ]);
+  });
+
+  it('tells the model about a tool that does not exist instead of failing', async () => {
+    const model = scriptedModel([
+      [{ type: 'tool-call', toolCall: { id: 'c', name: 'launch_rockets', arguments: '{}' } }],
+      [{ type: 'text-delta', text: 'Sorry.' }],
+    ]);
+    const result = await runAssistantTurn({ ...baseInput, model, onProgress: () => {} });
+    expect(result.tools[0]?.output).toEqual({ error: 'There is no tool named launch_rockets.' });
+    expect(result.text).toBe('Sorry.');
+  });
+
+  it('withholds tools on the last step, and fails with tool_loop_limit if the model still calls one', async () => {
+    const call = (): ChatStreamPart[] => [{ type: 'tool-call', toolCall: { id: 'c', name: 'calculator', arguments: '{"expression":"1"}' } }];
+    const model = scriptedModel([call(), call(), call()]);
+    await expect(runAssistantTurn({ ...baseInput, model, maxSteps: 3, onProgress: () => {} })).rejects.toMatchObject({ id: 'tool_loop_limit' });
+    expect(model.requests.map((request) => request.tools?.length ?? 0)).toEqual([1, 1, 0]);
+  });
+
+  it.each([
+    [new ChatModelError('timeout', 'slow'), 'llm_timeout'],
+    [new ChatModelError('provider', 'HTTP 500'), 'llm_provider_error'],
+    [new ChatModelError('invalid-response', 'garbage'), 'llm_invalid_response'],
+    [new Error('socket hang up'), 'llm_provider_error'],
+  ])('maps %s to %s', async (error, id) => {
+    await expect(runAssistantTurn({ ...baseInput, model: scriptedModel([error]), onProgress: () => {} })).rejects.toMatchObject({ id });
+  });
+});

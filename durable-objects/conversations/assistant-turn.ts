@@ -1,0 +1,105 @@
+import type { ErrorId } from '../../common/error-ids.ts';
+import type { JsonValue } from '../../common/protocol.ts';
+import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../worker/providers/chat/chat-model.ts';
+import { executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
+import type { ToolActivity } from './conversation-store.ts';
+
+/** What a turn reports as it goes; the caller adds the message id and sends it on its channel. */
+export type TurnProgress =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; toolName: string; input: JsonValue }
+  | { type: 'tool-result'; toolName: string; output: JsonValue };
+
+export interface AssistantTurnInput {
+  model: ChatModel;
+  /** The system prompt, then the recent turns, ending with the person's new message. */
+  messages: ChatMessage[];
+  tools: Tool[];
+  toolContext: ToolContext;
+  onProgress: (progress: TurnProgress) => void;
+  timeoutMs: number;
+  /** Model calls per turn, tool rounds included; the last one is offered no tools so it must answer. */
+  maxSteps?: number;
+}
+
+export interface AssistantTurnResult {
+  text: string;
+  tools: ToolActivity[];
+}
+
+/** A turn that could not finish, with the stable id the client shows a sentence for. */
+export class TurnError extends Error {
+  override readonly name = 'TurnError';
+  readonly id: ErrorId;
+  constructor(id: ErrorId, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.id = id;
+  }
+}
+
+/** The multi-step loop: stream the model, run the tools it calls, feed their results back, until it answers. */
+export async function runAssistantTurn(input: AssistantTurnInput): Promise<AssistantTurnResult> {
+  const maxSteps = input.maxSteps ?? 5;
+  const messages = [...input.messages];
+  const activity: ToolActivity[] = [];
+  const toolsByName = new Map(input.tools.map((tool) => [tool.name, tool]));
+  const definitions = input.tools.map(toChatToolDefinition);
+  let text = '';
+
+  for (let step = 1; step <= maxSteps; step++) {
+    const offerTools = definitions.length > 0 && step < maxSteps;
+    const toolCalls: ChatToolCall[] = [];
+    let stepText = '';
+    try {
+      for await (const part of input.model.stream({
+        messages,
+        ...(offerTools ? { tools: definitions } : {}),
+        signal: AbortSignal.timeout(input.timeoutMs),
+      })) {
+        if (part.type === 'text-delta' && part.text.length > 0) {
+          stepText += part.text;
+          input.onProgress({ type: 'text-delta', text: part.text });
+        } else if (part.type === 'tool-call') {
+          toolCalls.push(part.toolCall);
+        }
+      }
+    } catch (error) {
+      throw toTurnError(error);
+    }
+    text += stepText;
+    if (toolCalls.length === 0) return { text, tools: activity };
+
+    messages.push({ role: 'assistant', content: stepText, toolCalls });
+    for (const call of toolCalls) {
+      const tool = toolsByName.get(call.name);
+      input.onProgress({ type: 'tool-call', toolName: call.name, input: safeParse(call.arguments) });
+      const { input: toolInput, output } = tool
+        ? await executeToolCall(tool, call.arguments, input.toolContext)
+        : { input: safeParse(call.arguments), output: { error: `There is no tool named ${call.name}.` } };
+      input.onProgress({ type: 'tool-result', toolName: call.name, output });
+      activity.push({ toolName: call.name, input: toolInput, output });
+      messages.push({ role: 'tool', toolCallId: call.id, content: JSON.stringify(output) });
+    }
+  }
+  throw new TurnError('tool_loop_limit', `The model kept calling tools for ${maxSteps} steps without answering.`);
+}
+
+function toTurnError(error: unknown): TurnError {
+  if (error instanceof ChatModelError) {
+    if (error.kind === 'timeout') return new TurnError('llm_timeout', 'The model took too long to answer. Please try again.', { cause: error });
+    if (error.kind === 'invalid-response') return new TurnError('llm_invalid_response', 'The model sent an answer Kindred could not read.', { cause: error });
+    return new TurnError('llm_provider_error', 'The model provider failed to answer. Please try again in a moment.', { cause: error });
+  }
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new TurnError('llm_timeout', 'The model took too long to answer. Please try again.', { cause: error });
+  }
+  return new TurnError('llm_provider_error', 'The model provider failed to answer. Please try again in a moment.', { cause: error });
+}
+
+function safeParse(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}

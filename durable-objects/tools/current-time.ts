@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { timezoneSchema } from '../../common/protocol.ts';
+import { defineTool } from './tool.ts';
+
+export const currentTimeTool = defineTool({
+  id: 'current-time',
+  name: 'current_time',
+  description: "The current date and time in the user's time zone, or in another IANA time zone if given.",
+  inputSchema: z.object({ timezone: timezoneSchema.optional().describe('IANA time zone, e.g. Europe/Paris') }),
+  enabledByDefault: true,
+  async execute({ timezone }, context) {
+    const zone = timezone ?? context.timezone;
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'longOffset',
+      })
+        .formatToParts(context.now)
+        .map((part) => [part.type, part.value]),
+    );
+    const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
+    return {
+      timezone: zone,
+      localDateTime: `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`,
+      weekday: new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(context.now),
+      human: new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(context.now),
+    };
+  },
+});

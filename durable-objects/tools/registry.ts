@@ -1,0 +1,38 @@
+import { calculatorTool } from './calculator.ts';
+import { currentTimeTool } from './current-time.ts';
+import type { Tool } from './tool.ts';
+
+/** Every built-in tool. Later features (memory, calendar, MCP servers) add theirs here. */
+export const builtInTools: readonly Tool[] = [currentTimeTool, calculatorTool];
+
+/** The user's switches over the tool list, stored in their object. */
+export class ToolSettings {
+  constructor(private readonly sql: SqlStorage) {}
+
+  list(): { tool: Tool; enabled: boolean }[] {
+    const overrides = new Map(
+      this.sql
+        .exec<{ tool_id: string; enabled: number }>('SELECT tool_id, enabled FROM tool_settings')
+        .toArray()
+        .map((row) => [row.tool_id, row.enabled === 1]),
+    );
+    return builtInTools.map((tool) => ({ tool, enabled: overrides.get(tool.id) ?? tool.enabledByDefault }));
+  }
+
+  enabledTools(): Tool[] {
+    return this.list()
+      .filter((entry) => entry.enabled)
+      .map((entry) => entry.tool);
+  }
+
+  /** Returns false for an unknown tool id. */
+  setEnabled(toolId: string, enabled: boolean): boolean {
+    if (!builtInTools.some((tool) => tool.id === toolId)) return false;
+    this.sql.exec(
+      'INSERT INTO tool_settings (tool_id, enabled) VALUES (?, ?) ON CONFLICT (tool_id) DO UPDATE SET enabled = excluded.enabled',
+      toolId,
+      enabled ? 1 : 0,
+    );
+    return true;
+  }
+}
