@@ -1,0 +1,55 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+const wranglerConfig = { configPath: './wrangler.test.toml' };
+const alwaysExcluded = ['node_modules/**', 'web/**'];
+const unconfiguredTests = '**/*.unconfigured.test.ts';
+// Applied to D1 by test-support/apply-migrations.ts before each test file.
+const migrations = await readD1Migrations('./migrations');
+const setupFiles = ['./test-support/apply-migrations.ts'];
+// Password hashing is deliberately slow (scrypt, 32 MiB), and the suite runs files side by side on two cores.
+const testTimeout = 30_000;
+
+export default defineConfig({
+  test: {
+    // Runs once for all projects; the fake's URL reaches each project through `inject`.
+    globalSetup: ['./test-support/global-setup.ts'],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: wranglerConfig,
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                LLM_PROVIDER: 'openai-compatible',
+                LLM_BASE_URL: inject('fakeOpenAIUrl'),
+                LLM_MODEL: 'fake-model',
+                LLM_API_KEY: 'test-key',
+                LLM_TIMEOUT_MS: '2000',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'kindred',
+          include: ['**/*.test.ts'],
+          exclude: [...alwaysExcluded, unconfiguredTests],
+          setupFiles,
+          testTimeout,
+        },
+      },
+      {
+        // wrangler.test.toml's own vars: `LLM_PROVIDER = "none"`.
+        plugins: [cloudflareTest({ wrangler: wranglerConfig, miniflare: { bindings: { TEST_MIGRATIONS: migrations } } })],
+        test: {
+          name: 'unconfigured',
+          include: [unconfiguredTests],
+          exclude: alwaysExcluded,
+          setupFiles,
+          testTimeout,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,76 @@
+import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
+import { api, buildUser, uniqueText } from '../../test-support/api.ts';
+
+const testEnv = env as unknown as { DB: D1Database; FILES: R2Bucket; COMPANION: DurableObjectNamespace<CompanionAgent> };
+
+describe('the account', () => {
+  it('reads and updates the profile', async () => {
+    const user = await buildUser({ displayName: 'Lin', timezone: 'Europe/Berlin' });
+    const me = (await (await api('/api/v1/me', { token: user.token })).json()) as Record<string, unknown>;
+    expect(me).toMatchObject({ id: user.user.id, email: user.user.email, displayName: 'Lin', timezone: 'Europe/Berlin' });
+
+    const patched = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Pacific/Auckland' } });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ displayName: 'Lin', timezone: 'Pacific/Auckland' });
+
+    const bad = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Nowhere/Land' } });
+    expect(bad.status).toBe(400);
+    const unknownField = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { email: 'new@example.com' } });
+    expect(unknownField.status).toBe(400);
+    expect(((await (await api('/api/v1/me', { token: user.token })).json()) as { timezone: string }).timezone).toBe('Pacific/Auckland');
+  });
+
+  it('exports everything it holds about the user, decrypted', async () => {
+    const user = await buildUser({ displayName: 'Noor' });
+    const text = uniqueText('remember my sister Amal');
+    await api('/api/v1/messages', { token: user.token, body: { text } });
+    const response = await api('/api/v1/me/export', { token: user.token });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('attachment');
+    const data = (await response.json()) as {
+      user: { email: string; displayName: string };
+      companion: { name: string };
+      conversations: { messages: { text: string }[] }[];
+      tools: unknown[];
+    };
+    expect(data.user).toMatchObject({ email: user.user.email, displayName: 'Noor' });
+    expect(data.companion.name).toBe('Kindred');
+    expect(data.conversations[0]?.messages.map((message) => message.text)).toEqual([text, `You said: ${text}`]);
+    expect(data.tools.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('deletes the account: key, object storage, files and sessions all go', async () => {
+    const user = await buildUser();
+    await api('/api/v1/messages', { token: user.token, body: { text: uniqueText('soon gone') } });
+    await testEnv.FILES.put(`users/${user.user.id}/notes/a.md`, 'sealed bytes');
+    const other = await buildUser();
+    await testEnv.FILES.put(`users/${other.user.id}/notes/keep.md`, 'not mine');
+
+    const response = await api('/api/v1/me', { method: 'DELETE', token: user.token });
+    expect(response.status).toBe(204);
+
+    expect((await api('/api/v1/me', { token: user.token })).status).toBe(401);
+    expect((await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password } })).status).toBe(401);
+    expect(await testEnv.DB.prepare('SELECT count(*) AS n FROM users WHERE id = ?').bind(user.user.id).first('n')).toBe(0);
+    expect(await testEnv.DB.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').bind(user.user.id).first('n')).toBe(0);
+    expect((await testEnv.FILES.list({ prefix: `users/${user.user.id}/` })).objects).toHaveLength(0);
+    expect((await testEnv.FILES.list({ prefix: `users/${other.user.id}/` })).objects).toHaveLength(1);
+
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    const tables = await runInDurableObject(stub, (_instance, state) => {
+      const names = state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+        .toArray()
+        .map((row) => row.name);
+      const keys = names.includes('user_keys') ? state.storage.sql.exec('SELECT * FROM user_keys').toArray() : [];
+      const messages = names.includes('messages') ? state.storage.sql.exec('SELECT * FROM messages').toArray() : [];
+      return { keys, messages };
+    });
+    expect(tables.keys).toEqual([]);
+    expect(tables.messages).toEqual([]);
+    expect(await listDurableObjectIds(testEnv.COMPANION)).toBeDefined();
+  });
+});

@@ -1,0 +1,99 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { deleteCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { updateMeBodySchema, userSchema } from '../../common/protocol.ts';
+import type { AppEnv } from '../app-env.ts';
+import { deleteAccount } from '../auth/accounts.ts';
+import { requireSession, sessionCookieName } from '../auth/session-middleware.ts';
+import { companionOf } from '../companion-stub.ts';
+import { authenticatedErrors, jsonAnswer, jsonBody, noContent } from '../openapi/route-helpers.ts';
+import { presentUser } from './present-user.ts';
+
+export const accountRoutes = new OpenAPIHono<AppEnv>();
+accountRoutes.use('/me', requireSession());
+accountRoutes.use('/me/*', requireSession());
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/me',
+    summary: 'The signed-in user',
+    tags: ['account'],
+    responses: { 200: jsonAnswer(userSchema, 'The user.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const account = context.get('account');
+    const profile = await (await companionOf(context.env, account.id)).getProfile();
+    return context.json(presentUser(account, profile), 200);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/me',
+    summary: 'Change the display name or time zone',
+    tags: ['account'],
+    request: jsonBody(updateMeBodySchema),
+    responses: { 200: jsonAnswer(userSchema, 'The updated user.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const account = context.get('account');
+    const companion = await companionOf(context.env, account.id);
+    const profile = { ...(await companion.getProfile()), ...context.req.valid('json') };
+    await companion.updateProfile(profile);
+    return context.json(presentUser(account, profile), 200);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/me',
+    summary: 'Delete the account and everything about the user',
+    description: "Destroys the user's data key (crypto-shredding, so backups become unreadable too), their companion object, their files and their account.",
+    tags: ['account'],
+    responses: { 204: noContent, ...authenticatedErrors },
+  }),
+  async (context) => {
+    const account = context.get('account');
+    await (await companionOf(context.env, account.id)).destroyUserData();
+    await deleteUserFiles(context.env.FILES, account.id);
+    await deleteAccount(context.env.DB, account.id);
+    deleteCookie(context, sessionCookieName, { path: '/' });
+    return context.body(null, 204);
+  },
+);
+
+accountRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/me/export',
+  summary: 'Everything Kindred holds about the user, decrypted',
+  tags: ['account'],
+  responses: { 200: jsonAnswer(z.object({ exportedAt: z.string(), user: userSchema }).loose(), 'The export, as a JSON download.'), ...authenticatedErrors },
+});
+// A plain route: the export's recursive JSON types are too deep for the typed OpenAPI handler.
+accountRoutes.get('/me/export', async (context) => {
+  const account = context.get('account');
+  const data = await (await companionOf(context.env, account.id)).exportData();
+  const document = {
+    exportedAt: new Date().toISOString(),
+    user: presentUser(account, data.profile),
+    companion: data.companion,
+    conversations: data.conversations,
+    tools: data.tools,
+  };
+  return new Response(JSON.stringify(document, null, 2), {
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="kindred-export.json"' },
+  });
+});
+
+/** R2 keeps each user's files under their own prefix; delete them a listing page at a time. */
+async function deleteUserFiles(bucket: R2Bucket, userId: string): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const listing = await bucket.list({ prefix: `users/${userId}/`, cursor, limit: 1000 });
+    if (listing.objects.length > 0) await bucket.delete(listing.objects.map((object) => object.key));
+    cursor = listing.truncated ? listing.cursor : undefined;
+  } while (cursor);
+}

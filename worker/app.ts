@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { accountRoutes } from './account/routes.ts';
+import type { AppEnv } from './app-env.ts';
+import { authRoutes } from './auth/routes.ts';
+import { companionRoutes } from './companion/routes.ts';
+import { readConfig } from './config/config.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { AppError } from './errors/app-error.ts';
+import { errorResponse, validationError } from './errors/error-handler.ts';
+import { healthRoutes } from './health/routes.ts';
+import { log } from './logging/log.ts';
+import { registerDocs } from './openapi/docs.ts';
+
+/** The largest JSON body the API reads: a 16 000-character message with room for the envelope. */
+const maxBodyBytes = 256 * 1024;
+
+/** Builds the Worker's app: the single entry for the API, the docs and the static web client. */
+export function createApp() {
+  const api = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : 'query');
+    },
+  });
+  api.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `The request body is over ${maxBodyBytes / 1024} KiB.`);
+      },
+    }),
+  );
+  // Configuration is read when a request first needs it; a wrong value answers naming the variable.
+  api.use(async (context, next) => {
+    readConfig(context.env);
+    await next();
+  });
+  api.route('/', authRoutes);
+  api.route('/', accountRoutes);
+  api.route('/', companionRoutes);
+  api.route('/', conversationRoutes);
+  api.notFound(() => {
+    throw new AppError(404, 'not_found', 'There is no such API path.');
+  });
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(requestId());
+  app.use(async (context, next) => {
+    const startedAt = Date.now();
+    await next();
+    // Route patterns, not raw paths: file paths and ids stay out of the logs.
+    log.info('request', {
+      requestId: context.get('requestId'),
+      method: context.req.method,
+      route: context.req.routePath,
+      status: context.res.status,
+      durationMs: Date.now() - startedAt,
+    });
+  });
+  app.route('/', healthRoutes);
+  app.route('/api/v1', api);
+  registerDocs(app);
+  app.onError(errorResponse);
+  api.onError(errorResponse);
+  app.notFound(async (context) => {
+    if (context.env.ASSETS) return context.env.ASSETS.fetch(context.req.raw);
+    return errorResponse(new AppError(404, 'not_found', 'Not found.'), context);
+  });
+  return app as unknown as Hono<AppEnv> & OpenAPIHono<AppEnv>;
+}

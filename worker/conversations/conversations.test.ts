@@ -1,0 +1,241 @@
+import { describe, expect, inject, it } from 'vitest';
+import type { Message, StreamEvent } from '../../common/protocol.ts';
+import { api, buildUser, readEvents, uniqueText } from '../../test-support/api.ts';
+import { recordedRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+
+const fakeUrl = inject('fakeOpenAIUrl');
+
+type TurnAnswer = { userMessage: Message; assistantMessage: Message };
+
+describe('a chat turn', () => {
+  it('answers as JSON with both stored messages, and the model saw the chosen persona', async () => {
+    const user = await buildUser({ displayName: 'Grace', timezone: 'Asia/Tokyo' });
+    const catalog = (await (await api('/api/v1/catalog')).json()) as {
+      personas: { id: string; name: string }[];
+      voices: { id: string }[];
+      avatars: { id: string }[];
+    };
+    const persona = catalog.personas[2];
+    if (!persona) throw new Error('catalog too small');
+    const put = await api('/api/v1/companion', {
+      method: 'PUT',
+      token: user.token,
+      body: { name: 'Juniper', personaId: persona.id, voiceId: catalog.voices[1]?.id, avatarId: catalog.avatars[3]?.id },
+    });
+    expect(put.status).toBe(200);
+
+    const text = uniqueText('hello there');
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Hi Grace, lovely to meet you.' }]);
+    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as TurnAnswer;
+    expect(answer.userMessage).toMatchObject({ role: 'user', text, status: 'complete' });
+    expect(answer.assistantMessage).toMatchObject({
+      role: 'assistant',
+      text: 'Hi Grace, lovely to meet you.',
+      conversationId: answer.userMessage.conversationId,
+    });
+
+    const [request] = await recordedRequests(fakeUrl, text);
+    const body = request?.body as { model: string; messages: { role: string; content: string }[] };
+    expect(body.model).toBe('fake-model');
+    expect(request?.headers.authorization).toBe('Bearer test-key');
+    const system = body.messages[0];
+    expect(system?.role).toBe('system');
+    expect(system?.content).toContain('Juniper');
+    expect(system?.content).toContain(persona.name);
+    expect(system?.content).toContain('Grace');
+    expect(body.messages.at(-1)).toMatchObject({ role: 'user', content: text });
+  });
+
+  it('streams server-sent events in order and stores the reply', async () => {
+    const user = await buildUser();
+    const text = uniqueText('stream please');
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: 'One, two, three, four.' }]);
+    const response = await api('/api/v1/messages', { token: user.token, body: { text }, headers: { accept: 'text/event-stream' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = await readEvents(response);
+    expect(events[0]?.type).toBe('message-start');
+    expect(events.at(-1)?.type).toBe('message-end');
+    const deltas = events.filter((event): event is Extract<StreamEvent, { type: 'text-delta' }> => event.type === 'text-delta');
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((event) => event.text).join('')).toBe('One, two, three, four.');
+    const end = events.at(-1) as Extract<StreamEvent, { type: 'message-end' }>;
+    const start = events[0] as Extract<StreamEvent, { type: 'message-start' }>;
+    expect(end.message.id).toBe(start.messageId);
+
+    const history = (await (await api(`/api/v1/messages?conversationId=${end.message.conversationId}`, { token: user.token })).json()) as {
+      messages: Message[];
+    };
+    expect(history.messages.map((message) => message.text)).toEqual(['One, two, three, four.', text]);
+  });
+
+  it('runs the tool loop: the model calls the calculator and the current time, then answers', async () => {
+    const user = await buildUser({ timezone: 'America/New_York' });
+    const text = uniqueText('what is 12.5 times 4 and what time is it');
+    await scriptFakeOpenAI(fakeUrl, text, [
+      {
+        toolCalls: [
+          { name: 'calculator', arguments: { expression: '12.5 * 4' } },
+          { name: 'current_time', arguments: {} },
+        ],
+      },
+      { text: 'It is 50, and here is the time.' },
+    ]);
+    const events = await readEvents(await api('/api/v1/messages', { token: user.token, body: { text }, headers: { accept: 'text/event-stream' } }));
+    const types = events.map((event) => event.type);
+    expect(types).toEqual(expect.arrayContaining(['message-start', 'tool-call', 'tool-result', 'text-delta', 'message-end']));
+    const calculatorResult = events.find((event) => event.type === 'tool-result' && event.toolName === 'calculator') as Extract<
+      StreamEvent,
+      { type: 'tool-result' }
+    >;
+    expect(calculatorResult.output).toEqual({ expression: '12.5 * 4', result: 50 });
+    const timeResult = events.find((event) => event.type === 'tool-result' && event.toolName === 'current_time') as Extract<
+      StreamEvent,
+      { type: 'tool-result' }
+    >;
+    expect((timeResult.output as { timezone: string }).timezone).toBe('America/New_York');
+
+    const requests = await recordedRequests(fakeUrl, text);
+    expect(requests).toHaveLength(2);
+    const first = requests[0]?.body as { tools: { function: { name: string } }[] };
+    expect(first.tools.map((tool) => tool.function.name).sort()).toEqual(['calculator', 'current_time']);
+    const second = requests[1]?.body as { messages: { role: string; content: string; tool_call_id?: string }[] };
+    const toolMessages = second.messages.filter((message) => message.role === 'tool');
+    expect(toolMessages).toHaveLength(2);
+    expect(JSON.parse(toolMessages[0]?.content ?? '{}')).toEqual({ expression: '12.5 * 4', result: 50 });
+
+    const end = events.at(-1) as Extract<StreamEvent, { type: 'message-end' }>;
+    expect(end.message.tools.map((tool) => tool.toolName)).toEqual(['calculator', 'current_time']);
+  });
+
+  it('does not offer a tool the user switched off', async () => {
+    const user = await buildUser();
+    expect((await api('/api/v1/tools/calculator', { method: 'PATCH', token: user.token, body: { enabled: false } })).status).toBe(200);
+    const text = uniqueText('no calculator');
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: 'ok' }]);
+    await api('/api/v1/messages', { token: user.token, body: { text } });
+    const [request] = await recordedRequests(fakeUrl, text);
+    const body = request?.body as { tools?: { function: { name: string } }[] };
+    expect(body.tools?.map((tool) => tool.function.name)).toEqual(['current_time']);
+  });
+
+  it('keeps the user message and answers a provider failure with llm_provider_error', async () => {
+    const user = await buildUser();
+    const text = uniqueText('this will fail');
+    await scriptFakeOpenAI(fakeUrl, text, [{ error: { status: 500, message: 'upstream exploded' } }]);
+    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { id: string } }).error.id).toBe('llm_provider_error');
+    const conversations = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: { id: string }[] };
+    const history = (await (await api(`/api/v1/messages?conversationId=${conversations.conversations[0]?.id}`, { token: user.token })).json()) as {
+      messages: Message[];
+    };
+    expect(history.messages.map((message) => message.text)).toEqual([text]);
+  });
+
+  it('sends an error event when the stream fails', async () => {
+    const user = await buildUser();
+    const text = uniqueText('stream failure');
+    await scriptFakeOpenAI(fakeUrl, text, [{ error: { status: 429, message: 'slow down' } }]);
+    const events = await readEvents(await api('/api/v1/messages', { token: user.token, body: { text }, headers: { accept: 'text/event-stream' } }));
+    expect(events.at(-1)).toMatchObject({ type: 'error', id: 'llm_provider_error' });
+  });
+
+  it('answers a model that never answers with llm_timeout', async () => {
+    const user = await buildUser();
+    const text = uniqueText('hang forever');
+    await scriptFakeOpenAI(fakeUrl, text, [{ hang: true }]);
+    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as { error: { id: string } }).error.id).toBe('llm_timeout');
+  });
+});
+
+describe('conversations and history', () => {
+  it('keeps several conversations apart and pages history newest first', async () => {
+    const user = await buildUser();
+    const first = ((await (await api('/api/v1/conversations', { method: 'POST', token: user.token })).json()) as { conversation: { id: string } }).conversation;
+    const second = ((await (await api('/api/v1/conversations', { method: 'POST', token: user.token })).json()) as { conversation: { id: string } })
+      .conversation;
+    for (let index = 0; index < 3; index++) {
+      await api('/api/v1/messages', { token: user.token, body: { text: `first ${index}`, conversationId: first.id } });
+    }
+    await api('/api/v1/messages', { token: user.token, body: { text: 'second only', conversationId: second.id } });
+
+    const list = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: { id: string; title: string }[] };
+    expect(list.conversations.map((conversation) => conversation.id)).toEqual([second.id, first.id]);
+    expect(list.conversations[1]?.title).toBe('first 0');
+
+    const page1 = (await (await api(`/api/v1/messages?conversationId=${first.id}&limit=4`, { token: user.token })).json()) as {
+      messages: Message[];
+      nextCursor: string;
+    };
+    expect(page1.messages.map((message) => message.text)).toEqual(['You said: first 2', 'first 2', 'You said: first 1', 'first 1']);
+    expect(page1.nextCursor).toEqual(expect.any(String));
+    const page2 = (await (await api(`/api/v1/messages?conversationId=${first.id}&limit=4&before=${page1.nextCursor}`, { token: user.token })).json()) as {
+      messages: Message[];
+      nextCursor: string | null;
+    };
+    expect(page2.messages.map((message) => message.text)).toEqual(['You said: first 0', 'first 0']);
+    expect(page2.nextCursor).toBeNull();
+  });
+
+  it('gives the model the recent turns of the conversation as short-term memory', async () => {
+    const user = await buildUser();
+    const marker = uniqueText('my cat is called Miso');
+    await api('/api/v1/messages', { token: user.token, body: { text: marker } });
+    const question = uniqueText('what is my cat called');
+    await api('/api/v1/messages', { token: user.token, body: { text: question } });
+    const [request] = await recordedRequests(fakeUrl, question);
+    const contents = (request?.body as { messages: { content: string }[] } | undefined)?.messages.map((message) => message.content);
+    expect(contents).toContain(marker);
+    expect(contents).toContain(`You said: ${marker}`);
+  });
+
+  it.each([
+    ['an empty message', { text: '   ' }, 400, 'validation_failed'],
+    ['a message over 16 000 characters', { text: 'a'.repeat(16_001) }, 413, 'message_too_long'],
+    ['a text that is not a string', { text: 42 }, 400, 'validation_failed'],
+    ['malformed JSON', '{"text": "unterminated', 400, 'invalid_json'],
+  ])('refuses %s and stores nothing', async (_label, body, status, id) => {
+    const user = await buildUser();
+    const response = await api('/api/v1/messages', { token: user.token, body });
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: { id: string } }).error.id).toBe(id);
+    const list = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: unknown[] };
+    expect(list.conversations).toEqual([]);
+  });
+
+  it('refuses a bad cursor and an unknown conversation', async () => {
+    const user = await buildUser();
+    const bad = await api('/api/v1/messages?conversationId=conv_x&before=abc', { token: user.token });
+    expect(bad.status).toBe(400);
+    const unknown = await api('/api/v1/messages?conversationId=conv_nope', { token: user.token });
+    expect(unknown.status).toBe(404);
+    const send = await api('/api/v1/messages', { token: user.token, body: { text: 'hi', conversationId: 'conv_nope' } });
+    expect(send.status).toBe(404);
+  });
+});
+
+describe('isolation between users', () => {
+  it("answers another user's conversation exactly like a missing one", async () => {
+    const alice = await buildUser();
+    const bob = await buildUser();
+    const secret = uniqueText('alice secret');
+    const answer = (await (await api('/api/v1/messages', { token: alice.token, body: { text: secret } })).json()) as TurnAnswer;
+    const conversationId = answer.userMessage.conversationId;
+
+    const read = await api(`/api/v1/messages?conversationId=${conversationId}`, { token: bob.token });
+    const missing = await api('/api/v1/messages?conversationId=conv_does_not_exist', { token: bob.token });
+    expect(read.status).toBe(404);
+    expect(await read.json()).toEqual(await missing.json());
+    const write = await api('/api/v1/messages', { token: bob.token, body: { text: 'sneaky', conversationId } });
+    expect(write.status).toBe(404);
+    const bobsList = (await (await api('/api/v1/conversations', { token: bob.token })).json()) as { conversations: unknown[] };
+    expect(bobsList.conversations).toEqual([]);
+    const export_ = await (await api('/api/v1/me/export', { token: bob.token })).text();
+    expect(export_).not.toContain(secret);
+  });
+});

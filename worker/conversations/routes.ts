@@ -1,0 +1,124 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { conversationSchema, listMessagesQuerySchema, messageSchema, messagesPageSchema, sendMessageBodySchema } from '../../common/protocol.ts';
+import { type Channel, userIdHeader } from '../../durable-objects/companion-agent.ts';
+import type { AppEnv } from '../app-env.ts';
+import { requireSession } from '../auth/session-middleware.ts';
+import { companionOf } from '../companion-stub.ts';
+import { AppError } from '../errors/app-error.ts';
+import { unwrapOutcome } from '../errors/outcome.ts';
+import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, notFoundError } from '../openapi/route-helpers.ts';
+
+export const conversationRoutes = new OpenAPIHono<AppEnv>();
+conversationRoutes.use('/conversations', requireSession());
+conversationRoutes.use('/messages', requireSession());
+conversationRoutes.use('/realtime', requireSession({ allowQuery: true }));
+
+/** The mobile app says so in a header; everything else is the web client. */
+const channelOf = (header: string | undefined): Channel => (header === 'mobile' ? 'mobile' : 'web');
+
+conversationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/conversations',
+    summary: 'Start a new conversation',
+    tags: ['conversations'],
+    responses: { 201: jsonAnswer(z.object({ conversation: conversationSchema }), 'The new conversation.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const conversation = await (await companionOf(context.env, context.get('account').id)).createConversation();
+    return context.json({ conversation }, 201);
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/conversations',
+    summary: "The user's conversations, newest first",
+    tags: ['conversations'],
+    responses: { 200: jsonAnswer(z.object({ conversations: z.array(conversationSchema) }), 'The conversations.'), ...authenticatedErrors },
+  }),
+  async (context) => context.json({ conversations: await (await companionOf(context.env, context.get('account').id)).listConversations() }, 200),
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/messages',
+    summary: 'Say something to the companion',
+    description:
+      'With `Accept: text/event-stream` the reply streams as server-sent events (`message-start`, `text-delta`, `tool-call`, `tool-result`, `message-end`, `error`); otherwise the answer comes when the reply is complete. Without `conversationId` the newest conversation continues.',
+    tags: ['conversations'],
+    request: { ...jsonBody(sendMessageBodySchema) },
+    responses: {
+      200: {
+        content: {
+          'application/json': { schema: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }) },
+          'text/event-stream': { schema: z.string() },
+        },
+        description: 'The stored messages, or the event stream.',
+      },
+      ...authenticatedErrors,
+      ...notFoundError,
+      413: errorAnswer('The message is over 16 000 characters (`message_too_long`).'),
+      502: errorAnswer('The model provider failed (`llm_provider_error`, `llm_invalid_response`); the user message is kept.'),
+      503: errorAnswer('No chat model is configured (`llm_not_configured`); the user message is kept.'),
+      504: errorAnswer('The model did not answer in time (`llm_timeout`); the user message is kept.'),
+    },
+  }),
+  async (context) => {
+    const body = context.req.valid('json');
+    const companion = await companionOf(context.env, context.get('account').id);
+    const request = { text: body.text, conversationId: body.conversationId, channel: channelOf(context.req.header('x-kindred-client')) };
+    if (context.req.header('accept')?.includes('text/event-stream')) {
+      const stream = unwrapOutcome(await companion.streamMessage(request));
+      return new Response(stream, {
+        headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' },
+      });
+    }
+    return context.json(unwrapOutcome(await companion.sendMessage(request)), 200);
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/messages',
+    summary: "A conversation's messages, newest first, a page at a time",
+    tags: ['conversations'],
+    request: { query: listMessagesQuerySchema },
+    responses: { 200: jsonAnswer(messagesPageSchema, 'A page; pass `nextCursor` as `before` for older ones.'), ...authenticatedErrors, ...notFoundError },
+  }),
+  async (context) => {
+    const query = context.req.valid('query');
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json(unwrapOutcome(await companion.listMessages(query)), 200);
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/realtime',
+    summary: 'The realtime WebSocket',
+    description:
+      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message`, `notification` and `reminder-due` frames pushed unasked. Authenticate with the cookie or `?token=`.',
+    tags: ['conversations'],
+    responses: {
+      101: { description: 'Switching to the WebSocket protocol.' },
+      426: errorAnswer('Not a WebSocket upgrade (`websocket_required`).'),
+      ...authenticatedErrors,
+    },
+  }),
+  async (context) => {
+    if (context.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new AppError(426, 'websocket_required', 'This endpoint speaks WebSocket only: connect with a WebSocket client.');
+    }
+    const account = context.get('account');
+    const headers = new Headers(context.req.raw.headers);
+    headers.set(userIdHeader, account.id);
+    const companion = await companionOf(context.env, account.id);
+    return companion.fetch(new Request(context.req.raw.url, { method: 'GET', headers }));
+  },
+);
