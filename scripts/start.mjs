@@ -1,0 +1,56 @@
+// `npm start`: the whole of Kindred on this machine, offline. Creates .dev.vars with a fresh
+// MASTER_KEY on first run, builds the web app, applies the D1 migrations to the local database,
+// then runs `wrangler dev --local`. Process environment variables named in the configuration
+// table override .dev.vars (passed on as --var), so `LLM_PROVIDER=… npm start` works.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyMigrations, buildWeb, root, wranglerCommand } from './local-server.mjs';
+
+const port = process.env.PORT ?? '8787';
+
+const configurationNames = [
+  'MASTER_KEY',
+  ...['LLM', 'EMBEDDINGS', 'STT', 'TTS'].flatMap((prefix) => ['PROVIDER', 'BASE_URL', 'API_KEY', 'MODEL'].map((suffix) => `${prefix}_${suffix}`)),
+  'LLM_TIMEOUT_MS',
+  'VECTOR_INDEX',
+  'WHATSAPP_PHONE_NUMBER_ID',
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_VERIFY_TOKEN',
+  'WHATSAPP_GRAPH_URL',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+];
+
+const devVars = path.join(root, '.dev.vars');
+if (!existsSync(devVars)) {
+  await writeFile(
+    devVars,
+    [
+      '# Local secrets for `npm start`. Never commit this file.',
+      `MASTER_KEY=${randomBytes(32).toString('base64')}`,
+      '# Local defaults: no chat model until you configure one (see README).',
+      'LLM_PROVIDER=none',
+      'EMBEDDINGS_PROVIDER=none',
+      'VECTOR_INDEX=local',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  console.log('Created .dev.vars with a fresh MASTER_KEY.');
+}
+
+await buildWeb();
+await applyMigrations();
+
+const overrides = configurationNames.filter((name) => process.env[name] !== undefined).flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
+const child = spawn(wranglerCommand, ['dev', '--local', '--port', port, '--ip', process.env.HOST ?? '127.0.0.1', ...overrides], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 0));
