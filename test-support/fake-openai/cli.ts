@@ -14,7 +14,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-function readNonNegativeInteger(name: string): number {
+function readNonNegativeInteger(name: keyof typeof values): number {
   const text = String(values[name]);
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) {
