@@ -1,0 +1,152 @@
+/**
+ * The embedder for any server speaking OpenAI's embeddings protocol (OpenAI itself, Ollama, vLLM,
+ * llama.cpp, LM Studio, the test fake...), through the `openai` SDK's `embeddings.create`.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { z } from 'zod';
+import { callerAbortFailure, checkVectors, type Embedder, EmbedderError, type EmbedOptions, inBatches } from './embedder.ts';
+
+/** Settings of an OpenAI-compatible embeddings provider. */
+export interface OpenAICompatibleEmbedderSettings {
+  /** The API root including its version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer …`; local servers usually need none. */
+  apiKey?: string;
+  model: string;
+  /**
+   * Asks the server for vectors of this length (OpenAI's `dimensions`, which its `text-embedding-3`
+   * models honour by shortening). Leave it out for servers that do not know the parameter.
+   */
+  dimensions?: number;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** Replaces the global `fetch`, e.g. to route through a service binding. */
+  fetch?: typeof fetch;
+  /** The longest one request may take. */
+  timeoutMs?: number;
+  /** Texts per request; OpenAI accepts up to 2048, local servers are happier with fewer. */
+  batchSize?: number;
+}
+
+/** Vector lengths of well-known models, so `dimensions` is known before the first call. */
+export const knownOpenAIEmbeddingDimensions: Readonly<Record<string, number>> = {
+  'text-embedding-3-small': 1536,
+  'text-embedding-3-large': 3072,
+  'text-embedding-ada-002': 1536,
+};
+
+const defaultTimeoutMs = 30_000;
+const defaultBatchSize = 128;
+const longestErrorDetail = 300;
+
+/** OpenAI's documented response, kept loose: compatible servers add fields. */
+const responseSchema = z.object({
+  data: z.array(z.object({ index: z.number().int().nonnegative().optional(), embedding: z.array(z.number()) })),
+});
+
+export function createOpenAICompatibleEmbedder(settings: OpenAICompatibleEmbedderSettings): Embedder {
+  const timeoutMs = settings.timeoutMs ?? defaultTimeoutMs;
+  const batchSize = Math.max(1, settings.batchSize ?? defaultBatchSize);
+  const client = new OpenAI({
+    baseURL: settings.baseURL,
+    // The SDK refuses to start without a key; keyless local servers ignore the placeholder.
+    apiKey: settings.apiKey ?? 'not-needed',
+    // Explicit nulls keep stray OPENAI_ORG_ID / OPENAI_PROJECT_ID variables from adding headers.
+    organization: null,
+    project: null,
+    fetch: settings.fetch,
+    defaultHeaders: settings.headers,
+    timeout: timeoutMs,
+    // Indexing is retried by whoever scheduled it, and a search falls back to lexical results at once:
+    // a hidden retry would only add latency.
+    maxRetries: 0,
+    logLevel: 'off',
+  });
+  const describeProvider = `the OpenAI-compatible embeddings provider at ${safeHost(settings.baseURL)}`;
+  let dimensions = settings.dimensions ?? knownOpenAIEmbeddingDimensions[settings.model];
+
+  function redact(text: string): string {
+    const apiKey = settings.apiKey;
+    const redacted = apiKey !== undefined && apiKey.length > 0 ? text.replaceAll(apiKey, '[redacted]') : text;
+    return redacted.length > longestErrorDetail ? `${redacted.slice(0, longestErrorDetail)}…` : redacted;
+  }
+
+  function toFailure(error: unknown, callerSignal: AbortSignal | undefined): unknown {
+    if (error instanceof EmbedderError) return error;
+    if (callerSignal?.aborted === true) return callerAbortFailure(callerSignal);
+    if (error instanceof APIConnectionTimeoutError) {
+      return new EmbedderError('timeout', `${describeProvider} did not answer within ${timeoutMs} ms.`, { cause: error });
+    }
+    if (error instanceof APIConnectionError) {
+      return new EmbedderError('provider', `Could not reach ${describeProvider}: ${redact(error.message)}`, { cause: error });
+    }
+    if (error instanceof APIError) {
+      return new EmbedderError('provider', `${describeProvider} answered HTTP ${error.status ?? 'error'}: ${redact(apiErrorDetail(error))}`, { cause: error });
+    }
+    // The SDK throws SyntaxError for a body that is not JSON.
+    if (error instanceof SyntaxError) {
+      return new EmbedderError('invalid-response', `${describeProvider} answered with a body that is not an embeddings list.`, { cause: error });
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    return new EmbedderError('provider', `${describeProvider} failed: ${redact(detail)}`, { cause: error });
+  }
+
+  async function embedBatch(texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
+    let response: unknown;
+    try {
+      response = await client.embeddings.create(
+        {
+          model: settings.model,
+          input: texts,
+          // Plain floats rather than the SDK's default base64: every compatible server speaks them, and the
+          // answer is validated as it arrived instead of after the SDK's decoding.
+          encoding_format: 'float',
+          ...(settings.dimensions === undefined ? {} : { dimensions: settings.dimensions }),
+        },
+        { signal },
+      );
+    } catch (error) {
+      throw toFailure(error, signal);
+    }
+    const parsed = responseSchema.safeParse(response);
+    if (!parsed.success) {
+      throw new EmbedderError('invalid-response', `${describeProvider} answered with a body that is not an embeddings list.`, { cause: parsed.error });
+    }
+    // OpenAI documents `index` on each item; order by it rather than trusting the list order.
+    const items = parsed.data.data.map((item, position) => ({ index: item.index ?? position, embedding: item.embedding }));
+    items.sort((left, right) => left.index - right.index);
+    const vectors = items.map((item) => item.embedding);
+    dimensions = checkVectors(vectors, texts.length, dimensions, describeProvider);
+    return vectors;
+  }
+
+  return {
+    provider: 'openai-compatible',
+    modelId: settings.model,
+    get dimensions() {
+      return dimensions;
+    },
+    async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<number[][]> {
+      if (options.signal?.aborted === true) throw callerAbortFailure(options.signal);
+      const vectors: number[][] = [];
+      for (const batch of inBatches(texts, batchSize)) vectors.push(...(await embedBatch(batch, options.signal)));
+      return vectors;
+    },
+  };
+}
+
+/** The provider's own words from an OpenAI-style error body, else the SDK's message. */
+function apiErrorDetail(error: APIError): string {
+  const body: unknown = error.error;
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return body.message;
+  return error.message;
+}
+
+/** Only the host goes into messages: a base URL may carry credentials or tokens in its path or query. */
+function safeHost(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return 'an invalid base URL';
+  }
+}
