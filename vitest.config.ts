@@ -27,6 +27,10 @@ export default defineConfig({
                 LLM_MODEL: 'fake-model',
                 LLM_API_KEY: 'test-key',
                 LLM_TIMEOUT_MS: '2000',
+                // Hybrid retrieval here; the `unconfigured` project covers lexical-only.
+                EMBEDDINGS_PROVIDER: 'openai-compatible',
+                EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),
+                EMBEDDINGS_MODEL: 'fake-embedding',
               },
             },
           })),

@@ -99,6 +99,8 @@ export const messageSchema = z.object({
   status: z.enum(['complete', 'failed']),
   errorId: z.string().nullable(),
   tools: z.array(toolActivitySchema),
+  /** The memories the companion was given when it wrote this reply. */
+  memoryIds: z.array(z.string()),
   createdAt: isoDateTime,
 });
 export type Message = z.infer<typeof messageSchema>;
@@ -159,3 +161,93 @@ export type ServerFrame =
   | { type: 'pong' }
   | { type: 'notification'; title: string; body: string }
   | { type: 'reminder-due'; reminderId: string; text: string };
+
+export const memoryKindSchema = z.enum(['fact', 'preference', 'person', 'event', 'goal']);
+
+export const memorySchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  kind: memoryKindSchema,
+  importance: z.number(),
+  eventDate: z.string().nullable(),
+  sourceMessageIds: z.array(z.string()),
+  createdAt: isoDateTime,
+  lastUsedAt: isoDateTime.nullable(),
+  validTo: isoDateTime.nullable(),
+  supersededBy: z.string().nullable(),
+  score: z.number().optional(),
+});
+export type MemoryView = z.infer<typeof memorySchema>;
+
+export const listMemoriesQuerySchema = z.object({
+  query: z.string().trim().max(1_000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+});
+
+export const createMemoryBodySchema = z.object({
+  text: z.string().trim().min(1).max(1_000),
+  kind: memoryKindSchema.default('fact'),
+  importance: z.number().min(0).max(1).optional(),
+  eventDate: z.iso.date().nullable().optional(),
+});
+
+export const updateMemoryBodySchema = z
+  .object({
+    text: z.string().trim().min(1).max(1_000),
+    kind: memoryKindSchema,
+    importance: z.number().min(0).max(1),
+    eventDate: z.iso.date().nullable(),
+  })
+  .partial()
+  .strict();
+
+export const retrievalKindSchema = z.enum(['memory', 'turn', 'file-chunk']);
+
+export const searchQuerySchema = z.object({
+  query: z.string().trim().min(1).max(1_000),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  kinds: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',') : undefined))
+    .pipe(z.array(retrievalKindSchema).optional()),
+});
+
+export const searchResultSchema = z.object({
+  kind: retrievalKindSchema,
+  id: z.string(),
+  sourceId: z.string(),
+  externalId: z.string().optional(),
+  score: z.number(),
+  text: z.string(),
+  createdAt: isoDateTime,
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
+/** The most messages one import call takes; a long history is imported in several calls. */
+export const maxImportMessages = 200;
+
+export const importConversationBodySchema = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  messages: z
+    .array(
+      z.object({
+        role: messageRoleSchema,
+        speaker: z.string().trim().min(1).max(80).optional(),
+        text: z.string().trim().min(1).max(maxMessageLength),
+        createdAt: isoDateTime,
+        externalId: z.string().trim().min(1).max(64).optional(),
+      }),
+    )
+    .min(1)
+    .max(maxImportMessages),
+});
+export type ImportConversationBody = z.infer<typeof importConversationBodySchema>;
+
+export const fileEntrySchema = z.object({ path: z.string(), size: z.number(), updatedAt: isoDateTime, versionCount: z.number() });
+export const fileSchema = z.object({ path: z.string(), content: z.string(), size: z.number(), updatedAt: isoDateTime, versionId: z.string() });
+export const writeFileBodySchema = z.object({ content: z.string(), expectedVersionId: z.string().max(64).optional() });

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { api, buildUser, openRealtime, uniqueText } from '../test-support/api.ts';
-import { recordedRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
+import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
 import type { CompanionAgent } from './companion-agent.ts';
 
 const testEnv = env as unknown as { DB: D1Database; COMPANION: DurableObjectNamespace<CompanionAgent> };
@@ -110,7 +110,7 @@ describe('the realtime WebSocket', () => {
     connection.socket.send(JSON.stringify({ type: 'message-send', text }));
     const end = await connection.next('message-end');
     expect(JSON.stringify(end)).not.toContain(secret);
-    const [request] = await recordedRequests(fakeUrl, text);
+    const [request] = await recordedChatRequests(fakeUrl, text);
     expect(JSON.stringify(request?.body)).not.toContain(secret);
     connection.socket.close();
   });

@@ -1,11 +1,18 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
-import type { Companion, Conversation, Message, MessagesPage, StreamEvent, ToolSummary } from '../common/protocol.ts';
+import type {
+  Companion,
+  Conversation,
+  ImportConversationBody,
+  MemoryView,
+  Message,
+  MessagesPage,
+  SearchResult,
+  StreamEvent,
+  ToolSummary,
+} from '../common/protocol.ts';
 import { clientFrameSchema } from '../common/protocol.ts';
 import { findPersona } from '../worker/catalog/catalog.ts';
 import { buildSystemPrompt, type Channel } from '../worker/catalog/system-prompt.ts';
-
-export type { Channel };
-
 import { readConfig } from '../worker/config/config.ts';
 import { createId } from '../worker/crypto/encoding.ts';
 import type { Env } from '../worker/env.ts';
@@ -13,13 +20,22 @@ import { AppError, notFound } from '../worker/errors/app-error.ts';
 import { fail, failWith, type Outcome, succeed } from '../worker/errors/outcome.ts';
 import { log } from '../worker/logging/log.ts';
 import type { ChatMessage } from '../worker/providers/chat/chat-model.ts';
-import { createChatModel } from '../worker/providers/chat/create-chat-model.ts';
+import { CompanionServices } from './companion/companion-services.ts';
 import { CompanionSettings, type Profile } from './companion/companion-settings.ts';
 import { runAssistantTurn, TurnError } from './conversations/assistant-turn.ts';
-import { ConversationStore } from './conversations/conversation-store.ts';
+import { summarizeConversation } from './conversations/rolling-summary.ts';
+import type { FileContent, FileInfo, FileVersionContent, FileVersionInfo } from './files/file-store.ts';
+import { buildMemoryContext } from './memory/memory-context.ts';
+import { applyExtraction, extractMemories } from './memory/memory-extraction.ts';
+import type { Memory, MemoryKind } from './memory/memory-store.ts';
+import { searchUserData } from './memory/search.ts';
+import type { RetrievalKind } from './retrieval/retrieval-index.ts';
 import { migrateObjectSchema } from './storage/object-schema.ts';
 import { UserVault } from './storage/user-vault.ts';
-import { ToolSettings } from './tools/registry.ts';
+import { createMemoryTools } from './tools/memory-tools.ts';
+import { builtInTools, ToolSettings } from './tools/registry.ts';
+
+export type { Channel };
 
 export interface TurnRequest {
   text: string;
@@ -37,14 +53,18 @@ export interface UserDataExport {
   profile: Profile;
   companion: Companion;
   conversations: (Conversation & { messages: Message[] })[];
+  memories: MemoryView[];
+  files: { path: string; content: string; updatedAt: string; versions: number }[];
   tools: ToolSummary[];
 }
 
 /** The header by which the Worker, after authenticating, tells the object whose connection it hands over. */
 export const userIdHeader = 'x-kindred-user-id';
 
-/** How many recent messages of the conversation the model sees: the short-term memory. */
+/** How many recent messages of the conversation the model sees verbatim: the short-term memory. */
 const recentMessageCount = 24;
+/** Older messages are folded into the rolling summary once this many have left the recent window. */
+const summaryBatchSize = 12;
 
 const statusByTurnError: Partial<Record<string, number>> = {
   llm_not_configured: 503,
@@ -54,14 +74,28 @@ const statusByTurnError: Partial<Record<string, number>> = {
   tool_loop_limit: 502,
 };
 
+const presentMemory = (memory: Memory, score?: number): MemoryView => ({
+  id: memory.id,
+  text: memory.text,
+  kind: memory.kind,
+  importance: memory.importance,
+  eventDate: memory.eventDate,
+  sourceMessageIds: memory.sourceMessageIds,
+  createdAt: memory.createdAt,
+  lastUsedAt: memory.lastUsedAt,
+  validTo: memory.validTo,
+  supersededBy: memory.supersededBy,
+  ...(score === undefined ? {} : { score }),
+});
+
 /**
  * One per user, named by the user id, reached only through the Worker after authentication. It
- * owns the user's profile, companion choice, conversations and tool switches in its own SQLite,
+ * owns the user's profile, companion choice, conversations, memories, files and tool switches,
  * every personal text sealed with the user's data key, and the user's live WebSockets.
  */
 export class CompanionAgent extends Agent<Env> {
   readonly #vault: UserVault;
-  readonly #conversations: ConversationStore;
+  readonly #services: CompanionServices;
   readonly #settings: CompanionSettings;
   readonly #tools: ToolSettings;
   /** Turns of one conversation run one after another, so each sees the previous reply. */
@@ -71,10 +105,11 @@ export class CompanionAgent extends Agent<Env> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     migrateObjectSchema(sql);
-    this.#vault = new UserVault(sql, ctx.id.name ?? ctx.id.toString(), () => readConfig(env).MASTER_KEY);
-    this.#conversations = new ConversationStore(sql, this.#vault);
+    const userId = ctx.id.name ?? ctx.id.toString();
+    this.#vault = new UserVault(sql, userId, () => readConfig(env).MASTER_KEY);
+    this.#services = new CompanionServices(sql, this.#vault, env, userId, () => readConfig(env));
     this.#settings = new CompanionSettings(sql, this.#vault);
-    this.#tools = new ToolSettings(sql);
+    this.#tools = new ToolSettings(sql, [...builtInTools, ...createMemoryTools(this.#services)]);
   }
 
   // --- profile and companion -------------------------------------------------------------------
@@ -98,16 +133,40 @@ export class CompanionAgent extends Agent<Env> {
   // --- conversations -----------------------------------------------------------------------------
 
   async createConversation(): Promise<Conversation> {
-    return this.#conversations.create();
+    return this.#services.conversations.create();
   }
 
   async listConversations(): Promise<Conversation[]> {
-    return this.#conversations.list();
+    return this.#services.conversations.list();
   }
 
   async listMessages(query: { conversationId: string; before?: string; limit: number }): Promise<Outcome<MessagesPage>> {
-    if (!this.#conversations.exists(query.conversationId)) return failWith(notFound('conversation'));
-    return succeed(await this.#conversations.page(query.conversationId, query));
+    if (!this.#services.conversations.exists(query.conversationId)) return failWith(notFound('conversation'));
+    return succeed(await this.#services.conversations.page(query.conversationId, query));
+  }
+
+  /**
+   * Brings a history from elsewhere in, message by message through the same path live turns take,
+   * so it is indexed and searchable the same way. Times and speakers are kept as given.
+   */
+  async importConversation(body: ImportConversationBody): Promise<{ conversation: Conversation; messages: { id: string; externalId: string | null }[] }> {
+    const conversations = this.#services.conversations;
+    const first = body.messages[0];
+    const conversation = await conversations.create(first ? Date.parse(first.createdAt) : Date.now());
+    const messages: { id: string; externalId: string | null }[] = [];
+    for (const message of body.messages) {
+      const stored = await conversations.append({
+        conversationId: conversation.id,
+        role: message.role,
+        text: message.text,
+        speaker: message.speaker,
+        externalId: message.externalId,
+        createdAt: Date.parse(message.createdAt),
+      });
+      messages.push({ id: stored.id, externalId: message.externalId ?? null });
+    }
+    const [listed] = (await conversations.list()).filter((entry) => entry.id === conversation.id);
+    return { conversation: listed ?? conversation, messages };
   }
 
   /** A whole turn, answered when the reply is complete. */
@@ -121,7 +180,7 @@ export class CompanionAgent extends Agent<Env> {
    * reader goes away.
    */
   async streamMessage(request: TurnRequest): Promise<Outcome<ReadableStream<Uint8Array>>> {
-    if (request.conversationId !== undefined && !this.#conversations.exists(request.conversationId)) {
+    if (request.conversationId !== undefined && !this.#services.conversations.exists(request.conversationId)) {
       return failWith(notFound('conversation'));
     }
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -137,6 +196,71 @@ export class CompanionAgent extends Agent<Env> {
     const turn = this.#turn(request, send).finally(() => writer.close().catch(() => {}));
     this.ctx.waitUntil(turn);
     return succeed(readable);
+  }
+
+  // --- memory ------------------------------------------------------------------------------------
+
+  /** With a query: the best matches, scored. Without: the active memories, newest first. */
+  async listMemories(query: { query?: string; limit: number; includeInactive: boolean }): Promise<MemoryView[]> {
+    if (!query.query)
+      return (await this.#services.memories.list({ includeInactive: query.includeInactive, limit: query.limit })).map((memory) => presentMemory(memory));
+    const results = await this.#services
+      .retriever()
+      .search(query.query, { limit: query.limit, kinds: ['memory'], now: Date.now(), includeExpired: query.includeInactive });
+    const memories = new Map((await this.#services.memories.getMany(results.map((result) => result.sourceId))).map((memory) => [memory.id, memory]));
+    return results.flatMap((result) => {
+      const memory = memories.get(result.sourceId);
+      return memory ? [presentMemory(memory, result.score)] : [];
+    });
+  }
+
+  async createMemory(input: { text: string; kind: MemoryKind; importance?: number; eventDate?: string | null }): Promise<MemoryView> {
+    return presentMemory(await this.#services.memories.add(input));
+  }
+
+  async updateMemory(id: string, change: { text?: string; kind?: MemoryKind; importance?: number; eventDate?: string | null }): Promise<Outcome<MemoryView>> {
+    const updated = await this.#services.memories.update(id, change);
+    return updated ? succeed(presentMemory(updated)) : failWith(notFound('memory'));
+  }
+
+  /** Gone from storage and from retrieval at once. */
+  async deleteMemory(id: string): Promise<Outcome<null>> {
+    return (await this.#services.memories.forget(id)) ? succeed(null) : failWith(notFound('memory'));
+  }
+
+  async search(query: { query: string; limit: number; kinds?: RetrievalKind[] }): Promise<{ results: SearchResult[]; tookMs: number }> {
+    const startedAt = performance.now();
+    const results = await searchUserData(this.#services, query.query, { limit: query.limit, kinds: query.kinds, now: Date.now() });
+    return { results, tookMs: Math.round((performance.now() - startedAt) * 100) / 100 };
+  }
+
+  // --- files -------------------------------------------------------------------------------------
+
+  async listFiles(prefix?: string): Promise<Outcome<FileInfo[]>> {
+    return this.#attempt(() => this.#services.files.list(prefix));
+  }
+
+  async readFile(path: string): Promise<Outcome<FileContent>> {
+    return this.#attempt(async () => (await this.#services.files.read(path)) ?? Promise.reject(notFound('file')));
+  }
+
+  async writeFile(path: string, content: string, expectedVersionId?: string): Promise<Outcome<FileInfo>> {
+    return this.#attempt(() => this.#services.files.write(path, content, { expectedVersionId, author: 'user' }));
+  }
+
+  async deleteFile(path: string): Promise<Outcome<null>> {
+    return this.#attempt(async () => {
+      await this.#services.files.delete(path);
+      return null;
+    });
+  }
+
+  async fileVersions(path: string): Promise<Outcome<FileVersionInfo[]>> {
+    return this.#attempt(async () => (await this.#services.files.versions(path)) ?? Promise.reject(notFound('file')));
+  }
+
+  async readFileVersion(path: string, versionId: string): Promise<Outcome<FileVersionContent>> {
+    return this.#attempt(async () => (await this.#services.files.readVersion(path, versionId)) ?? Promise.reject(notFound('file version')));
   }
 
   // --- tools -------------------------------------------------------------------------------------
@@ -156,26 +280,87 @@ export class CompanionAgent extends Agent<Env> {
 
   /** Everything this object holds about the user, decrypted, for `GET /me/export`. */
   async exportData(): Promise<UserDataExport> {
+    const files = await this.#services.files.exportAll();
     return {
       profile: await this.#settings.profile(),
       companion: await this.#settings.companion(),
-      conversations: await this.#conversations.exportAll(),
+      conversations: await this.#services.conversations.exportAll(),
+      memories: (await this.#services.memories.list({ includeInactive: true })).map((memory) => presentMemory(memory)),
+      files: files.map((file) => ({ path: file.path, content: file.content, updatedAt: file.updatedAt, versions: file.versions.length })),
       tools: await this.listTools(),
     };
   }
 
   /**
    * Crypto-shredding: the wrapped data key goes with the rest of the storage, so whatever a backup
-   * still holds of this user can never be decrypted again.
+   * still holds of this user can never be decrypted again. Files and vectors outside the object go first.
    */
   async destroyUserData(): Promise<void> {
     for (const connection of this.getConnections()) connection.close(4000, 'account deleted');
+    await this.#services.files.deleteAll();
+    await this.#services.retriever().removeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // Not ctx.abort(): that would fail the caller's RPC too. The account is gone, so nothing can
     // address this object again; until it is evicted it holds empty tables and no key.
     this.#vault.forget();
     migrateObjectSchema(this.ctx.storage.sql);
+  }
+
+  // --- background work, run from the SDK's durable queue -----------------------------------------
+
+  /**
+   * After a turn: the model proposes memories, we apply them. Runs at least once, so it is keyed
+   * on the user message id and does nothing the second time.
+   */
+  async extractMemoriesFromTurn(payload: { conversationId: string; userMessageId: string; assistantMessageId: string }): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    if (sql.exec('SELECT 1 FROM memory_extractions WHERE message_id = ?', payload.userMessageId).toArray().length > 0) return;
+    const model = this.#services.chatModel();
+    if (!model) return;
+    const messages = await this.#services.conversations.getMessages([payload.userMessageId, payload.assistantMessageId]);
+    const userMessage = messages.get(payload.userMessageId);
+    if (!userMessage) return;
+    const [profile, companion] = await Promise.all([this.#settings.profile(), this.#settings.companion()]);
+    const userName = profile.displayName ?? 'the user';
+    const relevant = await this.#services.retriever().search(userMessage.text, { limit: 20, kinds: ['memory'], now: Date.now() });
+    const existing = await this.#services.memories.getMany(relevant.map((result) => result.sourceId));
+    const lines = [...messages.values()].map((message) => ({
+      id: message.id,
+      speaker: message.role === 'user' ? userName : companion.name,
+      text: message.text,
+      createdAt: new Date(message.createdAt),
+    }));
+    const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: readConfig(this.env).LLM_TIMEOUT_MS });
+    if (!result.success) {
+      log.warn('memory extraction dropped', { userId: this.name, messageId: payload.userMessageId, reason: result.error });
+    } else {
+      const decisions = await applyExtraction(this.#services.memories, result.candidates, {
+        sourceMessageIds: [...messages.keys()],
+        spokenAt: new Date(userMessage.createdAt),
+        timezone: profile.timezone,
+      });
+      log.info('memories extracted', {
+        userId: this.name,
+        candidates: result.candidates.length,
+        changed: decisions.filter((decision) => decision.action !== 'ignored').length,
+      });
+    }
+    sql.exec('INSERT OR IGNORE INTO memory_extractions (message_id, done_at) VALUES (?, ?)', payload.userMessageId, Date.now());
+  }
+
+  /** Folds messages that left the recent window into the conversation's rolling summary. */
+  async updateRollingSummary(payload: { conversationId: string }): Promise<void> {
+    const model = this.#services.chatModel();
+    if (!model || !this.#services.conversations.exists(payload.conversationId)) return;
+    await summarizeConversation({
+      model,
+      conversations: this.#services.conversations,
+      conversationId: payload.conversationId,
+      recentWindow: recentMessageCount,
+      minimumBatch: summaryBatchSize,
+      timeoutMs: readConfig(this.env).LLM_TIMEOUT_MS,
+    });
   }
 
   // --- realtime ----------------------------------------------------------------------------------
@@ -207,7 +392,7 @@ export class CompanionAgent extends Agent<Env> {
     }
     if (parsed.data.type === 'ping') return connection.send(JSON.stringify({ type: 'pong' }));
     const { text, conversationId } = parsed.data;
-    if (conversationId !== undefined && !this.#conversations.exists(conversationId)) {
+    if (conversationId !== undefined && !this.#services.conversations.exists(conversationId)) {
       return sendError('not_found', 'No such conversation.');
     }
     // Every device of this user sees the turn: the object only ever holds this user's connections.
@@ -234,14 +419,19 @@ export class CompanionAgent extends Agent<Env> {
 
   async #runTurn(request: TurnRequest, send: (event: StreamEvent) => void, onUserMessage?: (message: Message) => void): Promise<Outcome<TurnAnswer>> {
     const startedAt = Date.now();
+    const conversations = this.#services.conversations;
     let conversationId = request.conversationId;
-    if (conversationId === undefined) conversationId = await this.#conversations.latestOrCreate();
-    else if (!this.#conversations.exists(conversationId)) {
+    if (conversationId === undefined) conversationId = await conversations.latestOrCreate();
+    else if (!conversations.exists(conversationId)) {
       send({ type: 'error', id: 'not_found', message: 'No such conversation.' });
       return failWith(notFound('conversation'));
     }
+    const [profile, companion] = await Promise.all([this.#settings.profile(), this.#settings.companion()]);
     // The person's words are stored before the model is asked, so no failure below can lose them.
-    const userMessage = await this.#conversations.append({ conversationId, role: 'user', text: request.text });
+    const userMessage = await conversations.append(
+      { conversationId, role: 'user', text: request.text, speaker: profile.displayName ?? undefined },
+      { deferIndexing: true },
+    );
     onUserMessage?.(userMessage);
 
     const failTurn = (id: TurnError['id'], message: string, messageId?: string): Outcome<never> => {
@@ -250,19 +440,14 @@ export class CompanionAgent extends Agent<Env> {
       return fail(statusByTurnError[id] ?? 500, id, message);
     };
 
-    let config: ReturnType<typeof readConfig>;
+    let timeoutMs: number;
+    let model: ReturnType<CompanionServices['chatModel']>;
     try {
-      config = readConfig(this.env);
+      timeoutMs = readConfig(this.env).LLM_TIMEOUT_MS;
+      model = this.#services.chatModel();
     } catch (error) {
       return failTurn('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
     }
-    const model = createChatModel(
-      config.LLM_PROVIDER === 'openai-compatible'
-        ? { provider: 'openai-compatible', baseURL: config.LLM_BASE_URL ?? '', apiKey: config.LLM_API_KEY, model: config.LLM_MODEL ?? 'gpt-4o-mini' }
-        : config.LLM_PROVIDER === 'workers-ai' && this.env.AI
-          ? { provider: 'workers-ai', binding: this.env.AI, model: config.LLM_MODEL }
-          : { provider: 'none' },
-    );
     if (!model) {
       return failTurn(
         'llm_not_configured',
@@ -272,14 +457,18 @@ export class CompanionAgent extends Agent<Env> {
 
     const assistantMessageId = createId('msg');
     send({ type: 'message-start', messageId: assistantMessageId, conversationId });
-    const [profile, companion, recent] = await Promise.all([
-      this.#settings.profile(),
-      this.#settings.companion(),
-      this.#conversations.recent(conversationId, recentMessageCount),
-    ]);
     const now = new Date();
     const persona = findPersona(companion.personaId);
     if (!persona) return failTurn('internal_error', 'The chosen persona is no longer in the catalog.', assistantMessageId);
+    const [recent, summary, memoryContext] = await Promise.all([
+      conversations.recent(conversationId, recentMessageCount),
+      conversations.summary(conversationId),
+      buildMemoryContext(this.#services, request.text, now, profile.timezone).catch((error: unknown) => {
+        // Recall is a help, not a precondition: a reply without it beats no reply.
+        log.error('memory retrieval failed', { userId: this.name, cause: error instanceof Error ? error.message : String(error) });
+        return { block: null, memoryIds: [] };
+      }),
+    ]);
     const messages: ChatMessage[] = [
       {
         role: 'system',
@@ -292,6 +481,8 @@ export class CompanionAgent extends Agent<Env> {
           channel: request.channel,
         }),
       },
+      ...(memoryContext.block ? [{ role: 'system' as const, content: memoryContext.block }] : []),
+      ...(summary ? [{ role: 'system' as const, content: `<data source="earlier-in-this-conversation">\n${summary.text}\n</data>` }] : []),
       ...recent.filter((message) => message.status === 'complete').map((message): ChatMessage => ({ role: message.role, content: message.text })),
     ];
 
@@ -301,18 +492,23 @@ export class CompanionAgent extends Agent<Env> {
         messages,
         tools: this.#tools.enabledTools(),
         toolContext: { userId: this.name, timezone: profile.timezone, now },
-        timeoutMs: config.LLM_TIMEOUT_MS,
+        timeoutMs,
         onProgress: (progress) => send({ ...progress, messageId: assistantMessageId }),
       });
-      const assistantMessage = await this.#conversations.append({
+      const assistantMessage = await conversations.append({
         id: assistantMessageId,
         conversationId,
         role: 'assistant',
         text: result.text,
         tools: result.tools,
+        speaker: companion.name,
+        memoryIds: memoryContext.memoryIds,
       });
       send({ type: 'message-end', message: assistantMessage });
       log.info('turn completed', { userId: this.name, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
+      // Off the reply's path: extraction and summaries run from the object's durable queue.
+      await this.queue('extractMemoriesFromTurn', { conversationId, userMessageId: userMessage.id, assistantMessageId }, { id: `extract-${userMessage.id}` });
+      if (recent.length >= recentMessageCount) await this.queue('updateRollingSummary', { conversationId }, { id: `summary-${conversationId}` });
       return succeed({ userMessage, assistantMessage });
     } catch (error) {
       if (error instanceof TurnError) return failTurn(error.id, error.message, assistantMessageId);

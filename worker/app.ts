@@ -10,12 +10,14 @@ import { readConfig } from './config/config.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { AppError } from './errors/app-error.ts';
 import { errorResponse, validationError } from './errors/error-handler.ts';
+import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { log } from './logging/log.ts';
+import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 
-/** The largest JSON body the API reads: a 16 000-character message with room for the envelope. */
-const maxBodyBytes = 256 * 1024;
+/** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
+const maxBodyBytes = 1024 * 1024;
 
 /** Builds the Worker's app: the single entry for the API, the docs and the static web client. */
 export function createApp() {
@@ -40,10 +42,9 @@ export function createApp() {
   api.route('/', authRoutes);
   api.route('/', accountRoutes);
   api.route('/', companionRoutes);
+  api.route('/', memoryRoutes);
   api.route('/', conversationRoutes);
-  api.notFound(() => {
-    throw new AppError(404, 'not_found', 'There is no such API path.');
-  });
+  api.route('/', fileRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(requestId());
@@ -65,8 +66,10 @@ export function createApp() {
   app.onError(errorResponse);
   api.onError(errorResponse);
   app.notFound(async (context) => {
-    if (context.env.ASSETS) return context.env.ASSETS.fetch(context.req.raw);
-    return errorResponse(new AppError(404, 'not_found', 'Not found.'), context);
+    // Only the web app's paths fall through to the static assets; an unknown API path is an API 404.
+    const isApiPath = /^\/(api|webhooks)\//.test(new URL(context.req.url).pathname);
+    if (context.env.ASSETS && !isApiPath) return context.env.ASSETS.fetch(context.req.raw);
+    return errorResponse(new AppError(404, 'not_found', 'There is no such API path.'), context);
   });
   return app as unknown as Hono<AppEnv> & OpenAPIHono<AppEnv>;
 }

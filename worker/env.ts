@@ -7,5 +7,6 @@ export interface Env {
   COMPANION: DurableObjectNamespace<CompanionAgent>;
   ASSETS?: Fetcher;
   AI?: Ai;
+  VECTORIZE?: VectorizeIndex;
   [variable: string]: unknown;
 }

@@ -3,6 +3,7 @@ import type { Conversation, Message, MessagesPage, ToolActivity } from '../../co
 export type { ToolActivity };
 
 import { createId } from '../../worker/crypto/encoding.ts';
+import { log } from '../../worker/logging/log.ts';
 import type { UserVault } from '../storage/user-vault.ts';
 
 type ConversationRow = {
@@ -19,6 +20,9 @@ type MessageRow = {
   role: 'user' | 'assistant';
   text_sealed: string;
   tools_sealed: string | null;
+  speaker_sealed: string | null;
+  external_id: string | null;
+  memory_ids: string;
   status: 'complete' | 'failed';
   error_id: string | null;
   created_at: number;
@@ -34,6 +38,25 @@ export interface NewMessage {
   status?: 'complete' | 'failed';
   errorId?: string | null;
   createdAt?: number;
+  /** Who spoke, when it is not simply the user or the companion (imported histories). */
+  speaker?: string;
+  /** The id the message had where it was imported from. */
+  externalId?: string;
+  memoryIds?: string[];
+}
+
+/** A stored turn as the retrieval index sees it: decrypted text, with the turns around it. */
+export interface IndexableTurn {
+  message: Message;
+  speaker: string | null;
+  externalId: string | null;
+  previous: Message | undefined;
+  next: Message | undefined;
+}
+
+/** Keeps every turn findable; called after each append, for the new turn and for the one before it (its new neighbour). */
+export interface TurnIndexer {
+  indexTurn(turn: IndexableTurn): Promise<void>;
 }
 
 const titleLength = 60;
@@ -43,6 +66,7 @@ export class ConversationStore {
   constructor(
     private readonly sql: SqlStorage,
     private readonly vault: UserVault,
+    private readonly indexer?: TurnIndexer,
   ) {}
 
   async create(now = Date.now()): Promise<Conversation> {
@@ -66,26 +90,39 @@ export class ConversationStore {
     return row?.id ?? (await this.create()).id;
   }
 
-  async append(message: NewMessage): Promise<Message> {
+  /** Indexing deferred off a reply's path, in order; `flushIndexing` waits for it. */
+  #pendingIndexing: Promise<void> = Promise.resolve();
+
+  /**
+   * Stores a message. With `deferIndexing` it returns before the message is indexed: a turn must not
+   * wait for its own message to become searchable, only later turns need that.
+   */
+  async append(message: NewMessage, options: { deferIndexing?: boolean } = {}): Promise<Message> {
     const createdAt = message.createdAt ?? Date.now();
     const id = message.id ?? createId('msg', createdAt);
     const tools = message.tools ?? [];
     const textSealed = await this.vault.seal(message.text, `message:${id}:text`);
     const toolsSealed = tools.length > 0 ? await this.vault.seal(JSON.stringify(tools), `message:${id}:tools`) : null;
+    const speakerSealed = message.speaker ? await this.vault.seal(message.speaker, `message:${id}:speaker`) : null;
     const status = message.status ?? 'complete';
+    const memoryIds = message.memoryIds ?? [];
     this.sql.exec(
-      'INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, status, error_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       message.conversationId,
       message.role,
       textSealed,
       toolsSealed,
+      speakerSealed,
+      message.externalId ?? null,
+      JSON.stringify(memoryIds),
       status,
       message.errorId ?? null,
       createdAt,
     );
     await this.#touch(message.conversationId, message, createdAt);
-    return {
+    const stored: Message = {
       id,
       conversationId: message.conversationId,
       role: message.role,
@@ -93,8 +130,109 @@ export class ConversationStore {
       status,
       errorId: message.errorId ?? null,
       tools,
+      memoryIds,
       createdAt: new Date(createdAt).toISOString(),
     };
+    const index = () => this.#index(stored, message.speaker ?? null, message.externalId ?? null);
+    if (options.deferIndexing) {
+      this.#pendingIndexing = this.#pendingIndexing.then(index).catch((error: unknown) => {
+        log.error('turn indexing failed', { messageId: stored.id, cause: error instanceof Error ? error.message : String(error) });
+      });
+    } else {
+      await this.#pendingIndexing;
+      await index();
+    }
+    return stored;
+  }
+
+  /** Waits until every deferred message is indexed. */
+  flushIndexing(): Promise<void> {
+    return this.#pendingIndexing;
+  }
+
+  /** Indexes the new turn with the one before it as context, and re-indexes that one now that it has a next neighbour. */
+  async #index(message: Message, speaker: string | null, externalId: string | null): Promise<void> {
+    if (!this.indexer) return;
+    // The message and the two before it, counted from the message itself: later ones may exist already.
+    const rows = this.sql
+      .exec<MessageRow>(
+        'SELECT * FROM messages WHERE conversation_id = ? AND sequence <= (SELECT sequence FROM messages WHERE id = ?) ORDER BY sequence DESC LIMIT 3',
+        message.conversationId,
+        message.id,
+      )
+      .toArray();
+    const [, previousRow, beforePreviousRow] = rows;
+    const previous = previousRow ? await this.#presentMessage(previousRow) : undefined;
+    await this.indexer.indexTurn({ message, speaker, externalId, previous, next: undefined });
+    if (previousRow && previous) {
+      const beforePrevious = beforePreviousRow ? await this.#presentMessage(beforePreviousRow) : undefined;
+      await this.indexer.indexTurn({
+        message: previous,
+        speaker: await this.vault.openOptional(previousRow.speaker_sealed, `message:${previousRow.id}:speaker`),
+        externalId: previousRow.external_id,
+        previous: beforePrevious,
+        next: message,
+      });
+    }
+  }
+
+  /** Messages by id, for showing what a search found. */
+  async getMessages(ids: string[]): Promise<Map<string, Message & { externalId: string | null; speaker: string | null }>> {
+    const found = new Map<string, Message & { externalId: string | null; speaker: string | null }>();
+    for (let start = 0; start < ids.length; start += 90) {
+      const batch = ids.slice(start, start + 90);
+      const rows = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE id IN (${batch.map(() => '?').join(', ')})`, ...batch).toArray();
+      for (const row of rows) {
+        found.set(row.id, {
+          ...(await this.#presentMessage(row)),
+          externalId: row.external_id,
+          speaker: await this.vault.openOptional(row.speaker_sealed, `message:${row.id}:speaker`),
+        });
+      }
+    }
+    return found;
+  }
+
+  /** The summary of a conversation's older part, and up to which message it reaches. */
+  async summary(conversationId: string): Promise<{ text: string; throughSequence: number } | undefined> {
+    const row = this.sql
+      .exec<{ summary_sealed: string; through_sequence: number }>('SELECT * FROM conversation_summaries WHERE conversation_id = ?', conversationId)
+      .toArray()[0];
+    if (!row) return undefined;
+    return { text: await this.vault.open(row.summary_sealed, `conversation:${conversationId}:summary`), throughSequence: row.through_sequence };
+  }
+
+  async saveSummary(conversationId: string, text: string, throughSequence: number): Promise<void> {
+    this.sql.exec(
+      `INSERT INTO conversation_summaries (conversation_id, through_sequence, summary_sealed, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = excluded.through_sequence, summary_sealed = excluded.summary_sealed, updated_at = excluded.updated_at`,
+      conversationId,
+      throughSequence,
+      await this.vault.seal(text, `conversation:${conversationId}:summary`),
+      Date.now(),
+    );
+  }
+
+  /**
+   * Messages that fell out of the recent window and are not yet in the summary, oldest first, with
+   * their sequence numbers: what the next rolling summary must take in.
+   */
+  async unsummarized(conversationId: string, recentWindow: number): Promise<{ sequence: number; message: Message }[]> {
+    const through =
+      this.sql.exec<{ through_sequence: number }>('SELECT through_sequence FROM conversation_summaries WHERE conversation_id = ?', conversationId).toArray()[0]
+        ?.through_sequence ?? 0;
+    const rows = this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND sequence > ? AND sequence NOT IN
+           (SELECT sequence FROM messages WHERE conversation_id = ? ORDER BY sequence DESC LIMIT ?)
+         ORDER BY sequence`,
+        conversationId,
+        through,
+        conversationId,
+        recentWindow,
+      )
+      .toArray();
+    return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
   }
 
   /** Newest first, `limit` at a time; `before` is the `nextCursor` of the previous page (a message sequence number). */
@@ -167,6 +305,7 @@ export class ConversationStore {
       status: row.status,
       errorId: row.error_id,
       tools,
+      memoryIds: JSON.parse(row.memory_ids) as string[],
       createdAt: new Date(row.created_at).toISOString(),
     };
   }

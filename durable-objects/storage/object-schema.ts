@@ -1,3 +1,9 @@
+import { localVectorSchema } from '../../worker/providers/vector-index/local-vector-index.ts';
+import { fileChunkSchema } from '../companion/file-chunks.ts';
+import { fileSchema } from '../files/file-store.ts';
+import { memorySchema } from '../memory/memory-store.ts';
+import { retrievalSchema } from '../retrieval/retrieval-index.ts';
+
 /**
  * The companion object's own SQLite schema, versioned by a row in `kindred_schema`. Each step is
  * repeat-safe DDL run synchronously before the object handles anything. Table names never start
@@ -38,16 +44,27 @@ const migrations: string[][] = [
       role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
       text_sealed TEXT NOT NULL,
       tools_sealed TEXT,
+      speaker_sealed TEXT,
+      external_id TEXT,
+      memory_ids TEXT NOT NULL DEFAULT '[]',
       status TEXT NOT NULL CHECK (status IN ('complete', 'failed')),
       error_id TEXT,
       created_at INTEGER NOT NULL
     )`,
     `CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id, sequence)`,
+    `CREATE TABLE IF NOT EXISTS conversation_summaries (
+      conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+      through_sequence INTEGER NOT NULL,
+      summary_sealed TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`,
     `CREATE TABLE IF NOT EXISTS tool_settings (
       tool_id TEXT PRIMARY KEY,
       enabled INTEGER NOT NULL
     )`,
   ],
+  // Long-term memory: memories, the blind index, local vectors, files and their chunks.
+  [...memorySchema, ...retrievalSchema, ...localVectorSchema, ...fileSchema, ...fileChunkSchema],
 ];
 
 export function migrateObjectSchema(sql: SqlStorage): void {

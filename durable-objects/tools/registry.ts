@@ -2,12 +2,15 @@ import { calculatorTool } from './calculator.ts';
 import { currentTimeTool } from './current-time.ts';
 import type { Tool } from './tool.ts';
 
-/** Every built-in tool. Later features (memory, calendar, MCP servers) add theirs here. */
+/** Tools that need nothing but their input. Features with state (memory, files) make theirs per object. */
 export const builtInTools: readonly Tool[] = [currentTimeTool, calculatorTool];
 
-/** The user's switches over the tool list, stored in their object. */
+/** The user's switches over their companion's tools, stored in their object. */
 export class ToolSettings {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly tools: readonly Tool[],
+  ) {}
 
   list(): { tool: Tool; enabled: boolean }[] {
     const overrides = new Map(
@@ -16,7 +19,7 @@ export class ToolSettings {
         .toArray()
         .map((row) => [row.tool_id, row.enabled === 1]),
     );
-    return builtInTools.map((tool) => ({ tool, enabled: overrides.get(tool.id) ?? tool.enabledByDefault }));
+    return this.tools.map((tool) => ({ tool, enabled: overrides.get(tool.id) ?? tool.enabledByDefault }));
   }
 
   enabledTools(): Tool[] {
@@ -27,7 +30,7 @@ export class ToolSettings {
 
   /** Returns false for an unknown tool id. */
   setEnabled(toolId: string, enabled: boolean): boolean {
-    if (!builtInTools.some((tool) => tool.id === toolId)) return false;
+    if (!this.tools.some((tool) => tool.id === toolId)) return false;
     this.sql.exec(
       'INSERT INTO tool_settings (tool_id, enabled) VALUES (?, ?) ON CONFLICT (tool_id) DO UPDATE SET enabled = excluded.enabled',
       toolId,

@@ -74,3 +74,8 @@ export async function recordedRequests(baseUrl: string, match: string): Promise<
   const payload = (await response.json()) as { requests: RecordedRequest[] };
   return payload.requests;
 }
+
+/** Only the chat completion requests: embedding requests for the same text are recorded too. */
+export async function recordedChatRequests(baseUrl: string, match: string): Promise<RecordedRequest[]> {
+  return (await recordedRequests(baseUrl, match)).filter((request) => request.path.endsWith('/chat/completions'));
+}

@@ -51,7 +51,7 @@ describe('signup', () => {
   });
 
   it('refuses a body over the size limit', async () => {
-    const response = await api('/api/v1/auth/signup', { body: { email: 'big@example.com', password: 'x'.repeat(300_000) } });
+    const response = await api('/api/v1/auth/signup', { body: { email: 'big@example.com', password: 'x'.repeat(1_100_000) } });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { id: string } }).error.id).toBe('payload_too_large');
   });

@@ -46,7 +46,17 @@ describe('the catalog and the companion', () => {
     const user = await buildUser();
     const other = await buildUser();
     const tools = (await (await api('/api/v1/tools', { token: user.token })).json()) as { tools: { id: string; enabled: boolean }[] };
-    expect(tools.tools.map((tool) => tool.id).sort()).toEqual(['calculator', 'current-time']);
+    expect(tools.tools.map((tool) => tool.id).sort()).toEqual([
+      'calculator',
+      'current-time',
+      'file-list',
+      'file-read',
+      'file-search',
+      'file-write',
+      'memory-forget',
+      'memory-save',
+      'memory-search',
+    ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
     const off = await api('/api/v1/tools/current-time', { method: 'PATCH', token: user.token, body: { enabled: false } });
     expect(await off.json()).toMatchObject({ id: 'current-time', enabled: false });
@@ -66,7 +76,7 @@ describe('operations', () => {
     expect(await ready.json()).toMatchObject({
       status: 'ready',
       checks: { d1: 'ok', durableObject: 'ok', configuration: 'ok' },
-      providers: { chat: 'openai-compatible', embeddings: 'none' },
+      providers: { chat: 'openai-compatible', embeddings: 'openai-compatible' },
     });
   });
 

@@ -17,6 +17,9 @@ const configSchema = z.object({
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   EMBEDDINGS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: optionalText,
+  EMBEDDINGS_MODEL: optionalText,
   STT_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   TTS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'elevenlabs', 'none'] as const),
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
@@ -41,6 +44,13 @@ export function readConfig(env: object): Config {
   const config = result.data;
   if (config.LLM_PROVIDER === 'openai-compatible' && !config.LLM_BASE_URL) {
     throw new AppError(500, 'configuration_invalid', 'Kindred is misconfigured: LLM_BASE_URL must be set when LLM_PROVIDER is openai-compatible.');
+  }
+  if (config.EMBEDDINGS_PROVIDER === 'openai-compatible' && !config.EMBEDDINGS_BASE_URL) {
+    throw new AppError(
+      500,
+      'configuration_invalid',
+      'Kindred is misconfigured: EMBEDDINGS_BASE_URL must be set when EMBEDDINGS_PROVIDER is openai-compatible.',
+    );
   }
   cache.set(env, config);
   return config;

@@ -1,0 +1,188 @@
+import { createId } from '../../worker/crypto/encoding.ts';
+import type { UserVault } from '../storage/user-vault.ts';
+
+export const memoryKinds = ['fact', 'preference', 'person', 'event', 'goal'] as const;
+export type MemoryKind = (typeof memoryKinds)[number];
+
+/** A long-term memory as the companion and the user see it. */
+export interface Memory {
+  id: string;
+  kind: MemoryKind;
+  text: string;
+  /** 0 (trivia) to 1 (life-defining); weighs retrieval. */
+  importance: number;
+  sourceMessageIds: string[];
+  /** For events: the calendar date it is about, in the user's zone. */
+  eventDate: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  validFrom: string;
+  /** Set when the memory stopped being true (superseded) — it stays for history, out of retrieval. */
+  validTo: string | null;
+  supersededBy: string | null;
+}
+
+export interface NewMemory {
+  kind: MemoryKind;
+  text: string;
+  importance?: number;
+  sourceMessageIds?: string[];
+  eventDate?: string | null;
+  createdAt?: number;
+}
+
+type MemoryRow = {
+  id: string;
+  kind: MemoryKind;
+  text_sealed: string;
+  importance: number;
+  source_message_ids: string;
+  event_date: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  valid_from: number;
+  valid_to: number | null;
+  superseded_by: string | null;
+};
+
+/** What the store tells the retrieval index, so memory and index never disagree. */
+export interface MemoryIndexer {
+  indexMemory(memory: Memory): Promise<void>;
+  removeMemory(id: string): Promise<void>;
+}
+
+/** Memories in the user's object: texts sealed, ids and times plain so they can be ranked without decrypting. */
+export class MemoryStore {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly vault: UserVault,
+    private readonly indexer: MemoryIndexer,
+  ) {}
+
+  async add(memory: NewMemory): Promise<Memory> {
+    const now = memory.createdAt ?? Date.now();
+    const id = createId('mem', now);
+    this.sql.exec(
+      `INSERT INTO memories (id, kind, text_sealed, importance, source_message_ids, event_date, created_at, valid_from)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      memory.kind,
+      await this.vault.seal(memory.text, `memory:${id}:text`),
+      clampImportance(memory.importance),
+      JSON.stringify(memory.sourceMessageIds ?? []),
+      memory.eventDate ?? null,
+      now,
+      now,
+    );
+    const stored = (await this.get(id)) as Memory;
+    await this.indexer.indexMemory(stored);
+    return stored;
+  }
+
+  async get(id: string): Promise<Memory | undefined> {
+    const row = this.sql.exec<MemoryRow>('SELECT * FROM memories WHERE id = ?', id).toArray()[0];
+    return row ? this.#present(row) : undefined;
+  }
+
+  /** Active memories (still valid), newest first, or all of them with `includeInactive`. */
+  async list(options: { includeInactive?: boolean; limit?: number } = {}): Promise<Memory[]> {
+    const rows = this.sql
+      .exec<MemoryRow>(
+        `SELECT * FROM memories ${options.includeInactive ? '' : 'WHERE valid_to IS NULL'} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        options.limit ?? 10_000,
+      )
+      .toArray();
+    return Promise.all(rows.map((row) => this.#present(row)));
+  }
+
+  async getMany(ids: string[]): Promise<Memory[]> {
+    const memories: Memory[] = [];
+    for (const id of ids) {
+      const memory = await this.get(id);
+      if (memory) memories.push(memory);
+    }
+    return memories;
+  }
+
+  /** Corrects a memory in place: the same fact, better worded or re-weighed. */
+  async update(id: string, change: { text?: string; kind?: MemoryKind; importance?: number; eventDate?: string | null }): Promise<Memory | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const text = change.text ?? current.text;
+    this.sql.exec(
+      'UPDATE memories SET kind = ?, text_sealed = ?, importance = ?, event_date = ? WHERE id = ?',
+      change.kind ?? current.kind,
+      await this.vault.seal(text, `memory:${id}:text`),
+      change.importance === undefined ? current.importance : clampImportance(change.importance),
+      change.eventDate === undefined ? current.eventDate : change.eventDate,
+      id,
+    );
+    const updated = (await this.get(id)) as Memory;
+    await this.indexer.indexMemory(updated);
+    return updated;
+  }
+
+  /** A fact changed: the old memory's validity closes and points at its replacement. */
+  async supersede(oldId: string, replacement: NewMemory): Promise<Memory | undefined> {
+    const old = await this.get(oldId);
+    if (!old || old.validTo !== null) return undefined;
+    const added = await this.add(replacement);
+    const closedAt = replacement.createdAt ?? Date.now();
+    this.sql.exec('UPDATE memories SET valid_to = ?, superseded_by = ? WHERE id = ?', closedAt, added.id, oldId);
+    await this.indexer.indexMemory((await this.get(oldId)) as Memory);
+    return added;
+  }
+
+  /** Forgetting is deletion: the row and its index entries go at once. */
+  async forget(id: string): Promise<boolean> {
+    const existed = this.sql.exec('SELECT 1 FROM memories WHERE id = ?', id).toArray().length > 0;
+    if (!existed) return false;
+    this.sql.exec('DELETE FROM memories WHERE id = ?', id);
+    await this.indexer.removeMemory(id);
+    return true;
+  }
+
+  markUsed(ids: string[], at = Date.now()): void {
+    for (const id of ids) this.sql.exec('UPDATE memories SET last_used_at = ? WHERE id = ?', at, id);
+  }
+
+  async #present(row: MemoryRow): Promise<Memory> {
+    return {
+      id: row.id,
+      kind: row.kind,
+      text: await this.vault.open(row.text_sealed, `memory:${row.id}:text`),
+      importance: row.importance,
+      sourceMessageIds: JSON.parse(row.source_message_ids) as string[],
+      eventDate: row.event_date,
+      createdAt: new Date(row.created_at).toISOString(),
+      lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+      validFrom: new Date(row.valid_from).toISOString(),
+      validTo: row.valid_to === null ? null : new Date(row.valid_to).toISOString(),
+      supersededBy: row.superseded_by,
+    };
+  }
+}
+
+function clampImportance(value: number | undefined): number {
+  if (value === undefined || Number.isNaN(value)) return 0.5;
+  return Math.min(1, Math.max(0, value));
+}
+
+export const memorySchema = [
+  `CREATE TABLE IF NOT EXISTS memories (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('fact', 'preference', 'person', 'event', 'goal')),
+    text_sealed TEXT NOT NULL,
+    importance REAL NOT NULL,
+    source_message_ids TEXT NOT NULL,
+    event_date TEXT,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    valid_from INTEGER NOT NULL,
+    valid_to INTEGER,
+    superseded_by TEXT
+  )`,
+  'CREATE INDEX IF NOT EXISTS memories_active ON memories (valid_to, created_at DESC)',
+  // Turns whose memories were extracted: the queue runs a job at least once, this makes it once.
+  'CREATE TABLE IF NOT EXISTS memory_extractions (message_id TEXT PRIMARY KEY, done_at INTEGER NOT NULL)',
+];

@@ -1,0 +1,107 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { fileEntrySchema, fileSchema, writeFileBodySchema } from '../../common/protocol.ts';
+import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
+import type { AppEnv } from '../app-env.ts';
+import { requireSession } from '../auth/session-middleware.ts';
+import { companionOf } from '../companion-stub.ts';
+import { AppError } from '../errors/app-error.ts';
+import { unwrapOutcome } from '../errors/outcome.ts';
+import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
+
+/**
+ * The user's persistent files. The path is the rest of the URL (`/files/notes/ideas.md`), checked
+ * by the object's path rules after one percent-decoding; `?versions` lists earlier versions and
+ * `?version=<id>` reads one.
+ */
+export const fileRoutes = new OpenAPIHono<AppEnv>();
+fileRoutes.use('/files', requireSession());
+fileRoutes.use('/files/*', requireSession());
+
+function pathOf(url: string): string {
+  const raw = new URL(url).pathname.replace(/^.*?\/files\//, '');
+  const parsed = decodeFilePath(raw);
+  if (!parsed.success) throw new AppError(400, 'invalid_path', `That file path is not allowed: ${parsed.error}`);
+  return parsed.value;
+}
+
+const pathParam = z.object({ path: z.string().describe('The file path, such as notes/ideas.md or journal/2026-11-24.md') });
+
+fileRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/files',
+    summary: "The user's files",
+    tags: ['files'],
+    request: { query: z.object({ prefix: z.string().max(200).optional() }) },
+    responses: { 200: jsonAnswer(z.object({ files: z.array(fileEntrySchema) }), 'The files, by path.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json({ files: unwrapOutcome(await companion.listFiles(context.req.valid('query').prefix)) }, 200);
+  },
+);
+
+fileRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/files/{path}',
+  summary: 'Read a file, list its earlier versions (`?versions`), or read one (`?version=<id>`)',
+  tags: ['files'],
+  request: { params: pathParam, query: z.object({ versions: z.string().optional(), version: z.string().optional() }) },
+  responses: { 200: jsonAnswer(fileSchema, 'The file, or its versions.'), ...authenticatedErrors, ...notFoundError },
+});
+fileRoutes.get('/files/*', async (context) => {
+  const path = pathOf(context.req.url);
+  const companion = await companionOf(context.env, context.get('account').id);
+  const version = context.req.query('version');
+  if (context.req.query('versions') !== undefined) return context.json({ versions: unwrapOutcome(await companion.fileVersions(path)) });
+  if (version) return context.json(unwrapOutcome(await companion.readFileVersion(path, version)));
+  return context.json(unwrapOutcome(await companion.readFile(path)));
+});
+
+fileRoutes.openAPIRegistry.registerPath({
+  method: 'put',
+  path: '/files/{path}',
+  summary: 'Write a file; the previous version is kept. Pass `expectedVersionId` to refuse overwriting a newer version',
+  tags: ['files'],
+  request: { params: pathParam, ...jsonBody(writeFileBodySchema) },
+  responses: {
+    200: jsonAnswer(fileEntrySchema.extend({ versionId: z.string() }), 'The file as stored.'),
+    ...authenticatedErrors,
+    409: errorAnswer('Changed since `expectedVersionId` (`version_conflict`), or too many files (`too_many_files`).'),
+    413: errorAnswer('Over the size limit (`file_too_large`).'),
+  },
+});
+fileRoutes.put('/files/*', async (context) => {
+  const path = pathOf(context.req.url);
+  let body: unknown;
+  try {
+    body = await context.req.json();
+  } catch {
+    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+  }
+  const parsed = writeFileBodySchema.safeParse(body);
+  if (!parsed.success)
+    throw new AppError(
+      400,
+      'validation_failed',
+      `The body is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`,
+    );
+  const companion = await companionOf(context.env, context.get('account').id);
+  return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)));
+});
+
+fileRoutes.openAPIRegistry.registerPath({
+  method: 'delete',
+  path: '/files/{path}',
+  summary: 'Delete a file and all its versions',
+  tags: ['files'],
+  request: { params: pathParam },
+  responses: { 204: noContent, ...authenticatedErrors, ...notFoundError },
+});
+fileRoutes.delete('/files/*', async (context) => {
+  const path = pathOf(context.req.url);
+  const companion = await companionOf(context.env, context.get('account').id);
+  unwrapOutcome(await companion.deleteFile(path));
+  return context.body(null, 204);
+});

@@ -1,0 +1,125 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import {
+  conversationSchema,
+  createMemoryBodySchema,
+  importConversationBodySchema,
+  listMemoriesQuerySchema,
+  memorySchema,
+  searchQuerySchema,
+  searchResultSchema,
+  updateMemoryBodySchema,
+} from '../../common/protocol.ts';
+import type { AppEnv } from '../app-env.ts';
+import { requireSession } from '../auth/session-middleware.ts';
+import { companionOf } from '../companion-stub.ts';
+import { unwrapOutcome } from '../errors/outcome.ts';
+import { authenticatedErrors, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
+
+/** What the companion remembers, searching everything the user has, and bringing histories in. */
+export const memoryRoutes = new OpenAPIHono<AppEnv>();
+for (const path of ['/memories', '/memories/*', '/search', '/conversations/import']) memoryRoutes.use(path, requireSession());
+
+const memoryIdParam = z.object({ id: z.string().min(1).max(64) });
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/memories',
+    summary: 'What the companion remembers, newest first, or the best matches for a query',
+    tags: ['memory'],
+    request: { query: listMemoriesQuerySchema },
+    responses: { 200: jsonAnswer(z.object({ memories: z.array(memorySchema) }), 'The memories; `score` is set for a query.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json({ memories: await companion.listMemories(context.req.valid('query')) }, 200);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/memories',
+    summary: 'Tell the companion something to remember',
+    tags: ['memory'],
+    request: jsonBody(createMemoryBodySchema),
+    responses: { 201: jsonAnswer(memorySchema, 'The new memory.'), ...authenticatedErrors },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json(await companion.createMemory(context.req.valid('json')), 201);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/memories/{id}',
+    summary: 'Correct a memory',
+    tags: ['memory'],
+    request: { params: memoryIdParam, ...jsonBody(updateMemoryBodySchema) },
+    responses: { 200: jsonAnswer(memorySchema, 'The memory as stored.'), ...authenticatedErrors, ...notFoundError },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json(unwrapOutcome(await companion.updateMemory(context.req.valid('param').id, context.req.valid('json'))), 200);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/memories/{id}',
+    summary: 'Forget a memory, at once and for good',
+    tags: ['memory'],
+    request: { params: memoryIdParam },
+    responses: { 204: noContent, ...authenticatedErrors, ...notFoundError },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    unwrapOutcome(await companion.deleteMemory(context.req.valid('param').id));
+    return context.body(null, 204);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/search',
+    summary: 'Search everything the user has: memories, past conversations and files',
+    tags: ['memory'],
+    request: { query: searchQuerySchema },
+    responses: {
+      200: jsonAnswer(z.object({ results: z.array(searchResultSchema), tookMs: z.number() }), 'Ranked results and the time retrieval took in the object.'),
+      ...authenticatedErrors,
+    },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    const answer = await companion.search(context.req.valid('query'));
+    context.header('Server-Timing', `retrieval;dur=${answer.tookMs}`);
+    return context.json(answer, 200);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/conversations/import',
+    summary: 'Import a conversation history (up to 200 messages a call), indexed like live turns',
+    tags: ['conversations'],
+    request: jsonBody(importConversationBodySchema),
+    responses: {
+      201: jsonAnswer(
+        z.object({ conversation: conversationSchema, messages: z.array(z.object({ id: z.string(), externalId: z.string().nullable() })) }),
+        'The new conversation and the ids its messages got.',
+      ),
+      ...authenticatedErrors,
+    },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json(await companion.importConversation(context.req.valid('json')), 201);
+  },
+);
