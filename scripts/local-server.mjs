@@ -1,0 +1,128 @@
+// What `npm start` and the benchmarks share to run Kindred on this machine: building the web app,
+// applying the D1 migrations to the local database and running `wrangler dev --local`, plus the
+// plumbing a benchmark needs around it (a free port, waiting for /healthz, stopping the whole tree).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const wranglerCommand = path.join(root, 'node_modules/.bin/wrangler');
+
+/** Runs one command from the repository root and resolves when it exits with 0. */
+export function runStep(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0]} exited with ${code}`))));
+  });
+}
+
+export function buildWeb(options = {}) {
+  return runStep(process.execPath, [path.join(root, 'scripts/build-web.mjs')], options);
+}
+
+/** Applies the D1 migrations to the local database, or to the one under `persistTo` when given. */
+export function applyMigrations({ persistTo, ...options } = {}) {
+  const persistence = persistTo === undefined ? [] : ['--persist-to', persistTo];
+  return runStep(wranglerCommand, ['d1', 'migrations', 'apply', 'DB', '--local', ...persistence], options);
+}
+
+/**
+ * An environment whose PATH finds the Node running this script first: wrangler's launcher asks
+ * `env node`, and the machine's default Node may be too old for it.
+ */
+export function environmentWithThisNode() {
+  return { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter) };
+}
+
+/**
+ * Bundles the Worker as `wrangler deploy` would, without deploying, into `outputDirectory`/index.js:
+ * a snapshot that edits to the sources made afterwards do not touch.
+ */
+export function bundleWorker(outputDirectory, options = {}) {
+  return runStep(wranglerCommand, ['deploy', '--dry-run', '--outdir', outputDirectory], options);
+}
+
+/**
+ * Starts `wrangler dev --local` in a process group of its own, so `stopProcessGroup` can end
+ * workerd and every other helper wrangler starts, not just the wrangler process.
+ *
+ * With `snapshot` ({ script, assets }: a `bundleWorker` output and a copy of web/dist) it serves
+ * those instead of the sources and does not watch wrangler.toml: whoever edits the code meanwhile
+ * cannot make it reload, which would drop the requests in flight.
+ *
+ * @param {{ port: number, host?: string, inspectorPort?: number, persistTo?: string, variables?: Record<string, string>,
+ *   snapshot?: { script: string, assets: string }, stdio?: import('node:child_process').StdioOptions }} options
+ */
+export function startWranglerDev({ port, host = '127.0.0.1', inspectorPort, persistTo, variables = {}, snapshot, stdio = 'inherit' }) {
+  const args = ['dev'];
+  const environment = environmentWithThisNode();
+  if (snapshot !== undefined) {
+    // Given a script, wrangler looks for its configuration beside the script unless told where it is.
+    args.push(snapshot.script, '--no-bundle', '--assets', snapshot.assets, '--config', path.join(root, 'wrangler.toml'));
+    environment.WRANGLER_CI_DISABLE_CONFIG_WATCHING = 'true';
+  }
+  args.push('--local', '--port', String(port), '--ip', host, '--show-interactive-dev-session=false');
+  if (inspectorPort !== undefined) args.push('--inspector-port', String(inspectorPort));
+  if (persistTo !== undefined) args.push('--persist-to', persistTo);
+  for (const [name, value] of Object.entries(variables)) args.push('--var', `${name}:${value}`);
+  return spawn(wranglerCommand, args, { cwd: root, stdio, detached: true, env: environment });
+}
+
+/**
+ * Polls `GET /healthz` until it answers 200; fails early if the server process exits.
+ *
+ * @param {string} baseUrl
+ * @param {{ child?: import('node:child_process').ChildProcess, timeoutMs?: number }} [options]
+ */
+export async function waitForHealth(baseUrl, { child, timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child !== undefined && child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode} before it was healthy.`);
+    try {
+      const response = await fetch(new URL('/healthz', baseUrl), { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet: keep polling until the deadline.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${baseUrl}/healthz did not answer 200 within ${timeoutMs} ms.`);
+}
+
+/** Ends a process started with `detached: true` and everything in its group: TERM first, then KILL. */
+export async function stopProcessGroup(child, { graceMs = 5_000 } = {}) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+    signalGroup(child.pid, 'SIGKILL');
+    return;
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  signalGroup(child.pid, 'SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), graceMs).unref())]);
+  // workerd can outlive wrangler's exit; whatever is left of the group goes now.
+  signalGroup(child.pid, 'SIGKILL');
+  if (timedOut) await exited;
+}
+
+function signalGroup(pid, signal) {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** A TCP port nobody listens on right now (the OS picks it). */
+export function freePort(host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
