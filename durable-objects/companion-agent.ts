@@ -304,6 +304,7 @@ export class CompanionAgent extends Agent<Env> {
     // Not ctx.abort(): that would fail the caller's RPC too. The account is gone, so nothing can
     // address this object again; until it is evicted it holds empty tables and no key.
     this.#vault.forget();
+    this.#settings.forget();
     migrateObjectSchema(this.ctx.storage.sql);
   }
 

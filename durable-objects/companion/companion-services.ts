@@ -28,6 +28,7 @@ export class CompanionServices {
   readonly fileChunks: FileChunks;
   readonly index: RetrievalIndex;
   #retriever: Retriever | undefined;
+  #chatModel: ChatModel | undefined | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -82,16 +83,18 @@ export class CompanionServices {
     return this.#retriever;
   }
 
-  /** The chat model the configuration names, or undefined when none is configured. */
+  /** The chat model the configuration names, or undefined when none is configured. Made once: the configuration does not change. */
   chatModel(): ChatModel | undefined {
+    if (this.#chatModel !== null) return this.#chatModel;
     const config = this.config();
-    return createChatModel(
+    this.#chatModel = createChatModel(
       config.LLM_PROVIDER === 'openai-compatible'
         ? { provider: 'openai-compatible', baseURL: config.LLM_BASE_URL ?? '', apiKey: config.LLM_API_KEY, model: config.LLM_MODEL ?? 'gpt-4o-mini' }
         : config.LLM_PROVIDER === 'workers-ai' && this.env.AI
           ? { provider: 'workers-ai', binding: this.env.AI, model: config.LLM_MODEL }
           : { provider: 'none' },
     );
+    return this.#chatModel;
   }
 
   /** A turn is indexed as "speaker: text", with its neighbours as context, so a question finds the reply that answers it. */

@@ -17,12 +17,22 @@ export const defaultCompanion: Companion = {
 
 /** The user's choice of companion and the profile the companion addresses them by, in their object. */
 export class CompanionSettings {
+  // Read on every turn and written rarely: kept decrypted in memory for the object's lifetime.
+  #companion: Companion | undefined;
+  #profile: Profile | undefined;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly vault: UserVault,
   ) {}
 
   async companion(): Promise<Companion> {
+    if (this.#companion) return this.#companion;
+    this.#companion = await this.#readCompanion();
+    return this.#companion;
+  }
+
+  async #readCompanion(): Promise<Companion> {
     const row = this.sql
       .exec<{ name_sealed: string; persona_id: string; voice_id: string; avatar_id: string }>('SELECT * FROM companion WHERE id = 1')
       .toArray()[0];
@@ -51,10 +61,17 @@ export class CompanionSettings {
       companion.avatarId,
       Date.now(),
     );
+    this.#companion = companion;
     return companion;
   }
 
   async profile(): Promise<Profile> {
+    if (this.#profile) return this.#profile;
+    this.#profile = await this.#readProfile();
+    return this.#profile;
+  }
+
+  async #readProfile(): Promise<Profile> {
     const row = this.sql.exec<{ display_name_sealed: string | null; timezone: string }>('SELECT * FROM profile WHERE id = 1').toArray()[0];
     if (!row) return { displayName: null, timezone: 'UTC' };
     return { displayName: await this.vault.openOptional(row.display_name_sealed, 'profile:display-name'), timezone: row.timezone };
@@ -69,5 +86,12 @@ export class CompanionSettings {
       profile.timezone,
       Date.now(),
     );
+    this.#profile = profile;
+  }
+
+  /** After the storage was wiped. */
+  forget(): void {
+    this.#companion = undefined;
+    this.#profile = undefined;
   }
 }
