@@ -27,6 +27,7 @@ export default defineConfig({
                 LLM_MODEL: 'fake-model',
                 LLM_API_KEY: 'test-key',
                 LLM_TIMEOUT_MS: '2000',
+                MEMORY_EXTRACTION_DELAY_SECONDS: '0',
                 // Hybrid retrieval here; the `unconfigured` project covers lexical-only.
                 EMBEDDINGS_PROVIDER: 'openai-compatible',
                 EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),

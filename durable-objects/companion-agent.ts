@@ -65,6 +65,8 @@ export const userIdHeader = 'x-kindred-user-id';
 const recentMessageCount = 24;
 /** Older messages are folded into the rolling summary once this many have left the recent window. */
 const summaryBatchSize = 12;
+/** The most messages one memory extraction reads; more are left for the next run. */
+const extractionBatchSize = 40;
 
 const statusByTurnError: Partial<Record<string, number>> = {
   llm_not_configured: 503,
@@ -311,43 +313,73 @@ export class CompanionAgent extends Agent<Env> {
   // --- background work, run from the SDK's durable queue -----------------------------------------
 
   /**
-   * After a turn: the model proposes memories, we apply them. Runs at least once, so it is keyed
-   * on the user message id and does nothing the second time.
+   * The model reads the conversation's messages since the last extraction and proposes memories,
+   * which we apply. Scheduled a short while after a turn, so a burst of turns is read at once and
+   * the work never competes with a reply. Runs at least once: the cursor makes a repeat a no-op.
    */
-  async extractMemoriesFromTurn(payload: { conversationId: string; userMessageId: string; assistantMessageId: string }): Promise<void> {
+  async extractPendingMemories(payload: { conversationId: string }): Promise<void> {
     const sql = this.ctx.storage.sql;
-    if (sql.exec('SELECT 1 FROM memory_extractions WHERE message_id = ?', payload.userMessageId).toArray().length > 0) return;
+    const cursor = sql
+      .exec<{ through_sequence: number }>('SELECT through_sequence FROM memory_extraction_cursors WHERE conversation_id = ?', payload.conversationId)
+      .toArray()[0];
+    sql.exec('UPDATE memory_extraction_cursors SET schedule_id = NULL WHERE conversation_id = ?', payload.conversationId);
     const model = this.#services.chatModel();
-    if (!model) return;
-    const messages = await this.#services.conversations.getMessages([payload.userMessageId, payload.assistantMessageId]);
-    const userMessage = messages.get(payload.userMessageId);
-    if (!userMessage) return;
-    const [profile, companion] = await Promise.all([this.#settings.profile(), this.#settings.companion()]);
-    const userName = profile.displayName ?? 'the user';
-    const relevant = await this.#services.retriever().search(userMessage.text, { limit: 20, kinds: ['memory'], now: Date.now() });
-    const existing = await this.#services.memories.getMany(relevant.map((result) => result.sourceId));
-    const lines = [...messages.values()].map((message) => ({
-      id: message.id,
-      speaker: message.role === 'user' ? userName : companion.name,
-      text: message.text,
-      createdAt: new Date(message.createdAt),
-    }));
-    const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: readConfig(this.env).LLM_TIMEOUT_MS });
-    if (!result.success) {
-      log.warn('memory extraction dropped', { userId: this.name, messageId: payload.userMessageId, reason: result.error });
-    } else {
-      const decisions = await applyExtraction(this.#services.memories, result.candidates, {
-        sourceMessageIds: [...messages.keys()],
-        spokenAt: new Date(userMessage.createdAt),
-        timezone: profile.timezone,
-      });
-      log.info('memories extracted', {
-        userId: this.name,
-        candidates: result.candidates.length,
-        changed: decisions.filter((decision) => decision.action !== 'ignored').length,
-      });
+    if (!model || !this.#services.conversations.exists(payload.conversationId)) return;
+    const batch = await this.#services.conversations.since(payload.conversationId, cursor?.through_sequence ?? 0, extractionBatchSize);
+    const last = batch.at(-1);
+    const lastUserMessage = batch.findLast((entry) => entry.message.role === 'user')?.message;
+    if (!last) return;
+    if (lastUserMessage) {
+      const [profile, companion] = await Promise.all([this.#settings.profile(), this.#settings.companion()]);
+      const userName = profile.displayName ?? 'the user';
+      const relevant = await this.#services.retriever().search(lastUserMessage.text, { limit: 20, kinds: ['memory'], now: Date.now() });
+      const existing = await this.#services.memories.getMany(relevant.map((result) => result.sourceId));
+      const lines = batch.map(({ message }) => ({
+        id: message.id,
+        speaker: message.role === 'user' ? userName : companion.name,
+        text: message.text,
+        createdAt: new Date(message.createdAt),
+      }));
+      const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: readConfig(this.env).LLM_TIMEOUT_MS });
+      if (!result.success) {
+        log.warn('memory extraction dropped', { userId: this.name, conversationId: payload.conversationId, reason: result.error });
+      } else {
+        const decisions = await applyExtraction(this.#services.memories, result.candidates, {
+          sourceMessageIds: batch.map(({ message }) => message.id),
+          // Time words resolve against the latest thing the person said in the batch.
+          spokenAt: new Date(lastUserMessage.createdAt),
+          timezone: profile.timezone,
+        });
+        log.info('memories extracted', {
+          userId: this.name,
+          candidates: result.candidates.length,
+          changed: decisions.filter((decision) => decision.action !== 'ignored').length,
+        });
+      }
     }
-    sql.exec('INSERT OR IGNORE INTO memory_extractions (message_id, done_at) VALUES (?, ?)', payload.userMessageId, Date.now());
+    sql.exec(
+      `INSERT INTO memory_extraction_cursors (conversation_id, through_sequence) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = max(through_sequence, excluded.through_sequence)`,
+      payload.conversationId,
+      last.sequence,
+    );
+    if (batch.length === extractionBatchSize) await this.#scheduleExtraction(payload.conversationId);
+  }
+
+  /** One pending extraction per conversation: its schedule id is kept, so later turns join it. */
+  async #scheduleExtraction(conversationId: string): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const pending = sql
+      .exec<{ schedule_id: string | null }>('SELECT schedule_id FROM memory_extraction_cursors WHERE conversation_id = ?', conversationId)
+      .toArray()[0];
+    if (pending?.schedule_id) return;
+    const schedule = await this.schedule(readConfig(this.env).MEMORY_EXTRACTION_DELAY_SECONDS, 'extractPendingMemories', { conversationId });
+    sql.exec(
+      `INSERT INTO memory_extraction_cursors (conversation_id, schedule_id) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET schedule_id = excluded.schedule_id`,
+      conversationId,
+      schedule.id,
+    );
   }
 
   /** Folds messages that left the recent window into the conversation's rolling summary. */
@@ -397,10 +429,21 @@ export class CompanionAgent extends Agent<Env> {
       return sendError('not_found', 'No such conversation.');
     }
     // Every device of this user sees the turn: the object only ever holds this user's connections.
+    // They are listed once per turn, not per text delta: listing them is the costly part of a send.
+    const devices = [...this.getConnections()];
+    const sendToDevices = (frame: string) => {
+      for (const device of devices) {
+        try {
+          device.send(frame);
+        } catch {
+          // A device that went away misses the rest of this turn; it catches up from history.
+        }
+      }
+    };
     await this.#turn(
       { text, conversationId, channel: 'web' },
-      (event) => this.broadcast(JSON.stringify(event)),
-      (userMessage) => this.broadcast(JSON.stringify({ type: 'user-message', message: userMessage })),
+      (event) => sendToDevices(JSON.stringify(event)),
+      (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
     );
   }
 
@@ -507,8 +550,8 @@ export class CompanionAgent extends Agent<Env> {
       });
       send({ type: 'message-end', message: assistantMessage });
       log.info('turn completed', { userId: this.name, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
-      // Off the reply's path: extraction and summaries run from the object's durable queue.
-      await this.queue('extractMemoriesFromTurn', { conversationId, userMessageId: userMessage.id, assistantMessageId }, { id: `extract-${userMessage.id}` });
+      // Off the reply's path: extraction and summaries run later from the object's own scheduling.
+      await this.#scheduleExtraction(conversationId);
       if (recent.length >= recentMessageCount) await this.queue('updateRollingSummary', { conversationId }, { id: `summary-${conversationId}` });
       return succeed({ userMessage, assistantMessage });
     } catch (error) {

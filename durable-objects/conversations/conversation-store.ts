@@ -213,6 +213,14 @@ export class ConversationStore {
     );
   }
 
+  /** Messages after a sequence number, oldest first: what a background job has not seen yet. */
+  async since(conversationId: string, afterSequence: number, limit: number): Promise<{ sequence: number; message: Message }[]> {
+    const rows = this.sql
+      .exec<MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND sequence > ? ORDER BY sequence LIMIT ?', conversationId, afterSequence, limit)
+      .toArray();
+    return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
+  }
+
   /**
    * Messages that fell out of the recent window and are not yet in the summary, oldest first, with
    * their sequence numbers: what the next rolling summary must take in.

@@ -183,6 +183,11 @@ export const memorySchema = [
     superseded_by TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS memories_active ON memories (valid_to, created_at DESC)',
-  // Turns whose memories were extracted: the queue runs a job at least once, this makes it once.
-  'CREATE TABLE IF NOT EXISTS memory_extractions (message_id TEXT PRIMARY KEY, done_at INTEGER NOT NULL)',
+  // How far extraction has read each conversation, and its pending schedule: scheduled jobs run at
+  // least once, and the cursor makes a second run a no-op.
+  `CREATE TABLE IF NOT EXISTS memory_extraction_cursors (
+    conversation_id TEXT PRIMARY KEY,
+    through_sequence INTEGER NOT NULL DEFAULT 0,
+    schedule_id TEXT
+  )`,
 ];

@@ -24,10 +24,17 @@ export interface Tool<Input = unknown> {
 
 export const defineTool = <Input>(tool: Tool<Input>): Tool => tool as Tool;
 
+/** JSON Schemas are made once per tool: converting zod schemas on every model call was measurable. */
+const definitions = new WeakMap<Tool, ChatToolDefinition>();
+
 export function toChatToolDefinition(tool: Tool): ChatToolDefinition {
+  const cached = definitions.get(tool);
+  if (cached) return cached;
   const schema = z.toJSONSchema(tool.inputSchema, { target: 'draft-7' }) as Record<string, unknown>;
   delete schema.$schema;
-  return { name: tool.name, description: tool.description, inputSchema: schema };
+  const definition = { name: tool.name, description: tool.description, inputSchema: schema };
+  definitions.set(tool, definition);
+  return definition;
 }
 
 /** Runs a tool call from the model. Bad arguments or a failing tool become an output the model can read, not a crash. */

@@ -112,13 +112,26 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
     const silenceController = new AbortController();
     const silence = silenceController.signal;
     const signal = request.signal === undefined ? silence : AbortSignal.any([request.signal, silence]);
+    // One timer per silence period rather than one per chunk: a chunk only records the time, and the
+    // timer, when it fires, re-arms for whatever is left. Chunks arrive every few milliseconds, and
+    // re-creating a timer for each showed up in the profile of a busy object.
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+    let lastHeardAt = Date.now();
+    let watching = false;
+    const checkSilence = () => {
+      const silentFor = Date.now() - lastHeardAt;
+      if (watching && silentFor >= timeoutMs) return silenceController.abort();
+      silenceTimer = setTimeout(checkSilence, watching ? timeoutMs - silentFor : timeoutMs);
+    };
     const watchSilence = () => {
-      clearTimeout(silenceTimer);
-      silenceTimer = setTimeout(() => silenceController.abort(), timeoutMs);
+      lastHeardAt = Date.now();
+      watching = true;
+      if (silenceTimer === undefined) silenceTimer = setTimeout(checkSilence, timeoutMs);
     };
     // Time spent by the consumer between parts is not the provider's silence.
-    const pauseWatch = () => clearTimeout(silenceTimer);
+    const pauseWatch = () => {
+      watching = false;
+    };
 
     const body: ChatCompletionCreateParamsStreaming = {
       model: settings.model,
