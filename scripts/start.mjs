@@ -15,6 +15,7 @@ const configurationNames = [
   'MASTER_KEY',
   ...['LLM', 'EMBEDDINGS', 'STT', 'TTS'].flatMap((prefix) => ['PROVIDER', 'BASE_URL', 'API_KEY', 'MODEL'].map((suffix) => `${prefix}_${suffix}`)),
   'LLM_TIMEOUT_MS',
+  'MEMORY_EXTRACTION_DELAY_SECONDS',
   'VECTOR_INDEX',
   'WHATSAPP_PHONE_NUMBER_ID',
   'WHATSAPP_ACCESS_TOKEN',
