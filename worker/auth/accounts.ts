@@ -14,9 +14,10 @@ const maxFailuresPerAddress = 50;
 
 /**
  * Verified against when the email is unknown, so a sign-in takes the same time whether or not the
- * account exists and the timing does not reveal who has one. Made once per isolate.
+ * account exists and the timing does not reveal who has one. Made once per isolate, and kept as the
+ * finished string: a promise made in one request cannot be awaited from another in Workers.
  */
-let decoyHash: Promise<string> | undefined;
+let decoyHash: string | undefined;
 
 export const database = (db: D1Database) => drizzle(db, { schema });
 
@@ -62,8 +63,8 @@ export async function authenticate(db: D1Database, email: string, password: stri
   }
 
   const user = await orm.select().from(schema.users).where(eq(schema.users.email, normalized)).get();
-  decoyHash ??= hashPassword(bytesToBase64Url(randomBytes(16)));
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  decoyHash ??= await hashPassword(bytesToBase64Url(randomBytes(16)));
+  const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash);
   if (!user || !valid) {
     await db.batch(
       keys.map((key) =>
