@@ -1,0 +1,453 @@
+/**
+ * The typed Kindred API client shared by the web app, the mobile shell and scripts. It needs only
+ * `fetch` and `WebSocket`, so it runs in browsers, in Capacitor's WebView and in Node alike. Types
+ * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
+ * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
+ */
+import { type ErrorId, errorIds } from './error-ids.ts';
+import type {
+  AuthAnswer,
+  ClientFrame,
+  Companion,
+  Conversation,
+  LoginBody,
+  MemoryView,
+  Message,
+  MessagesPage,
+  SendMessageBody,
+  ServerFrame,
+  SignupBody,
+  StreamEvent,
+  ToolSummary,
+  UpdateMeBody,
+  User,
+} from './protocol.ts';
+
+export type { AuthAnswer, Companion, Conversation, MemoryView, Message, MessagesPage, ServerFrame, StreamEvent, ToolSummary, User };
+
+/** A persona of `GET /catalog`: who the companion is. */
+export interface CatalogPersona {
+  id: string;
+  name: string;
+  description: string;
+  personality: string;
+  speakingStyle: string;
+  boundaries: string[];
+  greeting: string;
+}
+
+/** How a voice sounds through the browser's own speech synthesis. */
+export interface BrowserVoiceHints {
+  nameHints: string[];
+  lang: string;
+  pitch: number;
+  rate: number;
+}
+
+/** A voice of `GET /catalog`; only the browser hints matter to a client. */
+export interface CatalogVoice {
+  id: string;
+  name: string;
+  description: string;
+  gender: 'feminine' | 'masculine' | 'neutral';
+  language: string;
+  providers: { browser: BrowserVoiceHints } & Record<string, unknown>;
+}
+
+/** An avatar of `GET /catalog`, with its image on the web app's origin. */
+export interface CatalogAvatar {
+  id: string;
+  name: string;
+  description: string;
+  imageUrl: string;
+  alt: string;
+}
+
+export interface Catalog {
+  personas: CatalogPersona[];
+  voices: CatalogVoice[];
+  avatars: CatalogAvatar[];
+}
+
+export type MemoryKind = MemoryView['kind'];
+
+export interface CreateMemoryBody {
+  text: string;
+  kind?: MemoryKind;
+  importance?: number;
+  eventDate?: string | null;
+}
+
+export type UpdateMemoryBody = Partial<{ text: string; kind: MemoryKind; importance: number; eventDate: string | null }>;
+
+export interface FileEntry {
+  path: string;
+  size: number;
+  updatedAt: string;
+  versionCount: number;
+  versionId?: string;
+}
+
+export interface FileContent {
+  path: string;
+  content: string;
+  size: number;
+  updatedAt: string;
+  versionId: string;
+}
+
+export interface FileVersion {
+  versionId: string;
+  size: number;
+  author: string;
+  createdAt: string;
+  current: boolean;
+}
+
+export interface FileVersionContent {
+  path: string;
+  versionId: string;
+  content: string;
+  size: number;
+  author: string;
+  createdAt: string;
+}
+
+/** Ids the client raises itself, for failures that never reached the server or came back unreadable. */
+export type ClientErrorId = 'network_error' | 'unexpected_response';
+
+/** A failed API call: `id` is a server error id from the catalogue, or one of the client's own. */
+export class KindredApiError extends Error {
+  override readonly name = 'KindredApiError';
+  readonly id: ErrorId | ClientErrorId;
+  /** The HTTP status, or 0 when no answer arrived. */
+  readonly status: number;
+
+  constructor(id: ErrorId | ClientErrorId, message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.id = id;
+    this.status = status;
+  }
+}
+
+const knownErrorIds: ReadonlySet<string> = new Set(errorIds);
+
+/** Whether a string is one of the server's stable error ids. */
+export function isErrorId(value: string): value is ErrorId {
+  return knownErrorIds.has(value);
+}
+
+export interface KindredClientOptions {
+  /** The server's origin, such as `https://kindred.example`; empty means the page's own origin (web). */
+  baseUrl?: string;
+  /** A bearer token from signup or login, for clients that cannot rely on the session cookie. */
+  token?: string | (() => string | undefined);
+  /** Which client this is, for the server's channel bookkeeping. */
+  clientName?: 'web' | 'mobile';
+  /** An injected fetch, for tests and for platforms that route HTTP natively. */
+  fetch?: typeof fetch;
+}
+
+type QueryValue = string | number | boolean | undefined;
+
+/** Builds a client; every method throws `KindredApiError` on failure. */
+export function createKindredClient(options: KindredClientOptions = {}) {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const fetchFunction = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const tokenOf = () => (typeof options.token === 'function' ? options.token() : options.token);
+
+  function urlOf(path: string, query: Record<string, QueryValue> = {}): string {
+    const parameters = Object.entries(query)
+      .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== '')
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+    return `${baseUrl}/api/v1${path}${parameters.length > 0 ? `?${parameters.join('&')}` : ''}`;
+  }
+
+  function headersOf(extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = { ...extra };
+    const token = tokenOf();
+    if (token) headers['Authorization'] = `Bearer ${token}`;
+    if (options.clientName === 'mobile') headers['X-Kindred-Client'] = 'mobile';
+    return headers;
+  }
+
+  async function send(method: string, path: string, body?: unknown, query?: Record<string, QueryValue>, accept = 'application/json'): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetchFunction(urlOf(path, query), {
+        method,
+        headers: headersOf(body === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'include',
+      });
+    } catch (error) {
+      throw new KindredApiError('network_error', 'The server could not be reached.', 0, { cause: error });
+    }
+    if (!response.ok) throw await errorFrom(response);
+    return response;
+  }
+
+  async function json<Answer>(method: string, path: string, body?: unknown, query?: Record<string, QueryValue>): Promise<Answer> {
+    const response = await send(method, path, body, query);
+    if (response.status === 204) return undefined as Answer;
+    try {
+      return (await response.json()) as Answer;
+    } catch (error) {
+      throw new KindredApiError('unexpected_response', 'The server answered with something that is not JSON.', response.status, { cause: error });
+    }
+  }
+
+  const filePath = (path: string) => `/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+  return {
+    signup: (body: SignupBody) => json<AuthAnswer>('POST', '/auth/signup', body),
+    login: (body: LoginBody) => json<AuthAnswer>('POST', '/auth/login', body),
+    logout: () => json<void>('POST', '/auth/logout'),
+
+    me: () => json<User>('GET', '/me'),
+    updateMe: (body: UpdateMeBody) => json<User>('PATCH', '/me', body),
+    deleteAccount: () => json<void>('DELETE', '/me'),
+    exportData: () => json<Record<string, unknown>>('GET', '/me/export'),
+
+    catalog: () => json<Catalog>('GET', '/catalog'),
+    companion: () => json<Companion>('GET', '/companion'),
+    updateCompanion: (body: Companion) => json<Companion>('PUT', '/companion', body),
+    tools: async () => (await json<{ tools: ToolSummary[] }>('GET', '/tools')).tools,
+    setToolEnabled: (id: string, enabled: boolean) => json<ToolSummary>('PATCH', `/tools/${encodeURIComponent(id)}`, { enabled }),
+
+    createConversation: async () => (await json<{ conversation: Conversation }>('POST', '/conversations')).conversation,
+    conversations: async () => (await json<{ conversations: Conversation[] }>('GET', '/conversations')).conversations,
+    messages: (query: { conversationId: string; before?: string; limit?: number }) => json<MessagesPage>('GET', '/messages', undefined, query),
+    sendMessage: (body: SendMessageBody) => json<{ userMessage: Message; assistantMessage: Message }>('POST', '/messages', body),
+    /** Sends a message and yields the reply's events as the server streams them. */
+    async *streamMessage(body: SendMessageBody): AsyncGenerator<StreamEvent> {
+      const response = await send('POST', '/messages', body, undefined, 'text/event-stream');
+      if (response.body === null) throw new KindredApiError('unexpected_response', 'The server sent no event stream.', response.status);
+      yield* readServerSentEvents(response.body);
+    },
+
+    memories: async (query: { query?: string; limit?: number } = {}) => (await json<{ memories: MemoryView[] }>('GET', '/memories', undefined, query)).memories,
+    createMemory: (body: CreateMemoryBody) => json<MemoryView>('POST', '/memories', body),
+    updateMemory: (id: string, body: UpdateMemoryBody) => json<MemoryView>('PATCH', `/memories/${encodeURIComponent(id)}`, body),
+    deleteMemory: (id: string) => json<void>('DELETE', `/memories/${encodeURIComponent(id)}`),
+
+    files: async (prefix?: string) => (await json<{ files: FileEntry[] }>('GET', '/files', undefined, { prefix })).files,
+    readFile: (path: string) => json<FileContent>('GET', filePath(path)),
+    fileVersions: async (path: string) => (await json<{ versions: FileVersion[] }>('GET', filePath(path), undefined, { versions: 'true' })).versions,
+    readFileVersion: (path: string, versionId: string) => json<FileVersionContent>('GET', filePath(path), undefined, { version: versionId }),
+    writeFile: (path: string, content: string, expectedVersionId?: string) =>
+      json<FileEntry & { versionId: string }>('PUT', filePath(path), { content, expectedVersionId }),
+    deleteFile: (path: string) => json<void>('DELETE', filePath(path)),
+
+    /**
+     * The server's speech for a text, or `undefined` when the server has no speech provider (404,
+     * `not_implemented`), so the caller can fall back to the platform's own synthesis.
+     */
+    async speech(body: { text: string; voiceId?: string }): Promise<Blob | undefined> {
+      try {
+        return await (await send('POST', '/speech', body, undefined, 'audio/*')).blob();
+      } catch (error) {
+        if (error instanceof KindredApiError && (error.status === 404 || error.status === 501 || error.status === 503)) return undefined;
+        throw error;
+      }
+    },
+
+    /** Opens the realtime WebSocket, reconnecting by itself; see `RealtimeConnection`. */
+    realtime: (realtimeOptions: RealtimeOptions) => {
+      const token = tokenOf();
+      const httpUrl = urlOf('/realtime', { token });
+      return openRealtime({ ...realtimeOptions, url: toWebSocketUrl(httpUrl, realtimeOptions.origin) });
+    },
+  };
+}
+
+export type KindredClient = ReturnType<typeof createKindredClient>;
+
+async function errorFrom(response: Response): Promise<KindredApiError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return new KindredApiError('unexpected_response', `The server answered ${response.status} without an error body.`, response.status);
+  }
+  const error = (body as { error?: { id?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.id === 'string' && isErrorId(error.id)) {
+    return new KindredApiError(error.id, typeof error.message === 'string' ? error.message : error.id, response.status);
+  }
+  return new KindredApiError('unexpected_response', `The server answered ${response.status} with an unknown error.`, response.status);
+}
+
+/** Parses a `text/event-stream` body into the turn events; unreadable events are skipped. */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      // Events end with a blank line; whatever follows the last one is incomplete.
+      const blocks = buffer.split(/\r?\n\r?\n/);
+      buffer = done ? '' : (blocks.pop() ?? '');
+      for (const block of blocks) {
+        const data = block
+          .split(/\r?\n/)
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).replace(/^ /, ''))
+          .join('\n');
+        if (data === '') continue;
+        try {
+          yield JSON.parse(data) as StreamEvent;
+        } catch {
+          // A malformed event is dropped rather than ending the whole reply.
+        }
+      }
+      if (done) return;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function toWebSocketUrl(httpUrl: string, origin: string | undefined): string {
+  const absolute = /^https?:\/\//.test(httpUrl) ? httpUrl : `${(origin ?? '').replace(/\/+$/, '')}${httpUrl}`;
+  return absolute.replace(/^http/, 'ws');
+}
+
+export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface RealtimeOptions {
+  /** The page's origin, needed only when the client's `baseUrl` is empty (same-origin web app). */
+  origin?: string;
+  onFrame: (frame: ServerFrame) => void;
+  onStatus?: (status: RealtimeStatus) => void;
+  /**
+   * Called after every reconnection with the messages sent but not yet acknowledged by the server
+   * (no `user-message` came back). It answers which of them to send again, typically after reading
+   * the latest history to see which ones arrived; without it every one of them is sent again.
+   */
+  onReconnect?: (unacknowledged: PendingMessage[]) => Promise<PendingMessage[]> | PendingMessage[];
+  /** The longest wait between attempts. */
+  maxBackoffMs?: number;
+  /** How often to ping, so proxies do not close an idle socket. */
+  keepAliveMs?: number;
+}
+
+export interface PendingMessage {
+  text: string;
+  conversationId?: string;
+}
+
+/** A WebSocket to `/api/v1/realtime` that survives drops: it queues, reconnects and resends. */
+export interface RealtimeConnection {
+  /** Queues a message; it goes out as soon as the socket is open. */
+  sendMessage(message: PendingMessage): void;
+  readonly status: RealtimeStatus;
+  /** Closes for good: no more reconnection. */
+  close(): void;
+  /** Drops the socket as a network failure would; tests use it to exercise reconnection. */
+  simulateDrop(): void;
+}
+
+/** Opens a realtime connection at an explicit `ws(s)://` URL. */
+export function openRealtime(options: RealtimeOptions & { url: string }): RealtimeConnection {
+  const maxBackoffMs = options.maxBackoffMs ?? 15_000;
+  const keepAliveMs = options.keepAliveMs ?? 25_000;
+  const queue: PendingMessage[] = [];
+  let unacknowledged: PendingMessage[] = [];
+  let socket: WebSocket | undefined;
+  let status: RealtimeStatus = 'connecting';
+  let attempt = 0;
+  let closedForGood = false;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let reconciling = false;
+
+  function setStatus(next: RealtimeStatus) {
+    status = next;
+    options.onStatus?.(next);
+  }
+
+  function flush() {
+    if (socket?.readyState !== 1 || reconciling) return;
+    while (queue.length > 0) {
+      const message = queue.shift() as PendingMessage;
+      const frame: ClientFrame = { type: 'message-send', text: message.text, ...(message.conversationId ? { conversationId: message.conversationId } : {}) };
+      socket.send(JSON.stringify(frame));
+      unacknowledged.push(message);
+    }
+  }
+
+  function connect() {
+    const isReconnection = attempt > 0;
+    const current = new WebSocket(options.url);
+    socket = current;
+    current.addEventListener('open', () => {
+      attempt = 0;
+      setStatus('open');
+      keepAlive = setInterval(() => {
+        if (current.readyState === 1) current.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
+      }, keepAliveMs);
+      if (isReconnection && unacknowledged.length > 0) {
+        const waiting = unacknowledged;
+        unacknowledged = [];
+        reconciling = true;
+        Promise.resolve(options.onReconnect ? options.onReconnect(waiting) : waiting)
+          .catch(() => waiting)
+          .then((toResend) => {
+            reconciling = false;
+            queue.unshift(...toResend);
+            flush();
+          });
+        return;
+      }
+      if (isReconnection) void options.onReconnect?.([]);
+      flush();
+    });
+    current.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string') return;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(event.data) as ServerFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === 'user-message') {
+        const index = unacknowledged.findIndex((pending) => pending.text.trim() === frame.message.text.trim());
+        if (index >= 0) unacknowledged.splice(index, 1);
+      }
+      options.onFrame(frame);
+    });
+    current.addEventListener('close', () => {
+      if (keepAlive !== undefined) clearInterval(keepAlive);
+      if (socket !== current) return;
+      socket = undefined;
+      if (closedForGood) return setStatus('closed');
+      setStatus('reconnecting');
+      // Exponential backoff with jitter, so many clients do not return at the same instant.
+      const delay = Math.min(maxBackoffMs, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+      attempt += 1;
+      retryTimer = setTimeout(connect, delay);
+    });
+  }
+
+  connect();
+  return {
+    sendMessage(message) {
+      queue.push(message);
+      flush();
+    },
+    get status() {
+      return status;
+    },
+    close() {
+      closedForGood = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      socket?.close(1000, 'closed by the client');
+      setStatus('closed');
+    },
+    simulateDrop() {
+      socket?.close(4000, 'simulated drop');
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// The shell: loads the session, routes between screens, and frames the signed-in ones with the
+// navigation. Signed-out visitors only see sign-up and log-in.
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type Catalog, type Companion, KindredApiError, type User } from '../../common/client.ts';
+import { api, rememberToken } from './api.ts';
+import { ErrorAlert } from './components/error-alert.tsx';
+import { Link, navigate, usePath } from './router.tsx';
+import { AuthScreen } from './screens/auth-screen.tsx';
+import { ChatScreen } from './screens/chat-screen.tsx';
+import { FilesScreen } from './screens/files-screen.tsx';
+import { MemoriesScreen } from './screens/memories-screen.tsx';
+import { OnboardingScreen } from './screens/onboarding-screen.tsx';
+import { SettingsScreen } from './screens/settings-screen.tsx';
+import { type Session, SessionContext } from './session.tsx';
+
+type Loaded =
+  | { state: 'loading' }
+  | { state: 'signed-out' }
+  | { state: 'failed'; error: unknown }
+  | { state: 'signed-in'; user: User; companion: Companion; catalog: Catalog };
+
+const sections = [
+  { href: '/chat', label: 'Chat' },
+  { href: '/memories', label: 'Memories' },
+  { href: '/files', label: 'Files' },
+  { href: '/settings', label: 'Settings' },
+];
+
+async function loadSession(): Promise<Loaded> {
+  try {
+    const [user, companion, catalog] = await Promise.all([api.me(), api.companion(), api.catalog()]);
+    return { state: 'signed-in', user, companion, catalog };
+  } catch (error) {
+    if (error instanceof KindredApiError && error.id === 'unauthenticated') return { state: 'signed-out' };
+    return { state: 'failed', error };
+  }
+}
+
+function SkipLink() {
+  return (
+    <a className="skip-link" href="#main">
+      Skip to content
+    </a>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+
+  useEffect(() => {
+    void loadSession().then(setLoaded);
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // Logging out of an already-ended session is still logging out.
+    }
+    rememberToken(undefined);
+    setLoaded({ state: 'signed-out' });
+    navigate('/login');
+  }, []);
+
+  const session = useMemo<Session | undefined>(() => {
+    if (loaded.state !== 'signed-in') return undefined;
+    return {
+      user: loaded.user,
+      companion: loaded.companion,
+      catalog: loaded.catalog,
+      setUser: (user) => setLoaded({ ...loaded, user }),
+      setCompanion: (companion) => setLoaded({ ...loaded, companion }),
+      signOut,
+    };
+  }, [loaded, signOut]);
+
+  if (loaded.state === 'loading') {
+    return (
+      <main id="main" className="page centered">
+        <p role="status">Loading Kindred…</p>
+      </main>
+    );
+  }
+  if (loaded.state === 'failed') {
+    return (
+      <main id="main" className="page centered">
+        <h1>Kindred is unavailable</h1>
+        <ErrorAlert error={loaded.error} />
+        <button type="button" className="button primary" onClick={() => window.location.reload()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  if (loaded.state === 'signed-out' || session === undefined) {
+    const mode = path === '/signup' ? 'signup' : 'login';
+    if (path !== '/signup' && path !== '/login') queueMicrotask(() => navigate('/login', { replace: true }));
+    return (
+      <>
+        <SkipLink />
+        <AuthScreen
+          mode={mode}
+          onSignedIn={(_answer, isNewAccount) => {
+            setLoaded({ state: 'loading' });
+            void loadSession().then((next) => {
+              setLoaded(next);
+              navigate(isNewAccount ? '/onboarding' : '/chat');
+            });
+          }}
+        />
+      </>
+    );
+  }
+
+  let screen: ReactNode;
+  const chatMatch = /^\/chat(?:\/([^/]+))?\/?$/.exec(path);
+  if (path === '/onboarding') screen = <OnboardingScreen />;
+  else if (chatMatch) screen = <ChatScreen conversationId={chatMatch[1]} />;
+  else if (path === '/memories') screen = <MemoriesScreen />;
+  else if (path === '/files') screen = <FilesScreen />;
+  else if (path === '/settings') screen = <SettingsScreen />;
+  else {
+    queueMicrotask(() => navigate('/chat', { replace: true }));
+    screen = null;
+  }
+
+  return (
+    <SessionContext.Provider value={session}>
+      <SkipLink />
+      <header className="top-bar">
+        <Link href="/chat" className="brand">
+          <img src="/icons/icon.svg" alt="" width={28} height={28} />
+          <span>Kindred</span>
+        </Link>
+        {path !== '/onboarding' && (
+          <nav aria-label="Main">
+            <ul>
+              {sections.map((section) => (
+                <li key={section.href}>
+                  <Link href={section.href} aria-current={path === section.href || path.startsWith(`${section.href}/`) ? 'page' : undefined}>
+                    {section.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </header>
+      {screen}
+    </SessionContext.Provider>
+  );
+}

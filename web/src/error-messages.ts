@@ -1,0 +1,48 @@
+// Server error ids turned into sentences a person can act on. The server's own message is for
+// developers (it may name variables); the interface shows these instead.
+import { type ClientErrorId, KindredApiError } from '../../common/client.ts';
+import type { ErrorId } from '../../common/error-ids.ts';
+
+const sentences: Record<ErrorId | ClientErrorId, string> = {
+  invalid_json: 'Something went wrong sending that. Please try again.',
+  validation_failed: 'Some of what you entered is not valid. Please check it and try again.',
+  payload_too_large: 'That is too large to send.',
+  unauthenticated: 'Your session has ended. Please log in again.',
+  invalid_credentials: 'That email and password do not match an account.',
+  email_taken: 'An account with that email already exists. Try logging in instead.',
+  rate_limited: 'You are going a little fast. Please wait a moment and try again.',
+  not_found: 'That could not be found. It may have been deleted.',
+  unknown_persona: 'That personality is no longer available. Please pick another.',
+  unknown_voice: 'That voice is no longer available. Please pick another.',
+  unknown_avatar: 'That avatar is no longer available. Please pick another.',
+  unknown_tool: 'That tool is no longer available.',
+  message_too_long: 'That message is too long. Please shorten it to under 16,000 characters.',
+  invalid_path: 'That file name is not allowed. Use letters, digits, dashes and slashes, such as notes/ideas.md.',
+  file_too_large: 'That file is too large to save.',
+  version_conflict: 'This file changed since you opened it. Reload it to see the newer version before saving.',
+  too_many_files: 'You have reached the maximum number of files. Delete one to make room.',
+  invalid_frame: 'Something went wrong sending that. Please try again.',
+  websocket_required: 'The live connection could not be opened.',
+  turn_in_progress: 'Your companion is still answering. Please wait for the reply to finish.',
+  llm_not_configured: "Your companion can't reply yet: no chat model is configured on this server.",
+  llm_provider_error: "Your companion's language model had a problem. Your message is saved; please try again.",
+  llm_timeout: 'Your companion took too long to answer. Your message is saved; please try again.',
+  llm_invalid_response: "Your companion's answer came back garbled. Your message is saved; please try again.",
+  tool_loop_limit: 'Your companion got stuck using its tools and stopped. Please try rephrasing.',
+  configuration_invalid: 'The server is not set up correctly. Please tell whoever runs it.',
+  not_implemented: 'This is not available on this server yet.',
+  internal_error: 'Something went wrong on the server. Please try again.',
+  network_error: "Kindred can't reach the server. Check your connection and try again.",
+  unexpected_response: 'The server gave an answer Kindred did not understand. Please try again.',
+};
+
+/** The sentence for an error id, or a general one for ids this build does not know. */
+export function sentenceForErrorId(id: string): string {
+  return (sentences as Record<string, string>)[id] ?? 'Something went wrong. Please try again.';
+}
+
+/** The sentence for anything thrown by the client or the app. */
+export function sentenceForError(error: unknown): string {
+  if (error instanceof KindredApiError) return sentenceForErrorId(error.id);
+  return 'Something went wrong. Please try again.';
+}
