@@ -739,6 +739,7 @@ function summarisePhase(phase) {
   const succeeded = phase.turns.filter((turn) => turn.errorId === undefined);
   const failed = phase.turns.filter((turn) => turn.errorId !== undefined);
   const turnCount = phase.turns.length;
+  const ourCpuMs = phase.cpu.workerMs + phase.cpu.proxyMs + phase.cpu.wranglerMs + phase.cpu.modelMs + phase.cpu.clientMs;
   const perTurn = (milliseconds) => (phase.cpu.available ? round(milliseconds / turnCount, 3) : null);
   return {
     turns: turnCount,
@@ -759,9 +760,9 @@ function summarisePhase(phase) {
       wranglerNode: perTurn(phase.cpu.wranglerMs),
       fakeModel: perTurn(phase.cpu.modelMs),
       client: round(phase.cpu.clientMs / turnCount, 3),
-      // Whatever else ran on the machine meanwhile (other people's tests, the kernel): it competed for the same cores.
-      // Clock ticks of 10 ms can make the difference slightly negative on a quiet machine.
-      restOfMachine: perTurn(Math.max(0, phase.cpu.machineBusyMs - phase.cpu.workerMs - phase.cpu.proxyMs - phase.cpu.wranglerMs - phase.cpu.modelMs - phase.cpu.clientMs)),
+      // Whatever else ran on the machine meanwhile (other people's tests, the kernel): it competed for the same
+      // cores. Clock ticks of 10 ms can make the difference slightly negative on a quiet machine.
+      restOfMachine: perTurn(Math.max(0, phase.cpu.machineBusyMs - ourCpuMs)),
     },
     machineBusyPercent: phase.cpu.available ? round((phase.cpu.machineBusyMs / (phase.windowMs * os.cpus().length)) * 100, 1) : null,
     busiestOtherProcesses: phase.cpu.busiestOthers,
