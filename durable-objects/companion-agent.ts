@@ -478,9 +478,11 @@ export class CompanionAgent extends Agent<Env> {
     );
     onUserMessage?.(userMessage);
 
-    const failTurn = (id: TurnError['id'], message: string, messageId?: string): Outcome<never> => {
+    const failTurn = (id: TurnError['id'], message: string, messageId?: string, cause?: unknown): Outcome<never> => {
       send({ type: 'error', id, message, ...(messageId ? { messageId } : {}) });
-      log.warn('turn failed', { userId: this.name, conversationId, errorId: id, durationMs: Date.now() - startedAt });
+      // The cause is the provider's own error (status, kind), never the person's words.
+      const causeText = cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+      log.warn('turn failed', { userId: this.name, conversationId, errorId: id, cause: causeText, durationMs: Date.now() - startedAt });
       return fail(statusByTurnError[id] ?? 500, id, message);
     };
 
@@ -555,7 +557,7 @@ export class CompanionAgent extends Agent<Env> {
       if (recent.length >= recentMessageCount) await this.queue('updateRollingSummary', { conversationId }, { id: `summary-${conversationId}` });
       return succeed({ userMessage, assistantMessage });
     } catch (error) {
-      if (error instanceof TurnError) return failTurn(error.id, error.message, assistantMessageId);
+      if (error instanceof TurnError) return failTurn(error.id, error.message, assistantMessageId, error.cause);
       log.error('turn crashed', { userId: this.name, conversationId, cause: error instanceof Error ? error.message : String(error) });
       return failTurn('internal_error', 'Something went wrong on our side. Please try again.', assistantMessageId);
     }

@@ -94,28 +94,47 @@ interface LocalTime {
  * a stale stored zone should not stop the companion from answering at all.
  */
 function describeLocalTime(now: Date, timezone: string): LocalTime {
-  const zone = isKnownTimezone(timezone) ? timezone : 'UTC';
-  const spoken = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(now);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
+  const formats = formatsFor(timezone);
+  const parts = formats.numeric.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((candidate) => candidate.type === type)?.value ?? '';
   const numeric = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-  return { spoken, numeric, timezone: zone };
+  return { spoken: formats.spoken.format(now), numeric, timezone: formats.zone };
+}
+
+/**
+ * Building an Intl formatter costs far more than using one, and the prompt is built on every turn:
+ * formatters are kept per time zone (a user has one, an isolate serves a few).
+ */
+const formatCache = new Map<string, { zone: string; spoken: Intl.DateTimeFormat; numeric: Intl.DateTimeFormat }>();
+
+function formatsFor(timezone: string) {
+  const cached = formatCache.get(timezone);
+  if (cached) return cached;
+  const zone = isKnownTimezone(timezone) ? timezone : 'UTC';
+  const formats = {
+    zone,
+    spoken: new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+    }),
+    numeric: new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }),
+  };
+  if (formatCache.size > 500) formatCache.clear();
+  formatCache.set(timezone, formats);
+  return formats;
 }
 
 function isKnownTimezone(timezone: string): boolean {
