@@ -65,6 +65,8 @@ export function describeProviders(config: Config) {
     speechToText: config.STT_PROVIDER,
     textToSpeech: config.TTS_PROVIDER,
     vectorIndex: config.VECTOR_INDEX,
+    // Without an embedder, retrieval is lexical (the blind index alone): a supported mode, said plainly.
+    retrieval: config.EMBEDDINGS_PROVIDER === 'none' ? 'lexical' : 'hybrid',
   };
 }
 

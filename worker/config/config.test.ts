@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { describeProviders, readConfig } from './config.ts';
+
+const masterKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+
+describe('configuration', () => {
+  it('reads unset providers as not configured, never as an error', () => {
+    const config = readConfig({ MASTER_KEY: masterKey });
+    expect(describeProviders(config)).toEqual({
+      chat: 'none',
+      embeddings: 'none',
+      speechToText: 'none',
+      textToSpeech: 'none',
+      vectorIndex: 'local',
+      retrieval: 'lexical',
+    });
+    expect(describeProviders(readConfig({ MASTER_KEY: masterKey, EMBEDDINGS_PROVIDER: 'workers-ai' })).retrieval).toBe('hybrid');
+  });
+
+  it.each([
+    [{ MASTER_KEY: masterKey, LLM_PROVIDER: 'gpt-please' }, 'LLM_PROVIDER'],
+    [{ MASTER_KEY: 'c2hvcnQ=' }, 'MASTER_KEY'],
+    [{}, 'MASTER_KEY'],
+    [{ MASTER_KEY: masterKey, LLM_PROVIDER: 'openai-compatible' }, 'LLM_BASE_URL'],
+    [{ MASTER_KEY: masterKey, LLM_BASE_URL: 'not a url' }, 'LLM_BASE_URL'],
+    [{ MASTER_KEY: masterKey, LLM_TIMEOUT_MS: '5' }, 'LLM_TIMEOUT_MS'],
+    [{ MASTER_KEY: masterKey, EMBEDDINGS_PROVIDER: 'openai-compatible' }, 'EMBEDDINGS_BASE_URL'],
+    [{ MASTER_KEY: masterKey, VECTOR_INDEX: 'pinecone' }, 'VECTOR_INDEX'],
+  ])('names the variable that is wrong: %j', (environment, variable) => {
+    let thrown: unknown;
+    try {
+      readConfig(environment);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ id: 'configuration_invalid', status: 500 });
+    expect((thrown as Error).message).toContain(variable);
+  });
+});
