@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
 import {
   applyMigrations,
   buildWeb,
@@ -729,12 +730,6 @@ function countBy(values) {
   return counts;
 }
 
-function round(value, digits = 2) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
-
 function summarisePhase(phase) {
   const succeeded = phase.turns.filter((turn) => turn.errorId === undefined);
   const failed = phase.turns.filter((turn) => turn.errorId !== undefined);
@@ -840,14 +835,6 @@ function buildReport(options, directPhase, kindredPhase) {
   };
 }
 
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 function printSummary(report) {
   const line = (label, values) => `  ${label.padEnd(30)} p50 ${format(values.p50)}  p95 ${format(values.p95)}  p99 ${format(values.p99)}`;
   const cpu = report.kindred.cpuMsPerTurn;
@@ -901,16 +888,4 @@ function profileLines(profile) {
     '  Most time with their callees:',
     ...rows(profile.topTotal.slice(0, 20)),
   ];
-}
-
-function format(value) {
-  return value === null ? '   n/a' : `${value.toFixed(1).padStart(6)} ms`;
-}
-
-function formatSeconds(milliseconds) {
-  return `${(milliseconds / 1000).toFixed(1)} s`;
-}
-
-function progress(message) {
-  process.stderr.write(`${message}\n`);
 }

@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
 import {
   applyMigrations,
   buildWeb,
@@ -1074,12 +1075,6 @@ function summarise(values) {
   };
 }
 
-function round(value, digits = 2) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
-
 function buildReport(options, life, { turnIngest, memoryIngest, retrieval, recall }) {
   const { measured, baselineMs } = retrieval;
   const baseline = summarise(baselineMs);
@@ -1170,14 +1165,6 @@ function buildReport(options, life, { turnIngest, memoryIngest, retrieval, recal
   };
 }
 
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 function printSummary(report) {
   const line = (label, values) =>
     `  ${label.padEnd(34)} p50 ${format(values.p50)}  p95 ${format(values.p95)}  p99 ${format(values.p99)}  max ${format(values.max)}`;
@@ -1208,16 +1195,4 @@ function printSummary(report) {
       '',
     ].join('\n'),
   );
-}
-
-function format(value) {
-  return value === null || value === undefined ? '   n/a' : `${value.toFixed(1).padStart(6)} ms`;
-}
-
-function formatSeconds(milliseconds) {
-  return `${(milliseconds / 1000).toFixed(1)} s`;
-}
-
-function progress(message) {
-  process.stderr.write(`${message}\n`);
 }
