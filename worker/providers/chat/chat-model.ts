@@ -59,3 +59,13 @@ export class ChatModelError extends Error {
     super(message, options);
   }
 }
+
+/** A caller that gave up on time is a timeout; any other abort is a cancellation, passed through as is. */
+export function callerAbortFailure(callerSignal: AbortSignal): unknown {
+  const reason: unknown = callerSignal.reason;
+  // `AbortSignal.timeout()` aborts with a DOMException named TimeoutError.
+  if (typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError') {
+    return new ChatModelError('timeout', 'The chat model call ran out of time.', { cause: reason });
+  }
+  return reason ?? new DOMException('The chat model call was aborted.', 'AbortError');
+}

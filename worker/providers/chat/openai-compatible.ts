@@ -2,9 +2,10 @@
  * The chat model adapter for any server speaking OpenAI's chat completions protocol (OpenAI itself,
  * Ollama, vLLM, llama.cpp, LM Studio, OpenRouter, the test fake...), through the `openai` SDK.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
+import { createOpenAIClient, safeHost } from '../openai-client.ts';
 import {
   type ChatMessage,
   type ChatModel,
@@ -13,6 +14,7 @@ import {
   type ChatStreamPart,
   type ChatToolCall,
   type ChatToolDefinition,
+  callerAbortFailure,
 } from './chat-model.ts';
 
 /** Settings of an OpenAI-compatible provider. */
@@ -52,22 +54,7 @@ type ToolCallDelta = z.infer<typeof toolCallDeltaSchema>;
 
 export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatModelSettings): ChatModel {
   const timeoutMs = settings.timeoutMs ?? defaultTimeoutMs;
-  const client = new OpenAI({
-    baseURL: settings.baseURL,
-    // The SDK refuses to start without a key; keyless local servers ignore the placeholder.
-    apiKey: settings.apiKey ?? 'not-needed',
-    // Explicit nulls keep stray OPENAI_ORG_ID / OPENAI_PROJECT_ID variables from adding headers.
-    organization: null,
-    project: null,
-    fetch: settings.fetch,
-    defaultHeaders: settings.headers,
-    timeout: timeoutMs,
-    // The conversation loop owns retries: a hidden retry would double a turn's latency and replay a
-    // half-streamed answer.
-    maxRetries: 0,
-    // Failures reach the caller as ChatModelError; the SDK's console logging would only repeat them.
-    logLevel: 'off',
-  });
+  const client = createOpenAIClient({ ...settings, timeoutMs });
   const describeProvider = `the OpenAI-compatible provider at ${safeHost(settings.baseURL)}`;
 
   function redact(text: string): string {
@@ -280,16 +267,6 @@ function mapFinishReason(reason: string, calledTools: boolean): Extract<ChatStre
   return 'other';
 }
 
-/** A caller that gave up on time is a timeout; any other abort is a cancellation, passed through as is. */
-function callerAbortFailure(callerSignal: AbortSignal): unknown {
-  const reason: unknown = callerSignal.reason;
-  // `AbortSignal.timeout()` aborts with a DOMException named TimeoutError.
-  if (typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError') {
-    return new ChatModelError('timeout', 'The chat model call ran out of time.', { cause: reason });
-  }
-  return reason ?? new DOMException('The chat model call was aborted.', 'AbortError');
-}
-
 /** The provider's own words from an OpenAI-style error body, else the SDK's message. */
 function apiErrorDetail(error: APIError): string {
   const body: unknown = error.error;
@@ -297,13 +274,4 @@ function apiErrorDetail(error: APIError): string {
     return body.message;
   }
   return error.message;
-}
-
-/** Only the host goes into messages: a base URL may carry credentials or tokens in its path or query. */
-function safeHost(baseURL: string): string {
-  try {
-    return new URL(baseURL).host;
-  } catch {
-    return 'an invalid base URL';
-  }
 }

@@ -12,6 +12,7 @@ import {
   type ChatStreamPart,
   type ChatToolCall,
   type ChatToolDefinition,
+  callerAbortFailure,
 } from './chat-model.ts';
 
 /** The part of the Workers AI binding this adapter uses; the real `Ai` binding and the test fake both fit. */
@@ -253,16 +254,6 @@ function mapFinishReason(reason: string, calledTools: boolean): FinishReason {
   if (reason === 'stop') return 'stop';
   if (reason === 'length') return 'length';
   return 'other';
-}
-
-/** A caller that gave up on time is a timeout; any other abort is a cancellation, passed through as is. */
-function callerAbortFailure(callerSignal: AbortSignal): unknown {
-  const reason: unknown = callerSignal.reason;
-  // `AbortSignal.timeout()` aborts with a DOMException named TimeoutError.
-  if (typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError') {
-    return new ChatModelError('timeout', 'The chat model call ran out of time.', { cause: reason });
-  }
-  return reason ?? new DOMException('The chat model call was aborted.', 'AbortError');
 }
 
 /** The `data` of each server-sent event; multi-line data is joined with newlines as the SSE format says. */

@@ -2,8 +2,9 @@
  * The embedder for any server speaking OpenAI's embeddings protocol (OpenAI itself, Ollama, vLLM,
  * llama.cpp, LM Studio, the test fake...), through the `openai` SDK's `embeddings.create`.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { z } from 'zod';
+import { createOpenAIClient, safeHost } from '../openai-client.ts';
 import { callerAbortFailure, checkVectors, type Embedder, EmbedderError, type EmbedOptions, inBatches } from './embedder.ts';
 
 /** Settings of an OpenAI-compatible embeddings provider. */
@@ -47,21 +48,7 @@ const responseSchema = z.object({
 export function createOpenAICompatibleEmbedder(settings: OpenAICompatibleEmbedderSettings): Embedder {
   const timeoutMs = settings.timeoutMs ?? defaultTimeoutMs;
   const batchSize = Math.max(1, settings.batchSize ?? defaultBatchSize);
-  const client = new OpenAI({
-    baseURL: settings.baseURL,
-    // The SDK refuses to start without a key; keyless local servers ignore the placeholder.
-    apiKey: settings.apiKey ?? 'not-needed',
-    // Explicit nulls keep stray OPENAI_ORG_ID / OPENAI_PROJECT_ID variables from adding headers.
-    organization: null,
-    project: null,
-    fetch: settings.fetch,
-    defaultHeaders: settings.headers,
-    timeout: timeoutMs,
-    // Indexing is retried by whoever scheduled it, and a search falls back to lexical results at once:
-    // a hidden retry would only add latency.
-    maxRetries: 0,
-    logLevel: 'off',
-  });
+  const client = createOpenAIClient({ ...settings, timeoutMs });
   const describeProvider = `the OpenAI-compatible embeddings provider at ${safeHost(settings.baseURL)}`;
   let dimensions = settings.dimensions ?? knownOpenAIEmbeddingDimensions[settings.model];
 
@@ -140,13 +127,4 @@ function apiErrorDetail(error: APIError): string {
   const body: unknown = error.error;
   if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return body.message;
   return error.message;
-}
-
-/** Only the host goes into messages: a base URL may carry credentials or tokens in its path or query. */
-function safeHost(baseURL: string): string {
-  try {
-    return new URL(baseURL).host;
-  } catch {
-    return 'an invalid base URL';
-  }
 }
