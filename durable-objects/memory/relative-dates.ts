@@ -28,8 +28,17 @@ export function resolveRelativeDate(expression: string, spokenAt: Date, timezone
 
 /** The calendar date of an instant in a zone, as YYYY-MM-DD. */
 export function calendarDate(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    // Building a formatter costs far more than using one, and the prompt's memory block dates every memory.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (dateFormats.size > 500) dateFormats.clear();
+    dateFormats.set(timezone, format);
+  }
+  return format.format(instant);
 }
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The zone's offset from UTC at that instant, in minutes (daylight saving included). */
 export function offsetMinutes(instant: Date, timezone: string): number {
