@@ -11,15 +11,15 @@ import type {
   ToolSummary,
 } from '../common/protocol.ts';
 import { clientFrameSchema } from '../common/protocol.ts';
-import { findPersona } from '../worker/catalog/catalog.ts';
-import { buildSystemPrompt, type Channel } from '../worker/catalog/system-prompt.ts';
-import { readConfig } from '../worker/config/config.ts';
-import { createId } from '../worker/crypto/encoding.ts';
-import type { Env } from '../worker/env.ts';
-import { AppError, notFound } from '../worker/errors/app-error.ts';
-import { fail, failWith, type Outcome, succeed } from '../worker/errors/outcome.ts';
-import { log } from '../worker/logging/log.ts';
-import type { ChatMessage } from '../worker/providers/chat/chat-model.ts';
+import { findPersona } from '../server/catalog/catalog.ts';
+import { buildSystemPrompt, type Channel } from '../server/catalog/system-prompt.ts';
+import { readConfig } from '../server/config/config.ts';
+import { createId } from '../server/crypto/encoding.ts';
+import type { Env } from '../server/env.ts';
+import { AppError, notFound } from '../server/errors/app-error.ts';
+import { fail, failWith, type Outcome, succeed } from '../server/errors/outcome.ts';
+import { log } from '../server/logging/log.ts';
+import type { ChatMessage } from '../server/providers/chat/chat-model.ts';
 import { CompanionServices } from './companion/companion-services.ts';
 import { CompanionSettings, type Profile } from './companion/companion-settings.ts';
 import { runAssistantTurn, TurnError } from './conversations/assistant-turn.ts';

@@ -5,7 +5,7 @@
  * `AiError: <code>: <description>`. Vectors are deterministic bags of words, so texts sharing words are
  * close. Runs inside workerd; scripted per call and recording every call.
  */
-import type { WorkersAIEmbeddingBinding } from '../worker/providers/embeddings/workers-ai.ts';
+import type { WorkersAIEmbeddingBinding } from '../server/providers/embeddings/workers-ai.ts';
 
 /** The text-embedding models the fake knows, with their documented output dimensions. */
 export const fakeWorkersAIEmbeddingModels: Readonly<Record<string, number>> = {

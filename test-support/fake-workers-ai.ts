@@ -5,7 +5,7 @@
  * and failures thrown as `Error`s whose message reads `AiError: <code>: <description>`.
  * Runs inside workerd; scripted with the same steps as the fake OpenAI server.
  */
-import type { WorkersAIBinding } from '../worker/providers/chat/workers-ai.ts';
+import type { WorkersAIBinding } from '../server/providers/chat/workers-ai.ts';
 import type { FakeStep, FakeToolCall } from './fake-openai/control.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Env } from './env.ts';
+import type { Env } from '../server/env.ts';
 
 /** An authenticated account as the Worker knows it from D1. */
 export interface Account {

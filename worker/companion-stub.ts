@@ -1,6 +1,6 @@
 import { getAgentByName } from 'agents';
 import type { CompanionAgent } from '../durable-objects/companion-agent.ts';
-import type { Env } from './env.ts';
+import type { Env } from '../server/env.ts';
 
 /**
  * The object's RPC surface as the Worker calls it. The stub's own mapped RPC types recurse without
@@ -39,5 +39,5 @@ export type CompanionRpc = Pick<
 
 /** The user's own companion object. Only ever called with an id the Worker authenticated. */
 export async function companionOf(env: Env, userId: string): Promise<CompanionRpc> {
-  return (await getAgentByName<Env, CompanionAgent>(env.COMPANION, userId)) as unknown as CompanionRpc;
+  return (await getAgentByName<Env, CompanionAgent>(env.COMPANION as unknown as DurableObjectNamespace<CompanionAgent>, userId)) as unknown as CompanionRpc;
 }

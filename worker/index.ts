@@ -1,5 +1,5 @@
+import type { Env } from '../server/env.ts';
 import { createApp } from './app.ts';
-import type { Env } from './env.ts';
 
 export { CompanionAgent } from '../durable-objects/companion-agent.ts';
 

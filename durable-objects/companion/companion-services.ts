@@ -1,10 +1,10 @@
-import type { Config } from '../../worker/config/config.ts';
-import type { Env } from '../../worker/env.ts';
-import { log } from '../../worker/logging/log.ts';
-import type { ChatModel } from '../../worker/providers/chat/chat-model.ts';
-import { createChatModel } from '../../worker/providers/chat/create-chat-model.ts';
-import { createEmbedder } from '../../worker/providers/embeddings/create-embedder.ts';
-import { createVectorIndex } from '../../worker/providers/vector-index/create-vector-index.ts';
+import type { Config } from '../../server/config/config.ts';
+import type { Env } from '../../server/env.ts';
+import { log } from '../../server/logging/log.ts';
+import type { ChatModel } from '../../server/providers/chat/chat-model.ts';
+import { createChatModel } from '../../server/providers/chat/create-chat-model.ts';
+import { createEmbedder } from '../../server/providers/embeddings/create-embedder.ts';
+import { createVectorIndex } from '../../server/providers/vector-index/create-vector-index.ts';
 import { ConversationStore, type IndexableTurn } from '../conversations/conversation-store.ts';
 import { chunkMarkdown } from '../files/chunk-markdown.ts';
 import { type FileChange, FileStore } from '../files/file-store.ts';

@@ -1,6 +1,6 @@
 import type { Companion } from '../../common/protocol.ts';
-import { defaultAvatarId, defaultPersonaId, defaultVoiceId, findAvatar, findPersona, findVoice } from '../../worker/catalog/catalog.ts';
-import { AppError } from '../../worker/errors/app-error.ts';
+import { defaultAvatarId, defaultPersonaId, defaultVoiceId, findAvatar, findPersona, findVoice } from '../../server/catalog/catalog.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import type { UserVault } from '../storage/user-vault.ts';
 
 export interface Profile {

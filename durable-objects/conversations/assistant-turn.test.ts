@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatModel, ChatModelError, type ChatRequest, type ChatStreamPart } from '../../worker/providers/chat/chat-model.ts';
+import { type ChatModel, ChatModelError, type ChatRequest, type ChatStreamPart } from '../../server/providers/chat/chat-model.ts';
 import { calculatorTool } from '../tools/calculator.ts';
 import { runAssistantTurn, type TurnProgress } from './assistant-turn.ts';
 

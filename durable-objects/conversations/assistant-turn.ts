@@ -1,6 +1,6 @@
 import type { ErrorId } from '../../common/error-ids.ts';
 import type { JsonValue } from '../../common/protocol.ts';
-import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../worker/providers/chat/chat-model.ts';
+import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../server/providers/chat/chat-model.ts';
 import { executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
 import type { ToolActivity } from './conversation-store.ts';
 

@@ -2,8 +2,8 @@ import type { Conversation, Message, MessagesPage, ToolActivity } from '../../co
 
 export type { ToolActivity };
 
-import { createId } from '../../worker/crypto/encoding.ts';
-import { log } from '../../worker/logging/log.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import { log } from '../../server/logging/log.ts';
 import type { UserVault } from '../storage/user-vault.ts';
 
 type ConversationRow = {

@@ -1,5 +1,5 @@
-import { log } from '../../worker/logging/log.ts';
-import type { ChatModel } from '../../worker/providers/chat/chat-model.ts';
+import { log } from '../../server/logging/log.ts';
+import type { ChatModel } from '../../server/providers/chat/chat-model.ts';
 import type { ConversationStore } from './conversation-store.ts';
 
 const instructions = `You keep a running summary of a long conversation between a person and their companion.

@@ -1,4 +1,4 @@
-import { AppError } from '../../worker/errors/app-error.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 
 /** A path that is not a relative, well-formed `.md` or `.txt` path: 400. */
 export const invalidPath = (reason: string) => new AppError(400, 'invalid_path', `That file path is not allowed: ${reason}`);

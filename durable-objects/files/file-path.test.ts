@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../worker/errors/app-error.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import { decodeFilePath, parseFilePath, requireFilePath } from './file-path.ts';
 
 const accepted = (raw: string) => {

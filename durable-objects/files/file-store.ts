@@ -1,6 +1,6 @@
-import { createId } from '../../worker/crypto/encoding.ts';
-import { notFound } from '../../worker/errors/app-error.ts';
-import { log } from '../../worker/logging/log.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import { notFound } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
 import { fileTooLarge, tooManyFiles, versionConflict } from './file-errors.ts';
 import { requireFilePath } from './file-path.ts';
 import type { PathHasher } from './path-hash.ts';

@@ -1,4 +1,4 @@
-import { bytesToBase64Url } from '../../worker/crypto/encoding.ts';
+import { bytesToBase64Url } from '../../server/crypto/encoding.ts';
 
 /** Turns a parsed file path into the opaque name it is stored under. */
 export type PathHasher = (path: string) => Promise<string>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ChatModel } from '../../worker/providers/chat/chat-model.ts';
+import type { ChatMessage, ChatModel } from '../../server/providers/chat/chat-model.ts';
 import type { Memory, MemoryKind, MemoryStore } from './memory-store.ts';
 import { memoryKinds } from './memory-store.ts';
 import { resolveRelativeDate } from './relative-dates.ts';

@@ -1,4 +1,4 @@
-import { createId } from '../../worker/crypto/encoding.ts';
+import { createId } from '../../server/crypto/encoding.ts';
 import type { UserVault } from '../storage/user-vault.ts';
 
 export const memoryKinds = ['fact', 'preference', 'person', 'event', 'goal'] as const;

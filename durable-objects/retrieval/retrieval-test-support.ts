@@ -4,7 +4,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { localVectorSchema } from '../../worker/providers/vector-index/local-vector-index.ts';
+import { localVectorSchema } from '../../server/providers/vector-index/local-vector-index.ts';
 import { UserVault } from '../storage/user-vault.ts';
 import { type BlindIndex, createBlindIndex } from './blind-index.ts';
 import { RetrievalIndex, retrievalSchema } from './retrieval-index.ts';

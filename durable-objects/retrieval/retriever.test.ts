@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { type Embedder, EmbedderError } from '../../server/providers/embeddings/embedder.ts';
+import { createWorkersAIEmbedder } from '../../server/providers/embeddings/workers-ai.ts';
+import { createLocalVectorIndex } from '../../server/providers/vector-index/local-vector-index.ts';
+import { createVectorizeIndex } from '../../server/providers/vector-index/vectorize-index.ts';
 import { createFakeVectorize } from '../../test-support/fake-vectorize.ts';
 import { createFakeWorkersAIEmbeddings } from '../../test-support/fake-workers-ai-embeddings.ts';
-import { type Embedder, EmbedderError } from '../../worker/providers/embeddings/embedder.ts';
-import { createWorkersAIEmbedder } from '../../worker/providers/embeddings/workers-ai.ts';
-import { createLocalVectorIndex } from '../../worker/providers/vector-index/local-vector-index.ts';
-import { createVectorizeIndex } from '../../worker/providers/vector-index/vectorize-index.ts';
 import type { RetrievalDocumentInput } from './retrieval-index.ts';
 import { type RetrievalTestContext, uniqueUserId, withRetrieval } from './retrieval-test-support.ts';
 import { Retriever, type RetrieverSettings } from './retriever.ts';

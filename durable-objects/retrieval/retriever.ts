@@ -4,9 +4,9 @@
  * diversified, and fitted into a token budget. Without an embedder it is lexical retrieval, a supported
  * mode and never an error; a failing embedder or vector index degrades a search to lexical too.
  */
-import { log } from '../../worker/logging/log.ts';
-import { type Embedder, EmbedderError } from '../../worker/providers/embeddings/embedder.ts';
-import { maximumTopK, type VectorIndex, VectorIndexError } from '../../worker/providers/vector-index/vector-index.ts';
+import { log } from '../../server/logging/log.ts';
+import { type Embedder, EmbedderError } from '../../server/providers/embeddings/embedder.ts';
+import { maximumTopK, type VectorIndex, VectorIndexError } from '../../server/providers/vector-index/vector-index.ts';
 import { fitTokenBudget, jaccardSimilarity, maximalMarginalRelevance, reciprocalRankFusion, weighByRecencyAndImportance } from './hybrid.ts';
 import type { RetrievalDocumentInput, RetrievalFilter, RetrievalIndex, RetrievalKind, ScoredDocument } from './retrieval-index.ts';
 

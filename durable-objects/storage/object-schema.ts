@@ -1,4 +1,4 @@
-import { localVectorSchema } from '../../worker/providers/vector-index/local-vector-index.ts';
+import { localVectorSchema } from '../../server/providers/vector-index/local-vector-index.ts';
 import { fileChunkSchema } from '../companion/file-chunks.ts';
 import { fileSchema } from '../files/file-store.ts';
 import { memorySchema } from '../memory/memory-store.ts';

@@ -1,5 +1,5 @@
-import { decryptText, encryptText } from '../../worker/crypto/content-cipher.ts';
-import { createUserKeys, importMasterKey, type UserKeys, unwrapUserKeys } from '../../worker/crypto/user-keys.ts';
+import { decryptText, encryptText } from '../../server/crypto/content-cipher.ts';
+import { createUserKeys, importMasterKey, type UserKeys, unwrapUserKeys } from '../../server/crypto/user-keys.ts';
 
 /**
  * The user's keys inside their object: created on first use, kept only wrapped by the master key,

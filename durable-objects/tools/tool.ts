@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../common/protocol.ts';
-import type { ChatToolDefinition } from '../../worker/providers/chat/chat-model.ts';
+import type { ChatToolDefinition } from '../../server/providers/chat/chat-model.ts';
 
 /** What a tool may know about the turn it runs in. */
 export interface ToolContext {

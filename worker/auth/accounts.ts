@@ -1,9 +1,9 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import type { Account } from '../app-env.ts';
-import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../crypto/encoding.ts';
 import * as schema from '../db/schema.ts';
-import { AppError } from '../errors/app-error.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 /** How long a session lasts without signing in again. */

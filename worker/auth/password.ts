@@ -1,5 +1,5 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { base64ToBytes, bytesToBase64, randomBytes } from '../crypto/encoding.ts';
+import { base64ToBytes, bytesToBase64, randomBytes } from '../../server/crypto/encoding.ts';
 
 /**
  * Passwords are hashed with scrypt (memory-hard), via @noble/hashes because Workers have no native

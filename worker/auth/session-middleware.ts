@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { unauthenticated } from '../../server/errors/app-error.ts';
 import type { AppEnv } from '../app-env.ts';
-import { unauthenticated } from '../errors/app-error.ts';
 import { findSession } from './accounts.ts';
 
 export const sessionCookieName = 'kindred_session';

@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { companionSchema, toolSummarySchema, updateToolBodySchema } from '../../common/protocol.ts';
+import { catalog } from '../../server/catalog/catalog.ts';
+import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
-import { catalog } from '../catalog/catalog.ts';
 import { companionOf } from '../companion-stub.ts';
-import { unwrapOutcome } from '../errors/outcome.ts';
 import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, notFoundError } from '../openapi/route-helpers.ts';
 
 export const companionRoutes = new OpenAPIHono<AppEnv>();

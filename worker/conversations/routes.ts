@@ -2,11 +2,11 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { conversationSchema, listMessagesQuerySchema, messageSchema, messagesPageSchema, sendMessageBodySchema } from '../../common/protocol.ts';
 import { type Channel, userIdHeader } from '../../durable-objects/companion-agent.ts';
+import { AppError } from '../../server/errors/app-error.ts';
+import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { AppError } from '../errors/app-error.ts';
-import { unwrapOutcome } from '../errors/outcome.ts';
 import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, notFoundError } from '../openapi/route-helpers.ts';
 
 export const conversationRoutes = new OpenAPIHono<AppEnv>();

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { describeProviders, readConfig } from '../../server/config/config.ts';
 import type { AppEnv } from '../app-env.ts';
-import { describeProviders, readConfig } from '../config/config.ts';
 
 /** Liveness and readiness, outside `/api/v1` and without authentication. */
 export const healthRoutes = new Hono<AppEnv>();

@@ -10,10 +10,10 @@ import {
   searchResultSchema,
   updateMemoryBodySchema,
 } from '../../common/protocol.ts';
+import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { unwrapOutcome } from '../errors/outcome.ts';
 import { authenticatedErrors, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
 
 /** What the companion remembers, searching everything the user has, and bringing histories in. */
