@@ -112,7 +112,7 @@ export const sendMessageBodySchema = z.object({
 export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
 
 export const listMessagesQuerySchema = z.object({
-  conversationId: z.string().min(1).max(64),
+  conversationId: z.string().min(1).max(64).optional(),
   before: z
     .string()
     .regex(/^\d{1,15}$/, 'must be a nextCursor from a previous page')

@@ -62,9 +62,10 @@ export async function readEvents(response: Response): Promise<StreamEvent[]> {
 export async function openRealtime(
   token: string,
   extraHeaders: Record<string, string> = {},
+  query: Record<string, string> = {},
 ): Promise<{ socket: WebSocket; frames: Record<string, unknown>[]; next: (type: string) => Promise<Record<string, unknown>> }> {
   const response = await worker.fetch(
-    new Request(`${origin}/api/v1/realtime?token=${encodeURIComponent(token)}`, { headers: { ...extraHeaders, upgrade: 'websocket' } }),
+    new Request(`${origin}/api/v1/realtime?${new URLSearchParams({ token, ...query })}`, { headers: { ...extraHeaders, upgrade: 'websocket' } }),
   );
   const socket = response.webSocket;
   if (!socket) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);

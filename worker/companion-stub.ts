@@ -1,43 +1,61 @@
 import { getAgentByName } from 'agents';
-import type { CompanionAgent } from '../durable-objects/companion-agent.ts';
+import type { CompanionAgent, CompanionRpc, UserDataExport } from '../durable-objects/companion-agent.ts';
 import type { Env } from '../server/env.ts';
+import { type Outcome, unwrapOutcome } from '../server/errors/outcome.ts';
+
+/** A capability's RPC methods as the Worker calls them: every one answers a promise of its value. */
+type Remote<Rpc> = {
+  readonly [Method in keyof Rpc]: Rpc[Method] extends (...args: infer Args) => infer Result ? (...args: Args) => Promise<Awaited<Result>> : never;
+};
 
 /**
- * The object's RPC surface as the Worker calls it. The stub's own mapped RPC types recurse without
- * end over JSON values (tool inputs and outputs), so we name the methods from the class instead:
- * RPC hands back structured clones of exactly these shapes.
+ * The user's companion object as the Worker sees it: `companion.memory.list(query)` and so on for
+ * every capability, typed from the capabilities themselves, so a new capability needs no change here.
+ * Expected failures arrive as the AppError the capability threw.
  */
-export type CompanionRpc = Pick<
-  CompanionAgent,
-  | 'updateProfile'
-  | 'getProfile'
-  | 'getCompanion'
-  | 'updateCompanion'
-  | 'createConversation'
-  | 'listConversations'
-  | 'listMessages'
-  | 'sendMessage'
-  | 'streamMessage'
-  | 'listTools'
-  | 'setToolEnabled'
-  | 'importConversation'
-  | 'listMemories'
-  | 'createMemory'
-  | 'updateMemory'
-  | 'deleteMemory'
-  | 'search'
-  | 'listFiles'
-  | 'readFile'
-  | 'writeFile'
-  | 'deleteFile'
-  | 'fileVersions'
-  | 'readFileVersion'
-  | 'exportData'
-  | 'destroyUserData'
-  | 'fetch'
->;
+export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<CompanionRpc[Name]> } & {
+  exportData(): Promise<UserDataExport>;
+  destroyUserData(): Promise<void>;
+  fetch(request: Request): Promise<Response>;
+};
+
+/**
+ * The stub's own mapped RPC types recurse without end over JSON values (tool inputs and outputs), so
+ * calls go through the object's one `invoke` entry, whose types come from `CompanionRpc`.
+ */
+interface CompanionStub {
+  invoke(capability: string, method: string, args: unknown[]): Promise<Outcome<unknown>>;
+  exportData(): Promise<UserDataExport>;
+  destroyUserData(): Promise<void>;
+  fetch(request: Request): Promise<Response>;
+}
 
 /** The user's own companion object. Only ever called with an id the Worker authenticated. */
-export async function companionOf(env: Env, userId: string): Promise<CompanionRpc> {
-  return (await getAgentByName<Env, CompanionAgent>(env.COMPANION as unknown as DurableObjectNamespace<CompanionAgent>, userId)) as unknown as CompanionRpc;
+export async function companionOf(env: Env, userId: string): Promise<CompanionClient> {
+  const namespace = env.COMPANION as unknown as DurableObjectNamespace<CompanionAgent>;
+  const stub = (await getAgentByName<Env, CompanionAgent>(namespace, userId)) as unknown as CompanionStub;
+  const capabilities = new Map<string, object>();
+  const capability = (name: string): object => {
+    let remote = capabilities.get(name);
+    if (!remote) {
+      remote = new Proxy(
+        {},
+        {
+          get: (_target, method) =>
+            typeof method === 'string' ? async (...args: unknown[]) => unwrapOutcome(await stub.invoke(name, method, args)) : undefined,
+        },
+      );
+      capabilities.set(name, remote);
+    }
+    return remote;
+  };
+  const client = {
+    exportData: () => stub.exportData(),
+    destroyUserData: () => stub.destroyUserData(),
+    fetch: (request: Request) => stub.fetch(request),
+  };
+  // `then` must stay undefined: this object is the value of a promise, and a `then` would make it look like one.
+  return new Proxy(client, {
+    get: (target, name) => (typeof name !== 'string' || name === 'then' || Object.hasOwn(target, name) ? Reflect.get(target, name) : capability(name)),
+  }) as unknown as CompanionClient;
 }

@@ -1,7 +1,7 @@
 import type { Companion } from '../../common/protocol.ts';
 import { defaultAvatarId, defaultPersonaId, defaultVoiceId, findAvatar, findPersona, findVoice } from '../../server/catalog/catalog.ts';
 import { AppError } from '../../server/errors/app-error.ts';
-import type { UserVault } from '../storage/user-vault.ts';
+import type { UserVault } from '../host/user-vault.ts';
 
 export interface Profile {
   displayName: string | null;

@@ -4,7 +4,7 @@ export type { ToolActivity };
 
 import { createId } from '../../server/crypto/encoding.ts';
 import { log } from '../../server/logging/log.ts';
-import type { UserVault } from '../storage/user-vault.ts';
+import type { UserVault } from '../host/user-vault.ts';
 
 type ConversationRow = {
   id: string;
@@ -60,6 +60,16 @@ export interface TurnIndexer {
 }
 
 const titleLength = 60;
+/** Messages kept decrypted per conversation: at least the recent window a turn is prompted with. */
+const cachedMessagesPerConversation = 32;
+/** Conversations whose recent messages are kept; the least recently used is dropped first. */
+const cachedConversations = 8;
+
+/** A message with its position in the object's message sequence. */
+export interface SequencedMessage {
+  sequence: number;
+  message: Message;
+}
 
 /** Conversations and their messages in the user's object, every text sealed with the user's key. */
 export class ConversationStore {
@@ -69,10 +79,19 @@ export class ConversationStore {
     private readonly indexer?: TurnIndexer,
   ) {}
 
-  async create(now = Date.now()): Promise<Conversation> {
+  /** A new conversation; with a title, it is kept (sealed) instead of being taken from the first message. */
+  async create(now = Date.now(), title?: string): Promise<Conversation> {
+    const id = this.#insertConversation(now);
+    if (title !== undefined) {
+      this.sql.exec('UPDATE conversations SET title_sealed = ? WHERE id = ?', await this.vault.seal(title, `conversation:${id}:title`), id);
+    }
+    return { id, title: title ?? null, createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
+  }
+
+  #insertConversation(now: number): string {
     const id = createId('conv', now);
     this.sql.exec('INSERT INTO conversations (id, title_sealed, created_at, updated_at) VALUES (?, NULL, ?, ?)', id, now, now);
-    return { id, title: null, createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
+    return id;
   }
 
   exists(conversationId: string): boolean {
@@ -84,11 +103,20 @@ export class ConversationStore {
     return Promise.all(rows.map((row) => this.#presentConversation(row)));
   }
 
-  /** The newest conversation, or a new one: where a message without a conversation id goes. */
-  async latestOrCreate(): Promise<string> {
-    const row = this.sql.exec<{ id: string }>('SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1').toArray()[0];
-    return row?.id ?? (await this.create()).id;
+  /** The newest conversation's id, if there is one. */
+  latest(): string | undefined {
+    return this.sql.exec<{ id: string }>('SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1').toArray()[0]?.id;
   }
+
+  /**
+   * The newest conversation, or a new one: where a message without a conversation id goes.
+   * Synchronous, so two turns resolved one after the other can never create two conversations.
+   */
+  latestOrCreate(now = Date.now()): string {
+    return this.latest() ?? this.#insertConversation(now);
+  }
+
+  readonly #recentCache = new Map<string, SequencedMessage[]>();
 
   /** Indexing deferred off a reply's path, in order; `flushIndexing` waits for it. */
   #pendingIndexing: Promise<void> = Promise.resolve();
@@ -106,22 +134,6 @@ export class ConversationStore {
     const speakerSealed = message.speaker ? await this.vault.seal(message.speaker, `message:${id}:speaker`) : null;
     const status = message.status ?? 'complete';
     const memoryIds = message.memoryIds ?? [];
-    this.sql.exec(
-      `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id,
-      message.conversationId,
-      message.role,
-      textSealed,
-      toolsSealed,
-      speakerSealed,
-      message.externalId ?? null,
-      JSON.stringify(memoryIds),
-      status,
-      message.errorId ?? null,
-      createdAt,
-    );
-    await this.#touch(message.conversationId, message, createdAt);
     const stored: Message = {
       id,
       conversationId: message.conversationId,
@@ -133,6 +145,30 @@ export class ConversationStore {
       memoryIds,
       createdAt: new Date(createdAt).toISOString(),
     };
+    const inserted = this.sql
+      .exec<{ sequence: number }>(
+        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+        id,
+        message.conversationId,
+        message.role,
+        textSealed,
+        toolsSealed,
+        speakerSealed,
+        message.externalId ?? null,
+        JSON.stringify(memoryIds),
+        status,
+        message.errorId ?? null,
+        createdAt,
+      )
+      .one();
+    // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
+    const cached = this.#recentCache.get(message.conversationId);
+    if (cached) {
+      cached.push({ sequence: inserted.sequence, message: stored });
+      if (cached.length > cachedMessagesPerConversation) cached.shift();
+    }
+    await this.#touch(message.conversationId, message, createdAt);
     const index = () => this.#index(stored, message.speaker ?? null, message.externalId ?? null);
     if (options.deferIndexing) {
       this.#pendingIndexing = this.#pendingIndexing.then(index).catch((error: unknown) => {
@@ -265,11 +301,43 @@ export class ConversationStore {
 
   /** The most recent messages in reading order: the short-term memory a turn is prompted with. */
   async recent(conversationId: string, limit: number): Promise<Message[]> {
+    return (await this.recentSequenced(conversationId, limit)).map((entry) => entry.message);
+  }
+
+  /**
+   * The most recent messages in reading order, with their sequence numbers. Read on every turn, so the
+   * newest few of the conversations in use are kept decrypted in memory and extended as messages are
+   * added: a turn then opens no stored message at all.
+   */
+  async recentSequenced(conversationId: string, limit: number): Promise<SequencedMessage[]> {
+    if (limit > cachedMessagesPerConversation) return this.#readRecent(conversationId, limit);
+    let cached = this.#recentCache.get(conversationId);
+    if (cached) {
+      this.#recentCache.delete(conversationId);
+    } else {
+      cached = await this.#readRecent(conversationId, cachedMessagesPerConversation);
+      // A message appended while these were being opened is not in them: read again next time instead of caching a gap.
+      const newest = this.sql
+        .exec<{ newest: number | null }>('SELECT max(sequence) AS newest FROM messages WHERE conversation_id = ?', conversationId)
+        .one().newest;
+      if ((cached.at(-1)?.sequence ?? null) !== newest) return this.#readRecent(conversationId, limit);
+      if (this.#recentCache.size >= cachedConversations) this.#recentCache.delete(this.#recentCache.keys().next().value ?? '');
+    }
+    this.#recentCache.set(conversationId, cached);
+    return cached.slice(-limit);
+  }
+
+  async #readRecent(conversationId: string, limit: number): Promise<SequencedMessage[]> {
     const rows = this.sql
       .exec<MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sequence DESC LIMIT ?', conversationId, limit)
       .toArray()
       .reverse();
-    return Promise.all(rows.map((row) => this.#presentMessage(row)));
+    return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
+  }
+
+  /** Drops what is kept in memory, after the storage was wiped. */
+  forgetCaches(): void {
+    this.#recentCache.clear();
   }
 
   /** Every conversation with all its messages, decrypted: for the user's data export. */
@@ -283,15 +351,18 @@ export class ConversationStore {
     );
   }
 
+  /** Marks the conversation as just used, in one statement; its first message from the person becomes its title. */
   async #touch(conversationId: string, message: NewMessage, at: number): Promise<void> {
-    const row = this.sql.exec<{ title_sealed: string | null }>('SELECT title_sealed FROM conversations WHERE id = ?', conversationId).toArray()[0];
-    if (row?.title_sealed === null && message.role === 'user') {
-      const title = message.text.length > titleLength ? `${message.text.slice(0, titleLength - 1).trimEnd()}…` : message.text;
-      const titleSealed = await this.vault.seal(title, `conversation:${conversationId}:title`);
-      this.sql.exec('UPDATE conversations SET title_sealed = ?, updated_at = ? WHERE id = ?', titleSealed, at, conversationId);
-      return;
-    }
-    this.sql.exec('UPDATE conversations SET updated_at = ? WHERE id = ?', at, conversationId);
+    const row = this.sql
+      .exec<{ untitled: number }>('UPDATE conversations SET updated_at = ? WHERE id = ? RETURNING title_sealed IS NULL AS untitled', at, conversationId)
+      .toArray()[0];
+    if (row?.untitled !== 1 || message.role !== 'user') return;
+    const title = message.text.length > titleLength ? `${message.text.slice(0, titleLength - 1).trimEnd()}…` : message.text;
+    this.sql.exec(
+      'UPDATE conversations SET title_sealed = ? WHERE id = ?',
+      await this.vault.seal(title, `conversation:${conversationId}:title`),
+      conversationId,
+    );
   }
 
   async #presentConversation(row: ConversationRow): Promise<Conversation> {

@@ -1,6 +1,6 @@
 import { log } from '../../server/logging/log.ts';
 import type { ChatModel } from '../../server/providers/chat/chat-model.ts';
-import type { ConversationStore } from './conversation-store.ts';
+import type { ConversationStore } from '../conversations/conversation-store.ts';
 
 const instructions = `You keep a running summary of a long conversation between a person and their companion.
 Update the summary with the new messages: keep names, facts, decisions, feelings and open threads; drop small talk. At most 250 words, plain prose.

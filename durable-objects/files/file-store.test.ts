@@ -2,9 +2,9 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CompanionAgent } from '../companion-agent.ts';
-import { UserVault } from '../storage/user-vault.ts';
+import { UserVault } from '../host/user-vault.ts';
 import { seedDefaultFiles } from './default-files.ts';
-import { type FileChange, FileStore, type FileStoreLimits, fileSchema } from './file-store.ts';
+import { type FileChange, FileStore, type FileStoreLimits } from './file-store.ts';
 import { createPathHasher } from './path-hash.ts';
 
 const testEnv = env as unknown as { FILES: R2Bucket; COMPANION: DurableObjectNamespace<CompanionAgent>; MASTER_KEY: string };
@@ -31,7 +31,6 @@ const newUserId = () => `user_${crypto.randomUUID().replaceAll('-', '')}`;
 function asUser<Result>(userId: string, action: (files: UserFiles) => Promise<Result>, settings: StoreSettings = {}): Promise<Result> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    for (const statement of fileSchema) sql.exec(statement);
     const vault = new UserVault(sql, userId, () => testEnv.MASTER_KEY);
     const hashPath = createPathHasher(async () => (await vault.keys()).blindIndex);
     const changes: FileChange[] = [];

@@ -5,33 +5,6 @@ import { fileTooLarge, tooManyFiles, versionConflict } from './file-errors.ts';
 import { requireFilePath } from './file-path.ts';
 import type { PathHasher } from './path-hash.ts';
 
-/**
- * The catalogue of the user's files in their object's SQLite, as repeat-safe DDL for the object's
- * migrations. Paths are sealed (`path_sealed`) and looked up by their keyed hash (`path_hash`);
- * contents live only in R2. `file_versions` holds every stored version, the current one included,
- * in write order (`sequence`).
- */
-export const fileSchema: string[] = [
-  `CREATE TABLE IF NOT EXISTS files (
-    path_hash TEXT PRIMARY KEY,
-    path_sealed TEXT NOT NULL,
-    current_version TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS file_versions (
-    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-    path_hash TEXT NOT NULL,
-    version_id TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    author TEXT NOT NULL CHECK (author IN ('user', 'companion')),
-    created_at INTEGER NOT NULL,
-    UNIQUE (path_hash, version_id)
-  )`,
-  `CREATE INDEX IF NOT EXISTS file_versions_by_file ON file_versions (path_hash, sequence DESC)`,
-];
-
 /** The part of `UserVault` the store needs: AES-256-GCM under the user's key, bound to a context string. */
 export interface FileVault {
   seal(plaintext: string, context: string): Promise<string>;

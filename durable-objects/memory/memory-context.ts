@@ -1,5 +1,13 @@
-import type { CompanionServices } from '../companion/companion-services.ts';
+import type { Retriever } from '../retrieval/retriever.ts';
+import type { MemoryStore } from './memory-store.ts';
 import { calendarDate } from './relative-dates.ts';
+
+/** Where recall reads from: the retriever, and the stores that open what it found. */
+export interface RecallSources {
+  retriever(): Retriever;
+  memories: Pick<MemoryStore, 'getMany' | 'markUsed'>;
+  fileChunks: { texts(ids: string[]): Promise<Map<string, { pathHash: string; text: string }>> };
+}
 
 /** Prompt space given to retrieved memories and file excerpts, in estimated tokens. */
 const contextTokenBudget = 1_200;
@@ -16,7 +24,7 @@ export interface MemoryContext {
  * The block is marked as data in the system prompt (the persona prompt says so too), so a memory
  * that reads like an instruction is never followed as one.
  */
-export async function buildMemoryContext(services: CompanionServices, query: string, now: Date, timezone: string): Promise<MemoryContext> {
+export async function buildMemoryContext(services: RecallSources, query: string, now: Date, timezone: string): Promise<MemoryContext> {
   const results = await services.retriever().search(query, {
     limit: contextItemLimit,
     kinds: ['memory', 'file-chunk'],

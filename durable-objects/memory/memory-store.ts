@@ -1,5 +1,5 @@
 import { createId } from '../../server/crypto/encoding.ts';
-import type { UserVault } from '../storage/user-vault.ts';
+import type { UserVault } from '../host/user-vault.ts';
 
 export const memoryKinds = ['fact', 'preference', 'person', 'event', 'goal'] as const;
 export type MemoryKind = (typeof memoryKinds)[number];
@@ -167,27 +167,3 @@ function clampImportance(value: number | undefined): number {
   if (value === undefined || Number.isNaN(value)) return 0.5;
   return Math.min(1, Math.max(0, value));
 }
-
-export const memorySchema = [
-  `CREATE TABLE IF NOT EXISTS memories (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('fact', 'preference', 'person', 'event', 'goal')),
-    text_sealed TEXT NOT NULL,
-    importance REAL NOT NULL,
-    source_message_ids TEXT NOT NULL,
-    event_date TEXT,
-    created_at INTEGER NOT NULL,
-    last_used_at INTEGER,
-    valid_from INTEGER NOT NULL,
-    valid_to INTEGER,
-    superseded_by TEXT
-  )`,
-  'CREATE INDEX IF NOT EXISTS memories_active ON memories (valid_to, created_at DESC)',
-  // How far extraction has read each conversation, and its pending schedule: scheduled jobs run at
-  // least once, and the cursor makes a second run a no-op.
-  `CREATE TABLE IF NOT EXISTS memory_extraction_cursors (
-    conversation_id TEXT PRIMARY KEY,
-    through_sequence INTEGER NOT NULL DEFAULT 0,
-    schedule_id TEXT
-  )`,
-];

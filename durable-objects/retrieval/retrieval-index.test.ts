@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maximumQueryTerms, maximumScoredDocuments, type RetrievalDocumentInput, retrievalSchema } from './retrieval-index.ts';
+import { maximumQueryTerms, maximumScoredDocuments, type RetrievalDocumentInput } from './retrieval-index.ts';
 import { dumpAllTables, uniqueUserId, withRetrieval } from './retrieval-test-support.ts';
 
 const now = Date.UTC(2026, 5, 1);
@@ -277,11 +277,5 @@ describe('retrieval index', () => {
     );
 
     for (const failure of failures) expect(failure).toBeInstanceOf(Error);
-  });
-
-  it('has a repeat-safe schema', async () => {
-    await withRetrieval(uniqueUserId('schema'), async ({ sql }) => {
-      for (const statement of retrievalSchema) sql.exec(statement);
-    });
   });
 });

@@ -96,43 +96,6 @@ export const maximumQueryTerms = 32;
  */
 export const maximumScoredDocuments = 1_500;
 
-/**
- * The schema, as repeat-safe DDL for the object's migrations.
- *
- * `sequence` is the documents' integer key and the FTS5 rowid: an explicit INTEGER PRIMARY KEY, because
- * SQLite may renumber implicit rowids on VACUUM, which would detach documents from their terms. The text id
- * is UNIQUE beside it (as `messages` does).
- *
- * `retrieval_terms` options:
- * - two columns, `own` and `context`, weighted separately by `bm25()`;
- * - `detail=column`: the index records which column a term is in but no positions, which are only needed
- *   for phrase and NEAR queries (never used on hashed terms). It is the smallest detail level that still
- *   allows per-column weights; a term then counts once per column, which blind terms are anyway (a set);
- * - the column sizes are kept (no `columnsize=0`): BM25's length normalisation would otherwise re-read
- *   every matching row's content;
- * - the `ascii` tokenizer: the content is hex terms separated by spaces, nothing else.
- *
- * The trigger removes a document's terms in the same statement that removes the document.
- */
-export const retrievalSchema: string[] = [
-  `CREATE TABLE IF NOT EXISTS retrieval_documents (
-    sequence INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL CHECK (kind IN ('memory', 'turn', 'file-chunk')),
-    source_id TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    importance REAL NOT NULL DEFAULT 0.5,
-    valid_to INTEGER,
-    token_count INTEGER NOT NULL,
-    vector_model TEXT
-  )`,
-  'CREATE INDEX IF NOT EXISTS retrieval_documents_source ON retrieval_documents (source_id)',
-  `CREATE VIRTUAL TABLE IF NOT EXISTS retrieval_terms USING fts5 (own, context, detail = column, tokenize = 'ascii')`,
-  `CREATE TRIGGER IF NOT EXISTS retrieval_documents_terms_removed AFTER DELETE ON retrieval_documents BEGIN
-    DELETE FROM retrieval_terms WHERE rowid = old.sequence;
-  END`,
-];
-
 /** Durable Objects allow 100 bound parameters per statement. */
 const maximumBoundParameters = 100;
 /** Rows per insert: seven values per document row, three per row of terms. */

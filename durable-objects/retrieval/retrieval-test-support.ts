@@ -4,10 +4,9 @@
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { localVectorSchema } from '../../server/providers/vector-index/local-vector-index.ts';
-import { UserVault } from '../storage/user-vault.ts';
+import { UserVault } from '../host/user-vault.ts';
 import { type BlindIndex, createBlindIndex } from './blind-index.ts';
-import { RetrievalIndex, retrievalSchema } from './retrieval-index.ts';
+import { RetrievalIndex } from './retrieval-index.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace; MASTER_KEY: string };
 
@@ -24,11 +23,10 @@ export function uniqueUserId(label: string): string {
   return `user_${label}_${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** Runs `use` inside `userId`'s object, with the retrieval and local vector schemas applied. */
+/** Runs `use` inside `userId`'s object, whose constructor migrated its schema (retrieval and local vector tables included). */
 export function withRetrieval<Result>(userId: string, use: (context: RetrievalTestContext) => Promise<Result>): Promise<Result> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    for (const statement of [...retrievalSchema, ...localVectorSchema]) sql.exec(statement);
     const vault = new UserVault(sql, userId, () => testEnv.MASTER_KEY);
     const blindIndex = createBlindIndex({ key: async () => (await vault.keys()).blindIndex });
     return use({ userId, sql, blindIndex, index: new RetrievalIndex(sql, blindIndex) });

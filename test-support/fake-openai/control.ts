@@ -30,6 +30,8 @@ export interface FakeStep {
   error?: FakeError;
   /** Never answer: for timeout tests. */
   hang?: boolean;
+  /** Stream this many chunks, then fall silent with the connection open: a model that stalls mid-reply. */
+  hangAfterChunks?: number;
   /** Answer with output that breaks the provider's documented shape: for `invalid-response` tests. */
   malformed?: boolean;
 }

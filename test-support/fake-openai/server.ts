@@ -303,6 +303,8 @@ async function streamCompletion(response: ServerResponse, plan: StreamPlan): Pro
   response.flushHeaders();
   for (const [index, event] of events.entries()) {
     if (response.destroyed) return;
+    // A stalled answer is left open; `close()` tears its connection down.
+    if (plan.step.hangAfterChunks !== undefined && index >= plan.step.hangAfterChunks) return;
     if (index > 0 && plan.step.chunkDelayMs !== undefined && plan.step.chunkDelayMs > 0) {
       await sleep(plan.step.chunkDelayMs);
       if (response.destroyed) return;

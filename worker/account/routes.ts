@@ -23,7 +23,7 @@ accountRoutes.openapi(
   }),
   async (context) => {
     const account = context.get('account');
-    const profile = await (await companionOf(context.env, account.id)).getProfile();
+    const profile = await (await companionOf(context.env, account.id)).companion.getProfile();
     return context.json(presentUser(account, profile), 200);
   },
 );
@@ -40,8 +40,8 @@ accountRoutes.openapi(
   async (context) => {
     const account = context.get('account');
     const companion = await companionOf(context.env, account.id);
-    const profile = { ...(await companion.getProfile()), ...context.req.valid('json') };
-    await companion.updateProfile(profile);
+    const profile = { ...(await companion.companion.getProfile()), ...context.req.valid('json') };
+    await companion.companion.updateProfile(profile);
     return context.json(presentUser(account, profile), 200);
   },
 );

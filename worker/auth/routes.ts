@@ -37,7 +37,7 @@ authRoutes.openapi(
     const body = context.req.valid('json');
     const account = await createAccount(context.env.DB, body.email, body.password);
     const profile = { displayName: body.displayName ?? null, timezone: body.timezone ?? 'UTC' };
-    await (await companionOf(context.env, account.id)).updateProfile(profile);
+    await (await companionOf(context.env, account.id)).companion.updateProfile(profile);
     const session = await createSession(context.env.DB, account.id);
     setSessionCookie(context, session.token, session.expiresAt);
     return context.json({ user: presentUser(account, profile), token: session.token }, 201);
@@ -61,7 +61,7 @@ authRoutes.openapi(
     const body = context.req.valid('json');
     const clientAddress = context.req.header('cf-connecting-ip') ?? 'unknown';
     const account = await authenticate(context.env.DB, body.email, body.password, clientAddress);
-    const profile = await (await companionOf(context.env, account.id)).getProfile();
+    const profile = await (await companionOf(context.env, account.id)).companion.getProfile();
     const session = await createSession(context.env.DB, account.id);
     setSessionCookie(context, session.token, session.expiresAt);
     return context.json({ user: presentUser(account, profile), token: session.token }, 200);

@@ -2,7 +2,6 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { companionSchema, toolSummarySchema, updateToolBodySchema } from '../../common/protocol.ts';
 import { catalog } from '../../server/catalog/catalog.ts';
-import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -36,7 +35,7 @@ companionRoutes.openapi(
     tags: ['companion'],
     responses: { 200: jsonAnswer(companionSchema, 'The companion.'), ...authenticatedErrors },
   }),
-  async (context) => context.json(await (await companionOf(context.env, context.get('account').id)).getCompanion(), 200),
+  async (context) => context.json(await (await companionOf(context.env, context.get('account').id)).companion.getCompanion(), 200),
 );
 
 companionRoutes.openapi(
@@ -54,7 +53,7 @@ companionRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(unwrapOutcome(await companion.updateCompanion(context.req.valid('json'))), 200);
+    return context.json(await companion.companion.updateCompanion(context.req.valid('json')), 200);
   },
 );
 
@@ -66,7 +65,7 @@ companionRoutes.openapi(
     tags: ['tools'],
     responses: { 200: jsonAnswer(z.object({ tools: z.array(toolSummarySchema) }), 'The tools with their switches.'), ...authenticatedErrors },
   }),
-  async (context) => context.json({ tools: await (await companionOf(context.env, context.get('account').id)).listTools() }, 200),
+  async (context) => context.json({ tools: await (await companionOf(context.env, context.get('account').id)).tools.list() }, 200),
 );
 
 companionRoutes.openapi(
@@ -80,6 +79,6 @@ companionRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(unwrapOutcome(await companion.setToolEnabled(context.req.valid('param').id, context.req.valid('json').enabled)), 200);
+    return context.json(await companion.tools.setEnabled(context.req.valid('param').id, context.req.valid('json').enabled), 200);
   },
 );

@@ -135,7 +135,10 @@ describe('a chat turn', () => {
     const history = (await (await api(`/api/v1/messages?conversationId=${conversations.conversations[0]?.id}`, { token: user.token })).json()) as {
       messages: Message[];
     };
-    expect(history.messages.map((message) => message.text)).toEqual([text]);
+    expect(history.messages.map((message) => [message.role, message.status])).toEqual([
+      ['assistant', 'failed'],
+      ['user', 'complete'],
+    ]);
   });
 
   it('sends an error event when the stream fails', async () => {

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { conversationSchema, listMessagesQuerySchema, messageSchema, messagesPageSchema, sendMessageBodySchema } from '../../common/protocol.ts';
-import { type Channel, userIdHeader } from '../../durable-objects/companion-agent.ts';
+import { channelHeader, userIdHeader } from '../../durable-objects/companion-agent.ts';
+import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
-import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -26,7 +26,7 @@ conversationRoutes.openapi(
     responses: { 201: jsonAnswer(z.object({ conversation: conversationSchema }), 'The new conversation.'), ...authenticatedErrors },
   }),
   async (context) => {
-    const conversation = await (await companionOf(context.env, context.get('account').id)).createConversation();
+    const conversation = await (await companionOf(context.env, context.get('account').id)).conversations.create();
     return context.json({ conversation }, 201);
   },
 );
@@ -39,7 +39,7 @@ conversationRoutes.openapi(
     tags: ['conversations'],
     responses: { 200: jsonAnswer(z.object({ conversations: z.array(conversationSchema) }), 'The conversations.'), ...authenticatedErrors },
   }),
-  async (context) => context.json({ conversations: await (await companionOf(context.env, context.get('account').id)).listConversations() }, 200),
+  async (context) => context.json({ conversations: await (await companionOf(context.env, context.get('account').id)).conversations.list() }, 200),
 );
 
 conversationRoutes.openapi(
@@ -70,14 +70,14 @@ conversationRoutes.openapi(
   async (context) => {
     const body = context.req.valid('json');
     const companion = await companionOf(context.env, context.get('account').id);
-    const request = { text: body.text, conversationId: body.conversationId, channel: channelOf(context.req.header('x-kindred-client')) };
+    const request = { text: body.text, conversationId: body.conversationId, channel: channelOf(context.req.header(channelHeader)) };
     if (context.req.header('accept')?.includes('text/event-stream')) {
-      const stream = unwrapOutcome(await companion.streamMessage(request));
+      const stream = await companion.turn.stream(request);
       return new Response(stream, {
         headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' },
       });
     }
-    return context.json(unwrapOutcome(await companion.sendMessage(request)), 200);
+    return context.json(await companion.turn.send(request), 200);
   },
 );
 
@@ -93,7 +93,7 @@ conversationRoutes.openapi(
   async (context) => {
     const query = context.req.valid('query');
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(unwrapOutcome(await companion.listMessages(query)), 200);
+    return context.json(await companion.conversations.listMessages(query), 200);
   },
 );
 
@@ -118,6 +118,8 @@ conversationRoutes.openapi(
     const account = context.get('account');
     const headers = new Headers(context.req.raw.headers);
     headers.set(userIdHeader, account.id);
+    // Browsers cannot set headers on a WebSocket: the app says what it is in the query (`?client=mobile`).
+    headers.set(channelHeader, channelOf(context.req.query('client') ?? context.req.header(channelHeader)));
     const companion = await companionOf(context.env, account.id);
     return companion.fetch(new Request(context.req.raw.url, { method: 'GET', headers }));
   },

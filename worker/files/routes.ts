@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { fileEntrySchema, fileSchema, writeFileBodySchema } from '../../common/protocol.ts';
 import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
 import { AppError } from '../../server/errors/app-error.ts';
-import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -38,7 +37,7 @@ fileRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json({ files: unwrapOutcome(await companion.listFiles(context.req.valid('query').prefix)) }, 200);
+    return context.json({ files: await companion.files.list(context.req.valid('query').prefix) }, 200);
   },
 );
 
@@ -54,9 +53,9 @@ fileRoutes.get('/files/*', async (context) => {
   const path = pathOf(context.req.url);
   const companion = await companionOf(context.env, context.get('account').id);
   const version = context.req.query('version');
-  if (context.req.query('versions') !== undefined) return context.json({ versions: unwrapOutcome(await companion.fileVersions(path)) });
-  if (version) return context.json(unwrapOutcome(await companion.readFileVersion(path, version)));
-  return context.json(unwrapOutcome(await companion.readFile(path)));
+  if (context.req.query('versions') !== undefined) return context.json({ versions: await companion.files.versions(path) });
+  if (version) return context.json(await companion.files.readVersion(path, version));
+  return context.json(await companion.files.read(path));
 });
 
 fileRoutes.openAPIRegistry.registerPath({
@@ -88,7 +87,7 @@ fileRoutes.put('/files/*', async (context) => {
       `The body is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`,
     );
   const companion = await companionOf(context.env, context.get('account').id);
-  return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)));
+  return context.json(await companion.files.write(path, parsed.data.content, parsed.data.expectedVersionId));
 });
 
 fileRoutes.openAPIRegistry.registerPath({
@@ -102,6 +101,6 @@ fileRoutes.openAPIRegistry.registerPath({
 fileRoutes.delete('/files/*', async (context) => {
   const path = pathOf(context.req.url);
   const companion = await companionOf(context.env, context.get('account').id);
-  unwrapOutcome(await companion.deleteFile(path));
+  await companion.files.delete(path);
   return context.body(null, 204);
 });

@@ -10,7 +10,6 @@ import {
   searchResultSchema,
   updateMemoryBodySchema,
 } from '../../common/protocol.ts';
-import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -33,7 +32,7 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json({ memories: await companion.listMemories(context.req.valid('query')) }, 200);
+    return context.json({ memories: await companion.memory.list(context.req.valid('query')) }, 200);
   },
 );
 
@@ -48,7 +47,7 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(await companion.createMemory(context.req.valid('json')), 201);
+    return context.json(await companion.memory.create(context.req.valid('json')), 201);
   },
 );
 
@@ -63,7 +62,7 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(unwrapOutcome(await companion.updateMemory(context.req.valid('param').id, context.req.valid('json'))), 200);
+    return context.json(await companion.memory.update(context.req.valid('param').id, context.req.valid('json')), 200);
   },
 );
 
@@ -78,7 +77,7 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    unwrapOutcome(await companion.deleteMemory(context.req.valid('param').id));
+    await companion.memory.delete(context.req.valid('param').id);
     return context.body(null, 204);
   },
 );
@@ -97,7 +96,7 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    const answer = await companion.search(context.req.valid('query'));
+    const answer = await companion.retrieval.search(context.req.valid('query'));
     context.header('Server-Timing', `retrieval;dur=${answer.tookMs}`);
     return context.json(answer, 200);
   },
@@ -120,6 +119,6 @@ memoryRoutes.openapi(
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(await companion.importConversation(context.req.valid('json')), 201);
+    return context.json(await companion.conversations.import(context.req.valid('json')), 201);
   },
 );

@@ -2,16 +2,15 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createVectorIndex } from './create-vector-index.ts';
-import { createLocalVectorIndex, localVectorSchema } from './local-vector-index.ts';
+import { createLocalVectorIndex } from './local-vector-index.ts';
 import { runVectorIndexContract } from './vector-index.contract.ts';
 import type { VectorIndex } from './vector-index.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace };
 
-/** Runs `use` inside the user's own object, with the local index over its SQLite. */
+/** Runs `use` inside the user's own object, with the local index over its SQLite (whose schema the object created). */
 function withLocalIndex<Result>(userId: string, use: (index: VectorIndex, sql: SqlStorage) => Promise<Result>): Promise<Result> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
-    for (const statement of localVectorSchema) state.storage.sql.exec(statement);
     return use(createLocalVectorIndex({ sql: state.storage.sql }), state.storage.sql);
   });
 }

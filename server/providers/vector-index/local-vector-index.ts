@@ -15,23 +15,9 @@ import {
   validateVectors,
 } from './vector-index.ts';
 
-/**
- * Repeat-safe DDL for the object's migrations. Vectors are stored scaled to unit length as little-endian
- * Float32 BLOBs (half the bytes of doubles, and Vectorize's own precision), so a query's cosine is a plain
- * dot product read straight off the bytes.
- */
-export const localVectorSchema: string[] = [
-  `CREATE TABLE IF NOT EXISTS retrieval_vectors (
-    id TEXT PRIMARY KEY,
-    dimensions INTEGER NOT NULL,
-    vector BLOB NOT NULL,
-    metadata TEXT
-  )`,
-];
-
 /** Settings of the in-object vector index. */
 export interface LocalVectorIndexSettings {
-  /** The object's SQLite, with `localVectorSchema` applied. */
+  /** The object's SQLite, holding the `retrieval_vectors` table (the companion object's schema step 2). */
   sql: SqlStorage;
 }
 

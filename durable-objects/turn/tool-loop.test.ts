@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatModel, ChatModelError, type ChatRequest, type ChatStreamPart } from '../../server/providers/chat/chat-model.ts';
 import { calculatorTool } from '../tools/calculator.ts';
-import { runAssistantTurn, type TurnProgress } from './assistant-turn.ts';
+import { runAssistantTurn, type TurnProgress } from './tool-loop.ts';
 
 /** A model that plays back one list of parts per call and keeps the requests it got. */
 function scriptedModel(steps: (ChatStreamPart[] | Error)[]): ChatModel & { requests: ChatRequest[] } {

@@ -1,8 +1,9 @@
 import type { ErrorId } from '../../common/error-ids.ts';
 import type { JsonValue } from '../../common/protocol.ts';
 import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../server/providers/chat/chat-model.ts';
+import type { ToolActivity } from '../conversations/conversation-store.ts';
 import { executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
-import type { ToolActivity } from './conversation-store.ts';
+import { createInactivityTimeout } from './inactivity-timeout.ts';
 
 /** What a turn reports as it goes; the caller adds the message id and sends it on its channel. */
 export type TurnProgress =
@@ -17,6 +18,7 @@ export interface AssistantTurnInput {
   tools: Tool[];
   toolContext: ToolContext;
   onProgress: (progress: TurnProgress) => void;
+  /** The longest the model may stay silent (no chunk at all) before the step fails with `llm_timeout`. */
   timeoutMs: number;
   /** Model calls per turn, tool rounds included; the last one is offered no tools so it must answer. */
   maxSteps?: number;
@@ -27,10 +29,15 @@ export interface AssistantTurnResult {
   tools: ToolActivity[];
 }
 
-/** A turn that could not finish, with the stable id the client shows a sentence for. */
+/** Between the texts of two steps of one reply (text, tool calls, more text), so they do not run together. */
+export const stepSeparator = '\n\n';
+
+/** A turn that could not finish, with the stable id the client shows a sentence for, and what the reply had become by then. */
 export class TurnError extends Error {
   override readonly name = 'TurnError';
   readonly id: ErrorId;
+  /** The text and tool activity streamed before the failure, kept so history shows what happened. */
+  partial: AssistantTurnResult = { text: '', tools: [] };
   constructor(id: ErrorId, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.id = id;
@@ -50,13 +57,19 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
     const offerTools = definitions.length > 0 && step < maxSteps;
     const toolCalls: ChatToolCall[] = [];
     let stepText = '';
+    const silence = createInactivityTimeout(input.timeoutMs);
     try {
       for await (const part of input.model.stream({
         messages,
         ...(offerTools ? { tools: definitions } : {}),
-        signal: AbortSignal.timeout(input.timeoutMs),
+        signal: silence.signal,
       })) {
+        silence.touch();
         if (part.type === 'text-delta' && part.text.length > 0) {
+          if (stepText === '' && text !== '') {
+            stepText = stepSeparator;
+            input.onProgress({ type: 'text-delta', text: stepSeparator });
+          }
           stepText += part.text;
           input.onProgress({ type: 'text-delta', text: part.text });
         } else if (part.type === 'tool-call') {
@@ -64,12 +77,16 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
         }
       }
     } catch (error) {
-      throw toTurnError(error);
+      const failure = toTurnError(error);
+      failure.partial = { text: text + stepText, tools: activity };
+      throw failure;
+    } finally {
+      silence.stop();
     }
     text += stepText;
     if (toolCalls.length === 0) return { text, tools: activity };
 
-    messages.push({ role: 'assistant', content: stepText, toolCalls });
+    messages.push({ role: 'assistant', content: stepText.startsWith(stepSeparator) ? stepText.slice(stepSeparator.length) : stepText, toolCalls });
     for (const call of toolCalls) {
       const tool = toolsByName.get(call.name);
       input.onProgress({ type: 'tool-call', toolName: call.name, input: safeParse(call.arguments) });
@@ -81,7 +98,9 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
       messages.push({ role: 'tool', toolCallId: call.id, content: JSON.stringify(output) });
     }
   }
-  throw new TurnError('tool_loop_limit', `The model kept calling tools for ${maxSteps} steps without answering.`);
+  const limit = new TurnError('tool_loop_limit', `The model kept calling tools for ${maxSteps} steps without answering.`);
+  limit.partial = { text, tools: activity };
+  throw limit;
 }
 
 function toTurnError(error: unknown): TurnError {

@@ -1,4 +1,4 @@
-import type { UserVault } from '../storage/user-vault.ts';
+import type { UserVault } from '../host/user-vault.ts';
 
 /**
  * The text of each indexed file chunk, sealed, so a retrieved excerpt can go into a prompt without
@@ -34,12 +34,3 @@ export class FileChunks {
     return found;
   }
 }
-
-export const fileChunkSchema = [
-  `CREATE TABLE IF NOT EXISTS file_chunks (
-    id TEXT PRIMARY KEY,
-    path_hash TEXT NOT NULL,
-    text_sealed TEXT NOT NULL
-  )`,
-  'CREATE INDEX IF NOT EXISTS file_chunks_by_file ON file_chunks (path_hash)',
-];

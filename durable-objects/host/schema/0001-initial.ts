@@ -1,16 +1,10 @@
-import { localVectorSchema } from '../../server/providers/vector-index/local-vector-index.ts';
-import { fileChunkSchema } from '../companion/file-chunks.ts';
-import { fileSchema } from '../files/file-store.ts';
-import { memorySchema } from '../memory/memory-store.ts';
-import { retrievalSchema } from '../retrieval/retrieval-index.ts';
+import type { SchemaStep } from './schema-step.ts';
 
-/**
- * The companion object's own SQLite schema, versioned by a row in `kindred_schema`. Each step is
- * repeat-safe DDL run synchronously before the object handles anything. Table names never start
- * with `cf_`, which the Agents SDK keeps for itself.
- */
-const migrations: string[][] = [
-  [
+/** Frozen. The user's key, profile, companion choice, conversations and messages, tool switches. */
+export const initialStep: SchemaStep = {
+  version: 1,
+  description: 'keys, profile, companion, conversations, messages, summaries, tool switches',
+  statements: [
     `CREATE TABLE IF NOT EXISTS user_keys (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       wrapped_key TEXT NOT NULL,
@@ -63,19 +57,4 @@ const migrations: string[][] = [
       enabled INTEGER NOT NULL
     )`,
   ],
-  // Long-term memory: memories, the blind index, local vectors, files and their chunks.
-  [...memorySchema, ...retrievalSchema, ...localVectorSchema, ...fileSchema, ...fileChunkSchema],
-];
-
-export function migrateObjectSchema(sql: SqlStorage): void {
-  sql.exec('CREATE TABLE IF NOT EXISTS kindred_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)');
-  const row = sql.exec<{ version: number }>('SELECT version FROM kindred_schema WHERE id = 1').toArray()[0];
-  let version = row?.version ?? 0;
-  while (version < migrations.length) {
-    for (const statement of migrations[version] ?? []) sql.exec(statement);
-    version++;
-    sql.exec('INSERT INTO kindred_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version', version);
-  }
-}
-
-export const objectSchemaVersion = migrations.length;
+};

@@ -1,0 +1,25 @@
+import { createCompanionCapability } from './companion/companion-capability.ts';
+import { createConversationsCapability } from './conversations/conversations-capability.ts';
+import { createFilesCapability } from './files/files-capability.ts';
+import type { CapabilityHost } from './host/capability.ts';
+import { createMemoryCapability } from './memory/memory-capability.ts';
+import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
+import { createToolsCapability } from './tools/tools-capability.ts';
+import { createTurnCapability } from './turn/turn-capability.ts';
+
+/**
+ * Every capability of the companion object, each given the interfaces of those it uses. A new
+ * feature is a new folder and one line here; the host (`companion-agent.ts`) does not change.
+ */
+export function buildCapabilities(host: CapabilityHost) {
+  const companion = createCompanionCapability(host);
+  const retrieval = createRetrievalCapability(host);
+  const conversations = createConversationsCapability(host, { retrieval });
+  const files = createFilesCapability(host, { retrieval });
+  const memory = createMemoryCapability(host, { retrieval, conversations, companion });
+  const tools = createToolsCapability(host, { sources: [memory, files] });
+  const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
+  return { companion, retrieval, conversations, files, memory, tools, turn };
+}
+
+export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -1,0 +1,23 @@
+import type { Companion } from '../../common/protocol.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { CompanionSettings, type Profile } from './companion-settings.ts';
+
+/** The person's profile and their choice of companion (persona, voice, avatar, name). */
+export function createCompanionCapability(host: CapabilityHost) {
+  const settings = new CompanionSettings(host.sql, host.vault);
+  return {
+    name: 'companion',
+    /** For other capabilities: both are read on every turn and kept decrypted in memory. */
+    settings: settings as Pick<CompanionSettings, 'profile' | 'companion'>,
+    rpc: {
+      getProfile: (): Promise<Profile> => settings.profile(),
+      updateProfile: (profile: Profile): Promise<void> => settings.updateProfile(profile),
+      getCompanion: (): Promise<Companion> => settings.companion(),
+      updateCompanion: (companion: Companion): Promise<Companion> => settings.updateCompanion(companion),
+    },
+    exportData: async () => ({ profile: await settings.profile(), companion: await settings.companion() }),
+    reset: () => settings.forget(),
+  } satisfies Capability;
+}
+
+export type CompanionCapability = ReturnType<typeof createCompanionCapability>;

@@ -1,0 +1,101 @@
+import type { Conversation, ImportConversationBody, Message, MessagesPage } from '../../common/protocol.ts';
+import { notFound } from '../../server/errors/app-error.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
+import { ConversationStore, type IndexableTurn } from './conversation-store.ts';
+import { summarizeConversation } from './rolling-summary.ts';
+
+/** How many recent messages of a conversation the model sees verbatim: the short-term memory. */
+export const recentWindow = 24;
+/** Older messages are folded into the rolling summary once this many have left the recent window. */
+const summaryBatchSize = 12;
+
+/** Conversations and their messages, sealed; every turn indexed for retrieval; long ones folded into a rolling summary. */
+export function createConversationsCapability(host: CapabilityHost, dependencies: { retrieval: RetrievalCapability }) {
+  /** A turn is indexed as "speaker: text", with its neighbours as context, so a question finds the reply that answers it. */
+  const indexTurn = async (turn: IndexableTurn): Promise<void> => {
+    const label = turn.speaker ?? (turn.message.role === 'user' ? 'User' : 'Companion');
+    const contextText = [turn.previous?.text, turn.next?.text].filter((text): text is string => Boolean(text)).join('\n');
+    await dependencies.retrieval.retriever().index({
+      id: turn.message.id,
+      kind: 'turn',
+      sourceId: turn.message.id,
+      text: `${label}: ${turn.message.text}`,
+      contextText,
+      createdAt: Date.parse(turn.message.createdAt),
+    });
+  };
+  const store = new ConversationStore(host.sql, host.vault, { indexTurn });
+  dependencies.retrieval.registerReader('turn', async (results) => {
+    const turns = await store.getMessages(results.map((result) => result.sourceId));
+    return new Map(
+      results.flatMap((result) => {
+        const turn = turns.get(result.sourceId);
+        if (!turn) return [];
+        return [[result.id, { text: turn.speaker ? `${turn.speaker}: ${turn.text}` : turn.text, externalId: turn.externalId ?? undefined }]];
+      }),
+    );
+  });
+  const scheduler = host.scheduler('conversations');
+
+  return {
+    name: 'conversations',
+    store,
+    /** Once a conversation has outgrown the recent window, its older part is summarised off the reply's path. */
+    async afterTurn(conversationId: string, recentCount: number): Promise<void> {
+      if (recentCount >= recentWindow) await scheduler.enqueue('updateRollingSummary', { conversationId }, { id: `summary-${conversationId}` });
+    },
+    rpc: {
+      create: (): Promise<Conversation> => store.create(),
+      list: (): Promise<Conversation[]> => store.list(),
+      /** Without a conversation id, the newest conversation: where a message without one goes, too. */
+      async listMessages(query: { conversationId?: string; before?: string; limit: number }): Promise<MessagesPage> {
+        const conversationId = query.conversationId ?? store.latest();
+        if (conversationId === undefined) return { messages: [], nextCursor: null };
+        if (!store.exists(conversationId)) throw notFound('conversation');
+        return store.page(conversationId, query);
+      },
+      /**
+       * Brings a history from elsewhere in, message by message through the same path live turns
+       * take, so it is indexed and searchable the same way. Times and speakers are kept as given.
+       */
+      async import(body: ImportConversationBody): Promise<{ conversation: Conversation; messages: { id: string; externalId: string | null }[] }> {
+        const first = body.messages[0];
+        const conversation = await store.create(first ? Date.parse(first.createdAt) : host.now(), body.title);
+        const messages: { id: string; externalId: string | null }[] = [];
+        for (const message of body.messages) {
+          const stored = await store.append({
+            conversationId: conversation.id,
+            role: message.role,
+            text: message.text,
+            speaker: message.speaker,
+            externalId: message.externalId,
+            createdAt: Date.parse(message.createdAt),
+          });
+          messages.push({ id: stored.id, externalId: message.externalId ?? null });
+        }
+        const listed = (await store.list()).find((entry) => entry.id === conversation.id);
+        return { conversation: listed ?? conversation, messages };
+      },
+    },
+    jobs: {
+      /** Folds messages that left the recent window into the conversation's rolling summary. */
+      async updateRollingSummary(payload: { conversationId: string }): Promise<void> {
+        const model = host.chatModel();
+        if (!model || !store.exists(payload.conversationId)) return;
+        await summarizeConversation({
+          model,
+          conversations: store,
+          conversationId: payload.conversationId,
+          recentWindow,
+          minimumBatch: summaryBatchSize,
+          timeoutMs: host.config().LLM_TIMEOUT_MS,
+        });
+      },
+    },
+    exportData: async (): Promise<{ conversations: (Conversation & { messages: Message[] })[] }> => ({ conversations: await store.exportAll() }),
+    reset: () => store.forgetCaches(),
+  } satisfies Capability;
+}
+
+export type ConversationsCapability = ReturnType<typeof createConversationsCapability>;

@@ -1,0 +1,87 @@
+import type { ClientFrame } from '../../common/protocol.ts';
+import type { Config } from '../../server/config/config.ts';
+import type { Env } from '../../server/env.ts';
+import type { ChatModel } from '../../server/providers/chat/chat-model.ts';
+import type { Tool } from '../tools/tool.ts';
+import type { SchemaStep } from './schema/schema-step.ts';
+import type { UserVault } from './user-vault.ts';
+
+/** Work a capability runs later, from the object's own durable schedule: it survives restarts and runs at least once. */
+export interface JobScheduler {
+  /** Runs this capability's `job` after `delaySeconds` (or at `when`); returns the schedule id, to cancel it. */
+  schedule(when: number | Date, job: string, payload: JobPayload): Promise<string>;
+  cancel(scheduleId: string): Promise<void>;
+  /** Runs `job` soon, off the current request, one queued job at a time; a repeated `id` replaces the waiting one. */
+  enqueue(job: string, payload: JobPayload, options?: { id?: string }): Promise<void>;
+}
+
+/** Payloads are stored with the schedule, so they are plain JSON with ids in them, never personal text. */
+export type JobPayload = Record<string, string | number | boolean | null>;
+
+/** How a live client of this user is reached. */
+export interface ClientConnection {
+  readonly id: string;
+  /** Where the client runs: the turn tells the model, and later outreach picks a channel by it. */
+  readonly channel: 'web' | 'mobile';
+  send(frame: string): void;
+}
+
+/** The user's open clients. The object only ever holds this one user's connections. */
+export interface LiveConnections {
+  /** Every open client, listed once: callers sending many frames keep the list rather than asking per frame. */
+  list(): ClientConnection[];
+  closeAll(code: number, reason: string): void;
+}
+
+/**
+ * What a capability may use of the object. Capabilities never see the object itself, nor each
+ * other's tables: whatever one needs of another comes through that one's interface, given to it
+ * where the capabilities are built (`capabilities.ts`).
+ */
+export interface CapabilityHost {
+  /** The user this object belongs to: its name, set by the Worker after authentication. */
+  readonly userId: string;
+  readonly sql: SqlStorage;
+  readonly vault: UserVault;
+  /** Bindings (R2, Workers AI, Vectorize); settings come from `config`. */
+  readonly env: Env;
+  /** The validated configuration. Throws an AppError naming the variable when a value is wrong. */
+  config(): Config;
+  now(): number;
+  /** The chat model the configuration names, made once; undefined when none is configured. */
+  chatModel(): ChatModel | undefined;
+  /** A scheduler whose jobs come back to the named capability. */
+  scheduler(capability: string): JobScheduler;
+  readonly connections: LiveConnections;
+  /** Keeps the object alive until the promise settles, for work that outlives the call. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** A handler for one type of frame a client sends over the realtime socket. */
+export type FrameHandler<Frame extends ClientFrame = ClientFrame> = (frame: Frame, connection: ClientConnection) => Promise<void>;
+
+/**
+ * One feature of the companion object: its tables (as numbered schema steps), its RPC surface for the
+ * Worker, its scheduled jobs, the frames it handles, the tools it gives the model, its part of the
+ * export and of account deletion. Building one must not touch SQL: the schema is migrated after every
+ * capability has been built, because the steps come from them.
+ */
+export interface Capability<Rpc extends object = object, Export extends object = object> {
+  readonly name: string;
+  readonly schema?: readonly SchemaStep[];
+  /** Methods the Worker calls. They throw AppError for expected failures; the host turns it into a value that survives RPC. */
+  readonly rpc?: Rpc;
+  // biome-ignore lint/suspicious/noExplicitAny: each job validates its own payload; the map is keyed by name only.
+  readonly jobs?: Readonly<Record<string, (payload: any) => Promise<void>>>;
+  readonly frames?: { readonly [Type in ClientFrame['type']]?: FrameHandler<Extract<ClientFrame, { type: Type }>> };
+  /** The tools this capability gives the model. */
+  tools?(): readonly Tool[];
+  /** Its part of `GET /me/export`, decrypted. */
+  exportData?(): Promise<Export>;
+  /** Account deletion: remove what lives outside the object (R2, Vectorize) before its storage is wiped. */
+  destroyExternalData?(): Promise<void>;
+  /** After the storage was wiped: forget whatever is kept in memory. */
+  reset?(): void;
+  /** Besides these, a capability exposes whatever interface the capabilities built after it use. */
+  readonly [interfaceMember: string]: unknown;
+}

@@ -1,0 +1,73 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { CompanionAgent } from '../../companion-agent.ts';
+import { hostSchemaSteps, migrateObjectSchema, orderSchemaSteps } from './migrate.ts';
+import type { SchemaStep } from './schema-step.ts';
+
+const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
+
+/**
+ * The digest of every landed step. A step is history: objects in production ran it as it was. If
+ * this test fails, a landed step was edited: put it back and change the schema in a new step.
+ */
+const landedStepDigests: Record<number, string> = {
+  1: '4e248917e59a2b04bbdcd425400c6021d4502232322799dd28cfd959f07370f3',
+  2: 'f332b6e36b1c8e5f1164f7ead43f6c88ab14ff6a37810d969154c578e30d776a',
+};
+
+async function digestOf(step: SchemaStep): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify([step.version, ...step.statements]));
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+const tablesOf = (sql: SqlStorage) =>
+  sql
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'cf_%' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")
+    .toArray()
+    .map((row) => row.name);
+
+describe('the companion object schema', () => {
+  it('keeps every landed step exactly as it landed', async () => {
+    for (const step of hostSchemaSteps) expect(await digestOf(step), `step ${step.version}`).toBe(landedStepDigests[step.version]);
+  });
+
+  it('numbers steps 1, 2, 3, … and refuses a gap or a repeat', () => {
+    const step = (version: number): SchemaStep => ({ version, description: `step ${version}`, statements: [] });
+    expect(orderSchemaSteps([step(2), step(1), step(3)]).map((entry) => entry.version)).toEqual([1, 2, 3]);
+    expect(() => orderSchemaSteps([step(1), step(3)])).toThrow(/without gaps or repeats/);
+    expect(() => orderSchemaSteps([step(1), step(2), step(2)])).toThrow(/without gaps or repeats/);
+  });
+
+  it('upgrades an object created at the first version to the latest and keeps its data', async () => {
+    const stub = testEnv.COMPANION.getByName(`user_schema_${crypto.randomUUID().slice(0, 8)}`);
+    await runInDurableObject(stub, async (instance, state) => {
+      const sql = state.storage.sql;
+      const steps = instance.schemaSteps();
+      const latest = Math.max(...steps.map((step) => step.version));
+      const expectedTables = tablesOf(sql);
+      // Back to an object as version 1 left it, holding data.
+      await state.storage.deleteAll();
+      expect(migrateObjectSchema(sql, steps, 1)).toBe(1);
+      sql.exec("INSERT INTO user_keys (id, wrapped_key, created_at) VALUES (1, 'wrapped', 1)");
+      sql.exec("INSERT INTO profile (id, display_name_sealed, timezone, updated_at) VALUES (1, 'sealed-name', 'Europe/Paris', 1)");
+      sql.exec("INSERT INTO conversations (id, title_sealed, created_at, updated_at) VALUES ('conv_1', NULL, 1, 2)");
+      sql.exec(
+        "INSERT INTO messages (id, conversation_id, role, text_sealed, status, created_at) VALUES ('msg_1', 'conv_1', 'user', 'sealed-text', 'complete', 1)",
+      );
+      sql.exec("INSERT INTO tool_settings (tool_id, enabled) VALUES ('calculator', 0)");
+
+      expect(migrateObjectSchema(sql, steps)).toBe(latest);
+      expect(sql.exec<{ version: number }>('SELECT version FROM kindred_schema').one().version).toBe(latest);
+      expect(tablesOf(sql)).toEqual(expectedTables);
+      expect(sql.exec('SELECT wrapped_key FROM user_keys').one()).toEqual({ wrapped_key: 'wrapped' });
+      expect(sql.exec('SELECT timezone FROM profile').one()).toEqual({ timezone: 'Europe/Paris' });
+      expect(sql.exec('SELECT id, conversation_id, text_sealed, memory_ids FROM messages').toArray()).toEqual([
+        { id: 'msg_1', conversation_id: 'conv_1', text_sealed: 'sealed-text', memory_ids: '[]' },
+      ]);
+      expect(sql.exec('SELECT tool_id, enabled FROM tool_settings').toArray()).toEqual([{ tool_id: 'calculator', enabled: 0 }]);
+      // Running again changes nothing: the version row says every step has run.
+      expect(migrateObjectSchema(sql, steps)).toBe(latest);
+    });
+  });
+});

@@ -1,0 +1,176 @@
+import type { MemoryView } from '../../common/protocol.ts';
+import { notFound } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
+import { applyExtraction, extractMemories } from './memory-extraction.ts';
+import { type Memory, type MemoryKind, MemoryStore } from './memory-store.ts';
+import { createMemoryTools } from './memory-tools.ts';
+
+/** The most messages one memory extraction reads; more are left for the next run. */
+const extractionBatchSize = 40;
+
+export const presentMemory = (memory: Memory, score?: number): MemoryView => ({
+  id: memory.id,
+  text: memory.text,
+  kind: memory.kind,
+  importance: memory.importance,
+  eventDate: memory.eventDate,
+  sourceMessageIds: memory.sourceMessageIds,
+  createdAt: memory.createdAt,
+  lastUsedAt: memory.lastUsedAt,
+  validTo: memory.validTo,
+  supersededBy: memory.supersededBy,
+  ...(score === undefined ? {} : { score }),
+});
+
+/**
+ * Long-term memories: extracted by the model from conversations in the background, edited by the
+ * person, used by the companion's tools, every change reflected in retrieval at once.
+ */
+export function createMemoryCapability(
+  host: CapabilityHost,
+  dependencies: { retrieval: RetrievalCapability; conversations: ConversationsCapability; companion: CompanionCapability },
+) {
+  const { retrieval } = dependencies;
+  const store = new MemoryStore(host.sql, host.vault, {
+    indexMemory: async (memory) => {
+      await retrieval.retriever().index({
+        id: memory.id,
+        kind: 'memory',
+        sourceId: memory.id,
+        text: memory.eventDate ? `${memory.text} (${memory.eventDate})` : memory.text,
+        createdAt: Date.parse(memory.createdAt),
+        importance: memory.importance,
+        validTo: memory.validTo === null ? null : Date.parse(memory.validTo),
+      });
+    },
+    removeMemory: async (id) => {
+      await retrieval.retriever().removeBySource(id);
+    },
+  });
+  retrieval.registerReader('memory', async (results) => {
+    const memories = new Map((await store.getMany(results.map((result) => result.sourceId))).map((memory) => [memory.id, memory]));
+    return new Map(
+      results.flatMap((result) => {
+        const memory = memories.get(result.sourceId);
+        return memory ? [[result.id, { text: memory.text }]] : [];
+      }),
+    );
+  });
+  const scheduler = host.scheduler('memory');
+  const tools = createMemoryTools({ memories: store, search: retrieval.search });
+
+  /**
+   * One pending extraction per conversation: its schedule id is kept, so later turns join it and a
+   * burst of turns is read at once, off the reply's path.
+   */
+  async function scheduleExtraction(conversationId: string): Promise<void> {
+    const pending = host.sql
+      .exec<{ schedule_id: string | null }>('SELECT schedule_id FROM memory_extraction_cursors WHERE conversation_id = ?', conversationId)
+      .toArray()[0];
+    if (pending?.schedule_id) return;
+    const scheduleId = await scheduler.schedule(host.config().MEMORY_EXTRACTION_DELAY_SECONDS, 'extractPendingMemories', { conversationId });
+    host.sql.exec(
+      `INSERT INTO memory_extraction_cursors (conversation_id, schedule_id) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET schedule_id = excluded.schedule_id`,
+      conversationId,
+      scheduleId,
+    );
+  }
+
+  return {
+    name: 'memory',
+    store,
+    scheduleExtraction,
+    rpc: {
+      /** With a query: the best matches, scored. Without: the active memories, newest first. */
+      async list(query: { query?: string; limit: number; includeInactive: boolean }): Promise<MemoryView[]> {
+        if (!query.query) return (await store.list({ includeInactive: query.includeInactive, limit: query.limit })).map((memory) => presentMemory(memory));
+        const results = await retrieval
+          .retriever()
+          .search(query.query, { limit: query.limit, kinds: ['memory'], now: host.now(), includeExpired: query.includeInactive });
+        const memories = new Map((await store.getMany(results.map((result) => result.sourceId))).map((memory) => [memory.id, memory]));
+        return results.flatMap((result) => {
+          const memory = memories.get(result.sourceId);
+          return memory ? [presentMemory(memory, result.score)] : [];
+        });
+      },
+      create: async (input: { text: string; kind: MemoryKind; importance?: number; eventDate?: string | null }): Promise<MemoryView> =>
+        presentMemory(await store.add(input)),
+      async update(id: string, change: { text?: string; kind?: MemoryKind; importance?: number; eventDate?: string | null }): Promise<MemoryView> {
+        const updated = await store.update(id, change);
+        if (!updated) throw notFound('memory');
+        return presentMemory(updated);
+      },
+      /** Gone from storage and from retrieval at once. */
+      async delete(id: string): Promise<null> {
+        if (!(await store.forget(id))) throw notFound('memory');
+        return null;
+      },
+    },
+    jobs: {
+      /**
+       * The model reads the conversation's messages since the last extraction and proposes memories,
+       * which are applied. Runs at least once: the cursor makes a repeat a no-op.
+       */
+      async extractPendingMemories(payload: { conversationId: string }): Promise<void> {
+        const conversations = dependencies.conversations.store;
+        const cursor = host.sql
+          .exec<{ through_sequence: number }>('SELECT through_sequence FROM memory_extraction_cursors WHERE conversation_id = ?', payload.conversationId)
+          .toArray()[0];
+        host.sql.exec('UPDATE memory_extraction_cursors SET schedule_id = NULL WHERE conversation_id = ?', payload.conversationId);
+        const model = host.chatModel();
+        if (!model || !conversations.exists(payload.conversationId)) return;
+        const batch = await conversations.since(payload.conversationId, cursor?.through_sequence ?? 0, extractionBatchSize);
+        const last = batch.at(-1);
+        const lastUserMessage = batch.findLast((entry) => entry.message.role === 'user')?.message;
+        if (!last) return;
+        if (lastUserMessage) {
+          const settings = dependencies.companion.settings;
+          const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
+          const userName = profile.displayName ?? 'the user';
+          const relevant = await retrieval.retriever().search(lastUserMessage.text, { limit: 20, kinds: ['memory'], now: host.now() });
+          const existing = await store.getMany(relevant.map((result) => result.sourceId));
+          const lines = batch.map(({ message }) => ({
+            id: message.id,
+            speaker: message.role === 'user' ? userName : companion.name,
+            text: message.text,
+            createdAt: new Date(message.createdAt),
+          }));
+          const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: host.config().LLM_TIMEOUT_MS });
+          if (!result.success) {
+            log.warn('memory extraction dropped', { userId: host.userId, conversationId: payload.conversationId, reason: result.error });
+          } else {
+            const decisions = await applyExtraction(store, result.candidates, {
+              sourceMessageIds: batch.map(({ message }) => message.id),
+              // Time words resolve against the latest thing the person said in the batch.
+              spokenAt: new Date(lastUserMessage.createdAt),
+              timezone: profile.timezone,
+            });
+            log.info('memories extracted', {
+              userId: host.userId,
+              candidates: result.candidates.length,
+              changed: decisions.filter((decision) => decision.action !== 'ignored').length,
+            });
+          }
+        }
+        host.sql.exec(
+          `INSERT INTO memory_extraction_cursors (conversation_id, through_sequence) VALUES (?, ?)
+           ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = max(through_sequence, excluded.through_sequence)`,
+          payload.conversationId,
+          last.sequence,
+        );
+        if (batch.length === extractionBatchSize) await scheduleExtraction(payload.conversationId);
+      },
+    },
+    tools: () => tools,
+    exportData: async (): Promise<{ memories: MemoryView[] }> => ({
+      memories: (await store.list({ includeInactive: true })).map((memory) => presentMemory(memory)),
+    }),
+  } satisfies Capability;
+}
+
+export type MemoryCapability = ReturnType<typeof createMemoryCapability>;

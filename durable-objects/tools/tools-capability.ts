@@ -1,0 +1,39 @@
+import type { ToolSummary } from '../../common/protocol.ts';
+import { AppError } from '../../server/errors/app-error.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { builtInTools, ToolSettings } from './registry.ts';
+import type { Tool } from './tool.ts';
+
+/**
+ * The companion's tools: the built-in ones and those every other capability gives the model, each
+ * switched on or off by the person.
+ */
+export function createToolsCapability(host: CapabilityHost, dependencies: { sources: readonly Pick<Capability, 'tools'>[] }) {
+  let settings: ToolSettings | undefined;
+  /** Gathered when first needed: capabilities are built in any order, the tools they give are known once all are. */
+  const current = (): ToolSettings => {
+    settings ??= new ToolSettings(host.sql, [...builtInTools, ...dependencies.sources.flatMap((source) => source.tools?.() ?? [])]);
+    return settings;
+  };
+  const summaries = (): ToolSummary[] =>
+    current()
+      .list()
+      .map(({ tool, enabled }) => ({ id: tool.id, name: tool.name, description: tool.description, enabled }));
+
+  return {
+    name: 'tools',
+    /** What the model is offered on a turn. */
+    enabledTools: (): Tool[] => current().enabledTools(),
+    rpc: {
+      list: async (): Promise<ToolSummary[]> => summaries(),
+      async setEnabled(toolId: string, enabled: boolean): Promise<ToolSummary> {
+        const tool = current().setEnabled(toolId, enabled) ? summaries().find((entry) => entry.id === toolId) : undefined;
+        if (!tool) throw new AppError(404, 'unknown_tool', `There is no tool "${toolId}".`);
+        return tool;
+      },
+    },
+    exportData: async (): Promise<{ tools: ToolSummary[] }> => ({ tools: summaries() }),
+  } satisfies Capability;
+}
+
+export type ToolsCapability = ReturnType<typeof createToolsCapability>;

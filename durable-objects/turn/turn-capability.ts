@@ -1,0 +1,225 @@
+import type { ErrorId } from '../../common/error-ids.ts';
+import type { Message, StreamEvent } from '../../common/protocol.ts';
+import { findPersona } from '../../server/catalog/catalog.ts';
+import type { Channel } from '../../server/catalog/system-prompt.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import { AppError, notFound } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
+import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
+import type { FilesCapability } from '../files/files-capability.ts';
+import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
+import type { MemoryCapability } from '../memory/memory-capability.ts';
+import { buildMemoryContext, type MemoryContext } from '../memory/memory-context.ts';
+import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
+import type { ToolsCapability } from '../tools/tools-capability.ts';
+import { buildPrompt } from './prompt.ts';
+import { runAssistantTurn, TurnError } from './tool-loop.ts';
+import { TurnQueue } from './turn-queue.ts';
+
+export interface TurnRequest {
+  text: string;
+  conversationId?: string;
+  channel: Channel;
+}
+
+export interface TurnAnswer {
+  userMessage: Message;
+  assistantMessage: Message;
+}
+
+/** How each way a turn can fail answers over HTTP. */
+const statusByTurnError: Partial<Record<ErrorId, number>> = {
+  llm_not_configured: 503,
+  llm_timeout: 504,
+  llm_provider_error: 502,
+  llm_invalid_response: 502,
+  tool_loop_limit: 502,
+};
+
+const notConfiguredMessage =
+  'No chat model is configured. Set LLM_PROVIDER=openai-compatible with LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY if your provider needs them), or LLM_PROVIDER=workers-ai when deployed.';
+
+/**
+ * One reply of the companion: the person's message stored first, then recall, the prompt and the
+ * tool loop, streamed to whoever asked (server-sent events, or every open client of the user), and the
+ * reply stored, even when it failed half-way. Turns of one conversation run one after another.
+ */
+export function createTurnCapability(
+  host: CapabilityHost,
+  dependencies: {
+    companion: CompanionCapability;
+    conversations: ConversationsCapability;
+    memory: MemoryCapability;
+    files: FilesCapability;
+    retrieval: RetrievalCapability;
+    tools: ToolsCapability;
+  },
+) {
+  const conversations = dependencies.conversations.store;
+  const queue = new TurnQueue();
+  const recallSources = { retriever: dependencies.retrieval.retriever, memories: dependencies.memory.store, fileChunks: dependencies.files.chunks };
+
+  /**
+   * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
+   * conversation must queue behind each other), then runs the turn in that conversation's queue.
+   */
+  function turn(request: TurnRequest, send: (event: StreamEvent) => void, onUserMessage?: (message: Message) => void): Promise<TurnAnswer> {
+    const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
+    return queue.run(conversationId, () => runTurn(request, conversationId, send, onUserMessage));
+  }
+
+  async function runTurn(
+    request: TurnRequest,
+    conversationId: string,
+    send: (event: StreamEvent) => void,
+    onUserMessage?: (message: Message) => void,
+  ): Promise<TurnAnswer> {
+    const startedAt = Date.now();
+    if (!conversations.exists(conversationId)) {
+      send({ type: 'error', id: 'not_found', message: 'No such conversation.' });
+      throw notFound('conversation');
+    }
+    const settings = dependencies.companion.settings;
+    const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
+    // The person's words are stored before the model is asked, so no failure below can lose them.
+    const userMessage = await conversations.append(
+      { conversationId, role: 'user', text: request.text, speaker: profile.displayName ?? undefined },
+      { deferIndexing: true },
+    );
+    onUserMessage?.(userMessage);
+
+    const fail = (id: ErrorId, message: string, details: { messageId?: string; cause?: unknown } = {}): AppError => {
+      send({ type: 'error', id, message, ...(details.messageId ? { messageId: details.messageId } : {}) });
+      // The cause is the provider's own error (status, kind), never the person's words.
+      const cause = details.cause instanceof Error ? `${details.cause.name}: ${details.cause.message}` : undefined;
+      log.warn('turn failed', { userId: host.userId, conversationId, errorId: id, cause, durationMs: Date.now() - startedAt });
+      return new AppError(statusByTurnError[id] ?? 500, id, message);
+    };
+
+    let model: ReturnType<CapabilityHost['chatModel']>;
+    let timeoutMs: number;
+    try {
+      model = host.chatModel();
+      timeoutMs = host.config().LLM_TIMEOUT_MS;
+    } catch (error) {
+      throw fail('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
+    }
+    if (!model) throw fail('llm_not_configured', notConfiguredMessage);
+    const persona = findPersona(companion.personaId);
+    if (!persona) throw fail('internal_error', 'The chosen persona is no longer in the catalog.');
+
+    const assistantMessageId = createId('msg');
+    send({ type: 'message-start', messageId: assistantMessageId, conversationId });
+    const now = new Date(host.now());
+    const [recent, summary, recall] = await Promise.all([
+      conversations.recent(conversationId, recentWindow),
+      conversations.summary(conversationId),
+      buildMemoryContext(recallSources, request.text, now, profile.timezone).catch((error: unknown): MemoryContext => {
+        // Recall is a help, not a precondition: a reply without it beats no reply.
+        log.error('memory retrieval failed', { userId: host.userId, cause: error instanceof Error ? error.message : String(error) });
+        return { block: null, memoryIds: [] };
+      }),
+    ]);
+    const messages = buildPrompt({
+      persona,
+      companionName: companion.name,
+      userDisplayName: profile.displayName,
+      timezone: profile.timezone,
+      now,
+      channel: request.channel,
+      recall: recall.block,
+      summary: summary?.text ?? null,
+      recent,
+    });
+
+    const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recall.memoryIds };
+    try {
+      const result = await runAssistantTurn({
+        model,
+        messages,
+        tools: dependencies.tools.enabledTools(),
+        toolContext: { userId: host.userId, timezone: profile.timezone, now },
+        timeoutMs,
+        onProgress: (progress) => send({ ...progress, messageId: assistantMessageId }),
+      });
+      const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools });
+      send({ type: 'message-end', message: stored });
+      log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
+      // Off the reply's path: extraction and summaries run later from the object's own scheduling.
+      await dependencies.memory.scheduleExtraction(conversationId);
+      await dependencies.conversations.afterTurn(conversationId, recent.length);
+      return { userMessage, assistantMessage: stored };
+    } catch (error) {
+      const failure =
+        error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
+      if (!(error instanceof TurnError)) {
+        log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
+      }
+      // What streamed before the failure stays in history, marked failed, so the person sees what happened.
+      await conversations.append({ ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id });
+      throw fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
+    }
+  }
+
+  /** A turn as server-sent events; the turn finishes and is stored even if the reader goes away. */
+  function streamTurn(request: TurnRequest): ReadableStream<Uint8Array> {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    const encoder = new TextEncoder();
+    let readerGone = false;
+    const send = (event: StreamEvent) => {
+      if (readerGone) return;
+      writer.write(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)).catch(() => {
+        readerGone = true;
+      });
+    };
+    const finished = turn(request, send)
+      .catch(() => {
+        // Already sent as an `error` event.
+      })
+      .finally(() => writer.close().catch(() => {}));
+    host.waitUntil(finished);
+    return readable;
+  }
+
+  /** A turn asked for over the realtime socket: every device of this user sees it. */
+  async function turnFromSocket(frame: { text: string; conversationId?: string }, connection: ClientConnection): Promise<void> {
+    if (frame.conversationId !== undefined && !conversations.exists(frame.conversationId)) {
+      connection.send(JSON.stringify({ type: 'error', id: 'not_found', message: 'No such conversation.' }));
+      return;
+    }
+    // Listed once per turn, not per text delta: listing them is the costly part of a send.
+    const devices = host.connections.list();
+    const sendToDevices = (frameText: string) => {
+      for (const device of devices) {
+        try {
+          device.send(frameText);
+        } catch {
+          // A device that went away misses the rest of this turn; it catches up from history.
+        }
+      }
+    };
+    await turn(
+      { text: frame.text, conversationId: frame.conversationId, channel: connection.channel },
+      (event) => sendToDevices(JSON.stringify(event)),
+      (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
+    ).catch(() => {
+      // Already sent to the devices as an `error` frame.
+    });
+  }
+
+  return {
+    name: 'turn',
+    rpc: {
+      /** A whole turn, answered when the reply is complete. */
+      send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, () => {}),
+      /** An unknown conversation fails before the stream starts; once it has started, failures arrive as an `error` event. */
+      async stream(request: TurnRequest): Promise<ReadableStream<Uint8Array>> {
+        if (request.conversationId !== undefined && !conversations.exists(request.conversationId)) throw notFound('conversation');
+        return streamTurn(request);
+      },
+    },
+    frames: { 'message-send': turnFromSocket },
+  } satisfies Capability;
+}
