@@ -31,7 +31,8 @@ export default defineConfig({
                 LLM_MODEL: 'fake-model',
                 LLM_API_KEY: 'test-key',
                 LLM_TIMEOUT_MS: '2000',
-                MEMORY_EXTRACTION_DELAY_SECONDS: '0',
+                // Background work waits an hour: tests run it when they mean to (test-support/scheduled-work.ts).
+                MEMORY_EXTRACTION_DELAY_SECONDS: '3600',
                 // Hybrid retrieval here; the `unconfigured` project covers lexical-only.
                 EMBEDDINGS_PROVIDER: 'openai-compatible',
                 EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),

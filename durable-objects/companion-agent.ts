@@ -32,6 +32,7 @@ export class CompanionAgent extends Agent<Env> {
   readonly #vault: UserVault;
   readonly #capabilities: Capabilities;
   readonly #byName: ReadonlyMap<string, Capability>;
+  readonly #runningJobs = new Set<Promise<void>>();
   readonly #frameHandlers = new Map<string, NonNullable<Capability['frames']>[keyof NonNullable<Capability['frames']>]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -98,7 +99,21 @@ export class CompanionAgent extends Agent<Env> {
       log.warn('unknown job dropped', { userId: this.name, capability: scheduled.capability, job: scheduled.job });
       return;
     }
-    await job(scheduled.payload);
+    const running = job(scheduled.payload);
+    this.#runningJobs.add(running);
+    try {
+      await running;
+    } finally {
+      this.#runningJobs.delete(running);
+    }
+  }
+
+  /**
+   * Resolves once no job is running. The SDK's alarm may return while a long job goes on, so tests that
+   * fire the alarm wait here for the work to be done rather than for time to pass.
+   */
+  async jobsSettled(): Promise<void> {
+    while (this.#runningJobs.size > 0) await Promise.allSettled([...this.#runningJobs]);
   }
 
   // --- realtime ----------------------------------------------------------------------------------
@@ -160,12 +175,10 @@ export class CompanionAgent extends Agent<Env> {
       connections,
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       scheduler: (capability) => ({
-        schedule: async (when, job, payload) => (await this.schedule(when, 'runJob', { capability, job, payload } satisfies ScheduledJob)).id,
+        schedule: async (when, job, payload, options) =>
+          (await this.schedule(when, 'runJob', { capability, job, payload } satisfies ScheduledJob, { idempotent: options?.idempotent ?? false })).id,
         cancel: async (scheduleId) => {
           await this.cancelSchedule(scheduleId);
-        },
-        enqueue: async (job, payload, options) => {
-          await this.queue('runJob', { capability, job, payload } satisfies ScheduledJob, options);
         },
       }),
     };

@@ -1,6 +1,7 @@
 import type { Conversation, ImportConversationBody, Message, MessagesPage } from '../../common/protocol.ts';
 import { notFound } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { ConversationStore, type IndexableTurn } from './conversation-store.ts';
 import { summarizeConversation } from './rolling-summary.ts';
@@ -37,13 +38,18 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
     );
   });
   const scheduler = host.scheduler('conversations');
+  const summaries = new SingleFlight();
 
   return {
     name: 'conversations',
     store,
-    /** Once a conversation has outgrown the recent window, its older part is summarised off the reply's path. */
+    /**
+     * Once a conversation has outgrown the recent window, its older part is summarised off the reply's
+     * path, when the conversation has settled (with memory extraction): a burst of turns is folded at once.
+     */
     async afterTurn(conversationId: string, recentCount: number): Promise<void> {
-      if (recentCount >= recentWindow) await scheduler.enqueue('updateRollingSummary', { conversationId }, { id: `summary-${conversationId}` });
+      if (recentCount < recentWindow) return;
+      await scheduler.schedule(host.config().MEMORY_EXTRACTION_DELAY_SECONDS, 'updateRollingSummary', { conversationId }, { idempotent: true });
     },
     rpc: {
       create: (): Promise<Conversation> => store.create(),
@@ -80,18 +86,19 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
     },
     jobs: {
       /** Folds messages that left the recent window into the conversation's rolling summary. */
-      async updateRollingSummary(payload: { conversationId: string }): Promise<void> {
-        const model = host.chatModel();
-        if (!model || !store.exists(payload.conversationId)) return;
-        await summarizeConversation({
-          model,
-          conversations: store,
-          conversationId: payload.conversationId,
-          recentWindow,
-          minimumBatch: summaryBatchSize,
-          timeoutMs: host.config().LLM_TIMEOUT_MS,
-        });
-      },
+      updateRollingSummary: (payload: { conversationId: string }): Promise<void> =>
+        summaries.run(payload.conversationId, async () => {
+          const model = host.chatModel();
+          if (!model || !store.exists(payload.conversationId)) return;
+          await summarizeConversation({
+            model,
+            conversations: store,
+            conversationId: payload.conversationId,
+            recentWindow,
+            minimumBatch: summaryBatchSize,
+            timeoutMs: host.config().LLM_TIMEOUT_MS,
+          });
+        }),
     },
     exportData: async (): Promise<{ conversations: (Conversation & { messages: Message[] })[] }> => ({ conversations: await store.exportAll() }),
     reset: () => store.forgetCaches(),

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { api, buildUser, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
 
@@ -27,20 +28,13 @@ describe('rolling summaries of long conversations', () => {
     const firstMessages = (firstPrompt?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [];
     expect(firstMessages.filter((message) => message.role !== 'system')).toHaveLength(24);
 
-    // The summary runs in the background; wait for the model to be asked for it.
-    const deadline = Date.now() + 15_000;
-    const findSummaryRequest = async () =>
-      (await recordedChatRequests(fakeUrl, token)).find((request) => JSON.stringify(request.body).includes('running summary'));
-    let summaryRequest = await findSummaryRequest();
-    while (!summaryRequest && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      summaryRequest = await findSummaryRequest();
-    }
+    // The summary is background work, run when the conversation has settled.
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    const summaryRequest = (await recordedChatRequests(fakeUrl, token)).find((request) => JSON.stringify(request.body).includes('running summary'));
     const summaryPrompt = JSON.stringify(summaryRequest?.body);
     expect(summaryPrompt).toContain('running summary');
     expect(summaryPrompt).toContain(`${token} message 0 about`);
     expect(summaryPrompt).not.toContain(`${token} message 39 about`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
 
     const second = uniqueText('remind me');
     await api('/api/v1/messages', { token: user.token, body: { text: second, conversationId } });

@@ -8,11 +8,12 @@ import type { UserVault } from './user-vault.ts';
 
 /** Work a capability runs later, from the object's own durable schedule: it survives restarts and runs at least once. */
 export interface JobScheduler {
-  /** Runs this capability's `job` after `delaySeconds` (or at `when`); returns the schedule id, to cancel it. */
-  schedule(when: number | Date, job: string, payload: JobPayload): Promise<string>;
+  /**
+   * Runs this capability's `job` after `when` seconds (or at the date); returns the schedule id, to
+   * cancel it. With `idempotent`, a job of the same name and payload already waiting is kept instead.
+   */
+  schedule(when: number | Date, job: string, payload: JobPayload, options?: { idempotent?: boolean }): Promise<string>;
   cancel(scheduleId: string): Promise<void>;
-  /** Runs `job` soon, off the current request, one queued job at a time; a repeated `id` replaces the waiting one. */
-  enqueue(job: string, payload: JobPayload, options?: { id?: string }): Promise<void>;
 }
 
 /** Payloads are stored with the schedule, so they are plain JSON with ids in them, never personal text. */

@@ -4,6 +4,7 @@ import { log } from '../../server/logging/log.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { applyExtraction, extractMemories } from './memory-extraction.ts';
 import { type Memory, type MemoryKind, MemoryStore } from './memory-store.ts';
@@ -61,6 +62,7 @@ export function createMemoryCapability(
     );
   });
   const scheduler = host.scheduler('memory');
+  const extractions = new SingleFlight();
   const tools = createMemoryTools({ memories: store, search: retrieval.search });
 
   /**
@@ -79,6 +81,60 @@ export function createMemoryCapability(
       conversationId,
       scheduleId,
     );
+  }
+
+  /**
+   * The model reads the conversation's messages since the last extraction and proposes memories,
+   * which are applied. The cursor makes a repeat a no-op; a run never overlaps another of its conversation.
+   */
+  async function extractPendingMemories(conversationId: string): Promise<void> {
+    const conversations = dependencies.conversations.store;
+    const cursor = host.sql
+      .exec<{ through_sequence: number }>('SELECT through_sequence FROM memory_extraction_cursors WHERE conversation_id = ?', conversationId)
+      .toArray()[0];
+    host.sql.exec('UPDATE memory_extraction_cursors SET schedule_id = NULL WHERE conversation_id = ?', conversationId);
+    const model = host.chatModel();
+    if (!model || !conversations.exists(conversationId)) return;
+    const batch = await conversations.since(conversationId, cursor?.through_sequence ?? 0, extractionBatchSize);
+    const last = batch.at(-1);
+    const lastUserMessage = batch.findLast((entry) => entry.message.role === 'user')?.message;
+    if (!last) return;
+    if (lastUserMessage) {
+      const settings = dependencies.companion.settings;
+      const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
+      const userName = profile.displayName ?? 'the user';
+      const relevant = await retrieval.retriever().search(lastUserMessage.text, { limit: 20, kinds: ['memory'], now: host.now() });
+      const existing = await store.getMany(relevant.map((result) => result.sourceId));
+      const lines = batch.map(({ message }) => ({
+        id: message.id,
+        speaker: message.role === 'user' ? userName : companion.name,
+        text: message.text,
+        createdAt: new Date(message.createdAt),
+      }));
+      const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: host.config().LLM_TIMEOUT_MS });
+      if (!result.success) {
+        log.warn('memory extraction dropped', { userId: host.userId, conversationId, reason: result.error });
+      } else {
+        const decisions = await applyExtraction(store, result.candidates, {
+          sourceMessageIds: batch.map(({ message }) => message.id),
+          // Time words resolve against the latest thing the person said in the batch.
+          spokenAt: new Date(lastUserMessage.createdAt),
+          timezone: profile.timezone,
+        });
+        log.info('memories extracted', {
+          userId: host.userId,
+          candidates: result.candidates.length,
+          changed: decisions.filter((decision) => decision.action !== 'ignored').length,
+        });
+      }
+    }
+    host.sql.exec(
+      `INSERT INTO memory_extraction_cursors (conversation_id, through_sequence) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = max(through_sequence, excluded.through_sequence)`,
+      conversationId,
+      last.sequence,
+    );
+    if (batch.length === extractionBatchSize) await scheduleExtraction(conversationId);
   }
 
   return {
@@ -116,55 +172,8 @@ export function createMemoryCapability(
        * The model reads the conversation's messages since the last extraction and proposes memories,
        * which are applied. Runs at least once: the cursor makes a repeat a no-op.
        */
-      async extractPendingMemories(payload: { conversationId: string }): Promise<void> {
-        const conversations = dependencies.conversations.store;
-        const cursor = host.sql
-          .exec<{ through_sequence: number }>('SELECT through_sequence FROM memory_extraction_cursors WHERE conversation_id = ?', payload.conversationId)
-          .toArray()[0];
-        host.sql.exec('UPDATE memory_extraction_cursors SET schedule_id = NULL WHERE conversation_id = ?', payload.conversationId);
-        const model = host.chatModel();
-        if (!model || !conversations.exists(payload.conversationId)) return;
-        const batch = await conversations.since(payload.conversationId, cursor?.through_sequence ?? 0, extractionBatchSize);
-        const last = batch.at(-1);
-        const lastUserMessage = batch.findLast((entry) => entry.message.role === 'user')?.message;
-        if (!last) return;
-        if (lastUserMessage) {
-          const settings = dependencies.companion.settings;
-          const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
-          const userName = profile.displayName ?? 'the user';
-          const relevant = await retrieval.retriever().search(lastUserMessage.text, { limit: 20, kinds: ['memory'], now: host.now() });
-          const existing = await store.getMany(relevant.map((result) => result.sourceId));
-          const lines = batch.map(({ message }) => ({
-            id: message.id,
-            speaker: message.role === 'user' ? userName : companion.name,
-            text: message.text,
-            createdAt: new Date(message.createdAt),
-          }));
-          const result = await extractMemories({ model, lines, existing, userName, timezone: profile.timezone, timeoutMs: host.config().LLM_TIMEOUT_MS });
-          if (!result.success) {
-            log.warn('memory extraction dropped', { userId: host.userId, conversationId: payload.conversationId, reason: result.error });
-          } else {
-            const decisions = await applyExtraction(store, result.candidates, {
-              sourceMessageIds: batch.map(({ message }) => message.id),
-              // Time words resolve against the latest thing the person said in the batch.
-              spokenAt: new Date(lastUserMessage.createdAt),
-              timezone: profile.timezone,
-            });
-            log.info('memories extracted', {
-              userId: host.userId,
-              candidates: result.candidates.length,
-              changed: decisions.filter((decision) => decision.action !== 'ignored').length,
-            });
-          }
-        }
-        host.sql.exec(
-          `INSERT INTO memory_extraction_cursors (conversation_id, through_sequence) VALUES (?, ?)
-           ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = max(through_sequence, excluded.through_sequence)`,
-          payload.conversationId,
-          last.sequence,
-        );
-        if (batch.length === extractionBatchSize) await scheduleExtraction(payload.conversationId);
-      },
+      extractPendingMemories: (payload: { conversationId: string }): Promise<void> =>
+        extractions.run(payload.conversationId, () => extractPendingMemories(payload.conversationId)),
     },
     tools: () => tools,
     exportData: async (): Promise<{ memories: MemoryView[] }> => ({

@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { MemoryView, Message } from '../../common/protocol.ts';
 import { api, buildUser, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
@@ -12,16 +13,6 @@ const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionA
 async function memoriesOf(token: string, query = ''): Promise<MemoryView[]> {
   const response = await api(`/api/v1/memories${query}`, { token });
   return ((await response.json()) as { memories: MemoryView[] }).memories;
-}
-
-/** Extraction runs in the background from the object's queue; wait for its result. */
-async function eventually<Value>(read: () => Promise<Value>, done: (value: Value) => boolean, timeoutMs = 15_000): Promise<Value> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('memory extraction after a turn', () => {
@@ -37,10 +28,9 @@ describe('memory extraction after a turn', () => {
     };
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Noted, good luck at the dentist!' }, { text: `Here you go: ${JSON.stringify(extraction)}` }]);
     const answer = (await (await api('/api/v1/messages', { token: user.token, body: { text } })).json()) as { userMessage: Message; assistantMessage: Message };
-    const memories = await eventually(
-      () => memoriesOf(user.token),
-      (list) => list.length >= 2,
-    );
+    expect(await memoriesOf(user.token)).toEqual([]);
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    const memories = await memoriesOf(user.token);
     expect(memories.map((memory) => memory.text).sort()).toEqual(["Ines's sister Amal lives in Porto.", 'Ines has a dentist appointment.'].sort());
     const dentist = memories.find((memory) => memory.kind === 'event');
     const spokenAt = new Date(answer.userMessage.createdAt);
@@ -63,13 +53,10 @@ describe('memory extraction after a turn', () => {
       { text: '{"memories": [{"action": "add", "kind": "hobby"}]}' },
     ]);
     await api('/api/v1/messages', { token: user.token, body: { text } });
-    const requests = await eventually(
-      () => recordedChatRequests(fakeUrl, text),
-      (list) => list.length >= 3,
-    );
+    await runScheduledWork(user.user.id);
+    const requests = await recordedChatRequests(fakeUrl, text);
     expect(requests).toHaveLength(3);
     expect(JSON.stringify(requests[2]?.body)).toContain('Your previous answer was not valid');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await memoriesOf(user.token)).toEqual([]);
   });
 
@@ -82,10 +69,8 @@ describe('memory extraction after a turn', () => {
     const extraction = { memories: [{ action: 'supersede', targetId: old.id, kind: 'fact', text: 'Ravi works as a paramedic.', importance: 0.8 }] };
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Big change!' }, { text: JSON.stringify(extraction) }]);
     await api('/api/v1/messages', { token: user.token, body: { text } });
-    const active = await eventually(
-      () => memoriesOf(user.token),
-      (list) => list.some((memory) => memory.text.includes('paramedic')),
-    );
+    await runScheduledWork(user.user.id);
+    const active = await memoriesOf(user.token);
     expect(active.map((memory) => memory.text)).toEqual(['Ravi works as a paramedic.']);
     const all = await memoriesOf(user.token, '?includeInactive=true');
     const closed = all.find((memory) => memory.id === old.id);

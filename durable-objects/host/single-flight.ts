@@ -1,0 +1,16 @@
+/**
+ * At most one run per key at a time: a second call while the first runs joins it. Scheduled jobs run
+ * at least once, and a platform retry can start one while it is still running; work that reads,
+ * asks the model, then writes (memory extraction, summaries) would otherwise write twice.
+ */
+export class SingleFlight {
+  readonly #running = new Map<string, Promise<void>>();
+
+  run(key: string, work: () => Promise<void>): Promise<void> {
+    const running = this.#running.get(key);
+    if (running) return running;
+    const started = work().finally(() => this.#running.delete(key));
+    this.#running.set(key, started);
+    return started;
+  }
+}

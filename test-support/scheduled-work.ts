@@ -1,0 +1,39 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import type { CompanionAgent } from '../durable-objects/companion-agent.ts';
+
+const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
+
+/** How long the due jobs may take to finish once the alarm has started them. */
+const settleTimeoutMs = 20_000;
+
+/**
+ * Runs the user's scheduled background work now, and waits until it is done: every waiting job of
+ * the object is moved into the past, the Workers test integration fires the object's alarm, which
+ * starts the due jobs, and the object says when they have finished. Answers whether any job was due.
+ * The tests configure background delays of an hour, so nothing runs unless a test drives it here.
+ *
+ * The Agents SDK keeps its jobs in `cf_agents_jobs` (`time` in milliseconds) and deletes a one-shot
+ * job's row when it has run; this helper is the one place tests rely on that table.
+ */
+export async function runScheduledWork(userId: string): Promise<boolean> {
+  const stub = testEnv.COMPANION.getByName(userId);
+  // The SDK keeps an alarm armed for its next job: moving the jobs is enough for that alarm to find them due.
+  const due = await runInDurableObject(
+    stub,
+    (_instance, state) => state.storage.sql.exec('UPDATE cf_agents_jobs SET time = 0 WHERE running = 0').rowsWritten > 0,
+  );
+  if (!due) return false;
+  // False when the SDK's own short fallback alarm fired first: the jobs then run from that one.
+  await runDurableObjectAlarm(stub);
+  const deadline = Date.now() + settleTimeoutMs;
+  for (;;) {
+    const waiting = await runInDurableObject(stub, async (instance, state) => {
+      await instance.jobsSettled();
+      return state.storage.sql.exec<{ waiting: number }>('SELECT count(*) AS waiting FROM cf_agents_jobs WHERE time = 0').one().waiting;
+    });
+    if (waiting === 0) return true;
+    if (Date.now() > deadline) throw new Error(`${waiting} scheduled jobs did not run within ${settleTimeoutMs} ms.`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
