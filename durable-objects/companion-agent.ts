@@ -25,9 +25,9 @@ import { CompanionSettings, type Profile } from './companion/companion-settings.
 import { runAssistantTurn, TurnError } from './conversations/assistant-turn.ts';
 import { summarizeConversation } from './conversations/rolling-summary.ts';
 import type { FileContent, FileInfo, FileVersionContent, FileVersionInfo } from './files/file-store.ts';
-import { buildMemoryContext } from './memory/memory-context.ts';
 import { applyExtraction, extractMemories } from './memory/memory-extraction.ts';
 import type { Memory, MemoryKind } from './memory/memory-store.ts';
+import { recallForPrompt } from './memory/recall.ts';
 import { searchUserData } from './memory/search.ts';
 import type { RetrievalKind } from './retrieval/retrieval-index.ts';
 import { migrateObjectSchema } from './storage/object-schema.ts';
@@ -509,7 +509,12 @@ export class CompanionAgent extends Agent<Env> {
     const [recent, summary, memoryContext] = await Promise.all([
       conversations.recent(conversationId, recentMessageCount),
       conversations.summary(conversationId),
-      buildMemoryContext(this.#services, request.text, now, profile.timezone).catch((error: unknown) => {
+      recallForPrompt(this.#services, {
+        query: request.text,
+        now,
+        timezone: profile.timezone,
+        conversation: { id: conversationId, recentMessageCount },
+      }).catch((error: unknown) => {
         // Recall is a help, not a precondition: a reply without it beats no reply.
         log.error('memory retrieval failed', { userId: this.name, cause: error instanceof Error ? error.message : String(error) });
         return { block: null, memoryIds: [] };
