@@ -6,6 +6,8 @@ import type {
   MemoryView,
   Message,
   MessagesPage,
+  RecallAnswer,
+  RecallBody,
   SearchResult,
   StreamEvent,
   ToolSummary,
@@ -27,7 +29,7 @@ import { summarizeConversation } from './conversations/rolling-summary.ts';
 import type { FileContent, FileInfo, FileVersionContent, FileVersionInfo } from './files/file-store.ts';
 import { applyExtraction, extractMemories } from './memory/memory-extraction.ts';
 import type { Memory, MemoryKind } from './memory/memory-store.ts';
-import { recallForPrompt } from './memory/recall.ts';
+import { answerRecall, recallForPrompt } from './memory/recall.ts';
 import { searchUserData } from './memory/search.ts';
 import type { RetrievalKind } from './retrieval/retrieval-index.ts';
 import { migrateObjectSchema } from './storage/object-schema.ts';
@@ -234,6 +236,15 @@ export class CompanionAgent extends Agent<Env> {
     const startedAt = performance.now();
     const results = await searchUserData(this.#services, query.query, { limit: query.limit, kinds: query.kinds, now: Date.now() });
     return { results, tookMs: Math.round((performance.now() - startedAt) * 100) / 100 };
+  }
+
+  /** Exactly what a turn's prompt would recall for `query`; in a conversation, leaving out its recent window as a turn does. */
+  async recall(body: RecallBody): Promise<Outcome<RecallAnswer>> {
+    const { query, conversationId } = body;
+    if (conversationId !== undefined && !this.#services.conversations.exists(conversationId)) return failWith(notFound('conversation'));
+    const { timezone } = await this.#settings.profile();
+    const conversation = conversationId === undefined ? undefined : { id: conversationId, recentMessageCount };
+    return succeed(await answerRecall(this.#services, { query, now: new Date(), timezone, conversation }));
   }
 
   // --- files -------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ export type CompanionRpc = Pick<
   | 'updateMemory'
   | 'deleteMemory'
   | 'search'
+  | 'recall'
   | 'listFiles'
   | 'readFile'
   | 'writeFile'
