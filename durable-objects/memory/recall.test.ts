@@ -180,10 +180,12 @@ describe('recall in the prompt', () => {
     expect(block).not.toContain('<data source="system">');
   });
 
-  it('answers 404 for a conversation that is not the caller’s, 400 for an empty query and 401 without a session', async () => {
+  it('answers 404 for a conversation that is not the caller’s, 400 for an empty query and 401 without a session, and is documented', async () => {
     const user = await buildUser();
     expect((await api('/api/v1/recall', { token: user.token, body: { query: 'hello', conversationId: 'conv_nope' } })).status).toBe(404);
     expect((await api('/api/v1/recall', { token: user.token, body: { query: '  ' } })).status).toBe(400);
     expect((await api('/api/v1/recall', { body: { query: 'hello' } })).status).toBe(401);
+    const document = (await (await api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(document.paths['/api/v1/recall'] ?? {})).toEqual(['post']);
   });
 });
