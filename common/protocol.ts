@@ -228,6 +228,38 @@ export const searchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
+/** The most items a recall holds: as many as one prompt is given. */
+export const maxRecallItems = 12;
+
+/** `POST /recall`: what a turn's prompt would recall for `query`, in `conversationId` when given. */
+export const recallBodySchema = z.object({
+  query: z.string().trim().min(1).max(maxMessageLength),
+  conversationId: z.string().min(1).max(64).optional(),
+});
+export type RecallBody = z.infer<typeof recallBodySchema>;
+
+/** One recalled item, best first; a turn's `text` is "speaker: text" and `externalId` is its imported id. */
+export const recallItemSchema = z.object({
+  kind: retrievalKindSchema,
+  id: z.string(),
+  sourceId: z.string(),
+  externalId: z.string().optional(),
+  text: z.string(),
+  createdAt: isoDateTime,
+  score: z.number(),
+});
+export type RecallItem = z.infer<typeof recallItemSchema>;
+
+export const recallAnswerSchema = z.object({
+  items: z.array(recallItemSchema).max(maxRecallItems),
+  /** Estimated tokens of the block the prompt gets, at most `tokenBudget`. */
+  tokens: z.number().int().min(0),
+  tokenBudget: z.number().int(),
+  /** Time the recall took in the object, in milliseconds. */
+  tookMs: z.number(),
+});
+export type RecallAnswer = z.infer<typeof recallAnswerSchema>;
+
 /** The most messages one import call takes; a long history is imported in several calls. */
 export const maxImportMessages = 200;
 

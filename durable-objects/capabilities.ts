@@ -16,7 +16,7 @@ export function buildCapabilities(host: CapabilityHost) {
   const retrieval = createRetrievalCapability(host);
   const conversations = createConversationsCapability(host, { retrieval });
   const files = createFilesCapability(host, { retrieval });
-  const memory = createMemoryCapability(host, { retrieval, conversations, companion });
+  const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const tools = createToolsCapability(host, { sources: [memory, files] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
   return { companion, retrieval, conversations, files, memory, tools, turn };

@@ -2,7 +2,7 @@ import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import dataset from '../test-support/fixtures/locomo-mini.json';
 import { evidenceIds, normalizeDialogId, parseLocomo, parseLocomoDate, sessionsOf, turnText } from './locomo.ts';
-import { type EvaluationFetch, percentile, type QuestionResult, recallOf, runMemoryEvaluation, summarize } from './run-evaluation.ts';
+import { type EvaluationFetch, maxK, percentile, type QuestionResult, recallOf, runMemoryEvaluation, summarize } from './run-evaluation.ts';
 
 /** A sample shaped like the published file's quirks: numeric ids and answers, gaps between sessions, extra fields. */
 const quirkySample = {
@@ -191,11 +191,11 @@ describe('runMemoryEvaluation against the Worker', () => {
   const worker = (exports as unknown as { default: Fetcher }).default;
   const fetchFromWorker: EvaluationFetch = (path, init) => worker.fetch(new Request(`https://kindred.test${path}`, init));
 
-  it('refuses a k the search API cannot serve', async () => {
-    await expect(runMemoryEvaluation({ dataset: parseLocomo(dataset), k: 51, fetch: fetchFromWorker })).rejects.toThrow(RangeError);
+  it('refuses a k above what a prompt recalls', async () => {
+    await expect(runMemoryEvaluation({ dataset: parseLocomo(dataset), k: maxK + 1, fetch: fetchFromWorker })).rejects.toThrow(RangeError);
   });
 
-  it('imports the mini dataset, retrieves k turns per question and reports recall and latency', async () => {
+  it('imports the mini dataset, recalls for each question as a prompt would and reports recall and latency', async () => {
     const samples = parseLocomo(dataset);
     const progress: [number, number][] = [];
     const report = await runMemoryEvaluation({

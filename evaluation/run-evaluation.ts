@@ -1,33 +1,32 @@
 /**
  * The memory evaluation: replays LoCoMo conversations into fresh Kindred users through the public API
- * and measures how often turn retrieval finds a question's evidence in its top k. It speaks only through
+ * and measures how often a question's evidence is among the top k turns of what the companion's prompt
+ * would recall for it (`POST /api/v1/recall`, the retrieval a turn runs: memories, file excerpts and past
+ * turns within the prompt's token budget). It speaks only through
  * an injected `fetch` and Web APIs, so the same code runs from the Node CLI against a local server and
  * inside workerd against the Worker in-process.
  */
 import { z } from 'zod';
-import { maxImportMessages, maxMessageLength } from '../common/protocol.ts';
+import { maxImportMessages, maxMessageLength, maxRecallItems, recallAnswerSchema } from '../common/protocol.ts';
 import { adversarialCategory, evidenceIds, type LocomoDataset, type LocomoSample, normalizeDialogId, sessionsOf, turnText } from './locomo.ts';
 
-/** The most results `GET /api/v1/search` returns in one call, so the largest k the evaluation can ask for. */
-export const maxK = 50;
+/** The most items a prompt recalls, so the largest k that still measures what a prompt gets. */
+export const maxK = maxRecallItems;
 
-/** The longest search query the API accepts; longer questions are cut to it. */
-const maxQueryLength = 1_000;
-
-/** `fetch` with a path relative to the Kindred origin, such as `/api/v1/search?…`. */
+/** `fetch` with a path relative to the Kindred origin, such as `/api/v1/recall`. */
 export type EvaluationFetch = (path: string, init?: RequestInit) => Promise<Response>;
 
 /** What `runMemoryEvaluation` needs. */
 export interface MemoryEvaluationOptions {
   dataset: LocomoDataset;
-  /** How many turns each question retrieves, 1 to `maxK`. */
+  /** How many of the recalled turns are scored per question, 1 to `maxK`. */
   k: number;
   fetch: EvaluationFetch;
   /** Called with the questions answered so far and the number to answer, from 0 up to the total. */
   onProgress?: (done: number, total: number) => void;
   /**
    * How many samples run at once (1 by default). Each sample is one user, hence one Durable Object, and
-   * its own requests always go one after another, so a search is never timed while queued behind its
+   * its own requests always go one after another, so a recall is never timed while queued behind its
    * own user's ingestion; more only adds load from other users.
    */
   concurrency?: number;
@@ -44,9 +43,9 @@ export interface QuestionResult {
   retrieved: string[];
   /** The share of `evidence` found in `retrieved`; null when the question has no evidence. */
   recall: number | null;
-  /** The server's retrieval time (`tookMs` of the search answer). */
+  /** The server's retrieval time (`tookMs` of the recall answer). */
   tookMs: number;
-  /** The client's time for the whole search request. */
+  /** The client's time for the whole recall request. */
   roundTripMs: number;
 }
 
@@ -92,14 +91,10 @@ export interface MemoryEvaluationReport {
 
 const signupAnswerSchema = z.object({ token: z.string().min(1) });
 const importAnswerSchema = z.object({ conversation: z.object({ id: z.string() }), messages: z.array(z.unknown()) });
-const searchAnswerSchema = z.object({
-  results: z.array(z.object({ kind: z.string(), externalId: z.string().nullish(), score: z.number() })),
-  tookMs: z.number(),
-});
 
 /**
  * Runs the evaluation: per sample, a new user, every session imported in order (stamped with the
- * session's date, a second apart per turn to keep their order), then one turn search per question.
+ * session's date, a second apart per turn to keep their order), then one recall per question.
  */
 export async function runMemoryEvaluation(options: MemoryEvaluationOptions): Promise<MemoryEvaluationReport> {
   const { dataset, k } = options;
@@ -152,16 +147,16 @@ async function evaluateSample(sample: LocomoSample, email: string, k: number, fe
   for (const question of sample.qa) {
     if (question.category === adversarialCategory) continue;
     const evidence = evidenceIds(question);
-    const search = await searchTurns(fetch, token, question.question, k);
+    const recalled = await recallTurns(fetch, token, question.question, k);
     questions.push({
       sampleId: sample.sample_id,
       question: question.question,
       category: question.category,
       evidence,
-      retrieved: search.retrieved,
-      recall: recallOf(evidence, search.retrieved),
-      tookMs: search.tookMs,
-      roundTripMs: search.roundTripMs,
+      retrieved: recalled.retrieved,
+      recall: recallOf(evidence, recalled.retrieved),
+      tookMs: recalled.tookMs,
+      roundTripMs: recalled.roundTripMs,
     });
     onQuestionDone();
   }
@@ -201,19 +196,24 @@ async function importSessions(fetch: EvaluationFetch, token: string, sample: Loc
   return turnCount;
 }
 
-async function searchTurns(
+/**
+ * The top k turns of what a prompt would recall for the question, asked as a new conversation asks (no
+ * conversation, so no recent window is left out). Memories and excerpts in the recall take their share
+ * of the budget but are not scored: the evidence is turns.
+ */
+async function recallTurns(
   fetch: EvaluationFetch,
   token: string,
   question: string,
   k: number,
 ): Promise<{ retrieved: string[]; tookMs: number; roundTripMs: number }> {
-  const parameters = new URLSearchParams({ query: question.trim().slice(0, maxQueryLength), limit: String(k), kinds: 'turn' });
+  const body = JSON.stringify({ query: question.trim().slice(0, maxMessageLength) });
   const startedAt = performance.now();
-  const answer = searchAnswerSchema.parse(await requestJson(fetch, `/api/v1/search?${parameters}`, { headers: jsonHeaders(token) }, 200));
+  const answer = recallAnswerSchema.parse(await requestJson(fetch, '/api/v1/recall', { method: 'POST', headers: jsonHeaders(token), body }, 200));
   const roundTripMs = performance.now() - startedAt;
-  const retrieved = answer.results
-    .filter((result) => result.kind === 'turn')
-    .flatMap((result) => (result.externalId ? [normalizeDialogId(result.externalId)] : []))
+  const retrieved = answer.items
+    .filter((item) => item.kind === 'turn')
+    .flatMap((item) => (item.externalId ? [normalizeDialogId(item.externalId)] : []))
     .slice(0, k);
   return { retrieved, tookMs: answer.tookMs, roundTripMs };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run eval:memory -- --dataset <file> [--k 10] --out <file> [--base-url <url>] [--concurrency 1]`
  *
- * Runs the LoCoMo memory evaluation (evaluation/run-evaluation.ts) against Kindred. Without --base-url it
+ * Runs the LoCoMo memory evaluation (evaluation/run-evaluation.ts) against Kindred: recall@k over the turns
+ * of what a prompt would recall (`POST /api/v1/recall`). Without --base-url it
  * starts its own `wrangler dev --local` on a free port, from a bundle made at the start (so edits made to
  * the sources meanwhile cannot reload it mid-run), with a fresh database under .wrangler/eval-state and
  * no chat model. Embeddings are off unless EMBEDDINGS_* variables are set in the environment, so a run is
@@ -31,7 +32,7 @@ import {
 const usage = `Usage: npm run eval:memory -- --dataset <file> --out <file> [options]
   --dataset FILE     a dataset in the LoCoMo format (locomo10.json)
   --out FILE         where to write the report (JSON)
-  --k N              turns retrieved per question, 1 to ${maxK} (default 10)
+  --k N              recalled turns scored per question, 1 to ${maxK} (default 10)
   --base-url URL     evaluate an already-running server instead of starting one
   --concurrency N    samples evaluated at once (default 1)`;
 

@@ -54,6 +54,15 @@ export interface IndexableTurn {
   next: Message | undefined;
 }
 
+/** What recall shows of a past turn. */
+export interface TurnText {
+  role: Message['role'];
+  text: string;
+  speaker: string | null;
+  createdAt: string;
+  externalId: string | null;
+}
+
 /** Keeps every turn findable; called after each append, for the new turn and for the one before it (its new neighbour). */
 export interface TurnIndexer {
   indexTurn(turn: IndexableTurn): Promise<void>;
@@ -227,6 +236,46 @@ export class ConversationStore {
       }
     }
     return found;
+  }
+
+  /**
+   * Turns by id with only what recall shows (who spoke, what, when), so a prompt decrypts no tool
+   * output it does not show.
+   */
+  async turnTexts(ids: readonly string[]): Promise<Map<string, TurnText>> {
+    const found = new Map<string, TurnText>();
+    for (let start = 0; start < ids.length; start += 90) {
+      const batch = ids.slice(start, start + 90);
+      const rows = this.sql
+        .exec<Pick<MessageRow, 'id' | 'role' | 'text_sealed' | 'speaker_sealed' | 'external_id' | 'created_at'>>(
+          `SELECT id, role, text_sealed, speaker_sealed, external_id, created_at FROM messages WHERE id IN (${batch.map(() => '?').join(', ')})`,
+          ...batch,
+        )
+        .toArray();
+      // Opened side by side: this runs before the first token of a reply.
+      const opened = await Promise.all(
+        rows.map(async (row) => {
+          const [text, speaker] = await Promise.all([
+            this.vault.open(row.text_sealed, `message:${row.id}:text`),
+            this.vault.openOptional(row.speaker_sealed, `message:${row.id}:speaker`),
+          ]);
+          return { id: row.id, role: row.role, text, speaker, createdAt: new Date(row.created_at).toISOString(), externalId: row.external_id };
+        }),
+      );
+      for (const { id, ...turn } of opened) found.set(id, turn);
+    }
+    return found;
+  }
+
+  /**
+   * The ids of a conversation's last `size` messages: the turns its prompt holds verbatim. At least the
+   * newest is always in, so a message can never be recalled as context for itself.
+   */
+  recentIds(conversationId: string, size: number): string[] {
+    return this.sql
+      .exec<{ id: string }>('SELECT id FROM messages WHERE conversation_id = ? ORDER BY sequence DESC LIMIT ?', conversationId, Math.max(1, Math.floor(size)))
+      .toArray()
+      .map((row) => row.id);
   }
 
   /** The summary of a conversation's older part, and up to which message it reaches. */

@@ -1,14 +1,16 @@
-import type { MemoryView } from '../../common/protocol.ts';
+import type { MemoryView, RecallAnswer, RecallBody } from '../../common/protocol.ts';
 import { notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
-import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
+import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { applyExtraction, extractMemories } from './memory-extraction.ts';
 import { type Memory, type MemoryKind, MemoryStore } from './memory-store.ts';
 import { createMemoryTools } from './memory-tools.ts';
+import { answerRecall, type RecallSources } from './recall.ts';
 
 /** The most messages one memory extraction reads; more are left for the next run. */
 const extractionBatchSize = 40;
@@ -33,7 +35,7 @@ export const presentMemory = (memory: Memory, score?: number): MemoryView => ({
  */
 export function createMemoryCapability(
   host: CapabilityHost,
-  dependencies: { retrieval: RetrievalCapability; conversations: ConversationsCapability; companion: CompanionCapability },
+  dependencies: { retrieval: RetrievalCapability; conversations: ConversationsCapability; files: FilesCapability; companion: CompanionCapability },
 ) {
   const { retrieval } = dependencies;
   const store = new MemoryStore(host.sql, host.vault, {
@@ -64,6 +66,13 @@ export function createMemoryCapability(
   const scheduler = host.scheduler('memory');
   const extractions = new SingleFlight();
   const tools = createMemoryTools({ memories: store, search: retrieval.search });
+  /** What the prompt's recall reads: memories with file excerpts and past turns, each opened by its owner. */
+  const recallSources: RecallSources = {
+    retriever: retrieval.retriever,
+    memories: store,
+    fileChunks: dependencies.files.chunks,
+    conversations: dependencies.conversations.store,
+  };
 
   /**
    * One pending extraction per conversation: its schedule id is kept, so later turns join it and a
@@ -141,7 +150,16 @@ export function createMemoryCapability(
     name: 'memory',
     store,
     scheduleExtraction,
+    recallSources,
     rpc: {
+      /** Exactly what a prompt for this message would recall (`POST /recall`, and the LoCoMo evaluation). */
+      async recall(body: RecallBody): Promise<RecallAnswer> {
+        const { query, conversationId } = body;
+        if (conversationId !== undefined && !dependencies.conversations.store.exists(conversationId)) throw notFound('conversation');
+        const { timezone } = await dependencies.companion.settings.profile();
+        const conversation = conversationId === undefined ? undefined : { id: conversationId, recentMessageCount: recentWindow };
+        return answerRecall(recallSources, { query, now: new Date(host.now()), timezone, conversation });
+      },
       /** With a query: the best matches, scored. Without: the active memories, newest first. */
       async list(query: { query?: string; limit: number; includeInactive: boolean }): Promise<MemoryView[]> {
         if (!query.query) return (await store.list({ includeInactive: query.includeInactive, limit: query.limit })).map((memory) => presentMemory(memory));

@@ -71,6 +71,11 @@ export interface RetrievalFilter {
   includeExpired?: boolean;
   /** Milliseconds since the epoch that validity is judged at; `Date.now()` when absent. */
   now?: number;
+  /**
+   * Sources whose documents are left out, at most `maximumExcludedSources`: the turns a prompt already
+   * holds verbatim. Filtered in SQL, so a search still returns its full `limit` of the rest.
+   */
+  excludeSourceIds?: readonly string[];
 }
 
 /** Settings of one lexical search. */
@@ -95,6 +100,9 @@ export const maximumQueryTerms = 32;
  * few microseconds per document, so this keeps the SQL of a search near 10 ms in the worst case.
  */
 export const maximumScoredDocuments = 1_500;
+
+/** The most sources one search can exclude: their ids are bound parameters, and a statement takes 100. */
+export const maximumExcludedSources = 64;
 
 /** Durable Objects allow 100 bound parameters per statement. */
 const maximumBoundParameters = 100;
@@ -389,6 +397,12 @@ function filterClause(filter: RetrievalFilter): { sql: string; values: SqlStorag
     // No kinds asked for: nothing can match, which `IN ()` would say with a syntax error.
     conditions.push(kinds.length === 0 ? '0' : `d.kind IN (${kinds.map(() => '?').join(', ')})`);
     values.push(...kinds);
+  }
+  if (filter.excludeSourceIds !== undefined && filter.excludeSourceIds.length > 0) {
+    const excluded = [...new Set(filter.excludeSourceIds)];
+    if (excluded.length > maximumExcludedSources) throw new RangeError(`A search can exclude at most ${maximumExcludedSources} sources.`);
+    conditions.push(`d.source_id NOT IN (${excluded.map(() => '?').join(', ')})`);
+    values.push(...excluded);
   }
   return { sql: conditions.map((condition) => `AND ${condition}`).join(' '), values };
 }

@@ -229,6 +229,28 @@ describe('retriever', () => {
     expect(outcome).toEqual({ memories: ['memory_dog'], withExpired: ['memory_dog', 'memory_old_dog'] });
   });
 
+  it('leaves out excluded sources from both searches, and refuses to exclude more than a statement can bind', async () => {
+    const outcome = await withRetriever(
+      'excluded-sources',
+      ({ sql }) => ({ embedder: topicEmbedder(), vectorIndex: createLocalVectorIndex({ sql }) }),
+      async (retriever) => {
+        await retriever.index([
+          { id: 'message_1', kind: 'turn', sourceId: 'message_1', text: 'Our dog Rex chewed the sofa', createdAt: now },
+          { id: 'message_2', kind: 'turn', sourceId: 'message_2', text: 'The dog Rex ate my sandwich', createdAt: now },
+          { id: 'message_3', kind: 'turn', sourceId: 'message_3', text: 'Rex the dog goes to the vet', createdAt: now - day },
+        ]);
+        return {
+          excluded: (await retriever.search('dog Rex', { limit: 2, now, excludeSourceIds: ['message_1', 'message_2'] })).map((result) => result.id),
+          tooMany: await retriever
+            .search('dog Rex', { limit: 2, now, excludeSourceIds: Array.from({ length: 65 }, (_, index) => `message_${index}`) })
+            .catch((error: unknown) => (error instanceof RangeError ? 'refused' : error)),
+        };
+      },
+    );
+
+    expect(outcome).toEqual({ excluded: ['message_3'], tooMany: 'refused' });
+  });
+
   it('fits results into the token budget, letting a smaller one take the place of one too large', async () => {
     const results = await withRetriever('budget', lexicalOnly, async (retriever) => {
       await retriever.index([

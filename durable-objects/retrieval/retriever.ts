@@ -74,6 +74,8 @@ export interface RetrievalSearchOptions {
   /** Results are dropped (best kept) until their stored token counts fit. */
   tokenBudget?: number;
   includeExpired?: boolean;
+  /** Sources left out of the search (see `RetrievalFilter.excludeSourceIds`). */
+  excludeSourceIds?: readonly string[];
   /** Aborts the query's embedding call. */
   signal?: AbortSignal;
 }
@@ -187,7 +189,7 @@ export class Retriever {
     if (limit < 1) return [];
     const tuning = this.#tuning;
     const candidateCount = Math.min(maximumTopK, Math.max(tuning.minimumCandidates, limit * 3));
-    const filter = { kinds: options.kinds, includeExpired: options.includeExpired, now: options.now };
+    const filter = { kinds: options.kinds, includeExpired: options.includeExpired, now: options.now, excludeSourceIds: options.excludeSourceIds };
 
     const [lexical, semantic] = await Promise.all([
       this.#index.searchLexical(query, { ...filter, limit: candidateCount }),

@@ -10,7 +10,7 @@ import { type ConversationsCapability, recentWindow } from '../conversations/con
 import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import type { MemoryCapability } from '../memory/memory-capability.ts';
-import { buildMemoryContext, type MemoryContext } from '../memory/memory-context.ts';
+import { recallForPrompt } from '../memory/recall.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { buildPrompt } from './prompt.ts';
@@ -58,7 +58,6 @@ export function createTurnCapability(
 ) {
   const conversations = dependencies.conversations.store;
   const queue = new TurnQueue();
-  const recallSources = { retriever: dependencies.retrieval.retriever, memories: dependencies.memory.store, fileChunks: dependencies.files.chunks };
 
   /**
    * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
@@ -115,7 +114,12 @@ export function createTurnCapability(
     const [recent, summary, recall] = await Promise.all([
       conversations.recent(conversationId, recentWindow),
       conversations.summary(conversationId),
-      buildMemoryContext(recallSources, request.text, now, profile.timezone).catch((error: unknown): MemoryContext => {
+      recallForPrompt(dependencies.memory.recallSources, {
+        query: request.text,
+        now,
+        timezone: profile.timezone,
+        conversation: { id: conversationId, recentMessageCount: recentWindow },
+      }).catch((error: unknown): { block: null; memoryIds: string[] } => {
         // Recall is a help, not a precondition: a reply without it beats no reply.
         log.error('memory retrieval failed', { userId: host.userId, cause: error instanceof Error ? error.message : String(error) });
         return { block: null, memoryIds: [] };

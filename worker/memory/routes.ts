@@ -6,6 +6,8 @@ import {
   importConversationBodySchema,
   listMemoriesQuerySchema,
   memorySchema,
+  recallAnswerSchema,
+  recallBodySchema,
   searchQuerySchema,
   searchResultSchema,
   updateMemoryBodySchema,
@@ -17,7 +19,7 @@ import { authenticatedErrors, jsonAnswer, jsonBody, noContent, notFoundError } f
 
 /** What the companion remembers, searching everything the user has, and bringing histories in. */
 export const memoryRoutes = new OpenAPIHono<AppEnv>();
-for (const path of ['/memories', '/memories/*', '/search', '/conversations/import']) memoryRoutes.use(path, requireSession());
+for (const path of ['/memories', '/memories/*', '/search', '/recall', '/conversations/import']) memoryRoutes.use(path, requireSession());
 
 const memoryIdParam = z.object({ id: z.string().min(1).max(64) });
 
@@ -97,6 +99,29 @@ memoryRoutes.openapi(
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
     const answer = await companion.retrieval.search(context.req.valid('query'));
+    context.header('Server-Timing', `retrieval;dur=${answer.tookMs}`);
+    return context.json(answer, 200);
+  },
+);
+
+memoryRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/recall',
+    summary: "What the companion's prompt recalls for a message: memories, file excerpts and past turns, within its token budget",
+    description:
+      "The same retrieval a turn runs before it answers. With `conversationId`, the turns that conversation's prompt already holds verbatim are left out, as a turn leaves them out. Nothing is marked used.",
+    tags: ['memory'],
+    request: jsonBody(recallBodySchema),
+    responses: {
+      200: jsonAnswer(recallAnswerSchema, 'The recalled items, best first, and the estimated tokens of the block they make.'),
+      ...authenticatedErrors,
+      ...notFoundError,
+    },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    const answer = await companion.memory.recall(context.req.valid('json'));
     context.header('Server-Timing', `retrieval;dur=${answer.tookMs}`);
     return context.json(answer, 200);
   },

@@ -4,7 +4,9 @@ import type { SchemaStep } from './schema-step.ts';
  * Frozen. Long-term memory: memories and the extraction cursor, the blind index (FTS5), local vectors,
  * files and their versions, and file chunks.
  *
- * On the blind index: `detail = column` keeps per-column positions for `bm25()` weights while
+ * On the blind index: `sequence` is the documents' integer key and the FTS5 rowid, an explicit
+ * INTEGER PRIMARY KEY because SQLite may renumber implicit rowids on VACUUM, which would detach
+ * documents from their terms; `detail = column` keeps per-column positions for `bm25()` weights while
  * storing less than full detail; column sizes are kept so BM25's length normalisation does not
  * re-read rows; the `ascii` tokenizer suits content that is hex terms and spaces. The trigger
  * removes a document's terms in the statement that removes the document. Vectors are Float32
