@@ -127,12 +127,15 @@ export class ConversationStore {
 
   readonly #recentCache = new Map<string, SequencedMessage[]>();
 
-  /** Indexing deferred off a reply's path, in order; `flushIndexing` waits for it. */
-  #pendingIndexing: Promise<void> = Promise.resolve();
+  /** Indexing that has been started, in order: the next one starts when this settles. */
+  #indexing: Promise<void> = Promise.resolve();
+  /** Messages stored with `deferIndexing` whose indexing has not been started yet. */
+  #deferred: (() => Promise<void>)[] = [];
 
   /**
-   * Stores a message. With `deferIndexing` it returns before the message is indexed: a turn must not
-   * wait for its own message to become searchable, only later turns need that.
+   * Stores a message. With `deferIndexing` it is indexed only when `startDeferredIndexing` is called: a
+   * turn stores the person's message first and indexes it after the reply, so the hashing never
+   * competes with the reply's first token. Later turns wait for it (`indexingSettled`) before searching.
    */
   async append(message: NewMessage, options: { deferIndexing?: boolean } = {}): Promise<Message> {
     const createdAt = message.createdAt ?? Date.now();
@@ -180,19 +183,33 @@ export class ConversationStore {
     await this.#touch(message.conversationId, message, createdAt);
     const index = () => this.#index(stored, message.speaker ?? null, message.externalId ?? null);
     if (options.deferIndexing) {
-      this.#pendingIndexing = this.#pendingIndexing.then(index).catch((error: unknown) => {
-        log.error('turn indexing failed', { messageId: stored.id, cause: error instanceof Error ? error.message : String(error) });
-      });
+      this.#deferred.push(index);
     } else {
-      await this.#pendingIndexing;
-      await index();
+      this.startDeferredIndexing();
+      await this.#chainIndexing(index);
     }
     return stored;
   }
 
-  /** Waits until every deferred message is indexed. */
-  flushIndexing(): Promise<void> {
-    return this.#pendingIndexing;
+  /** Starts indexing every deferred message, in the order they were stored; resolves when they are indexed. */
+  startDeferredIndexing(): Promise<void> {
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const index of deferred) void this.#chainIndexing(index);
+    return this.#indexing;
+  }
+
+  /** Resolves when every started indexing has finished: what a search waits for, so it sees every stored turn. */
+  indexingSettled(): Promise<void> {
+    return this.#indexing;
+  }
+
+  #chainIndexing(index: () => Promise<void>): Promise<void> {
+    const run = this.#indexing.then(index);
+    this.#indexing = run.catch((error: unknown) => {
+      log.error('turn indexing failed', { cause: error instanceof Error ? error.message : String(error) });
+    });
+    return run;
   }
 
   /** Indexes the new turn with the one before it as context, and re-indexes that one now that it has a next neighbour. */

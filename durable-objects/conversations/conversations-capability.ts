@@ -27,6 +27,7 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
     });
   };
   const store = new ConversationStore(host.sql, host.vault, { indexTurn });
+  dependencies.retrieval.registerPendingWrites(() => store.indexingSettled());
   dependencies.retrieval.registerReader('turn', async (results) => {
     const turns = await store.getMessages(results.map((result) => result.sourceId));
     return new Map(

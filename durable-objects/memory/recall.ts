@@ -18,7 +18,7 @@ export interface RecallSources {
   retriever(): Retriever;
   memories: Pick<MemoryStore, 'getMany' | 'markUsed'>;
   fileChunks: { texts(ids: string[]): Promise<Map<string, { pathHash: string; text: string }>> };
-  conversations: Pick<ConversationStore, 'recentIds' | 'turnTexts'>;
+  conversations: Pick<ConversationStore, 'recentIds' | 'turnTexts' | 'indexingSettled'>;
 }
 
 /**
@@ -77,6 +77,8 @@ interface Shown {
 export async function recall(services: RecallSources, request: RecallRequest): Promise<Recall> {
   // Read before anything is awaited, so it is the same window the turn reads for its prompt.
   const excludeSourceIds = request.conversation ? services.conversations.recentIds(request.conversation.id, request.conversation.recentMessageCount) : [];
+  // Turns of earlier replies are indexed after them: wait, so a fact said a moment ago is found.
+  await services.conversations.indexingSettled();
   const results = await services.retriever().search(request.query, {
     limit: maxRecallItems,
     kinds: recalledKinds,

@@ -40,9 +40,11 @@ export function createRetrievalCapability(host: CapabilityHost) {
     return retriever;
   };
   const readers = new Map<RetrievalKind, SourceReader>();
+  const pendingWrites: (() => Promise<void>)[] = [];
 
   /** Ranked by the hybrid retriever, then opened only for the results returned, each by its owner. */
   const search = async (query: string, options: RetrievalSearchOptions): Promise<SearchResult[]> => {
+    await Promise.all(pendingWrites.map((settled) => settled()));
     const results = await current().search(query, options);
     const kinds = [...new Set(results.map((result) => result.kind))];
     const opened = new Map(
@@ -71,6 +73,10 @@ export function createRetrievalCapability(host: CapabilityHost) {
     /** Each capability that indexes documents of a kind says how to open them for search results. */
     registerReader(kind: RetrievalKind, reader: SourceReader): void {
       readers.set(kind, reader);
+    },
+    /** A capability that indexes after the fact says how to wait for it, so a search sees what was just stored. */
+    registerPendingWrites(settled: () => Promise<void>): void {
+      pendingWrites.push(settled);
     },
     search,
     rpc: {

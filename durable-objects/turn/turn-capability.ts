@@ -65,7 +65,14 @@ export function createTurnCapability(
    */
   function turn(request: TurnRequest, send: (event: StreamEvent) => void, onUserMessage?: (message: Message) => void): Promise<TurnAnswer> {
     const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
-    return queue.run(conversationId, () => runTurn(request, conversationId, send, onUserMessage));
+    return queue.run(conversationId, async () => {
+      try {
+        return await runTurn(request, conversationId, send, onUserMessage);
+      } finally {
+        // The turn's messages become searchable after the reply, never on its way.
+        host.waitUntil(conversations.startDeferredIndexing());
+      }
+    });
   }
 
   async function runTurn(
@@ -147,7 +154,7 @@ export function createTurnCapability(
         timeoutMs,
         onProgress: (progress) => send({ ...progress, messageId: assistantMessageId }),
       });
-      const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools });
+      const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
@@ -161,7 +168,10 @@ export function createTurnCapability(
         log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
       }
       // What streamed before the failure stays in history, marked failed, so the person sees what happened.
-      await conversations.append({ ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id });
+      await conversations.append(
+        { ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id },
+        { deferIndexing: true },
+      );
       throw fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
     }
   }
