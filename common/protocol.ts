@@ -3,6 +3,11 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
+import { errorIds } from './error-ids.ts';
+
+/** The body of every failing HTTP answer. */
+export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The longest message a person may send in one turn. */
 export const maxMessageLength = 16_000;

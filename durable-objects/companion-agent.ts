@@ -68,14 +68,6 @@ const summaryBatchSize = 12;
 /** The most messages one memory extraction reads; more are left for the next run. */
 const extractionBatchSize = 40;
 
-const statusByTurnError: Partial<Record<string, number>> = {
-  llm_not_configured: 503,
-  llm_timeout: 504,
-  llm_provider_error: 502,
-  llm_invalid_response: 502,
-  tool_loop_limit: 502,
-};
-
 const presentMemory = (memory: Memory, score?: number): MemoryView => ({
   id: memory.id,
   text: memory.text,
@@ -272,10 +264,10 @@ export class CompanionAgent extends Agent<Env> {
   }
 
   async setToolEnabled(toolId: string, enabled: boolean): Promise<Outcome<ToolSummary>> {
-    if (!this.#tools.setEnabled(toolId, enabled)) return fail(404, 'unknown_tool', `There is no tool "${toolId}".`);
+    if (!this.#tools.setEnabled(toolId, enabled)) return fail('unknown_tool', `There is no tool "${toolId}".`);
     const tools = await this.listTools();
     const tool = tools.find((entry) => entry.id === toolId);
-    return tool ? succeed(tool) : fail(404, 'unknown_tool', `There is no tool "${toolId}".`);
+    return tool ? succeed(tool) : fail('unknown_tool', `There is no tool "${toolId}".`);
   }
 
   // --- the user's data as a whole ----------------------------------------------------------------
@@ -483,7 +475,7 @@ export class CompanionAgent extends Agent<Env> {
       // The cause is the provider's own error (status, kind), never the person's words.
       const causeText = cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
       log.warn('turn failed', { userId: this.name, conversationId, errorId: id, cause: causeText, durationMs: Date.now() - startedAt });
-      return fail(statusByTurnError[id] ?? 500, id, message);
+      return fail(id, message);
     };
 
     let timeoutMs: number;

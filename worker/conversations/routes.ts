@@ -113,7 +113,7 @@ conversationRoutes.openapi(
   }),
   async (context) => {
     if (context.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      throw new AppError(426, 'websocket_required', 'This endpoint speaks WebSocket only: connect with a WebSocket client.');
+      throw new AppError('websocket_required', 'This endpoint speaks WebSocket only: connect with a WebSocket client.');
     }
     const account = context.get('account');
     const headers = new Headers(context.req.raw.headers);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fileEntrySchema, fileSchema, writeFileBodySchema } from '../../common/protocol.ts';
 import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
 import { AppError } from '../../server/errors/app-error.ts';
+import { validationError } from '../../server/errors/error-handler.ts';
 import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
@@ -21,7 +22,7 @@ fileRoutes.use('/files/*', requireSession());
 function pathOf(url: string): string {
   const raw = new URL(url).pathname.replace(/^.*?\/files\//, '');
   const parsed = decodeFilePath(raw);
-  if (!parsed.success) throw new AppError(400, 'invalid_path', `That file path is not allowed: ${parsed.error}`);
+  if (!parsed.success) throw new AppError('invalid_path', `That file path is not allowed: ${parsed.error}`);
   return parsed.value;
 }
 
@@ -78,15 +79,10 @@ fileRoutes.put('/files/*', async (context) => {
   try {
     body = await context.req.json();
   } catch {
-    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+    throw new AppError('invalid_json', 'The request body is not valid JSON.');
   }
   const parsed = writeFileBodySchema.safeParse(body);
-  if (!parsed.success)
-    throw new AppError(
-      400,
-      'validation_failed',
-      `The body is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`,
-    );
+  if (!parsed.success) throw validationError(parsed.error);
   const companion = await companionOf(context.env, context.get('account').id);
   return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)));
 });
