@@ -240,14 +240,14 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     deleteFile: (path: string) => json<void>('DELETE', filePath(path)),
 
     /**
-     * The server's speech for a text, or `undefined` when the server has no speech provider (404,
-     * `not_implemented`), so the caller can fall back to the platform's own synthesis.
+     * The server's speech for a text, or `undefined` when the server has none (`not_found`), so the
+     * caller can fall back to the platform's own synthesis.
      */
     async speech(body: { text: string; voiceId?: string }): Promise<Blob | undefined> {
       try {
         return await (await send('POST', '/speech', body, undefined, 'audio/*')).blob();
       } catch (error) {
-        if (error instanceof KindredApiError && (error.status === 404 || error.status === 501 || error.status === 503)) return undefined;
+        if (error instanceof KindredApiError && error.id === 'not_found') return undefined;
         throw error;
       }
     },

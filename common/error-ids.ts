@@ -26,7 +26,6 @@ export const errorStatus = {
   file_too_large: 413,
   version_conflict: 409,
   too_many_files: 409,
-  turn_in_progress: 409,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,
@@ -35,7 +34,6 @@ export const errorStatus = {
   tool_loop_limit: 502,
   // Kindred itself.
   configuration_invalid: 500,
-  not_implemented: 501,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 
