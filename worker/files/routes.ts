@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { fileEntrySchema, fileSchema, writeFileBodySchema } from '../../common/protocol.ts';
+import { fileContentSchema, fileEntrySchema, writeFileBodySchema } from '../../common/protocol.ts';
 import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { validationError } from '../../server/errors/error-handler.ts';
@@ -49,7 +49,7 @@ fileRoutes.openAPIRegistry.registerPath({
   summary: 'Read a file, list its earlier versions (`?versions`), or read one (`?version=<id>`)',
   tags: ['files'],
   request: { params: pathParam, query: z.object({ versions: z.string().optional(), version: z.string().optional() }) },
-  responses: { 200: jsonAnswer(fileSchema, 'The file, or its versions.'), ...authenticatedErrors, ...notFoundError },
+  responses: { 200: jsonAnswer(fileContentSchema, 'The file, or its versions.'), ...authenticatedErrors, ...notFoundError },
 });
 fileRoutes.get('/files/*', async (context) => {
   const path = pathOf(context.req.url);
