@@ -33,14 +33,22 @@ function toAppError(error: unknown): AppError {
 }
 
 /** Turns a zod failure into a sentence naming the fields, without echoing the values (they may be private). */
-export function validationError(error: ZodError, where: 'body' | 'query' | 'path' | 'frame' = 'body'): AppError {
-  const details = error.issues
+export function validationError(error: ZodError, where: 'body' | 'query' | 'path' = 'body'): AppError {
+  return new AppError('validation_failed', `The ${where} is not valid: ${describeIssues(error, where)}.`);
+}
+
+/** As `validationError`, but a message's text over the limit has its own id, so a client can say how long one may be. */
+export function messageValidationError(error: ZodError): AppError {
+  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
+  if (tooLong) return new AppError('message_too_long', `The message is too long (${describeIssues(error, 'body')}).`);
+  return validationError(error);
+}
+
+function describeIssues(error: ZodError, where: string): string {
+  return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
     .join('; ');
-  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
-  if (tooLong) return new AppError('message_too_long', `The message is too long (${details}).`);
-  return new AppError('validation_failed', `The ${where} is not valid: ${details}.`);
 }
 
 function describeCause(cause: unknown): string {

@@ -1,6 +1,18 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { fileContentSchema, fileEntrySchema, writeFileBodySchema } from '../../common/protocol.ts';
+import {
+  type FileContent,
+  type FileEntry,
+  type FileVersionContent,
+  type FileVersionsAnswer,
+  fileContentSchema,
+  fileEntrySchema,
+  filesAnswerSchema,
+  fileVersionContentSchema,
+  fileVersionsAnswerSchema,
+  listFilesQuerySchema,
+  writeFileBodySchema,
+} from '../../common/protocol.ts';
 import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { validationError } from '../../server/errors/error-handler.ts';
@@ -8,7 +20,7 @@ import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 
 /**
  * The user's persistent files. The path is the rest of the URL (`/files/notes/ideas.md`), checked
@@ -34,8 +46,8 @@ fileRoutes.openapi(
     path: '/files',
     summary: "The user's files",
     tags: ['files'],
-    request: { query: z.object({ prefix: z.string().max(200).optional() }) },
-    responses: { 200: jsonAnswer(z.object({ files: z.array(fileEntrySchema) }), 'The files, by path.'), ...authenticatedErrors },
+    request: { query: listFilesQuerySchema },
+    responses: { 200: jsonAnswer(filesAnswerSchema, 'The files, by path.'), ...errorAnswers(...sessionErrors, 'validation_failed') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -49,15 +61,23 @@ fileRoutes.openAPIRegistry.registerPath({
   summary: 'Read a file, list its earlier versions (`?versions`), or read one (`?version=<id>`)',
   tags: ['files'],
   request: { params: pathParam, query: z.object({ versions: z.string().optional(), version: z.string().optional() }) },
-  responses: { 200: jsonAnswer(fileContentSchema, 'The file, or its versions.'), ...authenticatedErrors, ...notFoundError },
+  responses: {
+    200: jsonAnswer(
+      z.union([fileContentSchema, fileVersionsAnswerSchema, fileVersionContentSchema]),
+      'The file; with `?versions`, its versions, newest first; with `?version=<id>`, that version.',
+    ),
+    ...errorAnswers(...sessionErrors, 'invalid_path', 'not_found'),
+  },
 });
 fileRoutes.get('/files/*', async (context) => {
   const path = pathOf(context.req.url);
   const companion = await companionOf(context.env, context.get('account').id);
   const version = context.req.query('version');
-  if (context.req.query('versions') !== undefined) return context.json({ versions: unwrapOutcome(await companion.fileVersions(path)) });
-  if (version) return context.json(unwrapOutcome(await companion.readFileVersion(path, version)));
-  return context.json(unwrapOutcome(await companion.readFile(path)));
+  if (context.req.query('versions') !== undefined) {
+    return context.json({ versions: unwrapOutcome(await companion.fileVersions(path)) } satisfies FileVersionsAnswer, 200);
+  }
+  if (version) return context.json(unwrapOutcome(await companion.readFileVersion(path, version)) satisfies FileVersionContent, 200);
+  return context.json(unwrapOutcome(await companion.readFile(path)) satisfies FileContent, 200);
 });
 
 fileRoutes.openAPIRegistry.registerPath({
@@ -67,10 +87,8 @@ fileRoutes.openAPIRegistry.registerPath({
   tags: ['files'],
   request: { params: pathParam, ...jsonBody(writeFileBodySchema) },
   responses: {
-    200: jsonAnswer(fileEntrySchema.extend({ versionId: z.string() }), 'The file as stored.'),
-    ...authenticatedErrors,
-    409: errorAnswer('Changed since `expectedVersionId` (`version_conflict`), or too many files (`too_many_files`).'),
-    413: errorAnswer('Over the size limit (`file_too_large`).'),
+    200: jsonAnswer(fileEntrySchema, 'The file as stored.'),
+    ...errorAnswers(...sessionErrors, ...bodyErrors, 'invalid_path', 'version_conflict', 'too_many_files', 'file_too_large'),
   },
 });
 fileRoutes.put('/files/*', async (context) => {
@@ -84,7 +102,7 @@ fileRoutes.put('/files/*', async (context) => {
   const parsed = writeFileBodySchema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   const companion = await companionOf(context.env, context.get('account').id);
-  return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)));
+  return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)) satisfies FileEntry, 200);
 });
 
 fileRoutes.openAPIRegistry.registerPath({
@@ -93,7 +111,7 @@ fileRoutes.openAPIRegistry.registerPath({
   summary: 'Delete a file and all its versions',
   tags: ['files'],
   request: { params: pathParam },
-  responses: { 204: noContent, ...authenticatedErrors, ...notFoundError },
+  responses: { 204: noContent, ...errorAnswers(...sessionErrors, 'invalid_path', 'not_found') },
 });
 fileRoutes.delete('/files/*', async (context) => {
   const path = pathOf(context.req.url);
