@@ -179,8 +179,6 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   ...streamEventSchema.options,
   z.object({ type: z.literal('user-message'), message: messageSchema }),
   z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('notification'), title: z.string(), body: z.string() }),
-  z.object({ type: z.literal('reminder-due'), reminderId: z.string(), text: z.string() }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
@@ -258,7 +256,6 @@ export const searchResultSchema = z.object({
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
 export const searchAnswerSchema = z.object({ results: z.array(searchResultSchema), tookMs: z.number() });
-export type SearchAnswer = z.infer<typeof searchAnswerSchema>;
 
 /** The most messages one import call takes; a long history is imported in several calls. */
 export const maxImportMessages = 200;
@@ -285,7 +282,6 @@ export const importConversationAnswerSchema = z.object({
   conversation: conversationSchema,
   messages: z.array(z.object({ id: z.string(), externalId: z.string().nullable() })),
 });
-export type ImportConversationAnswer = z.infer<typeof importConversationAnswerSchema>;
 
 export const fileAuthorSchema = z.enum(['user', 'companion']);
 
