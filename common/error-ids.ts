@@ -8,6 +8,7 @@ export const errorStatus = {
   invalid_json: 400,
   validation_failed: 400,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   invalid_frame: 400,
   websocket_required: 426,
   // Who is asking.

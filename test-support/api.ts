@@ -31,7 +31,7 @@ export function api(path: string, options: ApiOptions = {}): Promise<Response> {
   if (options.token) headers.set('authorization', `Bearer ${options.token}`);
   let body: string | undefined;
   if (options.body !== undefined) {
-    headers.set('content-type', 'application/json');
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
   return worker.fetch(new Request(`${origin}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body }));

@@ -7,6 +7,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   invalid_json: 'Something went wrong sending that. Please try again.',
   validation_failed: 'Some of what you entered is not valid. Please check it and try again.',
   payload_too_large: 'That is too large to send.',
+  unsupported_media_type: 'Kindred could not read what was sent. Please try again.',
   unauthenticated: 'Your session has ended. Please log in again.',
   invalid_credentials: 'That email and password do not match an account.',
   email_taken: 'An account with that email already exists. Try logging in instead.',

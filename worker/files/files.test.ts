@@ -68,6 +68,35 @@ describe('the files API', () => {
     expect((await readJson(await api('/api/v1/files/notes/keep.md', { token: user.token }), fileContentSchema)).content).toBe('precious');
   });
 
+  it('takes the content itself as text/markdown or text/plain, and refuses any other type', async () => {
+    const user = await buildUser();
+    const markdown = await api('/api/v1/files/notes/raw.md', {
+      method: 'PUT',
+      token: user.token,
+      body: '# Raw\nStraight from a script.',
+      headers: { 'content-type': 'text/markdown; charset=utf-8' },
+    });
+    expect(await readJson(markdown, fileEntrySchema)).toMatchObject({ path: 'notes/raw.md', versionCount: 1 });
+    await readJson(
+      await api('/api/v1/files/notes/raw.txt', {
+        method: 'PUT',
+        token: user.token,
+        body: '{"content": "kept as text"}',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      fileEntrySchema,
+    );
+    expect((await readJson(await api('/api/v1/files/notes/raw.txt', { token: user.token }), fileContentSchema)).content).toBe('{"content": "kept as text"}');
+    const binary = await api('/api/v1/files/notes/raw.md', {
+      method: 'PUT',
+      token: user.token,
+      body: 'bytes',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    await expectError(binary, 'unsupported_media_type');
+    expect((await readJson(await api('/api/v1/files/notes/raw.md', { token: user.token }), fileContentSchema)).content).toBe('# Raw\nStraight from a script.');
+  });
+
   it("never shows one user another user's file", async () => {
     const alice = await buildUser();
     const bob = await buildUser();

@@ -20,7 +20,7 @@ import { unwrapOutcome } from '../../server/errors/outcome.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 
 /**
  * The user's persistent files. The path is the rest of the URL (`/files/notes/ideas.md`), checked
@@ -36,6 +36,20 @@ function pathOf(url: string): string {
   const parsed = decodeFilePath(raw);
   if (!parsed.success) throw new AppError('invalid_path', `That file path is not allowed: ${parsed.error}`);
   return parsed.value;
+}
+
+/** A write's body: JSON as it came, or the raw text as if it had come as `{ content }`. */
+async function writeBodyOf(request: Request): Promise<unknown> {
+  const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType === 'text/markdown' || mediaType === 'text/plain') return { content: await request.text() };
+  if (mediaType !== 'application/json') {
+    throw new AppError('unsupported_media_type', 'Send the file as JSON `{ content, expectedVersionId? }`, or as text/markdown or text/plain.');
+  }
+  try {
+    return await request.json();
+  } catch {
+    throw new AppError('invalid_json', 'The request body is not valid JSON.');
+  }
 }
 
 const pathParam = z.object({ path: z.string().describe('The file path, such as notes/ideas.md or journal/2026-11-24.md') });
@@ -84,22 +98,23 @@ fileRoutes.openAPIRegistry.registerPath({
   method: 'put',
   path: '/files/{path}',
   summary: 'Write a file; the previous version is kept. Pass `expectedVersionId` to refuse overwriting a newer version',
+  description: 'The body is JSON, or the content itself as `text/markdown` or `text/plain`; any other type is refused.',
   tags: ['files'],
-  request: { params: pathParam, ...jsonBody(writeFileBodySchema) },
+  request: {
+    params: pathParam,
+    body: {
+      content: { 'application/json': { schema: writeFileBodySchema }, 'text/markdown': { schema: z.string() }, 'text/plain': { schema: z.string() } },
+      required: true,
+    },
+  },
   responses: {
     200: jsonAnswer(fileEntrySchema, 'The file as stored.'),
-    ...errorAnswers(...sessionErrors, ...bodyErrors, 'invalid_path', 'version_conflict', 'too_many_files', 'file_too_large'),
+    ...errorAnswers(...sessionErrors, ...bodyErrors, 'unsupported_media_type', 'invalid_path', 'version_conflict', 'too_many_files', 'file_too_large'),
   },
 });
 fileRoutes.put('/files/*', async (context) => {
   const path = pathOf(context.req.url);
-  let body: unknown;
-  try {
-    body = await context.req.json();
-  } catch {
-    throw new AppError('invalid_json', 'The request body is not valid JSON.');
-  }
-  const parsed = writeFileBodySchema.safeParse(body);
+  const parsed = writeFileBodySchema.safeParse(await writeBodyOf(context.req.raw));
   if (!parsed.success) throw validationError(parsed.error);
   const companion = await companionOf(context.env, context.get('account').id);
   return context.json(unwrapOutcome(await companion.writeFile(path, parsed.data.content, parsed.data.expectedVersionId)) satisfies FileEntry, 200);
