@@ -4,114 +4,71 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
+import type { Avatar, Catalog, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type {
   AuthAnswer,
   ClientFrame,
   Companion,
   Conversation,
+  ConversationAnswer,
+  ConversationsAnswer,
+  CreateMemoryBody,
+  ExportDocument,
+  FileContent,
+  FileEntry,
+  FilesAnswer,
+  FileVersion,
+  FileVersionContent,
+  FileVersionsAnswer,
+  ListMemoriesQuery,
+  ListMessagesQuery,
   LoginBody,
+  MemoriesAnswer,
+  MemoryKind,
   MemoryView,
   Message,
   MessagesPage,
   SendMessageBody,
   ServerFrame,
   SignupBody,
+  SpeechBody,
   StreamEvent,
   ToolSummary,
+  ToolsAnswer,
+  TurnAnswer,
   UpdateMeBody,
+  UpdateMemoryBody,
+  UpdateToolBody,
   User,
+  WriteFileBody,
 } from './protocol.ts';
 
-export type { AuthAnswer, Companion, Conversation, MemoryView, Message, MessagesPage, ServerFrame, StreamEvent, ToolSummary, User };
-
-/** A persona of `GET /catalog`: who the companion is. */
-export interface CatalogPersona {
-  id: string;
-  name: string;
-  description: string;
-  personality: string;
-  speakingStyle: string;
-  boundaries: string[];
-  greeting: string;
-}
-
-/** How a voice sounds through the browser's own speech synthesis. */
-export interface BrowserVoiceHints {
-  nameHints: string[];
-  lang: string;
-  pitch: number;
-  rate: number;
-}
-
-/** A voice of `GET /catalog`; only the browser hints matter to a client. */
-export interface CatalogVoice {
-  id: string;
-  name: string;
-  description: string;
-  gender: 'feminine' | 'masculine' | 'neutral';
-  language: string;
-  providers: { browser: BrowserVoiceHints } & Record<string, unknown>;
-}
-
-/** An avatar of `GET /catalog`, with its image on the web app's origin. */
-export interface CatalogAvatar {
-  id: string;
-  name: string;
-  description: string;
-  imageUrl: string;
-  alt: string;
-}
-
-export interface Catalog {
-  personas: CatalogPersona[];
-  voices: CatalogVoice[];
-  avatars: CatalogAvatar[];
-}
-
-export type MemoryKind = MemoryView['kind'];
-
-export interface CreateMemoryBody {
-  text: string;
-  kind?: MemoryKind;
-  importance?: number;
-  eventDate?: string | null;
-}
-
-export type UpdateMemoryBody = Partial<{ text: string; kind: MemoryKind; importance: number; eventDate: string | null }>;
-
-export interface FileEntry {
-  path: string;
-  size: number;
-  updatedAt: string;
-  versionCount: number;
-  versionId?: string;
-}
-
-export interface FileContent {
-  path: string;
-  content: string;
-  size: number;
-  updatedAt: string;
-  versionId: string;
-}
-
-export interface FileVersion {
-  versionId: string;
-  size: number;
-  author: string;
-  createdAt: string;
-  current: boolean;
-}
-
-export interface FileVersionContent {
-  path: string;
-  versionId: string;
-  content: string;
-  size: number;
-  author: string;
-  createdAt: string;
-}
+export type {
+  AuthAnswer,
+  Avatar,
+  Catalog,
+  Companion,
+  Conversation,
+  CreateMemoryBody,
+  ExportDocument,
+  FileContent,
+  FileEntry,
+  FileVersion,
+  FileVersionContent,
+  MemoryKind,
+  MemoryView,
+  Message,
+  MessagesPage,
+  Persona,
+  ServerFrame,
+  StreamEvent,
+  ToolSummary,
+  TurnAnswer,
+  UpdateMemoryBody,
+  User,
+  Voice,
+};
 
 /** Ids the client raises itself, for failures that never reached the server or came back unreadable. */
 export type ClientErrorId = 'network_error' | 'unexpected_response';
@@ -207,18 +164,18 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     me: () => json<User>('GET', '/me'),
     updateMe: (body: UpdateMeBody) => json<User>('PATCH', '/me', body),
     deleteAccount: () => json<void>('DELETE', '/me'),
-    exportData: () => json<Record<string, unknown>>('GET', '/me/export'),
+    exportData: () => json<ExportDocument>('GET', '/me/export'),
 
     catalog: () => json<Catalog>('GET', '/catalog'),
     companion: () => json<Companion>('GET', '/companion'),
     updateCompanion: (body: Companion) => json<Companion>('PUT', '/companion', body),
-    tools: async () => (await json<{ tools: ToolSummary[] }>('GET', '/tools')).tools,
-    setToolEnabled: (id: string, enabled: boolean) => json<ToolSummary>('PATCH', `/tools/${encodeURIComponent(id)}`, { enabled }),
+    tools: async () => (await json<ToolsAnswer>('GET', '/tools')).tools,
+    setToolEnabled: (id: string, enabled: boolean) => json<ToolSummary>('PATCH', `/tools/${encodeURIComponent(id)}`, { enabled } satisfies UpdateToolBody),
 
-    createConversation: async () => (await json<{ conversation: Conversation }>('POST', '/conversations')).conversation,
-    conversations: async () => (await json<{ conversations: Conversation[] }>('GET', '/conversations')).conversations,
-    messages: (query: { conversationId: string; before?: string; limit?: number }) => json<MessagesPage>('GET', '/messages', undefined, query),
-    sendMessage: (body: SendMessageBody) => json<{ userMessage: Message; assistantMessage: Message }>('POST', '/messages', body),
+    createConversation: async () => (await json<ConversationAnswer>('POST', '/conversations')).conversation,
+    conversations: async () => (await json<ConversationsAnswer>('GET', '/conversations')).conversations,
+    messages: (query: ListMessagesQuery) => json<MessagesPage>('GET', '/messages', undefined, query),
+    sendMessage: (body: SendMessageBody) => json<TurnAnswer>('POST', '/messages', body),
     /** Sends a message and yields the reply's events as the server streams them. */
     async *streamMessage(body: SendMessageBody): AsyncGenerator<StreamEvent> {
       const response = await send('POST', '/messages', body, undefined, 'text/event-stream');
@@ -226,28 +183,28 @@ export function createKindredClient(options: KindredClientOptions = {}) {
       yield* readServerSentEvents(response.body);
     },
 
-    memories: async (query: { query?: string; limit?: number } = {}) => (await json<{ memories: MemoryView[] }>('GET', '/memories', undefined, query)).memories,
+    memories: async (query: ListMemoriesQuery = {}) => (await json<MemoriesAnswer>('GET', '/memories', undefined, query)).memories,
     createMemory: (body: CreateMemoryBody) => json<MemoryView>('POST', '/memories', body),
     updateMemory: (id: string, body: UpdateMemoryBody) => json<MemoryView>('PATCH', `/memories/${encodeURIComponent(id)}`, body),
     deleteMemory: (id: string) => json<void>('DELETE', `/memories/${encodeURIComponent(id)}`),
 
-    files: async (prefix?: string) => (await json<{ files: FileEntry[] }>('GET', '/files', undefined, { prefix })).files,
+    files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),
-    fileVersions: async (path: string) => (await json<{ versions: FileVersion[] }>('GET', filePath(path), undefined, { versions: 'true' })).versions,
+    fileVersions: async (path: string) => (await json<FileVersionsAnswer>('GET', filePath(path), undefined, { versions: 'true' })).versions,
     readFileVersion: (path: string, versionId: string) => json<FileVersionContent>('GET', filePath(path), undefined, { version: versionId }),
     writeFile: (path: string, content: string, expectedVersionId?: string) =>
-      json<FileEntry & { versionId: string }>('PUT', filePath(path), { content, expectedVersionId }),
+      json<FileEntry>('PUT', filePath(path), { content, expectedVersionId } satisfies WriteFileBody),
     deleteFile: (path: string) => json<void>('DELETE', filePath(path)),
 
     /**
-     * The server's speech for a text, or `undefined` when the server has no speech provider (404,
-     * `not_implemented`), so the caller can fall back to the platform's own synthesis.
+     * The server's speech for a text, or `undefined` when the server has none (`not_found`), so the
+     * caller can fall back to the platform's own synthesis.
      */
-    async speech(body: { text: string; voiceId?: string }): Promise<Blob | undefined> {
+    async speech(body: SpeechBody): Promise<Blob | undefined> {
       try {
         return await (await send('POST', '/speech', body, undefined, 'audio/*')).blob();
       } catch (error) {
-        if (error instanceof KindredApiError && (error.status === 404 || error.status === 501 || error.status === 503)) return undefined;
+        if (error instanceof KindredApiError && error.id === 'not_found') return undefined;
         throw error;
       }
     },
@@ -333,10 +290,8 @@ export interface RealtimeOptions {
   keepAliveMs?: number;
 }
 
-export interface PendingMessage {
-  text: string;
-  conversationId?: string;
-}
+/** A message waiting to go out on the socket: what `POST /messages` would take. */
+export type PendingMessage = SendMessageBody;
 
 /** A WebSocket to `/api/v1/realtime` that survives drops: it queues, reconnects and resends. */
 export interface RealtimeConnection {

@@ -1,41 +1,44 @@
 /**
- * The catalogue of stable error ids on the wire (`{ error: { id, message } }` and `error` events).
- * Shared by the Worker, which raises them, and the clients, which map them back to sentences.
+ * The catalogue of stable error ids on the wire (`{ error: { id, message } }` and `error` events),
+ * each with the HTTP status it always answers with. Shared by the Worker, which raises them, and the
+ * clients, which map them back to sentences. A new id gets its status here and nowhere else.
  */
-export const errorIds = [
-  'invalid_json',
-  'validation_failed',
-  'payload_too_large',
-  'unauthenticated',
-  'invalid_credentials',
-  'email_taken',
-  'rate_limited',
-  'not_found',
-  'unknown_persona',
-  'unknown_voice',
-  'unknown_avatar',
-  'unknown_tool',
-  'message_too_long',
-  'invalid_path',
-  'file_too_large',
-  'version_conflict',
-  'too_many_files',
-  'invalid_frame',
-  'websocket_required',
-  'turn_in_progress',
-  'llm_not_configured',
-  'llm_provider_error',
-  'llm_timeout',
-  'llm_invalid_response',
-  'tool_loop_limit',
-  'configuration_invalid',
-  'not_implemented',
-  'internal_error',
-] as const;
+export const errorStatus = {
+  // The request itself.
+  invalid_json: 400,
+  validation_failed: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_frame: 400,
+  websocket_required: 426,
+  // Who is asking.
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  email_taken: 409,
+  rate_limited: 429,
+  // What is asked for.
+  not_found: 404,
+  unknown_persona: 400,
+  unknown_voice: 400,
+  unknown_avatar: 400,
+  unknown_tool: 404,
+  message_too_long: 413,
+  invalid_path: 400,
+  file_too_large: 413,
+  version_conflict: 409,
+  too_many_files: 409,
+  // The model behind a turn.
+  llm_not_configured: 503,
+  llm_provider_error: 502,
+  llm_timeout: 504,
+  llm_invalid_response: 502,
+  tool_loop_limit: 502,
+  // Kindred itself.
+  configuration_invalid: 500,
+  internal_error: 500,
+} as const satisfies Record<string, number>;
 
-export type ErrorId = (typeof errorIds)[number];
+export type ErrorId = keyof typeof errorStatus;
 
-/** The error body every failing HTTP answer carries. */
-export interface ErrorBody {
-  error: { id: ErrorId; message: string };
-}
+/** Every error id, in the catalogue's order. */
+export const errorIds = Object.keys(errorStatus) as [ErrorId, ...ErrorId[]];

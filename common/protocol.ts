@@ -3,6 +3,11 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
+import { errorIds } from './error-ids.ts';
+
+/** The body of every failing HTTP answer. */
+export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The longest message a person may send in one turn. */
 export const maxMessageLength = 16_000;
@@ -73,6 +78,11 @@ export const conversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
+export const conversationAnswerSchema = z.object({ conversation: conversationSchema });
+export type ConversationAnswer = z.infer<typeof conversationAnswerSchema>;
+export const conversationsAnswerSchema = z.object({ conversations: z.array(conversationSchema) });
+export type ConversationsAnswer = z.infer<typeof conversationsAnswerSchema>;
+
 export const messageRoleSchema = z.enum(['user', 'assistant']);
 
 /** Any JSON value: what tools take and give. */
@@ -111,14 +121,20 @@ export const sendMessageBodySchema = z.object({
 });
 export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
 
+/** `POST /messages` answered as JSON, once the reply is complete. */
+export const turnAnswerSchema = z.object({ userMessage: messageSchema, assistantMessage: messageSchema });
+export type TurnAnswer = z.infer<typeof turnAnswerSchema>;
+
 export const listMessagesQuerySchema = z.object({
   conversationId: z.string().min(1).max(64).optional(),
   before: z
     .string()
     .regex(/^\d{1,15}$/, 'must be a nextCursor from a previous page')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  // Clients pass a number; the query string carries it as text.
+  limit: z.coerce.number<number>().int().min(1).max(100).default(30),
 });
+export type ListMessagesQuery = z.input<typeof listMessagesQuerySchema>;
 
 export const messagesPageSchema = z.object({
   messages: z.array(messageSchema),
@@ -134,7 +150,11 @@ export const toolSummarySchema = z.object({
 });
 export type ToolSummary = z.infer<typeof toolSummarySchema>;
 
+export const toolsAnswerSchema = z.object({ tools: z.array(toolSummarySchema) });
+export type ToolsAnswer = z.infer<typeof toolsAnswerSchema>;
+
 export const updateToolBodySchema = z.object({ enabled: z.boolean() }).strict();
+export type UpdateToolBody = z.infer<typeof updateToolBodySchema>;
 
 /** Events of one assistant turn, shared by server-sent events and WebSocket frames: noun then verb. */
 export const streamEventSchema = z.discriminatedUnion('type', [
@@ -143,7 +163,7 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool-call'), messageId: z.string(), toolName: z.string(), input: jsonValueSchema }),
   z.object({ type: z.literal('tool-result'), messageId: z.string(), toolName: z.string(), output: jsonValueSchema }),
   z.object({ type: z.literal('message-end'), message: messageSchema }),
-  z.object({ type: z.literal('error'), id: z.string(), message: z.string(), messageId: z.string().optional() }),
+  z.object({ type: z.literal('error'), id: z.enum(errorIds), message: z.string(), messageId: z.string().optional() }),
 ]);
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -154,15 +174,16 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
-/** Frames the server pushes unasked, besides the turn events. */
-export type ServerFrame =
-  | StreamEvent
-  | { type: 'user-message'; message: Message }
-  | { type: 'pong' }
-  | { type: 'notification'; title: string; body: string }
-  | { type: 'reminder-due'; reminderId: string; text: string };
+/** Frames the server sends on `/api/v1/realtime`: the turn events, and those it pushes unasked. */
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  ...streamEventSchema.options,
+  z.object({ type: z.literal('user-message'), message: messageSchema }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
 export const memoryKindSchema = z.enum(['fact', 'preference', 'person', 'event', 'goal']);
+export type MemoryKind = z.infer<typeof memoryKindSchema>;
 
 export const memorySchema = z.object({
   id: z.string(),
@@ -179,14 +200,18 @@ export const memorySchema = z.object({
 });
 export type MemoryView = z.infer<typeof memorySchema>;
 
+export const memoriesAnswerSchema = z.object({ memories: z.array(memorySchema) });
+export type MemoriesAnswer = z.infer<typeof memoriesAnswerSchema>;
+
 export const listMemoriesQuerySchema = z.object({
   query: z.string().trim().max(1_000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number<number>().int().min(1).max(200).default(50),
   includeInactive: z
     .enum(['true', 'false'])
     .optional()
     .transform((value) => value === 'true'),
 });
+export type ListMemoriesQuery = z.input<typeof listMemoriesQuerySchema>;
 
 export const createMemoryBodySchema = z.object({
   text: z.string().trim().min(1).max(1_000),
@@ -194,6 +219,7 @@ export const createMemoryBodySchema = z.object({
   importance: z.number().min(0).max(1).optional(),
   eventDate: z.iso.date().nullable().optional(),
 });
+export type CreateMemoryBody = z.input<typeof createMemoryBodySchema>;
 
 export const updateMemoryBodySchema = z
   .object({
@@ -204,12 +230,13 @@ export const updateMemoryBodySchema = z
   })
   .partial()
   .strict();
+export type UpdateMemoryBody = z.input<typeof updateMemoryBodySchema>;
 
 export const retrievalKindSchema = z.enum(['memory', 'turn', 'file-chunk']);
 
 export const searchQuerySchema = z.object({
   query: z.string().trim().min(1).max(1_000),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  limit: z.coerce.number<number>().int().min(1).max(50).default(10),
   kinds: z
     .string()
     .optional()
@@ -259,6 +286,7 @@ export const recallAnswerSchema = z.object({
   tookMs: z.number(),
 });
 export type RecallAnswer = z.infer<typeof recallAnswerSchema>;
+export const searchAnswerSchema = z.object({ results: z.array(searchResultSchema), tookMs: z.number() });
 
 /** The most messages one import call takes; a long history is imported in several calls. */
 export const maxImportMessages = 200;
@@ -280,6 +308,55 @@ export const importConversationBodySchema = z.object({
 });
 export type ImportConversationBody = z.infer<typeof importConversationBodySchema>;
 
-export const fileEntrySchema = z.object({ path: z.string(), size: z.number(), updatedAt: isoDateTime, versionCount: z.number() });
-export const fileSchema = z.object({ path: z.string(), content: z.string(), size: z.number(), updatedAt: isoDateTime, versionId: z.string() });
+/** The new conversation, and the id each imported message got, beside the id it had elsewhere. */
+export const importConversationAnswerSchema = z.object({
+  conversation: conversationSchema,
+  messages: z.array(z.object({ id: z.string(), externalId: z.string().nullable() })),
+});
+
+export const fileAuthorSchema = z.enum(['user', 'companion']);
+
+/** A file as listed and as written: its current version, without its content. */
+export const fileEntrySchema = z.object({ path: z.string(), versionId: z.string(), size: z.number(), updatedAt: isoDateTime, versionCount: z.number() });
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+export const fileContentSchema = z.object({ path: z.string(), content: z.string(), versionId: z.string(), size: z.number(), updatedAt: isoDateTime });
+export type FileContent = z.infer<typeof fileContentSchema>;
+
+export const fileVersionSchema = z.object({ versionId: z.string(), size: z.number(), author: fileAuthorSchema, createdAt: isoDateTime, current: z.boolean() });
+export type FileVersion = z.infer<typeof fileVersionSchema>;
+
+export const fileVersionContentSchema = z.object({
+  path: z.string(),
+  versionId: z.string(),
+  content: z.string(),
+  size: z.number(),
+  author: fileAuthorSchema,
+  createdAt: isoDateTime,
+});
+export type FileVersionContent = z.infer<typeof fileVersionContentSchema>;
+
+export const listFilesQuerySchema = z.object({ prefix: z.string().max(200).optional() });
+export const filesAnswerSchema = z.object({ files: z.array(fileEntrySchema) });
+export type FilesAnswer = z.infer<typeof filesAnswerSchema>;
+export const fileVersionsAnswerSchema = z.object({ versions: z.array(fileVersionSchema) });
+export type FileVersionsAnswer = z.infer<typeof fileVersionsAnswerSchema>;
+
 export const writeFileBodySchema = z.object({ content: z.string(), expectedVersionId: z.string().max(64).optional() });
+export type WriteFileBody = z.infer<typeof writeFileBodySchema>;
+
+/** `GET /me/export`: everything Kindred holds about the user, decrypted. */
+export const exportDocumentSchema = z.object({
+  exportedAt: isoDateTime,
+  user: userSchema,
+  companion: companionSchema,
+  conversations: z.array(conversationSchema.extend({ messages: z.array(messageSchema) })),
+  memories: z.array(memorySchema),
+  files: z.array(z.object({ path: z.string(), content: z.string(), updatedAt: isoDateTime, versions: z.number() })),
+  tools: z.array(toolSummarySchema),
+});
+export type ExportDocument = z.infer<typeof exportDocumentSchema>;
+
+/** `POST /speech`, which the Worker does not serve yet: clients fall back to the platform's own voice. */
+export const speechBodySchema = z.object({ text: z.string().trim().min(1).max(maxMessageLength), voiceId: z.string().optional() });
+export type SpeechBody = z.infer<typeof speechBodySchema>;

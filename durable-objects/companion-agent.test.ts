@@ -1,7 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { api, buildUser, openRealtime, uniqueText } from '../test-support/api.ts';
+import { turnAnswerSchema } from '../common/protocol.ts';
+import { api, buildUser, eventsOfType, expectError, openRealtime, readJson, uniqueText } from '../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
 import type { CompanionAgent } from './companion-agent.ts';
 
@@ -22,8 +23,7 @@ describe('encryption at rest', () => {
     const user = await buildUser({ displayName: `Mirela${secretWord}` });
     const text = `My diagnosis is ${secretWord} and I have told nobody`;
     await scriptFakeOpenAI(fakeUrl, text, [{ text: `I hear you about ${secretWord}.` }]);
-    const turn = await api('/api/v1/messages', { token: user.token, body: { text } });
-    expect(turn.status).toBe(200);
+    await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
     await api('/api/v1/companion', {
       method: 'PUT',
       token: user.token,
@@ -58,15 +58,15 @@ describe('the realtime WebSocket', () => {
     phone.socket.send(JSON.stringify({ type: 'message-send', text }));
 
     const userMessage = await phone.next('user-message');
-    expect((userMessage.message as { text: string }).text).toBe(text);
+    expect(userMessage.message.text).toBe(text);
     const start = await phone.next('message-start');
     const end = await phone.next('message-end');
-    expect((end.message as { id: string; text: string }).id).toBe(start.messageId);
-    expect((end.message as { text: string }).text).toBe('Hello back, over the socket.');
-    const deltas = phone.frames.filter((frame) => frame.type === 'text-delta').map((frame) => frame.text);
+    expect(end.message.id).toBe(start.messageId);
+    expect(end.message.text).toBe('Hello back, over the socket.');
+    // Reading every frame with the wire schema also fails on any frame outside the protocol, such as the SDK's own `cf_` frames.
+    const deltas = eventsOfType(phone.frames(), 'text-delta').map((frame) => frame.text);
     expect(deltas.join('')).toBe('Hello back, over the socket.');
     expect((await laptop.next('message-end')).message).toEqual(end.message);
-    expect(phone.frames.some((frame) => String(frame.type).startsWith('cf_'))).toBe(false);
     phone.socket.close();
     laptop.socket.close();
   });
@@ -86,18 +86,16 @@ describe('the realtime WebSocket', () => {
     expect(await connection.next('pong')).toEqual({ type: 'pong' });
     const text = uniqueText('still there?');
     connection.socket.send(JSON.stringify({ type: 'message-send', text }));
-    expect(((await connection.next('message-end')).message as { text: string }).text).toBe(`You said: ${text}`);
+    expect((await connection.next('message-end')).message.text).toBe(`You said: ${text}`);
     connection.socket.close();
   });
 
   it('refuses a connection without a valid token, and a plain HTTP request', async () => {
     const refused = await api('/api/v1/realtime?token=nonsense', { headers: { upgrade: 'websocket' } });
-    expect(refused.status).toBe(401);
     expect(refused.webSocket).toBeNull();
+    await expectError(refused, 'unauthenticated');
     const user = await buildUser();
-    const plain = await api(`/api/v1/realtime?token=${user.token}`);
-    expect(plain.status).toBe(426);
-    expect(((await plain.json()) as { error: { id: string } }).error.id).toBe('websocket_required');
+    await expectError(await api(`/api/v1/realtime?token=${user.token}`), 'websocket_required');
   });
 
   it('ignores a user id a client tries to smuggle in the upgrade request', async () => {

@@ -6,8 +6,14 @@
  * an injected `fetch` and Web APIs, so the same code runs from the Node CLI against a local server and
  * inside workerd against the Worker in-process.
  */
-import { z } from 'zod';
-import { maxImportMessages, maxMessageLength, maxRecallItems, recallAnswerSchema } from '../common/protocol.ts';
+import {
+  authAnswerSchema,
+  importConversationAnswerSchema,
+  maxImportMessages,
+  maxMessageLength,
+  maxRecallItems,
+  recallAnswerSchema,
+} from '../common/protocol.ts';
 import { adversarialCategory, evidenceIds, type LocomoDataset, type LocomoSample, normalizeDialogId, sessionsOf, turnText } from './locomo.ts';
 
 /** The most items a prompt recalls, so the largest k that still measures what a prompt gets. */
@@ -89,9 +95,6 @@ export interface MemoryEvaluationReport {
   summary: MemoryEvaluationSummary;
 }
 
-const signupAnswerSchema = z.object({ token: z.string().min(1) });
-const importAnswerSchema = z.object({ conversation: z.object({ id: z.string() }), messages: z.array(z.unknown()) });
-
 /**
  * Runs the evaluation: per sample, a new user, every session imported in order (stamped with the
  * session's date, a second apart per turn to keep their order), then one recall per question.
@@ -167,7 +170,7 @@ async function signUp(fetch: EvaluationFetch, email: string, displayName: string
   const password = Array.from(crypto.getRandomValues(new Uint8Array(24)), (byte) => byte.toString(16).padStart(2, '0')).join('');
   const body = { email, password, displayName: displayName.slice(0, 80) || undefined, timezone: 'UTC' };
   const answer = await requestJson(fetch, '/api/v1/auth/signup', { method: 'POST', headers: jsonHeaders(), body: JSON.stringify(body) }, 201);
-  return signupAnswerSchema.parse(answer).token;
+  return authAnswerSchema.parse(answer).token;
 }
 
 /** Imports every session as its own conversation, in order; returns how many turns went in. */
@@ -189,7 +192,7 @@ async function importSessions(fetch: EvaluationFetch, token: string, sample: Loc
       const part = start === 0 ? '' : ` (part ${start / maxImportMessages + 1})`;
       const body = { title: `LoCoMo ${sample.sample_id}, session ${session.index}${part}`, messages: messages.slice(start, start + maxImportMessages) };
       const init = { method: 'POST', headers: jsonHeaders(token), body: JSON.stringify(body) };
-      importAnswerSchema.parse(await requestJson(fetch, '/api/v1/conversations/import', init, 201));
+      importConversationAnswerSchema.parse(await requestJson(fetch, '/api/v1/conversations/import', init, 201));
     }
     turnCount += messages.length;
   }

@@ -1,9 +1,20 @@
 import { exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
+import type { z } from 'zod';
+import { type ErrorId, errorStatus } from '../common/error-ids.ts';
+import {
+  type AuthAnswer,
+  authAnswerSchema,
+  type ErrorBody,
+  errorBodySchema,
+  type ServerFrame,
+  type StreamEvent,
+  serverFrameSchema,
+  streamEventSchema,
+} from '../common/protocol.ts';
 
 /** The Worker under test, as `exports.default`. */
 const worker = (exports as unknown as { default: Fetcher }).default;
-
-import type { AuthAnswer, StreamEvent } from '../common/protocol.ts';
 
 /** Factories and request helpers for tests that hit the real Worker in-process (`exports.default.fetch`). */
 export const origin = 'https://kindred.test';
@@ -20,10 +31,35 @@ export function api(path: string, options: ApiOptions = {}): Promise<Response> {
   if (options.token) headers.set('authorization', `Bearer ${options.token}`);
   let body: string | undefined;
   if (options.body !== undefined) {
-    headers.set('content-type', 'application/json');
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
   return worker.fetch(new Request(`${origin}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body }));
+}
+
+/**
+ * Reads a value with the wire schema that declares it, so a test fails when an answer drifts from
+ * its declaration: a missing or mistyped field fails the parse, and a field the schema does not
+ * declare (which parsing would silently drop) fails the comparison with what was sent.
+ */
+export function parseWire<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const parsed = schema.parse(value);
+  expect(parsed, 'the answer carries fields its schema does not declare').toEqual(value);
+  return parsed;
+}
+
+/** Asserts the answer's status, then reads its JSON body with the route's wire schema. */
+export async function readJson<Schema extends z.ZodType>(response: Response, schema: Schema, status = 200): Promise<z.output<Schema>> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return parseWire(schema, JSON.parse(text));
+}
+
+/** Asserts the answer is the error `id`, with the status the error table gives it, in the one error shape. */
+export async function expectError(response: Response, id: ErrorId): Promise<ErrorBody> {
+  const body = await readJson(response, errorBodySchema, errorStatus[id]);
+  expect(body.error.id).toBe(id);
+  return body;
 }
 
 let userCounter = 0;
@@ -44,38 +80,51 @@ export async function buildUser(
       timezone: overrides.timezone,
     },
   });
-  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${await response.text()}`);
-  return { ...((await response.json()) as AuthAnswer), password };
+  return { ...(await readJson(response, authAnswerSchema, 201)), password };
 }
 
-/** Reads a server-sent event stream to its end. */
+/** Reads a server-sent event stream to its end, each event read with the wire schema. */
 export async function readEvents(response: Response): Promise<StreamEvent[]> {
   const text = await response.text();
   return text
     .split('\n\n')
     .map((block) => block.split('\n').find((line) => line.startsWith('data: ')))
     .filter((line): line is string => line !== undefined)
-    .map((line) => JSON.parse(line.slice(6)) as StreamEvent);
+    .map((line) => parseWire(streamEventSchema, JSON.parse(line.slice(6))));
+}
+
+/** The events of one type, typed as such. */
+export function eventsOfType<Type extends ServerFrame['type']>(events: ServerFrame[], type: Type): Extract<ServerFrame, { type: Type }>[] {
+  return events.filter((event): event is Extract<ServerFrame, { type: Type }> => event.type === type);
+}
+
+type FrameOf<Type extends ServerFrame['type']> = Extract<ServerFrame, { type: Type }>;
+
+const isFrameOf = <Type extends ServerFrame['type']>(frame: ServerFrame, type: Type): frame is FrameOf<Type> => frame.type === type;
+
+/** A realtime connection under test; frames are read with the wire schema when the test takes them. */
+export interface RealtimeUnderTest {
+  socket: WebSocket;
+  /** Every frame received so far. */
+  frames(): ServerFrame[];
+  /** The first frame of this type after the last one taken, waiting for it if need be. */
+  next<Type extends ServerFrame['type']>(type: Type): Promise<FrameOf<Type>>;
 }
 
 /** Opens the realtime WebSocket through the Worker and collects what arrives. */
-export async function openRealtime(
-  token: string,
-  extraHeaders: Record<string, string> = {},
-  query: Record<string, string> = {},
-): Promise<{ socket: WebSocket; frames: Record<string, unknown>[]; next: (type: string) => Promise<Record<string, unknown>> }> {
+export async function openRealtime(token: string, extraHeaders: Record<string, string> = {}, query: Record<string, string> = {}): Promise<RealtimeUnderTest> {
   const response = await worker.fetch(
     new Request(`${origin}/api/v1/realtime?${new URLSearchParams({ token, ...query })}`, { headers: { ...extraHeaders, upgrade: 'websocket' } }),
   );
   const socket = response.webSocket;
   if (!socket) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);
   socket.accept();
-  const frames: Record<string, unknown>[] = [];
+  const received: Record<string, unknown>[] = [];
   const waiters: { type: string; resolve: (frame: Record<string, unknown>) => void; from: number }[] = [];
   socket.addEventListener('message', (event: MessageEvent) => {
-    frames.push(JSON.parse(String(event.data)) as Record<string, unknown>);
+    received.push(JSON.parse(String(event.data)) as Record<string, unknown>);
     for (const waiter of [...waiters]) {
-      const found = frames.slice(waiter.from).find((frame) => frame.type === waiter.type);
+      const found = received.slice(waiter.from).find((frame) => frame.type === waiter.type);
       if (found) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(found);
@@ -83,24 +132,32 @@ export async function openRealtime(
     }
   });
   let consumed = 0;
-  const next = (type: string) =>
+  const nextReceived = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      const index = frames.slice(consumed).findIndex((frame) => frame.type === type);
+      const index = received.slice(consumed).findIndex((frame) => frame.type === type);
       if (index >= 0) {
-        const frame = frames[consumed + index] as Record<string, unknown>;
+        const frame = received[consumed + index] as Record<string, unknown>;
         consumed += index + 1;
         return resolve(frame);
       }
-      const timer = setTimeout(() => reject(new Error(`no ${type} frame; got ${JSON.stringify(frames.map((frame) => frame.type))}`)), 10_000);
+      const timer = setTimeout(() => reject(new Error(`no ${type} frame; got ${JSON.stringify(received.map((frame) => frame.type))}`)), 10_000);
       waiters.push({
         type,
         from: consumed,
         resolve: (frame) => {
           clearTimeout(timer);
-          consumed = frames.indexOf(frame) + 1;
+          consumed = received.indexOf(frame) + 1;
           resolve(frame);
         },
       });
     });
-  return { socket, frames, next };
+  return {
+    socket,
+    frames: () => received.map((frame) => parseWire(serverFrameSchema, frame)),
+    async next(type) {
+      const frame = parseWire(serverFrameSchema, await nextReceived(type));
+      if (!isFrameOf(frame, type)) throw new Error(`expected a ${type} frame, read a ${frame.type} frame`);
+      return frame;
+    },
+  };
 }

@@ -30,7 +30,7 @@ export function createApp() {
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `The request body is over ${maxBodyBytes / 1024} KiB.`);
+        throw new AppError('payload_too_large', `The request body is over ${maxBodyBytes / 1024} KiB.`);
       },
     }),
   );
@@ -69,7 +69,7 @@ export function createApp() {
     // Only the web app's paths fall through to the static assets; an unknown API path is an API 404.
     const isApiPath = /^\/(api|webhooks)\//.test(new URL(context.req.url).pathname);
     if (context.env.ASSETS && !isApiPath) return context.env.ASSETS.fetch(context.req.raw);
-    return errorResponse(new AppError(404, 'not_found', 'There is no such API path.'), context);
+    return errorResponse(new AppError('not_found', 'There is no such API path.'), context);
   });
   return app as unknown as Hono<AppEnv> & OpenAPIHono<AppEnv>;
 }

@@ -47,9 +47,9 @@ export class CompanionSettings {
 
   /** Throws AppError for ids that are not in the catalog. */
   async updateCompanion(companion: Companion): Promise<Companion> {
-    if (!findPersona(companion.personaId)) throw new AppError(400, 'unknown_persona', `There is no persona "${companion.personaId}" in the catalog.`);
-    if (!findVoice(companion.voiceId)) throw new AppError(400, 'unknown_voice', `There is no voice "${companion.voiceId}" in the catalog.`);
-    if (!findAvatar(companion.avatarId)) throw new AppError(400, 'unknown_avatar', `There is no avatar "${companion.avatarId}" in the catalog.`);
+    if (!findPersona(companion.personaId)) throw new AppError('unknown_persona', `There is no persona "${companion.personaId}" in the catalog.`);
+    if (!findVoice(companion.voiceId)) throw new AppError('unknown_voice', `There is no voice "${companion.voiceId}" in the catalog.`);
+    if (!findAvatar(companion.avatarId)) throw new AppError('unknown_avatar', `There is no avatar "${companion.avatarId}" in the catalog.`);
     const nameSealed = await this.vault.seal(companion.name, 'companion:name');
     this.sql.exec(
       `INSERT INTO companion (id, name_sealed, persona_id, voice_id, avatar_id, updated_at) VALUES (1, ?, ?, ?, ?, ?)

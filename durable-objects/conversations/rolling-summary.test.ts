@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { api, buildUser, uniqueText } from '../../test-support/api.ts';
+import { importConversationAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { api, buildUser, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 
@@ -15,7 +16,7 @@ describe('rolling summaries of long conversations', () => {
       text: `${token} message ${index} about planning the trip`,
       createdAt: new Date(start + index * 60_000).toISOString(),
     }));
-    const imported = (await (await api('/api/v1/conversations/import', { token: user.token, body: { messages } })).json()) as { conversation: { id: string } };
+    const imported = await readJson(await api('/api/v1/conversations/import', { token: user.token, body: { messages } }), importConversationAnswerSchema, 201);
     const conversationId = imported.conversation.id;
     // Memory extraction reads the same messages in the background (and finds no JSON here): every
     // request about them gets the summary text, whichever job asks first.
@@ -23,7 +24,7 @@ describe('rolling summaries of long conversations', () => {
     await scriptFakeOpenAI(fakeUrl, token, [summary, summary, summary]);
 
     const first = uniqueText('what were we planning');
-    expect((await api('/api/v1/messages', { token: user.token, body: { text: first, conversationId } })).status).toBe(200);
+    await readJson(await api('/api/v1/messages', { token: user.token, body: { text: first, conversationId } }), turnAnswerSchema);
     const [firstPrompt] = await recordedChatRequests(fakeUrl, first);
     const firstMessages = (firstPrompt?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [];
     expect(firstMessages.filter((message) => message.role !== 'system')).toHaveLength(24);

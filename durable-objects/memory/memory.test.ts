@@ -1,8 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import type { MemoryView, Message } from '../../common/protocol.ts';
-import { api, buildUser, uniqueText } from '../../test-support/api.ts';
+import { fileContentSchema, type MemoryView, memoriesAnswerSchema, memorySchema, searchAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
@@ -11,8 +11,7 @@ const fakeUrl = inject('fakeOpenAIUrl');
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 
 async function memoriesOf(token: string, query = ''): Promise<MemoryView[]> {
-  const response = await api(`/api/v1/memories${query}`, { token });
-  return ((await response.json()) as { memories: MemoryView[] }).memories;
+  return (await readJson(await api(`/api/v1/memories${query}`, { token }), memoriesAnswerSchema)).memories;
 }
 
 describe('memory extraction after a turn', () => {
@@ -27,7 +26,7 @@ describe('memory extraction after a turn', () => {
       ],
     };
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Noted, good luck at the dentist!' }, { text: `Here you go: ${JSON.stringify(extraction)}` }]);
-    const answer = (await (await api('/api/v1/messages', { token: user.token, body: { text } })).json()) as { userMessage: Message; assistantMessage: Message };
+    const answer = await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
     expect(await memoriesOf(user.token)).toEqual([]);
     expect(await runScheduledWork(user.user.id)).toBe(true);
     const memories = await memoriesOf(user.token);
@@ -62,9 +61,11 @@ describe('memory extraction after a turn', () => {
 
   it('supersedes a changed fact: the old one leaves retrieval but stays in history', async () => {
     const user = await buildUser({ displayName: 'Ravi' });
-    const old = (await (
-      await api('/api/v1/memories', { token: user.token, body: { text: 'Ravi works as a nurse at St Mary hospital.', kind: 'fact' } })
-    ).json()) as MemoryView;
+    const old = await readJson(
+      await api('/api/v1/memories', { token: user.token, body: { text: 'Ravi works as a nurse at St Mary hospital.', kind: 'fact' } }),
+      memorySchema,
+      201,
+    );
     const text = uniqueText('I quit the hospital, I am a paramedic now');
     const extraction = { memories: [{ action: 'supersede', targetId: old.id, kind: 'fact', text: 'Ravi works as a paramedic.', importance: 0.8 }] };
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Big change!' }, { text: JSON.stringify(extraction) }]);
@@ -83,13 +84,15 @@ describe('memory extraction after a turn', () => {
 describe('memory in the conversation (RAG)', () => {
   it('puts relevant memories in the prompt as data and records which ones the reply used', async () => {
     const user = await buildUser({ displayName: 'Sol' });
-    const remembered = (await (
-      await api('/api/v1/memories', { token: user.token, body: { text: 'Sol is allergic to peanuts.', kind: 'fact', importance: 0.9 } })
-    ).json()) as MemoryView;
+    const remembered = await readJson(
+      await api('/api/v1/memories', { token: user.token, body: { text: 'Sol is allergic to peanuts.', kind: 'fact', importance: 0.9 } }),
+      memorySchema,
+      201,
+    );
     await api('/api/v1/memories', { token: user.token, body: { text: 'Sol plays tennis on Sundays.', kind: 'preference' } });
     const text = uniqueText('Can I eat this peanut butter cookie?');
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Better not: you told me you are allergic to peanuts.' }]);
-    const answer = (await (await api('/api/v1/messages', { token: user.token, body: { text } })).json()) as { assistantMessage: Message };
+    const answer = await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
     expect(answer.assistantMessage.memoryIds).toContain(remembered.id);
     const [request] = await recordedChatRequests(fakeUrl, text);
     const system = ((request?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [])
@@ -104,32 +107,40 @@ describe('memory in the conversation (RAG)', () => {
 
   it('forgets at once: a deleted memory is gone from retrieval and the next prompt', async () => {
     const user = await buildUser();
-    const memory = (await (
-      await api('/api/v1/memories', { token: user.token, body: { text: 'The wifi password is hunter2-lighthouse.', kind: 'fact' } })
-    ).json()) as MemoryView;
+    const memory = await readJson(
+      await api('/api/v1/memories', { token: user.token, body: { text: 'The wifi password is hunter2-lighthouse.', kind: 'fact' } }),
+      memorySchema,
+      201,
+    );
     expect((await memoriesOf(user.token, '?query=wifi%20password')).map((found) => found.id)).toEqual([memory.id]);
     expect((await api(`/api/v1/memories/${memory.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
     expect(await memoriesOf(user.token, '?query=wifi%20password')).toEqual([]);
-    const search = (await (await api('/api/v1/search?query=wifi%20password%20lighthouse', { token: user.token })).json()) as { results: { kind: string }[] };
+    const search = await readJson(await api('/api/v1/search?query=wifi%20password%20lighthouse', { token: user.token }), searchAnswerSchema);
     expect(search.results.filter((result) => result.kind === 'memory')).toEqual([]);
     const text = uniqueText('what is the wifi password');
     await api('/api/v1/messages', { token: user.token, body: { text } });
     const [request] = await recordedChatRequests(fakeUrl, text);
     expect(JSON.stringify(request?.body)).not.toContain('hunter2');
-    expect((await api(`/api/v1/memories/${memory.id}`, { method: 'DELETE', token: user.token })).status).toBe(404);
+    await expectError(await api(`/api/v1/memories/${memory.id}`, { method: 'DELETE', token: user.token }), 'not_found');
   });
 
   it('lets the user edit a memory, and refuses bad input', async () => {
     const user = await buildUser();
-    const memory = (await (await api('/api/v1/memories', { token: user.token, body: { text: 'Likes green tea', kind: 'preference' } })).json()) as MemoryView;
+    const memory = await readJson(
+      await api('/api/v1/memories', { token: user.token, body: { text: 'Likes green tea', kind: 'preference' } }),
+      memorySchema,
+      201,
+    );
     const edited = await api(`/api/v1/memories/${memory.id}`, { method: 'PATCH', token: user.token, body: { text: 'Likes jasmine tea', importance: 0.7 } });
-    expect(await edited.json()).toMatchObject({ text: 'Likes jasmine tea', importance: 0.7, kind: 'preference' });
+    expect(await readJson(edited, memorySchema)).toMatchObject({ text: 'Likes jasmine tea', importance: 0.7, kind: 'preference' });
     expect((await memoriesOf(user.token, '?query=jasmine')).map((found) => found.id)).toEqual([memory.id]);
     expect(await memoriesOf(user.token, '?query=green')).toEqual([]);
-    expect((await api('/api/v1/memories', { token: user.token, body: { text: '', kind: 'fact' } })).status).toBe(400);
-    expect((await api('/api/v1/memories', { token: user.token, body: { text: 'x', kind: 'rumour' } })).status).toBe(400);
-    expect((await api(`/api/v1/memories/${memory.id}`, { method: 'PATCH', token: user.token, body: { colour: 'red' } })).status).toBe(400);
-    expect((await api('/api/v1/memories/mem_nope', { method: 'PATCH', token: user.token, body: { text: 'y' } })).status).toBe(404);
+    await expectError(await api('/api/v1/memories', { token: user.token, body: { text: '', kind: 'fact' } }), 'validation_failed');
+    await expectError(await api('/api/v1/memories', { token: user.token, body: { text: 'x', kind: 'rumour' } }), 'validation_failed');
+    // A memory's text over the limit is a plain validation failure: only a message has its own id for that.
+    await expectError(await api('/api/v1/memories', { token: user.token, body: { text: 'x'.repeat(1_001), kind: 'fact' } }), 'validation_failed');
+    await expectError(await api(`/api/v1/memories/${memory.id}`, { method: 'PATCH', token: user.token, body: { colour: 'red' } }), 'validation_failed');
+    await expectError(await api('/api/v1/memories/mem_nope', { method: 'PATCH', token: user.token, body: { text: 'y' } }), 'not_found');
   });
 });
 
@@ -153,18 +164,18 @@ describe('the companion uses memory and file tools', () => {
       },
       { text: 'Saved and noted.' },
     ]);
-    const answer = (await (await api('/api/v1/messages', { token: alice.token, body: { text } })).json()) as { assistantMessage: Message };
+    const answer = await readJson(await api('/api/v1/messages', { token: alice.token, body: { text } }), turnAnswerSchema);
     const outputs = Object.fromEntries(answer.assistantMessage.tools.map((tool) => [tool.toolName, tool.output]));
     expect(outputs.memory_save).toMatchObject({ saved: true });
-    expect((outputs.memory_save as { eventDate: string }).eventDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(outputs.memory_save).toMatchObject({ eventDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(JSON.stringify(outputs.memory_search)).not.toContain('4417');
     expect(JSON.stringify(outputs.file_search)).not.toContain('blue pot');
     expect(outputs.file_read).toEqual({ error: 'There is no file notes/secret.md.' });
 
     expect((await memoriesOf(alice.token)).map((memory) => memory.text)).toEqual(['Alice has a yoga class.']);
-    const file = (await (await api('/api/v1/files/notes/yoga.md', { token: alice.token })).json()) as { content: string };
+    const file = await readJson(await api('/api/v1/files/notes/yoga.md', { token: alice.token }), fileContentSchema);
     expect(file.content).toContain('Mina');
-    expect((await api('/api/v1/files/notes/yoga.md', { token: bob.token })).status).toBe(404);
+    await expectError(await api('/api/v1/files/notes/yoga.md', { token: bob.token }), 'not_found');
   });
 });
 

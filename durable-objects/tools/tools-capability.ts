@@ -28,7 +28,7 @@ export function createToolsCapability(host: CapabilityHost, dependencies: { sour
       list: async (): Promise<ToolSummary[]> => summaries(),
       async setEnabled(toolId: string, enabled: boolean): Promise<ToolSummary> {
         const tool = current().setEnabled(toolId, enabled) ? summaries().find((entry) => entry.id === toolId) : undefined;
-        if (!tool) throw new AppError(404, 'unknown_tool', `There is no tool "${toolId}".`);
+        if (!tool) throw new AppError('unknown_tool', `There is no tool "${toolId}".`);
         return tool;
       },
     },

@@ -1,5 +1,5 @@
+import type { Persona } from '../../common/catalog.ts';
 import type { Message } from '../../common/protocol.ts';
-import type { Persona } from '../../server/catalog/catalog-schema.ts';
 import { buildSystemPrompt, type Channel } from '../../server/catalog/system-prompt.ts';
 import type { ChatMessage } from '../../server/providers/chat/chat-model.ts';
 

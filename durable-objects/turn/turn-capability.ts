@@ -28,15 +28,6 @@ export interface TurnAnswer {
   assistantMessage: Message;
 }
 
-/** How each way a turn can fail answers over HTTP. */
-const statusByTurnError: Partial<Record<ErrorId, number>> = {
-  llm_not_configured: 503,
-  llm_timeout: 504,
-  llm_provider_error: 502,
-  llm_invalid_response: 502,
-  tool_loop_limit: 502,
-};
-
 const notConfiguredMessage =
   'No chat model is configured. Set LLM_PROVIDER=openai-compatible with LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY if your provider needs them), or LLM_PROVIDER=workers-ai when deployed.';
 
@@ -100,7 +91,7 @@ export function createTurnCapability(
       // The cause is the provider's own error (status, kind), never the person's words.
       const cause = details.cause instanceof Error ? `${details.cause.name}: ${details.cause.message}` : undefined;
       log.warn('turn failed', { userId: host.userId, conversationId, errorId: id, cause, durationMs: Date.now() - startedAt });
-      return new AppError(statusByTurnError[id] ?? 500, id, message);
+      return new AppError(id, message);
     };
 
     let model: ReturnType<CapabilityHost['chatModel']>;

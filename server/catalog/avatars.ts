@@ -2,7 +2,7 @@
  * The avatars a person can give their companion. The images live in `web/public/avatars/<id>.svg`
  * and are served as static assets, so the Worker only hands out their paths.
  */
-import type { Avatar } from './catalog-schema.ts';
+import type { Avatar } from '../../common/catalog.ts';
 
 /** The avatar a new companion starts with. */
 export const defaultAvatarId = 'sunny';

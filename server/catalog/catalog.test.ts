@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { avatarSchema, catalogSchema, personaSchema, voiceSchema } from '../../common/catalog.ts';
 import { catalog, defaultAvatarId, defaultPersonaId, defaultVoiceId, findAvatar, findPersona, findVoice } from './catalog.ts';
-import { avatarSchema, catalogSchema, personaSchema, voiceSchema } from './catalog-schema.ts';
 
 /**
  * The avatar images that must exist as `web/public/avatars/<id>.svg`. The tests run inside workerd,

@@ -3,8 +3,8 @@
  * Worker (settings validation, the system prompt, text-to-speech).
  */
 
+import { type Avatar, type Catalog, catalogSchema, type Persona, type Voice } from '../../common/catalog.ts';
 import { avatars } from './avatars.ts';
-import { type Avatar, type Catalog, catalogSchema, type Persona, type Voice } from './catalog-schema.ts';
 import { personas } from './personas.ts';
 import { voices } from './voices.ts';
 

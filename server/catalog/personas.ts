@@ -3,7 +3,7 @@
  * every channel (see system-prompt.ts). Personality and speaking style are written in the second
  * person because they are read by the model as instructions about itself.
  */
-import type { Persona } from './catalog-schema.ts';
+import type { Persona } from '../../common/catalog.ts';
 
 /** The persona a new companion starts with. */
 export const defaultPersonaId = 'warm-friend';

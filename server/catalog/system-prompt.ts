@@ -4,7 +4,7 @@
  * companion behaves the same on the web, on mobile, on WhatsApp and by voice; only the closing
  * formatting advice changes with the channel.
  */
-import type { Persona } from './catalog-schema.ts';
+import type { Persona } from '../../common/catalog.ts';
 
 /** Where the conversation happens, which decides how replies should be formatted. */
 export type Channel = 'web' | 'mobile' | 'whatsapp' | 'voice';

@@ -5,7 +5,7 @@
  * browser's Web Speech API (by name hints, since installed voices differ per device) and eSpeak NG
  * for offline use. Matches are by character (warmth, pitch, pace, accent), not exact likeness.
  */
-import type { Voice } from './catalog-schema.ts';
+import type { Voice } from '../../common/catalog.ts';
 
 /** The voice a new companion starts with. */
 export const defaultVoiceId = 'bright-warm';

@@ -40,18 +40,14 @@ export function readConfig(env: object): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
-    throw new AppError(500, 'configuration_invalid', `Kindred is misconfigured: ${problems}.`);
+    throw new AppError('configuration_invalid', `Kindred is misconfigured: ${problems}.`);
   }
   const config = result.data;
   if (config.LLM_PROVIDER === 'openai-compatible' && !config.LLM_BASE_URL) {
-    throw new AppError(500, 'configuration_invalid', 'Kindred is misconfigured: LLM_BASE_URL must be set when LLM_PROVIDER is openai-compatible.');
+    throw new AppError('configuration_invalid', 'Kindred is misconfigured: LLM_BASE_URL must be set when LLM_PROVIDER is openai-compatible.');
   }
   if (config.EMBEDDINGS_PROVIDER === 'openai-compatible' && !config.EMBEDDINGS_BASE_URL) {
-    throw new AppError(
-      500,
-      'configuration_invalid',
-      'Kindred is misconfigured: EMBEDDINGS_BASE_URL must be set when EMBEDDINGS_PROVIDER is openai-compatible.',
-    );
+    throw new AppError('configuration_invalid', 'Kindred is misconfigured: EMBEDDINGS_BASE_URL must be set when EMBEDDINGS_PROVIDER is openai-compatible.');
   }
   cache.set(env, config);
   return config;

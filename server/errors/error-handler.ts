@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import type { ErrorBody } from '../../common/error-ids.ts';
+import type { ErrorBody } from '../../common/protocol.ts';
 import { log } from '../logging/log.ts';
 import { AppError } from './app-error.ts';
 
@@ -23,24 +23,32 @@ export function errorResponse(error: unknown, context: Context): Response {
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
-    if (error.status === 413) return new AppError(413, 'payload_too_large', 'The request body is too large.');
+    if (error.status === 413) return new AppError('payload_too_large', 'The request body is too large.');
     // Hono's validator reports unparsable JSON this way; it has no other marker.
-    if (error.status === 400 && error.message.includes('Malformed JSON')) return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-    if (error.status === 401) return new AppError(401, 'unauthenticated', error.message || 'Sign in first.');
-    return new AppError(error.status, 'validation_failed', error.message || 'The request is not valid.');
+    if (error.status === 400 && error.message.includes('Malformed JSON')) return new AppError('invalid_json', 'The request body is not valid JSON.');
+    if (error.status === 401) return new AppError('unauthenticated', error.message || 'Sign in first.');
+    if (error.status < 500) return new AppError('validation_failed', error.message || 'The request is not valid.');
   }
-  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
+  return new AppError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
 }
 
 /** Turns a zod failure into a sentence naming the fields, without echoing the values (they may be private). */
-export function validationError(error: ZodError, where: 'body' | 'query' | 'path' | 'frame' = 'body'): AppError {
-  const details = error.issues
+export function validationError(error: ZodError, where: 'body' | 'query' | 'path' = 'body'): AppError {
+  return new AppError('validation_failed', `The ${where} is not valid: ${describeIssues(error, where)}.`);
+}
+
+/** As `validationError`, but a message's text over the limit has its own id, so a client can say how long one may be. */
+export function messageValidationError(error: ZodError): AppError {
+  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
+  if (tooLong) return new AppError('message_too_long', `The message is too long (${describeIssues(error, 'body')}).`);
+  return validationError(error);
+}
+
+function describeIssues(error: ZodError, where: string): string {
+  return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
     .join('; ');
-  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
-  if (tooLong) return new AppError(413, 'message_too_long', `The message is too long (${details}).`);
-  return new AppError(400, 'validation_failed', `The ${where} is not valid: ${details}.`);
 }
 
 function describeCause(cause: unknown): string {

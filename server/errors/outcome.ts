@@ -3,21 +3,19 @@ import { AppError } from './app-error.ts';
 
 /**
  * Expected failures cross the Durable Object RPC boundary as values: RPC keeps only an error's
- * message, so a thrown AppError would lose its status and id on the way back to the Worker.
+ * message, so a thrown AppError would lose its id on the way back to the Worker. The status is not
+ * carried: the error table gives it again from the id.
  */
-export type Outcome<Value> = { success: true; value: Value } | { success: false; error: { status: number; id: ErrorId; message: string } };
+export type Outcome<Value> = { success: true; value: Value } | { success: false; error: { id: ErrorId; message: string } };
 
 export const succeed = <Value>(value: Value): Outcome<Value> => ({ success: true, value });
 
-export const fail = (status: number, id: ErrorId, message: string): Outcome<never> => ({
-  success: false,
-  error: { status, id, message },
-});
+export const fail = (id: ErrorId, message: string): Outcome<never> => ({ success: false, error: { id, message } });
 
-export const failWith = (error: AppError): Outcome<never> => fail(error.status, error.id, error.message);
+export const failWith = (error: AppError): Outcome<never> => fail(error.id, error.message);
 
 /** Back in the Worker: the value, or the AppError the object described. */
 export function unwrapOutcome<Value>(outcome: Outcome<Value>): Value {
   if (outcome.success) return outcome.value;
-  throw new AppError(outcome.error.status, outcome.error.id, outcome.error.message);
+  throw new AppError(outcome.error.id, outcome.error.message);
 }

@@ -1,11 +1,11 @@
 // Plays a voice's sample line: the server's speech when it has a speech provider, otherwise the
 // browser's own synthesis, choosing the installed voice that best matches the catalog's hints.
-import type { CatalogVoice } from '../../common/client.ts';
+import type { Voice } from '../../common/client.ts';
 import { api } from './api.ts';
 
 let currentAudio: HTMLAudioElement | undefined;
 
-function browserVoiceFor(voice: CatalogVoice): SpeechSynthesisVoice | undefined {
+function browserVoiceFor(voice: Voice): SpeechSynthesisVoice | undefined {
   const installed = window.speechSynthesis.getVoices();
   for (const hint of voice.providers.browser.nameHints) {
     const match = installed.find((candidate) => candidate.name.toLowerCase().includes(hint.toLowerCase()));
@@ -20,7 +20,7 @@ function browserVoiceFor(voice: CatalogVoice): SpeechSynthesisVoice | undefined 
 /** Where the sample came from, so the interface can say so; `unavailable` when nothing can speak. */
 export type PreviewSource = 'server' | 'browser' | 'unavailable';
 
-export async function playVoicePreview(voice: CatalogVoice, text: string): Promise<PreviewSource> {
+export async function playVoicePreview(voice: Voice, text: string): Promise<PreviewSource> {
   stopVoicePreview();
   try {
     const audio = await api.speech({ text, voiceId: voice.id });

@@ -1,44 +1,40 @@
 import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { exportDocumentSchema, userSchema } from '../../common/protocol.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
-import { api, buildUser, uniqueText } from '../../test-support/api.ts';
+import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 
 const testEnv = env as unknown as { DB: D1Database; FILES: R2Bucket; COMPANION: DurableObjectNamespace<CompanionAgent> };
 
 describe('the account', () => {
   it('reads and updates the profile', async () => {
     const user = await buildUser({ displayName: 'Lin', timezone: 'Europe/Berlin' });
-    const me = (await (await api('/api/v1/me', { token: user.token })).json()) as Record<string, unknown>;
+    const me = await readJson(await api('/api/v1/me', { token: user.token }), userSchema);
     expect(me).toMatchObject({ id: user.user.id, email: user.user.email, displayName: 'Lin', timezone: 'Europe/Berlin' });
 
     const patched = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Pacific/Auckland' } });
-    expect(patched.status).toBe(200);
-    expect(await patched.json()).toMatchObject({ displayName: 'Lin', timezone: 'Pacific/Auckland' });
+    expect(await readJson(patched, userSchema)).toMatchObject({ displayName: 'Lin', timezone: 'Pacific/Auckland' });
 
-    const bad = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Nowhere/Land' } });
-    expect(bad.status).toBe(400);
-    const unknownField = await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { email: 'new@example.com' } });
-    expect(unknownField.status).toBe(400);
-    expect(((await (await api('/api/v1/me', { token: user.token })).json()) as { timezone: string }).timezone).toBe('Pacific/Auckland');
+    await expectError(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Nowhere/Land' } }), 'validation_failed');
+    await expectError(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { email: 'new@example.com' } }), 'validation_failed');
+    expect((await readJson(await api('/api/v1/me', { token: user.token }), userSchema)).timezone).toBe('Pacific/Auckland');
   });
 
   it('exports everything it holds about the user, decrypted', async () => {
     const user = await buildUser({ displayName: 'Noor' });
     const text = uniqueText('remember my sister Amal');
     await api('/api/v1/messages', { token: user.token, body: { text } });
+    await api('/api/v1/memories', { token: user.token, body: { text: 'Noor has a sister, Amal.', kind: 'person' } });
+    await api('/api/v1/files/notes/amal.md', { method: 'PUT', token: user.token, body: { content: 'Amal visits in May.' } });
     const response = await api('/api/v1/me/export', { token: user.token });
-    expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('attachment');
-    const data = (await response.json()) as {
-      user: { email: string; displayName: string };
-      companion: { name: string };
-      conversations: { messages: { text: string }[] }[];
-      tools: unknown[];
-    };
+    const data = await readJson(response, exportDocumentSchema);
     expect(data.user).toMatchObject({ email: user.user.email, displayName: 'Noor' });
     expect(data.companion.name).toBe('Kindred');
     expect(data.conversations[0]?.messages.map((message) => message.text)).toEqual([text, `You said: ${text}`]);
+    expect(data.memories.map((memory) => memory.text)).toContain('Noor has a sister, Amal.');
+    expect(data.files.find((file) => file.path === 'notes/amal.md')).toMatchObject({ content: 'Amal visits in May.', versions: 1 });
     expect(data.tools.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -52,8 +48,8 @@ describe('the account', () => {
     const response = await api('/api/v1/me', { method: 'DELETE', token: user.token });
     expect(response.status).toBe(204);
 
-    expect((await api('/api/v1/me', { token: user.token })).status).toBe(401);
-    expect((await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password } })).status).toBe(401);
+    await expectError(await api('/api/v1/me', { token: user.token }), 'unauthenticated');
+    await expectError(await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password } }), 'invalid_credentials');
     expect(await testEnv.DB.prepare('SELECT count(*) AS n FROM users WHERE id = ?').bind(user.user.id).first('n')).toBe(0);
     expect(await testEnv.DB.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').bind(user.user.id).first('n')).toBe(0);
     expect((await testEnv.FILES.list({ prefix: `users/${user.user.id}/` })).objects).toHaveLength(0);

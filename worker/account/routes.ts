@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie } from 'hono/cookie';
-import { z } from 'zod';
-import { updateMeBodySchema, userSchema } from '../../common/protocol.ts';
+import { type ExportDocument, exportDocumentSchema, updateMeBodySchema, userSchema } from '../../common/protocol.ts';
 import type { AppEnv } from '../app-env.ts';
 import { deleteAccount } from '../auth/accounts.ts';
 import { requireSession, sessionCookieName } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, jsonAnswer, jsonBody, noContent } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 import { presentUser } from './present-user.ts';
 
 export const accountRoutes = new OpenAPIHono<AppEnv>();
@@ -19,7 +18,7 @@ accountRoutes.openapi(
     path: '/me',
     summary: 'The signed-in user',
     tags: ['account'],
-    responses: { 200: jsonAnswer(userSchema, 'The user.'), ...authenticatedErrors },
+    responses: { 200: jsonAnswer(userSchema, 'The user.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
     const account = context.get('account');
@@ -35,7 +34,7 @@ accountRoutes.openapi(
     summary: 'Change the display name or time zone',
     tags: ['account'],
     request: jsonBody(updateMeBodySchema),
-    responses: { 200: jsonAnswer(userSchema, 'The updated user.'), ...authenticatedErrors },
+    responses: { 200: jsonAnswer(userSchema, 'The updated user.'), ...errorAnswers(...sessionErrors, ...bodyErrors) },
   }),
   async (context) => {
     const account = context.get('account');
@@ -53,7 +52,7 @@ accountRoutes.openapi(
     summary: 'Delete the account and everything about the user',
     description: "Destroys the user's data key (crypto-shredding, so backups become unreadable too), their companion object, their files and their account.",
     tags: ['account'],
-    responses: { 204: noContent, ...authenticatedErrors },
+    responses: { 204: noContent, ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
     const account = context.get('account');
@@ -70,17 +69,19 @@ accountRoutes.openAPIRegistry.registerPath({
   path: '/me/export',
   summary: 'Everything Kindred holds about the user, decrypted',
   tags: ['account'],
-  responses: { 200: jsonAnswer(z.object({ exportedAt: z.string(), user: userSchema }).loose(), 'The export, as a JSON download.'), ...authenticatedErrors },
+  responses: { 200: jsonAnswer(exportDocumentSchema, 'The export, as a JSON download.'), ...errorAnswers(...sessionErrors) },
 });
 // A plain route: the export's recursive JSON types are too deep for the typed OpenAPI handler.
 accountRoutes.get('/me/export', async (context) => {
   const account = context.get('account');
   const data = await (await companionOf(context.env, account.id)).exportData();
-  const document = {
+  const document: ExportDocument = {
     exportedAt: new Date().toISOString(),
     user: presentUser(account, data.profile),
     companion: data.companion,
     conversations: data.conversations,
+    memories: data.memories,
+    files: data.files,
     tools: data.tools,
   };
   return new Response(JSON.stringify(document, null, 2), {

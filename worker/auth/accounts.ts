@@ -29,7 +29,7 @@ export async function createAccount(db: D1Database, email: string, password: str
   const orm = database(db);
   const normalized = normalizeEmail(email);
   const existing = await orm.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, normalized)).get();
-  if (existing) throw new AppError(409, 'email_taken', 'An account with this email already exists. Sign in instead.');
+  if (existing) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
   const now = new Date();
   const account = { id: createId('user', now.getTime()), email: normalized, createdAt: now };
   const passwordHash = await hashPassword(password);
@@ -37,7 +37,7 @@ export async function createAccount(db: D1Database, email: string, password: str
     await orm.insert(schema.users).values({ ...account, passwordHash, updatedAt: now });
   } catch (error) {
     // Two signups for one email at once: the unique index decides, the loser hears the same as above.
-    if (String(error).includes('UNIQUE')) throw new AppError(409, 'email_taken', 'An account with this email already exists. Sign in instead.');
+    if (String(error).includes('UNIQUE')) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
     throw error;
   }
   return account;
@@ -57,7 +57,7 @@ export async function authenticate(db: D1Database, email: string, password: stri
     .then((rows) => new Map(rows.map((row) => [row.key, row.failures])));
   if ((counts.get(keys[0] as string) ?? 0) >= maxFailuresPerEmail || (counts.get(keys[1] as string) ?? 0) >= maxFailuresPerAddress) {
     const retryAfterSeconds = Math.ceil((windowStart + loginWindowMs - Date.now()) / 1000);
-    throw new AppError(429, 'rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
+    throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }
@@ -77,7 +77,7 @@ export async function authenticate(db: D1Database, email: string, password: stri
     );
     // Old windows are dead weight; dropping them here keeps the table at one window's size.
     await orm.delete(schema.loginAttempts).where(lt(schema.loginAttempts.windowStart, windowStart));
-    throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
+    throw new AppError('invalid_credentials', 'The email or password is not right.');
   }
   return { id: user.id, email: user.email, createdAt: user.createdAt };
 }

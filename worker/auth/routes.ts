@@ -4,7 +4,7 @@ import { authAnswerSchema, loginBodySchema, signupBodySchema } from '../../commo
 import { presentUser } from '../account/present-user.ts';
 import type { AppEnv } from '../app-env.ts';
 import { companionOf } from '../companion-stub.ts';
-import { errorAnswer, jsonAnswer, jsonBody, noContent } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, serverErrors, sessionErrors } from '../openapi/route-helpers.ts';
 import { authenticate, createAccount, createSession, deleteSession } from './accounts.ts';
 import { requireSession, sessionCookieName } from './session-middleware.ts';
 
@@ -29,8 +29,7 @@ authRoutes.openapi(
     request: jsonBody(signupBodySchema),
     responses: {
       201: jsonAnswer(authAnswerSchema, 'The new user and a session token (also set as a cookie).'),
-      400: errorAnswer('The input is not valid.'),
-      409: errorAnswer('The email is taken (`email_taken`).'),
+      ...errorAnswers(...bodyErrors, 'email_taken', ...serverErrors),
     },
   }),
   async (context) => {
@@ -49,12 +48,12 @@ authRoutes.openapi(
     method: 'post',
     path: '/auth/login',
     summary: 'Sign in',
+    description: 'After too many failed attempts for the email or the address, answers `rate_limited` with `Retry-After`.',
     tags: ['auth'],
     request: jsonBody(loginBodySchema),
     responses: {
       200: jsonAnswer(authAnswerSchema, 'The user and a new session token (also set as a cookie).'),
-      401: errorAnswer('Wrong email or password (`invalid_credentials`).'),
-      429: errorAnswer('Too many failed attempts (`rate_limited`); see Retry-After.'),
+      ...errorAnswers(...bodyErrors, 'invalid_credentials', 'rate_limited', ...serverErrors),
     },
   }),
   async (context) => {
@@ -70,7 +69,13 @@ authRoutes.openapi(
 
 authRoutes.use('/auth/logout', requireSession());
 authRoutes.openapi(
-  createRoute({ method: 'post', path: '/auth/logout', summary: 'End this session', tags: ['auth'], responses: { 204: noContent } }),
+  createRoute({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End this session',
+    tags: ['auth'],
+    responses: { 204: noContent, ...errorAnswers(...sessionErrors) },
+  }),
   async (context) => {
     await deleteSession(context.env.DB, context.get('sessionTokenHash'));
     deleteCookie(context, sessionCookieName, { path: '/' });

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { api, buildUser } from '../../test-support/api.ts';
+import { z } from 'zod';
+import { catalogSchema } from '../../common/catalog.ts';
+import { errorIds, errorStatus } from '../../common/error-ids.ts';
+import { companionSchema, toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
+import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
 
-interface CatalogAnswer {
-  personas: { id: string; name: string; description: string }[];
-  voices: { id: string }[];
-  avatars: { id: string; imageUrl: string }[];
-}
+/** What these tests read of the OpenAPI document, and nothing more. */
+const openApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.looseObject({
+        responses: z.record(z.string(), z.looseObject({ content: z.looseObject({ 'application/json': z.looseObject({ schema: z.unknown() }) }).optional() })),
+      }),
+    ),
+  ),
+});
+
+/** The ids an error answer declares, as the error body's `id` enum. */
+const declaredErrorIdsSchema = z.looseObject({
+  properties: z.looseObject({ error: z.looseObject({ properties: z.looseObject({ id: z.looseObject({ enum: z.array(z.enum(errorIds)) }) }) }) }),
+});
 
 describe('the catalog and the companion', () => {
   it('lists personas, voices and avatars without signing in', async () => {
-    const response = await api('/api/v1/catalog');
-    expect(response.status).toBe(200);
-    const catalog = (await response.json()) as CatalogAnswer;
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
     expect(catalog.personas.length).toBeGreaterThanOrEqual(6);
     expect(catalog.voices.length).toBeGreaterThanOrEqual(8);
     expect(catalog.avatars.length).toBeGreaterThanOrEqual(8);
@@ -20,32 +35,28 @@ describe('the catalog and the companion', () => {
 
   it('stores the choice and refuses ids that are not in the catalog', async () => {
     const user = await buildUser();
-    const catalog = (await (await api('/api/v1/catalog')).json()) as CatalogAnswer;
-    const initial = (await (await api('/api/v1/companion', { token: user.token })).json()) as Record<string, string>;
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const initial = await readJson(await api('/api/v1/companion', { token: user.token }), companionSchema);
     expect(initial.name).toBe('Kindred');
     const choice = { name: 'Wren', personaId: catalog.personas[1]?.id, voiceId: catalog.voices[2]?.id, avatarId: catalog.avatars[4]?.id };
-    const put = await api('/api/v1/companion', { method: 'PUT', token: user.token, body: choice });
-    expect(put.status).toBe(200);
-    expect(await (await api('/api/v1/companion', { token: user.token })).json()).toEqual(choice);
+    expect(await readJson(await api('/api/v1/companion', { method: 'PUT', token: user.token, body: choice }), companionSchema)).toEqual(choice);
+    expect(await readJson(await api('/api/v1/companion', { token: user.token }), companionSchema)).toEqual(choice);
 
     for (const [field, id] of [
       ['personaId', 'unknown_persona'],
       ['voiceId', 'unknown_voice'],
       ['avatarId', 'unknown_avatar'],
     ] as const) {
-      const response = await api('/api/v1/companion', { method: 'PUT', token: user.token, body: { ...choice, [field]: 'no-such-thing' } });
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { id: string } }).error.id).toBe(id);
+      await expectError(await api('/api/v1/companion', { method: 'PUT', token: user.token, body: { ...choice, [field]: 'no-such-thing' } }), id);
     }
-    const missingName = await api('/api/v1/companion', { method: 'PUT', token: user.token, body: { ...choice, name: '' } });
-    expect(missingName.status).toBe(400);
-    expect(await (await api('/api/v1/companion', { token: user.token })).json()).toEqual(choice);
+    await expectError(await api('/api/v1/companion', { method: 'PUT', token: user.token, body: { ...choice, name: '' } }), 'validation_failed');
+    expect(await readJson(await api('/api/v1/companion', { token: user.token }), companionSchema)).toEqual(choice);
   });
 
   it('switches tools on and off, per user', async () => {
     const user = await buildUser();
     const other = await buildUser();
-    const tools = (await (await api('/api/v1/tools', { token: user.token })).json()) as { tools: { id: string; enabled: boolean }[] };
+    const tools = await readJson(await api('/api/v1/tools', { token: user.token }), toolsAnswerSchema);
     expect(tools.tools.map((tool) => tool.id).sort()).toEqual([
       'calculator',
       'current-time',
@@ -59,12 +70,10 @@ describe('the catalog and the companion', () => {
     ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
     const off = await api('/api/v1/tools/current-time', { method: 'PATCH', token: user.token, body: { enabled: false } });
-    expect(await off.json()).toMatchObject({ id: 'current-time', enabled: false });
-    const othersTools = (await (await api('/api/v1/tools', { token: other.token })).json()) as { tools: { id: string; enabled: boolean }[] };
+    expect(await readJson(off, toolSummarySchema)).toMatchObject({ id: 'current-time', enabled: false });
+    const othersTools = await readJson(await api('/api/v1/tools', { token: other.token }), toolsAnswerSchema);
     expect(othersTools.tools.find((tool) => tool.id === 'current-time')?.enabled).toBe(true);
-    const unknown = await api('/api/v1/tools/teleporter', { method: 'PATCH', token: user.token, body: { enabled: true } });
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { id: string } }).error.id).toBe('unknown_tool');
+    await expectError(await api('/api/v1/tools/teleporter', { method: 'PATCH', token: user.token, body: { enabled: true } }), 'unknown_tool');
   });
 });
 
@@ -81,7 +90,7 @@ describe('operations', () => {
   });
 
   it('serves the OpenAPI document and its browsable page', async () => {
-    const document = (await (await api('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    const document = await readJson(await api('/openapi.json'), openApiDocumentSchema);
     expect(document.openapi).toBe('3.1.0');
     for (const path of ['/api/v1/auth/signup', '/api/v1/messages', '/api/v1/me/export', '/api/v1/realtime', '/api/v1/companion', '/api/v1/tools/{id}']) {
       expect(Object.keys(document.paths)).toContain(path);
@@ -91,10 +100,24 @@ describe('operations', () => {
     expect(await page.text()).toContain('swagger-ui');
   });
 
+  it('declares every error id of a route under the status the error table gives it', async () => {
+    const document = await readJson(await api('/openapi.json'), openApiDocumentSchema);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(20);
+    for (const { path, method, operation } of operations) {
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        const declared = declaredErrorIdsSchema.parse(answer.content?.['application/json'].schema).properties.error.properties.id.enum;
+        for (const id of declared) expect(errorStatus[id], `${method} ${path} declares ${id} under ${status}`).toBe(Number(status));
+      }
+    }
+  });
+
   it('answers an unknown API path with a 404 in the error shape, and tags requests with an id', async () => {
     const response = await api('/api/v1/nothing-here');
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { id: 'not_found', message: expect.any(String) } });
     expect(response.headers.get('x-request-id')).toMatch(/.{8,}/);
+    await expectError(response, 'not_found');
   });
 });

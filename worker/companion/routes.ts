@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { companionSchema, toolSummarySchema, updateToolBodySchema } from '../../common/protocol.ts';
+import { catalogSchema } from '../../common/catalog.ts';
+import { companionSchema, toolSummarySchema, toolsAnswerSchema, updateToolBodySchema } from '../../common/protocol.ts';
 import { catalog } from '../../server/catalog/catalog.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, notFoundError } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, serverErrors, sessionErrors } from '../openapi/route-helpers.ts';
 
 export const companionRoutes = new OpenAPIHono<AppEnv>();
 
@@ -15,7 +16,7 @@ companionRoutes.openapi(
     path: '/catalog',
     summary: 'The personas, voices and avatars a user can choose from',
     tags: ['companion'],
-    responses: { 200: jsonAnswer(z.object({ personas: z.array(z.unknown()), voices: z.array(z.unknown()), avatars: z.array(z.unknown()) }), 'The catalog.') },
+    responses: { 200: jsonAnswer(catalogSchema, 'The catalog.'), ...errorAnswers(...serverErrors) },
   }),
   (context) => {
     context.header('Cache-Control', 'public, max-age=300');
@@ -33,7 +34,7 @@ companionRoutes.openapi(
     path: '/companion',
     summary: "The user's companion",
     tags: ['companion'],
-    responses: { 200: jsonAnswer(companionSchema, 'The companion.'), ...authenticatedErrors },
+    responses: { 200: jsonAnswer(companionSchema, 'The companion.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => context.json(await (await companionOf(context.env, context.get('account').id)).companion.getCompanion(), 200),
 );
@@ -47,8 +48,7 @@ companionRoutes.openapi(
     request: jsonBody(companionSchema),
     responses: {
       200: jsonAnswer(companionSchema, 'The companion as stored.'),
-      ...authenticatedErrors,
-      400: errorAnswer('The input is not valid, or an id is not in the catalog (`unknown_persona`, `unknown_voice`, `unknown_avatar`).'),
+      ...errorAnswers(...sessionErrors, ...bodyErrors, 'unknown_persona', 'unknown_voice', 'unknown_avatar'),
     },
   }),
   async (context) => {
@@ -63,7 +63,7 @@ companionRoutes.openapi(
     path: '/tools',
     summary: 'The tools the companion may use',
     tags: ['tools'],
-    responses: { 200: jsonAnswer(z.object({ tools: z.array(toolSummarySchema) }), 'The tools with their switches.'), ...authenticatedErrors },
+    responses: { 200: jsonAnswer(toolsAnswerSchema, 'The tools with their switches.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => context.json({ tools: await (await companionOf(context.env, context.get('account').id)).tools.list() }, 200),
 );
@@ -75,7 +75,7 @@ companionRoutes.openapi(
     summary: 'Switch a tool on or off',
     tags: ['tools'],
     request: { params: z.object({ id: z.string().min(1).max(100) }), ...jsonBody(updateToolBodySchema) },
-    responses: { 200: jsonAnswer(toolSummarySchema, 'The tool.'), ...authenticatedErrors, ...notFoundError },
+    responses: { 200: jsonAnswer(toolSummarySchema, 'The tool.'), ...errorAnswers(...sessionErrors, ...bodyErrors, 'unknown_tool') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);

@@ -1,20 +1,22 @@
 import { describe, expect, inject, it } from 'vitest';
-import type { Message, StreamEvent } from '../../common/protocol.ts';
-import { api, buildUser, readEvents, uniqueText } from '../../test-support/api.ts';
+import { catalogSchema } from '../../common/catalog.ts';
+import {
+  companionSchema,
+  conversationAnswerSchema,
+  conversationsAnswerSchema,
+  messagesPageSchema,
+  toolSummarySchema,
+  turnAnswerSchema,
+} from '../../common/protocol.ts';
+import { api, buildUser, eventsOfType, expectError, readEvents, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
 
-type TurnAnswer = { userMessage: Message; assistantMessage: Message };
-
 describe('a chat turn', () => {
   it('answers as JSON with both stored messages, and the model saw the chosen persona', async () => {
     const user = await buildUser({ displayName: 'Grace', timezone: 'Asia/Tokyo' });
-    const catalog = (await (await api('/api/v1/catalog')).json()) as {
-      personas: { id: string; name: string }[];
-      voices: { id: string }[];
-      avatars: { id: string }[];
-    };
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
     const persona = catalog.personas[2];
     if (!persona) throw new Error('catalog too small');
     const put = await api('/api/v1/companion', {
@@ -22,13 +24,11 @@ describe('a chat turn', () => {
       token: user.token,
       body: { name: 'Juniper', personaId: persona.id, voiceId: catalog.voices[1]?.id, avatarId: catalog.avatars[3]?.id },
     });
-    expect(put.status).toBe(200);
+    await readJson(put, companionSchema);
 
     const text = uniqueText('hello there');
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'Hi Grace, lovely to meet you.' }]);
-    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
-    expect(response.status).toBe(200);
-    const answer = (await response.json()) as TurnAnswer;
+    const answer = await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
     expect(answer.userMessage).toMatchObject({ role: 'user', text, status: 'complete' });
     expect(answer.assistantMessage).toMatchObject({
       role: 'assistant',
@@ -58,16 +58,14 @@ describe('a chat turn', () => {
     const events = await readEvents(response);
     expect(events[0]?.type).toBe('message-start');
     expect(events.at(-1)?.type).toBe('message-end');
-    const deltas = events.filter((event): event is Extract<StreamEvent, { type: 'text-delta' }> => event.type === 'text-delta');
+    const deltas = eventsOfType(events, 'text-delta');
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((event) => event.text).join('')).toBe('One, two, three, four.');
-    const end = events.at(-1) as Extract<StreamEvent, { type: 'message-end' }>;
-    const start = events[0] as Extract<StreamEvent, { type: 'message-start' }>;
-    expect(end.message.id).toBe(start.messageId);
+    const [end] = eventsOfType(events, 'message-end');
+    const [start] = eventsOfType(events, 'message-start');
+    expect(end?.message.id).toBe(start?.messageId);
 
-    const history = (await (await api(`/api/v1/messages?conversationId=${end.message.conversationId}`, { token: user.token })).json()) as {
-      messages: Message[];
-    };
+    const history = await readJson(await api(`/api/v1/messages?conversationId=${end?.message.conversationId}`, { token: user.token }), messagesPageSchema);
     expect(history.messages.map((message) => message.text)).toEqual(['One, two, three, four.', text]);
   });
 
@@ -86,16 +84,9 @@ describe('a chat turn', () => {
     const events = await readEvents(await api('/api/v1/messages', { token: user.token, body: { text }, headers: { accept: 'text/event-stream' } }));
     const types = events.map((event) => event.type);
     expect(types).toEqual(expect.arrayContaining(['message-start', 'tool-call', 'tool-result', 'text-delta', 'message-end']));
-    const calculatorResult = events.find((event) => event.type === 'tool-result' && event.toolName === 'calculator') as Extract<
-      StreamEvent,
-      { type: 'tool-result' }
-    >;
-    expect(calculatorResult.output).toEqual({ expression: '12.5 * 4', result: 50 });
-    const timeResult = events.find((event) => event.type === 'tool-result' && event.toolName === 'current_time') as Extract<
-      StreamEvent,
-      { type: 'tool-result' }
-    >;
-    expect((timeResult.output as { timezone: string }).timezone).toBe('America/New_York');
+    const results = eventsOfType(events, 'tool-result');
+    expect(results.find((event) => event.toolName === 'calculator')?.output).toEqual({ expression: '12.5 * 4', result: 50 });
+    expect(results.find((event) => event.toolName === 'current_time')?.output).toMatchObject({ timezone: 'America/New_York' });
 
     // Memory extraction may already have asked the model too, in the background; count the turn's calls.
     const requests = (await recordedChatRequests(fakeUrl, text)).filter((request) => !JSON.stringify(request.body).includes('You keep the long-term memory'));
@@ -107,13 +98,13 @@ describe('a chat turn', () => {
     expect(toolMessages).toHaveLength(2);
     expect(JSON.parse(toolMessages[0]?.content ?? '{}')).toEqual({ expression: '12.5 * 4', result: 50 });
 
-    const end = events.at(-1) as Extract<StreamEvent, { type: 'message-end' }>;
-    expect(end.message.tools.map((tool) => tool.toolName)).toEqual(['calculator', 'current_time']);
+    const [end] = eventsOfType(events, 'message-end');
+    expect(end?.message.tools.map((tool) => tool.toolName)).toEqual(['calculator', 'current_time']);
   });
 
   it('does not offer a tool the user switched off', async () => {
     const user = await buildUser();
-    expect((await api('/api/v1/tools/calculator', { method: 'PATCH', token: user.token, body: { enabled: false } })).status).toBe(200);
+    await readJson(await api('/api/v1/tools/calculator', { method: 'PATCH', token: user.token, body: { enabled: false } }), toolSummarySchema);
     const text = uniqueText('no calculator');
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'ok' }]);
     await api('/api/v1/messages', { token: user.token, body: { text } });
@@ -128,13 +119,12 @@ describe('a chat turn', () => {
     const user = await buildUser();
     const text = uniqueText('this will fail');
     await scriptFakeOpenAI(fakeUrl, text, [{ error: { status: 500, message: 'upstream exploded' } }]);
-    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
-    expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { id: string } }).error.id).toBe('llm_provider_error');
-    const conversations = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: { id: string }[] };
-    const history = (await (await api(`/api/v1/messages?conversationId=${conversations.conversations[0]?.id}`, { token: user.token })).json()) as {
-      messages: Message[];
-    };
+    await expectError(await api('/api/v1/messages', { token: user.token, body: { text } }), 'llm_provider_error');
+    const conversations = await readJson(await api('/api/v1/conversations', { token: user.token }), conversationsAnswerSchema);
+    const history = await readJson(
+      await api(`/api/v1/messages?conversationId=${conversations.conversations[0]?.id}`, { token: user.token }),
+      messagesPageSchema,
+    );
     expect(history.messages.map((message) => [message.role, message.status])).toEqual([
       ['assistant', 'failed'],
       ['user', 'complete'],
@@ -153,37 +143,31 @@ describe('a chat turn', () => {
     const user = await buildUser();
     const text = uniqueText('hang forever');
     await scriptFakeOpenAI(fakeUrl, text, [{ hang: true }]);
-    const response = await api('/api/v1/messages', { token: user.token, body: { text } });
-    expect(response.status).toBe(504);
-    expect(((await response.json()) as { error: { id: string } }).error.id).toBe('llm_timeout');
+    await expectError(await api('/api/v1/messages', { token: user.token, body: { text } }), 'llm_timeout');
   });
 });
 
 describe('conversations and history', () => {
   it('keeps several conversations apart and pages history newest first', async () => {
     const user = await buildUser();
-    const first = ((await (await api('/api/v1/conversations', { method: 'POST', token: user.token })).json()) as { conversation: { id: string } }).conversation;
-    const second = ((await (await api('/api/v1/conversations', { method: 'POST', token: user.token })).json()) as { conversation: { id: string } })
-      .conversation;
+    const { conversation: first } = await readJson(await api('/api/v1/conversations', { method: 'POST', token: user.token }), conversationAnswerSchema, 201);
+    const { conversation: second } = await readJson(await api('/api/v1/conversations', { method: 'POST', token: user.token }), conversationAnswerSchema, 201);
     for (let index = 0; index < 3; index++) {
       await api('/api/v1/messages', { token: user.token, body: { text: `first ${index}`, conversationId: first.id } });
     }
     await api('/api/v1/messages', { token: user.token, body: { text: 'second only', conversationId: second.id } });
 
-    const list = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: { id: string; title: string }[] };
+    const list = await readJson(await api('/api/v1/conversations', { token: user.token }), conversationsAnswerSchema);
     expect(list.conversations.map((conversation) => conversation.id)).toEqual([second.id, first.id]);
     expect(list.conversations[1]?.title).toBe('first 0');
 
-    const page1 = (await (await api(`/api/v1/messages?conversationId=${first.id}&limit=4`, { token: user.token })).json()) as {
-      messages: Message[];
-      nextCursor: string;
-    };
+    const page1 = await readJson(await api(`/api/v1/messages?conversationId=${first.id}&limit=4`, { token: user.token }), messagesPageSchema);
     expect(page1.messages.map((message) => message.text)).toEqual(['You said: first 2', 'first 2', 'You said: first 1', 'first 1']);
     expect(page1.nextCursor).toEqual(expect.any(String));
-    const page2 = (await (await api(`/api/v1/messages?conversationId=${first.id}&limit=4&before=${page1.nextCursor}`, { token: user.token })).json()) as {
-      messages: Message[];
-      nextCursor: string | null;
-    };
+    const page2 = await readJson(
+      await api(`/api/v1/messages?conversationId=${first.id}&limit=4&before=${page1.nextCursor}`, { token: user.token }),
+      messagesPageSchema,
+    );
     expect(page2.messages.map((message) => message.text)).toEqual(['You said: first 0', 'first 0']);
     expect(page2.nextCursor).toBeNull();
   });
@@ -201,27 +185,22 @@ describe('conversations and history', () => {
   });
 
   it.each([
-    ['an empty message', { text: '   ' }, 400, 'validation_failed'],
-    ['a message over 16 000 characters', { text: 'a'.repeat(16_001) }, 413, 'message_too_long'],
-    ['a text that is not a string', { text: 42 }, 400, 'validation_failed'],
-    ['malformed JSON', '{"text": "unterminated', 400, 'invalid_json'],
-  ])('refuses %s and stores nothing', async (_label, body, status, id) => {
+    ['an empty message', { text: '   ' }, 'validation_failed'],
+    ['a message over 16 000 characters', { text: 'a'.repeat(16_001) }, 'message_too_long'],
+    ['a text that is not a string', { text: 42 }, 'validation_failed'],
+    ['malformed JSON', '{"text": "unterminated', 'invalid_json'],
+  ] as const)('refuses %s and stores nothing', async (_label, body, id) => {
     const user = await buildUser();
-    const response = await api('/api/v1/messages', { token: user.token, body });
-    expect(response.status).toBe(status);
-    expect(((await response.json()) as { error: { id: string } }).error.id).toBe(id);
-    const list = (await (await api('/api/v1/conversations', { token: user.token })).json()) as { conversations: unknown[] };
+    await expectError(await api('/api/v1/messages', { token: user.token, body }), id);
+    const list = await readJson(await api('/api/v1/conversations', { token: user.token }), conversationsAnswerSchema);
     expect(list.conversations).toEqual([]);
   });
 
   it('refuses a bad cursor and an unknown conversation', async () => {
     const user = await buildUser();
-    const bad = await api('/api/v1/messages?conversationId=conv_x&before=abc', { token: user.token });
-    expect(bad.status).toBe(400);
-    const unknown = await api('/api/v1/messages?conversationId=conv_nope', { token: user.token });
-    expect(unknown.status).toBe(404);
-    const send = await api('/api/v1/messages', { token: user.token, body: { text: 'hi', conversationId: 'conv_nope' } });
-    expect(send.status).toBe(404);
+    await expectError(await api('/api/v1/messages?conversationId=conv_x&before=abc', { token: user.token }), 'validation_failed');
+    await expectError(await api('/api/v1/messages?conversationId=conv_nope', { token: user.token }), 'not_found');
+    await expectError(await api('/api/v1/messages', { token: user.token, body: { text: 'hi', conversationId: 'conv_nope' } }), 'not_found');
   });
 });
 
@@ -230,16 +209,14 @@ describe('isolation between users', () => {
     const alice = await buildUser();
     const bob = await buildUser();
     const secret = uniqueText('alice secret');
-    const answer = (await (await api('/api/v1/messages', { token: alice.token, body: { text: secret } })).json()) as TurnAnswer;
+    const answer = await readJson(await api('/api/v1/messages', { token: alice.token, body: { text: secret } }), turnAnswerSchema);
     const conversationId = answer.userMessage.conversationId;
 
     const read = await api(`/api/v1/messages?conversationId=${conversationId}`, { token: bob.token });
     const missing = await api('/api/v1/messages?conversationId=conv_does_not_exist', { token: bob.token });
-    expect(read.status).toBe(404);
-    expect(await read.json()).toEqual(await missing.json());
-    const write = await api('/api/v1/messages', { token: bob.token, body: { text: 'sneaky', conversationId } });
-    expect(write.status).toBe(404);
-    const bobsList = (await (await api('/api/v1/conversations', { token: bob.token })).json()) as { conversations: unknown[] };
+    expect(await expectError(read, 'not_found')).toEqual(await expectError(missing, 'not_found'));
+    await expectError(await api('/api/v1/messages', { token: bob.token, body: { text: 'sneaky', conversationId } }), 'not_found');
+    const bobsList = await readJson(await api('/api/v1/conversations', { token: bob.token }), conversationsAnswerSchema);
     expect(bobsList.conversations).toEqual([]);
     const export_ = await (await api('/api/v1/me/export', { token: bob.token })).text();
     expect(export_).not.toContain(secret);

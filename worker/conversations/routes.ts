@@ -1,13 +1,21 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { conversationSchema, listMessagesQuerySchema, messageSchema, messagesPageSchema, sendMessageBodySchema } from '../../common/protocol.ts';
+import {
+  conversationAnswerSchema,
+  conversationsAnswerSchema,
+  listMessagesQuerySchema,
+  messagesPageSchema,
+  sendMessageBodySchema,
+  turnAnswerSchema,
+} from '../../common/protocol.ts';
 import { channelHeader, userIdHeader } from '../../durable-objects/companion-agent.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
+import { messageValidationError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, notFoundError } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, sessionErrors } from '../openapi/route-helpers.ts';
 
 export const conversationRoutes = new OpenAPIHono<AppEnv>();
 conversationRoutes.use('/conversations', requireSession());
@@ -23,7 +31,7 @@ conversationRoutes.openapi(
     path: '/conversations',
     summary: 'Start a new conversation',
     tags: ['conversations'],
-    responses: { 201: jsonAnswer(z.object({ conversation: conversationSchema }), 'The new conversation.'), ...authenticatedErrors },
+    responses: { 201: jsonAnswer(conversationAnswerSchema, 'The new conversation.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
     const conversation = await (await companionOf(context.env, context.get('account').id)).conversations.create();
@@ -37,7 +45,7 @@ conversationRoutes.openapi(
     path: '/conversations',
     summary: "The user's conversations, newest first",
     tags: ['conversations'],
-    responses: { 200: jsonAnswer(z.object({ conversations: z.array(conversationSchema) }), 'The conversations.'), ...authenticatedErrors },
+    responses: { 200: jsonAnswer(conversationsAnswerSchema, 'The conversations.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => context.json({ conversations: await (await companionOf(context.env, context.get('account').id)).conversations.list() }, 200),
 );
@@ -48,23 +56,28 @@ conversationRoutes.openapi(
     path: '/messages',
     summary: 'Say something to the companion',
     description:
-      'With `Accept: text/event-stream` the reply streams as server-sent events (`message-start`, `text-delta`, `tool-call`, `tool-result`, `message-end`, `error`); otherwise the answer comes when the reply is complete. Without `conversationId` the newest conversation continues.',
+      'With `Accept: text/event-stream` the reply streams as server-sent events (`message-start`, `text-delta`, `tool-call`, `tool-result`, `message-end`, `error`), and once the stream has started a failure arrives as an `error` event; otherwise the answer comes when the reply is complete. Without `conversationId` the newest conversation continues. When the model fails, the user message is kept.',
     tags: ['conversations'],
     request: { ...jsonBody(sendMessageBodySchema) },
     responses: {
       200: {
         content: {
-          'application/json': { schema: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }) },
+          'application/json': { schema: turnAnswerSchema },
           'text/event-stream': { schema: z.string() },
         },
         description: 'The stored messages, or the event stream.',
       },
-      ...authenticatedErrors,
-      ...notFoundError,
-      413: errorAnswer('The message is over 16 000 characters (`message_too_long`).'),
-      502: errorAnswer('The model provider failed (`llm_provider_error`, `llm_invalid_response`); the user message is kept.'),
-      503: errorAnswer('No chat model is configured (`llm_not_configured`); the user message is kept.'),
-      504: errorAnswer('The model did not answer in time (`llm_timeout`); the user message is kept.'),
+      ...errorAnswers(
+        ...sessionErrors,
+        ...bodyErrors,
+        'not_found',
+        'message_too_long',
+        'llm_not_configured',
+        'llm_provider_error',
+        'llm_invalid_response',
+        'llm_timeout',
+        'tool_loop_limit',
+      ),
     },
   }),
   async (context) => {
@@ -79,6 +92,11 @@ conversationRoutes.openapi(
     }
     return context.json(await companion.turn.send(request), 200);
   },
+  // Unlike the app's default hook, a text over the limit answers `message_too_long`.
+  (result) => {
+    if (!result.success) throw messageValidationError(result.error);
+    return undefined;
+  },
 );
 
 conversationRoutes.openapi(
@@ -88,7 +106,10 @@ conversationRoutes.openapi(
     summary: "A conversation's messages, newest first, a page at a time",
     tags: ['conversations'],
     request: { query: listMessagesQuerySchema },
-    responses: { 200: jsonAnswer(messagesPageSchema, 'A page; pass `nextCursor` as `before` for older ones.'), ...authenticatedErrors, ...notFoundError },
+    responses: {
+      200: jsonAnswer(messagesPageSchema, 'A page; pass `nextCursor` as `before` for older ones.'),
+      ...errorAnswers(...sessionErrors, 'validation_failed', 'not_found'),
+    },
   }),
   async (context) => {
     const query = context.req.valid('query');
@@ -103,17 +124,16 @@ conversationRoutes.openapi(
     path: '/realtime',
     summary: 'The realtime WebSocket',
     description:
-      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message`, `notification` and `reminder-due` frames pushed unasked. Authenticate with the cookie or `?token=`.',
+      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }` or `{ "type": "ping" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message` frames pushed to every device of the user, and `pong`. Authenticate with the cookie or `?token=`.',
     tags: ['conversations'],
     responses: {
       101: { description: 'Switching to the WebSocket protocol.' },
-      426: errorAnswer('Not a WebSocket upgrade (`websocket_required`).'),
-      ...authenticatedErrors,
+      ...errorAnswers(...sessionErrors, 'websocket_required'),
     },
   }),
   async (context) => {
     if (context.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      throw new AppError(426, 'websocket_required', 'This endpoint speaks WebSocket only: connect with a WebSocket client.');
+      throw new AppError('websocket_required', 'This endpoint speaks WebSocket only: connect with a WebSocket client.');
     }
     const account = context.get('account');
     const headers = new Headers(context.req.raw.headers);

@@ -1,12 +1,25 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { fileEntrySchema, fileSchema, writeFileBodySchema } from '../../common/protocol.ts';
+import {
+  type FileContent,
+  type FileEntry,
+  type FileVersionContent,
+  type FileVersionsAnswer,
+  fileContentSchema,
+  fileEntrySchema,
+  filesAnswerSchema,
+  fileVersionContentSchema,
+  fileVersionsAnswerSchema,
+  listFilesQuerySchema,
+  writeFileBodySchema,
+} from '../../common/protocol.ts';
 import { decodeFilePath } from '../../durable-objects/files/file-path.ts';
 import { AppError } from '../../server/errors/app-error.ts';
+import { validationError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, errorAnswer, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 
 /**
  * The user's persistent files. The path is the rest of the URL (`/files/notes/ideas.md`), checked
@@ -20,8 +33,22 @@ fileRoutes.use('/files/*', requireSession());
 function pathOf(url: string): string {
   const raw = new URL(url).pathname.replace(/^.*?\/files\//, '');
   const parsed = decodeFilePath(raw);
-  if (!parsed.success) throw new AppError(400, 'invalid_path', `That file path is not allowed: ${parsed.error}`);
+  if (!parsed.success) throw new AppError('invalid_path', `That file path is not allowed: ${parsed.error}`);
   return parsed.value;
+}
+
+/** A write's body: JSON as it came, or the raw text as if it had come as `{ content }`. */
+async function writeBodyOf(request: Request): Promise<unknown> {
+  const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType === 'text/markdown' || mediaType === 'text/plain') return { content: await request.text() };
+  if (mediaType !== 'application/json') {
+    throw new AppError('unsupported_media_type', 'Send the file as JSON `{ content, expectedVersionId? }`, or as text/markdown or text/plain.');
+  }
+  try {
+    return await request.json();
+  } catch {
+    throw new AppError('invalid_json', 'The request body is not valid JSON.');
+  }
 }
 
 const pathParam = z.object({ path: z.string().describe('The file path, such as notes/ideas.md or journal/2026-11-24.md') });
@@ -32,8 +59,8 @@ fileRoutes.openapi(
     path: '/files',
     summary: "The user's files",
     tags: ['files'],
-    request: { query: z.object({ prefix: z.string().max(200).optional() }) },
-    responses: { 200: jsonAnswer(z.object({ files: z.array(fileEntrySchema) }), 'The files, by path.'), ...authenticatedErrors },
+    request: { query: listFilesQuerySchema },
+    responses: { 200: jsonAnswer(filesAnswerSchema, 'The files, by path.'), ...errorAnswers(...sessionErrors, 'validation_failed') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -47,47 +74,49 @@ fileRoutes.openAPIRegistry.registerPath({
   summary: 'Read a file, list its earlier versions (`?versions`), or read one (`?version=<id>`)',
   tags: ['files'],
   request: { params: pathParam, query: z.object({ versions: z.string().optional(), version: z.string().optional() }) },
-  responses: { 200: jsonAnswer(fileSchema, 'The file, or its versions.'), ...authenticatedErrors, ...notFoundError },
+  responses: {
+    200: jsonAnswer(
+      z.union([fileContentSchema, fileVersionsAnswerSchema, fileVersionContentSchema]),
+      'The file; with `?versions`, its versions, newest first; with `?version=<id>`, that version.',
+    ),
+    ...errorAnswers(...sessionErrors, 'invalid_path', 'not_found'),
+  },
 });
 fileRoutes.get('/files/*', async (context) => {
   const path = pathOf(context.req.url);
   const companion = await companionOf(context.env, context.get('account').id);
   const version = context.req.query('version');
-  if (context.req.query('versions') !== undefined) return context.json({ versions: await companion.files.versions(path) });
-  if (version) return context.json(await companion.files.readVersion(path, version));
-  return context.json(await companion.files.read(path));
+  if (context.req.query('versions') !== undefined) {
+    return context.json({ versions: await companion.files.versions(path) } satisfies FileVersionsAnswer, 200);
+  }
+  if (version) return context.json((await companion.files.readVersion(path, version)) satisfies FileVersionContent, 200);
+  return context.json((await companion.files.read(path)) satisfies FileContent, 200);
 });
 
 fileRoutes.openAPIRegistry.registerPath({
   method: 'put',
   path: '/files/{path}',
   summary: 'Write a file; the previous version is kept. Pass `expectedVersionId` to refuse overwriting a newer version',
+  description: 'The body is JSON, or the content itself as `text/markdown` or `text/plain`; any other type is refused.',
   tags: ['files'],
-  request: { params: pathParam, ...jsonBody(writeFileBodySchema) },
+  request: {
+    params: pathParam,
+    body: {
+      content: { 'application/json': { schema: writeFileBodySchema }, 'text/markdown': { schema: z.string() }, 'text/plain': { schema: z.string() } },
+      required: true,
+    },
+  },
   responses: {
-    200: jsonAnswer(fileEntrySchema.extend({ versionId: z.string() }), 'The file as stored.'),
-    ...authenticatedErrors,
-    409: errorAnswer('Changed since `expectedVersionId` (`version_conflict`), or too many files (`too_many_files`).'),
-    413: errorAnswer('Over the size limit (`file_too_large`).'),
+    200: jsonAnswer(fileEntrySchema, 'The file as stored.'),
+    ...errorAnswers(...sessionErrors, ...bodyErrors, 'unsupported_media_type', 'invalid_path', 'version_conflict', 'too_many_files', 'file_too_large'),
   },
 });
 fileRoutes.put('/files/*', async (context) => {
   const path = pathOf(context.req.url);
-  let body: unknown;
-  try {
-    body = await context.req.json();
-  } catch {
-    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-  }
-  const parsed = writeFileBodySchema.safeParse(body);
-  if (!parsed.success)
-    throw new AppError(
-      400,
-      'validation_failed',
-      `The body is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`,
-    );
+  const parsed = writeFileBodySchema.safeParse(await writeBodyOf(context.req.raw));
+  if (!parsed.success) throw validationError(parsed.error);
   const companion = await companionOf(context.env, context.get('account').id);
-  return context.json(await companion.files.write(path, parsed.data.content, parsed.data.expectedVersionId));
+  return context.json((await companion.files.write(path, parsed.data.content, parsed.data.expectedVersionId)) satisfies FileEntry, 200);
 });
 
 fileRoutes.openAPIRegistry.registerPath({
@@ -96,7 +125,7 @@ fileRoutes.openAPIRegistry.registerPath({
   summary: 'Delete a file and all its versions',
   tags: ['files'],
   request: { params: pathParam },
-  responses: { 204: noContent, ...authenticatedErrors, ...notFoundError },
+  responses: { 204: noContent, ...errorAnswers(...sessionErrors, 'invalid_path', 'not_found') },
 });
 fileRoutes.delete('/files/*', async (context) => {
   const path = pathOf(context.req.url);

@@ -1,21 +1,22 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import {
-  conversationSchema,
   createMemoryBodySchema,
+  importConversationAnswerSchema,
   importConversationBodySchema,
   listMemoriesQuerySchema,
+  memoriesAnswerSchema,
   memorySchema,
   recallAnswerSchema,
   recallBodySchema,
+  searchAnswerSchema,
   searchQuerySchema,
-  searchResultSchema,
   updateMemoryBodySchema,
 } from '../../common/protocol.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
-import { authenticatedErrors, jsonAnswer, jsonBody, noContent, notFoundError } from '../openapi/route-helpers.ts';
+import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 
 /** What the companion remembers, searching everything the user has, and bringing histories in. */
 export const memoryRoutes = new OpenAPIHono<AppEnv>();
@@ -30,7 +31,10 @@ memoryRoutes.openapi(
     summary: 'What the companion remembers, newest first, or the best matches for a query',
     tags: ['memory'],
     request: { query: listMemoriesQuerySchema },
-    responses: { 200: jsonAnswer(z.object({ memories: z.array(memorySchema) }), 'The memories; `score` is set for a query.'), ...authenticatedErrors },
+    responses: {
+      200: jsonAnswer(memoriesAnswerSchema, 'The memories; `score` is set for a query.'),
+      ...errorAnswers(...sessionErrors, 'validation_failed'),
+    },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -45,7 +49,7 @@ memoryRoutes.openapi(
     summary: 'Tell the companion something to remember',
     tags: ['memory'],
     request: jsonBody(createMemoryBodySchema),
-    responses: { 201: jsonAnswer(memorySchema, 'The new memory.'), ...authenticatedErrors },
+    responses: { 201: jsonAnswer(memorySchema, 'The new memory.'), ...errorAnswers(...sessionErrors, ...bodyErrors) },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -60,7 +64,7 @@ memoryRoutes.openapi(
     summary: 'Correct a memory',
     tags: ['memory'],
     request: { params: memoryIdParam, ...jsonBody(updateMemoryBodySchema) },
-    responses: { 200: jsonAnswer(memorySchema, 'The memory as stored.'), ...authenticatedErrors, ...notFoundError },
+    responses: { 200: jsonAnswer(memorySchema, 'The memory as stored.'), ...errorAnswers(...sessionErrors, ...bodyErrors, 'not_found') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -75,7 +79,7 @@ memoryRoutes.openapi(
     summary: 'Forget a memory, at once and for good',
     tags: ['memory'],
     request: { params: memoryIdParam },
-    responses: { 204: noContent, ...authenticatedErrors, ...notFoundError },
+    responses: { 204: noContent, ...errorAnswers(...sessionErrors, 'validation_failed', 'not_found') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
@@ -92,8 +96,8 @@ memoryRoutes.openapi(
     tags: ['memory'],
     request: { query: searchQuerySchema },
     responses: {
-      200: jsonAnswer(z.object({ results: z.array(searchResultSchema), tookMs: z.number() }), 'Ranked results and the time retrieval took in the object.'),
-      ...authenticatedErrors,
+      200: jsonAnswer(searchAnswerSchema, 'Ranked results and the time retrieval took in the object.'),
+      ...errorAnswers(...sessionErrors, 'validation_failed'),
     },
   }),
   async (context) => {
@@ -115,8 +119,7 @@ memoryRoutes.openapi(
     request: jsonBody(recallBodySchema),
     responses: {
       200: jsonAnswer(recallAnswerSchema, 'The recalled items, best first, and the estimated tokens of the block they make.'),
-      ...authenticatedErrors,
-      ...notFoundError,
+      ...errorAnswers(...sessionErrors, ...bodyErrors, 'not_found'),
     },
   }),
   async (context) => {
@@ -135,11 +138,8 @@ memoryRoutes.openapi(
     tags: ['conversations'],
     request: jsonBody(importConversationBodySchema),
     responses: {
-      201: jsonAnswer(
-        z.object({ conversation: conversationSchema, messages: z.array(z.object({ id: z.string(), externalId: z.string().nullable() })) }),
-        'The new conversation and the ids its messages got.',
-      ),
-      ...authenticatedErrors,
+      201: jsonAnswer(importConversationAnswerSchema, 'The new conversation and the ids its messages got.'),
+      ...errorAnswers(...sessionErrors, ...bodyErrors),
     },
   }),
   async (context) => {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { errorIds } from '../../common/error-ids.ts';
+import { type ErrorId, errorStatus } from '../../common/error-ids.ts';
+import type { errorBodySchema } from '../../common/protocol.ts';
 
 /** Small builders for `createRoute` so each route reads as its method, path, input and answer. */
-export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
-
 export const jsonBody = <Schema extends z.ZodType>(schema: Schema) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
@@ -15,16 +14,27 @@ export const jsonAnswer = <Schema extends z.ZodType>(schema: Schema, description
 
 export const noContent = { description: 'Done, nothing to return.' };
 
-const errorAnswer = (description: string) => jsonAnswer(errorBodySchema, description);
+type ErrorAnswer = ReturnType<typeof jsonAnswer<typeof errorBodySchema>>;
 
-/** The failures every authenticated route may answer with. */
-export const authenticatedErrors = {
-  400: errorAnswer('The input is not valid (`validation_failed`, `invalid_json`).'),
-  401: errorAnswer('No valid session (`unauthenticated`).'),
-} as const;
+/**
+ * A route's error answers, from the ids it can fail with: each id is declared under the status the
+ * error table gives it, in a body whose `id` can only be one of the ids of that status.
+ */
+export function errorAnswers<const Ids extends readonly ErrorId[]>(...ids: Ids): { [Status in (typeof errorStatus)[Ids[number]]]: ErrorAnswer } {
+  const idsByStatus = new Map<number, ErrorId[]>();
+  for (const id of new Set(ids)) idsByStatus.set(errorStatus[id], [...(idsByStatus.get(errorStatus[id]) ?? []), id]);
+  const answers = [...idsByStatus].map(([status, statusIds]) => [
+    status,
+    jsonAnswer(z.object({ error: z.object({ id: z.enum(statusIds), message: z.string() }) }), `Fails with ${statusIds.map((id) => `\`${id}\``).join(', ')}.`),
+  ]);
+  return Object.fromEntries(answers);
+}
 
-export const notFoundError = { 404: errorAnswer('No such resource, or it belongs to someone else (`not_found`).') } as const;
+/** What any API route can fail with: a wrong setting, read at the first request, and our own faults. */
+export const serverErrors = ['configuration_invalid', 'internal_error'] as const;
 
-export { errorAnswer };
+/** What any route behind a session can fail with. */
+export const sessionErrors = ['unauthenticated', ...serverErrors] as const;
 
-export const bearerSecurity = [{ bearerAuth: [] }, { sessionCookie: [] }];
+/** What a route that takes a JSON body can fail with before its handler runs. */
+export const bodyErrors = ['invalid_json', 'validation_failed', 'payload_too_large'] as const;

@@ -166,12 +166,6 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           setAwaitingReply(false);
           setError(sentenceForErrorId(frame.id));
           return;
-        case 'notification':
-          setAnnouncement(`${frame.title}: ${frame.body}`);
-          return;
-        case 'reminder-due':
-          setAnnouncement(`Reminder: ${frame.text}`);
-          return;
         default:
           return;
       }
