@@ -212,7 +212,8 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     /** Opens the realtime WebSocket, reconnecting by itself; see `RealtimeConnection`. */
     realtime: (realtimeOptions: RealtimeOptions) => {
       const token = tokenOf();
-      const httpUrl = urlOf('/realtime', { token });
+      // A browser cannot put headers on a WebSocket, so the mobile app says what it is in the query.
+      const httpUrl = urlOf('/realtime', { token, ...(options.clientName === 'mobile' ? { client: 'mobile' } : {}) });
       return openRealtime({ ...realtimeOptions, url: toWebSocketUrl(httpUrl, realtimeOptions.origin) });
     },
   };
