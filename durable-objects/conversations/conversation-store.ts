@@ -63,9 +63,12 @@ export interface TurnText {
   externalId: string | null;
 }
 
-/** Keeps every turn findable; called after each append, for the new turn and for the one before it (its new neighbour). */
+/**
+ * Keeps every turn findable. Given, in one batch, the new turns and the one before them (which has a
+ * new neighbour), each with its neighbours, so a turn's writes to the index are one statement each.
+ */
 export interface TurnIndexer {
-  indexTurn(turn: IndexableTurn): Promise<void>;
+  indexTurns(turns: readonly IndexableTurn[]): Promise<void>;
 }
 
 const titleLength = 60;
@@ -74,10 +77,12 @@ const cachedMessagesPerConversation = 32;
 /** Conversations whose recent messages are kept; the least recently used is dropped first. */
 const cachedConversations = 8;
 
-/** A message with its position in the object's message sequence. */
+/** A message with its position in the object's message sequence, and what indexing needs besides. */
 export interface SequencedMessage {
   sequence: number;
   message: Message;
+  speaker: string | null;
+  externalId: string | null;
 }
 
 /** Conversations and their messages in the user's object, every text sealed with the user's key. */
@@ -127,10 +132,10 @@ export class ConversationStore {
 
   readonly #recentCache = new Map<string, SequencedMessage[]>();
 
-  /** Indexing that has been started, in order: the next one starts when this settles. */
+  /** Indexing that has been started, in order: the next batch starts when this settles. */
   #indexing: Promise<void> = Promise.resolve();
-  /** Messages stored with `deferIndexing` whose indexing has not been started yet. */
-  #deferred: (() => Promise<void>)[] = [];
+  /** Messages stored whose indexing has not been started yet, in the order they were stored. */
+  #deferred: SequencedMessage[] = [];
 
   /**
    * Stores a message. With `deferIndexing` it is indexed only when `startDeferredIndexing` is called: a
@@ -175,28 +180,35 @@ export class ConversationStore {
       )
       .one();
     // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
+    const entry: SequencedMessage = { sequence: inserted.sequence, message: stored, speaker: message.speaker ?? null, externalId: message.externalId ?? null };
     const cached = this.#recentCache.get(message.conversationId);
     if (cached) {
-      cached.push({ sequence: inserted.sequence, message: stored });
+      cached.push(entry);
       if (cached.length > cachedMessagesPerConversation) cached.shift();
     }
+    this.#deferred.push(entry);
     await this.#touch(message.conversationId, message, createdAt);
-    const index = () => this.#index(stored, message.speaker ?? null, message.externalId ?? null);
-    if (options.deferIndexing) {
-      this.#deferred.push(index);
-    } else {
-      this.startDeferredIndexing();
-      await this.#chainIndexing(index);
-    }
+    if (!options.deferIndexing) await this.startDeferredIndexing();
     return stored;
   }
 
-  /** Starts indexing every deferred message, in the order they were stored; resolves when they are indexed. */
+  /**
+   * Starts indexing every message stored since the last call, in one batch per conversation, and
+   * resolves when they are indexed. A failure is logged and rejects this call only; the next batch runs.
+   */
   startDeferredIndexing(): Promise<void> {
     const deferred = this.#deferred;
     this.#deferred = [];
-    for (const index of deferred) void this.#chainIndexing(index);
-    return this.#indexing;
+    if (deferred.length === 0 || !this.indexer) return this.#indexing;
+    const byConversation = new Map<string, SequencedMessage[]>();
+    for (const entry of deferred) byConversation.set(entry.message.conversationId, [...(byConversation.get(entry.message.conversationId) ?? []), entry]);
+    const run = this.#indexing.then(async () => {
+      for (const [conversationId, entries] of byConversation) await this.#indexBatch(conversationId, entries);
+    });
+    this.#indexing = run.catch((error: unknown) => {
+      log.error('turn indexing failed', { cause: error instanceof Error ? error.message : String(error) });
+    });
+    return run;
   }
 
   /** Resolves when every started indexing has finished: what a search waits for, so it sees every stored turn. */
@@ -204,38 +216,40 @@ export class ConversationStore {
     return this.#indexing;
   }
 
-  #chainIndexing(index: () => Promise<void>): Promise<void> {
-    const run = this.#indexing.then(index);
-    this.#indexing = run.catch((error: unknown) => {
-      log.error('turn indexing failed', { cause: error instanceof Error ? error.message : String(error) });
-    });
-    return run;
-  }
-
-  /** Indexes the new turn with the one before it as context, and re-indexes that one now that it has a next neighbour. */
-  async #index(message: Message, speaker: string | null, externalId: string | null): Promise<void> {
-    if (!this.indexer) return;
-    // The message and the two before it, counted from the message itself: later ones may exist already.
-    const rows = this.sql
-      .exec<MessageRow>(
-        'SELECT * FROM messages WHERE conversation_id = ? AND sequence <= (SELECT sequence FROM messages WHERE id = ?) ORDER BY sequence DESC LIMIT 3',
-        message.conversationId,
-        message.id,
-      )
-      .toArray();
-    const [, previousRow, beforePreviousRow] = rows;
-    const previous = previousRow ? await this.#presentMessage(previousRow) : undefined;
-    await this.indexer.indexTurn({ message, speaker, externalId, previous, next: undefined });
-    if (previousRow && previous) {
-      const beforePrevious = beforePreviousRow ? await this.#presentMessage(beforePreviousRow) : undefined;
-      await this.indexer.indexTurn({
-        message: previous,
-        speaker: await this.vault.openOptional(previousRow.speaker_sealed, `message:${previousRow.id}:speaker`),
-        externalId: previousRow.external_id,
-        previous: beforePrevious,
-        next: message,
+  /**
+   * Indexes new messages of one conversation with their neighbours as context, and re-indexes the
+   * message before them, which now has a next neighbour. The two before come from the recent cache
+   * when it holds them (a live turn), else from storage (an import).
+   */
+  async #indexBatch(conversationId: string, entries: readonly SequencedMessage[]): Promise<void> {
+    const first = entries[0];
+    if (!first || !this.indexer) return;
+    const before = await this.#messagesBefore(conversationId, first.sequence, 2);
+    const sequence = [...before, ...entries];
+    const turns: IndexableTurn[] = [];
+    for (let position = before.length > 0 ? before.length - 1 : 0; position < sequence.length; position++) {
+      const entry = sequence[position] as SequencedMessage;
+      turns.push({
+        message: entry.message,
+        speaker: entry.speaker,
+        externalId: entry.externalId,
+        previous: sequence[position - 1]?.message,
+        next: sequence[position + 1]?.message,
       });
     }
+    await this.indexer.indexTurns(turns);
+  }
+
+  /** Up to `count` messages right before `sequence`, oldest first. */
+  async #messagesBefore(conversationId: string, sequence: number, count: number): Promise<SequencedMessage[]> {
+    const cached = this.#recentCache.get(conversationId);
+    const position = cached?.findIndex((entry) => entry.sequence === sequence) ?? -1;
+    if (cached && position >= count) return cached.slice(position - count, position);
+    const rows = this.sql
+      .exec<MessageRow>('SELECT * FROM messages WHERE conversation_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?', conversationId, sequence, count)
+      .toArray()
+      .reverse();
+    return Promise.all(rows.map((row) => this.#presentSequenced(row)));
   }
 
   /** Messages by id, for showing what a search found. */
@@ -398,7 +412,12 @@ export class ConversationStore {
       .exec<MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sequence DESC LIMIT ?', conversationId, limit)
       .toArray()
       .reverse();
-    return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
+    return Promise.all(rows.map((row) => this.#presentSequenced(row)));
+  }
+
+  async #presentSequenced(row: MessageRow): Promise<SequencedMessage> {
+    const [message, speaker] = await Promise.all([this.#presentMessage(row), this.vault.openOptional(row.speaker_sealed, `message:${row.id}:speaker`)]);
+    return { sequence: row.sequence, message, speaker, externalId: row.external_id };
   }
 
   /** Drops what is kept in memory, after the storage was wiped. */

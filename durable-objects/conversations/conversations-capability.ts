@@ -14,19 +14,19 @@ const summaryBatchSize = 12;
 /** Conversations and their messages, sealed; every turn indexed for retrieval; long ones folded into a rolling summary. */
 export function createConversationsCapability(host: CapabilityHost, dependencies: { retrieval: RetrievalCapability }) {
   /** A turn is indexed as "speaker: text", with its neighbours as context, so a question finds the reply that answers it. */
-  const indexTurn = async (turn: IndexableTurn): Promise<void> => {
-    const label = turn.speaker ?? (turn.message.role === 'user' ? 'User' : 'Companion');
-    const contextText = [turn.previous?.text, turn.next?.text].filter((text): text is string => Boolean(text)).join('\n');
-    await dependencies.retrieval.retriever().index({
-      id: turn.message.id,
-      kind: 'turn',
-      sourceId: turn.message.id,
-      text: `${label}: ${turn.message.text}`,
-      contextText,
-      createdAt: Date.parse(turn.message.createdAt),
-    });
-  };
-  const store = new ConversationStore(host.sql, host.vault, { indexTurn });
+  const toDocument = (turn: IndexableTurn) => ({
+    id: turn.message.id,
+    kind: 'turn' as const,
+    sourceId: turn.message.id,
+    text: `${turn.speaker ?? (turn.message.role === 'user' ? 'User' : 'Companion')}: ${turn.message.text}`,
+    contextText: [turn.previous?.text, turn.next?.text].filter((text): text is string => Boolean(text)).join('\n'),
+    createdAt: Date.parse(turn.message.createdAt),
+  });
+  const store = new ConversationStore(host.sql, host.vault, {
+    indexTurns: async (turns) => {
+      await dependencies.retrieval.retriever().index(turns.map(toDocument));
+    },
+  });
   dependencies.retrieval.registerPendingWrites(() => store.indexingSettled());
   dependencies.retrieval.registerReader('turn', async (results) => {
     const turns = await store.getMessages(results.map((result) => result.sourceId));
@@ -71,16 +71,21 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
         const conversation = await store.create(first ? Date.parse(first.createdAt) : host.now(), body.title);
         const messages: { id: string; externalId: string | null }[] = [];
         for (const message of body.messages) {
-          const stored = await store.append({
-            conversationId: conversation.id,
-            role: message.role,
-            text: message.text,
-            speaker: message.speaker,
-            externalId: message.externalId,
-            createdAt: Date.parse(message.createdAt),
-          });
+          const stored = await store.append(
+            {
+              conversationId: conversation.id,
+              role: message.role,
+              text: message.text,
+              speaker: message.speaker,
+              externalId: message.externalId,
+              createdAt: Date.parse(message.createdAt),
+            },
+            { deferIndexing: true },
+          );
           messages.push({ id: stored.id, externalId: message.externalId ?? null });
         }
+        // The whole history is indexed in one batch, as searchable as live turns once this answers.
+        await store.startDeferredIndexing();
         const listed = (await store.list()).find((entry) => entry.id === conversation.id);
         return { conversation: listed ?? conversation, messages };
       },
