@@ -122,6 +122,7 @@ export async function run(argv) {
 
     const model = await startFakeModel(options.delayMs);
     cleanups.push(() => stopChild(model.child));
+    await scriptBackgroundAnswers(model.url, options);
     progress(`Fake model on ${model.url}, first token after ${options.delayMs} ms.`);
 
     const port = options.port === 0 ? await freePort(host) : options.port;
@@ -183,8 +184,9 @@ export async function run(argv) {
 
     progress('Reading every user’s history back through the API…');
     const verification = await verifyHistories(baseUrl, tokens, ledgers);
+    const backgroundModelCalls = await countBackgroundCalls(model.url);
 
-    const report = buildReport(options, direct, kindred, { breakdown, profiledPhase, verification });
+    const report = buildReport(options, direct, kindred, { breakdown, profiledPhase, verification, backgroundModelCalls });
     printSummary(report);
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     progress(`Written to ${path.relative(root, resultsFile)}.`);
@@ -296,6 +298,45 @@ async function startFakeModel(delayMs) {
     });
   });
   return { child, url };
+}
+
+/** The prompts of the object's background model calls, by a marker each puts in its last user message. */
+const backgroundPrompts = { summaries: '<summary>\n', extractions: '<existing>\n' };
+
+/**
+ * Scripts the fake's answers to the object's background calls (the rolling summary and memory
+ * extraction) to be what their prompts ask for: a summary of at most 250 words, and extraction JSON.
+ * Unscripted, the fake echoes the prompt, and a summary prompt holds the previous summary, so each
+ * echoed summary was longer than the last and streamed thousands of chunks: most of the CPU of a long
+ * conversation went on parsing an answer no model would give. Their CPU still counts, as a real
+ * model's would; if a prompt stops carrying its marker, the echo comes back and the figures show it.
+ */
+async function scriptBackgroundAnswers(modelUrl, options) {
+  const summary = Array.from(
+    { length: 25 },
+    (_, index) => `In part ${index + 1} of their conversation the person described their day, their plans for the week and how they felt about them.`,
+  ).join(' ');
+  // Generously more than the runs can ask for: a summary every 12 messages, an extraction every 30 s per user.
+  const count = options.users * (options.turns + 1) * 3 + 20;
+  const script = async (match, text) => {
+    const response = await fetch(`${new URL(modelUrl).origin}/__control/scripts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ match, steps: Array.from({ length: count }, () => ({ text, delayMs: options.delayMs })) }),
+    });
+    if (!response.ok) throw new Error(`Scripting the fake model answered ${response.status}: ${await response.text()}`);
+  };
+  await script(backgroundPrompts.summaries, summary);
+  await script(backgroundPrompts.extractions, '{"memories": []}');
+}
+
+async function countBackgroundCalls(modelUrl) {
+  const counts = {};
+  for (const [name, match] of Object.entries(backgroundPrompts)) {
+    const response = await fetch(`${new URL(modelUrl).origin}/__control/requests?match=${encodeURIComponent(match)}`);
+    counts[name] = response.ok ? (await response.json()).requests.length : null;
+  }
+  return counts;
 }
 
 async function stopChild(child) {
@@ -929,7 +970,7 @@ function summarisePhase(phase) {
   };
 }
 
-function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPhase, verification }) {
+function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPhase, verification, backgroundModelCalls }) {
   const direct = summarisePhase(directPhase);
   const kindred = summarisePhase(kindredPhase);
   const added = percentiles(kindred.ttftSamples.map((ttft) => ttft - options.delayMs));
@@ -1005,6 +1046,8 @@ function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPh
     cpuBreakdown: breakdown ?? null,
     profiledPhase: profiledPhase ?? null,
     verification,
+    // The object's own model calls after turns (rolling summaries, memory extraction), over all phases.
+    backgroundModelCalls,
     serverCpuMsPerTurn: kindred.cpuMsPerTurn.workerd,
     clientCpuMsPerTurn: kindred.cpuMsPerTurn.client,
     environment: {
@@ -1045,6 +1088,7 @@ function printSummary(report) {
       `  Client event-loop delay (ms)    Kindred p99 ${report.kindred.clientEventLoopDelayMs.p99}  direct p99 ${report.direct.clientEventLoopDelayMs.p99}`,
       `  Errors                          Kindred ${report.kindred.errors}/${report.kindred.turns} ${JSON.stringify(report.kindred.errorIds)}  direct ${report.direct.errors}/${report.direct.turns}`,
       `  Stored histories                ${verificationLine(report.verification)}`,
+      `  Background model calls          ${report.backgroundModelCalls.summaries} rolling summaries, ${report.backgroundModelCalls.extractions} memory extractions (all phases)`,
       `  Note: ${report.environment.note}`,
       ...(report.cpuBreakdown === null ? [] : breakdownLines(report.cpuBreakdown, report.profiledPhase)),
       '',
