@@ -312,8 +312,9 @@ const backgroundPrompts = { summaries: '<summary>\n', extractions: '<existing>\n
  * model's would; if a prompt stops carrying its marker, the echo comes back and the figures show it.
  */
 async function scriptBackgroundAnswers(modelUrl, options) {
+  // About 240 words, the most the summary's instructions allow.
   const summary = Array.from(
-    { length: 25 },
+    { length: 12 },
     (_, index) => `In part ${index + 1} of their conversation the person described their day, their plans for the week and how they felt about them.`,
   ).join(' ');
   // Generously more than the runs can ask for: a summary every 12 messages, an extraction every 30 s per user.
@@ -493,6 +494,8 @@ async function profileKindred({ processes, options, inspectorPort, bundle, start
   const phase = await measurePhase(processes, options, startUser, {
     onWindowStart: async () => {
       v8Profiler = await startV8Profiler({ host, inspectorPort, samplingMicroseconds: profileSamplingMicroseconds });
+      // perf keeps the previous file as `.old`; one run's data is enough.
+      await rm(`${perfDataFile}.old`, { force: true });
       if (perfUsable) perf = startPerf({ pid: workerdPid, outputFile: perfDataFile });
     },
     onWindowEnd: async () => {
