@@ -94,6 +94,8 @@ export async function run(argv) {
   if (options === undefined) return 1;
   if (options.help) return 0;
 
+  // Other people's work on a shared machine skews every figure: the report gives the load at both ends.
+  const loadAverageAtStart = os.loadavg().map((load) => round(load));
   const cleanups = [];
   let interrupted = false;
   const cleanUp = async () => {
@@ -186,7 +188,7 @@ export async function run(argv) {
     const verification = await verifyHistories(baseUrl, tokens, ledgers);
     const backgroundModelCalls = await countBackgroundCalls(model.url);
 
-    const report = buildReport(options, direct, kindred, { breakdown, profiledPhase, verification, backgroundModelCalls });
+    const report = buildReport(options, direct, kindred, { breakdown, profiledPhase, verification, backgroundModelCalls, loadAverageAtStart });
     printSummary(report);
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     progress(`Written to ${path.relative(root, resultsFile)}.`);
@@ -973,7 +975,7 @@ function summarisePhase(phase) {
   };
 }
 
-function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPhase, verification, backgroundModelCalls }) {
+function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPhase, verification, backgroundModelCalls, loadAverageAtStart }) {
   const direct = summarisePhase(directPhase);
   const kindred = summarisePhase(kindredPhase);
   const added = percentiles(kindred.ttftSamples.map((ttft) => ttft - options.delayMs));
@@ -1061,6 +1063,7 @@ function buildReport(options, directPhase, kindredPhase, { breakdown, profiledPh
       cpuModel: cores[0]?.model ?? 'unknown',
       cpuCount: cores.length,
       memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      loadAverageAtStart,
       loadAverageAtEnd: os.loadavg().map((load) => round(load)),
       note: `The benchmark client, the fake model and the server (wrangler dev + workerd) share the same ${cores.length} CPU cores, so each phase's latency includes waiting for the others' CPU. cpuMsPerTurn is Kindred's workerd process alone (its Worker and Durable Objects); serverCpuMsPerTurn adds the local proxy wrangler puts in front of it (kindred.cpuMsPerTurn.workerdProxy), which a deployment does not have; wrangler's Node process is apart (wranglerNode). Local workerd stores SQLite in files and fsyncs its commits, which a deployment does not do the same way. Other work on the machine (see loadAverageAtEnd) skews every figure.`,
       startedAt: new Date().toISOString(),
@@ -1086,7 +1089,7 @@ function printSummary(report) {
       `  Ratio Kindred / direct          p50 ${report.ratio.p50}×  p99 ${report.ratio.p99}×`,
       `  Turns per second                Kindred ${report.turnsPerSecond}  direct ${report.direct.turnsPerSecond}`,
       `  CPU per turn (ms)               workerd ${cpu.workerd} (Kindred ${cpu.workerdKindred}, proxy ${cpu.workerdProxy})  wrangler Node ${cpu.wranglerNode}  fake model ${cpu.fakeModel}  client ${cpu.client}  rest of machine ${cpu.restOfMachine}`,
-      `  Machine busy during Kindred     ${report.kindred.machineBusyPercent}% of all cores`,
+      `  Machine busy during Kindred     ${report.kindred.machineBusyPercent}% of all cores; load average ${report.environment.loadAverageAtStart.join(' ')} at the start, ${report.environment.loadAverageAtEnd.join(' ')} at the end`,
       ...otherLoadWarning(cpu, report.kindred.busiestOtherProcesses),
       `  Client event-loop delay (ms)    Kindred p99 ${report.kindred.clientEventLoopDelayMs.p99}  direct p99 ${report.direct.clientEventLoopDelayMs.p99}`,
       `  Errors                          Kindred ${report.kindred.errors}/${report.kindred.turns} ${JSON.stringify(report.kindred.errorIds)}  direct ${report.direct.errors}/${report.direct.turns}`,
