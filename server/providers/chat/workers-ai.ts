@@ -14,6 +14,7 @@ import {
   type ChatToolDefinition,
   callerAbortFailure,
 } from './chat-model.ts';
+import { type ServerSentEvent, ServerSentEventReader } from './server-sent-events.ts';
 
 /** The part of the Workers AI binding this adapter uses; the real `Ai` binding and the test fake both fit. */
 export interface WorkersAIBinding {
@@ -125,11 +126,14 @@ export function createWorkersAIChatModel(settings: WorkersAIChatModelSettings): 
     callerSignal?.addEventListener('abort', cancelOnAbort, { once: true });
     let finishReason: string | undefined;
     let sawDone = false;
-    try {
-      for await (const data of serverSentData(reader)) {
+    const events = new ServerSentEventReader();
+    // One pass over the events of a network chunk, or of the stream's end.
+    const take = function* (batch: ServerSentEvent[]): Generator<ChatStreamPart> {
+      for (const { data } of batch) {
+        if (sawDone) return;
         if (data === '[DONE]') {
           sawDone = true;
-          break;
+          return;
         }
         let json: unknown;
         try {
@@ -143,6 +147,16 @@ export function createWorkersAIChatModel(settings: WorkersAIChatModelSettings): 
         const text = chunk.data.response ?? choice?.delta?.content ?? '';
         if (text.length > 0) yield { type: 'text-delta', text };
         if (choice?.finish_reason) finishReason = choice.finish_reason;
+      }
+    };
+    try {
+      while (!sawDone) {
+        const { done, value } = await reader.read();
+        if (done) {
+          yield* take(events.finish());
+          break;
+        }
+        yield* take(events.push(typeof value === 'string' ? value : (value as Uint8Array)));
       }
     } catch (error) {
       throw toFailure(error, callerSignal);
@@ -254,33 +268,4 @@ function mapFinishReason(reason: string, calledTools: boolean): FinishReason {
   if (reason === 'stop') return 'stop';
   if (reason === 'length') return 'length';
   return 'other';
-}
-
-/** The `data` of each server-sent event; multi-line data is joined with newlines as the SSE format says. */
-async function* serverSentData(reader: ReadableStreamDefaultReader<unknown>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let dataLines: string[] = [];
-  const takeLines = function* (final: boolean): Generator<string> {
-    const lines = buffered.split(/\r\n|\r|\n/);
-    buffered = final ? '' : (lines.pop() ?? '');
-    for (const line of lines) {
-      if (line === '') {
-        if (dataLines.length > 0) yield dataLines.join('\n');
-        dataLines = [];
-      } else if (line.startsWith('data:')) {
-        const value = line.slice('data:'.length);
-        dataLines.push(value.startsWith(' ') ? value.slice(1) : value);
-      }
-    }
-  };
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffered += typeof value === 'string' ? value : decoder.decode(value as Uint8Array, { stream: true });
-    yield* takeLines(false);
-  }
-  buffered += decoder.decode();
-  yield* takeLines(true);
-  if (dataLines.length > 0) yield dataLines.join('\n');
 }
