@@ -16,7 +16,7 @@ import { calendarDate } from './relative-dates.ts';
 /** Where recall reads from: the retriever, and the stores that open what it found. */
 export interface RecallSources {
   retriever(): Retriever;
-  memories: Pick<MemoryStore, 'getMany' | 'markUsed'>;
+  memories: Pick<MemoryStore, 'getMany'>;
   fileChunks: { texts(ids: string[]): Promise<Map<string, { pathHash: string; text: string }>> };
   conversations: Pick<ConversationStore, 'recentIds' | 'turnTexts' | 'indexingSettled'>;
 }
@@ -72,7 +72,7 @@ interface Shown {
 
 /**
  * Ranks everything the user has against `query` and opens (decrypts) only what is shown. Nothing is
- * marked used: `recallForPrompt` does that for a real prompt.
+ * marked used: the turn does that for a real prompt, once the model has been asked.
  */
 export async function recall(services: RecallSources, request: RecallRequest): Promise<Recall> {
   // Read before anything is awaited, so it is the same window the turn reads for its prompt.
@@ -136,13 +136,6 @@ export async function recall(services: RecallSources, request: RecallRequest): P
     tokens: block === null ? 0 : estimateTokens(block),
     memoryIds: items.filter((item) => item.kind === 'memory').map((item) => item.sourceId),
   };
-}
-
-/** `recall` for a turn's prompt: the memories it shows are marked used. */
-export async function recallForPrompt(services: RecallSources, request: RecallRequest): Promise<{ block: string | null; memoryIds: string[] }> {
-  const recalled = await recall(services, request);
-  services.memories.markUsed(recalled.memoryIds, request.now.getTime());
-  return { block: recalled.block, memoryIds: recalled.memoryIds };
 }
 
 /** `recall` as `POST /api/v1/recall` answers it, timed. */

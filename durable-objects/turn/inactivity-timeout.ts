@@ -3,6 +3,8 @@ export interface InactivityTimeout {
   readonly signal: AbortSignal;
   /** Something arrived: the silence starts again. */
   touch(): void;
+  /** The caller gave up: aborts the signal without waiting for the silence. */
+  cancel(): void;
   stop(): void;
 }
 
@@ -29,6 +31,11 @@ export function createInactivityTimeout(timeoutMs: number): InactivityTimeout {
     signal: controller.signal,
     touch: () => {
       lastActivity = Date.now();
+    },
+    cancel: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      controller.abort(new DOMException('The turn was given up.', 'AbortError'));
     },
     stop: () => {
       if (timer !== undefined) clearTimeout(timer);

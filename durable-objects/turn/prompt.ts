@@ -16,7 +16,7 @@ export interface PromptInput {
   /** The rolling summary of the conversation's part before the recent window. */
   summary: string | null;
   /** The recent window, oldest first, ending with the person's new message. */
-  recent: readonly Message[];
+  recent: readonly Pick<Message, 'role' | 'text' | 'status'>[];
 }
 
 /**

@@ -22,6 +22,12 @@ export interface AssistantTurnInput {
   timeoutMs: number;
   /** Model calls per turn, tool rounds included; the last one is offered no tools so it must answer. */
   maxSteps?: number;
+  /**
+   * Runs once the first model request has been sent, before its answer is read. Writes belong here,
+   * not before: the object holds outgoing requests until its pending writes are committed, so a write
+   * made before asking would hold the request back by a commit.
+   */
+  onModelAsked?: () => Promise<void>;
 }
 
 export interface AssistantTurnResult {
@@ -58,12 +64,23 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
     const toolCalls: ChatToolCall[] = [];
     let stepText = '';
     const silence = createInactivityTimeout(input.timeoutMs);
+    const parts = input.model.stream({ messages, ...(offerTools ? { tools: definitions } : {}), signal: silence.signal })[Symbol.asyncIterator]();
+    // Asking for the first part sends the request.
+    const first = parts.next();
+    const onModelAsked = step === 1 ? input.onModelAsked : undefined;
+    if (onModelAsked) {
+      try {
+        await onModelAsked();
+      } catch (error) {
+        silence.cancel();
+        first.catch(() => {});
+        parts.return?.(undefined).catch(() => {});
+        throw error;
+      }
+    }
     try {
-      for await (const part of input.model.stream({
-        messages,
-        ...(offerTools ? { tools: definitions } : {}),
-        signal: silence.signal,
-      })) {
+      for (let next = await first; next.done !== true; next = await parts.next()) {
+        const part = next.value;
         silence.touch();
         if (part.type === 'text-delta' && part.text.length > 0) {
           if (stepText === '' && text !== '') {

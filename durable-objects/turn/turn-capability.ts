@@ -10,7 +10,7 @@ import { type ConversationsCapability, recentWindow } from '../conversations/con
 import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import type { MemoryCapability } from '../memory/memory-capability.ts';
-import { recallForPrompt } from '../memory/recall.ts';
+import { recall } from '../memory/recall.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { buildPrompt } from './prompt.ts';
@@ -79,14 +79,20 @@ export function createTurnCapability(
     }
     const settings = dependencies.companion.settings;
     const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
-    // The person's words are stored before the model is asked, so no failure below can lose them.
-    const userMessage = await conversations.append(
-      { conversationId, role: 'user', text: request.text, speaker: profile.displayName ?? undefined },
-      { deferIndexing: true },
-    );
-    onUserMessage?.(userMessage);
+    // Until the model has been asked, the turn only reads: the object holds an outgoing request until
+    // the writes before it are committed, so the person's message is stored right after asking (or,
+    // when the model cannot be asked, before failing). No failure can lose it.
+    const askedAt = host.now();
+    const userMessageDraft = { id: createId('msg', askedAt), conversationId, role: 'user' as const, text: request.text, createdAt: askedAt };
+    let userMessage: Message | undefined;
+    const storeUserMessage = async (): Promise<Message> => {
+      userMessage ??= await conversations.append({ ...userMessageDraft, speaker: profile.displayName ?? undefined }, { deferIndexing: true });
+      onUserMessage?.(userMessage);
+      return userMessage;
+    };
 
-    const fail = (id: ErrorId, message: string, details: { messageId?: string; cause?: unknown } = {}): AppError => {
+    const fail = async (id: ErrorId, message: string, details: { messageId?: string; cause?: unknown } = {}): Promise<AppError> => {
+      if (!userMessage) await storeUserMessage();
       send({ type: 'error', id, message, ...(details.messageId ? { messageId: details.messageId } : {}) });
       // The cause is the provider's own error (status, kind), never the person's words.
       const cause = details.cause instanceof Error ? `${details.cause.name}: ${details.cause.message}` : undefined;
@@ -100,19 +106,17 @@ export function createTurnCapability(
       model = host.chatModel();
       timeoutMs = host.config().LLM_TIMEOUT_MS;
     } catch (error) {
-      throw fail('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
+      throw await fail('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
     }
-    if (!model) throw fail('llm_not_configured', notConfiguredMessage);
+    if (!model) throw await fail('llm_not_configured', notConfiguredMessage);
     const persona = findPersona(companion.personaId);
-    if (!persona) throw fail('internal_error', 'The chosen persona is no longer in the catalog.');
+    if (!persona) throw await fail('internal_error', 'The chosen persona is no longer in the catalog.');
 
-    const assistantMessageId = createId('msg');
-    send({ type: 'message-start', messageId: assistantMessageId, conversationId });
-    const now = new Date(host.now());
-    const [recent, summary, recall] = await Promise.all([
-      conversations.recent(conversationId, recentWindow),
+    const now = new Date(askedAt);
+    const [recent, summary, recalled] = await Promise.all([
+      conversations.recent(conversationId, recentWindow - 1),
       conversations.summary(conversationId),
-      recallForPrompt(dependencies.memory.recallSources, {
+      recall(dependencies.memory.recallSources, {
         query: request.text,
         now,
         timezone: profile.timezone,
@@ -130,12 +134,18 @@ export function createTurnCapability(
       timezone: profile.timezone,
       now,
       channel: request.channel,
-      recall: recall.block,
+      recall: recalled.block,
       summary: summary?.text ?? null,
-      recent,
+      recent: [...recent, { ...userMessageDraft, status: 'complete' }],
     });
 
-    const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recall.memoryIds };
+    const assistantMessageId = createId('msg');
+    const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recalled.memoryIds };
+    const onModelAsked = async () => {
+      await storeUserMessage();
+      send({ type: 'message-start', messageId: assistantMessageId, conversationId });
+      dependencies.memory.store.markUsed(recalled.memoryIds, askedAt);
+    };
     try {
       const result = await runAssistantTurn({
         model,
@@ -143,6 +153,7 @@ export function createTurnCapability(
         tools: dependencies.tools.enabledTools(),
         toolContext: { userId: host.userId, timezone: profile.timezone, now },
         timeoutMs,
+        onModelAsked,
         onProgress: (progress) => send({ ...progress, messageId: assistantMessageId }),
       });
       const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
@@ -150,8 +161,8 @@ export function createTurnCapability(
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
       await dependencies.memory.scheduleExtraction(conversationId);
-      await dependencies.conversations.afterTurn(conversationId, recent.length);
-      return { userMessage, assistantMessage: stored };
+      await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
+      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored };
     } catch (error) {
       const failure =
         error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
@@ -159,11 +170,12 @@ export function createTurnCapability(
         log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
       }
       // What streamed before the failure stays in history, marked failed, so the person sees what happened.
+      if (!userMessage) await storeUserMessage();
       await conversations.append(
         { ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id },
         { deferIndexing: true },
       );
-      throw fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
+      throw await fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
     }
   }
 
