@@ -6,6 +6,7 @@ import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { createBlindIndex } from './blind-index.ts';
 import { RetrievalIndex, type RetrievalKind } from './retrieval-index.ts';
 import { type RetrievalResult, type RetrievalSearchOptions, Retriever } from './retriever.ts';
+import { retrievalSchemaSteps } from './schema.ts';
 
 /** What a found document says, opened (decrypted) by the capability that owns it. */
 export interface OpenedSource {
@@ -69,6 +70,7 @@ export function createRetrievalCapability(host: CapabilityHost) {
 
   return {
     name: 'retrieval',
+    schema: retrievalSchemaSteps,
     retriever: current,
     /** Each capability that indexes documents of a kind says how to open them for search results. */
     registerReader(kind: RetrievalKind, reader: SourceReader): void {
