@@ -13,6 +13,7 @@ import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { recall } from '../memory/recall.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
+import { createDeltaCoalescer } from './delta-coalescer.ts';
 import { buildPrompt } from './prompt.ts';
 import { runAssistantTurn, TurnError } from './tool-loop.ts';
 import { TurnQueue } from './turn-queue.ts';
@@ -141,6 +142,7 @@ export function createTurnCapability(
 
     const assistantMessageId = createId('msg');
     const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recalled.memoryIds };
+    const deltas = createDeltaCoalescer((text) => send({ type: 'text-delta', messageId: assistantMessageId, text }));
     const onModelAsked = async () => {
       await storeUserMessage();
       send({ type: 'message-start', messageId: assistantMessageId, conversationId });
@@ -154,8 +156,13 @@ export function createTurnCapability(
         toolContext: { userId: host.userId, timezone: profile.timezone, now },
         timeoutMs,
         onModelAsked,
-        onProgress: (progress) => send({ ...progress, messageId: assistantMessageId }),
+        onProgress: (progress) => {
+          if (progress.type === 'text-delta') return deltas.push(progress.text);
+          deltas.flush();
+          send({ ...progress, messageId: assistantMessageId });
+        },
       });
+      deltas.flush();
       const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
@@ -164,6 +171,7 @@ export function createTurnCapability(
       await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
       return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored };
     } catch (error) {
+      deltas.flush();
       const failure =
         error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
       if (!(error instanceof TurnError)) {
