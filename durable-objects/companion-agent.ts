@@ -9,7 +9,7 @@ import type { ChatModel } from '../server/providers/chat/chat-model.ts';
 import { chatModelFromConfig } from '../server/providers/from-config.ts';
 import { buildCapabilities, type Capabilities } from './capabilities.ts';
 import type { Capability, CapabilityHost, ClientConnection, JobPayload, LiveConnections } from './host/capability.ts';
-import { channelHeader, connectionChannel, frameError, userIdHeader } from './host/connections.ts';
+import { channelHeader, frameError, toClientConnection, userIdHeader } from './host/connections.ts';
 import { hostSchemaSteps, migrateObjectSchema, type SchemaStep } from './host/schema/migrate.ts';
 import { UserVault } from './host/user-vault.ts';
 
@@ -183,17 +183,6 @@ export class CompanionAgent extends Agent<Env> {
       }),
     };
   }
-}
-
-/** The Agents SDK's connection as a capability sees it; the channel is read only when asked for. */
-function toClientConnection(connection: Connection): ClientConnection {
-  return {
-    id: connection.id,
-    get channel() {
-      return connectionChannel(connection.state);
-    },
-    send: (frame) => connection.send(frame),
-  };
 }
 
 type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (part: infer Intersection) => void ? Intersection : never;

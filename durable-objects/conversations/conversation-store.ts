@@ -108,8 +108,12 @@ export class ConversationStore {
     return id;
   }
 
+  /** Conversations are never deleted one by one, so an id once found is remembered (until the storage is wiped). */
   exists(conversationId: string): boolean {
-    return this.sql.exec('SELECT 1 FROM conversations WHERE id = ?', conversationId).toArray().length > 0;
+    if (this.#known.has(conversationId)) return true;
+    const found = this.sql.exec('SELECT 1 FROM conversations WHERE id = ?', conversationId).toArray().length > 0;
+    if (found) this.#known.add(conversationId);
+    return found;
   }
 
   async list(): Promise<Conversation[]> {
@@ -131,6 +135,9 @@ export class ConversationStore {
   }
 
   readonly #recentCache = new Map<string, SequencedMessage[]>();
+  readonly #known = new Set<string>();
+  /** Each conversation's summary, opened, once read; replaced when a new one is saved. */
+  readonly #summaries = new Map<string, { text: string; throughSequence: number } | undefined>();
 
   /** Indexing that has been started, in order: the next batch starts when this settles. */
   #indexing: Promise<void> = Promise.resolve();
@@ -311,6 +318,14 @@ export class ConversationStore {
 
   /** The summary of a conversation's older part, and up to which message it reaches. */
   async summary(conversationId: string): Promise<{ text: string; throughSequence: number } | undefined> {
+    if (this.#summaries.has(conversationId)) return this.#summaries.get(conversationId);
+    const summary = await this.#readSummary(conversationId);
+    // A summary saved while this one was being opened is newer: keep that one.
+    if (!this.#summaries.has(conversationId)) this.#summaries.set(conversationId, summary);
+    return this.#summaries.get(conversationId);
+  }
+
+  async #readSummary(conversationId: string): Promise<{ text: string; throughSequence: number } | undefined> {
     const row = this.sql
       .exec<{ summary_sealed: string; through_sequence: number }>('SELECT * FROM conversation_summaries WHERE conversation_id = ?', conversationId)
       .toArray()[0];
@@ -327,6 +342,7 @@ export class ConversationStore {
       await this.vault.seal(text, `conversation:${conversationId}:summary`),
       Date.now(),
     );
+    this.#summaries.set(conversationId, { text, throughSequence });
   }
 
   /** Messages after a sequence number, oldest first: what a background job has not seen yet. */
@@ -341,7 +357,7 @@ export class ConversationStore {
    * Messages that fell out of the recent window and are not yet in the summary, oldest first, with
    * their sequence numbers: what the next rolling summary must take in.
    */
-  async unsummarized(conversationId: string, recentWindow: number): Promise<{ sequence: number; message: Message }[]> {
+  async unsummarized(conversationId: string, recentWindow: number, minimum = 1): Promise<{ sequence: number; message: Message }[]> {
     const through =
       this.sql.exec<{ through_sequence: number }>('SELECT through_sequence FROM conversation_summaries WHERE conversation_id = ?', conversationId).toArray()[0]
         ?.through_sequence ?? 0;
@@ -356,6 +372,8 @@ export class ConversationStore {
         recentWindow,
       )
       .toArray();
+    // Counted before anything is opened: a batch too small to summarise costs no decryption.
+    if (rows.length < minimum) return [];
     return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
   }
 
@@ -423,6 +441,8 @@ export class ConversationStore {
   /** Drops what is kept in memory, after the storage was wiped. */
   forgetCaches(): void {
     this.#recentCache.clear();
+    this.#known.clear();
+    this.#summaries.clear();
   }
 
   /** Every conversation with all its messages, decrypted: for the user's data export. */

@@ -18,7 +18,7 @@ export async function summarizeConversation(input: {
   minimumBatch: number;
   timeoutMs: number;
 }): Promise<boolean> {
-  const pending = await input.conversations.unsummarized(input.conversationId, input.recentWindow);
+  const pending = await input.conversations.unsummarized(input.conversationId, input.recentWindow, input.minimumBatch);
   const last = pending.at(-1);
   if (pending.length < input.minimumBatch || !last) return false;
   const previous = await input.conversations.summary(input.conversationId);

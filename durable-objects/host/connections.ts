@@ -1,3 +1,4 @@
+import type { Connection } from 'agents';
 import type { ErrorId } from '../../common/error-ids.ts';
 import type { ClientConnection } from './capability.ts';
 
@@ -19,4 +20,15 @@ export function connectionChannel(state: unknown): ClientConnection['channel'] {
 /** An `error` frame for a frame the object refused. */
 export function frameError(id: ErrorId, message: string): string {
   return JSON.stringify({ type: 'error', id, message });
+}
+
+/** The Agents SDK's connection as a capability sees it; the channel is read only when asked for. */
+export function toClientConnection(connection: Connection): ClientConnection {
+  return {
+    id: connection.id,
+    get channel() {
+      return connectionChannel(connection.state);
+    },
+    send: (frame) => connection.send(frame),
+  };
 }
