@@ -1,9 +1,9 @@
 import type { ErrorId } from '../../common/error-ids.ts';
 import type { JsonValue } from '../../common/protocol.ts';
 import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../server/providers/chat/chat-model.ts';
+import { createInactivityTimeout } from '../../server/providers/chat/inactivity-timeout.ts';
 import type { ToolActivity } from '../conversations/conversation-store.ts';
 import { executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
-import { createInactivityTimeout } from './inactivity-timeout.ts';
 
 /** What a turn reports as it goes; the caller adds the message id and sends it on its channel. */
 export type TurnProgress =

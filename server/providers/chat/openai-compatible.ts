@@ -22,6 +22,7 @@ import {
   type ChatToolDefinition,
   callerAbortFailure,
 } from './chat-model.ts';
+import { createInactivityTimeout } from './inactivity-timeout.ts';
 import { type ServerSentEvent, ServerSentEventReader } from './server-sent-events.ts';
 
 /** Settings of an OpenAI-compatible provider. */
@@ -94,29 +95,10 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
   }
 
   async function* stream(request: ChatRequest): AsyncGenerator<ChatStreamPart> {
-    const silenceController = new AbortController();
-    const silence = silenceController.signal;
+    // Silence is watched while waiting for the provider; time the consumer spends on a part is not its silence.
+    const watch = createInactivityTimeout(timeoutMs);
+    const silence = watch.signal;
     const signal = request.signal === undefined ? silence : AbortSignal.any([request.signal, silence]);
-    // One timer per silence period rather than one per chunk: a chunk only records the time, and the
-    // timer, when it fires, re-arms for whatever is left. Chunks arrive every few milliseconds, and
-    // re-creating a timer for each showed up in the profile of a busy object.
-    let silenceTimer: ReturnType<typeof setTimeout> | undefined;
-    let lastHeardAt = Date.now();
-    let watching = false;
-    const checkSilence = () => {
-      const silentFor = Date.now() - lastHeardAt;
-      if (watching && silentFor >= timeoutMs) return silenceController.abort();
-      silenceTimer = setTimeout(checkSilence, watching ? timeoutMs - silentFor : timeoutMs);
-    };
-    const watchSilence = () => {
-      lastHeardAt = Date.now();
-      watching = true;
-      if (silenceTimer === undefined) silenceTimer = setTimeout(checkSilence, timeoutMs);
-    };
-    // Time spent by the consumer between parts is not the provider's silence.
-    const pauseWatch = () => {
-      watching = false;
-    };
 
     const body: ChatCompletionCreateParamsStreaming = {
       model: settings.model,
@@ -128,7 +110,6 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
       ...(request.maxOutputTokens === undefined ? {} : { max_tokens: request.maxOutputTokens }),
     };
 
-    watchSilence();
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let finished = false;
     try {
@@ -153,7 +134,7 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
             finished = true;
             break;
           }
-          pauseWatch();
+          watch.pause();
           for (const event of events.push(value)) {
             if (event.data === '[DONE]') break reading;
             const chunk = parseChunk(event);
@@ -169,14 +150,14 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
               finishReason = choice.finish_reason;
             }
           }
-          watchSilence();
+          watch.touch();
         }
       } catch (error) {
         throw toFailure(error, silence, request.signal);
       }
       // A stream cut by an abort can end like a finished one, so an abort must be checked here.
       if (signal.aborted) throw toFailure(signal.reason, silence, request.signal);
-      pauseWatch();
+      watch.pause();
 
       const assembled = toolCalls.finish(describeProvider);
       if (finishReason === undefined) {
@@ -185,7 +166,7 @@ export function createOpenAICompatibleChatModel(settings: OpenAICompatibleChatMo
       for (const toolCall of assembled) yield { type: 'tool-call', toolCall };
       yield { type: 'finish', reason: mapFinishReason(finishReason, assembled.length > 0) };
     } finally {
-      clearTimeout(silenceTimer);
+      watch.stop();
       // Stopped early (after `[DONE]`, on a failure, or by a consumer that stopped iterating): let the connection go.
       if (reader !== undefined && !finished) reader.cancel().catch(() => {});
     }
