@@ -142,6 +142,8 @@ export async function run(argv) {
         LLM_BASE_URL: model.url,
         LLM_MODEL: 'fake',
         MASTER_KEY: randomBytes(32).toString('base64'),
+        // Every simulated user signs up from this one machine.
+        SIGNUPS_PER_ADDRESS: '1000000',
         // The developer's .dev.vars may name other providers; the benchmark measures chat alone.
         EMBEDDINGS_PROVIDER: 'none',
         STT_PROVIDER: 'none',
@@ -608,7 +610,10 @@ function turnText(phase, userIndex, turnIndex) {
 
 /** One Kindred user: a realtime WebSocket, one warm-up turn, then the measured turns in sequence. */
 async function kindredUser(baseUrl, token, userIndex, options, phase, ledger) {
-  const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?token=${encodeURIComponent(token)}`;
+  // As the apps do: a single-use ticket in the socket's URL, never the session token.
+  const ticketResponse = await fetch(`${baseUrl}/api/v1/realtime/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const { ticket } = await ticketResponse.json();
+  const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`;
   const connection = new RealtimeConnection(url);
   const turn = async (text) => {
     ledger.sent.push(text);

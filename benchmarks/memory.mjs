@@ -133,6 +133,8 @@ export async function run(argv) {
       snapshot,
       variables: {
         MASTER_KEY: randomBytes(32).toString('base64'),
+        // Every simulated user signs up from this one machine.
+        SIGNUPS_PER_ADDRESS: '1000000',
         // Only storage and retrieval are measured: the developer's .dev.vars cannot switch a provider on.
         LLM_PROVIDER: 'none',
         STT_PROVIDER: 'none',

@@ -29,6 +29,7 @@ import type {
   MemoryView,
   Message,
   MessagesPage,
+  RealtimeTicket,
   SendMessageBody,
   ServerFrame,
   SignupBody,
@@ -209,12 +210,22 @@ export function createKindredClient(options: KindredClientOptions = {}) {
       }
     },
 
-    /** Opens the realtime WebSocket, reconnecting by itself; see `RealtimeConnection`. */
+    /** A single-use ticket that opens the realtime socket once, within 30 seconds. */
+    realtimeTicket: () => json<RealtimeTicket>('POST', '/realtime/tickets'),
+
+    /**
+     * Opens the realtime WebSocket, reconnecting by itself; see `RealtimeConnection`. A client with a
+     * bearer token asks for a fresh single-use ticket before every attempt, so the token itself never
+     * goes into a URL; the web app on its own origin is authenticated by its cookie.
+     */
     realtime: (realtimeOptions: RealtimeOptions) => {
-      const token = tokenOf();
       // A browser cannot put headers on a WebSocket, so the mobile app says what it is in the query.
-      const httpUrl = urlOf('/realtime', { token, ...(options.clientName === 'mobile' ? { client: 'mobile' } : {}) });
-      return openRealtime({ ...realtimeOptions, url: toWebSocketUrl(httpUrl, realtimeOptions.origin) });
+      const client = options.clientName === 'mobile' ? { client: 'mobile' } : {};
+      const url = async () => {
+        const ticket = tokenOf() ? (await json<RealtimeTicket>('POST', '/realtime/tickets')).ticket : undefined;
+        return toWebSocketUrl(urlOf('/realtime', { ...client, ticket }), realtimeOptions.origin);
+      };
+      return openRealtime({ ...realtimeOptions, url });
     },
   };
 }
@@ -289,7 +300,12 @@ export interface RealtimeOptions {
   maxBackoffMs?: number;
   /** How often to ping, so proxies do not close an idle socket. */
   keepAliveMs?: number;
+  /** Called once when the server ends the socket because the session is over (signed out or expired); no reconnection follows. */
+  onSessionEnded?: () => void;
 }
+
+/** The close code the server uses when the socket's session has ended. */
+export const sessionEndedCloseCode = 4001;
 
 /** A message waiting to go out on the socket: what `POST /messages` would take. */
 export type PendingMessage = SendMessageBody;
@@ -305,8 +321,11 @@ export interface RealtimeConnection {
   simulateDrop(): void;
 }
 
-/** Opens a realtime connection at an explicit `ws(s)://` URL. */
-export function openRealtime(options: RealtimeOptions & { url: string }): RealtimeConnection {
+/**
+ * Opens a realtime connection at a `ws(s)://` URL, or at one made afresh before every attempt (a
+ * URL with a new single-use ticket).
+ */
+export function openRealtime(options: RealtimeOptions & { url: string | (() => Promise<string>) }): RealtimeConnection {
   const maxBackoffMs = options.maxBackoffMs ?? 15_000;
   const keepAliveMs = options.keepAliveMs ?? 25_000;
   const queue: PendingMessage[] = [];
@@ -334,9 +353,32 @@ export function openRealtime(options: RealtimeOptions & { url: string }): Realti
     }
   }
 
-  function connect() {
+  function retryLater() {
+    setStatus('reconnecting');
+    // Exponential backoff with jitter, so many clients do not return at the same instant.
+    const delay = Math.min(maxBackoffMs, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    attempt += 1;
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function endForGood() {
+    closedForGood = true;
+    setStatus('closed');
+    options.onSessionEnded?.();
+  }
+
+  async function connect() {
+    let url: string;
+    try {
+      url = typeof options.url === 'string' ? options.url : await options.url();
+    } catch (error) {
+      if (closedForGood) return;
+      if (error instanceof KindredApiError && error.id === 'unauthenticated') return endForGood();
+      return retryLater();
+    }
+    if (closedForGood) return;
     const isReconnection = attempt > 0;
-    const current = new WebSocket(options.url);
+    const current = new WebSocket(url);
     socket = current;
     current.addEventListener('open', () => {
       attempt = 0;
@@ -374,20 +416,17 @@ export function openRealtime(options: RealtimeOptions & { url: string }): Realti
       }
       options.onFrame(frame);
     });
-    current.addEventListener('close', () => {
+    current.addEventListener('close', (event) => {
       if (keepAlive !== undefined) clearInterval(keepAlive);
       if (socket !== current) return;
       socket = undefined;
       if (closedForGood) return setStatus('closed');
-      setStatus('reconnecting');
-      // Exponential backoff with jitter, so many clients do not return at the same instant.
-      const delay = Math.min(maxBackoffMs, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-      attempt += 1;
-      retryTimer = setTimeout(connect, delay);
+      if (event.code === sessionEndedCloseCode) return endForGood();
+      retryLater();
     });
   }
 
-  connect();
+  void connect();
   return {
     sendMessage(message) {
       queue.push(message);

@@ -15,6 +15,9 @@ export const errorStatus = {
   unauthenticated: 401,
   invalid_credentials: 401,
   email_taken: 409,
+  weak_password: 400,
+  origin_not_allowed: 403,
+  session_ended: 401,
   rate_limited: 429,
   // What is asked for.
   not_found: 404,

@@ -53,6 +53,9 @@ export type LoginBody = z.infer<typeof loginBodySchema>;
 export const authAnswerSchema = z.object({ user: userSchema, token: z.string() });
 export type AuthAnswer = z.infer<typeof authAnswerSchema>;
 
+export const realtimeTicketSchema = z.object({ ticket: z.string(), expiresAt: z.iso.datetime() });
+export type RealtimeTicket = z.infer<typeof realtimeTicketSchema>;
+
 export const updateMeBodySchema = z
   .object({
     displayName: z.string().trim().min(1).max(80).nullable(),

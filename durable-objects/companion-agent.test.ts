@@ -90,12 +90,12 @@ describe('the realtime WebSocket', () => {
     connection.socket.close();
   });
 
-  it('refuses a connection without a valid token, and a plain HTTP request', async () => {
-    const refused = await api('/api/v1/realtime?token=nonsense', { headers: { upgrade: 'websocket' } });
+  it('refuses a connection without a valid ticket, and a plain HTTP request', async () => {
+    const refused = await api('/api/v1/realtime?ticket=nonsense', { headers: { upgrade: 'websocket' } });
     expect(refused.webSocket).toBeNull();
     await expectError(refused, 'unauthenticated');
     const user = await buildUser();
-    await expectError(await api(`/api/v1/realtime?token=${user.token}`), 'websocket_required');
+    await expectError(await api('/api/v1/realtime', { token: user.token }), 'websocket_required');
   });
 
   it('ignores a user id a client tries to smuggle in the upgrade request', async () => {

@@ -9,11 +9,22 @@ import type { ChatModel } from '../server/providers/chat/chat-model.ts';
 import { chatModelFromConfig } from '../server/providers/from-config.ts';
 import { buildCapabilities, type Capabilities } from './capabilities.ts';
 import type { Capability, CapabilityHost, ClientConnection, JobPayload, LiveConnections } from './host/capability.ts';
-import { channelHeader, frameError, toClientConnection, userIdHeader } from './host/connections.ts';
+import {
+  type ConnectionState,
+  channelHeader,
+  connectionStateFrom,
+  frameError,
+  sessionEndedCloseCode,
+  sessionExpiresHeader,
+  sessionHeader,
+  sessionLive,
+  toClientConnection,
+  userIdHeader,
+} from './host/connections.ts';
 import { hostSchemaSteps, migrateObjectSchema, type SchemaStep } from './host/schema/migrate.ts';
 import { UserVault } from './host/user-vault.ts';
 
-export { channelHeader, userIdHeader };
+export { channelHeader, sessionExpiresHeader, sessionHeader, userIdHeader };
 
 /** A job as the SDK's scheduler stores it: which capability's job, and its payload. */
 interface ScheduledJob {
@@ -127,11 +138,28 @@ export class CompanionAgent extends Agent<Env> {
       connection.close(1008, 'not authenticated for this companion');
       return;
     }
-    connection.setState({ channel: context.request.headers.get(channelHeader) === 'mobile' ? 'mobile' : 'web' });
+    const state = connectionStateFrom(context.request.headers);
+    if (!sessionLive(state, Date.now())) {
+      connection.close(sessionEndedCloseCode, 'session ended');
+      return;
+    }
+    connection.setState(state);
+  }
+
+  /** Sign-out: every socket the session opened closes, on every device, so none goes on acting as the user. */
+  async endSession(session: string): Promise<void> {
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state?.session === session) connection.close(sessionEndedCloseCode, 'signed out');
+    }
   }
 
   override async onMessage(connection: Connection, message: WSMessage): Promise<void> {
     const client = toClientConnection(connection);
+    if (!sessionLive(connection.state, Date.now())) {
+      client.send(frameError('session_ended', 'Your session has ended. Sign in again.'));
+      connection.close(sessionEndedCloseCode, 'session ended');
+      return;
+    }
     if (typeof message !== 'string') return client.send(frameError('invalid_frame', 'Frames must be JSON text.'));
     let frame: unknown;
     try {
@@ -156,7 +184,11 @@ export class CompanionAgent extends Agent<Env> {
   #host(userId: string): CapabilityHost {
     let chatModel: { model: ChatModel | undefined } | undefined;
     const connections: LiveConnections = {
-      list: () => Array.from(this.getConnections(), toClientConnection),
+      // A socket whose session has expired hears nothing more; its next frame closes it.
+      list: () =>
+        Array.from(this.getConnections())
+          .filter((connection) => sessionLive(connection.state, Date.now()))
+          .map(toClientConnection),
       closeAll: (code, reason) => {
         for (const connection of this.getConnections()) connection.close(code, reason);
       },

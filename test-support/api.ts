@@ -7,6 +7,7 @@ import {
   authAnswerSchema,
   type ErrorBody,
   errorBodySchema,
+  realtimeTicketSchema,
   type ServerFrame,
   type StreamEvent,
   serverFrameSchema,
@@ -29,10 +30,11 @@ export interface ApiOptions {
 export function api(path: string, options: ApiOptions = {}): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.token) headers.set('authorization', `Bearer ${options.token}`);
-  let body: string | undefined;
+  let body: string | ReadableStream<Uint8Array> | undefined;
   if (options.body !== undefined) {
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    // A stream goes as it is: sent in chunks with no declared length.
+    body = typeof options.body === 'string' || options.body instanceof ReadableStream ? options.body : JSON.stringify(options.body);
   }
   return worker.fetch(new Request(`${origin}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body }));
 }
@@ -67,12 +69,20 @@ let userCounter = 0;
 export const uniqueText = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 
 /** Signs up a fresh user (unique email) and returns the answer with its token. */
+/** An IPv6 address in its own /64 of the documentation range, so no two test users share a limit. */
+export function randomAddress(): string {
+  const [first = 0, second = 0] = crypto.getRandomValues(new Uint16Array(2));
+  return `2001:db8:${first.toString(16)}:${second.toString(16)}::1`;
+}
+
 export async function buildUser(
   overrides: { email?: string; password?: string; displayName?: string; timezone?: string } = {},
 ): Promise<AuthAnswer & { password: string }> {
   userCounter++;
   const password = overrides.password ?? 'correct horse battery staple';
   const response = await api('/api/v1/auth/signup', {
+    // Each test user signs up from an address of its own, as people do; the per-address limit has its own tests.
+    headers: { 'cf-connecting-ip': randomAddress() },
     body: {
       email: overrides.email ?? `person-${userCounter}-${crypto.randomUUID()}@example.com`,
       password,
@@ -113,8 +123,10 @@ export interface RealtimeUnderTest {
 
 /** Opens the realtime WebSocket through the Worker and collects what arrives. */
 export async function openRealtime(token: string, extraHeaders: Record<string, string> = {}, query: Record<string, string> = {}): Promise<RealtimeUnderTest> {
+  // As the apps do: a single-use ticket in the URL, never the session token.
+  const { ticket } = await readJson(await api('/api/v1/realtime/tickets', { method: 'POST', token }), realtimeTicketSchema, 201);
   const response = await worker.fetch(
-    new Request(`${origin}/api/v1/realtime?${new URLSearchParams({ token, ...query })}`, { headers: { ...extraHeaders, upgrade: 'websocket' } }),
+    new Request(`${origin}/api/v1/realtime?${new URLSearchParams({ ...query, ticket })}`, { headers: { ...extraHeaders, upgrade: 'websocket' } }),
   );
   const socket = response.webSocket;
   if (!socket) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);

@@ -14,5 +14,6 @@ export interface AppEnv {
     requestId: string;
     account: Account;
     sessionTokenHash: string;
+    sessionExpiresAt: Date;
   };
 }

@@ -16,6 +16,7 @@ type Remote<Rpc> = {
 export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<CompanionRpc[Name]> } & {
   exportData(): Promise<UserDataExport>;
   destroyUserData(): Promise<void>;
+  endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
 };
 
@@ -27,6 +28,7 @@ interface CompanionStub {
   invoke(capability: string, method: string, args: unknown[]): Promise<Outcome<unknown>>;
   exportData(): Promise<UserDataExport>;
   destroyUserData(): Promise<void>;
+  endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
 }
 
@@ -52,6 +54,7 @@ export async function companionOf(env: Env, userId: string): Promise<CompanionCl
   const client = {
     exportData: () => stub.exportData(),
     destroyUserData: () => stub.destroyUserData(),
+    endSession: (session: string) => stub.endSession(session),
     fetch: (request: Request) => stub.fetch(request),
   };
   // `then` must stay undefined: this object is the value of a promise, and a `then` would make it look like one.

@@ -8,9 +8,36 @@ export const userIdHeader = 'x-kindred-user-id';
 /** The header by which the Worker tells the object what kind of client opened a connection (`mobile` or `web`). */
 export const channelHeader = 'x-kindred-client';
 
+/** The header naming the session (its token's hash, never the token) that opened a connection. */
+export const sessionHeader = 'x-kindred-session';
+
+/** The header carrying when that session expires, in milliseconds since the epoch. */
+export const sessionExpiresHeader = 'x-kindred-session-expires';
+
 /** What a connection keeps across hibernation (the SDK stores it in the socket's 2 KB attachment): ids and kinds only. */
-interface ConnectionState {
+export interface ConnectionState {
   channel: ClientConnection['channel'];
+  /** The session that opened it: signing that session out closes it. */
+  session: string;
+  sessionExpiresAt: number;
+}
+
+/** The close code a socket gets when its session ends (sign-out or expiry); clients stop reconnecting on it. */
+export const sessionEndedCloseCode = 4001;
+
+/** The state a new connection starts with, from the headers the Worker set after authenticating it. */
+export function connectionStateFrom(headers: Headers): ConnectionState {
+  return {
+    channel: headers.get(channelHeader) === 'mobile' ? 'mobile' : 'web',
+    session: headers.get(sessionHeader) ?? '',
+    sessionExpiresAt: Number(headers.get(sessionExpiresHeader) ?? 0),
+  };
+}
+
+/** Whether the session behind a connection is still good at `now`; connections without one never were. */
+export function sessionLive(state: unknown, now: number): boolean {
+  const session = state as Partial<ConnectionState> | null;
+  return typeof session?.session === 'string' && session.session !== '' && (session.sessionExpiresAt ?? 0) > now;
 }
 
 export function connectionChannel(state: unknown): ClientConnection['channel'] {

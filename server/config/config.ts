@@ -24,6 +24,22 @@ const configSchema = z.object({
   STT_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   TTS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'elevenlabs', 'none'] as const),
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
+  /** Sign-ups one address may make per 15 minutes; benchmarks that sign up hundreds of users raise it. */
+  SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /**
+   * Other origins whose pages may make cookie-authenticated changes (comma-separated), for a web app
+   * served from another host than the API. The API's own origin is always allowed.
+   */
+  APP_ORIGINS: z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean)
+        : [],
+    z.array(z.url().transform((origin) => new URL(origin).origin)),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

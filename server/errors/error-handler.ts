@@ -52,6 +52,8 @@ function describeIssues(error: ZodError, where: string): string {
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  // drizzle's "Failed query" repeats the statement's parameters (emails, sealed text): keep only the statement.
+  if (cause instanceof Error)
+    return `${cause.name}: ${cause.message.split('\nparams:')[0]}${cause.cause instanceof Error ? ` (${describeCause(cause.cause)})` : ''}`;
   return String(cause);
 }

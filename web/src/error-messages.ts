@@ -11,6 +11,9 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   unauthenticated: 'Your session has ended. Please log in again.',
   invalid_credentials: 'That email and password do not match an account.',
   email_taken: 'An account with that email already exists. Try logging in instead.',
+  weak_password: 'That password is too easy to guess. Try a few words that mean something to you.',
+  origin_not_allowed: 'That request came from another site, so Kindred refused it. Open Kindred directly and try again.',
+  session_ended: 'Your session has ended. Please log in again.',
   rate_limited: 'You are going a little fast. Please wait a moment and try again.',
   not_found: 'That could not be found. It may have been deleted.',
   unknown_persona: 'That personality is no longer available. Please pick another.',
@@ -40,8 +43,11 @@ export function sentenceForErrorId(id: string): string {
   return (sentences as Record<string, string>)[id] ?? 'Something went wrong. Please try again.';
 }
 
+/** Errors whose server message is written for the person (why a password was refused, how long to wait). */
+const spokenByServer = new Set<string>(['weak_password', 'rate_limited']);
+
 /** The sentence for anything thrown by the client or the app. */
 export function sentenceForError(error: unknown): string {
-  if (error instanceof KindredApiError) return sentenceForErrorId(error.id);
+  if (error instanceof KindredApiError) return spokenByServer.has(error.id) ? error.message : sentenceForErrorId(error.id);
   return 'Something went wrong. Please try again.';
 }

@@ -1,16 +1,14 @@
-import { and, eq, gt, inArray, lt } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
+import { and, eq, gt } from 'drizzle-orm';
 import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { Account } from '../app-env.ts';
+import { database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
+import { guardSignIn } from './attempt-limits.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 /** How long a session lasts without signing in again. */
 export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
-const loginWindowMs = 15 * 60 * 1000;
-const maxFailuresPerEmail = 10;
-const maxFailuresPerAddress = 50;
 
 /**
  * Verified against when the email is unknown, so a sign-in takes the same time whether or not the
@@ -19,67 +17,49 @@ const maxFailuresPerAddress = 50;
  */
 let decoyHash: string | undefined;
 
-export const database = (db: D1Database) => drizzle(db, { schema });
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const emailTaken = () => new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+
+/**
+ * Creates the account. The password is hashed before the email is looked up, so a taken email costs
+ * the same scrypt work as a new one and the answer's timing does not tell who has an account.
+ */
 export async function createAccount(db: D1Database, email: string, password: string): Promise<Account> {
   const orm = database(db);
   const normalized = normalizeEmail(email);
-  const existing = await orm.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, normalized)).get();
-  if (existing) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+  const passwordHash = await hashPassword(password);
   const now = new Date();
   const account = { id: createId('user', now.getTime()), email: normalized, createdAt: now };
-  const passwordHash = await hashPassword(password);
   try {
+    // One statement, no lookup first: the unique index answers "taken", for a race as for a repeat.
     await orm.insert(schema.users).values({ ...account, passwordHash, updatedAt: now });
   } catch (error) {
-    // Two signups for one email at once: the unique index decides, the loser hears the same as above.
-    if (String(error).includes('UNIQUE')) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+    if (isUniqueViolation(error)) throw emailTaken();
     throw error;
   }
   return account;
 }
 
-/** Checks the password, counting failures per email and per client address against a fixed window. */
-export async function authenticate(db: D1Database, email: string, password: string, clientAddress: string): Promise<Account> {
-  const orm = database(db);
-  const normalized = normalizeEmail(email);
-  const windowStart = Math.floor(Date.now() / loginWindowMs) * loginWindowMs;
-  const keys = [`email:${await sha256Hex(normalized)}`, `address:${clientAddress}`];
-  const counts = await orm
-    .select()
-    .from(schema.loginAttempts)
-    .where(and(eq(schema.loginAttempts.windowStart, windowStart), inArray(schema.loginAttempts.key, keys)))
-    .all()
-    .then((rows) => new Map(rows.map((row) => [row.key, row.failures])));
-  if ((counts.get(keys[0] as string) ?? 0) >= maxFailuresPerEmail || (counts.get(keys[1] as string) ?? 0) >= maxFailuresPerAddress) {
-    const retryAfterSeconds = Math.ceil((windowStart + loginWindowMs - Date.now()) / 1000);
-    throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
-      headers: { 'Retry-After': String(retryAfterSeconds) },
-    });
+/** drizzle wraps D1's error, which names the constraint, in its own "Failed query". */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current.message.includes('UNIQUE constraint failed')) return true;
   }
+  return false;
+}
 
-  const user = await orm.select().from(schema.users).where(eq(schema.users.email, normalized)).get();
-  decoyHash ??= await hashPassword(bytesToBase64Url(randomBytes(16)));
-  const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash);
-  if (!user || !valid) {
-    await db.batch(
-      keys.map((key) =>
-        db
-          .prepare(
-            'INSERT INTO login_attempts (key, window_start, failures) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET failures = failures + 1',
-          )
-          .bind(key, windowStart),
-      ),
-    );
-    // Old windows are dead weight; dropping them here keeps the table at one window's size.
-    await orm.delete(schema.loginAttempts).where(lt(schema.loginAttempts.windowStart, windowStart));
-    throw new AppError('invalid_credentials', 'The email or password is not right.');
-  }
-  return { id: user.id, email: user.email, createdAt: user.createdAt };
+/** Checks the password within the sign-in limits (`attempt-limits.ts`). */
+export async function authenticate(db: D1Database, email: string, password: string, clientAddress: string): Promise<Account> {
+  const normalized = normalizeEmail(email);
+  return guardSignIn(db, normalized, clientAddress, async () => {
+    const user = await database(db).select().from(schema.users).where(eq(schema.users.email, normalized)).get();
+    decoyHash ??= await hashPassword(bytesToBase64Url(randomBytes(16)));
+    const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash);
+    return user && valid ? { id: user.id, email: user.email, createdAt: user.createdAt } : undefined;
+  });
 }
 
 /** A new opaque session token; only its SHA-256 is stored. */
@@ -93,15 +73,23 @@ export async function createSession(db: D1Database, userId: string): Promise<{ t
   return { token, expiresAt };
 }
 
-export async function findSession(db: D1Database, token: string): Promise<{ account: Account; tokenHash: string } | undefined> {
+export interface LiveSession {
+  account: Account;
+  tokenHash: string;
+  expiresAt: Date;
+}
+
+export async function findSession(db: D1Database, token: string): Promise<LiveSession | undefined> {
   const tokenHash = await sha256Hex(token);
   const row = await database(db)
-    .select({ id: schema.users.id, email: schema.users.email, createdAt: schema.users.createdAt })
+    .select({ id: schema.users.id, email: schema.users.email, createdAt: schema.users.createdAt, expiresAt: schema.sessions.expiresAt })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.sessions.userId, schema.users.id))
     .where(and(eq(schema.sessions.tokenHash, tokenHash), gt(schema.sessions.expiresAt, new Date())))
     .get();
-  return row ? { account: row, tokenHash } : undefined;
+  if (!row) return undefined;
+  const { expiresAt, ...account } = row;
+  return { account, tokenHash, expiresAt };
 }
 
 export async function deleteSession(db: D1Database, tokenHash: string): Promise<void> {

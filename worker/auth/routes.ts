@@ -1,14 +1,21 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { authAnswerSchema, loginBodySchema, signupBodySchema } from '../../common/protocol.ts';
+import { authAnswerSchema, loginBodySchema, realtimeTicketSchema, signupBodySchema } from '../../common/protocol.ts';
+import { readConfig } from '../../server/config/config.ts';
 import { presentUser } from '../account/present-user.ts';
 import type { AppEnv } from '../app-env.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, serverErrors, sessionErrors } from '../openapi/route-helpers.ts';
 import { authenticate, createAccount, createSession, deleteSession } from './accounts.ts';
+import { guardSignUp } from './attempt-limits.ts';
+import { assertStrongPassword } from './password-policy.ts';
+import { createRealtimeTicket } from './realtime-tickets.ts';
 import { requireSession, sessionCookieName } from './session-middleware.ts';
 
 export const authRoutes = new OpenAPIHono<AppEnv>();
+
+/** The caller's address as Cloudflare saw it; locally there is none, and every caller shares one bucket. */
+const clientAddressOf = (context: { req: { header(name: string): string | undefined } }) => context.req.header('cf-connecting-ip') ?? 'unknown';
 
 function setSessionCookie(context: Parameters<typeof setCookie>[0], token: string, expiresAt: Date): void {
   setCookie(context, sessionCookieName, token, {
@@ -25,15 +32,19 @@ authRoutes.openapi(
     method: 'post',
     path: '/auth/signup',
     summary: 'Create an account and sign in',
+    description:
+      'Refuses, with `weak_password` and the reason, passwords that NIST SP 800-63B says to refuse: shorter than 8 characters, among the most common, repetitive or sequential, or containing the email. Sign-ups are limited per address (`rate_limited` with `Retry-After`), and a taken email costs the same work as a new one.',
     tags: ['auth'],
     request: jsonBody(signupBodySchema),
     responses: {
       201: jsonAnswer(authAnswerSchema, 'The new user and a session token (also set as a cookie).'),
-      ...errorAnswers(...bodyErrors, 'email_taken', ...serverErrors),
+      ...errorAnswers(...bodyErrors, 'weak_password', 'email_taken', 'rate_limited', ...serverErrors),
     },
   }),
   async (context) => {
     const body = context.req.valid('json');
+    await guardSignUp(context.env.DB, clientAddressOf(context), readConfig(context.env).SIGNUPS_PER_ADDRESS);
+    await assertStrongPassword(body.password, body.email);
     const account = await createAccount(context.env.DB, body.email, body.password);
     const profile = { displayName: body.displayName ?? null, timezone: body.timezone ?? 'UTC' };
     await (await companionOf(context.env, account.id)).companion.updateProfile(profile);
@@ -48,7 +59,8 @@ authRoutes.openapi(
     method: 'post',
     path: '/auth/login',
     summary: 'Sign in',
-    description: 'After too many failed attempts for the email or the address, answers `rate_limited` with `Retry-After`.',
+    description:
+      'Wrong passwords slow down further attempts for that email from that address (1 s, 2 s, 4 s … after five), without locking the account for anyone else; an address failing across many emails, or one email failing from very many addresses, is stopped for the rest of a 15-minute window. Either answers `rate_limited` with `Retry-After`.',
     tags: ['auth'],
     request: jsonBody(loginBodySchema),
     responses: {
@@ -58,8 +70,7 @@ authRoutes.openapi(
   }),
   async (context) => {
     const body = context.req.valid('json');
-    const clientAddress = context.req.header('cf-connecting-ip') ?? 'unknown';
-    const account = await authenticate(context.env.DB, body.email, body.password, clientAddress);
+    const account = await authenticate(context.env.DB, body.email, body.password, clientAddressOf(context));
     const profile = await (await companionOf(context.env, account.id)).companion.getProfile();
     const session = await createSession(context.env.DB, account.id);
     setSessionCookie(context, session.token, session.expiresAt);
@@ -73,12 +84,32 @@ authRoutes.openapi(
     method: 'post',
     path: '/auth/logout',
     summary: 'End this session',
+    description: 'Also closes every realtime socket this session opened.',
     tags: ['auth'],
     responses: { 204: noContent, ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
-    await deleteSession(context.env.DB, context.get('sessionTokenHash'));
+    const session = context.get('sessionTokenHash');
+    await deleteSession(context.env.DB, session);
+    await (await companionOf(context.env, context.get('account').id)).endSession(session);
     deleteCookie(context, sessionCookieName, { path: '/' });
     return context.body(null, 204);
+  },
+);
+
+authRoutes.use('/realtime/tickets', requireSession());
+authRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/realtime/tickets',
+    summary: 'A single-use ticket to open the realtime WebSocket',
+    description:
+      'Open `/api/v1/realtime?ticket=<ticket>` within 30 seconds. A ticket works once, for this session, and never carries the session token itself. Browsers on the app’s own origin may instead open the socket with the cookie.',
+    tags: ['auth'],
+    responses: { 201: jsonAnswer(realtimeTicketSchema, 'The ticket and when it expires.'), ...errorAnswers(...sessionErrors) },
+  }),
+  async (context) => {
+    const { ticket, expiresAt } = await createRealtimeTicket(context.env.DB, context.get('sessionTokenHash'));
+    return context.json({ ticket, expiresAt: expiresAt.toISOString() }, 201);
   },
 );

@@ -8,19 +8,19 @@ import {
   sendMessageBodySchema,
   turnAnswerSchema,
 } from '../../common/protocol.ts';
-import { channelHeader, userIdHeader } from '../../durable-objects/companion-agent.ts';
+import { channelHeader, sessionExpiresHeader, sessionHeader, userIdHeader } from '../../durable-objects/companion-agent.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { messageValidationError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
-import { requireSession } from '../auth/session-middleware.ts';
+import { requireRealtimeSession, requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, sessionErrors } from '../openapi/route-helpers.ts';
 
 export const conversationRoutes = new OpenAPIHono<AppEnv>();
 conversationRoutes.use('/conversations', requireSession());
 conversationRoutes.use('/messages', requireSession());
-conversationRoutes.use('/realtime', requireSession({ allowQuery: true }));
+conversationRoutes.use('/realtime', requireRealtimeSession());
 
 /** The mobile app says so in a header; everything else is the web client. */
 const channelOf = (header: string | undefined): Channel => (header === 'mobile' ? 'mobile' : 'web');
@@ -124,7 +124,7 @@ conversationRoutes.openapi(
     path: '/realtime',
     summary: 'The realtime WebSocket',
     description:
-      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }` or `{ "type": "ping" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message` frames pushed to every device of the user, and `pong`. Authenticate with the cookie or `?token=`.',
+      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }` or `{ "type": "ping" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message` frames pushed to every device of the user, and `pong`. Authenticate with the cookie (from the app’s own origin) or a single-use `?ticket=` from `POST /realtime/tickets`. Signing out closes the socket with code 4001.',
     tags: ['conversations'],
     responses: {
       101: { description: 'Switching to the WebSocket protocol.' },
@@ -138,9 +138,14 @@ conversationRoutes.openapi(
     const account = context.get('account');
     const headers = new Headers(context.req.raw.headers);
     headers.set(userIdHeader, account.id);
+    headers.set(sessionHeader, context.get('sessionTokenHash'));
+    headers.set(sessionExpiresHeader, String(context.get('sessionExpiresAt').getTime()));
     // Browsers cannot set headers on a WebSocket: the app says what it is in the query (`?client=mobile`).
     headers.set(channelHeader, channelOf(context.req.query('client') ?? context.req.header(channelHeader)));
     const companion = await companionOf(context.env, account.id);
-    return companion.fetch(new Request(context.req.raw.url, { method: 'GET', headers }));
+    // The object sees the path, never the query: the ticket has been spent and stays out of its logs.
+    const url = new URL(context.req.raw.url);
+    url.search = '';
+    return companion.fetch(new Request(url, { method: 'GET', headers }));
   },
 );

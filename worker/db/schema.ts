@@ -28,13 +28,35 @@ export const sessions = sqliteTable(
   (table) => [index('sessions_user_id').on(table.userId)],
 );
 
-/** Failed sign-ins per key (an email, or an address) per fixed window. */
+/**
+ * Attempts per key per fixed window: failed sign-ins by address, by (email, address) and by email,
+ * and sign-ups by address. Keys hold hashes, never an email or a password.
+ */
 export const loginAttempts = sqliteTable(
   'login_attempts',
   {
     key: text('key').notNull(),
     windowStart: integer('window_start').notNull(),
     failures: integer('failures').notNull().default(0),
+    /** When the last counted attempt happened: the slow-down for one (email, address) counts from it. */
+    lastFailureAt: integer('last_failure_at').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.key, table.windowStart] })],
+);
+
+/**
+ * Single-use, short-lived tickets that open the realtime WebSocket, so no session token is ever put
+ * in a URL (where proxies, traces and browser history keep it). Only the ticket's hash is stored,
+ * with the session it stands for: ending the session ends its tickets.
+ */
+export const realtimeTickets = sqliteTable(
+  'realtime_tickets',
+  {
+    ticketHash: text('ticket_hash').primaryKey(),
+    sessionTokenHash: text('session_token_hash')
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('realtime_tickets_expires_at').on(table.expiresAt)],
 );

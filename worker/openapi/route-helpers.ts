@@ -34,7 +34,7 @@ export function errorAnswers<const Ids extends readonly ErrorId[]>(...ids: Ids):
 export const serverErrors = ['configuration_invalid', 'internal_error'] as const;
 
 /** What any route behind a session can fail with. */
-export const sessionErrors = ['unauthenticated', ...serverErrors] as const;
+export const sessionErrors = ['unauthenticated', 'origin_not_allowed', ...serverErrors] as const;
 
 /** What a route that takes a JSON body can fail with before its handler runs. */
 export const bodyErrors = ['invalid_json', 'validation_failed', 'payload_too_large'] as const;
