@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { build } from 'vite';
+import { assetHeadersFile } from '../worker/security-headers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const webRoot = path.join(root, 'web');
@@ -55,6 +56,8 @@ await build({
     lib: { entry: path.join(webRoot, 'src/service-worker.ts'), formats: ['iife'], name: 'kindredServiceWorker', fileName: () => 'sw.js' },
   },
 });
+// The security headers for the assets Cloudflare serves without the Worker, from the Worker's own list.
+await writeFile(path.join(dist, '_headers'), assetHeadersFile());
 console.log(`web app built into ${path.relative(root, dist)} (${precacheUrls.length} files in the app shell)`);
 
 async function listFiles(directory, prefix = '') {

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { readConfig } from '../server/config/config.ts';
 import { AppError } from '../server/errors/app-error.ts';
@@ -9,12 +8,14 @@ import { log } from '../server/logging/log.ts';
 import { accountRoutes } from './account/routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth/routes.ts';
+import { bodyLimit } from './body-limit.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
 const maxBodyBytes = 1024 * 1024;
@@ -26,14 +27,7 @@ export function createApp() {
       if (!result.success) throw validationError(result.error, result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : 'query');
     },
   });
-  api.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `The request body is over ${maxBodyBytes / 1024} KiB.`);
-      },
-    }),
-  );
+  api.use(bodyLimit(maxBodyBytes));
   // Configuration is read when a request first needs it; a wrong value answers naming the variable.
   api.use(async (context, next) => {
     readConfig(context.env);
@@ -47,6 +41,7 @@ export function createApp() {
   api.route('/', fileRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
+  app.use(securityHeaders());
   app.use(requestId());
   app.use(async (context, next) => {
     const startedAt = Date.now();

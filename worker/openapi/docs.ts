@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.ts';
+import { docsContentSecurityPolicy } from '../security-headers.ts';
 
 /**
  * `/openapi.json` is generated from the same zod schemas the routes validate with, so the document
@@ -19,8 +20,9 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     },
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
   });
-  app.get('/docs', (context) =>
-    context.html(`<!doctype html>
+  app.get('/docs', (context) => {
+    context.header('Content-Security-Policy', docsContentSecurityPolicy);
+    return context.html(`<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -33,6 +35,6 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   <script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
   <script src="/vendor/swagger-ui/docs-init.js"></script>
 </body>
-</html>`),
-  );
+</html>`);
+  });
 }
