@@ -14,10 +14,21 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { applyMigrations, buildWeb, bundleWorker, freePort, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import {
+  applyMigrations,
+  buildWeb,
+  bundleWorker,
+  freePort,
+  root,
+  startWranglerDev,
+  stopProcessGroup,
+  waitForHealth,
+  withoutRequestLines,
+} from '../scripts/local-server.mjs';
 import { startFakeOpenAI } from '../test-support/fake-openai/server.ts';
 import type { AxeFinding } from './accessibility.ts';
 import { profiles, runJourney } from './journey.ts';
+import { runServerChecks } from './server-checks.ts';
 
 const screenshotDirectory = path.join(root, 'docs/screenshots');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,8 +68,8 @@ const server = startWranglerDev({
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-server.stdout?.pipe(serverLog);
-server.stderr?.pipe(serverLog);
+server.stdout?.pipe(withoutRequestLines()).pipe(serverLog);
+server.stderr?.pipe(withoutRequestLines()).pipe(serverLog);
 
 let failed = false;
 let journeysPassed = 0;
@@ -77,6 +88,8 @@ try {
     console.log(`${profile.name}: journey passed, ${report.screens.length} screenshots`);
     journeysPassed++;
   }
+  const checks = await runServerChecks({ baseUrl, stateDirectory: persistTo, serverOutput: () => readFile(serverLogPath, 'utf8') });
+  console.log(`server checks passed: ${checks.join(', ')}`);
   if (findings.length > 0) {
     failed = true;
     console.error('serious or critical accessibility violations:');

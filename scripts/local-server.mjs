@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +34,13 @@ export function applyMigrations({ persistTo, ...options } = {}) {
  * `env node`, and the machine's default Node may be too old for it.
  */
 export function environmentWithThisNode() {
-  return { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter) };
+  return {
+    ...process.env,
+    PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
+    // wrangler's local trace store (.wrangler/state/v3/observability) keeps every request's full URL
+    // on disk, beyond the user's deletion; Kindred's own logs name route patterns only.
+    X_LOCAL_OBSERVABILITY: 'false',
+  };
 }
 
 /**
@@ -68,6 +75,29 @@ export function startWranglerDev({ port, host = '127.0.0.1', inspectorPort, pers
   if (persistTo !== undefined) args.push('--persist-to', persistTo);
   for (const [name, value] of Object.entries(variables)) args.push('--var', `${name}:${value}`);
   return spawn(wranglerCommand, args, { cwd: root, stdio, detached: true, env: environment });
+}
+
+/**
+ * wrangler's local proxy prints every request's full URL (`[wrangler:info] GET /api/v1/memories?query=…`),
+ * and has no switch to stop it short of hiding the Worker's own logs too. Search text, file paths
+ * and realtime tickets do not belong in a console or a log file: this drops those lines and leaves
+ * everything else, including Kindred's own request log, which names route patterns only.
+ */
+export function withoutRequestLines() {
+  let pending = '';
+  const requestLine = /^(?:\u001b\[[0-9;]*m)*\[wrangler:info\](?:\u001b\[[0-9;]*m)* (?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//;
+  const keep = (line) => !requestLine.test(line);
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      const kept = lines.filter(keep);
+      callback(null, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+    },
+    flush(callback) {
+      callback(null, pending && keep(pending) ? pending : '');
+    },
+  });
 }
 
 /**
