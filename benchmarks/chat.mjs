@@ -37,8 +37,8 @@ import {
   applyMigrations,
   buildWeb,
   bundleWorker,
-  environmentWithThisNode,
   freePort,
+  localWranglerEnvironment,
   root,
   startWranglerDev,
   stopProcessGroup,
@@ -115,7 +115,7 @@ export async function run(argv) {
     await mkdir(resultsDirectory, { recursive: true });
     progress('Building a snapshot of the Worker and the web app, and a fresh bench database…');
     // The child processes' output goes to stderr: stdout carries only the report.
-    const quiet = { stdio: ['ignore', 2, 2], env: environmentWithThisNode() };
+    const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
     await buildWeb(quiet);
     const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };
     await bundleWorker(path.dirname(snapshot.script), quiet);

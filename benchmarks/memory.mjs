@@ -26,8 +26,8 @@ import {
   applyMigrations,
   buildWeb,
   bundleWorker,
-  environmentWithThisNode,
   freePort,
+  localWranglerEnvironment,
   root,
   startWranglerDev,
   stopProcessGroup,
@@ -98,7 +98,7 @@ export async function run(argv) {
     await mkdir(resultsDirectory, { recursive: true });
     progress('Bundling a snapshot of the Worker and preparing a fresh database…');
     // The child processes' output goes to stderr: stdout carries only the report.
-    const quiet = { stdio: ['ignore', 2, 2], env: environmentWithThisNode() };
+    const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
     // The bundle reads the assets directory from wrangler.toml, so it must exist although nothing here serves it.
     if (!existsSync(path.join(root, 'web/dist'))) await buildWeb(quiet);
     const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };

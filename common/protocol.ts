@@ -348,17 +348,58 @@ export type FileVersionsAnswer = z.infer<typeof fileVersionsAnswerSchema>;
 export const writeFileBodySchema = z.object({ content: z.string(), expectedVersionId: z.string().max(64).optional() });
 export type WriteFileBody = z.infer<typeof writeFileBodySchema>;
 
-/** `GET /me/export`: everything Kindred holds about the user, decrypted. */
+/**
+ * The version of the export's shape, raised whenever a member changes meaning or is removed (adding
+ * one is not a change). Version 1 is the earlier document without a `formatVersion`, which had only
+ * each file's current content; `docs/export-format.md` describes both.
+ */
+export const exportFormatVersion = 2;
+
+/** A message as exported: what the API shows, plus who spoke and its id elsewhere for imported histories. */
+export const exportedMessageSchema = messageSchema.extend({ speaker: z.string().nullable(), externalId: z.string().nullable() });
+
+export const exportedConversationSchema = conversationSchema.extend({
+  /** The companion's rolling summary of the conversation's older part, up to and including `throughMessageId`. */
+  summary: z.object({ text: z.string(), throughMessageId: z.string().nullable(), updatedAt: isoDateTime }).nullable(),
+  messages: z.array(exportedMessageSchema),
+});
+
+/**
+ * A memory as exported, active or not. Its history is what the store keeps: `validFrom`, and for a
+ * memory that stopped being true, `validTo` and the memory that `supersededBy` it; `sourceMessageIds`
+ * name the messages it was learned from. A correction in place (`PATCH /memories/:id`) keeps no
+ * earlier wording, so none is exported.
+ */
+export const exportedMemorySchema = memorySchema.omit({ score: true }).extend({ validFrom: isoDateTime });
+
+/** A file with every version that is kept (the newest 50), each with its content, oldest first. */
+export const exportedFileSchema = z.object({
+  path: z.string(),
+  currentVersionId: z.string(),
+  updatedAt: isoDateTime,
+  versions: z.array(fileVersionContentSchema.omit({ path: true }).extend({ current: z.boolean() })),
+});
+
+/**
+ * `GET /me/export`: everything Kindred holds about the user, decrypted. `user` is the account with
+ * its profile; every other member is one capability's part of the user's object, and a capability
+ * added later adds its own member here. Files are listed by path; every other list is in the order
+ * things happened, oldest first.
+ */
 export const exportDocumentSchema = z.object({
+  formatVersion: z.literal(exportFormatVersion),
   exportedAt: isoDateTime,
   user: userSchema,
   companion: companionSchema,
-  conversations: z.array(conversationSchema.extend({ messages: z.array(messageSchema) })),
-  memories: z.array(memorySchema),
-  files: z.array(z.object({ path: z.string(), content: z.string(), updatedAt: isoDateTime, versions: z.number() })),
+  conversations: z.array(exportedConversationSchema),
+  memories: z.array(exportedMemorySchema),
+  files: z.array(exportedFileSchema),
+  /** Every tool the companion has, with the person's switch. */
   tools: z.array(toolSummarySchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
+/** The members the Worker writes itself; the user's object writes the rest. */
+export type ExportHead = Pick<ExportDocument, 'formatVersion' | 'exportedAt' | 'user'>;
 
 /** `POST /speech`, which the Worker does not serve yet: clients fall back to the platform's own voice. */
 export const speechBodySchema = z.object({ text: z.string().trim().min(1).max(maxMessageLength), voiceId: z.string().optional() });

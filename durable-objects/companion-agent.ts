@@ -1,5 +1,5 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
-import { clientFrameSchema } from '../common/protocol.ts';
+import { clientFrameSchema, type ExportHead } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
 import { AppError } from '../server/errors/app-error.ts';
@@ -21,6 +21,7 @@ import {
   toClientConnection,
   userIdHeader,
 } from './host/connections.ts';
+import { streamJsonDocument, type Written } from './host/export-document.ts';
 import { hostSchemaSteps, migrateObjectSchema, type SchemaStep } from './host/schema/migrate.ts';
 import { UserVault } from './host/user-vault.ts';
 
@@ -80,10 +81,21 @@ export class CompanionAgent extends Agent<Env> {
     }
   }
 
-  /** Everything this object holds about the user, decrypted, each capability adding its part. */
-  async exportData(): Promise<UserDataExport> {
-    const parts = await Promise.all(Object.values(this.#capabilities).map((capability: Capability) => capability.exportData?.() ?? {}));
-    return Object.assign({}, ...parts) as UserDataExport;
+  /**
+   * Everything this object holds about the user, decrypted: the export document, `head` (what the
+   * Worker knows) first, then each capability's part. It is written as it is read, so a user with
+   * years of messages and file versions never has them all in memory at once.
+   */
+  async exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>> {
+    const document: Record<string, unknown> = { ...head };
+    for (const capability of Object.values(this.#capabilities) as Capability[]) {
+      for (const [section, value] of Object.entries((await capability.exportData?.()) ?? {})) {
+        // Two capabilities naming the same section would silently overwrite one another's data.
+        if (Object.hasOwn(document, section)) throw new Error(`Two parts of the export are both named "${section}".`);
+        document[section] = value;
+      }
+    }
+    return streamJsonDocument(document, { userId: this.name });
   }
 
   /**
@@ -219,9 +231,9 @@ export class CompanionAgent extends Agent<Env> {
 
 type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (part: infer Intersection) => void ? Intersection : never;
 
-/** What `GET /me/export` gets from the object: every capability's part, merged. */
-export type UserDataExport = UnionToIntersection<
-  { [Name in keyof Capabilities]: Capabilities[Name] extends { exportData(): Promise<infer Part> } ? Part : never }[keyof Capabilities]
+/** What the object writes into `GET /me/export`: every capability's part, merged, its lists written out. */
+export type UserDataExport = Written<
+  UnionToIntersection<{ [Name in keyof Capabilities]: Capabilities[Name] extends { exportData(): Promise<infer Part> } ? Part : never }[keyof Capabilities]>
 >;
 
 /** The RPC surface of every capability, by capability name: what `worker/companion-stub.ts` turns into typed calls. */

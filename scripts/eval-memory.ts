@@ -21,8 +21,8 @@ import {
   applyMigrations,
   buildWeb,
   bundleWorker,
-  environmentWithThisNode,
   freePort,
+  localWranglerEnvironment,
   root,
   startWranglerDev,
   stopProcessGroup,
@@ -114,7 +114,7 @@ async function startLocalServer(cleanups: (() => Promise<void>)[]): Promise<stri
   await mkdir(stateDirectory, { recursive: true });
   const log = openSync(serverLogFile, 'w');
   cleanups.push(async () => closeSync(log));
-  const quiet = { stdio: ['ignore', log, log], env: environmentWithThisNode() };
+  const quiet = { stdio: ['ignore', log, log], env: localWranglerEnvironment() };
   progress(`Bundling the Worker and preparing a fresh database (log: ${path.relative(root, serverLogFile)})…`);
   // The bundle reads the assets directory from wrangler.toml, so it must exist even though nothing here serves it.
   if (!existsSync(path.join(root, 'web/dist'))) await buildWeb(quiet);

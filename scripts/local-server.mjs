@@ -1,6 +1,8 @@
 // What `npm start` and the benchmarks share to run Kindred on this machine: building the web app,
-// applying the D1 migrations to the local database and running `wrangler dev --local`, plus the
-// plumbing a benchmark needs around it (a free port, waiting for /healthz, stopping the whole tree).
+// applying the D1 migrations to the local database and running `wrangler dev --local` on
+// wrangler.local.toml (the Worker without the bindings that exist only on Cloudflare),
+// plus the plumbing a benchmark needs around it (a free port, waiting for /healthz, stopping the
+// whole tree). Every wrangler command here runs offline and quietly (`localWranglerEnvironment`).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -9,6 +11,13 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const wranglerCommand = path.join(root, 'node_modules/.bin/wrangler');
+
+/**
+ * Local mode's configuration: wrangler.toml without the bindings that exist only on Cloudflare
+ * (Workers AI, Vectorize), with the local providers as its defaults. It lies beside wrangler.toml,
+ * so `.dev.vars` and the `.wrangler/state` of earlier runs are found as before.
+ */
+export const localConfigPath = path.join(root, 'wrangler.local.toml');
 
 /** Runs one command from the repository root and resolves when it exits with 0. */
 export function runStep(command, args, options = {}) {
@@ -26,19 +35,32 @@ export function buildWeb(options = {}) {
 /** Applies the D1 migrations to the local database, or to the one under `persistTo` when given. */
 export function applyMigrations({ persistTo, ...options } = {}) {
   const persistence = persistTo === undefined ? [] : ['--persist-to', persistTo];
-  return runStep(wranglerCommand, ['d1', 'migrations', 'apply', 'DB', '--local', ...persistence], options);
+  return runStep(wranglerCommand, ['d1', 'migrations', 'apply', 'DB', '--local', '--config', localConfigPath, ...persistence], {
+    env: localWranglerEnvironment(),
+    ...options,
+  });
 }
 
 /**
- * An environment whose PATH finds the Node running this script first: wrangler's launcher asks
- * `env node`, and the machine's default Node may be too old for it.
+ * The environment every local wrangler command runs with. Its PATH finds the Node running this
+ * script first: wrangler's launcher asks `env node`, and the machine's default Node may be too old
+ * for it. And it keeps wrangler offline, so local mode starts the same with or without a network:
+ * - miniflare fetches https://workers.cloudflare.com/cf.json for `request.cf` unless
+ *   `CLOUDFLARE_CF_FETCH_ENABLED` is false, and prints a stack trace when it cannot; the Worker
+ *   gets miniflare's placeholder instead, as it always did offline;
+ * - the banner asks registry.npmjs.org whether a newer wrangler exists (`WRANGLER_HIDE_BANNER`);
+ * - wrangler sends usage metrics to Cloudflare (`WRANGLER_SEND_METRICS`).
+ * A variable already set in the caller's environment wins.
  */
-export function environmentWithThisNode() {
+export function localWranglerEnvironment() {
   return {
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    WRANGLER_HIDE_BANNER: 'true',
+    WRANGLER_SEND_METRICS: 'false',
     ...process.env,
     PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
     // wrangler's local trace store (.wrangler/state/v3/observability) keeps every request's full URL
-    // on disk, beyond the user's deletion; Kindred's own logs name route patterns only.
+    // on disk, beyond the user's deletion; Kindred's own logs name route patterns only. Never re-enabled.
     X_LOCAL_OBSERVABILITY: 'false',
   };
 }
@@ -48,7 +70,10 @@ export function environmentWithThisNode() {
  * a snapshot that edits to the sources made afterwards do not touch.
  */
 export function bundleWorker(outputDirectory, options = {}) {
-  return runStep(wranglerCommand, ['deploy', '--dry-run', '--outdir', outputDirectory], options);
+  return runStep(wranglerCommand, ['deploy', '--dry-run', '--config', localConfigPath, '--outdir', outputDirectory], {
+    env: localWranglerEnvironment(),
+    ...options,
+  });
 }
 
 /**
@@ -56,25 +81,40 @@ export function bundleWorker(outputDirectory, options = {}) {
  * workerd and every other helper wrangler starts, not just the wrangler process.
  *
  * With `snapshot` ({ script, assets }: a `bundleWorker` output and a copy of web/dist) it serves
- * those instead of the sources and does not watch wrangler.toml: whoever edits the code meanwhile
+ * those instead of the sources and does not watch its configuration: whoever edits the code meanwhile
  * cannot make it reload, which would drop the requests in flight.
  *
+ * `npm start` passes `interactive` (wrangler's keyboard shortcuts) and `detached: false`, so the
+ * terminal's Ctrl-C reaches wrangler as it always does.
+ *
  * @param {{ port: number, host?: string, inspectorPort?: number, persistTo?: string, variables?: Record<string, string>,
- *   snapshot?: { script: string, assets: string }, stdio?: import('node:child_process').StdioOptions }} options
+ *   snapshot?: { script: string, assets: string }, stdio?: import('node:child_process').StdioOptions,
+ *   interactive?: boolean, detached?: boolean }} options
  */
-export function startWranglerDev({ port, host = '127.0.0.1', inspectorPort, persistTo, variables = {}, snapshot, stdio = 'inherit' }) {
+export function startWranglerDev({
+  port,
+  host = '127.0.0.1',
+  inspectorPort,
+  persistTo,
+  variables = {},
+  snapshot,
+  stdio = 'inherit',
+  interactive = false,
+  detached = true,
+}) {
   const args = ['dev'];
-  const environment = environmentWithThisNode();
+  const environment = localWranglerEnvironment();
   if (snapshot !== undefined) {
-    // Given a script, wrangler looks for its configuration beside the script unless told where it is.
-    args.push(snapshot.script, '--no-bundle', '--assets', snapshot.assets, '--config', path.join(root, 'wrangler.toml'));
+    args.push(snapshot.script, '--no-bundle', '--assets', snapshot.assets);
     environment.WRANGLER_CI_DISABLE_CONFIG_WATCHING = 'true';
   }
-  args.push('--local', '--port', String(port), '--ip', host, '--show-interactive-dev-session=false');
+  // Named always: given a script, wrangler would look for its configuration beside the script.
+  args.push('--config', localConfigPath, '--local', '--port', String(port), '--ip', host);
+  if (!interactive) args.push('--show-interactive-dev-session=false');
   if (inspectorPort !== undefined) args.push('--inspector-port', String(inspectorPort));
   if (persistTo !== undefined) args.push('--persist-to', persistTo);
   for (const [name, value] of Object.entries(variables)) args.push('--var', `${name}:${value}`);
-  return spawn(wranglerCommand, args, { cwd: root, stdio, detached: true, env: environment });
+  return spawn(wranglerCommand, args, { cwd: root, stdio, detached, env: environment });
 }
 
 /**
@@ -85,8 +125,9 @@ export function startWranglerDev({ port, host = '127.0.0.1', inspectorPort, pers
  */
 export function withoutRequestLines() {
   let pending = '';
-  const requestLine = /^(?:\u001b\[[0-9;]*m)*\[wrangler:info\](?:\u001b\[[0-9;]*m)* (?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//;
-  const keep = (line) => !requestLine.test(line);
+  const colours = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+  const requestLine = /^\[wrangler:info\] (?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//;
+  const keep = (line) => !requestLine.test(line.replace(colours, ''));
   return new Transform({
     transform(chunk, _encoding, callback) {
       const lines = (pending + chunk.toString('utf8')).split('\n');

@@ -1,13 +1,13 @@
 // `npm start`: the whole of Kindred on this machine, offline. Creates .dev.vars with a fresh
 // MASTER_KEY on first run, builds the web app, applies the D1 migrations to the local database,
-// then runs `wrangler dev --local`. Process environment variables named in the configuration
+// then runs `wrangler dev --local` on wrangler.local.toml (no Workers AI or Vectorize binding, and
+// nothing fetched from the network). Process environment variables named in the configuration
 // table override .dev.vars (passed on as --var), so `LLM_PROVIDER=… npm start` works.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyMigrations, buildWeb, root, wranglerCommand } from './local-server.mjs';
+import { applyMigrations, buildWeb, root, startWranglerDev, withoutRequestLines } from './local-server.mjs';
 
 const port = process.env.PORT ?? '8787';
 
@@ -48,10 +48,18 @@ if (!existsSync(devVars)) {
 await buildWeb();
 await applyMigrations();
 
-const overrides = configurationNames.filter((name) => process.env[name] !== undefined).flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
-const child = spawn(wranglerCommand, ['dev', '--local', '--port', port, '--ip', process.env.HOST ?? '127.0.0.1', ...overrides], {
-  cwd: root,
-  stdio: 'inherit',
+const overrides = Object.fromEntries(configurationNames.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+const child = startWranglerDev({
+  port: Number(port),
+  host: process.env.HOST ?? '127.0.0.1',
+  variables: overrides,
+  interactive: true,
+  detached: false,
+  // Keyboard shortcuts read the terminal; what wrangler prints passes through a filter that drops its
+  // full-URL request lines (search text, file paths).
+  stdio: ['inherit', 'pipe', 'pipe'],
 });
+child.stdout.pipe(withoutRequestLines()).pipe(process.stdout);
+child.stderr.pipe(withoutRequestLines()).pipe(process.stderr);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,5 +1,6 @@
 import { getAgentByName } from 'agents';
-import type { CompanionAgent, CompanionRpc, UserDataExport } from '../durable-objects/companion-agent.ts';
+import type { ExportHead } from '../common/protocol.ts';
+import type { CompanionAgent, CompanionRpc } from '../durable-objects/companion-agent.ts';
 import type { Env } from '../server/env.ts';
 import { type Outcome, unwrapOutcome } from '../server/errors/outcome.ts';
 
@@ -14,7 +15,8 @@ type Remote<Rpc> = {
  * Expected failures arrive as the AppError the capability threw.
  */
 export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<CompanionRpc[Name]> } & {
-  exportData(): Promise<UserDataExport>;
+  /** The export document as JSON text, streamed: see `CompanionAgent.exportDocument`. */
+  exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
   destroyUserData(): Promise<void>;
   endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
@@ -26,7 +28,7 @@ export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<Co
  */
 interface CompanionStub {
   invoke(capability: string, method: string, args: unknown[]): Promise<Outcome<unknown>>;
-  exportData(): Promise<UserDataExport>;
+  exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
   destroyUserData(): Promise<void>;
   endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
@@ -52,7 +54,7 @@ export async function companionOf(env: Env, userId: string): Promise<CompanionCl
     return remote;
   };
   const client = {
-    exportData: () => stub.exportData(),
+    exportDocument: (head: ExportHead) => stub.exportDocument(head),
     destroyUserData: () => stub.destroyUserData(),
     endSession: (session: string) => stub.endSession(session),
     fetch: (request: Request) => stub.fetch(request),

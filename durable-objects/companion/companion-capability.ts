@@ -15,7 +15,8 @@ export function createCompanionCapability(host: CapabilityHost) {
       getCompanion: (): Promise<Companion> => settings.companion(),
       updateCompanion: (companion: Companion): Promise<Companion> => settings.updateCompanion(companion),
     },
-    exportData: async () => ({ profile: await settings.profile(), companion: await settings.companion() }),
+    /** The profile is exported too, inside the document's `user`, which the Worker completes with the account. */
+    exportData: async () => ({ companion: await settings.companion() }),
     reset: () => settings.forget(),
   } satisfies Capability;
 }

@@ -77,6 +77,16 @@ const cachedMessagesPerConversation = 32;
 /** Conversations whose recent messages are kept; the least recently used is dropped first. */
 const cachedConversations = 8;
 
+/** Rows opened per page when exporting: a page's decrypted texts are the most the export holds at once. */
+const exportPageSize = 100;
+
+/** A conversation's rolling summary as exported: its text, and the last message it takes in. */
+export interface ConversationSummaryExport {
+  text: string;
+  throughMessageId: string | null;
+  updatedAt: string;
+}
+
 /** A message with its position in the object's message sequence, and what indexing needs besides. */
 export interface SequencedMessage {
   sequence: number;
@@ -445,15 +455,48 @@ export class ConversationStore {
     this.#summaries.clear();
   }
 
-  /** Every conversation with all its messages, decrypted: for the user's data export. */
-  async exportAll(): Promise<(Conversation & { messages: Message[] })[]> {
-    const conversations = await this.list();
-    return Promise.all(
-      conversations.map(async (conversation) => {
-        const rows = this.sql.exec<MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY sequence', conversation.id).toArray();
-        return { ...conversation, messages: await Promise.all(rows.map((row) => this.#presentMessage(row))) };
-      }),
-    );
+  /** Every conversation, oldest first, each with its rolling summary, opened one at a time: for the user's data export. */
+  async *exportConversations(): AsyncGenerator<Conversation & { summary: ConversationSummaryExport | null }> {
+    // The rows are small (a sealed title at most), so all are read at once; only their opening is spread out.
+    const rows = this.sql.exec<ConversationRow>('SELECT * FROM conversations ORDER BY created_at, id').toArray();
+    for (const row of rows) yield { ...(await this.#presentConversation(row)), summary: await this.#exportSummary(row.id) };
+  }
+
+  /** Every message of a conversation in reading order, a page at a time, with who spoke and its id elsewhere. */
+  async *exportMessages(conversationId: string): AsyncGenerator<Message & { speaker: string | null; externalId: string | null }> {
+    let afterSequence = 0;
+    for (;;) {
+      const rows = this.sql
+        .exec<MessageRow>(
+          'SELECT * FROM messages WHERE conversation_id = ? AND sequence > ? ORDER BY sequence LIMIT ?',
+          conversationId,
+          afterSequence,
+          exportPageSize,
+        )
+        .toArray();
+      for (const { message, speaker, externalId } of await Promise.all(rows.map((row) => this.#presentSequenced(row)))) {
+        yield { ...message, speaker, externalId };
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < exportPageSize) return;
+      afterSequence = last.sequence;
+    }
+  }
+
+  async #exportSummary(conversationId: string): Promise<ConversationSummaryExport | null> {
+    const row = this.sql
+      .exec<{ summary_sealed: string; through_sequence: number; updated_at: number; through_message_id: string | null }>(
+        `SELECT summary_sealed, through_sequence, updated_at, (SELECT id FROM messages WHERE sequence = through_sequence) AS through_message_id
+         FROM conversation_summaries WHERE conversation_id = ?`,
+        conversationId,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      text: await this.vault.open(row.summary_sealed, `conversation:${conversationId}:summary`),
+      throughMessageId: row.through_message_id,
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
   }
 
   /** Marks the conversation as just used, in one statement; its first message from the person becomes its title. */

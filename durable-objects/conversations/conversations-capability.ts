@@ -1,6 +1,7 @@
-import type { Conversation, ImportConversationBody, Message, MessagesPage } from '../../common/protocol.ts';
+import type { Conversation, ImportConversationBody, MessagesPage } from '../../common/protocol.ts';
 import { notFound } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { exportList } from '../host/export-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { ConversationStore, type IndexableTurn } from './conversation-store.ts';
@@ -106,7 +107,13 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
           });
         }),
     },
-    exportData: async (): Promise<{ conversations: (Conversation & { messages: Message[] })[] }> => ({ conversations: await store.exportAll() }),
+    exportData: async () => ({
+      conversations: exportList(async function* () {
+        for await (const conversation of store.exportConversations()) {
+          yield { ...conversation, messages: exportList(() => store.exportMessages(conversation.id)) };
+        }
+      }),
+    }),
     reset: () => store.forgetCaches(),
   } satisfies Capability;
 }

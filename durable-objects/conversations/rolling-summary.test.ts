@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { importConversationAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { exportDocumentSchema, importConversationAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
@@ -46,5 +46,11 @@ describe('rolling summaries of long conversations', () => {
     expect(system.some((message) => message.content.includes('earlier-in-this-conversation') && message.content.includes('trip to Lisbon in spring'))).toBe(
       true,
     );
+
+    // The export carries the summary, and which message it reaches.
+    const exported = await readJson(await api('/api/v1/me/export', { token: user.token }), exportDocumentSchema);
+    const exportedSummary = exported.conversations.find((conversation) => conversation.id === conversationId)?.summary;
+    expect(exportedSummary?.text).toBe(summary.text);
+    expect(imported.messages.map((message) => message.id)).toContain(exportedSummary?.throughMessageId);
   });
 });

@@ -348,15 +348,15 @@ describe('FileStore', () => {
     );
   });
 
-  it('exports every file with its history', async () => {
+  it('exports every kept version of a file with its content, oldest first', async () => {
     await asUser(newUserId(), async ({ store }) => {
       await store.write('profile.md', 'v1');
-      await store.write('profile.md', 'v2');
-      await store.write('notes/a.md', 'note');
-      const exported = await store.exportAll();
-      expect(exported.map((file) => [file.path, file.content, file.versions.length])).toEqual([
-        ['notes/a.md', 'note', 1],
-        ['profile.md', 'v2', 2],
+      await store.write('profile.md', 'v2', { author: 'companion' });
+      const exported = [];
+      for await (const version of store.exportVersions('profile.md')) exported.push(version);
+      expect(exported.map((version) => [version.path, version.content, version.author, version.current])).toEqual([
+        ['profile.md', 'v1', 'user', false],
+        ['profile.md', 'v2', 'companion', true],
       ]);
     });
   });

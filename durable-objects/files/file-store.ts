@@ -319,15 +319,16 @@ export class FileStore {
     return this.write(earlier.path, earlier.content, options);
   }
 
-  /** Every file's current content with its version history (without the earlier contents): for the user's data export. */
-  async exportAll(): Promise<(FileContent & { versions: FileVersionInfo[] })[]> {
-    const exported: (FileContent & { versions: FileVersionInfo[] })[] = [];
-    // One file at a time: up to `maxFiles` decrypted contents are held at once, never more.
-    for (const file of await this.list()) {
-      const content = await this.read(file.path);
-      if (content) exported.push({ ...content, versions: (await this.versions(file.path)) ?? [] });
+  /**
+   * Every kept version of a file with its content, oldest first, read one at a time: for the user's
+   * data export. A version pruned by a write meanwhile is left out rather than failing the export.
+   */
+  async *exportVersions(rawPath: string): AsyncGenerator<FileVersionContent & { current: boolean }> {
+    const path = requireFilePath(rawPath);
+    for (const version of [...((await this.versions(path)) ?? [])].reverse()) {
+      const content = await this.readVersion(path, version.versionId);
+      if (content) yield { ...content, current: version.current };
     }
-    return exported;
   }
 
   /**

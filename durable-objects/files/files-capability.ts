@@ -1,5 +1,6 @@
 import { notFound } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { exportList } from '../host/export-document.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { chunkMarkdown } from './chunk-markdown.ts';
 import { FileChunks } from './file-chunks.ts';
@@ -67,8 +68,19 @@ export function createFilesCapability(host: CapabilityHost, dependencies: { retr
       },
     },
     tools: () => tools,
-    exportData: async (): Promise<{ files: { path: string; content: string; updatedAt: string; versions: number }[] }> => ({
-      files: (await store.exportAll()).map((file) => ({ path: file.path, content: file.content, updatedAt: file.updatedAt, versions: file.versions.length })),
+    exportData: async () => ({
+      files: exportList(async function* () {
+        for (const file of await store.list()) {
+          yield {
+            path: file.path,
+            currentVersionId: file.versionId,
+            updatedAt: file.updatedAt,
+            versions: exportList(async function* () {
+              for await (const { path: _path, ...version } of store.exportVersions(file.path)) yield version;
+            }),
+          };
+        }
+      }),
     }),
     destroyExternalData: () => store.deleteAll(),
   } satisfies Capability;

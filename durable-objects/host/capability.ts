@@ -77,7 +77,12 @@ export interface Capability<Rpc extends object = object, Export extends object =
   readonly frames?: { readonly [Type in ClientFrame['type']]?: FrameHandler<Extract<ClientFrame, { type: Type }>> };
   /** The tools this capability gives the model. */
   tools?(): readonly Tool[];
-  /** Its part of `GET /me/export`, decrypted. */
+  /**
+   * Its part of `GET /me/export`, decrypted: one member of the document per section it names. The
+   * host merges every capability's part, so a new capability is exported by implementing this alone
+   * (and declaring its sections in `exportDocumentSchema`). A long list is an `ExportList`, read while
+   * the document is written; plain values are read here, at once.
+   */
   exportData?(): Promise<Export>;
   /** Account deletion: remove what lives outside the object (R2, Vectorize) before its storage is wiped. */
   destroyExternalData?(): Promise<void>;

@@ -5,6 +5,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
 import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { exportList } from '../host/export-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { applyExtraction, extractMemories } from './memory-extraction.ts';
@@ -194,8 +195,10 @@ export function createMemoryCapability(
         extractions.run(payload.conversationId, () => extractPendingMemories(payload.conversationId)),
     },
     tools: () => tools,
-    exportData: async (): Promise<{ memories: MemoryView[] }> => ({
-      memories: (await store.list({ includeInactive: true })).map((memory) => presentMemory(memory)),
+    exportData: async () => ({
+      memories: exportList(async function* () {
+        for await (const memory of store.exportAll()) yield { ...presentMemory(memory), validFrom: memory.validFrom };
+      }),
     }),
   } satisfies Capability;
 }

@@ -95,6 +95,18 @@ export class MemoryStore {
     return Promise.all(rows.map((row) => this.#present(row)));
   }
 
+  /**
+   * Every memory, active or not, oldest first, opened a page at a time: for the user's data export.
+   * The ids are read first (they are short), so the pages need no ordering query of their own.
+   */
+  async *exportAll(pageSize = 100): AsyncGenerator<Memory> {
+    const ids = this.sql
+      .exec<{ id: string }>('SELECT id FROM memories ORDER BY created_at, id')
+      .toArray()
+      .map((row) => row.id);
+    for (let start = 0; start < ids.length; start += pageSize) yield* await this.getMany(ids.slice(start, start + pageSize));
+  }
+
   async getMany(ids: string[]): Promise<Memory[]> {
     const memories: Memory[] = [];
     for (const id of ids) {

@@ -1,7 +1,7 @@
 import { listDurableObjectIds, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { exportDocumentSchema, userSchema } from '../../common/protocol.ts';
+import { userSchema } from '../../common/protocol.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 
@@ -19,23 +19,6 @@ describe('the account', () => {
     await expectError(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Nowhere/Land' } }), 'validation_failed');
     await expectError(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { email: 'new@example.com' } }), 'validation_failed');
     expect((await readJson(await api('/api/v1/me', { token: user.token }), userSchema)).timezone).toBe('Pacific/Auckland');
-  });
-
-  it('exports everything it holds about the user, decrypted', async () => {
-    const user = await buildUser({ displayName: 'Noor' });
-    const text = uniqueText('remember my sister Amal');
-    await api('/api/v1/messages', { token: user.token, body: { text } });
-    await api('/api/v1/memories', { token: user.token, body: { text: 'Noor has a sister, Amal.', kind: 'person' } });
-    await api('/api/v1/files/notes/amal.md', { method: 'PUT', token: user.token, body: { content: 'Amal visits in May.' } });
-    const response = await api('/api/v1/me/export', { token: user.token });
-    expect(response.headers.get('content-disposition')).toContain('attachment');
-    const data = await readJson(response, exportDocumentSchema);
-    expect(data.user).toMatchObject({ email: user.user.email, displayName: 'Noor' });
-    expect(data.companion.name).toBe('Kindred');
-    expect(data.conversations[0]?.messages.map((message) => message.text)).toEqual([text, `You said: ${text}`]);
-    expect(data.memories.map((memory) => memory.text)).toContain('Noor has a sister, Amal.');
-    expect(data.files.find((file) => file.path === 'notes/amal.md')).toMatchObject({ content: 'Amal visits in May.', versions: 1 });
-    expect(data.tools.length).toBeGreaterThanOrEqual(2);
   });
 
   it('deletes the account: key, object storage, files and sessions all go', async () => {

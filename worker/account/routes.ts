@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie } from 'hono/cookie';
-import { type ExportDocument, exportDocumentSchema, updateMeBodySchema, userSchema } from '../../common/protocol.ts';
+import { type ExportDocument, type ExportHead, exportDocumentSchema, exportFormatVersion, updateMeBodySchema, userSchema } from '../../common/protocol.ts';
+import type { UserDataExport } from '../../durable-objects/companion-agent.ts';
 import type { AppEnv } from '../app-env.ts';
 import { deleteAccount } from '../auth/accounts.ts';
 import { requireSession, sessionCookieName } from '../auth/session-middleware.ts';
@@ -68,26 +69,38 @@ accountRoutes.openAPIRegistry.registerPath({
   method: 'get',
   path: '/me/export',
   summary: 'Everything Kindred holds about the user, decrypted',
+  description:
+    `One JSON document, \`formatVersion\` ${exportFormatVersion} (see docs/export-format.md): the account and profile, the companion, ` +
+    'every conversation with every message, every memory with its history, every file with the content of each kept version, ' +
+    'the tool switches, and whatever later capabilities add. It is streamed as it is read, so a large account downloads without being held in memory.',
   tags: ['account'],
   responses: { 200: jsonAnswer(exportDocumentSchema, 'The export, as a JSON download.'), ...errorAnswers(...sessionErrors) },
 });
 // A plain route: the export's recursive JSON types are too deep for the typed OpenAPI handler.
 accountRoutes.get('/me/export', async (context) => {
   const account = context.get('account');
-  const data = await (await companionOf(context.env, account.id)).exportData();
-  const document: ExportDocument = {
+  const companion = await companionOf(context.env, account.id);
+  const head: ExportHead = {
+    formatVersion: exportFormatVersion,
     exportedAt: new Date().toISOString(),
-    user: presentUser(account, data.profile),
-    companion: data.companion,
-    conversations: data.conversations,
-    memories: data.memories,
-    files: data.files,
-    tools: data.tools,
+    user: presentUser(account, await companion.companion.getProfile()),
   };
-  return new Response(JSON.stringify(document, null, 2), {
+  // The rest of the document is each capability's part, written by the user's object; none is named here.
+  return new Response(await companion.exportDocument(head), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="kindred-export.json"' },
   });
 });
+
+/**
+ * Fails to compile when what the capabilities export and what the document declares disagree, so a
+ * capability that adds a part must declare its member in `exportDocumentSchema` too.
+ */
+type ExportMatchesItsSchema = [ExportHead & UserDataExport] extends [ExportDocument]
+  ? [ExportDocument] extends [ExportHead & UserDataExport]
+    ? true
+    : false
+  : false;
+export const exportMatchesItsSchema: ExportMatchesItsSchema = true;
 
 /** R2 keeps each user's files under their own prefix; delete them a listing page at a time. */
 async function deleteUserFiles(bucket: R2Bucket, userId: string): Promise<void> {
