@@ -13,6 +13,7 @@ import type {
   Conversation,
   ConversationAnswer,
   ConversationsAnswer,
+  CreateConversationBody,
   CreateMemoryBody,
   ExportDocument,
   FileContent,
@@ -173,7 +174,8 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     tools: async () => (await json<ToolsAnswer>('GET', '/tools')).tools,
     setToolEnabled: (id: string, enabled: boolean) => json<ToolSummary>('PATCH', `/tools/${encodeURIComponent(id)}`, { enabled } satisfies UpdateToolBody),
 
-    createConversation: async () => (await json<ConversationAnswer>('POST', '/conversations')).conversation,
+    /** A new conversation; `{ greet: true }` opens it with the persona's greeting, stored as its first message. */
+    createConversation: async (body: CreateConversationBody = {}) => (await json<ConversationAnswer>('POST', '/conversations', body)).conversation,
     conversations: async () => (await json<ConversationsAnswer>('GET', '/conversations')).conversations,
     messages: (query: ListMessagesQuery) => json<MessagesPage>('GET', '/messages', undefined, query),
     sendMessage: (body: SendMessageBody) => json<TurnAnswer>('POST', '/messages', body),

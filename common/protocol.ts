@@ -81,6 +81,13 @@ export const conversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
+/**
+ * `POST /conversations`, whose body is optional. With `greet`, the companion's persona opens the
+ * conversation with its greeting, stored as the first assistant message, so it is there on every device.
+ */
+export const createConversationBodySchema = z.object({ greet: z.boolean().optional() }).strict();
+export type CreateConversationBody = z.infer<typeof createConversationBodySchema>;
+
 export const conversationAnswerSchema = z.object({ conversation: conversationSchema });
 export type ConversationAnswer = z.infer<typeof conversationAnswerSchema>;
 export const conversationsAnswerSchema = z.object({ conversations: z.array(conversationSchema) });

@@ -14,7 +14,7 @@ import { createTurnCapability } from './turn/turn-capability.ts';
 export function buildCapabilities(host: CapabilityHost) {
   const companion = createCompanionCapability(host);
   const retrieval = createRetrievalCapability(host);
-  const conversations = createConversationsCapability(host, { retrieval });
+  const conversations = createConversationsCapability(host, { retrieval, companion });
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const tools = createToolsCapability(host, { sources: [memory, files] });

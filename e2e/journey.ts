@@ -1,12 +1,15 @@
 /**
- * The user journey of the web client, run once per device profile: sign up, choose the companion,
- * chat with a streamed answer (and survive a dropped connection), reload and see the history, find
- * and delete a memory, edit a file, visit settings, log out and back in by keyboard alone. Every
- * screen is checked with axe and photographed into docs/screenshots.
+ * The user journey of the web client, run once per device profile: a first visit lands on sign-up,
+ * onboarding meets the companion in three steps, the first chat opens with the persona's greeting,
+ * the reply visibly streams (and survives a dropped connection), reload keeps the history, find and
+ * delete a memory, edit a file, visit settings, log out (a returning device lands on log-in) and back
+ * in by keyboard alone, a failed reply says why and is retried, and a second person skips onboarding
+ * and deletes their account. Every screen is checked with axe and photographed into docs/screenshots.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser, BrowserContextOptions, Locator } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Catalog, Companion } from '../common/client.ts';
 import { type AxeFinding, checkAccessibility } from './accessibility.ts';
 
 export interface DeviceProfile {
@@ -40,6 +43,27 @@ async function script(fakeModelOrigin: string, match: string, steps: object[]): 
   assert.equal(response.status, 201, 'the fake model accepts the script');
 }
 
+/**
+ * Reads the reply being streamed until `finished` shows, and answers each different text it had on
+ * the way: a reply that only appeared whole would answer none.
+ */
+async function watchStreamingReply(page: Page, finished: Locator): Promise<string[]> {
+  const seen: string[] = [];
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && (await finished.count()) === 0) {
+    const text = await page.evaluate(() => document.querySelector('[data-testid="message-streaming"] .bubble-text')?.textContent ?? '');
+    if (text !== '' && text !== seen.at(-1)) seen.push(text);
+    await page.waitForTimeout(20);
+  }
+  return seen;
+}
+
+async function readApi<Answer>(page: Page, path: string): Promise<Answer> {
+  const response = await page.request.get(path);
+  assert.equal(response.status(), 200, `GET ${path} answers`);
+  return (await response.json()) as Answer;
+}
+
 export async function runJourney(browser: Browser, profile: DeviceProfile, options: JourneyOptions): Promise<JourneyReport> {
   const context = await browser.newContext({ ...profile.context, baseURL: options.baseUrl, reducedMotion: 'reduce', colorScheme: 'light' });
   const page = await context.newPage();
@@ -53,7 +77,17 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   async function capture(screen: string, fullPage = false): Promise<void> {
     screenNumber += 1;
     const file = `${profile.name}-${String(screenNumber).padStart(2, '0')}-${screen}.png`;
+    // A full-page picture keeps the viewport where it is, so a bar stuck to it would show mid-page:
+    // for the picture, scroll to where each bar rests (the top bar at the top, the phone's tab bar at the end).
+    const scrolledFrom = fullPage
+      ? await page.evaluate((toEnd) => {
+          const from = window.scrollY;
+          window.scrollTo(0, toEnd ? document.documentElement.scrollHeight : 0);
+          return from;
+        }, profile.name === 'phone')
+      : undefined;
     await page.screenshot({ path: path.join(options.screenshotDirectory, file), fullPage });
+    if (scrolledFrom !== undefined) await page.evaluate((from) => window.scrollTo(0, from), scrolledFrom);
     report.screens.push(file);
     report.findings.push(...(await checkAccessibility(page, `${profile.name} ${screen}`)));
   }
@@ -64,39 +98,80 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   const hikingLine = `I love hiking in the Alps every summer (${unique})`;
   const reply = 'How wonderful! The Alps in summer are glorious. Which trail is your favourite?';
   const memoryText = `Loves hiking in the Alps every summer (${unique})`;
-  // The first answer is the chat reply; the next request with the same text is the memory extraction.
+  // The first answer is the chat reply, slow enough to watch it grow; the next request with the same
+  // text is the memory extraction.
   await script(options.fakeModelOrigin, unique, [
-    { text: reply, chunkDelayMs: 30 },
+    { text: reply, chunkDelayMs: 60 },
     { text: JSON.stringify({ memories: [{ action: 'add', kind: 'preference', text: memoryText, importance: 0.7, when: null }] }) },
   ]);
 
-  console.log(`${profile.name}: sign up`);
-  await page.goto('/signup');
+  console.log(`${profile.name}: a first visit lands on sign-up`);
+  await page.goto('/');
   await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/signup', 'a device that never signed in opens on sign-up');
   await capture('signup');
   await page.getByLabel('Your name').fill('Robin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await press(page.getByRole('button', { name: 'Sign up' }));
 
-  console.log(`${profile.name}: onboarding`);
+  console.log(`${profile.name}: onboarding, one short step at a time`);
+  const catalog = await readApi<Catalog>(page, '/api/v1/catalog');
   await page.getByRole('heading', { name: 'Meet your companion' }).waitFor();
-  await capture('onboarding', true);
+  await page.getByText('Step 1 of 3').waitFor();
+  const onboardingHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(onboardingHeight < 1_600, `the first step is short (${onboardingHeight} px, the old form was 3,600 px on a phone)`);
+  await capture('onboarding');
   await page.getByLabel("Your companion's name").fill('Juniper');
   const personas = page.getByRole('group', { name: 'Personality' }).getByRole('radio');
-  const voices = page.getByRole('group', { name: 'Voice' }).getByRole('radio');
-  const avatars = page.getByRole('group', { name: 'Avatar' }).getByRole('radio');
   await press(personas.nth(1));
+  const chosenPersonaId = await personas.nth(1).getAttribute('value');
+  const greeting = catalog.personas.find((persona) => persona.id === chosenPersonaId)?.greeting;
+  assert.ok(greeting !== undefined, 'the chosen personality has a greeting');
+  await press(page.getByRole('button', { name: 'Next' }));
+
+  await page.getByRole('heading', { name: 'Choose a voice' }).waitFor();
+  await page.getByText('Step 2 of 3').waitFor();
+  const voices = page.getByRole('group', { name: 'Voice' }).getByRole('radio');
   await press(voices.nth(2));
   await press(page.getByRole('button', { name: /Play a preview of/ }).nth(2));
   await page.getByText(/Playing|no preview/).waitFor();
+  // Back keeps what was chosen.
+  await press(page.getByRole('button', { name: 'Back' }));
+  await page.getByRole('heading', { name: 'Meet your companion' }).waitFor();
+  assert.equal(await page.getByLabel("Your companion's name").inputValue(), 'Juniper', 'Back keeps the name');
+  assert.equal(await personas.nth(1).isChecked(), true, 'Back keeps the personality');
+  await press(page.getByRole('button', { name: 'Next' }));
+  assert.equal(await voices.nth(2).isChecked(), true, 'the voice is still chosen');
+  await press(page.getByRole('button', { name: 'Next' }));
+
+  await page.getByRole('heading', { name: 'Choose a look' }).waitFor();
+  await page.getByText('Step 3 of 3').waitFor();
+  const avatars = page.getByRole('group', { name: 'Avatar' }).getByRole('radio');
   await press(avatars.nth(3));
   const chosenAvatar = await avatars.nth(3).getAttribute('value');
+  const preview = page.getByTestId('avatar-preview');
+  assert.equal(await preview.getByRole('img').getAttribute('src'), `/avatars/${chosenAvatar}.svg`, 'the chosen avatar is previewed large');
+  await preview.getByText('Juniper').waitFor();
   await press(page.getByRole('button', { name: 'Start talking' }));
 
-  console.log(`${profile.name}: chat`);
+  console.log(`${profile.name}: chat, the greeting waiting and the reply streaming`);
   await page.getByRole('heading', { name: 'Chat with Juniper' }).waitFor();
-  await capture('chat-empty');
+  // The greeting is a stored message of the first conversation, not only a placeholder.
+  await page.getByTestId('message-assistant').filter({ hasText: greeting }).waitFor();
+  const messagesRegion = page.getByRole('region', { name: 'Messages' });
+  const mainNavigation = page.getByRole('navigation', { name: 'Main' });
+  if (profile.name === 'phone') {
+    const log = await messagesRegion.boundingBox();
+    assert.ok(log !== null && log.y <= 70, `on a phone the conversation starts right under a compact header (at ${log?.y} px; it was 215 px)`);
+    const tabs = await mainNavigation.boundingBox();
+    assert.ok(tabs !== null && Math.round(tabs.y + tabs.height) === 844, 'on a phone the sections are a tab bar at the bottom');
+  } else {
+    const tabs = await mainNavigation.boundingBox();
+    assert.ok(tabs !== null && tabs.y < 60, 'on a desktop the sections stay at the top');
+  }
+  assert.equal(await page.getByRole('combobox').count(), 0, 'conversations are no longer a clipped select');
+  await capture('chat-greeting');
   const textDeltas: string[] = [];
   page.on('websocket', (socket) =>
     socket.on('framereceived', ({ payload }) => {
@@ -109,8 +184,17 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   const composer = page.getByLabel('Message Juniper');
   await composer.fill(hikingLine);
   await press(page.getByRole('button', { name: 'Send' }));
-  await page.getByTestId('message-streaming').waitFor();
-  await page.getByTestId('message-assistant').filter({ hasText: 'Which trail is your favourite?' }).waitFor();
+  const finishedReply = page.getByTestId('message-assistant').filter({ hasText: 'Which trail is your favourite?' });
+  const partials = await watchStreamingReply(page, finishedReply);
+  await finishedReply.waitFor();
+  // The streaming bubble may hold the whole text for a moment before the stored reply replaces it.
+  const unfinished = partials.filter((partial) => partial.length < reply.length);
+  assert.ok(unfinished.length >= 2, `the reply visibly grew before it was complete (seen: ${JSON.stringify(partials)})`);
+  for (const [index, partial] of partials.entries()) {
+    assert.ok(reply.startsWith(partial), `each streamed text is a beginning of the reply (${partial})`);
+    if (index > 0) assert.ok(partial.length > (partials[index - 1] ?? '').length, 'the streamed text only grows');
+  }
+  console.log(`  the reply grew through ${unfinished.length} partial texts before it was complete`);
   assert.ok(textDeltas.length > 3, `the reply streamed in pieces (${textDeltas.length} text-delta frames)`);
   assert.equal((await page.locator(`.message.assistant img[src="/avatars/${chosenAvatar}.svg"]`).count()) > 0, true, 'the avatar is beside the reply');
   await capture('chat-reply');
@@ -128,6 +212,7 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await page.getByRole('heading', { name: 'Chat with Juniper' }).waitFor();
   await page.getByTestId('message-user').filter({ hasText: hikingLine }).waitFor();
   await page.getByTestId('message-assistant').filter({ hasText: 'Which trail is your favourite?' }).waitFor();
+  await page.getByTestId('message-assistant').filter({ hasText: greeting }).waitFor();
   assert.equal(await page.getByTestId('message-user').filter({ hasText: afterDrop }).count(), 1, 'the message sent across the drop is stored exactly once');
 
   console.log(`${profile.name}: memories`);
@@ -183,6 +268,10 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await press(page.getByRole('button', { name: 'Log out' }));
   await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
   await capture('login');
+  // A device someone signed in on before opens on log-in, not sign-up.
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/login', 'a returning device opens on log-in');
   await page.getByLabel('Email').focus();
   await page.keyboard.type(email);
   await page.keyboard.press('Tab');
@@ -202,6 +291,77 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await alert.waitFor();
   assert.match((await alert.textContent()) ?? '', /do not match an account/);
   await capture('login-error');
+
+  console.log(`${profile.name}: conversations, and a failed reply that is retried`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Email').fill(email);
+  await press(page.getByRole('button', { name: 'Log in' }));
+  await page.getByRole('heading', { name: 'Chat with Juniper' }).waitFor();
+  let conversations: Locator;
+  if (profile.name === 'phone') {
+    // On a phone the conversations are a drawer: a modal dialog that Escape closes.
+    await press(page.getByRole('button', { name: 'Conversations' }));
+    conversations = page.getByRole('dialog', { name: 'Conversations' });
+    await conversations.waitFor();
+    await page.keyboard.press('Escape');
+    await conversations.waitFor({ state: 'hidden' });
+    await press(page.getByRole('button', { name: 'Conversations' }));
+    await conversations.waitFor();
+  } else {
+    conversations = page.getByRole('navigation', { name: 'Conversations' });
+  }
+  await conversations.getByRole('link', { name: new RegExp(`I love hiking.*${unique}`) }).waitFor();
+  await capture('conversations');
+  const firstConversation = new URL(page.url()).pathname;
+  await press(conversations.getByRole('button', { name: 'New conversation' }));
+  await page.waitForURL((url) => url.pathname.startsWith('/chat/') && url.pathname !== firstConversation);
+  if (profile.name === 'phone') await conversations.waitFor({ state: 'hidden' });
+  // Its own words, so no other script (nor the memory extraction of another turn) takes its answers.
+  const troubled = `What should I pack for Lisbon? (${profile.name}-${Math.random().toString(36).slice(2, 10)})`;
+  await script(options.fakeModelOrigin, troubled, [
+    { error: { status: 500, message: 'The upstream model fell over.' } },
+    { text: 'Second time lucky: light layers and comfortable shoes.', chunkDelayMs: 20 },
+  ]);
+  await composer.fill(troubled);
+  await press(page.getByRole('button', { name: 'Send' }));
+  const failed = page.getByTestId('message-assistant').filter({ hasText: "Juniper couldn't reply." });
+  await failed.waitFor();
+  assert.match((await failed.textContent()) ?? '', /language model had a problem/, 'the failure is said in plain words');
+  await capture('chat-failed');
+  await press(failed.getByRole('button', { name: 'Retry' }));
+  await page.getByTestId('message-assistant').filter({ hasText: 'Second time lucky' }).waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0, 'once retried, the failure offers no second retry');
+  assert.equal(await page.getByTestId('message-user').filter({ hasText: troubled }).count(), 2, 'Retry sent the same words again');
+
+  console.log(`${profile.name}: someone else skips onboarding, then deletes their account`);
+  await page.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST' }));
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(`skipper-${unique}@example.com`);
+  await page.getByLabel('Password').fill(password);
+  await press(page.getByRole('button', { name: 'Sign up' }));
+  await page.getByRole('heading', { name: 'Meet your companion' }).waitFor();
+  const defaults = await readApi<Companion>(page, '/api/v1/companion');
+  await press(page.getByRole('button', { name: 'Next' }));
+  await page.getByRole('heading', { name: 'Choose a voice' }).waitFor();
+  await press(page.getByRole('button', { name: 'Next' }));
+  await page.getByRole('heading', { name: 'Choose a look' }).waitFor();
+  await capture('onboarding-look');
+  await press(page.getByRole('button', { name: 'Skip for now' }));
+  await page.getByRole('heading', { name: `Chat with ${defaults.name}` }).waitFor();
+  assert.deepEqual(await readApi<Companion>(page, '/api/v1/companion'), defaults, 'skipping keeps the default companion');
+  const defaultGreeting = catalog.personas.find((persona) => persona.id === defaults.personaId)?.greeting ?? '';
+  await page.getByTestId('message-assistant').filter({ hasText: defaultGreeting }).waitFor();
+  await press(mainNavigation.getByRole('link', { name: 'Settings' }));
+  await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  await page.getByLabel('Type “delete” to confirm').fill('delete');
+  await press(page.getByRole('button', { name: 'Delete my account' }));
+  await page.getByRole('heading', { name: 'Your account and everything in it has been deleted' }).waitFor();
+  await capture('goodbye');
+  // The account is gone: a later visit on this device is treated as a new person's.
+  const nextVisit = await context.newPage();
+  await nextVisit.goto('/');
+  await nextVisit.getByRole('heading', { name: 'Create your account' }).waitFor();
+  await nextVisit.close();
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   await context.close();

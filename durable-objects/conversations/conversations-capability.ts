@@ -1,5 +1,7 @@
-import type { Conversation, ImportConversationBody, MessagesPage } from '../../common/protocol.ts';
+import type { Conversation, CreateConversationBody, ImportConversationBody, MessagesPage } from '../../common/protocol.ts';
+import { findPersona } from '../../server/catalog/catalog.ts';
 import { notFound } from '../../server/errors/app-error.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
@@ -13,7 +15,7 @@ export const recentWindow = 24;
 const summaryBatchSize = 12;
 
 /** Conversations and their messages, sealed; every turn indexed for retrieval; long ones folded into a rolling summary. */
-export function createConversationsCapability(host: CapabilityHost, dependencies: { retrieval: RetrievalCapability }) {
+export function createConversationsCapability(host: CapabilityHost, dependencies: { retrieval: RetrievalCapability; companion: CompanionCapability }) {
   /** A turn is indexed as "speaker: text", with its neighbours as context, so a question finds the reply that answers it. */
   const toDocument = (turn: IndexableTurn) => ({
     id: turn.message.id,
@@ -54,7 +56,24 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
       await scheduler.schedule(host.config().MEMORY_EXTRACTION_DELAY_SECONDS, 'updateRollingSummary', { conversationId }, { idempotent: true });
     },
     rpc: {
-      create: (): Promise<Conversation> => store.create(),
+      /**
+       * A new conversation; with `greet`, opened by the persona's greeting, stored and sealed like any
+       * reply and spoken by the companion's name. Its indexing waits for the next turn's batch: a
+       * greeting is not worth hashing before the person has said anything.
+       */
+      async create(options: CreateConversationBody = {}): Promise<Conversation> {
+        const now = host.now();
+        const conversation = await store.create(now);
+        if (!options.greet) return conversation;
+        const companion = await dependencies.companion.settings.companion();
+        const greeting = findPersona(companion.personaId)?.greeting;
+        if (greeting === undefined) return conversation;
+        await store.append(
+          { conversationId: conversation.id, role: 'assistant', text: greeting, speaker: companion.name, createdAt: now },
+          { deferIndexing: true },
+        );
+        return conversation;
+      },
       list: (): Promise<Conversation[]> => store.list(),
       /** Without a conversation id, the newest conversation: where a message without one goes, too. */
       async listMessages(query: { conversationId?: string; before?: string; limit: number }): Promise<MessagesPage> {

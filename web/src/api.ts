@@ -2,6 +2,7 @@
 // session cookie authenticates; inside the mobile app the page comes from the app bundle, so the
 // server's address and a bearer token are kept on the device instead.
 import { createKindredClient } from '../../common/client.ts';
+import { noteAccountDeleted } from './device-memory.ts';
 
 const serverKey = 'kindred.server';
 const tokenKey = 'kindred.token';
@@ -29,8 +30,20 @@ export function rememberToken(token: string | undefined): void {
   else localStorage.setItem(tokenKey, token);
 }
 
-export const api = createKindredClient({
+const client = createKindredClient({
   baseUrl: serverAddress(),
   token: () => (isNativeApp() ? (localStorage.getItem(tokenKey) ?? undefined) : undefined),
   clientName: isNativeApp() ? 'mobile' : 'web',
 });
+
+/**
+ * The client, with one addition: a deleted account is noted on the device the moment the server
+ * confirms it, so whichever screen asked, the app then says goodbye instead of asking to log in.
+ */
+export const api: typeof client = {
+  ...client,
+  deleteAccount: async () => {
+    await client.deleteAccount();
+    noteAccountDeleted();
+  },
+};

@@ -1,13 +1,17 @@
 // The shell: loads the session, routes between screens, and frames the signed-in ones with the
-// navigation. Signed-out visitors only see sign-up and log-in.
+// navigation. Signed-out visitors see sign-up (a device that never signed in), log-in (one that has),
+// or, right after deleting their account, the farewell.
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { type Catalog, type Companion, KindredApiError, type User } from '../../common/client.ts';
 import { api, rememberToken } from './api.ts';
 import { ErrorAlert } from './components/error-alert.tsx';
+import { MainNavigation } from './components/main-navigation.tsx';
+import { clearAccountDeleted, rememberSignedInHere, signedOutLanding, wasAccountDeletedInThisTab } from './device-memory.ts';
 import { Link, navigate, usePath } from './router.tsx';
 import { AuthScreen } from './screens/auth-screen.tsx';
 import { ChatScreen } from './screens/chat-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
+import { GoodbyeScreen } from './screens/goodbye-screen.tsx';
 import { MemoriesScreen } from './screens/memories-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
@@ -19,16 +23,10 @@ type Loaded =
   | { state: 'failed'; error: unknown }
   | { state: 'signed-in'; user: User; companion: Companion; catalog: Catalog };
 
-const sections = [
-  { href: '/chat', label: 'Chat' },
-  { href: '/memories', label: 'Memories' },
-  { href: '/files', label: 'Files' },
-  { href: '/settings', label: 'Settings' },
-];
-
 async function loadSession(): Promise<Loaded> {
   try {
     const [user, companion, catalog] = await Promise.all([api.me(), api.companion(), api.catalog()]);
+    rememberSignedInHere();
     return { state: 'signed-in', user, companion, catalog };
   } catch (error) {
     if (error instanceof KindredApiError && error.id === 'unauthenticated') return { state: 'signed-out' };
@@ -60,7 +58,7 @@ export function App() {
     }
     rememberToken(undefined);
     setLoaded({ state: 'signed-out' });
-    navigate('/login');
+    navigate(wasAccountDeletedInThisTab() ? '/goodbye' : '/login');
   }, []);
 
   const session = useMemo<Session | undefined>(() => {
@@ -94,14 +92,18 @@ export function App() {
     );
   }
   if (loaded.state === 'signed-out' || session === undefined) {
-    const mode = path === '/signup' ? 'signup' : 'login';
-    if (path !== '/signup' && path !== '/login') queueMicrotask(() => navigate('/login', { replace: true }));
+    const farewell = wasAccountDeletedInThisTab();
+    if (path === '/goodbye' && farewell) return <GoodbyeScreen />;
+    const landing = farewell ? '/goodbye' : signedOutLanding();
+    if (path !== '/signup' && path !== '/login') queueMicrotask(() => navigate(landing, { replace: true }));
+    const mode = path === '/signup' || (path !== '/login' && landing === '/signup') ? 'signup' : 'login';
     return (
       <>
         <SkipLink />
         <AuthScreen
           mode={mode}
           onSignedIn={(_answer, isNewAccount) => {
+            clearAccountDeleted();
             setLoaded({ state: 'loading' });
             void loadSession().then((next) => {
               setLoaded(next);
@@ -125,29 +127,22 @@ export function App() {
     screen = null;
   }
 
+  const onboarding = path === '/onboarding';
   return (
     <SessionContext.Provider value={session}>
-      <SkipLink />
-      <header className="top-bar">
-        <Link href="/chat" className="brand">
-          <img src="/icons/icon.svg" alt="" width={28} height={28} />
-          <span>Kindred</span>
-        </Link>
-        {path !== '/onboarding' && (
-          <nav aria-label="Main">
-            <ul>
-              {sections.map((section) => (
-                <li key={section.href}>
-                  <Link href={section.href} aria-current={path === section.href || path.startsWith(`${section.href}/`) ? 'page' : undefined}>
-                    {section.label}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        )}
-      </header>
-      {screen}
+      {/* The chat fills the screen and scrolls inside; every other screen scrolls the page. */}
+      <div className={chatMatch ? 'app-shell fills-screen' : 'app-shell'}>
+        <SkipLink />
+        <header className="top-bar">
+          <Link href="/chat" className="brand">
+            <img src="/icons/icon.svg" alt="" width={28} height={28} />
+            <span>Kindred</span>
+          </Link>
+          {!onboarding && <MainNavigation path={path} placement="top" />}
+        </header>
+        {screen}
+        {!onboarding && <MainNavigation path={path} placement="bottom" />}
+      </div>
     </SessionContext.Provider>
   );
 }

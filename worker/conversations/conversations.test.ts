@@ -172,6 +172,51 @@ describe('conversations and history', () => {
     expect(page2.nextCursor).toBeNull();
   });
 
+  it("opens a conversation with the persona's greeting when asked, stored as its first assistant message", async () => {
+    const user = await buildUser();
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const persona = catalog.personas[1];
+    if (!persona) throw new Error('catalog too small');
+    await readJson(
+      await api('/api/v1/companion', {
+        method: 'PUT',
+        token: user.token,
+        body: { name: 'Juniper', personaId: persona.id, voiceId: catalog.voices[0]?.id, avatarId: catalog.avatars[0]?.id },
+      }),
+      companionSchema,
+    );
+    const { conversation } = await readJson(
+      await api('/api/v1/conversations', { method: 'POST', token: user.token, body: { greet: true } }),
+      conversationAnswerSchema,
+      201,
+    );
+    const history = await readJson(await api(`/api/v1/messages?conversationId=${conversation.id}`, { token: user.token }), messagesPageSchema);
+    expect(history.messages).toHaveLength(1);
+    expect(history.messages[0]).toMatchObject({ role: 'assistant', text: persona.greeting, status: 'complete', conversationId: conversation.id });
+    // The greeting is the companion speaking, so the conversation keeps waiting for the person's first words as its title.
+    const list = await readJson(await api('/api/v1/conversations', { token: user.token }), conversationsAnswerSchema);
+    expect(list.conversations[0]).toMatchObject({ id: conversation.id, title: null });
+
+    // The model sees the greeting as the companion's own opening line.
+    const text = uniqueText('hello after the greeting');
+    await api('/api/v1/messages', { token: user.token, body: { text, conversationId: conversation.id } });
+    const [request] = await recordedChatRequests(fakeUrl, text);
+    const sent = (request?.body as { messages: { role: string; content: string }[] } | undefined)?.messages;
+    expect(sent?.slice(-2)).toEqual([
+      { role: 'assistant', content: persona.greeting },
+      { role: 'user', content: text },
+    ]);
+  });
+
+  it('starts an empty conversation without a body, and refuses an unknown field', async () => {
+    const user = await buildUser();
+    const { conversation } = await readJson(await api('/api/v1/conversations', { method: 'POST', token: user.token }), conversationAnswerSchema, 201);
+    const history = await readJson(await api(`/api/v1/messages?conversationId=${conversation.id}`, { token: user.token }), messagesPageSchema);
+    expect(history.messages).toEqual([]);
+    await expectError(await api('/api/v1/conversations', { method: 'POST', token: user.token, body: { greet: 'yes' } }), 'validation_failed');
+    await expectError(await api('/api/v1/conversations', { method: 'POST', token: user.token, body: { welcome: true } }), 'validation_failed');
+  });
+
   it('gives the model the recent turns of the conversation as short-term memory', async () => {
     const user = await buildUser();
     const marker = uniqueText('my cat is called Miso');

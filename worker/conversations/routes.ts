@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   conversationAnswerSchema,
   conversationsAnswerSchema,
+  createConversationBodySchema,
   listMessagesQuerySchema,
   messagesPageSchema,
   sendMessageBodySchema,
@@ -30,11 +31,15 @@ conversationRoutes.openapi(
     method: 'post',
     path: '/conversations',
     summary: 'Start a new conversation',
+    description:
+      "The body is optional. With `{ \"greet\": true }` the companion's persona greeting is stored as the conversation's first (assistant) message: what a new account's first chat opens with.",
     tags: ['conversations'],
-    responses: { 201: jsonAnswer(conversationAnswerSchema, 'The new conversation.'), ...errorAnswers(...sessionErrors) },
+    request: { body: { content: { 'application/json': { schema: createConversationBodySchema } }, required: false } },
+    responses: { 201: jsonAnswer(conversationAnswerSchema, 'The new conversation.'), ...errorAnswers(...sessionErrors, ...bodyErrors) },
   }),
   async (context) => {
-    const conversation = await (await companionOf(context.env, context.get('account').id)).conversations.create();
+    const body = context.req.valid('json');
+    const conversation = await (await companionOf(context.env, context.get('account').id)).conversations.create(body);
     return context.json({ conversation }, 201);
   },
 );

@@ -1,19 +1,22 @@
 // The conversation: streamed replies over the realtime WebSocket, the avatar beside them, older
-// history loaded as you scroll up, several conversations, and reconnection that loses nothing
+// history loaded as you scroll up, several conversations (a sidebar on wide screens, a drawer on
+// phones), failed replies that say why and can be retried, and reconnection that loses nothing
 // (unsent messages wait in a queue; after a reconnection the latest history is read again).
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Conversation, Message, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { Conversation, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
+import '../chat/chat.css';
+import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
+import { ConversationList } from '../chat/conversation-list.tsx';
+import { CompanionAvatar, MessageItem, type ShownMessage } from '../chat/message-item.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { Icon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
-import { Link, navigate } from '../router.tsx';
+import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 const pageSize = 30;
-
-/** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
-type ShownMessage = Message & { local?: boolean };
 
 interface Draft {
   messageId: string;
@@ -28,14 +31,6 @@ declare global {
   }
 }
 
-function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
-
-function conversationLabel(conversation: Conversation): string {
-  return conversation.title ?? `Conversation of ${new Date(conversation.createdAt).toLocaleDateString([], { day: 'numeric', month: 'short' })}`;
-}
-
 export function ChatScreen({ conversationId }: { conversationId: string | undefined }) {
   const { companion, catalog } = useSession();
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
@@ -43,6 +38,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [activeId, setActiveId] = useState<string | undefined>(conversationId);
   const [messages, setMessages] = useState<ShownMessage[]>([]);
+  const [historyLoaded, setHistoryLoaded] = useState(false);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [draft, setDraft] = useState<Draft>();
@@ -51,8 +47,14 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [error, setError] = useState<unknown>();
   const [announcement, setAnnouncement] = useState('');
   const [text, setText] = useState('');
+  const [drawerOpen, setDrawerOpen] = useState(false);
   const connection = useRef<RealtimeConnection>(undefined);
   const activeIdRef = useRef(activeId);
+  const draftRef = useRef(draft);
+  /** Whether this screen sent a message and waits for its reply: an error then belongs to that turn. */
+  const awaitingReplyRef = useRef(awaitingReply);
+  /** The words of the last message sent, for retrying a turn whose message is not on screen. */
+  const lastSent = useRef<string | undefined>(undefined);
   const logElement = useRef<HTMLElement>(null);
   const keepScrollFrom = useRef<number | undefined>(undefined);
   const stickToBottom = useRef(true);
@@ -60,6 +62,8 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   /** The conversation whose messages are on screen, so adopting a new one mid-reply does not reload it. */
   const shownConversation = useRef<string | undefined>(undefined);
   activeIdRef.current = activeId;
+  draftRef.current = draft;
+  awaitingReplyRef.current = awaitingReply;
 
   const refreshConversations = useCallback(async () => {
     try {
@@ -84,6 +88,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       return [...page.messages.slice().reverse(), ...arrivedSince];
     });
     setNextCursor(page.nextCursor);
+    setHistoryLoaded(true);
     return page;
   }, []);
 
@@ -91,17 +96,25 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   useEffect(() => {
     let cancelled = false;
     if (conversationId !== undefined && conversationId === shownConversation.current) return;
+    const show = (chosen: string | undefined) => {
+      setActiveId(chosen);
+      activeIdRef.current = chosen;
+      shownConversation.current = chosen;
+      // The person's own unconfirmed words stay when they went to this conversation, or to no
+      // conversation in particular (which the server puts in the newest, the one chosen here).
+      setMessages((previous) => previous.filter((message) => message.local && (message.conversationId === '' || message.conversationId === chosen)));
+      setHistoryLoaded(chosen === undefined);
+      setNextCursor(null);
+      setDraft(undefined);
+    };
+    // A conversation named in the address is shown at once, so what is sent before the list arrives goes there.
+    if (conversationId !== undefined) show(conversationId);
     (async () => {
       const list = await api.conversations();
       if (cancelled) return;
       setConversations(list);
       const chosen = conversationId ?? list[0]?.id;
-      setActiveId(chosen);
-      activeIdRef.current = chosen;
-      shownConversation.current = chosen;
-      setMessages([]);
-      setNextCursor(null);
-      setDraft(undefined);
+      if (conversationId === undefined) show(chosen);
       if (chosen !== undefined) await loadLatest(chosen);
     })().catch((caught: unknown) => {
       if (!cancelled) setError(caught);
@@ -155,17 +168,42 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           setMessages((previous) => (previous.some((message) => message.id === frame.message.id) ? previous : [...previous, frame.message]));
           setAnnouncement(
             frame.message.status === 'failed'
-              ? sentenceForErrorId(frame.message.errorId ?? 'internal_error')
+              ? `${companion.name} couldn't reply. ${sentenceForErrorId(frame.message.errorId ?? 'internal_error')}`
               : `${companion.name} replied: ${frame.message.text}`,
           );
           void refreshConversations();
           return;
         }
-        case 'error':
+        case 'error': {
+          const interrupted = draftRef.current;
+          const ours = interrupted !== undefined ? interrupted.messageId === frame.messageId : awaitingReplyRef.current;
           setDraft(undefined);
           setAwaitingReply(false);
-          setError(sentenceForErrorId(frame.id));
+          const sentence = sentenceForErrorId(frame.id);
+          // A failed turn of the conversation on screen is shown where its reply would have been, as
+          // the server stored it (with whatever streamed before the failure), so it can be retried there.
+          if (ours && activeIdRef.current !== undefined) {
+            localCounter.current += 1;
+            const failed: ShownMessage = {
+              id: frame.messageId ?? `failed-${localCounter.current}`,
+              conversationId: activeIdRef.current,
+              role: 'assistant',
+              text: interrupted?.text ?? '',
+              status: 'failed',
+              errorId: frame.id,
+              tools: [],
+              memoryIds: [],
+              createdAt: new Date().toISOString(),
+            };
+            setMessages((previous) => (previous.some((message) => message.id === failed.id) ? previous : [...previous, failed]));
+            setAnnouncement(`${companion.name} couldn't reply. ${sentence}`);
+            // The person's message was stored all the same, and may have just named the conversation.
+            void refreshConversations();
+          } else if (ours) {
+            setError(sentence);
+          }
           return;
+        }
         default:
           return;
       }
@@ -236,13 +274,10 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
     if (log.scrollTop < 120) void loadOlder();
   };
 
-  const send = (event?: FormEvent) => {
-    event?.preventDefault();
-    const trimmed = text.trim();
-    if (trimmed === '' || awaitingReply) return;
+  /** Shows the person's words at once, then sends them; the server's echo replaces the local copy. */
+  const sendText = (words: string) => {
     setError(undefined);
     localCounter.current += 1;
-    const now = new Date().toISOString();
     stickToBottom.current = true;
     setMessages((previous) => [
       ...previous,
@@ -250,77 +285,90 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
         id: `local-${localCounter.current}`,
         conversationId: activeIdRef.current ?? '',
         role: 'user',
-        text: trimmed,
+        text: words,
         status: 'complete',
         errorId: null,
         tools: [],
         memoryIds: [],
-        createdAt: now,
+        createdAt: new Date().toISOString(),
         local: true,
       },
     ]);
     setAwaitingReply(true);
-    connection.current?.sendMessage({ text: trimmed, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
+    awaitingReplyRef.current = true;
+    lastSent.current = words;
+    connection.current?.sendMessage({ text: words, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
+  };
+
+  const send = (event?: FormEvent) => {
+    event?.preventDefault();
+    const trimmed = text.trim();
+    if (trimmed === '' || awaitingReply) return;
+    sendText(trimmed);
     setText('');
+  };
+
+  /** Trying again sends the words the failed reply answered once more, as a new turn. */
+  const retry = (failedIndex: number) => {
+    const asked = messages
+      .slice(0, failedIndex)
+      .reverse()
+      .find((message) => message.role === 'user');
+    const words = asked?.text ?? lastSent.current;
+    if (words === undefined || awaitingReply) return;
+    sendText(words);
   };
 
   const onComposerKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) send(event);
   };
 
+  const closeDrawer = useCallback(() => setDrawerOpen(false), []);
+
   const startConversation = async () => {
     try {
       const conversation = await api.createConversation();
       await refreshConversations();
+      setDrawerOpen(false);
       navigate(`/chat/${conversation.id}`);
     } catch (caught) {
       setError(caught);
     }
   };
 
-  const companionAvatar = avatar ? <img className="message-avatar" src={avatar.imageUrl} alt="" width={40} height={40} /> : null;
+  const list = (onChoose?: () => void) => (
+    <ConversationList conversations={conversations} activeId={activeId} onStartConversation={() => void startConversation()} onChoose={onChoose} />
+  );
+  const lastMessage = messages.at(-1);
 
   return (
     <main id="main" className="chat-layout">
-      <nav className="conversation-list" aria-label="Conversations">
-        <button type="button" className="button primary wide" onClick={() => void startConversation()}>
-          + New conversation
-        </button>
-        <ul>
-          {conversations.map((conversation) => (
-            <li key={conversation.id}>
-              <Link href={`/chat/${conversation.id}`} aria-current={conversation.id === activeId ? 'page' : undefined}>
-                {conversationLabel(conversation)}
-              </Link>
-            </li>
-          ))}
-        </ul>
+      <nav className="conversation-sidebar" aria-label="Conversations">
+        {list()}
       </nav>
+      <ConversationDrawer open={drawerOpen} onClose={closeDrawer}>
+        {list(closeDrawer)}
+      </ConversationDrawer>
 
       <section className="chat-panel" aria-labelledby="chat-heading">
         <header className="chat-header">
-          {avatar && <img src={avatar.imageUrl} alt={avatar.alt} width={48} height={48} className="chat-header-avatar" />}
-          <div className="chat-title">
-            <ScreenHeading>{`Chat with ${companion.name}`}</ScreenHeading>
-            <p className="hint" id="chat-heading">
-              {persona?.name ?? ''}
+          <button
+            type="button"
+            className="icon-button drawer-button"
+            aria-label="Conversations"
+            aria-haspopup="dialog"
+            aria-expanded={drawerOpen}
+            onClick={() => setDrawerOpen(true)}
+          >
+            <Icon name="menu" />
+          </button>
+          {avatar && <img src={avatar.imageUrl} alt="" width={40} height={40} className="chat-header-avatar" />}
+          <div className="chat-title" id="chat-heading">
+            <ScreenHeading className="visually-hidden">{`Chat with ${companion.name}`}</ScreenHeading>
+            <p className="chat-name" aria-hidden="true">
+              {companion.name}
             </p>
-          </div>
-          <div className="conversation-picker">
-            <label htmlFor="conversation-select" className="visually-hidden">
-              Conversation
-            </label>
-            <select id="conversation-select" value={activeId ?? ''} onChange={(event) => navigate(`/chat/${event.target.value}`)}>
-              {activeId === undefined && <option value="">New conversation</option>}
-              {conversations.map((conversation) => (
-                <option key={conversation.id} value={conversation.id}>
-                  {conversationLabel(conversation)}
-                </option>
-              ))}
-            </select>
-            <button type="button" className="button secondary small" onClick={() => void startConversation()} aria-label="New conversation">
-              +
-            </button>
+            <p className="chat-subtitle">{status === 'reconnecting' ? 'Reconnecting…' : draft ? 'Replying…' : (persona?.name ?? '')}</p>
           </div>
         </header>
 
@@ -338,33 +386,39 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
             </button>
           )}
           <ol className="messages">
-            {messages.length === 0 && draft === undefined && persona && (
+            {historyLoaded && messages.length === 0 && draft === undefined && persona && (
               <li className="message assistant greeting">
-                {companionAvatar}
+                <CompanionAvatar avatar={avatar} />
                 <div className="bubble">
                   <span className="visually-hidden">{companion.name} says: </span>
                   {persona.greeting}
                 </div>
               </li>
             )}
-            {messages.map((message) => (
-              <li key={message.id} className={`message ${message.role}${message.status === 'failed' ? ' failed' : ''}`} data-testid={`message-${message.role}`}>
-                {message.role === 'assistant' && companionAvatar}
-                <div className="bubble">
-                  <span className="visually-hidden">{message.role === 'assistant' ? `${companion.name} said: ` : 'You said: '}</span>
-                  {message.text}
-                  {message.tools.length > 0 && <p className="tool-note">Used {message.tools.map((tool) => tool.toolName).join(', ')}</p>}
-                  {message.status === 'failed' && <p className="tool-note">{sentenceForErrorId(message.errorId ?? 'internal_error')}</p>}
-                  <span className="time">{message.local ? 'Sending…' : formatTime(message.createdAt)}</span>
-                </div>
-              </li>
+            {messages.map((message, index) => (
+              <MessageItem
+                key={message.id}
+                message={message}
+                companionName={companion.name}
+                avatar={avatar}
+                onRetry={message === lastMessage && message.status === 'failed' && !awaitingReply ? () => retry(index) : undefined}
+              />
             ))}
             {draft && (
               <li className="message assistant streaming" data-testid="message-streaming" aria-busy="true">
-                {companionAvatar}
+                <CompanionAvatar avatar={avatar} />
                 <div className="bubble">
                   <span className="visually-hidden">{companion.name} is replying: </span>
-                  {draft.text || <span className="typing">{companion.name} is typing…</span>}
+                  {draft.text ? (
+                    <span className="bubble-text">{draft.text}</span>
+                  ) : (
+                    <span className="typing">
+                      <span className="visually-hidden">{companion.name} is typing…</span>
+                      <span className="typing-dot" />
+                      <span className="typing-dot" />
+                      <span className="typing-dot" />
+                    </span>
+                  )}
                   {draft.toolNames.length > 0 && <p className="tool-note">Using {draft.toolNames.join(', ')}…</p>}
                 </div>
               </li>
@@ -383,16 +437,17 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           </label>
           <textarea
             id="composer-input"
-            rows={2}
+            rows={1}
             value={text}
             placeholder={`Message ${companion.name}…`}
             maxLength={16_000}
+            enterKeyHint="send"
             onChange={(event) => setText(event.target.value)}
             onKeyDown={onComposerKey}
             aria-describedby="composer-hint"
           />
-          <button type="submit" className="button primary" disabled={awaitingReply || text.trim() === ''}>
-            Send
+          <button type="submit" className="send-button" disabled={awaitingReply || text.trim() === ''} aria-label="Send">
+            <Icon name="send" />
           </button>
           <p id="composer-hint" className="visually-hidden">
             Enter sends; Shift and Enter starts a new line.

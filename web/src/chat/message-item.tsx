@@ -1,0 +1,54 @@
+// One message of the conversation. A reply that failed says what went wrong in words, and the
+// newest failed one offers to try again.
+import type { Avatar, Message } from '../../../common/client.ts';
+import { Icon } from '../components/icons.tsx';
+import { sentenceForErrorId } from '../error-messages.ts';
+
+/** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
+export type ShownMessage = Message & { local?: boolean };
+
+function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export function CompanionAvatar({ avatar }: { avatar: Avatar | undefined }) {
+  return avatar ? <img className="message-avatar" src={avatar.imageUrl} alt="" width={36} height={36} /> : <span className="message-avatar" />;
+}
+
+interface MessageItemProps {
+  message: ShownMessage;
+  companionName: string;
+  avatar: Avatar | undefined;
+  /** Present only where trying again makes sense: on the newest message, when it is a failed reply. */
+  onRetry?: () => void;
+}
+
+export function MessageItem({ message, companionName, avatar, onRetry }: MessageItemProps) {
+  const failed = message.status === 'failed';
+  const isAssistant = message.role === 'assistant';
+  return (
+    <li className={`message ${message.role}${failed ? ' failed' : ''}`} data-testid={`message-${message.role}`}>
+      {isAssistant && <CompanionAvatar avatar={avatar} />}
+      <div className="bubble">
+        <span className="visually-hidden">{isAssistant ? `${companionName} said: ` : 'You said: '}</span>
+        {message.text && <span className="bubble-text">{message.text}</span>}
+        {message.tools.length > 0 && <p className="tool-note">Used {message.tools.map((tool) => tool.toolName).join(', ')}</p>}
+        {failed && (
+          <div className="failure">
+            <p>
+              <strong>{message.text ? `${companionName} was cut off.` : `${companionName} couldn't reply.`}</strong>{' '}
+              {sentenceForErrorId(message.errorId ?? 'internal_error')}
+            </p>
+            {onRetry && (
+              <button type="button" className="button secondary small retry-button" onClick={onRetry}>
+                <Icon name="retry" />
+                Retry
+              </button>
+            )}
+          </div>
+        )}
+        <span className="time">{message.local ? 'Sending…' : formatTime(message.createdAt)}</span>
+      </div>
+    </li>
+  );
+}
