@@ -112,6 +112,12 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await capture('signup');
   await page.getByLabel('Your name').fill('Robin');
   await page.getByLabel('Email').fill(email);
+  // A password everyone tries first is refused, with the reason in words.
+  await page.getByLabel('Password').fill('password1');
+  await press(page.getByRole('button', { name: 'Sign up' }));
+  const weakPassword = page.getByRole('alert');
+  await weakPassword.waitFor();
+  assert.match((await weakPassword.textContent()) ?? '', /most common/);
   await page.getByLabel('Password').fill(password);
   await press(page.getByRole('button', { name: 'Sign up' }));
 

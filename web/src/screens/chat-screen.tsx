@@ -32,7 +32,9 @@ declare global {
 }
 
 export function ChatScreen({ conversationId }: { conversationId: string | undefined }) {
-  const { companion, catalog } = useSession();
+  const { companion, catalog, signOut } = useSession();
+  const signOutRef = useRef(signOut);
+  signOutRef.current = signOut;
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
   const persona = catalog.personas.find((candidate) => candidate.id === companion.personaId);
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -229,6 +231,8 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       onFrame: (frame) => frameHandler.current(frame),
       onStatus: setStatus,
       onReconnect: reconcile,
+      // Signed out on this device or another, or the session expired: back to the log-in screen.
+      onSessionEnded: () => void signOutRef.current(),
     });
     connection.current = opened;
     window.kindredDebug = { dropRealtime: () => opened.simulateDrop() };
