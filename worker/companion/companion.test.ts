@@ -69,6 +69,12 @@ describe('the catalog and the companion', () => {
       'memory-search',
     ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
+    // People see a human name and sentence; the model's name and wording are not what settings shows.
+    expect(tools.tools.find((tool) => tool.id === 'current-time')).toMatchObject({ name: 'current_time', title: 'Date and time' });
+    for (const tool of tools.tools) {
+      expect(tool.title).not.toContain('_');
+      expect(tool.description).not.toMatch(/the user|Use it|_/);
+    }
     const off = await api('/api/v1/tools/current-time', { method: 'PATCH', token: user.token, body: { enabled: false } });
     expect(await readJson(off, toolSummarySchema)).toMatchObject({ id: 'current-time', enabled: false });
     const othersTools = await readJson(await api('/api/v1/tools', { token: other.token }), toolsAnswerSchema);
