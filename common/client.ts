@@ -4,7 +4,7 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
-import type { Avatar, Catalog, Persona, Voice } from './catalog.ts';
+import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type {
   AuthAnswer,
@@ -44,10 +44,12 @@ import type {
   WriteFileBody,
 } from './protocol.ts';
 
+/** The catalog as the server answers it: the choices, and whether the server speaks. */
+export type Catalog = CatalogAnswer;
+
 export type {
   AuthAnswer,
   Avatar,
-  Catalog,
   Companion,
   Conversation,
   CreateMemoryBody,
