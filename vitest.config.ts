@@ -2,7 +2,8 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 const wranglerConfig = { configPath: './wrangler.test.toml' };
-const alwaysExcluded = ['node_modules/**', 'web/**'];
+// The web client's tests are of its pure modules (no DOM), so they run in workerd like the rest.
+const alwaysExcluded = ['node_modules/**', 'web/dist/**'];
 const unconfiguredTests = '**/*.unconfigured.test.ts';
 // Applied to D1 by test-support/apply-migrations.ts before each test file.
 const migrations = await readD1Migrations('./migrations');

@@ -122,3 +122,12 @@ export const catalogSchema = z
   })
   .strict();
 export type Catalog = z.infer<typeof catalogSchema>;
+
+/**
+ * What `GET /api/v1/catalog` answers: the catalog, and whether this server speaks (`POST /speech`),
+ * so a client uses the device's own voice directly instead of asking for speech that is not there.
+ */
+export const catalogAnswerSchema = catalogSchema.extend({
+  speech: z.object({ synthesis: z.boolean() }).strict(),
+});
+export type CatalogAnswer = z.infer<typeof catalogAnswerSchema>;

@@ -4,7 +4,7 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
-import type { Avatar, Catalog, Persona, Voice } from './catalog.ts';
+import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type {
   AuthAnswer,
@@ -46,10 +46,12 @@ import type {
   WriteFileBody,
 } from './protocol.ts';
 
+/** The catalog as the server answers it: the choices, and whether the server speaks. */
+export type Catalog = CatalogAnswer;
+
 export type {
   AuthAnswer,
   Avatar,
-  Catalog,
   Companion,
   Conversation,
   CreateMemoryBody,
@@ -109,6 +111,11 @@ export interface KindredClientOptions {
 
 type QueryValue = string | number | boolean | undefined;
 
+/** Per-request options. `keepalive` lets a request finish after the page that sent it has closed. */
+export interface RequestOptions {
+  keepalive?: boolean;
+}
+
 /** Builds a client; every method throws `KindredApiError` on failure. */
 export function createKindredClient(options: KindredClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
@@ -130,7 +137,14 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     return headers;
   }
 
-  async function send(method: string, path: string, body?: unknown, query?: Record<string, QueryValue>, accept = 'application/json'): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, QueryValue>,
+    accept = 'application/json',
+    requestOptions: RequestOptions = {},
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetchFunction(urlOf(path, query), {
@@ -138,6 +152,7 @@ export function createKindredClient(options: KindredClientOptions = {}) {
         headers: headersOf(body === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': 'application/json' }),
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'include',
+        ...(requestOptions.keepalive ? { keepalive: true } : {}),
       });
     } catch (error) {
       throw new KindredApiError('network_error', 'The server could not be reached.', 0, { cause: error });
@@ -146,8 +161,14 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     return response;
   }
 
-  async function json<Answer>(method: string, path: string, body?: unknown, query?: Record<string, QueryValue>): Promise<Answer> {
-    const response = await send(method, path, body, query);
+  async function json<Answer>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, QueryValue>,
+    requestOptions?: RequestOptions,
+  ): Promise<Answer> {
+    const response = await send(method, path, body, query, 'application/json', requestOptions);
     if (response.status === 204) return undefined as Answer;
     try {
       return (await response.json()) as Answer;
@@ -189,7 +210,8 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     memories: async (query: ListMemoriesQuery = {}) => (await json<MemoriesAnswer>('GET', '/memories', undefined, query)).memories,
     createMemory: (body: CreateMemoryBody) => json<MemoryView>('POST', '/memories', body),
     updateMemory: (id: string, body: UpdateMemoryBody) => json<MemoryView>('PATCH', `/memories/${encodeURIComponent(id)}`, body),
-    deleteMemory: (id: string) => json<void>('DELETE', `/memories/${encodeURIComponent(id)}`),
+    deleteMemory: (id: string, requestOptions?: RequestOptions) =>
+      json<void>('DELETE', `/memories/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),
@@ -197,7 +219,7 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     readFileVersion: (path: string, versionId: string) => json<FileVersionContent>('GET', filePath(path), undefined, { version: versionId }),
     writeFile: (path: string, content: string, expectedVersionId?: string) =>
       json<FileEntry>('PUT', filePath(path), { content, expectedVersionId } satisfies WriteFileBody),
-    deleteFile: (path: string) => json<void>('DELETE', filePath(path)),
+    deleteFile: (path: string, requestOptions?: RequestOptions) => json<void>('DELETE', filePath(path), undefined, undefined, requestOptions),
 
     /**
      * The server's speech for a text, or `undefined` when the server has none (`not_found`), so the

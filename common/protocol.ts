@@ -152,9 +152,13 @@ export const messagesPageSchema = z.object({
 });
 export type MessagesPage = z.infer<typeof messagesPageSchema>;
 
+/** A tool as people see it: `title` and `description` are written for a person; `name` is the stable name the model calls it by. */
 export const toolSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** The human name, such as "Calculator". */
+  title: z.string(),
+  /** One plain sentence on what the companion can do with the tool. */
   description: z.string(),
   enabled: z.boolean(),
 });

@@ -1,10 +1,12 @@
 /**
- * The user journey of the web client, run once per device profile: a first visit lands on sign-up,
- * onboarding meets the companion in three steps, the first chat opens with the persona's greeting,
- * the reply visibly streams (and survives a dropped connection), reload keeps the history, find and
- * delete a memory, edit a file, visit settings, log out (a returning device lands on log-in) and back
- * in by keyboard alone, a failed reply says why and is retried, and a second person skips onboarding
- * and deletes their account. Every screen is checked with axe and photographed into docs/screenshots.
+ * The user journey of the web client, run once per device profile: a first visit lands on sign-up
+ * (a weak password is refused in words), onboarding meets the companion in three steps, the first
+ * chat opens with the persona's greeting, the reply visibly streams (and survives a dropped
+ * connection), reload keeps the history, find, forget and restore a memory, write, read and delete a
+ * file (with Undo), go through the settings' sections, log out (a returning device lands on log-in)
+ * and back in by keyboard alone, a failed reply says why and is retried, and a second person skips
+ * onboarding and deletes their account. Every screen is checked with axe and photographed into
+ * docs/screenshots.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -64,6 +66,15 @@ async function readApi<Answer>(page: Page, path: string): Promise<Answer> {
   return (await response.json()) as Answer;
 }
 
+/** Polls until `check` holds, for work the app finishes in the background (a deletion after its undo window). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export async function runJourney(browser: Browser, profile: DeviceProfile, options: JourneyOptions): Promise<JourneyReport> {
   const context = await browser.newContext({ ...profile.context, baseURL: options.baseUrl, reducedMotion: 'reduce', colorScheme: 'light' });
   const page = await context.newPage();
@@ -91,6 +102,9 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
     report.screens.push(file);
     report.findings.push(...(await checkAccessibility(page, `${profile.name} ${screen}`)));
   }
+
+  /** An API answer as text, fetched by the page itself so its session cookie is used. */
+  const apiText = (apiPath: string) => page.evaluate(async (url) => (await fetch(url)).text(), apiPath);
 
   const unique = `${profile.name}-${Date.now().toString(36)}`;
   const email = `journey-${unique}@example.com`;
@@ -237,38 +251,167 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   }
   await memory.waitFor({ timeout: 5_000 });
   await capture('memories');
-  await press(memory.getByRole('button', { name: /^Delete memory/ }));
-  await press(memory.getByRole('button', { name: 'Yes, forget it' }));
-  await memory.waitFor({ state: 'detached' });
-  await page.getByRole('status').filter({ hasText: 'Memory deleted.' }).waitFor();
+  // The status line says what the last action did: after adding, then after searching.
+  const birthday = `My sister's birthday is on the fourth of May (${unique})`;
+  await page.getByLabel('Tell Juniper something to remember').fill(birthday);
+  await press(page.getByRole('button', { name: 'Remember', exact: true }));
+  await page.getByRole('status').filter({ hasText: 'Juniper will remember that.' }).waitFor();
+  await page.getByLabel('Search memories').fill('birthday');
+  await press(page.getByRole('button', { name: 'Search', exact: true }));
+  await page.getByRole('status').filter({ hasText: '1 memory matching “birthday”.' }).waitFor();
+  assert.equal(await page.getByText('Juniper will remember that.').count(), 0, 'a search replaces the message about the memory added before it');
+  // Forgetting is a quiet action, not a red button on every card, and it can be undone.
+  const birthdayMemory = page.getByTestId('memory').filter({ hasText: birthday });
+  assert.equal(await page.locator('[data-testid="memory"] .button.danger').count(), 0, 'no solid red Delete on the cards');
+  const undoToast = page.getByTestId('undo-toast');
+  await press(birthdayMemory.getByRole('button', { name: /^Forget memory/ }));
+  await birthdayMemory.waitFor({ state: 'detached' });
+  await undoToast.filter({ hasText: 'Forgot “My sister' }).waitFor();
+  await capture('memories-undo');
+  await press(undoToast.getByRole('button', { name: 'Undo' }));
+  await birthdayMemory.waitFor();
+  // Forgotten for real once the toast goes (dismissing it ends the undo window at once).
+  await press(birthdayMemory.getByRole('button', { name: /^Forget memory/ }));
+  await press(undoToast.getByRole('button', { name: 'Dismiss' }));
+  await undoToast.waitFor({ state: 'detached' });
+  await waitUntil('the memory is deleted on the server', async () => !(await apiText('/api/v1/memories')).includes('fourth of May'));
 
   console.log(`${profile.name}: files`);
   await press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }));
   await page.getByRole('heading', { name: 'Files', exact: true }).waitFor();
+  const fileRow = (name: string) => page.getByRole('button', { name: new RegExp(`^${name.replaceAll('.', '\\.')}`) });
+  // A new account has no files yet: the screen says what they are for and how to start one.
+  const filesEmpty = page.getByTestId('files-empty');
+  await filesEmpty.waitFor();
+  await capture('files-empty');
+  await press(filesEmpty.getByRole('button', { name: 'Write your first note' }));
   await page.getByLabel('New file name').fill('notes/trips.md');
   await press(page.getByRole('button', { name: 'Create' }));
-  await page.getByLabel('Content').fill('# Trips\n\n- The Alps in July');
+  // What a file may hold is not trusted: script, handlers and script links must not survive formatting.
+  const hostile = `<img src="x" onerror="document.body.dataset.injected = 'image'"><script>document.body.dataset.injected = 'script'</script>\n\n[a link](javascript:document.body.dataset.injected='link')`;
+  await page.getByLabel('Content').fill(`# Trips\n\n- The Alps in July\n\n${hostile}`);
   await press(page.getByRole('button', { name: 'Save' }));
   await page.getByRole('status').filter({ hasText: 'Saved notes/trips.md.' }).waitFor();
-  await page.getByLabel('Content').fill('# Trips\n\n- The Alps in July\n- The Dolomites in September');
+  await page.getByLabel('Content').fill(`# Trips\n\n- The Alps in July\n- The **Dolomites** in September\n\n${hostile}`);
   await press(page.getByRole('button', { name: 'Save' }));
-  await page.getByText('2 versions').waitFor();
-  await press(page.getByRole('heading', { name: 'Earlier versions' }).locator('xpath=following-sibling::ul[1]').getByRole('button').last());
-  await page.getByRole('heading', { name: /^Version of/ }).waitFor();
+  await page.getByText('Version history (2)').waitFor();
+  // Markdown reads formatted, with a toggle back to the text.
+  await press(page.getByRole('radio', { name: 'Read' }));
+  const formatted = page.getByTestId('markdown-view');
+  await formatted.getByRole('heading', { name: 'Trips' }).waitFor();
+  await formatted.locator('strong', { hasText: 'Dolomites' }).waitFor();
+  assert.equal(await formatted.getByText('# Trips').count(), 0, 'the Markdown is formatted, not shown as text');
+  assert.equal(await formatted.locator('img, script, [onerror], a[href^="javascript"]').count(), 0, 'the formatted file is sanitized');
+  await press(formatted.getByText('a link'));
+  assert.equal(await page.evaluate(() => document.body.dataset['injected'] ?? 'none'), 'none', 'nothing in the file ran');
   await capture('files');
+  await press(page.getByText('Version history (2)'));
+  await press(page.locator('.file-versions-list button').last());
+  await page.getByRole('heading', { name: /^Version of/ }).waitFor();
+
+  // Deleting asks first, then offers Undo, which brings the file back with all its versions.
+  const deleteTrips = async () => {
+    await press(page.getByRole('button', { name: 'Delete file' }));
+    const confirmDelete = page.getByRole('dialog', { name: 'Delete notes/trips.md?' });
+    await confirmDelete.waitFor();
+    return confirmDelete;
+  };
+  const confirmDelete = await deleteTrips();
+  await capture('files-delete-confirm');
+  await press(confirmDelete.getByRole('button', { name: 'Delete', exact: true }));
+  await fileRow('notes/trips.md').waitFor({ state: 'detached' });
+  await undoToast.filter({ hasText: 'Deleted notes/trips.md' }).waitFor();
+  await press(undoToast.getByRole('button', { name: 'Undo' }));
+  await fileRow('notes/trips.md').filter({ hasText: '2 versions' }).waitFor();
+
+  // Without Undo the file is deleted on the server once the toast goes.
+  await press(fileRow('notes/trips.md'));
+  await press((await deleteTrips()).getByRole('button', { name: 'Delete', exact: true }));
+  await press(undoToast.getByRole('button', { name: 'Dismiss' }));
+  await waitUntil('the file is deleted on the server', async () => !(await apiText('/api/v1/files')).includes('notes/trips.md'));
+  await filesEmpty.waitFor();
 
   console.log(`${profile.name}: settings`);
-  await press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }));
+  const sectionsNavigation = page.getByRole('navigation', { name: 'Settings sections' });
+  // On a phone each section is a screen of its own: step back to the list before opening another.
+  const openSettingsSection = async (name: string) => {
+    if (!(await sectionsNavigation.isVisible())) await press(page.getByRole('link', { name: '‹ Settings' }));
+    await press(sectionsNavigation.getByRole('link', { name: new RegExp(`^${name}`) }));
+    await page.getByRole('heading', { name, exact: true }).waitFor();
+  };
+  await press(mainNavigation.getByRole('link', { name: 'Settings' }));
   await page.getByRole('heading', { name: 'Settings' }).waitFor();
-  await page.getByRole('switch').first().waitFor();
-  await capture('settings', true);
+  for (const name of ['Companion', 'Profile & time zone', 'Appearance', 'Tools', 'Reminders & notifications', 'Your data']) {
+    await sectionsNavigation.getByRole('link', { name: new RegExp(`^${name}`) }).waitFor();
+  }
+  const settingsHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(settingsHeight < 1_600, `settings open as short sections, not one long form (${settingsHeight} px tall)`);
+  await capture('settings');
+
+  // Tools by a human name and sentence, each with a switch; never the model's names or instructions.
+  await openSettingsSection('Tools');
+  const dateTool = page.getByRole('switch', { name: 'Date and time' });
+  await dateTool.waitFor();
+  assert.equal(await page.getByText('current_time').count(), 0, 'no tool shows the name the model calls it by');
+  assert.equal(await page.getByText(/Use it before|the user/).count(), 0, 'no tool shows words written for the model');
+  assert.equal((await page.getByRole('switch', { name: 'Recall' }).getAttribute('aria-describedby')) !== null, true, 'each switch is described');
+  await press(dateTool);
+  assert.equal(await dateTool.isChecked(), false, 'the switch turns off');
+  await press(dateTool);
+  assert.equal(await dateTool.isChecked(), true, 'and on again');
+  await capture('settings-tools');
+
+  // The voice picker previews with the device's voice when the server has none, and logs no error.
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await openSettingsSection('Companion');
+  await press(page.getByRole('link', { name: /^Voice/ }));
+  await page.getByRole('heading', { name: 'Voice', exact: true }).waitFor();
+  await press(page.getByRole('button', { name: /^Listen to/ }).nth(1));
+  await page.getByText(/Playing|no preview/).waitFor();
+  await press(page.getByRole('radio', { checked: false }).first());
+  await page
+    .getByRole('status')
+    .filter({ hasText: /Saved\. Juniper now speaks with/ })
+    .waitFor();
+  assert.deepEqual(consoleErrors, [], 'no console error while previewing a voice');
+  await capture('settings-voice');
+  await press(page.getByRole('link', { name: '‹ Companion' }));
+  await page.getByRole('heading', { name: 'Companion', exact: true }).waitFor();
+
+  // Reminders ask for notification permission only when switched on.
+  await context.grantPermissions(['notifications'], { origin: options.baseUrl });
+  await openSettingsSection('Reminders & notifications');
+  const remindersSwitch = page.getByRole('switch', { name: 'Reminders & check-ins' });
+  await remindersSwitch.waitFor();
+  assert.equal(await remindersSwitch.isChecked(), false, 'reminders start off');
+  await press(remindersSwitch);
+  await page.getByRole('status').filter({ hasText: 'On. Notifications will reach you on this device.' }).waitFor();
+  assert.equal(await remindersSwitch.isChecked(), true, 'the switch stays on once allowed');
+  await capture('settings-reminders');
+
+  // Deleting the account asks for the word; once typed, the instruction turns into a confirmation.
+  await openSettingsSection('Your data');
+  const deleteInstruction = page.getByText('Type the word delete to confirm.');
+  await deleteInstruction.waitFor();
+  await page.getByLabel('Type “delete” to confirm').fill('delete');
+  await page.getByText('✓ Confirmed.').waitFor();
+  assert.equal(await deleteInstruction.count(), 0, 'the instruction is gone once the word is typed');
+  await page.getByLabel('Type “delete” to confirm').fill('');
+
+  await openSettingsSection('Appearance');
   await press(page.getByRole('radio', { name: 'Dark', exact: true }));
   await capture('settings-dark');
-  await press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }));
+  await press(mainNavigation.getByRole('link', { name: 'Chat' }));
   await page.getByTestId('message-assistant').first().waitFor();
   await capture('chat-dark');
-  await press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }));
+  await press(mainNavigation.getByRole('link', { name: 'Settings' }));
+  await openSettingsSection('Appearance');
   await press(page.getByRole('radio', { name: 'Light', exact: true }));
+  // Back to the list of sections, where logging out is.
+  if (!(await sectionsNavigation.isVisible())) await press(page.getByRole('link', { name: '‹ Settings' }));
 
   console.log(`${profile.name}: log out and back in, by keyboard alone`);
   await press(page.getByRole('button', { name: 'Log out' }));
@@ -359,6 +502,7 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await page.getByTestId('message-assistant').filter({ hasText: defaultGreeting }).waitFor();
   await press(mainNavigation.getByRole('link', { name: 'Settings' }));
   await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  await openSettingsSection('Your data');
   await page.getByLabel('Type “delete” to confirm').fill('delete');
   await press(page.getByRole('button', { name: 'Delete my account' }));
   await page.getByRole('heading', { name: 'Your account and everything in it has been deleted' }).waitFor();

@@ -10,6 +10,8 @@ export function createFileTools(services: { files: FileStore; search: (query: st
     defineTool({
       id: 'file-list',
       name: 'file_list',
+      title: 'See your files',
+      summary: 'Looks at which notes and documents you keep.',
       description: "Lists the user's files (profile.md, notes/…, journal/…), optionally under a folder.",
       inputSchema: z.object({ prefix: z.string().max(200).optional() }),
       enabledByDefault: true,
@@ -21,6 +23,8 @@ export function createFileTools(services: { files: FileStore; search: (query: st
     defineTool({
       id: 'file-read',
       name: 'file_read',
+      title: 'Read your files',
+      summary: 'Opens one of your notes to use what is written in it.',
       description: "Reads one of the user's files.",
       inputSchema: z.object({ path: z.string().min(1).max(200) }),
       enabledByDefault: true,
@@ -33,6 +37,8 @@ export function createFileTools(services: { files: FileStore; search: (query: st
     defineTool({
       id: 'file-write',
       name: 'file_write',
+      title: 'Write in your files',
+      summary: 'Keeps notes, plans and a journal for you, and every earlier version too.',
       description: "Writes a Markdown file in the user's files (the previous version is kept). Use it for notes, plans and the journal the user asked for.",
       inputSchema: z.object({ path: z.string().min(1).max(200), content: z.string().max(200_000) }),
       enabledByDefault: true,
@@ -44,6 +50,8 @@ export function createFileTools(services: { files: FileStore; search: (query: st
     defineTool({
       id: 'file-search',
       name: 'file_search',
+      title: 'Search your files',
+      summary: 'Finds the part of your notes that answers what you asked.',
       description: "Searches the contents of the user's files.",
       inputSchema: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(20).optional() }),
       enabledByDefault: true,

@@ -14,6 +14,8 @@ export function createMemoryTools(services: {
     defineTool({
       id: 'memory-search',
       name: 'memory_search',
+      title: 'Recall',
+      summary: 'Looks back through what it remembers and your past chats before answering.',
       description:
         'Searches what you remember about the user (memories, past conversations, their files). Use it before saying you do not know something about them.',
       inputSchema: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(20).optional() }),
@@ -33,6 +35,8 @@ export function createMemoryTools(services: {
     defineTool({
       id: 'memory-save',
       name: 'memory_save',
+      title: 'Remember things',
+      summary: 'Keeps what matters to you, like people, plans and likes, for later.',
       description: 'Saves something worth remembering about the user for the long term. Put any time words the user said ("next Friday") in `when`.',
       inputSchema: z.object({
         text: z.string().min(1).max(500),
@@ -50,6 +54,8 @@ export function createMemoryTools(services: {
     defineTool({
       id: 'memory-forget',
       name: 'memory_forget',
+      title: 'Forget when asked',
+      summary: 'Lets go of something for good when you ask it to.',
       description: 'Forgets a memory for good, when the user asks you to. Takes the memory id from memory_search.',
       inputSchema: z.object({ memoryId: z.string().min(1).max(64) }),
       enabledByDefault: true,

@@ -102,6 +102,8 @@ export function evaluateExpression(expression: string): number {
 export const calculatorTool = defineTool({
   id: 'calculator',
   name: 'calculator',
+  title: 'Calculator',
+  summary: 'Works out sums exactly, so the numbers in its answers are right.',
   description:
     'Evaluates an arithmetic expression exactly: + - * / % ^, parentheses, sqrt, abs, round, floor, ceil, min, max, sin, cos, tan, ln, log, exp, pi, e.',
   inputSchema: z.object({ expression: z.string().min(1).max(500).describe('For example: (12.5 * 4) / 3 + sqrt(16)') }),

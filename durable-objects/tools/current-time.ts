@@ -5,6 +5,8 @@ import { defineTool } from './tool.ts';
 export const currentTimeTool = defineTool({
   id: 'current-time',
   name: 'current_time',
+  title: 'Date and time',
+  summary: 'Knows today’s date and the time where you are, or anywhere in the world.',
   description: "The current date and time in the user's time zone, or in another IANA time zone if given.",
   inputSchema: z.object({ timezone: timezoneSchema.optional().describe('IANA time zone, e.g. Europe/Paris') }),
   enabledByDefault: true,

@@ -15,7 +15,12 @@ export interface Tool<Input = unknown> {
   id: string;
   /** The name the model sees: snake_case, stable. */
   name: string;
+  /** What the model is told about the tool: written for the model, and only ever sent to it. */
   description: string;
+  /** The name a person sees in settings, such as "Calculator". */
+  title: string;
+  /** One plain sentence for a person: what the companion can do with it, never how to call it. */
+  summary: string;
   inputSchema: z.ZodType<Input>;
   /** Whether a new user has it switched on. */
   enabledByDefault: boolean;

@@ -18,7 +18,8 @@ export function createToolsCapability(host: CapabilityHost, dependencies: { sour
   const summaries = (): ToolSummary[] =>
     current()
       .list()
-      .map(({ tool, enabled }) => ({ id: tool.id, name: tool.name, description: tool.description, enabled }));
+      // People read the human title and summary; the model's own wording stays in what the model is sent.
+      .map(({ tool, enabled }) => ({ id: tool.id, name: tool.name, title: tool.title, description: tool.summary, enabled }));
 
   return {
     name: 'tools',

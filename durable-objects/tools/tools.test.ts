@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { FileStore } from '../files/file-store.ts';
+import { createFileTools } from '../files/file-tools.ts';
+import type { MemoryStore } from '../memory/memory-store.ts';
+import { createMemoryTools } from '../memory/memory-tools.ts';
 import { calculatorTool, evaluateExpression } from './calculator.ts';
 import { currentTimeTool } from './current-time.ts';
+import { builtInTools } from './registry.ts';
 import { executeToolCall, toChatToolDefinition } from './tool.ts';
 
 const context = { userId: 'user_test', timezone: 'Asia/Kolkata', now: new Date('2026-11-24T20:00:00Z') };
@@ -53,5 +58,27 @@ describe('running a tool call from the model', () => {
     const definition = toChatToolDefinition(calculatorTool);
     expect(definition.name).toBe('calculator');
     expect(definition.inputSchema).toMatchObject({ type: 'object', properties: { expression: { type: 'string' } }, required: ['expression'] });
+  });
+});
+
+describe('how tools read to a person', () => {
+  // The stores are never touched: building the tools only closes over them.
+  const search = async () => [];
+  const everyTool = [...builtInTools, ...createFileTools({ files: {} as FileStore, search }), ...createMemoryTools({ memories: {} as MemoryStore, search })];
+
+  it.each(everyTool.map((tool) => [tool.id, tool] as const))('%s has a human title and a one-line human summary', (_id, tool) => {
+    expect(tool.title).toMatch(/^[A-Z][^_`]{2,30}$/);
+    expect(tool.title).not.toBe(tool.name);
+    expect(tool.summary.length).toBeLessThanOrEqual(90);
+    expect(tool.summary).toMatch(/^[A-Z][^_`\n]+\.$/);
+    // Instructions to the model and its view of "the user" stay in the description the model gets.
+    expect(tool.summary).not.toMatch(/\b(the user|use it|takes the)\b/i);
+    expect(tool.summary).not.toBe(tool.description);
+  });
+
+  it('still tells the model in its own words', () => {
+    const definition = toChatToolDefinition(currentTimeTool);
+    expect(definition.description).toBe(currentTimeTool.description);
+    expect(definition.description).not.toBe(currentTimeTool.summary);
   });
 });

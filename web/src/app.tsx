@@ -121,7 +121,7 @@ export function App() {
   else if (chatMatch) screen = <ChatScreen conversationId={chatMatch[1]} />;
   else if (path === '/memories') screen = <MemoriesScreen />;
   else if (path === '/files') screen = <FilesScreen />;
-  else if (path === '/settings') screen = <SettingsScreen />;
+  else if (path === '/settings' || path.startsWith('/settings/')) screen = <SettingsScreen />;
   else {
     queueMicrotask(() => navigate('/chat', { replace: true }));
     screen = null;

@@ -1,6 +1,8 @@
 // What only the mobile shell does: open `kindred://conversation/<id>` links on that conversation,
-// and register for push notifications. In a browser tab none of this runs.
+// and resume push notifications if the person turned reminders on in settings. Permission is never
+// asked here, at launch: only when they turn the switch on. In a browser tab none of this runs.
 import { isNativeApp } from './api.ts';
+import { deviceReminders } from './reminders/device-reminders.ts';
 import { navigate } from './router.tsx';
 
 /** The app path a deep link points to, or undefined for links Kindred does not know. */
@@ -16,15 +18,5 @@ export async function startNativeIntegration(): Promise<void> {
     const path = pathForDeepLink(url);
     if (path) navigate(path);
   });
-  const { PushNotifications } = await import('@capacitor/push-notifications');
-  const permission = await PushNotifications.requestPermissions();
-  if (permission.receive !== 'granted') return;
-  await PushNotifications.addListener('pushNotificationActionPerformed', ({ notification }) => {
-    const conversationId = (notification.data as { conversationId?: unknown } | undefined)?.conversationId;
-    if (typeof conversationId === 'string') navigate(`/chat/${encodeURIComponent(conversationId)}`);
-  });
-  // The device token would go to the server's push registry; that endpoint takes Web Push
-  // subscriptions today, so the token is kept on the device until native push lands server-side.
-  await PushNotifications.addListener('registration', ({ value }) => localStorage.setItem('kindred.pushToken', value));
-  await PushNotifications.register();
+  await (await deviceReminders()).resumeAtLaunch();
 }

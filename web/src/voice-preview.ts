@@ -1,5 +1,7 @@
 // Plays a voice's sample line: the server's speech when it has a speech provider, otherwise the
-// browser's own synthesis, choosing the installed voice that best matches the catalog's hints.
+// browser's own synthesis, choosing the installed voice that best matches the catalog's hints. The
+// catalog says whether the server speaks, so a server without a voice is never asked (its 404
+// would show as an error in the console before the fallback).
 import type { Voice } from '../../common/client.ts';
 import { api } from './api.ts';
 
@@ -20,17 +22,34 @@ function browserVoiceFor(voice: Voice): SpeechSynthesisVoice | undefined {
 /** Where the sample came from, so the interface can say so; `unavailable` when nothing can speak. */
 export type PreviewSource = 'server' | 'browser' | 'unavailable';
 
-export async function playVoicePreview(voice: Voice, text: string): Promise<PreviewSource> {
+let serverSpeechAnswer: Promise<boolean> | undefined;
+
+/** Whether the server speaks, from the catalog, asked once per page; a failed answer means no. */
+function serverSpeaks(): Promise<boolean> {
+  serverSpeechAnswer ??= api.catalog().then(
+    (catalog) => catalog.speech.synthesis,
+    () => false,
+  );
+  return serverSpeechAnswer;
+}
+
+/**
+ * Plays the sample. `serverSpeech` is the catalog's `speech.synthesis` when the caller has the
+ * catalog at hand; without it the catalog is asked (once).
+ */
+export async function playVoicePreview(voice: Voice, text: string, serverSpeech?: boolean): Promise<PreviewSource> {
   stopVoicePreview();
-  try {
-    const audio = await api.speech({ text, voiceId: voice.id });
-    if (audio !== undefined) {
-      currentAudio = new Audio(URL.createObjectURL(audio));
-      await currentAudio.play();
-      return 'server';
+  if (serverSpeech ?? (await serverSpeaks())) {
+    try {
+      const audio = await api.speech({ text, voiceId: voice.id });
+      if (audio !== undefined) {
+        currentAudio = new Audio(URL.createObjectURL(audio));
+        await currentAudio.play();
+        return 'server';
+      }
+    } catch {
+      // The server's speech failed: the browser's own voice is still a fair preview.
     }
-  } catch {
-    // The server's speech failed: the browser's own voice is still a fair preview.
   }
   if (!('speechSynthesis' in window)) return 'unavailable';
   const utterance = new SpeechSynthesisUtterance(text);

@@ -1,9 +1,11 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { catalogSchema } from '../../common/catalog.ts';
+import { catalogAnswerSchema } from '../../common/catalog.ts';
 import { errorIds, errorStatus } from '../../common/error-ids.ts';
 import { companionSchema, toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
+import { createApp } from '../app.ts';
 
 /** What these tests read of the OpenAPI document, and nothing more. */
 const openApiDocumentSchema = z.looseObject({
@@ -26,16 +28,24 @@ const declaredErrorIdsSchema = z.looseObject({
 
 describe('the catalog and the companion', () => {
   it('lists personas, voices and avatars without signing in', async () => {
-    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
     expect(catalog.personas.length).toBeGreaterThanOrEqual(6);
     expect(catalog.voices.length).toBeGreaterThanOrEqual(8);
     expect(catalog.avatars.length).toBeGreaterThanOrEqual(8);
     expect(catalog.avatars[0]?.imageUrl).toMatch(/^\/avatars\/[a-z-]+\.svg$/);
   });
 
+  it('says whether the server can speak, so a client never asks for speech it cannot have', async () => {
+    // The tests configure no text-to-speech provider: clients should use the device's own voice.
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
+    expect(catalog.speech).toEqual({ synthesis: false });
+    const withSpeech = await createApp().request('/api/v1/catalog', {}, { ...env, TTS_PROVIDER: 'openai-compatible' });
+    expect((await readJson(withSpeech, catalogAnswerSchema)).speech).toEqual({ synthesis: true });
+  });
+
   it('stores the choice and refuses ids that are not in the catalog', async () => {
     const user = await buildUser();
-    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
     const initial = await readJson(await api('/api/v1/companion', { token: user.token }), companionSchema);
     expect(initial.name).toBe('Kindred');
     const choice = { name: 'Wren', personaId: catalog.personas[1]?.id, voiceId: catalog.voices[2]?.id, avatarId: catalog.avatars[4]?.id };
@@ -69,6 +79,12 @@ describe('the catalog and the companion', () => {
       'memory-search',
     ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
+    // People see a human name and sentence; the model's name and wording are not what settings shows.
+    expect(tools.tools.find((tool) => tool.id === 'current-time')).toMatchObject({ name: 'current_time', title: 'Date and time' });
+    for (const tool of tools.tools) {
+      expect(tool.title).not.toContain('_');
+      expect(tool.description).not.toMatch(/the user|Use it|_/);
+    }
     const off = await api('/api/v1/tools/current-time', { method: 'PATCH', token: user.token, body: { enabled: false } });
     expect(await readJson(off, toolSummarySchema)).toMatchObject({ id: 'current-time', enabled: false });
     const othersTools = await readJson(await api('/api/v1/tools', { token: other.token }), toolsAnswerSchema);
@@ -95,6 +111,10 @@ describe('operations', () => {
     for (const path of ['/api/v1/auth/signup', '/api/v1/messages', '/api/v1/me/export', '/api/v1/realtime', '/api/v1/companion', '/api/v1/tools/{id}']) {
       expect(Object.keys(document.paths)).toContain(path);
     }
+    // The tool list declares the human title beside the model's name, and the catalog its speech flag.
+    const answerSchemaOf = (path: string) => JSON.stringify(document.paths[path]?.get?.responses['200']?.content?.['application/json'].schema);
+    expect(answerSchemaOf('/api/v1/tools')).toContain('"title"');
+    expect(answerSchemaOf('/api/v1/catalog')).toContain('"synthesis"');
     const page = await api('/docs');
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('swagger-ui');

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { catalogSchema } from '../../common/catalog.ts';
+import { type CatalogAnswer, catalogAnswerSchema } from '../../common/catalog.ts';
 import { companionSchema, toolSummarySchema, toolsAnswerSchema, updateToolBodySchema } from '../../common/protocol.ts';
 import { catalog } from '../../server/catalog/catalog.ts';
+import { readConfig } from '../../server/config/config.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -14,13 +15,16 @@ companionRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/catalog',
-    summary: 'The personas, voices and avatars a user can choose from',
+    summary: 'The personas, voices and avatars a user can choose from, and whether the server speaks',
     tags: ['companion'],
-    responses: { 200: jsonAnswer(catalogSchema, 'The catalog.'), ...errorAnswers(...serverErrors) },
+    responses: { 200: jsonAnswer(catalogAnswerSchema, 'The catalog.'), ...errorAnswers(...serverErrors) },
   }),
   (context) => {
+    // Clients read this once at start, so they never post to `/speech` on a server with no voice
+    // (which would answer 404 and leave an error in the browser's console) before falling back.
+    const answer: CatalogAnswer = { ...catalog, speech: { synthesis: readConfig(context.env).TTS_PROVIDER !== 'none' } };
     context.header('Cache-Control', 'public, max-age=300');
-    return context.json(catalog, 200);
+    return context.json(answer, 200);
   },
 );
 

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { catalogSchema } from '../../common/catalog.ts';
+import { catalogAnswerSchema } from '../../common/catalog.ts';
 import {
   companionSchema,
   conversationAnswerSchema,
@@ -16,7 +16,7 @@ const fakeUrl = inject('fakeOpenAIUrl');
 describe('a chat turn', () => {
   it('answers as JSON with both stored messages, and the model saw the chosen persona', async () => {
     const user = await buildUser({ displayName: 'Grace', timezone: 'Asia/Tokyo' });
-    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
     const persona = catalog.personas[2];
     if (!persona) throw new Error('catalog too small');
     const put = await api('/api/v1/companion', {
@@ -174,7 +174,7 @@ describe('conversations and history', () => {
 
   it("opens a conversation with the persona's greeting when asked, stored as its first assistant message", async () => {
     const user = await buildUser();
-    const catalog = await readJson(await api('/api/v1/catalog'), catalogSchema);
+    const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
     const persona = catalog.personas[1];
     if (!persona) throw new Error('catalog too small');
     await readJson(

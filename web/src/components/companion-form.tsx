@@ -52,7 +52,7 @@ export function CompanionForm({ catalog, initial, submitLabel, onSubmit }: Compa
     if (!voice) return;
     const persona = catalog.personas.find((candidate) => candidate.id === companion.personaId);
     const sample = `Hi, I'm ${companion.name || 'your companion'}. ${persona?.greeting ?? 'It is lovely to meet you.'}`;
-    setPreviewNote(previewNotes[await playVoicePreview(voice, sample)]);
+    setPreviewNote(previewNotes[await playVoicePreview(voice, sample, catalog.speech.synthesis)]);
   };
 
   return (

@@ -1,34 +1,51 @@
-// What the companion remembers: search it, correct it, forget it, or tell it something new.
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { MemoryKind, MemoryView } from '../../../common/client.ts';
+// What the companion remembers: search it, correct it, forget it (with Undo), or tell it something
+// new. The status line always describes the last thing that happened, never an earlier action.
+import { type FormEvent, type MouseEvent, useCallback, useEffect, useState } from 'react';
+import { KindredApiError, type MemoryKind, type MemoryView } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
+import { UndoToast } from '../components/undo-toast.tsx';
+import { type Deletion, useDeferredDeletion } from '../deferred-deletion.ts';
 import { useSession } from '../session.tsx';
+import '../components/controls.css';
+import './memories-screen.css';
 
 const kindLabels: Record<MemoryKind, string> = { fact: 'Fact', preference: 'Preference', person: 'Person', event: 'Event', goal: 'Goal' };
 const kinds = Object.keys(kindLabels) as MemoryKind[];
 
-function MemoryItem({ memory, onChanged, onDeleted }: { memory: MemoryView; onChanged(memory: MemoryView): void; onDeleted(id: string): void }) {
+/** "3 memories matching “Alps”.": what a list shows, said after a search or a change to it. */
+function countSentence(count: number, search: string): string {
+  const noun = count === 1 ? 'memory' : 'memories';
+  return search ? `${count} ${noun} matching “${search}”.` : `${count} ${noun}.`;
+}
+
+const showCount = Symbol('count');
+
+/** A memory's opening words, to name it in a short message. */
+function shortened(text: string): string {
+  return text.length > 48 ? `${text.slice(0, 46).trimEnd()}…` : text;
+}
+
+interface MemoryItemProps {
+  memory: MemoryView;
+  onChanged(memory: MemoryView): void;
+  /** `fromKeyboard`: the Forget button was pressed with a key, so focus should follow to Undo. */
+  onForget(memory: MemoryView, fromKeyboard: boolean): void;
+}
+
+function MemoryItem({ memory, onChanged, onForget }: MemoryItemProps) {
   const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
   const [text, setText] = useState(memory.text);
   const [kind, setKind] = useState<MemoryKind>(memory.kind);
   const [error, setError] = useState<unknown>();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    if (text.trim() === '') return setError('A memory needs some words. To remove it, use Forget instead.');
     try {
-      onChanged(await api.updateMemory(memory.id, { text, kind }));
+      onChanged(await api.updateMemory(memory.id, { text: text.trim(), kind }));
       setEditing(false);
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const remove = async () => {
-    try {
-      await api.deleteMemory(memory.id);
-      onDeleted(memory.id);
     } catch (caught) {
       setError(caught);
     }
@@ -36,7 +53,7 @@ function MemoryItem({ memory, onChanged, onDeleted }: { memory: MemoryView; onCh
 
   if (editing) {
     return (
-      <li className="card memory">
+      <li className="memory-card editing">
         <form onSubmit={save}>
           <div className="field">
             <label htmlFor={`memory-text-${memory.id}`}>Memory</label>
@@ -57,7 +74,16 @@ function MemoryItem({ memory, onChanged, onDeleted }: { memory: MemoryView; onCh
             <button type="submit" className="button primary small">
               Save
             </button>
-            <button type="button" className="button secondary small" onClick={() => setEditing(false)}>
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={() => {
+                setText(memory.text);
+                setKind(memory.kind);
+                setError(undefined);
+                setEditing(false);
+              }}
+            >
               Cancel
             </button>
           </div>
@@ -66,34 +92,30 @@ function MemoryItem({ memory, onChanged, onDeleted }: { memory: MemoryView; onCh
     );
   }
   return (
-    <li className="card memory" data-testid="memory">
+    <li className="memory-card" data-testid="memory">
       <p className="memory-text">{memory.text}</p>
-      <p className="hint">
-        <span className="tag">{kindLabels[memory.kind]}</span> Remembered {new Date(memory.createdAt).toLocaleDateString()}
-        {memory.eventDate ? ` · about ${memory.eventDate}` : ''}
-      </p>
-      <ErrorAlert error={error} />
-      <div className="actions">
-        {confirming ? (
-          <>
-            <span>Forget this for good?</span>
-            <button type="button" className="button danger small" onClick={() => void remove()}>
-              Yes, forget it
-            </button>
-            <button type="button" className="button secondary small" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="button secondary small" onClick={() => setEditing(true)} aria-label={`Edit memory: ${memory.text}`}>
-              Edit
-            </button>
-            <button type="button" className="button danger small" onClick={() => setConfirming(true)} aria-label={`Delete memory: ${memory.text}`}>
-              Delete
-            </button>
-          </>
-        )}
+      <div className="memory-footer">
+        <p className="memory-meta">
+          <span className="memory-kind">{kindLabels[memory.kind]}</span>
+          <span>
+            Remembered {new Date(memory.createdAt).toLocaleDateString()}
+            {memory.eventDate ? ` · about ${memory.eventDate}` : ''}
+          </span>
+        </p>
+        <div className="memory-actions">
+          <button type="button" className="quiet-button" onClick={() => setEditing(true)} aria-label={`Edit memory: ${memory.text}`}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className="quiet-button"
+            // A click with no pointer position came from the keyboard (Enter or Space).
+            onClick={(event: MouseEvent) => onForget(memory, event.detail === 0)}
+            aria-label={`Forget memory: ${memory.text}`}
+          >
+            Forget
+          </button>
+        </div>
       </div>
     </li>
   );
@@ -106,14 +128,28 @@ export function MemoriesScreen() {
   const [searched, setSearched] = useState('');
   const [newText, setNewText] = useState('');
   const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  // The last action's message; `count` says how many memories the list shows, kept current as it changes.
+  const [status, setStatus] = useState<string | typeof showCount>('Loading…');
+
+  const deletion = useDeferredDeletion({
+    onCommitted: ({ key }) => setMemories((previous) => previous?.filter((item) => item.id !== key)),
+    onFailed: (_deletion, caught) => {
+      setError(caught);
+      setStatus('That memory could not be forgotten, so it is back in the list.');
+    },
+  });
+  const visible = memories?.filter((memory) => !deletion.hiddenKeys.has(memory.id));
 
   const load = useCallback(async (search: string) => {
+    setError(undefined);
     try {
-      setMemories(await api.memories(search ? { query: search } : {}));
+      const found = await api.memories(search ? { query: search } : {});
+      setMemories(found);
       setSearched(search);
+      setStatus(showCount);
     } catch (caught) {
       setError(caught);
+      setStatus('');
     }
   }, []);
   useEffect(() => {
@@ -123,79 +159,114 @@ export function MemoriesScreen() {
   const add = async (event: FormEvent) => {
     event.preventDefault();
     if (newText.trim() === '') return;
+    setError(undefined);
     try {
       const memory = await api.createMemory({ text: newText.trim() });
       setMemories((previous) => [memory, ...(previous ?? [])]);
       setNewText('');
-      setStatus('Memory added.');
+      setStatus(`${companion.name} will remember that.`);
     } catch (caught) {
       setError(caught);
     }
   };
 
+  const forget = (memory: MemoryView, fromKeyboard: boolean) => {
+    const forgetting: Deletion = {
+      key: memory.id,
+      message: `Forgot “${shortened(memory.text)}”`,
+      focusUndo: fromKeyboard,
+      commit: async ({ keepalive }) => {
+        try {
+          await api.deleteMemory(memory.id, { keepalive });
+        } catch (caught) {
+          // Already gone (the companion forgot it meanwhile): what was asked for is done.
+          if (!(caught instanceof KindredApiError && caught.id === 'not_found')) throw caught;
+        }
+      },
+    };
+    deletion.schedule(forgetting);
+    setStatus(showCount);
+  };
+
   return (
-    <main id="main" className="page">
+    <main id="main" className="page memories-page">
       <ScreenHeading>Memories</ScreenHeading>
-      <p className="lead">What {companion.name} remembers about you. Correct anything that is wrong, or make it forget.</p>
+      <p className="lead">What {companion.name} remembers about you. Correct anything that is wrong, or have it forgotten.</p>
 
-      <search>
-        <form
-          className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void load(query.trim());
-          }}
-        >
-          <label htmlFor="memory-search">Search memories</label>
-          <input id="memory-search" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
-          <button type="submit" className="button secondary">
-            Search
-          </button>
-          {searched && (
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => {
-                setQuery('');
-                void load('');
-              }}
-            >
-              Show all
+      <div className="memories-tools">
+        <search className="memories-search">
+          <form
+            className="memories-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void load(query.trim());
+            }}
+          >
+            <label htmlFor="memory-search">Search memories</label>
+            <div className="memories-form-row">
+              <input id="memory-search" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
+              <button type="submit" className="button secondary">
+                Search
+              </button>
+            </div>
+          </form>
+        </search>
+
+        <form className="memories-form" onSubmit={add}>
+          <label htmlFor="memory-new">Tell {companion.name} something to remember</label>
+          <div className="memories-form-row">
+            <input id="memory-new" value={newText} maxLength={1000} placeholder="I’m vegetarian" onChange={(event) => setNewText(event.target.value)} />
+            <button type="submit" className="button primary">
+              Remember
             </button>
-          )}
+          </div>
         </form>
-      </search>
-
-      <form className="inline-form" onSubmit={add}>
-        <label htmlFor="memory-new">Tell {companion.name} something to remember</label>
-        <input id="memory-new" value={newText} maxLength={1000} onChange={(event) => setNewText(event.target.value)} />
-        <button type="submit" className="button primary">
-          Remember
-        </button>
-      </form>
+      </div>
 
       <ErrorAlert error={error} />
-      <p role="status" className="hint">
-        {status || (memories ? `${memories.length} ${memories.length === 1 ? 'memory' : 'memories'}${searched ? ` matching “${searched}”` : ''}.` : 'Loading…')}
-      </p>
-      {memories && memories.length === 0 && (
-        <p className="empty">
-          {searched ? 'Nothing matches that search.' : `${companion.name} does not remember anything yet. Chat a little, or add a memory above.`}
+      <div className="memories-status-row">
+        <p role="status" className="memories-status">
+          {status === showCount ? countSentence(visible?.length ?? 0, searched) : status}
         </p>
+        {searched && (
+          <button
+            type="button"
+            className="quiet-button"
+            onClick={() => {
+              setQuery('');
+              void load('');
+            }}
+          >
+            Show all
+          </button>
+        )}
+      </div>
+      {visible && visible.length === 0 && (
+        <div className="memories-empty">
+          {searched ? (
+            <p>Nothing matches “{searched}”. Try other words, or show everything.</p>
+          ) : (
+            <>
+              <p className="memories-empty-title">Nothing remembered yet</p>
+              <p>As you chat, {companion.name} keeps what matters to you here: people, plans, likes. You can also add something above.</p>
+            </>
+          )}
+        </div>
       )}
-      <ul className="card-list">
-        {memories?.map((memory) => (
+      <ul className="memory-list">
+        {visible?.map((memory) => (
           <MemoryItem
             key={memory.id}
             memory={memory}
-            onChanged={(changed) => setMemories((previous) => previous?.map((item) => (item.id === changed.id ? changed : item)))}
-            onDeleted={(id) => {
-              setMemories((previous) => previous?.filter((item) => item.id !== id));
-              setStatus('Memory deleted.');
+            onChanged={(changed) => {
+              setMemories((previous) => previous?.map((item) => (item.id === changed.id ? changed : item)));
+              setStatus('Memory updated.');
             }}
+            onForget={forget}
           />
         ))}
       </ul>
+      <UndoToast deletion={deletion} onUndo={() => setStatus(showCount)} />
     </main>
   );
 }

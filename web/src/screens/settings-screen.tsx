@@ -1,204 +1,114 @@
-// Settings: the companion (persona, voice, avatar, name), its tools, the account's time zone and
-// name, the theme, and the account itself (export, log out, delete).
-import { type FormEvent, useEffect, useState } from 'react';
-import type { ToolSummary } from '../../../common/client.ts';
-import { api } from '../api.ts';
-import { CompanionForm } from '../components/companion-form.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
+// Settings as short sections instead of one long form: the companion (each choice in a focused
+// picker), profile and time zone, appearance, tools, reminders, and the person's data. On a phone
+// the list of sections is a screen of its own and each section opens full screen with a way back;
+// on a wide screen the list stays beside the open section.
+import { useEffect, useRef, useState } from 'react';
+import '../components/controls.css';
 import { ScreenHeading } from '../components/screen-heading.tsx';
+import { deviceReminders } from '../reminders/device-reminders.ts';
+import type { ReminderState } from '../reminders/reminder-switch.ts';
+import { Link, usePath } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { applyTheme, storedTheme, type ThemeChoice } from '../theme.ts';
+import { AppearanceSettings, themeLabels } from '../settings/appearance-settings.tsx';
+import { CompanionOverview, CompanionPicker, companionChoiceTitle } from '../settings/companion-settings.tsx';
+import { DataSettings } from '../settings/data-settings.tsx';
+import { ProfileSettings } from '../settings/profile-settings.tsx';
+import { ReminderSettings } from '../settings/reminder-settings.tsx';
+import { type SettingsSection, settingsLocation, settingsPath, settingsSections } from '../settings/settings-routes.ts';
+import { ToolsSettings } from '../settings/tools-settings.tsx';
+import { storedTheme, type ThemeChoice } from '../theme.ts';
+import '../settings/settings.css';
 
-function timeZones(): string[] {
-  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: 'timeZone') => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-}
+const sectionTitles: Record<SettingsSection, string> = {
+  companion: 'Companion',
+  profile: 'Profile & time zone',
+  appearance: 'Appearance',
+  tools: 'Tools',
+  reminders: 'Reminders & notifications',
+  data: 'Your data',
+};
 
-function ToolsSection() {
-  const [tools, setTools] = useState<ToolSummary[]>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    api.tools().then(setTools, setError);
-  }, []);
-  const toggle = async (tool: ToolSummary) => {
-    try {
-      const changed = await api.setToolEnabled(tool.id, !tool.enabled);
-      setTools((previous) => previous?.map((item) => (item.id === changed.id ? changed : item)));
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  return (
-    <section aria-labelledby="tools-heading" className="card">
-      <h2 id="tools-heading">Tools</h2>
-      <p className="hint">What your companion may do for you.</p>
-      <ErrorAlert error={error} />
-      {tools?.length === 0 && <p className="empty">No tools are available on this server.</p>}
-      <ul className="plain-list">
-        {tools?.map((tool) => (
-          <li key={tool.id} className="switch-row">
-            <label>
-              <input type="checkbox" role="switch" aria-checked={tool.enabled} checked={tool.enabled} onChange={() => void toggle(tool)} />
-              <span className="choice-title">{tool.name}</span>
-            </label>
-            <span className="hint">{tool.description}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function AccountSection() {
-  const session = useSession();
-  const [displayName, setDisplayName] = useState(session.user.displayName ?? '');
-  const [timezone, setTimezone] = useState(session.user.timezone);
-  const [theme, setTheme] = useState<ThemeChoice>(storedTheme());
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState('');
-  const zones = timeZones();
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      session.setUser(await api.updateMe({ timezone, displayName: displayName.trim() === '' ? null : displayName.trim() }));
-      setStatus('Saved.');
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  return (
-    <section aria-labelledby="account-heading" className="card">
-      <h2 id="account-heading">You</h2>
-      <form onSubmit={save}>
-        <div className="field">
-          <label htmlFor="settings-name">Your name</label>
-          <input id="settings-name" value={displayName} maxLength={80} autoComplete="name" onChange={(event) => setDisplayName(event.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="settings-timezone">Time zone</label>
-          <select id="settings-timezone" value={timezone} onChange={(event) => setTimezone(event.target.value)}>
-            {!zones.includes(timezone) && <option value={timezone}>{timezone}</option>}
-            {zones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone.replaceAll('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ErrorAlert error={error} />
-        <div className="actions">
-          <button type="submit" className="button primary">
-            Save
-          </button>
-          <span role="status" className="hint">
-            {status}
-          </span>
-        </div>
-      </form>
-      <fieldset className="choice-group compact">
-        <legend>Theme</legend>
-        {(['system', 'light', 'dark'] as const).map((choice) => (
-          <label key={choice} className="inline-choice">
-            <input
-              type="radio"
-              name="theme"
-              value={choice}
-              checked={theme === choice}
-              onChange={() => {
-                setTheme(choice);
-                applyTheme(choice);
-              }}
-            />
-            {choice === 'system' ? 'Same as my device' : choice === 'light' ? 'Light' : 'Dark'}
-          </label>
-        ))}
-      </fieldset>
-    </section>
-  );
-}
-
-function DataSection() {
-  const session = useSession();
-  const [confirmText, setConfirmText] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState('');
-
-  const exportData = async () => {
-    setError(undefined);
-    try {
-      const data = await api.exportData();
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-      link.download = `kindred-export-${new Date().toISOString().slice(0, 10)}.json`;
-      link.click();
-      URL.revokeObjectURL(link.href);
-      setStatus('Your data was downloaded.');
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  const deleteAccount = async (event: FormEvent) => {
-    event.preventDefault();
-    if (confirmText.trim().toLowerCase() !== 'delete') return setError('Type the word delete to confirm.');
-    try {
-      await api.deleteAccount();
-      await session.signOut();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  return (
-    <section aria-labelledby="data-heading" className="card">
-      <h2 id="data-heading">Your data</h2>
-      <div className="actions">
-        <button type="button" className="button secondary" onClick={() => void exportData()}>
-          Export my data
-        </button>
-        <button type="button" className="button secondary" onClick={() => void session.signOut()}>
-          Log out
-        </button>
-        <span role="status" className="hint">
-          {status}
-        </span>
-      </div>
-      <form onSubmit={deleteAccount} className="danger-zone">
-        <h3>Delete account</h3>
-        <p className="hint">This erases your account, conversations, memories and files for good. It cannot be undone.</p>
-        <div className="field">
-          <label htmlFor="delete-confirm">Type “delete” to confirm</label>
-          <input id="delete-confirm" value={confirmText} autoComplete="off" onChange={(event) => setConfirmText(event.target.value)} />
-        </div>
-        <ErrorAlert error={error} />
-        <button type="submit" className="button danger">
-          Delete my account
-        </button>
-      </form>
-    </section>
-  );
-}
+const reminderSummaries: Record<ReminderState, string> = { on: 'On', off: 'Off', blocked: 'Blocked on this device', unsupported: 'Not available here' };
 
 export function SettingsScreen() {
   const session = useSession();
+  const path = usePath();
+  const location = settingsLocation(path);
+  // A wide screen always shows a section beside the list: the companion's, until another is chosen.
+  const section = location.section ?? 'companion';
+  const [theme, setTheme] = useState<ThemeChoice>(storedTheme());
+  const [reminders, setReminders] = useState<ReminderState>();
+  useEffect(() => {
+    void deviceReminders()
+      .then((reminderSwitch) => reminderSwitch.state())
+      .then(setReminders, () => setReminders('unsupported'));
+  }, []);
+
+  const persona = session.catalog.personas.find((item) => item.id === session.companion.personaId);
+  const summaries: Record<SettingsSection, string> = {
+    companion: `${session.companion.name}${persona ? ` · ${persona.name}` : ''}`,
+    profile: `${session.user.displayName ?? 'No name yet'} · ${session.user.timezone.replaceAll('_', ' ')}`,
+    appearance: themeLabels[theme],
+    tools: `What ${session.companion.name} can do`,
+    reminders: reminders ? reminderSummaries[reminders] : '',
+    data: 'Export, or delete your account',
+  };
+
+  // Moving between sections moves focus to the new section's heading, as a new screen would.
+  const panelHeading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  const panelKey = `${location.section ?? ''}/${location.choice ?? ''}`;
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    if (panelKey !== '/') panelHeading.current?.focus({ preventScroll: true });
+    window.scrollTo({ top: 0 });
+  }, [panelKey]);
+
+  const choice = location.choice;
   return (
-    <main id="main" className="page narrow">
-      <ScreenHeading>Settings</ScreenHeading>
-      <section aria-labelledby="companion-heading" className="card">
-        <h2 id="companion-heading">Your companion</h2>
-        <CompanionForm
-          catalog={session.catalog}
-          initial={session.companion}
-          submitLabel="Save companion"
-          onSubmit={async (companion) => session.setCompanion(await api.updateCompanion(companion))}
-        />
-      </section>
-      <ToolsSection />
-      <AccountSection />
-      <DataSection />
+    <main id="main" className="page settings-page" data-view={location.section === undefined ? 'list' : 'section'}>
+      <ScreenHeading className="settings-title">Settings</ScreenHeading>
+      <div className="settings-layout">
+        <nav aria-label="Settings sections" className="settings-nav">
+          <ul className="settings-rows">
+            {settingsSections.map((id) => (
+              <li key={id}>
+                <Link href={settingsPath(id)} className="settings-row" aria-current={section === id ? 'page' : undefined}>
+                  <span className="settings-row-title">{sectionTitles[id]}</span>
+                  <span className="settings-row-value">{summaries[id]}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="button secondary settings-log-out" onClick={() => void session.signOut()}>
+            Log out
+          </button>
+        </nav>
+
+        <section className="settings-panel" aria-labelledby="settings-panel-heading">
+          {choice ? (
+            <Link href={settingsPath('companion')} className="settings-back always">
+              ‹ Companion
+            </Link>
+          ) : (
+            <Link href={settingsPath()} className="settings-back">
+              ‹ Settings
+            </Link>
+          )}
+          <h2 id="settings-panel-heading" ref={panelHeading} tabIndex={-1} className="settings-panel-heading">
+            {choice ? companionChoiceTitle(choice) : sectionTitles[section]}
+          </h2>
+          {section === 'companion' && (choice ? <CompanionPicker key={choice} choice={choice} /> : <CompanionOverview />)}
+          {section === 'profile' && <ProfileSettings />}
+          {section === 'appearance' && <AppearanceSettings theme={theme} onThemeChange={setTheme} />}
+          {section === 'tools' && <ToolsSettings />}
+          {section === 'reminders' && <ReminderSettings state={reminders} onStateChange={setReminders} />}
+          {section === 'data' && <DataSettings />}
+        </section>
+      </div>
     </main>
   );
 }
