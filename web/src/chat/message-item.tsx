@@ -3,6 +3,7 @@
 import type { Avatar, Message } from '../../../common/client.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { useToolTitles } from './tool-titles.ts';
 
 /** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
 export type ShownMessage = Message & { local?: boolean };
@@ -26,13 +27,14 @@ interface MessageItemProps {
 export function MessageItem({ message, companionName, avatar, onRetry }: MessageItemProps) {
   const failed = message.status === 'failed';
   const isAssistant = message.role === 'assistant';
+  const toolTitles = useToolTitles();
   return (
     <li className={`message ${message.role}${failed ? ' failed' : ''}`} data-testid={`message-${message.role}`}>
       {isAssistant && <CompanionAvatar avatar={avatar} />}
       <div className="bubble">
         <span className="visually-hidden">{isAssistant ? `${companionName} said: ` : 'You said: '}</span>
         {message.text && <span className="bubble-text">{message.text}</span>}
-        {message.tools.length > 0 && <p className="tool-note">Used {message.tools.map((tool) => tool.toolName).join(', ')}</p>}
+        {message.tools.length > 0 && <p className="tool-note">Used {toolTitles(message.tools.map((tool) => tool.toolName))}</p>}
         {failed && (
           <div className="failure">
             <p>

@@ -9,6 +9,7 @@ import '../chat/chat.css';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
 import { ConversationList } from '../chat/conversation-list.tsx';
 import { CompanionAvatar, MessageItem, type ShownMessage } from '../chat/message-item.tsx';
+import { useToolTitles } from '../chat/tool-titles.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
@@ -33,6 +34,7 @@ declare global {
 
 export function ChatScreen({ conversationId }: { conversationId: string | undefined }) {
   const { companion, catalog, signOut } = useSession();
+  const toolTitles = useToolTitles();
   const signOutRef = useRef(signOut);
   signOutRef.current = signOut;
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
@@ -423,7 +425,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
                       <span className="typing-dot" />
                     </span>
                   )}
-                  {draft.toolNames.length > 0 && <p className="tool-note">Using {draft.toolNames.join(', ')}…</p>}
+                  {draft.toolNames.length > 0 && <p className="tool-note">Using {toolTitles(draft.toolNames)}…</p>}
                 </div>
               </li>
             )}
