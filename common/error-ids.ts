@@ -30,6 +30,9 @@ export const errorStatus = {
   file_too_large: 413,
   version_conflict: 409,
   too_many_files: 409,
+  invalid_event: 400,
+  invalid_calendar: 400,
+  range_too_wide: 400,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,

@@ -359,6 +359,93 @@ export type FileVersionsAnswer = z.infer<typeof fileVersionsAnswerSchema>;
 export const writeFileBodySchema = z.object({ content: z.string(), expectedVersionId: z.string().max(64).optional() });
 export type WriteFileBody = z.infer<typeof writeFileBodySchema>;
 
+/** A date (`2026-03-02`) or wall-clock time (`2026-03-02T09:00`) in the event's zone; a time with an offset is converted into that zone. */
+const eventTimeSchema = z
+  .string()
+  .max(40)
+  .describe(
+    "A wall-clock time such as 2026-03-02T09:00 in the event's `timezone` (a time with an offset is converted into it), or a date such as 2026-03-02 for all-day events",
+  );
+
+export const recurrenceBodySchema = z
+  .object({
+    rrule: z.string().min(1).max(500).describe('An iCalendar RRULE such as FREQ=WEEKLY;BYDAY=MO,WE'),
+    exdates: z.array(eventTimeSchema).max(500).optional().describe('Occurrences left out, by the start the rule gives them'),
+    rdates: z.array(eventTimeSchema).max(500).optional().describe('Occurrences added'),
+  })
+  .strict();
+
+export const createEventBodySchema = z
+  .object({
+    title: z.string().trim().min(1).max(500),
+    start: eventTimeSchema,
+    end: eventTimeSchema.describe('When the event ends; for an all-day event, the day after its last day, as in iCalendar'),
+    timezone: timezoneSchema,
+    allDay: z.boolean().optional(),
+    location: z.string().max(1000).nullable().optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+    recurrence: recurrenceBodySchema.nullable().optional(),
+  })
+  .strict();
+export type CreateEventBody = z.infer<typeof createEventBodySchema>;
+
+export const updateEventBodySchema = createEventBodySchema.partial().strict();
+export type UpdateEventBody = z.infer<typeof updateEventBodySchema>;
+
+/** An event: its first occurrence, its recurrence in wall-clock times of its zone, and the instances that differ from the rule. */
+export const calendarEventSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  start: isoDateTime,
+  end: isoDateTime,
+  timezone: z.string(),
+  allDay: z.boolean(),
+  location: z.string().nullable(),
+  notes: z.string().nullable(),
+  recurrence: z.object({ rrule: z.string(), exdates: z.array(z.string()), rdates: z.array(z.string()) }).nullable(),
+  overrides: z.array(
+    z.object({
+      recurrenceId: z.string(),
+      start: isoDateTime,
+      end: isoDateTime,
+      title: z.string(),
+      location: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
+});
+export type CalendarEventView = z.infer<typeof calendarEventSchema>;
+
+/** One occurrence of an event in a range; `occurrenceId` names the instance, `recurrence` is the rule's text. */
+export const eventOccurrenceSchema = z.object({
+  id: z.string(),
+  occurrenceId: z.string(),
+  start: isoDateTime,
+  end: isoDateTime,
+  timezone: z.string(),
+  allDay: z.boolean(),
+  title: z.string(),
+  location: z.string().nullable(),
+  notes: z.string().nullable(),
+  recurrence: z.string().nullable(),
+});
+export type EventOccurrenceView = z.infer<typeof eventOccurrenceSchema>;
+
+/** The widest range one listing covers. */
+export const maxEventRangeDays = 366;
+
+export const listEventsQuerySchema = z.object({
+  from: isoDateTime.describe('Start of the range, ISO 8601 with offset'),
+  to: isoDateTime.describe(`End of the range (excluded), at most ${maxEventRangeDays} days after \`from\``),
+});
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
+
+export const eventsAnswerSchema = z.object({ events: z.array(eventOccurrenceSchema) });
+export type EventsAnswer = z.infer<typeof eventsAnswerSchema>;
+
+export const importCalendarAnswerSchema = z.object({ imported: z.number().int() });
+export type ImportCalendarAnswer = z.infer<typeof importCalendarAnswerSchema>;
+
 /**
  * The version of the export's shape, raised whenever a member changes meaning or is removed (adding
  * one is not a change). Version 1 is the earlier document without a `formatVersion`, which had only
@@ -407,6 +494,8 @@ export const exportDocumentSchema = z.object({
   files: z.array(exportedFileSchema),
   /** Every tool the companion has, with the person's switch. */
   tools: z.array(toolSummarySchema),
+  /** Every calendar event, with its recurrence and overridden instances. */
+  calendar: z.object({ events: z.array(calendarEventSchema) }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -1,3 +1,4 @@
+import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
@@ -17,9 +18,10 @@ export function buildCapabilities(host: CapabilityHost) {
   const conversations = createConversationsCapability(host, { retrieval, companion });
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
-  const tools = createToolsCapability(host, { sources: [memory, files] });
+  const calendar = createCalendarCapability(host, { companion });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

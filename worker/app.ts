@@ -9,6 +9,7 @@ import { accountRoutes } from './account/routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
@@ -39,6 +40,7 @@ export function createApp() {
   api.route('/', memoryRoutes);
   api.route('/', conversationRoutes);
   api.route('/', fileRoutes);
+  api.route('/', calendarRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

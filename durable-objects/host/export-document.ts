@@ -22,7 +22,8 @@ export class ExportList<Item> {
 export const exportList = <Item>(items: () => AsyncIterable<Item>): ExportList<Item> => new ExportList(items);
 
 type WrittenItem<Item> = { [Key in keyof Item]: Item[Key] extends ExportList<infer Inner> ? Inner[] : Item[Key] };
-type WrittenValue<Value> = Value extends ExportList<infer Item> ? WrittenItem<Item>[] : Value;
+// A section may be a lazy list, or an object with lazy lists as members (`calendar: { events }`).
+type WrittenValue<Value> = Value extends ExportList<infer Item> ? WrittenItem<Item>[] : WrittenItem<Value>;
 
 /** A capability's part of the export as it reads in the document: its lazy lists written out as arrays. */
 export type Written<Part> = { [Section in keyof Part]: WrittenValue<Part[Section]> };

@@ -1,0 +1,120 @@
+import { createId } from '../../server/crypto/encoding.ts';
+import type { UserVault } from '../host/user-vault.ts';
+import {
+  boundsOf,
+  buildEventCalendar,
+  type CalendarEvent,
+  describeEvent,
+  draftOf,
+  type EventDraft,
+  type EventOccurrence,
+  occurrencesBetween,
+  type ParsedEvent,
+  parseEventCalendar,
+  readIcs,
+} from './ical-event.ts';
+
+type EventRow = { id: string; calendar_sealed: string };
+
+/** A change to an event: any of its fields; `null` clears location, notes or the recurrence. */
+export type EventChange = Partial<EventDraft>;
+
+/**
+ * The person's events in their object: each one an iCalendar VCALENDAR (the event and the instances
+ * that override it), sealed whole, beside the plain span a range query filters on.
+ */
+export class CalendarStore {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly vault: UserVault,
+    private readonly now: () => number,
+  ) {}
+
+  async create(draft: EventDraft): Promise<CalendarEvent> {
+    const now = this.now();
+    const id = createId('evt', now);
+    const calendar = buildEventCalendar(id, draft, { now });
+    return describeEvent(await this.#write(id, calendar.toString(), { createdAt: now }));
+  }
+
+  async get(id: string): Promise<ParsedEvent | undefined> {
+    const row = this.sql.exec<EventRow>('SELECT id, calendar_sealed FROM calendar_events WHERE id = ?', id).toArray()[0];
+    return row ? this.#open(row) : undefined;
+  }
+
+  async update(id: string, change: EventChange): Promise<CalendarEvent | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const defined = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+    const calendar = buildEventCalendar(id, { ...draftOf(current), ...defined }, { now: this.now(), keep: current });
+    return describeEvent(await this.#write(id, calendar.toString()));
+  }
+
+  delete(id: string): boolean {
+    return this.sql.exec('DELETE FROM calendar_events WHERE id = ?', id).rowsWritten > 0;
+  }
+
+  /** Every occurrence overlapping `[from, to)`, by start. Only events whose span meets the range are opened. */
+  async between(from: number, to: number): Promise<EventOccurrence[]> {
+    const rows = this.sql
+      .exec<EventRow>(
+        'SELECT id, calendar_sealed FROM calendar_events WHERE first_start < ? AND (last_end IS NULL OR last_end >= ?) ORDER BY first_start, id',
+        to,
+        from,
+      )
+      .toArray();
+    const occurrences: EventOccurrence[] = [];
+    for (const row of rows) occurrences.push(...occurrencesBetween(await this.#open(row), from, to));
+    return occurrences.sort((left, right) => left.startsAt - right.startsAt || left.id.localeCompare(right.id));
+  }
+
+  /** Every event of an ICS file, each as a new event; answers how many. The file is read whole before anything is stored. */
+  async importIcs(text: string, defaultTimezone: string): Promise<number> {
+    const calendars = readIcs(text, defaultTimezone);
+    const now = this.now();
+    const checked = calendars.map((calendar) => {
+      const id = createId('evt', now);
+      // Read back as it will be stored, so a file whose events cannot be expanded fails before any is kept.
+      const parsed = parseEventCalendar(id, calendar.toString());
+      boundsOf(parsed);
+      return { id, text: calendar.toString() };
+    });
+    for (const event of checked) await this.#write(event.id, event.text, { createdAt: now });
+    return checked.length;
+  }
+
+  /** Every event, oldest first (those of one import by start), opened one at a time: for the export and the ICS download. */
+  async *all(): AsyncGenerator<ParsedEvent> {
+    const ids = this.sql
+      .exec<{ id: string }>('SELECT id FROM calendar_events ORDER BY created_at, first_start, id')
+      .toArray()
+      .map((row) => row.id);
+    for (const id of ids) {
+      const event = await this.get(id);
+      if (event) yield event;
+    }
+  }
+
+  async #write(id: string, text: string, options: { createdAt?: number } = {}): Promise<ParsedEvent> {
+    const parsed = parseEventCalendar(id, text);
+    const { firstStart, lastEnd } = boundsOf(parsed);
+    const now = this.now();
+    const sealed = await this.vault.seal(text, `calendar:${id}:calendar`);
+    this.sql.exec(
+      `INSERT INTO calendar_events (id, calendar_sealed, first_start, last_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET calendar_sealed = excluded.calendar_sealed, first_start = excluded.first_start,
+         last_end = excluded.last_end, updated_at = excluded.updated_at`,
+      id,
+      sealed,
+      firstStart,
+      lastEnd,
+      options.createdAt ?? now,
+      now,
+    );
+    return parsed;
+  }
+
+  async #open(row: EventRow): Promise<ParsedEvent> {
+    return parseEventCalendar(row.id, await this.vault.open(row.calendar_sealed, `calendar:${row.id}:calendar`));
+  }
+}

@@ -1,0 +1,421 @@
+import ICAL from 'ical.js';
+import { AppError } from '../../server/errors/app-error.ts';
+import {
+  formatInZone,
+  formatLocalDate,
+  formatLocalDateTime,
+  instantOf,
+  isKnownTimezone,
+  type LocalDateTime,
+  localAt,
+  nextDay,
+  parseLocal,
+} from './zoned-time.ts';
+
+type IcalTime = InstanceType<typeof ICAL.Time>;
+type IcalComponent = InstanceType<typeof ICAL.Component>;
+type IcalEvent = InstanceType<typeof ICAL.Event>;
+
+/** The zone an event's wall-clock times are in, kept in the sealed VEVENT beside its (floating) times. */
+const timezoneProperty = 'x-kindred-timezone';
+
+/** A recurrence as people give it: the rule, and dates left out or added, as wall-clock times of the event's zone. */
+export interface RecurrenceDraft {
+  rrule: string;
+  exdates?: string[];
+  rdates?: string[];
+}
+
+/** An event as the person writes it: wall-clock `start` and `end` in `timezone`, or dates when `allDay` (the end day excluded, as in iCalendar). */
+export interface EventDraft {
+  title: string;
+  start: string;
+  end: string;
+  timezone: string;
+  allDay: boolean;
+  location: string | null;
+  notes: string | null;
+  recurrence: RecurrenceDraft | null;
+}
+
+/** An event as stored and shown: its first occurrence, its recurrence and any instances moved or changed. */
+export interface CalendarEvent {
+  id: string;
+  title: string;
+  start: string;
+  end: string;
+  timezone: string;
+  allDay: boolean;
+  location: string | null;
+  notes: string | null;
+  recurrence: { rrule: string; exdates: string[]; rdates: string[] } | null;
+  /** Instances that differ from the rule (RECURRENCE-ID), each named by the wall-clock start the rule gave it. */
+  overrides: { recurrenceId: string; start: string; end: string; title: string; location: string | null; notes: string | null }[];
+}
+
+/** One occurrence of an event, as `GET /events` lists it. */
+export interface EventOccurrence {
+  id: string;
+  occurrenceId: string;
+  start: string;
+  end: string;
+  /** Instants, for sorting and free-time arithmetic. */
+  startsAt: number;
+  endsAt: number;
+  timezone: string;
+  allDay: boolean;
+  title: string;
+  location: string | null;
+  notes: string | null;
+  recurrence: string | null;
+}
+
+/** An event read back from its sealed iCalendar text. */
+export interface ParsedEvent {
+  id: string;
+  calendar: IcalComponent;
+  master: IcalEvent;
+  timezone: string;
+  allDay: boolean;
+}
+
+/** Expansion stops after this many occurrences: a rule such as FREQ=SECONDLY must not hold the object's CPU. */
+const maxExpandedOccurrences = 50_000;
+
+const invalidEvent = (message: string) => new AppError('invalid_event', message);
+
+function localFromTime(time: IcalTime): LocalDateTime {
+  return { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+}
+
+function icalTime(local: LocalDateTime, dateOnly: boolean): IcalTime {
+  return ICAL.Time.fromData(dateOnly ? { year: local.year, month: local.month, day: local.day, isDate: true } : { ...local, isDate: false });
+}
+
+/** The instant a time of the event starts, in its zone; a date starts at midnight there. */
+function instantOfTime(time: IcalTime, timezone: string): number {
+  return instantOf(time.isDate ? { ...localFromTime(time), hour: 0, minute: 0, second: 0 } : localFromTime(time), timezone);
+}
+
+const showTime = (time: IcalTime): string => (time.isDate ? formatLocalDate(localFromTime(time)) : formatLocalDateTime(localFromTime(time)));
+
+function addTime(component: IcalComponent, name: string, time: IcalTime, timezone: string): void {
+  const property = new ICAL.Property(name, component);
+  property.setValue(time);
+  if (!time.isDate) property.setParameter('tzid', timezone);
+  component.addProperty(property);
+}
+
+function readDraftTime(text: string, draft: Pick<EventDraft, 'timezone' | 'allDay'>, field: string): IcalTime {
+  const parsed = parseLocal(text, draft.timezone);
+  if (!parsed) throw invalidEvent(`${field} is not a real date or time: ${JSON.stringify(text)}.`);
+  if (draft.allDay && !parsed.dateOnly) throw invalidEvent(`${field} must be a date such as 2026-03-02 for an all-day event.`);
+  if (!draft.allDay && parsed.dateOnly) throw invalidEvent(`${field} must be a date and time such as 2026-03-02T09:00 (or set allDay).`);
+  return icalTime(parsed.local, parsed.dateOnly);
+}
+
+/** Rules more frequent than daily are refused from people: no calendar entry means "every minute". */
+const refusedFrequencies = new Set(['SECONDLY', 'MINUTELY', 'HOURLY']);
+
+function readRule(rrule: string): InstanceType<typeof ICAL.Recur> {
+  let rule: InstanceType<typeof ICAL.Recur>;
+  try {
+    rule = ICAL.Recur.fromString(rrule.replace(/^RRULE:/i, ''));
+  } catch (error) {
+    throw invalidEvent(`The recurrence rule is not valid: ${error instanceof Error ? error.message : 'unreadable'}.`);
+  }
+  if (!rule.freq || refusedFrequencies.has(rule.freq)) throw invalidEvent('The recurrence rule must repeat daily, weekly, monthly or yearly.');
+  return rule;
+}
+
+/**
+ * The event as an iCalendar VEVENT inside a VCALENDAR, with wall-clock times and a TZID naming the
+ * IANA zone (no VTIMEZONE: see `zoned-time.ts`). Overrides of earlier instances are kept when a
+ * change is written over an existing event.
+ */
+export function buildEventCalendar(id: string, draft: EventDraft, options: { now: number; keep?: ParsedEvent }): IcalComponent {
+  if (!isKnownTimezone(draft.timezone)) throw new AppError('validation_failed', `Unknown time zone ${JSON.stringify(draft.timezone)}.`);
+  const start = readDraftTime(draft.start, draft, 'start');
+  const end = readDraftTime(draft.end, draft, 'end');
+  if (end.compare(start) < 0 || (draft.allDay && end.compare(start) === 0)) {
+    throw invalidEvent(draft.allDay ? 'end must be after start (the end day is not included).' : 'end must not be before start.');
+  }
+  const calendar = newCalendar();
+  const event = new ICAL.Component('vevent');
+  const previous = options.keep?.master.component;
+  event.addPropertyWithValue('uid', previous?.getFirstPropertyValue('uid') ?? `${id}@kindred`);
+  event.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(options.now), true));
+  addTime(event, 'dtstart', start, draft.timezone);
+  addTime(event, 'dtend', end, draft.timezone);
+  event.addPropertyWithValue('summary', draft.title);
+  if (draft.location) event.addPropertyWithValue('location', draft.location);
+  if (draft.notes) event.addPropertyWithValue('description', draft.notes);
+  event.addPropertyWithValue(timezoneProperty, draft.timezone);
+  if (draft.recurrence) {
+    event.addPropertyWithValue('rrule', readRule(draft.recurrence.rrule));
+    for (const exdate of draft.recurrence.exdates ?? []) addTime(event, 'exdate', readDraftTime(exdate, draft, 'exdates'), draft.timezone);
+    for (const rdate of draft.recurrence.rdates ?? []) addTime(event, 'rdate', readDraftTime(rdate, draft, 'rdates'), draft.timezone);
+  }
+  calendar.addSubcomponent(event);
+  if (draft.recurrence && options.keep) {
+    for (const override of options.keep.calendar.getAllSubcomponents('vevent')) {
+      if (override.hasProperty('recurrence-id')) calendar.addSubcomponent(override);
+    }
+  }
+  const parsed = parseEventCalendar(id, calendar.toString());
+  // A rule that yields nothing (an UNTIL before the start) would store an event no one can see.
+  if (!parsed.master.iterator().next()) throw invalidEvent('The recurrence yields no occurrence at all.');
+  return calendar;
+}
+
+function newCalendar(): IcalComponent {
+  const calendar = new ICAL.Component('vcalendar');
+  calendar.addPropertyWithValue('version', '2.0');
+  calendar.addPropertyWithValue('prodid', '-//Kindred//Calendar//EN');
+  return calendar;
+}
+
+/** A stored event's text, read back. The stored text was written by `buildEventCalendar` or the import, so it is well-formed. */
+export function parseEventCalendar(id: string, text: string): ParsedEvent {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const components = calendar.getAllSubcomponents('vevent');
+  const masterComponent = components.find((component) => !component.hasProperty('recurrence-id')) ?? components[0];
+  if (!masterComponent) throw new Error('A stored event has no VEVENT.');
+  const master = new ICAL.Event(masterComponent);
+  for (const component of components) if (component !== masterComponent) master.relateException(component);
+  const timezone = String(masterComponent.getFirstPropertyValue(timezoneProperty) ?? 'UTC');
+  return { id, calendar, master, timezone, allDay: master.startDate.isDate };
+}
+
+const textOf = (component: IcalComponent, name: string): string | null => {
+  const value = component.getFirstPropertyValue(name);
+  return value === null || value === undefined || value === '' ? null : String(value);
+};
+
+/** An all-day end is the day after the last one; a timed end is the wall-clock end. */
+function endOf(start: IcalTime, end: IcalTime | undefined | null): IcalTime {
+  if (end && end.compare(start) >= 0) return end;
+  if (start.isDate) return icalTime(nextDay(localFromTime(start)), true);
+  return start;
+}
+
+/** The event as shown in its first occurrence and exported: the rule's own text, its dates, its overrides. */
+export function describeEvent(event: ParsedEvent): CalendarEvent {
+  const master = event.master.component;
+  const start = event.master.startDate;
+  const end = endOf(start, event.master.endDate);
+  const rule = master.getFirstPropertyValue('rrule');
+  const datesOf = (name: string) => master.getAllProperties(name).flatMap((property) => property.getValues().map((value) => showTime(value as IcalTime)));
+  return {
+    id: event.id,
+    title: textOf(master, 'summary') ?? '',
+    start: formatInZone(instantOfTime(start, event.timezone), event.timezone),
+    end: formatInZone(instantOfTime(end, event.timezone), event.timezone),
+    timezone: event.timezone,
+    allDay: event.allDay,
+    location: textOf(master, 'location'),
+    notes: textOf(master, 'description'),
+    recurrence: rule ? { rrule: String(rule), exdates: datesOf('exdate'), rdates: datesOf('rdate') } : null,
+    overrides: Object.values(event.master.exceptions as unknown as Record<string, IcalEvent>).map((override) => {
+      const overrideEnd = endOf(override.startDate, override.endDate);
+      return {
+        recurrenceId: showTime(override.recurrenceId),
+        start: formatInZone(instantOfTime(override.startDate, event.timezone), event.timezone),
+        end: formatInZone(instantOfTime(overrideEnd, event.timezone), event.timezone),
+        title: textOf(override.component, 'summary') ?? '',
+        location: textOf(override.component, 'location'),
+        notes: textOf(override.component, 'description'),
+      };
+    }),
+  };
+}
+
+/** The event as a draft again, in wall-clock times, so a change can be laid over it. */
+export function draftOf(event: ParsedEvent): EventDraft {
+  const described = describeEvent(event);
+  const start = event.master.startDate;
+  return {
+    title: described.title,
+    start: showTime(start),
+    end: showTime(endOf(start, event.master.endDate)),
+    timezone: event.timezone,
+    allDay: event.allDay,
+    location: described.location,
+    notes: described.notes,
+    recurrence: described.recurrence,
+  };
+}
+
+/**
+ * Every occurrence of the event, in the order the rule gives them, each with the instants of its
+ * start and end. `stopAfter` ends the walk once the rule's own times pass it (an override may move
+ * an instance, so the walk goes on until the last override's original time too).
+ */
+function* walkOccurrences(event: ParsedEvent, stopAfter: number): Generator<EventOccurrence> {
+  const overrides = Object.values(event.master.exceptions as unknown as Record<string, IcalEvent>);
+  const lastOverride = Math.max(Number.NEGATIVE_INFINITY, ...overrides.map((override) => instantOfTime(override.recurrenceId, event.timezone)));
+  const until = Math.max(stopAfter, lastOverride);
+  const rule = event.master.component.getFirstPropertyValue('rrule');
+  const iterator = event.master.iterator();
+  for (let count = 0; count < maxExpandedOccurrences; count += 1) {
+    const next = iterator.next();
+    if (!next || instantOfTime(next, event.timezone) > until) return;
+    const details = event.master.getOccurrenceDetails(next);
+    const startsAt = instantOfTime(details.startDate, event.timezone);
+    const endsAt = instantOfTime(endOf(details.startDate, details.endDate), event.timezone);
+    yield {
+      id: event.id,
+      occurrenceId: `${event.id}:${next.toICALString()}`,
+      start: formatInZone(startsAt, event.timezone),
+      end: formatInZone(endsAt, event.timezone),
+      startsAt,
+      endsAt,
+      timezone: event.timezone,
+      allDay: event.allDay,
+      title: textOf(details.item.component, 'summary') ?? '',
+      location: textOf(details.item.component, 'location'),
+      notes: textOf(details.item.component, 'description'),
+      recurrence: rule ? String(rule) : null,
+    };
+  }
+}
+
+/** The occurrences that overlap `[from, to)`, by start. */
+export function occurrencesBetween(event: ParsedEvent, from: number, to: number): EventOccurrence[] {
+  const found: EventOccurrence[] = [];
+  for (const occurrence of walkOccurrences(event, to)) {
+    if (occurrence.startsAt < to && (occurrence.endsAt > from || (occurrence.endsAt === occurrence.startsAt && occurrence.startsAt >= from))) {
+      found.push(occurrence);
+    }
+  }
+  return found.sort((left, right) => left.startsAt - right.startsAt);
+}
+
+/**
+ * What the plain index keeps of an event so a range query reads only the events that may fall in
+ * it: the first start, and the last end, or null when the rule has no end (or more occurrences than
+ * are ever walked).
+ */
+export function boundsOf(event: ParsedEvent): { firstStart: number; lastEnd: number | null } {
+  const rule = event.master.component.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur> | null;
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  let count = 0;
+  const endless = rule !== null && !rule.isFinite();
+  // An endless rule is walked only far enough to find its first start.
+  for (const occurrence of walkOccurrences(event, endless ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY)) {
+    firstStart = Math.min(firstStart, occurrence.startsAt);
+    lastEnd = Math.max(lastEnd, occurrence.endsAt);
+    count += 1;
+  }
+  if (count === 0) {
+    const start = instantOfTime(event.master.startDate, event.timezone);
+    return { firstStart: start, lastEnd: endless ? null : start };
+  }
+  return { firstStart, lastEnd: endless || count >= maxExpandedOccurrences ? null : lastEnd };
+}
+
+// --- import ------------------------------------------------------------------------------------
+
+/**
+ * Reads an ICS file into one calendar per event (its VEVENT and the VEVENTs that override its
+ * instances, grouped by UID), each rewritten to the stored form: wall-clock times with a TZID
+ * naming an IANA zone. A TZID the runtime does not know (Outlook's "W. Europe Standard Time") is
+ * converted through the file's own VTIMEZONE when ical.js can, and its times put in the person's zone.
+ */
+export function readIcs(text: string, defaultTimezone: string): IcalComponent[] {
+  let root: IcalComponent;
+  try {
+    root = new ICAL.Component(ICAL.parse(text));
+  } catch (error) {
+    throw new AppError('invalid_calendar', `The file is not valid iCalendar: ${error instanceof Error ? error.message : 'unreadable'}.`);
+  }
+  if (root.name !== 'vcalendar') throw new AppError('invalid_calendar', 'The file must hold a VCALENDAR.');
+  const byUid = new Map<string, IcalComponent[]>();
+  for (const component of root.getAllSubcomponents('vevent')) {
+    const uid = String(component.getFirstPropertyValue('uid') ?? crypto.randomUUID());
+    byUid.set(uid, [...(byUid.get(uid) ?? []), component]);
+  }
+  const calendars: IcalComponent[] = [];
+  for (const [uid, components] of byUid) {
+    try {
+      calendars.push(normalizeImported(uid, components, defaultTimezone));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('invalid_calendar', `The event ${JSON.stringify(uid)} could not be read: ${error instanceof Error ? error.message : 'unreadable'}.`);
+    }
+  }
+  return calendars;
+}
+
+function zoneOfImported(component: IcalComponent, defaultTimezone: string): string {
+  const start = component.getFirstProperty('dtstart');
+  if (!start) throw new AppError('invalid_calendar', 'An event has no DTSTART.');
+  const tzid = start.getParameter('tzid');
+  const tzidText = Array.isArray(tzid) ? tzid[0] : tzid;
+  if (tzidText && isKnownTimezone(tzidText)) return tzidText;
+  const value = start.getFirstValue() as IcalTime;
+  // A recurring event written in UTC repeats at the same UTC time; kept in UTC, it still does.
+  if (value.zone === ICAL.Timezone.utcTimezone && component.hasProperty('rrule')) return 'UTC';
+  return defaultTimezone;
+}
+
+/** A time of an imported event as a wall-clock time in `timezone`. */
+function toZone(time: IcalTime, property: InstanceType<typeof ICAL.Property>, timezone: string): IcalTime {
+  if (time.isDate) return icalTime(localFromTime(time), true);
+  const tzid = property.getParameter('tzid');
+  const tzidText = Array.isArray(tzid) ? tzid[0] : tzid;
+  const floating = time.zone === undefined || time.zone === ICAL.Timezone.localTimezone || time.zone?.tzid === 'floating';
+  if (tzidText === timezone || (floating && !tzidText) || (floating && tzidText && !isKnownTimezone(tzidText))) {
+    return icalTime(localFromTime(time), false);
+  }
+  if (tzidText && isKnownTimezone(tzidText) && floating) return icalTime(localAt(instantOf(localFromTime(time), tzidText), timezone), false);
+  return icalTime(localAt(time.toUnixTime() * 1000, timezone), false);
+}
+
+const timeProperties = ['dtstart', 'dtend', 'recurrence-id', 'exdate', 'rdate'];
+
+function normalizeImported(uid: string, components: IcalComponent[], defaultTimezone: string): IcalComponent {
+  const master = components.find((component) => !component.hasProperty('recurrence-id')) ?? components[0];
+  if (!master) throw new AppError('invalid_calendar', 'An event has no VEVENT.');
+  const timezone = zoneOfImported(master, defaultTimezone);
+  const calendar = newCalendar();
+  for (const source of [master, ...components.filter((component) => component !== master)]) {
+    const event = new ICAL.Event(source);
+    if (!source.hasProperty('dtstart')) throw new AppError('invalid_calendar', 'An event has no DTSTART.');
+    const start = event.startDate;
+    if (!start || Number.isNaN(start.year)) throw new AppError('invalid_calendar', 'An event has an unreadable DTSTART.');
+    const end = endOf(start, event.endDate);
+    const target = new ICAL.Component('vevent');
+    target.addPropertyWithValue('uid', uid);
+    for (const property of source.getAllProperties()) {
+      if (timeProperties.includes(property.name) || property.name === 'duration' || property.name === 'uid') continue;
+      if (['summary', 'location', 'description', 'rrule', 'dtstamp', 'sequence', 'status', 'transp'].includes(property.name)) {
+        target.addProperty(ICAL.Property.fromString(property.toICALString()));
+      }
+    }
+    addTime(target, 'dtstart', toZone(start, source.getFirstProperty('dtstart') as InstanceType<typeof ICAL.Property>, timezone), timezone);
+    // An end from DURATION, or none, is in the start's zone.
+    const endProperty = (source.getFirstProperty('dtend') ?? source.getFirstProperty('dtstart')) as InstanceType<typeof ICAL.Property>;
+    addTime(target, 'dtend', toZone(end, endProperty, timezone), timezone);
+    for (const name of ['recurrence-id', 'exdate', 'rdate']) {
+      for (const property of source.getAllProperties(name)) {
+        for (const value of property.getValues()) {
+          // RDATE may be a PERIOD; only its start is an occurrence's start here.
+          const time = value instanceof ICAL.Period ? value.start : (value as IcalTime);
+          addTime(target, name, toZone(time, property, timezone), timezone);
+        }
+      }
+    }
+    if (source === master) target.addPropertyWithValue(timezoneProperty, timezone);
+    calendar.addSubcomponent(target);
+  }
+  return calendar;
+}
+
+/** Every event as one ICS file. */
+export function writeIcs(events: Iterable<ParsedEvent>): string {
+  const calendar = newCalendar();
+  for (const event of events) for (const component of event.calendar.getAllSubcomponents('vevent')) calendar.addSubcomponent(component);
+  return calendar.toString();
+}
