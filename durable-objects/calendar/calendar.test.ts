@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { calendarEventSchema, type EventsAnswer, eventsAnswerSchema, importCalendarAnswerSchema } from '../../common/protocol.ts';
+import { calendarEventSchema, type EventsAnswer, eventsAnswerSchema, exportDocumentSchema, importCalendarAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 
@@ -167,8 +167,55 @@ describe('the calendar', () => {
     );
 
     // The account export carries the events, decrypted.
-    const document = (await (await api('/api/v1/me/export', { token })).json()) as { calendar: { events: { title: string }[] } };
-    expect(document.calendar.events.map((event) => event.title)).toEqual(['Dentist', 'Trip to the coast']);
+    const document = await readJson(await api('/api/v1/me/export', { token }), exportDocumentSchema);
+    expect(document.calendar.events.map((event) => [event.title, event.start, event.allDay])).toEqual([
+      ['Dentist', '2026-06-10T09:00:00+01:00', false],
+      ['Trip to the coast', '2026-08-01T00:00:00+01:00', true],
+    ]);
+  });
+
+  it('reads zones a file defines itself, and floating times in the person’s zone', async () => {
+    const { token } = await buildUser({ timezone: 'Europe/London' });
+    const file = ics(
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'BEGIN:VTIMEZONE',
+      'TZID:W. Europe Standard Time',
+      'BEGIN:STANDARD',
+      'DTSTART:16011028T030000',
+      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
+      'TZOFFSETFROM:+0200',
+      'TZOFFSETTO:+0100',
+      'END:STANDARD',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:16010325T020000',
+      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
+      'TZOFFSETFROM:+0100',
+      'TZOFFSETTO:+0200',
+      'END:DAYLIGHT',
+      'END:VTIMEZONE',
+      'BEGIN:VEVENT',
+      'UID:outlook-1',
+      'DTSTART;TZID=W. Europe Standard Time:20260601T100000',
+      'DTEND;TZID=W. Europe Standard Time:20260601T110000',
+      'SUMMARY:Call with Berlin',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:floating-1',
+      'DTSTART:20260602T073000',
+      'DURATION:PT45M',
+      'SUMMARY:Run',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    );
+    expect((await readJson(await importIcs(token, file), importCalendarAnswerSchema)).imported).toBe(2);
+    const listed = await listEvents(token, '2026-06-01T00:00:00Z', '2026-06-03T00:00:00Z');
+    expect(listed.map((entry) => [entry.title, entry.start, entry.end, entry.timezone])).toEqual([
+      // 10:00 in Berlin is 09:00 in London, through the file's own VTIMEZONE.
+      ['Call with Berlin', '2026-06-01T09:00:00+01:00', '2026-06-01T10:00:00+01:00', 'Europe/London'],
+      ['Run', '2026-06-02T07:30:00+01:00', '2026-06-02T08:15:00+01:00', 'Europe/London'],
+    ]);
   });
 
   it('answers bad input with a stable error, never a 500', async () => {
