@@ -8,13 +8,17 @@ import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type {
   AuthAnswer,
+  CalendarEventView,
   ClientFrame,
   Companion,
   Conversation,
   ConversationAnswer,
   ConversationsAnswer,
   CreateConversationBody,
+  CreateEventBody,
   CreateMemoryBody,
+  EventOccurrenceView,
+  EventsAnswer,
   ExportDocument,
   FileContent,
   FileEntry,
@@ -22,6 +26,7 @@ import type {
   FileVersion,
   FileVersionContent,
   FileVersionsAnswer,
+  ListEventsQuery,
   ListMemoriesQuery,
   ListMessagesQuery,
   LoginBody,
@@ -39,6 +44,7 @@ import type {
   ToolSummary,
   ToolsAnswer,
   TurnAnswer,
+  UpdateEventBody,
   UpdateMeBody,
   UpdateMemoryBody,
   UpdateToolBody,
@@ -52,9 +58,12 @@ export type Catalog = CatalogAnswer;
 export type {
   AuthAnswer,
   Avatar,
+  CalendarEventView,
   Companion,
   Conversation,
+  CreateEventBody,
   CreateMemoryBody,
+  EventOccurrenceView,
   ExportDocument,
   FileContent,
   FileEntry,
@@ -69,6 +78,7 @@ export type {
   StreamEvent,
   ToolSummary,
   TurnAnswer,
+  UpdateEventBody,
   UpdateMemoryBody,
   User,
   Voice,
@@ -220,6 +230,15 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     writeFile: (path: string, content: string, expectedVersionId?: string) =>
       json<FileEntry>('PUT', filePath(path), { content, expectedVersionId } satisfies WriteFileBody),
     deleteFile: (path: string, requestOptions?: RequestOptions) => json<void>('DELETE', filePath(path), undefined, undefined, requestOptions),
+
+    /** Every occurrence overlapping `from`–`to` (ISO 8601 with offset, at most 366 days apart), by start. */
+    events: async (query: ListEventsQuery) => (await json<EventsAnswer>('GET', '/events', undefined, query)).events,
+    createEvent: (body: CreateEventBody) => json<CalendarEventView>('POST', '/events', body),
+    updateEvent: (id: string, body: UpdateEventBody) => json<CalendarEventView>('PATCH', `/events/${encodeURIComponent(id)}`, body),
+    deleteEvent: (id: string, requestOptions?: RequestOptions) =>
+      json<void>('DELETE', `/events/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
+    /** Every event as one ICS file's text. */
+    exportCalendar: async () => (await send('GET', '/calendar/export.ics', undefined, undefined, 'text/calendar')).text(),
 
     /**
      * The server's speech for a text, or `undefined` when the server has none (`not_found`), so the
