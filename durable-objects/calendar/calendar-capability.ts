@@ -14,12 +14,18 @@ import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
 import { describeEvent, type EventOccurrence, writeIcs } from './ical-event.ts';
 import { calendarSchemaSteps } from './schema.ts';
+import { createUidHasher } from './uid-hash.ts';
 
 const presentOccurrence = ({ startsAt: _startsAt, endsAt: _endsAt, ...occurrence }: EventOccurrence): EventOccurrenceView => occurrence;
 
 /** The person's calendar: events sealed as iCalendar in their object, listed by occurrence, imported and exported as ICS. */
 export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability }) {
-  const store = new CalendarStore(host.sql, host.vault, () => host.now());
+  const store = new CalendarStore(
+    host.sql,
+    host.vault,
+    () => host.now(),
+    createUidHasher(async () => (await host.vault.keys()).blindIndex),
+  );
   const tools = createCalendarTools({ between: (from, to) => store.between(from, to), create: (draft) => store.create(draft) });
 
   return {

@@ -16,6 +16,8 @@ import {
 
 type EventRow = { id: string; calendar_sealed: string };
 
+const uidOf = (event: ParsedEvent): string => String(event.master.component.getFirstPropertyValue('uid') ?? event.id);
+
 /** A change to an event: any of its fields; `null` clears location, notes or the recurrence. */
 export type EventChange = Partial<EventDraft>;
 
@@ -28,6 +30,7 @@ export class CalendarStore {
     private readonly sql: SqlStorage,
     private readonly vault: UserVault,
     private readonly now: () => number,
+    private readonly hashUid: (uid: string) => Promise<string>,
   ) {}
 
   async create(draft: EventDraft): Promise<CalendarEvent> {
@@ -68,7 +71,11 @@ export class CalendarStore {
     return occurrences.sort((left, right) => left.startsAt - right.startsAt || left.id.localeCompare(right.id));
   }
 
-  /** Every event of an ICS file, each as a new event; answers how many. The file is read whole before anything is stored. */
+  /**
+   * Every event of an ICS file; answers how many. An event whose UID is already in the calendar
+   * replaces it, so importing a file again (or the calendar's own export) does not double it. The
+   * file is read whole before anything is stored.
+   */
   async importIcs(text: string, defaultTimezone: string): Promise<number> {
     const calendars = readIcs(text, defaultTimezone);
     const now = this.now();
@@ -77,9 +84,12 @@ export class CalendarStore {
       // Read back as it will be stored, so a file whose events cannot be expanded fails before any is kept.
       const parsed = parseEventCalendar(id, calendar.toString());
       boundsOf(parsed);
-      return { id, text: calendar.toString() };
+      return { id, uid: uidOf(parsed), text: calendar.toString() };
     });
-    for (const event of checked) await this.#write(event.id, event.text, { createdAt: now });
+    for (const event of checked) {
+      const existing = this.sql.exec<{ id: string }>('SELECT id FROM calendar_events WHERE uid_hash = ?', await this.hashUid(event.uid)).toArray()[0];
+      await this.#write(existing?.id ?? event.id, event.text, { createdAt: now });
+    }
     return checked.length;
   }
 
@@ -101,10 +111,11 @@ export class CalendarStore {
     const now = this.now();
     const sealed = await this.vault.seal(text, `calendar:${id}:calendar`);
     this.sql.exec(
-      `INSERT INTO calendar_events (id, calendar_sealed, first_start, last_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET calendar_sealed = excluded.calendar_sealed, first_start = excluded.first_start,
-         last_end = excluded.last_end, updated_at = excluded.updated_at`,
+      `INSERT INTO calendar_events (id, uid_hash, calendar_sealed, first_start, last_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET uid_hash = excluded.uid_hash, calendar_sealed = excluded.calendar_sealed,
+         first_start = excluded.first_start, last_end = excluded.last_end, updated_at = excluded.updated_at`,
       id,
+      await this.hashUid(uidOf(parsed)),
       sealed,
       firstStart,
       lastEnd,

@@ -158,6 +158,10 @@ describe('the calendar', () => {
     expect(exportedText).toContain('SUMMARY:Dentist');
     expect(exportedText).toContain('DTSTART;VALUE=DATE:20260801');
 
+    // Imported again, the calendar's own export replaces its events rather than doubling them.
+    expect((await readJson(await importIcs(token, exportedText), importCalendarAnswerSchema)).imported).toBe(2);
+    expect(await listEvents(token, '2026-06-01T00:00:00Z', '2026-09-01T00:00:00Z')).toEqual(listed);
+
     // The exported file, imported into another account, lists the same occurrences.
     const other = await buildUser({ timezone: 'Europe/London' });
     expect((await readJson(await importIcs(other.token, exportedText), importCalendarAnswerSchema)).imported).toBe(2);

@@ -7,9 +7,12 @@ export const calendarSchemaSteps: readonly SchemaStep[] = [
     description: 'calendar events: the sealed iCalendar text and the plain range each event spans',
     // Only what a range query needs is plain: when the event first starts and last ends (NULL for a
     // rule without end). Title, place, notes, zone and the rule itself are inside the sealed text.
+    // The iCalendar UID is kept as a keyed hash, so importing a file again updates its events
+    // instead of doubling them, without the UID (often an email address) in the clear.
     statements: [
       `CREATE TABLE IF NOT EXISTS calendar_events (
     id TEXT PRIMARY KEY,
+    uid_hash TEXT NOT NULL UNIQUE,
     calendar_sealed TEXT NOT NULL,
     first_start INTEGER NOT NULL,
     last_end INTEGER,

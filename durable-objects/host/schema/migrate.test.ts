@@ -15,7 +15,7 @@ const landedStepDigests: Record<number, string> = {
   1: '4e248917e59a2b04bbdcd425400c6021d4502232322799dd28cfd959f07370f3',
   2: 'f332b6e36b1c8e5f1164f7ead43f6c88ab14ff6a37810d969154c578e30d776a',
   3: 'a678c8109c98ac52972c80c56320aaf72248cfbdf09df546f37b782af0363df4',
-  4: 'da6b98c074688d571a1cdf8e0e2eb6d75cb2a19d079994aff1f72bf12720223a',
+  4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
