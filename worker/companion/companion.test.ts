@@ -15,7 +15,11 @@ const openApiDocumentSchema = z.looseObject({
     z.record(
       z.string(),
       z.looseObject({
-        responses: z.record(z.string(), z.looseObject({ content: z.looseObject({ 'application/json': z.looseObject({ schema: z.unknown() }) }).optional() })),
+        // An answer may be something other than JSON (`text/calendar`); error answers are always JSON.
+        responses: z.record(
+          z.string(),
+          z.looseObject({ content: z.looseObject({ 'application/json': z.looseObject({ schema: z.unknown() }).optional() }).optional() }),
+        ),
       }),
     ),
   ),
@@ -69,6 +73,9 @@ describe('the catalog and the companion', () => {
     const tools = await readJson(await api('/api/v1/tools', { token: user.token }), toolsAnswerSchema);
     expect(tools.tools.map((tool) => tool.id).sort()).toEqual([
       'calculator',
+      'calendar-create-event',
+      'calendar-find-free-time',
+      'calendar-list-events',
       'current-time',
       'file-list',
       'file-read',
@@ -112,7 +119,7 @@ describe('operations', () => {
       expect(Object.keys(document.paths)).toContain(path);
     }
     // The tool list declares the human title beside the model's name, and the catalog its speech flag.
-    const answerSchemaOf = (path: string) => JSON.stringify(document.paths[path]?.get?.responses['200']?.content?.['application/json'].schema);
+    const answerSchemaOf = (path: string) => JSON.stringify(document.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema);
     expect(answerSchemaOf('/api/v1/tools')).toContain('"title"');
     expect(answerSchemaOf('/api/v1/catalog')).toContain('"synthesis"');
     const page = await api('/docs');
@@ -129,7 +136,7 @@ describe('operations', () => {
     for (const { path, method, operation } of operations) {
       for (const [status, answer] of Object.entries(operation.responses)) {
         if (Number(status) < 400) continue;
-        const declared = declaredErrorIdsSchema.parse(answer.content?.['application/json'].schema).properties.error.properties.id.enum;
+        const declared = declaredErrorIdsSchema.parse(answer.content?.['application/json']?.schema).properties.error.properties.id.enum;
         for (const id of declared) expect(errorStatus[id], `${method} ${path} declares ${id} under ${status}`).toBe(Number(status));
       }
     }
