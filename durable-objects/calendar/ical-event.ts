@@ -246,20 +246,59 @@ export function draftOf(event: ParsedEvent): EventDraft {
   };
 }
 
+/** A wall-clock time read as if it were UTC: within a day of the instant it names in any zone, and cheap. */
+const roughInstant = (time: IcalTime): number => Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+
+const oneDay = 86_400_000;
+
+/**
+ * A later start for the walk that gives the same occurrences from there on, or undefined: ical.js
+ * steps through every occurrence from DTSTART (a daily rule of ten years is 3,650 steps, each a
+ * fraction of a millisecond), so a rule that repeats every n days or weeks with no COUNT is moved on
+ * by whole periods to just before `target`. Daily rules with BY parts are left alone, since a moved
+ * start could land on a day their filter leaves out, and DTSTART is always an occurrence.
+ */
+function fastForwardStart(event: ParsedEvent, target: number): IcalTime | undefined {
+  const rules = event.master.component.getAllProperties('rrule');
+  const rule = rules[0]?.getFirstValue() as InstanceType<typeof ICAL.Recur> | undefined;
+  if (!rule || rules.length !== 1 || rule.count || !Number.isFinite(target)) return undefined;
+  const hasParts = Object.keys(rule.parts ?? {}).length > 0;
+  const periodDays = rule.freq === 'WEEKLY' ? 7 : rule.freq === 'DAILY' && !hasParts ? 1 : 0;
+  if (periodDays === 0) return undefined;
+  const step = periodDays * (rule.interval || 1);
+  const start = event.master.startDate;
+  const periods = Math.floor((target - roughInstant(start)) / (step * oneDay));
+  if (periods <= 0) return undefined;
+  const moved = start.clone();
+  moved.adjust(periods * step, 0, 0, 0);
+  return moved;
+}
+
 /**
  * Every occurrence of the event, in the order the rule gives them, each with the instants of its
  * start and end. `stopAfter` ends the walk once the rule's own times pass it (an override may move
- * an instance, so the walk goes on until the last override's original time too).
+ * an instance, so the walk goes on until the last override's original time too). Occurrences that
+ * end well before `skipBefore` are passed over without converting their times, which is most of
+ * the work for a rule that began years ago.
  */
-function* walkOccurrences(event: ParsedEvent, stopAfter: number): Generator<EventOccurrence> {
-  const overrides = Object.values(event.master.exceptions as unknown as Record<string, IcalEvent>);
+function* walkOccurrences(event: ParsedEvent, stopAfter: number, skipBefore = Number.NEGATIVE_INFINITY): Generator<EventOccurrence> {
+  const exceptions = event.master.exceptions as unknown as Record<string, IcalEvent>;
+  const overrides = Object.values(exceptions);
   const lastOverride = Math.max(Number.NEGATIVE_INFINITY, ...overrides.map((override) => instantOfTime(override.recurrenceId, event.timezone)));
   const until = Math.max(stopAfter, lastOverride);
+  const masterStart = event.master.startDate;
+  const masterLength = roughInstant(endOf(masterStart, event.master.endDate)) - roughInstant(masterStart);
   const rule = event.master.component.getFirstPropertyValue('rrule');
-  const iterator = event.master.iterator();
+  // Overrides are named by the time the rule gave them: the walk must still pass the earliest.
+  const firstOverride = Math.min(Number.POSITIVE_INFINITY, ...overrides.map((override) => roughInstant(override.recurrenceId)));
+  const iterator = event.master.iterator(fastForwardStart(event, Math.min(skipBefore, firstOverride) - masterLength - 2 * oneDay));
   for (let count = 0; count < maxExpandedOccurrences; count += 1) {
     const next = iterator.next();
-    if (!next || instantOfTime(next, event.timezone) > until) return;
+    if (!next) return;
+    const rough = roughInstant(next);
+    if (rough - oneDay > until) return;
+    if (!Object.hasOwn(exceptions, next.toString()) && rough + masterLength + oneDay < skipBefore) continue;
+    if (instantOfTime(next, event.timezone) > until) return;
     const details = event.master.getOccurrenceDetails(next);
     const startsAt = instantOfTime(details.startDate, event.timezone);
     const endsAt = instantOfTime(endOf(details.startDate, details.endDate), event.timezone);
@@ -283,7 +322,7 @@ function* walkOccurrences(event: ParsedEvent, stopAfter: number): Generator<Even
 /** The occurrences that overlap `[from, to)`, by start. */
 export function occurrencesBetween(event: ParsedEvent, from: number, to: number): EventOccurrence[] {
   const found: EventOccurrence[] = [];
-  for (const occurrence of walkOccurrences(event, to)) {
+  for (const occurrence of walkOccurrences(event, to, from)) {
     if (occurrence.startsAt < to && (occurrence.endsAt > from || (occurrence.endsAt === occurrence.startsAt && occurrence.startsAt >= from))) {
       found.push(occurrence);
     }
@@ -298,21 +337,26 @@ export function occurrencesBetween(event: ParsedEvent, from: number, to: number)
  */
 export function boundsOf(event: ParsedEvent): { firstStart: number; lastEnd: number | null } {
   const rule = event.master.component.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur> | null;
+  if (rule !== null && !rule.isFinite()) {
+    // An endless rule is not walked: its first occurrence, or an override moved before it, starts it.
+    const first = event.master.iterator().next();
+    const overrides = Object.values(event.master.exceptions as unknown as Record<string, IcalEvent>);
+    const starts = [first ? event.master.getOccurrenceDetails(first).startDate : event.master.startDate, ...overrides.map((override) => override.startDate)];
+    return { firstStart: Math.min(...starts.map((start) => instantOfTime(start, event.timezone))), lastEnd: null };
+  }
   let firstStart = Number.POSITIVE_INFINITY;
   let lastEnd = Number.NEGATIVE_INFINITY;
   let count = 0;
-  const endless = rule !== null && !rule.isFinite();
-  // An endless rule is walked only far enough to find its first start.
-  for (const occurrence of walkOccurrences(event, endless ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY)) {
+  for (const occurrence of walkOccurrences(event, Number.POSITIVE_INFINITY)) {
     firstStart = Math.min(firstStart, occurrence.startsAt);
     lastEnd = Math.max(lastEnd, occurrence.endsAt);
     count += 1;
   }
   if (count === 0) {
     const start = instantOfTime(event.master.startDate, event.timezone);
-    return { firstStart: start, lastEnd: endless ? null : start };
+    return { firstStart: start, lastEnd: start };
   }
-  return { firstStart, lastEnd: endless || count >= maxExpandedOccurrences ? null : lastEnd };
+  return { firstStart, lastEnd: count >= maxExpandedOccurrences ? null : lastEnd };
 }
 
 // --- import ------------------------------------------------------------------------------------
