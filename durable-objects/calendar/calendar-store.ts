@@ -1,4 +1,5 @@
 import { createId } from '../../server/crypto/encoding.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import type { UserVault } from '../host/user-vault.ts';
 import {
   boundsOf,
@@ -81,10 +82,14 @@ export class CalendarStore {
     const now = this.now();
     const checked = calendars.map((calendar) => {
       const id = createId('evt', now);
-      // Read back as it will be stored, so a file whose events cannot be expanded fails before any is kept.
-      const parsed = parseEventCalendar(id, calendar.toString());
-      boundsOf(parsed);
-      return { id, uid: uidOf(parsed), text: calendar.toString() };
+      try {
+        // Read back as it will be stored, so a file whose events cannot be expanded fails before any is kept.
+        const parsed = parseEventCalendar(id, calendar.toString());
+        boundsOf(parsed);
+        return { id, uid: uidOf(parsed), text: calendar.toString() };
+      } catch (error) {
+        throw new AppError('invalid_calendar', `An event could not be read: ${error instanceof Error ? error.message : 'unreadable'}.`, { cause: error });
+      }
     });
     for (const event of checked) {
       const existing = this.sql.exec<{ id: string }>('SELECT id FROM calendar_events WHERE uid_hash = ?', await this.hashUid(event.uid)).toArray()[0];

@@ -60,6 +60,9 @@ describe('the calendar', () => {
       '2026-03-30T09:00:00+02:00',
       '2026-04-06T09:00:00+02:00',
     ]);
+    // And back on 25 October.
+    const autumn = await listEvents(token, '2026-10-18T00:00:00Z', '2026-11-01T00:00:00Z');
+    expect(autumn.map((occurrence) => occurrence.start)).toEqual(['2026-10-19T09:00:00+02:00', '2026-10-26T09:00:00+01:00']);
     expect(occurrences[2]).toEqual({
       id: event.id,
       occurrenceId: `${event.id}:20260330T090000`,
@@ -249,6 +252,10 @@ describe('the calendar', () => {
     await expectError(await importIcs(token, 'this is not a calendar'), 'invalid_calendar');
     await expectError(await importIcs(token, ics('BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'SUMMARY:Unfinished', 'END:VCALENDAR')), 'invalid_calendar');
     await expectError(await importIcs(token, ics('BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'SUMMARY:No start', 'END:VEVENT', 'END:VCALENDAR')), 'invalid_calendar');
+    const eventWith = (...lines: string[]) => ics('BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:bad', ...lines, 'SUMMARY:Bad', 'END:VEVENT', 'END:VCALENDAR');
+    await expectError(await importIcs(token, eventWith('DTSTART:2026')), 'invalid_calendar');
+    await expectError(await importIcs(token, eventWith('DTSTART:20260230T090000')), 'invalid_calendar');
+    await expectError(await importIcs(token, eventWith('DTSTART:20260302T090000', 'RRULE:FREQ=BOGUS')), 'invalid_calendar');
     await expectError(await api('/api/v1/calendar/import', { token, body: { not: 'ics' } }), 'unsupported_media_type');
     // Nothing of a refused file was kept.
     expect(await listEvents(token, '2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z')).toEqual([]);

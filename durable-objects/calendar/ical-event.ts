@@ -419,7 +419,22 @@ function toZone(time: IcalTime, property: InstanceType<typeof ICAL.Property>, ti
 
 const timeProperties = ['dtstart', 'dtend', 'recurrence-id', 'exdate', 'rdate'];
 
+/** ical.js rolls an impossible date over (30 February becomes 2 March); a file that says one is refused instead. */
+function refuseImpossibleTimes(component: IcalComponent): void {
+  for (const name of timeProperties) {
+    for (const property of component.getAllProperties(name)) {
+      for (const raw of property.jCal.slice(3)) {
+        const text = Array.isArray(raw) ? raw[0] : raw;
+        if (typeof text === 'string' && !parseLocal(text.replace(/Z$/i, ''), 'UTC')) {
+          throw new AppError('invalid_calendar', `${name.toUpperCase()} is not a real date or time: ${JSON.stringify(text)}.`);
+        }
+      }
+    }
+  }
+}
+
 function normalizeImported(uid: string, components: IcalComponent[], defaultTimezone: string): IcalComponent {
+  for (const component of components) refuseImpossibleTimes(component);
   const master = components.find((component) => !component.hasProperty('recurrence-id')) ?? components[0];
   if (!master) throw new AppError('invalid_calendar', 'An event has no VEVENT.');
   const timezone = zoneOfImported(master, defaultTimezone);
