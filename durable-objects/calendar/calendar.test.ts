@@ -236,6 +236,8 @@ describe('the calendar', () => {
     await expectError(await post({ allDay: true }), 'invalid_event');
     await expectError(await post({ recurrence: { rrule: 'FREQ=SOMETIMES' } }), 'invalid_event');
     await expectError(await post({ recurrence: { rrule: 'FREQ=MINUTELY' } }), 'invalid_event');
+    await expectError(await post({ recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=XX' } }), 'invalid_event');
+    await expectError(await post({ recurrence: { rrule: 'FREQ=DAILY', exdates: ['2026-03-03'] } }), 'invalid_event');
     await expectError(await post({ recurrence: { rrule: 'FREQ=DAILY;UNTIL=20250101T000000Z' } }), 'invalid_event');
     await expectError(await post({ title: '' }), 'validation_failed');
 

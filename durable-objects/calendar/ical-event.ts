@@ -125,6 +125,10 @@ function readRule(rrule: string): InstanceType<typeof ICAL.Recur> {
     throw invalidEvent(`The recurrence rule is not valid: ${error instanceof Error ? error.message : 'unreadable'}.`);
   }
   if (!rule.freq || refusedFrequencies.has(rule.freq)) throw invalidEvent('The recurrence rule must repeat daily, weekly, monthly or yearly.');
+  // A rule that repeats no time at all is refused rather than stored as an event no one sees.
+  if (!(rule.interval >= 1) || (rule.count !== null && rule.count !== undefined && rule.count < 1)) {
+    throw invalidEvent('The recurrence rule needs an INTERVAL and a COUNT of at least 1.');
+  }
   return rule;
 }
 
@@ -162,9 +166,16 @@ export function buildEventCalendar(id: string, draft: EventDraft, options: { now
       if (override.hasProperty('recurrence-id')) calendar.addSubcomponent(override);
     }
   }
-  const parsed = parseEventCalendar(id, calendar.toString());
+  let yieldsNothing: boolean;
+  try {
+    const parsed = parseEventCalendar(id, calendar.toString());
+    yieldsNothing = !parsed.master.iterator().next();
+    boundsOf(parsed);
+  } catch (error) {
+    throw invalidEvent(`The recurrence cannot be expanded: ${error instanceof Error ? error.message : 'unreadable'}.`);
+  }
   // A rule that yields nothing (an UNTIL before the start) would store an event no one can see.
-  if (!parsed.master.iterator().next()) throw invalidEvent('The recurrence yields no occurrence at all.');
+  if (yieldsNothing) throw invalidEvent('The recurrence yields no occurrence at all.');
   return calendar;
 }
 
