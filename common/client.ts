@@ -15,6 +15,7 @@ import type {
   ConversationsAnswer,
   CreateConversationBody,
   CreateMemoryBody,
+  CreateReminderBody,
   ExportDocument,
   FileContent,
   FileEntry,
@@ -31,6 +32,8 @@ import type {
   Message,
   MessagesPage,
   RealtimeTicket,
+  Reminder,
+  RemindersAnswer,
   SendMessageBody,
   ServerFrame,
   SignupBody,
@@ -55,6 +58,7 @@ export type {
   Companion,
   Conversation,
   CreateMemoryBody,
+  CreateReminderBody,
   ExportDocument,
   FileContent,
   FileEntry,
@@ -65,6 +69,7 @@ export type {
   Message,
   MessagesPage,
   Persona,
+  Reminder,
   ServerFrame,
   StreamEvent,
   ToolSummary,
@@ -212,6 +217,10 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateMemory: (id: string, body: UpdateMemoryBody) => json<MemoryView>('PATCH', `/memories/${encodeURIComponent(id)}`, body),
     deleteMemory: (id: string, requestOptions?: RequestOptions) =>
       json<void>('DELETE', `/memories/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
+
+    reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
+    createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
+    deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),

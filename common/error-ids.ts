@@ -30,6 +30,7 @@ export const errorStatus = {
   file_too_large: 413,
   version_conflict: 409,
   too_many_files: 409,
+  invalid_due_time: 400,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,

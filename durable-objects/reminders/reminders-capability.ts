@@ -1,0 +1,108 @@
+import type { CreateReminderBody, Reminder, ServerFrame } from '../../common/protocol.ts';
+import { AppError, notFound } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { exportList } from '../host/export-document.ts';
+import { parseIsoInstant } from './due-time.ts';
+import { ReminderStore } from './reminder-store.ts';
+import { createReminderTools } from './reminder-tools.ts';
+import { remindersSchemaSteps } from './schema.ts';
+
+/** The furthest ahead a reminder may be set: beyond it, a date is far likelier a typo than a plan. */
+const maxLeadTimeMs = 10 * 366 * 24 * 3600_000;
+
+/** What a reminder going out says in the conversation, so the history shows why the companion spoke unasked. */
+export const reminderMessageText = (text: string) => `Reminder: ${text}`;
+
+/**
+ * Reminders: stored sealed, each fired by the object's own alarm through the scheduler, delivered
+ * exactly once to every open client and into the newest conversation. Delivery needs no model, so
+ * reminders go out even when none is configured or it is down.
+ */
+export function createRemindersCapability(host: CapabilityHost, dependencies: { conversations: ConversationsCapability; companion: CompanionCapability }) {
+  const store = new ReminderStore(host.sql, host.vault);
+  const scheduler = host.scheduler('reminders');
+
+  /** Stores a reminder and sets its alarm. Throws `invalid_due_time` for a time that is past or too far. */
+  async function schedule(text: string, dueAt: Date): Promise<Reminder> {
+    const now = host.now();
+    if (dueAt.getTime() <= now) throw new AppError('invalid_due_time', 'The reminder would be due in the past: give a time in the future.');
+    if (dueAt.getTime() - now > maxLeadTimeMs) throw new AppError('invalid_due_time', 'The reminder would be due more than ten years from now.');
+    const reminder = await store.add({ text, dueAt: dueAt.getTime(), createdAt: now });
+    // Idempotent on the reminder's id: a retried call never arms a second alarm for the same reminder.
+    const scheduleId = await scheduler.schedule(dueAt, 'deliverReminder', { reminderId: reminder.id }, { idempotent: true });
+    store.rememberSchedule(reminder.id, scheduleId);
+    return reminder;
+  }
+
+  /**
+   * Runs at least once per reminder, and may run again (a retried alarm, a restart mid-run): the
+   * claim lets exactly one run through. The frame goes out first, since a person waiting on it is
+   * the point; the message keeps it in the history for clients that were closed.
+   */
+  async function deliver(reminderId: string): Promise<void> {
+    const now = host.now();
+    const reminder = await store.claimForDelivery(reminderId, now);
+    if (!reminder) return;
+    const frame = JSON.stringify({
+      type: 'reminder-due',
+      reminder: { id: reminder.id, text: reminder.text, dueAt: reminder.dueAt },
+    } satisfies ServerFrame);
+    for (const connection of host.connections.list()) {
+      try {
+        connection.send(frame);
+      } catch (error) {
+        // A socket closing as the reminder goes out must not keep it from the others or from the history.
+        log.warn('reminder frame not sent', { userId: host.userId, connectionId: connection.id, error: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
+    const conversations = dependencies.conversations.store;
+    const companion = await dependencies.companion.settings.companion();
+    await conversations.append(
+      {
+        conversationId: conversations.latestOrCreate(now),
+        role: 'assistant',
+        text: reminderMessageText(reminder.text),
+        speaker: companion.name,
+        createdAt: now,
+      },
+      // Indexed with the next turn's batch: delivery stays quick and calls out to nothing.
+      { deferIndexing: true },
+    );
+    log.info('reminder delivered', { userId: host.userId, reminderId, latenessMs: now - Date.parse(reminder.dueAt) });
+  }
+
+  const tools = createReminderTools({ schedule });
+
+  return {
+    name: 'reminders',
+    schema: remindersSchemaSteps,
+    store,
+    schedule,
+    rpc: {
+      /** Upcoming first, soonest first; then those that went out, latest first. */
+      list: (): Promise<Reminder[]> => store.list(),
+      async create(body: CreateReminderBody): Promise<Reminder> {
+        const dueAt = parseIsoInstant(body.dueAt);
+        if (!dueAt) throw new AppError('invalid_due_time', 'The due time names a day that does not exist.');
+        return schedule(body.text, dueAt);
+      },
+      /** Cancels the reminder and its alarm; it leaves the list but stays in the export as cancelled. */
+      async delete(id: string): Promise<null> {
+        const cancelled = store.cancel(id);
+        if (!cancelled) throw notFound('reminder');
+        if (cancelled.scheduleId) await scheduler.cancel(cancelled.scheduleId);
+        return null;
+      },
+    },
+    jobs: {
+      deliverReminder: (payload: { reminderId: string }): Promise<void> => deliver(payload.reminderId),
+    },
+    tools: () => tools,
+    exportData: async () => ({ reminders: exportList(() => store.exportAll()) }),
+  } satisfies Capability;
+}
+
+export type RemindersCapability = ReturnType<typeof createRemindersCapability>;
