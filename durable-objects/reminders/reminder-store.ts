@@ -21,26 +21,40 @@ export class ReminderStore {
     private readonly vault: UserVault,
   ) {}
 
-  async add(reminder: { text: string; dueAt: number; createdAt: number }): Promise<Reminder> {
-    const id = createId('rem', reminder.createdAt);
+  /** A new reminder's id, made before it is stored so that its alarm can be armed first. */
+  newId(now: number): string {
+    return createId('rem', now);
+  }
+
+  seal(id: string, text: string): Promise<string> {
+    return this.vault.seal(text, `reminder:${id}:text`);
+  }
+
+  /**
+   * Stores a reminder whose alarm is already armed, its text sealed beforehand. Synchronous on purpose:
+   * the row is written in one step, so a reminder is never listed without the alarm that fires it.
+   */
+  insertSealed(reminder: { id: string; text: string; sealedText: string; dueAt: number; createdAt: number }, scheduleId: string | null): Reminder {
     this.sql.exec(
-      `INSERT INTO reminders (id, text_sealed, due_at, created_at, status) VALUES (?, ?, ?, ?, 'scheduled')`,
-      id,
-      await this.vault.seal(reminder.text, `reminder:${id}:text`),
+      `INSERT INTO reminders (id, text_sealed, due_at, created_at, status, schedule_id) VALUES (?, ?, ?, ?, 'scheduled', ?)`,
+      reminder.id,
+      reminder.sealedText,
       reminder.dueAt,
       reminder.createdAt,
+      scheduleId,
     );
-    return (await this.get(id)) as Reminder;
+    return {
+      id: reminder.id,
+      text: reminder.text,
+      dueAt: new Date(reminder.dueAt).toISOString(),
+      createdAt: new Date(reminder.createdAt).toISOString(),
+      status: 'scheduled',
+    };
   }
 
   async get(id: string): Promise<Reminder | undefined> {
     const row = this.#row(id);
     return row ? this.#present(row) : undefined;
-  }
-
-  /** Kept so that a cancelled reminder's alarm can be taken back. */
-  rememberSchedule(id: string, scheduleId: string): void {
-    this.sql.exec('UPDATE reminders SET schedule_id = ? WHERE id = ?', scheduleId, id);
   }
 
   /**

@@ -30,13 +30,16 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
     const now = host.now();
     if (dueAt.getTime() <= now) throw new AppError('invalid_due_time', 'The reminder would be due in the past: give a time in the future.');
     if (dueAt.getTime() - now > maxLeadTimeMs) throw new AppError('invalid_due_time', 'The reminder would be due more than ten years from now.');
-    const reminder = await store.add({ text, dueAt: dueAt.getTime(), createdAt: now });
+    // Sealed, then armed, then stored in one synchronous step, so a restart anywhere in between leaves
+    // either nothing or a complete reminder (at worst an alarm that finds no reminder and does nothing).
+    const id = store.newId(now);
+    const sealedText = await store.seal(id, text);
     // The SDK keeps a date's schedule in whole seconds, rounded down, which fired reminders up to a
     // second early (the benchmark saw it): round up instead, so one is never early. Idempotent on the
     // reminder's id: a retried call never arms a second alarm for the same reminder.
     const firesAt = new Date(Math.ceil(dueAt.getTime() / 1000) * 1000);
-    const scheduleId = await scheduler.schedule(firesAt, 'deliverReminder', { reminderId: reminder.id }, { idempotent: true });
-    store.rememberSchedule(reminder.id, scheduleId);
+    const scheduleId = await scheduler.schedule(firesAt, 'deliverReminder', { reminderId: id }, { idempotent: true });
+    const reminder = store.insertSealed({ id, text, sealedText, dueAt: dueAt.getTime(), createdAt: now }, scheduleId);
     return reminder;
   }
 

@@ -116,6 +116,21 @@ describe('a reminder coming due', () => {
     socket.socket.close();
   });
 
+  it('survives the object restarting between being set and falling due', async () => {
+    const user = await buildUser();
+    const reminder = await createReminder(user.token, 'After the restart');
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    // Throws an error into the call that asked for it: the object is reset, its in-memory state gone.
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    const socket = await openRealtime(user.token);
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    expect(await socket.next('reminder-due')).toMatchObject({ reminder: { id: reminder.id, text: 'After the restart' } });
+    await fireAgain(user.user.id, reminder.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    socket.socket.close();
+  });
+
   it('never fires once cancelled, even if its alarm still runs', async () => {
     const user = await buildUser();
     const socket = await openRealtime(user.token);
