@@ -5,6 +5,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import { SingleFlight } from '../host/single-flight.ts';
 import { parseIsoInstant } from './due-time.ts';
 import { ReminderStore } from './reminder-store.ts';
 import { createReminderTools } from './reminder-tools.ts';
@@ -15,6 +16,9 @@ const maxLeadTimeMs = 10 * 366 * 24 * 3600_000;
 
 /** What a reminder going out says in the conversation, so the history shows why the companion spoke unasked. */
 export const reminderMessageText = (text: string) => `Reminder: ${text}`;
+
+/** The id of the message a reminder leaves in the conversation: one reminder, one message, whatever runs again. */
+const reminderMessageId = (reminderId: string) => `msg_${reminderId}`;
 
 /**
  * Reminders: stored sealed, each fired by the object's own alarm through the scheduler, delivered
@@ -44,12 +48,33 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
   }
 
   /**
-   * Runs at least once per reminder, and may run again (a retried alarm, a restart mid-run): the
-   * claim lets exactly one run through. The frame goes out first, since a person waiting on it is
-   * the point; the message keeps it in the history for clients that were closed.
+   * Runs at least once per reminder, and may run again (a retried alarm, a restart mid-run). The
+   * message in the conversation is the durable record, so it is written first, under an id made from
+   * the reminder's: a run after a restart finds it and does not write it twice. Then the claim (one
+   * status check-and-set) lets exactly one run push the frame. Runs that overlap in this object
+   * join the first one.
    */
   async function deliver(reminderId: string): Promise<void> {
+    const pending = await store.get(reminderId);
+    if (pending?.status !== 'scheduled') return;
     const now = host.now();
+    const conversations = dependencies.conversations.store;
+    const messageId = reminderMessageId(reminderId);
+    if (!(await conversations.getMessages([messageId])).has(messageId)) {
+      const companion = await dependencies.companion.settings.companion();
+      await conversations.append(
+        {
+          id: messageId,
+          conversationId: conversations.latestOrCreate(now),
+          role: 'assistant',
+          text: reminderMessageText(pending.text),
+          speaker: companion.name,
+          createdAt: now,
+        },
+        // Indexed with the next turn's batch: delivery stays quick and calls out to nothing.
+        { deferIndexing: true },
+      );
+    }
     const reminder = await store.claimForDelivery(reminderId, now);
     if (!reminder) return;
     const frame = JSON.stringify({
@@ -60,25 +85,13 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
       try {
         connection.send(frame);
       } catch (error) {
-        // A socket closing as the reminder goes out must not keep it from the others or from the history.
+        // A socket closing as the reminder goes out must not keep it from the others.
         log.warn('reminder frame not sent', { userId: host.userId, connectionId: connection.id, error: error instanceof Error ? error.name : 'unknown' });
       }
     }
-    const conversations = dependencies.conversations.store;
-    const companion = await dependencies.companion.settings.companion();
-    await conversations.append(
-      {
-        conversationId: conversations.latestOrCreate(now),
-        role: 'assistant',
-        text: reminderMessageText(reminder.text),
-        speaker: companion.name,
-        createdAt: now,
-      },
-      // Indexed with the next turn's batch: delivery stays quick and calls out to nothing.
-      { deferIndexing: true },
-    );
     log.info('reminder delivered', { userId: host.userId, reminderId, latenessMs: now - Date.parse(reminder.dueAt) });
   }
+  const deliveries = new SingleFlight();
 
   const tools = createReminderTools({ schedule });
 
@@ -104,7 +117,7 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
       },
     },
     jobs: {
-      deliverReminder: (payload: { reminderId: string }): Promise<void> => deliver(payload.reminderId),
+      deliverReminder: (payload: { reminderId: string }): Promise<void> => deliveries.run(payload.reminderId, () => deliver(payload.reminderId)),
     },
     tools: () => tools,
     exportData: async () => ({ reminders: exportList(() => store.exportAll()) }),
