@@ -17,6 +17,7 @@ import type {
   CreateConversationBody,
   CreateEventBody,
   CreateMemoryBody,
+  CreateReminderBody,
   EventOccurrenceView,
   EventsAnswer,
   ExportDocument,
@@ -36,6 +37,8 @@ import type {
   Message,
   MessagesPage,
   RealtimeTicket,
+  Reminder,
+  RemindersAnswer,
   SendMessageBody,
   ServerFrame,
   SignupBody,
@@ -63,6 +66,7 @@ export type {
   Conversation,
   CreateEventBody,
   CreateMemoryBody,
+  CreateReminderBody,
   EventOccurrenceView,
   ExportDocument,
   FileContent,
@@ -74,6 +78,7 @@ export type {
   Message,
   MessagesPage,
   Persona,
+  Reminder,
   ServerFrame,
   StreamEvent,
   ToolSummary,
@@ -222,6 +227,10 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateMemory: (id: string, body: UpdateMemoryBody) => json<MemoryView>('PATCH', `/memories/${encodeURIComponent(id)}`, body),
     deleteMemory: (id: string, requestOptions?: RequestOptions) =>
       json<void>('DELETE', `/memories/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
+
+    reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
+    createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
+    deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),

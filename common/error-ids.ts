@@ -33,6 +33,7 @@ export const errorStatus = {
   invalid_event: 400,
   invalid_calendar: 400,
   range_too_wide: 400,
+  invalid_due_time: 400,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,

@@ -188,11 +188,42 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
+/** The longest text a reminder may have: one line of what to be reminded of, not a document. */
+export const maxReminderTextLength = 500;
+
+export const reminderStatusSchema = z.enum(['scheduled', 'delivered', 'done', 'cancelled']);
+
+export const reminderSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  /** When it is due: an instant, in UTC. */
+  dueAt: isoDateTime,
+  createdAt: isoDateTime,
+  status: reminderStatusSchema,
+  /** When it went out to the person, once it has. */
+  deliveredAt: isoDateTime.optional(),
+});
+export type Reminder = z.infer<typeof reminderSchema>;
+
+export const remindersAnswerSchema = z.object({ reminders: z.array(reminderSchema) });
+export type RemindersAnswer = z.infer<typeof remindersAnswerSchema>;
+
+export const createReminderBodySchema = z
+  .object({
+    text: z.string().trim().min(1).max(maxReminderTextLength),
+    /** An ISO instant with its offset; a time in the past, or a day that does not exist, answers `invalid_due_time`. */
+    dueAt: isoDateTime,
+  })
+  .strict();
+export type CreateReminderBody = z.infer<typeof createReminderBodySchema>;
+
 /** Frames the server sends on `/api/v1/realtime`: the turn events, and those it pushes unasked. */
 export const serverFrameSchema = z.discriminatedUnion('type', [
   ...streamEventSchema.options,
   z.object({ type: z.literal('user-message'), message: messageSchema }),
   z.object({ type: z.literal('pong') }),
+  /** A reminder has come due: sent once, to every open client of the person. */
+  z.object({ type: z.literal('reminder-due'), reminder: reminderSchema.pick({ id: true, text: true, dueAt: true }) }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
@@ -496,6 +527,8 @@ export const exportDocumentSchema = z.object({
   tools: z.array(toolSummarySchema),
   /** Every calendar event, with its recurrence and overridden instances. */
   calendar: z.object({ events: z.array(calendarEventSchema) }),
+  /** Every reminder, whatever became of it, in the order they were made. */
+  reminders: z.array(reminderSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -16,6 +16,7 @@ import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
+import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
@@ -41,6 +42,7 @@ export function createApp() {
   api.route('/', conversationRoutes);
   api.route('/', fileRoutes);
   api.route('/', calendarRoutes);
+  api.route('/', reminderRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

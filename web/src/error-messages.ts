@@ -24,6 +24,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   invalid_path: 'That file name is not allowed. Use letters, digits, dashes and slashes, such as notes/ideas.md.',
   file_too_large: 'That file is too large to save.',
   version_conflict: 'This file changed since you opened it. Reload it to see the newer version before saving.',
+  invalid_due_time: 'That time has already passed or does not exist. Pick a time in the future.',
   too_many_files: 'You have reached the maximum number of files. Delete one to make room.',
   invalid_event: 'That event does not add up: check its dates, times and repetition.',
   invalid_calendar: 'That calendar file could not be read. Export it again as an .ics file and try once more.',

@@ -84,6 +84,7 @@ describe('the catalog and the companion', () => {
       'memory-forget',
       'memory-save',
       'memory-search',
+      'reminder-create',
     ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
     // People see a human name and sentence; the model's name and wording are not what settings shows.

@@ -16,6 +16,8 @@ const landedStepDigests: Record<number, string> = {
   2: 'f332b6e36b1c8e5f1164f7ead43f6c88ab14ff6a37810d969154c578e30d776a',
   3: 'a678c8109c98ac52972c80c56320aaf72248cfbdf09df546f37b782af0363df4',
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
+  // Reminders.
+  5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

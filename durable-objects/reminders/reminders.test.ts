@@ -1,0 +1,203 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, inject, it } from 'vitest';
+import { exportDocumentSchema, messagesPageSchema, type Reminder, reminderSchema, remindersAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
+import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { runScheduledWork } from '../../test-support/scheduled-work.ts';
+import type { CompanionAgent } from '../companion-agent.ts';
+
+const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
+const fakeUrl = inject('fakeOpenAIUrl');
+const hour = 3600_000;
+
+const inFuture = (milliseconds: number) => new Date(Date.now() + milliseconds).toISOString();
+
+async function createReminder(token: string, text: string, dueAt = inFuture(hour)): Promise<Reminder> {
+  return readJson(await api('/api/v1/reminders', { token, body: { text, dueAt } }), reminderSchema, 201);
+}
+
+async function remindersOf(token: string): Promise<Reminder[]> {
+  return (await readJson(await api('/api/v1/reminders', { token }), remindersAnswerSchema)).reminders;
+}
+
+/** Runs the delivery job directly, as a second firing of the same alarm would. */
+async function fireAgain(userId: string, reminderId: string): Promise<void> {
+  await runInDurableObject(testEnv.COMPANION.getByName(userId), (instance) =>
+    instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: { reminderId } }),
+  );
+}
+
+/** Every text value of every table in the object's SQLite, as one string. */
+async function dumpObjectStorage(userId: string): Promise<string> {
+  return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) => {
+    const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").toArray();
+    return tables.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())).join('\n');
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+describe('reminders over the API', () => {
+  it('creates, lists upcoming first and cancels', async () => {
+    const user = await buildUser();
+    const later = await createReminder(user.token, 'Water the plants', inFuture(48 * hour));
+    const sooner = await createReminder(user.token, '  Call Grandma  ', inFuture(2 * hour));
+    expect(sooner).toMatchObject({ text: 'Call Grandma', status: 'scheduled' });
+    expect(sooner.deliveredAt).toBeUndefined();
+    expect((await remindersOf(user.token)).map((reminder) => reminder.id)).toEqual([sooner.id, later.id]);
+
+    expect((await api(`/api/v1/reminders/${sooner.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
+    expect((await remindersOf(user.token)).map((reminder) => reminder.id)).toEqual([later.id]);
+    await expectError(await api(`/api/v1/reminders/${sooner.id}`, { method: 'DELETE', token: user.token }), 'not_found');
+  });
+
+  it('refuses a time in the past, a day that does not exist, and text that is empty or too long', async () => {
+    const user = await buildUser();
+    const post = (body: unknown) => api('/api/v1/reminders', { token: user.token, body });
+    await expectError(await post({ text: 'Too late', dueAt: inFuture(-60_000) }), 'invalid_due_time');
+    await expectError(await post({ text: 'Too far', dueAt: '2099-01-01T00:00:00Z' }), 'invalid_due_time');
+    const impossible = await post({ text: 'No such day', dueAt: `${new Date().getUTCFullYear() + 1}-02-30T09:00:00Z` });
+    expect(impossible.status).toBe(400);
+    expect(['invalid_due_time', 'validation_failed']).toContain(((await impossible.json()) as { error: { id: string } }).error.id);
+    await expectError(await post({ text: 'Tomorrow', dueAt: 'tomorrow at 9' }), 'validation_failed');
+    await expectError(await post({ text: '   ', dueAt: inFuture(hour) }), 'validation_failed');
+    await expectError(await post({ text: 'x'.repeat(501), dueAt: inFuture(hour) }), 'validation_failed');
+    await expectError(await post({ dueAt: inFuture(hour) }), 'validation_failed');
+    await expectError(await api('/api/v1/reminders', { body: { text: 'Anyone', dueAt: inFuture(hour) } }), 'unauthenticated');
+    expect(await remindersOf(user.token)).toEqual([]);
+  });
+
+  it("keeps each person's reminders to themselves", async () => {
+    const owner = await buildUser();
+    const other = await buildUser();
+    const reminder = await createReminder(owner.token, 'Private appointment');
+    expect(await remindersOf(other.token)).toEqual([]);
+    await expectError(await api(`/api/v1/reminders/${reminder.id}`, { method: 'DELETE', token: other.token }), 'not_found');
+    expect((await remindersOf(owner.token)).map((entry) => entry.status)).toEqual(['scheduled']);
+  });
+});
+
+describe('a reminder coming due', () => {
+  it('goes out once to every open socket and into the newest conversation, without the model', async () => {
+    const user = await buildUser();
+    const phone = await openRealtime(user.token);
+    const laptop = await openRealtime(user.token);
+    const text = uniqueText('Take the bread out of the oven');
+    const reminder = await createReminder(user.token, text);
+
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    for (const socket of [phone, laptop]) {
+      expect(await socket.next('reminder-due')).toEqual({ type: 'reminder-due', reminder: { id: reminder.id, text, dueAt: reminder.dueAt } });
+    }
+    const [listed] = await remindersOf(user.token);
+    expect(listed).toMatchObject({ id: reminder.id, status: 'delivered', deliveredAt: expect.any(String) });
+    const page = await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema);
+    expect(page.messages.map((message) => [message.role, message.text])).toEqual([['assistant', `Reminder: ${text}`]]);
+
+    // The same alarm firing again, even twice at once, delivers nothing more.
+    await Promise.all([fireAgain(user.user.id, reminder.id), fireAgain(user.user.id, reminder.id)]);
+    await settle();
+    for (const socket of [phone, laptop]) expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    expect((await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema)).messages).toHaveLength(1);
+    phone.socket.close();
+    laptop.socket.close();
+  });
+
+  it('is delivered exactly once when two firings race from the start', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Stretch');
+    await Promise.all([fireAgain(user.user.id, reminder.id), fireAgain(user.user.id, reminder.id), runScheduledWork(user.user.id)]);
+    await socket.next('reminder-due');
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    expect((await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema)).messages).toHaveLength(1);
+    socket.socket.close();
+  });
+
+  it('survives the object restarting between being set and falling due', async () => {
+    const user = await buildUser();
+    const reminder = await createReminder(user.token, 'After the restart');
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    // Throws an error into the call that asked for it: the object is reset, its in-memory state gone.
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    const socket = await openRealtime(user.token);
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    expect(await socket.next('reminder-due')).toMatchObject({ reminder: { id: reminder.id, text: 'After the restart' } });
+    await fireAgain(user.user.id, reminder.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    socket.socket.close();
+  });
+
+  it('never fires once cancelled, even if its alarm still runs', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Cancelled plan');
+    expect((await api(`/api/v1/reminders/${reminder.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
+    expect(await runScheduledWork(user.user.id)).toBe(false);
+    await fireAgain(user.user.id, reminder.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    expect((await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema)).messages).toEqual([]);
+    socket.socket.close();
+  });
+
+  it('goes into the newest conversation when there is one', async () => {
+    const user = await buildUser();
+    const said = uniqueText('Hello there');
+    await scriptFakeOpenAI(fakeUrl, said, [{ text: 'Hi!' }]);
+    const turn = await readJson(await api('/api/v1/messages', { token: user.token, body: { text: said } }), turnAnswerSchema);
+    const reminder = await createReminder(user.token, 'Drink water');
+    await fireAgain(user.user.id, reminder.id);
+    const page = await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema);
+    expect(page.messages.map((message) => [message.conversationId, message.role, message.text])).toContainEqual([
+      turn.userMessage.conversationId,
+      'assistant',
+      'Reminder: Drink water',
+    ]);
+    expect(page.messages).toHaveLength(3);
+  });
+});
+
+describe('reminders at rest and in the export', () => {
+  it('keeps no reminder text in the clear, and exports every reminder decrypted', async () => {
+    const secretWord = `Kilimanjaro${crypto.randomUUID().slice(0, 6)}`;
+    const user = await buildUser();
+    const delivered = await createReminder(user.token, `Pick up the ${secretWord} prescription`);
+    const cancelled = await createReminder(user.token, `Book the ${secretWord} clinic`, inFuture(5 * hour));
+    await api(`/api/v1/reminders/${cancelled.id}`, { method: 'DELETE', token: user.token });
+    await fireAgain(user.user.id, delivered.id);
+
+    const dump = await dumpObjectStorage(user.user.id);
+    expect(dump).toContain('v1.');
+    expect(dump).not.toContain(secretWord);
+    expect(dump.toLowerCase()).not.toContain('prescription');
+
+    const exported = exportDocumentSchema.parse(await (await api('/api/v1/me/export', { token: user.token })).json());
+    expect(exported.reminders.map((reminder) => [reminder.id, reminder.status, reminder.text])).toEqual([
+      [delivered.id, 'delivered', `Pick up the ${secretWord} prescription`],
+      [cancelled.id, 'cancelled', `Book the ${secretWord} clinic`],
+    ]);
+  });
+});
+
+describe('the create_reminder tool', () => {
+  it("sets a reminder from words the model passes on, read in the person's zone", async () => {
+    const user = await buildUser({ timezone: 'Asia/Tokyo' });
+    const said = uniqueText('Remind me to call the bank tomorrow at 9');
+    await scriptFakeOpenAI(fakeUrl, said, [
+      { toolCalls: [{ name: 'create_reminder', arguments: { text: 'Call the bank', when: 'tomorrow at 9' } }] },
+      { text: 'Done, I will remind you.' },
+    ]);
+    const turn = await readJson(await api('/api/v1/messages', { token: user.token, body: { text: said } }), turnAnswerSchema);
+    expect(turn.assistantMessage.tools[0]?.output).toMatchObject({ created: true, timezone: 'Asia/Tokyo' });
+    const [reminder] = await remindersOf(user.token);
+    expect(reminder?.text).toBe('Call the bank');
+    const dueInTokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      new Date(reminder?.dueAt ?? 0),
+    );
+    expect(dueInTokyo).toBe('09:00');
+  });
+});
