@@ -1,11 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gte, inArray } from 'drizzle-orm';
 import { sha256Hex } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 
 /**
- * How sign-in and sign-up attempts are limited, counted per fixed window in D1.
+ * How sign-in and sign-up attempts are limited, counted in D1 per 15-minute window and read over
+ * the current and the previous window together: a fixed window alone would hand every attacker a
+ * fresh allowance at each boundary, and the two-window sum keeps a count from vanishing mid-attack.
  *
  * Sign-in failures are counted three ways, so guessing is slow but the owner is never locked out:
  * - by **(email, address)**: after a few free mistakes each further attempt from that address for
@@ -54,13 +56,22 @@ function currentWindow(now: number): number {
   return Math.floor(now / attemptWindowMs) * attemptWindowMs;
 }
 
-async function readCounts(db: D1Database, keys: string[], windowStart: number): Promise<Map<string, AttemptRow>> {
+/** Each key's failures over this window and the one before, with the latest failure's time. */
+async function readCounts(db: D1Database, keys: string[], windowStart: number): Promise<Map<string, Pick<AttemptRow, 'failures' | 'lastFailureAt'>>> {
   const rows = await database(db)
     .select()
     .from(schema.loginAttempts)
-    .where(and(eq(schema.loginAttempts.windowStart, windowStart), inArray(schema.loginAttempts.key, keys)))
+    .where(and(gte(schema.loginAttempts.windowStart, windowStart - attemptWindowMs), inArray(schema.loginAttempts.key, keys)))
     .all();
-  return new Map(rows.map((row) => [row.key, row]));
+  const counts = new Map<string, Pick<AttemptRow, 'failures' | 'lastFailureAt'>>();
+  for (const row of rows) {
+    const counted = counts.get(row.key);
+    counts.set(row.key, {
+      failures: (counted?.failures ?? 0) + row.failures,
+      lastFailureAt: Math.max(counted?.lastFailureAt ?? 0, row.lastFailureAt),
+    });
+  }
+  return counts;
 }
 
 async function countAttempt(db: D1Database, keys: string[], windowStart: number, now: number): Promise<void> {
@@ -72,8 +83,8 @@ async function countAttempt(db: D1Database, keys: string[], windowStart: number,
         )
         .bind(key, windowStart, now),
     ),
-    // Old windows are dead weight; dropping them here keeps the table at one window's size.
-    db.prepare('DELETE FROM login_attempts WHERE window_start < ?').bind(windowStart),
+    // Windows older than the previous one are dead weight; dropping them keeps the table small.
+    db.prepare('DELETE FROM login_attempts WHERE window_start < ?').bind(windowStart - attemptWindowMs),
   ]);
 }
 
@@ -120,10 +131,7 @@ export async function guardSignIn<Result>(
     throw new AppError('invalid_credentials', 'The email or password is not right.');
   }
   // The owner's own typos should not follow them into their next sign-in from here.
-  if (pair)
-    await database(db)
-      .delete(schema.loginAttempts)
-      .where(and(eq(schema.loginAttempts.key, keys.pair), eq(schema.loginAttempts.windowStart, windowStart)));
+  if (pair) await database(db).delete(schema.loginAttempts).where(eq(schema.loginAttempts.key, keys.pair));
   return result;
 }
 

@@ -60,7 +60,7 @@ authRoutes.openapi(
     path: '/auth/login',
     summary: 'Sign in',
     description:
-      'Wrong passwords slow down further attempts for that email from that address (1 s, 2 s, 4 s … after five), without locking the account for anyone else; an address failing across many emails, or one email failing from very many addresses, is stopped for the rest of a 15-minute window. Either answers `rate_limited` with `Retry-After`.',
+      'Wrong passwords slow down further attempts for that email from that address (1 s, 2 s, 4 s … after five), without locking the account for anyone else; an address failing across many emails, or one email failing from very many addresses, is stopped while its failures over the current and previous 15-minute windows stay over the limit. Either answers `rate_limited` with `Retry-After`.',
     tags: ['auth'],
     request: jsonBody(loginBodySchema),
     responses: {
