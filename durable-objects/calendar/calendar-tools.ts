@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../common/protocol.ts';
+import { formatLocalDate, instantOf, localAt, nextDay } from '../../server/time/zoned-time.ts';
 import { defineTool, type Tool } from '../tools/tool.ts';
 import { daysBetween, findFreeSlots, wakingHours } from './free-time.ts';
 import type { CalendarEvent, EventDraft, EventOccurrence } from './ical-event.ts';
-import { formatLocalDate, instantOf, localAt, nextDay } from './zoned-time.ts';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-03-02');
 

@@ -1,4 +1,4 @@
-import { formatInZone, instantOf, type LocalDateTime, nextDay, parseLocal } from './zoned-time.ts';
+import { formatInZone, instantOf, type LocalDateTime, nextDay, parseLocal } from '../../server/time/zoned-time.ts';
 
 /** Waking hours, as wall-clock hours of the person's zone: free time is only looked for between them. */
 export const wakingHours = { from: 8, to: 20 } as const;

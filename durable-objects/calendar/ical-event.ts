@@ -10,7 +10,7 @@ import {
   localAt,
   nextDay,
   parseLocal,
-} from './zoned-time.ts';
+} from '../../server/time/zoned-time.ts';
 
 type IcalTime = InstanceType<typeof ICAL.Time>;
 type IcalComponent = InstanceType<typeof ICAL.Component>;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { instantOfWallTime, resolveDueTime, wallTimeAt } from './due-time.ts';
+import { instantOf, localAt } from '../../server/time/zoned-time.ts';
+import { resolveDueTime } from './due-time.ts';
 
 const at = (iso: string) => new Date(iso);
 const localClock = (instant: Date | undefined, timezone: string) => {
   if (!instant) throw new Error('no time was read');
-  const wall = wallTimeAt(instant, timezone);
+  const wall = localAt(instant.getTime(), timezone);
   return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')} ${String(wall.hour).padStart(2, '0')}:${String(wall.minute).padStart(2, '0')}`;
 };
 
@@ -54,9 +55,9 @@ describe('reading when a reminder is due', () => {
   });
 
   it('turns a wall time skipped by the spring change into the hour after, and a repeated one into its first occurrence', () => {
-    const skipped = instantOfWallTime({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, second: 0 }, 'America/New_York');
+    const skipped = new Date(instantOf({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, second: 0 }, 'America/New_York'));
     expect(skipped.toISOString()).toBe('2026-03-08T07:30:00.000Z');
-    const repeated = instantOfWallTime({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, second: 0 }, 'America/New_York');
+    const repeated = new Date(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, second: 0 }, 'America/New_York'));
     expect(repeated.toISOString()).toBe('2026-11-01T05:30:00.000Z');
   });
 });

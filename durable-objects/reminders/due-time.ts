@@ -1,15 +1,5 @@
 import * as chrono from 'chrono-node';
-import { offsetMinutes } from '../memory/relative-dates.ts';
-
-/** A local wall-clock time: what a person means by "9 o'clock" in their own zone. */
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+import { instantOf, localAt, offsetMinutesAt } from '../../server/time/zoned-time.ts';
 
 /** An ISO 8601 instant with its offset (`2026-12-01T09:00:00Z`, `…+09:00`): taken as is, never re-read as local time. */
 const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -30,18 +20,19 @@ const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?
 export function resolveDueTime(when: string, now: Date, timezone: string): Date | undefined {
   const trimmed = when.trim();
   if (isoInstantPattern.test(trimmed)) return parseIsoInstant(trimmed);
-  const wallNow = new Date(Date.UTC(...wallFieldsArray(wallTimeAt(now, timezone))));
+  const wall = localAt(now.getTime(), timezone);
+  const wallNow = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
   const [result] = chrono.parse(trimmed, { instant: wallNow, timezone: 0 }, { forwardDate: true });
   if (!result) return undefined;
   const start = result.start;
   if (start.tags().has('result/relativeDateAndTime')) {
     // Elapsed time: read again against the real instant, where chrono adds the duration to now.
-    const [elapsed] = chrono.parse(trimmed, { instant: now, timezone: offsetMinutes(now, timezone) }, { forwardDate: true });
+    const [elapsed] = chrono.parse(trimmed, { instant: now, timezone: offsetMinutesAt(now.getTime(), timezone) }, { forwardDate: true });
     return elapsed?.start.date();
   }
   // "9am EST": the person named an offset themselves, and chrono applies it exactly.
   if (start.isCertain('timezoneOffset')) return start.date();
-  return instantOfWallTime(
+  const due = instantOf(
     {
       year: start.get('year') ?? 0,
       month: start.get('month') ?? 1,
@@ -52,6 +43,7 @@ export function resolveDueTime(when: string, now: Date, timezone: string): Date 
     },
     timezone,
   );
+  return new Date(due);
 }
 
 /**
@@ -66,57 +58,3 @@ export function parseIsoInstant(value: string): Date | undefined {
   if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   return new Date(parsed);
 }
-
-/**
- * The instant a wall-clock time has in a zone. The zone's offset is looked up at a first guess and
- * again at the answer, because the guess may sit on the other side of a daylight-saving change.
- * A time skipped by the spring change (02:30 on that night) comes out an hour later, as clocks show it;
- * a time that happens twice in autumn is its first occurrence.
- */
-export function instantOfWallTime(wall: WallTime, timezone: string): Date {
-  const asUtc = Date.UTC(...wallFieldsArray(wall));
-  const day = 24 * 3600_000;
-  // Zones change offset at most once within a day or so: the offsets on either side are the only candidates.
-  const candidates = [offsetMinutes(new Date(asUtc - day), timezone), offsetMinutes(new Date(asUtc + day), timezone)].map((offset) => asUtc - offset * 60_000);
-  const shown = candidates.filter((candidate) => asUtc - offsetMinutes(new Date(candidate), timezone) * 60_000 === candidate);
-  return new Date(shown.length > 0 ? Math.min(...shown) : (candidates[0] as number));
-}
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** What the clock on the wall shows at an instant in a zone. */
-export function wallTimeAt(instant: Date, timezone: string): WallTime {
-  let format = wallFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    if (wallFormats.size > 500) wallFormats.clear();
-    wallFormats.set(timezone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
-
-const wallFieldsArray = (wall: WallTime): [number, number, number, number, number, number] => [
-  wall.year,
-  wall.month - 1,
-  wall.day,
-  wall.hour,
-  wall.minute,
-  wall.second,
-];
