@@ -34,6 +34,17 @@ export const errorStatus = {
   invalid_calendar: 400,
   range_too_wide: 400,
   invalid_due_time: 400,
+  // Calendars kept elsewhere, channels and outreach.
+  source_unreachable: 502,
+  source_auth_failed: 422,
+  source_invalid: 422,
+  invalid_oauth_state: 400,
+  invalid_signature: 401,
+  invalid_phone_number: 400,
+  invalid_code: 400,
+  invalid_subscription: 400,
+  confirmation_not_found: 404,
+  feature_not_configured: 503,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,
