@@ -12,7 +12,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 /** The longest message a person may send in one turn. */
 export const maxMessageLength = 16_000;
 
-const isoDateTime = z.iso.datetime({ offset: true });
+export const isoDateTime = z.iso.datetime({ offset: true });
 
 /** An IANA time zone the runtime knows, such as `Europe/Paris`. */
 export const timezoneSchema = z.string().refine(

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { isoDateTime } from './protocol.ts';
+
+/** The wire shapes of connected calendars: `GET/POST /calendar/sources`, `DELETE /calendar/sources/:id`. */
+
+export const calendarSourceBodySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('caldav'),
+      /** The CalDAV server (or the calendar collection itself). */
+      url: z.string().url().max(2048),
+      username: z.string().min(1).max(256),
+      password: z.string().min(1).max(1024),
+      name: z.string().trim().max(100).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('google'),
+      /** Where Google sends the browser back with the code: the same address the authorization started with. */
+      redirectUri: z.string().url().max(2048),
+    })
+    .strict(),
+]);
+export type CalendarSourceBody = z.infer<typeof calendarSourceBodySchema>;
+
+export const calendarSourceSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['caldav', 'google']),
+  name: z.string(),
+  status: z.enum(['connecting', 'ok', 'error']),
+  /** The stable error id of the last failed sync, while it keeps failing. */
+  errorId: z.string().optional(),
+  lastSyncedAt: isoDateTime.optional(),
+  createdAt: isoDateTime,
+});
+export type CalendarSource = z.infer<typeof calendarSourceSchema>;
+export const calendarSourcesAnswerSchema = z.object({ sources: z.array(calendarSourceSchema) });
+
+/** `POST /calendar/sources` for Google answers where to send the person to grant access. */
+export const googleAuthorizationAnswerSchema = z.object({ authorizationUrl: z.string().url() });
+
+/**
+ * `POST /calendar/sources/google/complete`: the web app, back at `redirectUri` with Google's `code`
+ * and the `state` Kindred issued, finishes the connection → 201 the new source.
+ */
+export const googleCompletionBodySchema = z.object({ code: z.string().min(1).max(2048), state: z.string().min(1).max(512) }).strict();
