@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { isoDateTime } from './protocol.ts';
+
+// protocol.ts imports this module (messages carry their outreach kind), so nothing here imports it back.
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Why the companion spoke unasked: a message it sent first carries its kind. */
+export const outreachKindSchema = z.enum(['reminder', 'event-soon', 'check-in', 'follow-up']);
+export type OutreachKind = z.infer<typeof outreachKindSchema>;
 
 /**
  * The wire shapes of proactive outreach and the channels it uses: `GET/PUT /outreach`,
@@ -11,7 +17,6 @@ import { isoDateTime } from './protocol.ts';
 export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
 
 export const deliveryChannelNameSchema = z.enum(['app', 'push', 'whatsapp']);
-export const outreachKindSchema = z.enum(['reminder', 'event-soon', 'check-in', 'follow-up']);
 
 export const outreachSettingsSchema = z
   .object({

@@ -3,6 +3,10 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
+import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema } from './outreach.ts';
+
+export { type OutreachKind, outreachKindSchema } from './outreach.ts';
+
 import { errorIds } from './error-ids.ts';
 
 /** The body of every failing HTTP answer. */
@@ -122,6 +126,8 @@ export const messageSchema = z.object({
   /** The memories the companion was given when it wrote this reply. */
   memoryIds: z.array(z.string()),
   createdAt: isoDateTime,
+  /** Set when the companion wrote it unasked (a reminder, a check-in): the history shows why it spoke. */
+  proactive: outreachKindSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -222,8 +228,22 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   ...streamEventSchema.options,
   z.object({ type: z.literal('user-message'), message: messageSchema }),
   z.object({ type: z.literal('pong') }),
-  /** A reminder has come due: sent once, to every open client of the person. */
-  z.object({ type: z.literal('reminder-due'), reminder: reminderSchema.pick({ id: true, text: true, dueAt: true }) }),
+  /** A reminder has come due: sent once, to every open client of the person, with the message it left in the conversation. */
+  z.object({ type: z.literal('reminder-due'), reminder: reminderSchema.pick({ id: true, text: true, dueAt: true }), message: messageSchema.optional() }),
+  /** The companion speaks first (a check-in, an event coming up, a follow-up): sent once, to every open client. */
+  z.object({
+    type: z.literal('notification'),
+    notification: z.object({
+      /** The id of the message it left in the conversation. */
+      id: z.string(),
+      kind: outreachKindSchema,
+      title: z.string(),
+      text: z.string(),
+      conversationId: z.string().optional(),
+      reminderId: z.string().optional(),
+    }),
+    message: messageSchema.optional(),
+  }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
@@ -529,6 +549,8 @@ export const exportDocumentSchema = z.object({
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */
   reminders: z.array(reminderSchema),
+  /** Outreach settings, and every proactive message with why it was sent and what became of it. */
+  outreach: z.object({ settings: outreachSettingsSchema, log: z.array(outreachLogEntrySchema) }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -4,6 +4,7 @@ import { createConversationsCapability } from './conversations/conversations-cap
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
+import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
@@ -20,10 +21,11 @@ export function buildCapabilities(host: CapabilityHost) {
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const calendar = createCalendarCapability(host, { companion });
+  const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [] });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
-  const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, turn };
+  const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
+  return { companion, retrieval, conversations, files, memory, calendar, outreach, reminders, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

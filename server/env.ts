@@ -10,5 +10,13 @@ export interface Env {
   ASSETS?: Fetcher;
   AI?: Ai;
   VECTORIZE?: VectorizeIndex;
+  /** Outbound deliveries of proactive messages (ids only), retried, with a dead-letter queue. Absent: the object retries on its own alarms. */
+  DELIVERIES?: Queue<DeliveryJob>;
   [variable: string]: unknown;
+}
+
+/** A job on the deliveries queue: which person's object, and which outreach entry to deliver. Never any text. */
+export interface DeliveryJob {
+  userId: string;
+  outreachId: string;
 }

@@ -16,6 +16,7 @@ import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
+import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -43,6 +44,7 @@ export function createApp() {
   api.route('/', fileRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', outreachRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

@@ -1,5 +1,6 @@
-import type { Env } from '../server/env.ts';
+import type { DeliveryJob, Env } from '../server/env.ts';
 import { createApp } from './app.ts';
+import { consumeDeliveries } from './outreach/delivery-queue.ts';
 
 export { CompanionAgent } from '../durable-objects/companion-agent.ts';
 
@@ -7,4 +8,5 @@ const app = createApp();
 
 export default {
   fetch: (request, env, context) => app.fetch(request, env, context),
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env) => consumeDeliveries(batch, env),
+} satisfies ExportedHandler<Env, DeliveryJob>;

@@ -1,3 +1,5 @@
+import type { OutreachKind } from '../../common/protocol.ts';
+
 /**
  * One way of reaching the person unasked: the app's open sockets, Web Push to their devices, or
  * WhatsApp. Outreach (`durable-objects/outreach/`) decides what to send and in which order of
@@ -27,12 +29,12 @@ export interface OutboundMessage {
   readonly title: string;
   readonly text: string;
   readonly createdAt: number;
+  /** For a reminder: when it was due. */
+  readonly dueAt?: number;
   /** Ids a client needs to show it in place: the reminder's, the conversation's. */
   readonly reminderId?: string;
   readonly conversationId?: string;
 }
-
-export type OutreachKind = 'reminder' | 'event-soon' | 'check-in' | 'follow-up';
 
 export type DeliveryOutcome =
   /** Handed to the channel's service (or the socket): `providerId` is its own id, to match later status reports. */

@@ -1,4 +1,4 @@
-import type { Conversation, Message, MessagesPage, ToolActivity } from '../../common/protocol.ts';
+import type { Conversation, Message, MessagesPage, OutreachKind, ToolActivity } from '../../common/protocol.ts';
 
 export type { ToolActivity };
 
@@ -26,6 +26,7 @@ type MessageRow = {
   status: 'complete' | 'failed';
   error_id: string | null;
   created_at: number;
+  proactive: OutreachKind | null;
 };
 
 export interface NewMessage {
@@ -43,6 +44,8 @@ export interface NewMessage {
   /** The id the message had where it was imported from. */
   externalId?: string;
   memoryIds?: string[];
+  /** Why the companion wrote it unasked, when it did. */
+  proactive?: OutreachKind;
 }
 
 /** A stored turn as the retrieval index sees it: decrypted text, with the turns around it. */
@@ -178,11 +181,12 @@ export class ConversationStore {
       tools,
       memoryIds,
       createdAt: new Date(createdAt).toISOString(),
+      ...(message.proactive ? { proactive: message.proactive } : {}),
     };
     const inserted = this.sql
       .exec<{ sequence: number }>(
-        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
         id,
         message.conversationId,
         message.role,
@@ -194,6 +198,7 @@ export class ConversationStore {
         status,
         message.errorId ?? null,
         createdAt,
+        message.proactive ?? null,
       )
       .one();
     // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
@@ -534,6 +539,7 @@ export class ConversationStore {
       tools,
       memoryIds: JSON.parse(row.memory_ids) as string[],
       createdAt: new Date(row.created_at).toISOString(),
+      ...(row.proactive ? { proactive: row.proactive } : {}),
     };
   }
 }

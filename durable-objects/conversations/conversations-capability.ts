@@ -8,6 +8,7 @@ import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { ConversationStore, type IndexableTurn } from './conversation-store.ts';
 import { summarizeConversation } from './rolling-summary.ts';
+import { conversationsSchemaSteps } from './schema.ts';
 
 /** How many recent messages of a conversation the model sees verbatim: the short-term memory. */
 export const recentWindow = 24;
@@ -46,6 +47,7 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
 
   return {
     name: 'conversations',
+    schema: conversationsSchemaSteps,
     store,
     /**
      * Once a conversation has outgrown the recent window, its older part is summarised off the reply's

@@ -1,13 +1,14 @@
 /**
- * At most one run per key at a time: a second call while the first runs joins it. Scheduled jobs run
- * at least once, and a platform retry can start one while it is still running; work that reads,
- * asks the model, then writes (memory extraction, summaries) would otherwise write twice.
+ * At most one run per key at a time: a second call while the first runs joins it (and gets its
+ * result). Scheduled jobs run at least once, and a platform retry can start one while it is still
+ * running; work that reads, asks the model, then writes (memory extraction, summaries, deliveries)
+ * would otherwise write twice.
  */
 export class SingleFlight {
-  readonly #running = new Map<string, Promise<void>>();
+  readonly #running = new Map<string, Promise<unknown>>();
 
-  run(key: string, work: () => Promise<void>): Promise<void> {
-    const running = this.#running.get(key);
+  run<Result = void>(key: string, work: () => Promise<Result>): Promise<Result> {
+    const running = this.#running.get(key) as Promise<Result> | undefined;
     if (running) return running;
     const started = work().finally(() => this.#running.delete(key));
     this.#running.set(key, started);

@@ -46,6 +46,11 @@ export function createTurnCapability(
     files: FilesCapability;
     retrieval: RetrievalCapability;
     tools: ToolsCapability;
+    /**
+     * Answers a message without the model when it is a command to Kindred itself ("stop" pauses
+     * outreach); null lets the turn run as usual. It works whatever the model does.
+     */
+    replyWithoutModel?: (text: string) => Promise<string | null>;
   },
 ) {
   const conversations = dependencies.conversations.store;
@@ -80,6 +85,9 @@ export function createTurnCapability(
     }
     const settings = dependencies.companion.settings;
     const [profile, companion] = await Promise.all([settings.profile(), settings.companion()]);
+    const directReply = await dependencies.replyWithoutModel?.(request.text);
+    if (directReply)
+      return replyDirectly(request, conversationId, directReply, send, onUserMessage, { speaker: profile.displayName, companionName: companion.name });
     // Until the model has been asked, the turn only reads: the object holds an outgoing request until
     // the writes before it are committed, so the person's message is stored right after asking (or,
     // when the model cannot be asked, before failing). No failure can lose it.
@@ -232,6 +240,32 @@ export function createTurnCapability(
     ).catch(() => {
       // Already sent to the devices as an `error` frame.
     });
+  }
+
+  /** A reply Kindred gives itself: stored and streamed like a model's, so every client shows it the same way. */
+  async function replyDirectly(
+    request: TurnRequest,
+    conversationId: string,
+    text: string,
+    send: (event: StreamEvent) => void,
+    onUserMessage: ((message: Message) => void) | undefined,
+    names: { speaker: string | null; companionName: string },
+  ): Promise<TurnAnswer> {
+    const now = host.now();
+    const userMessage = await conversations.append(
+      { id: createId('msg', now), conversationId, role: 'user', text: request.text, createdAt: now, speaker: names.speaker ?? undefined },
+      { deferIndexing: true },
+    );
+    onUserMessage?.(userMessage);
+    const assistantMessageId = createId('msg');
+    send({ type: 'message-start', messageId: assistantMessageId, conversationId });
+    send({ type: 'text-delta', messageId: assistantMessageId, text });
+    const assistantMessage = await conversations.append(
+      { id: assistantMessageId, conversationId, role: 'assistant', text, speaker: names.companionName },
+      { deferIndexing: true },
+    );
+    send({ type: 'message-end', message: assistantMessage });
+    return { userMessage, assistantMessage };
   }
 
   return {

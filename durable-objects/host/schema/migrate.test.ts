@@ -18,6 +18,8 @@ const landedStepDigests: Record<number, string> = {
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
   // Reminders.
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
+  // Proactive messages.
+  6: '6d9112202fe2a5e12fd9f58270f9a800cd2dd4a9028f6327ece81bb50b9b8233',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

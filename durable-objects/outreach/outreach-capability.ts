@@ -1,0 +1,460 @@
+import type { OutreachAnswer, OutreachLogAnswer, OutreachSettings, OutreachSettingsPatch } from '../../common/outreach.ts';
+import type { Message, OutreachKind } from '../../common/protocol.ts';
+import type { Channel } from '../../server/catalog/system-prompt.ts';
+import { AppError } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
+import { formatInZone, localAt } from '../../server/time/zoned-time.ts';
+import type { CalendarCapability } from '../calendar/calendar-capability.ts';
+import { createAppChannel } from '../channels/app/app-channel.ts';
+import type { DeliveryChannel, DeliveryChannelName, OutboundMessage } from '../channels/delivery-channel.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { exportList } from '../host/export-document.ts';
+import { SingleFlight } from '../host/single-flight.ts';
+import type { MemoryCapability } from '../memory/memory-capability.ts';
+import { controlWordOf } from './control-words.ts';
+import { writeOutreachMessage } from './message-writer.ts';
+import { type OutreachEntry, OutreachStore } from './outreach-store.ts';
+import { firstWakingInstant, inQuietHours, localDateOf, nextCheckInAt } from './outreach-time.ts';
+import { outreachSchemaSteps } from './schema.ts';
+
+/** How far ahead planning looks for events; it runs every `planEveryMs`, so each event is seen more than once. */
+const planHorizonMs = 26 * 3600_000;
+const planEveryMs = 3600_000;
+/** A check-in the model could not write waits this long and tries again, while the person is awake. */
+const checkInRetryMs = 30 * 60_000;
+/** Follow-ups on a past event go out on the days after it, at the check-in time; later than this and the moment has passed. */
+const followUpWithinDays = 2;
+/** A job that finds its moment was moved (settings changed, event moved) more than this away does nothing. */
+const onTimeSlackMs = 2 * 60_000;
+
+/** The message an outreach entry leaves in the conversation: one entry, one message, whatever runs again. */
+export const outreachMessageId = (entryId: string) => `msg_${entryId}`;
+
+/** What another capability hands outreach to send: a reminder, written and stored already. */
+export interface Announcement {
+  kind: OutreachKind;
+  sourceKey: string;
+  reason: string;
+  text: string;
+  title: string;
+  messageId: string;
+  conversationId: string;
+  reminderId?: string;
+  dueAt?: number;
+}
+
+/**
+ * Proactive outreach. Kindred decides *whether* to speak from its own data (a reminder is due, an
+ * event is coming, a check-in is scheduled, a follow-up from memory is ripe), inside waking hours
+ * and under the daily cap, and only then asks the model to *write* the message. Each message is
+ * stored in the conversation marked proactive, logged with why and how it went, and delivered once
+ * over the person's channels in their order (the app's sockets at once; push and WhatsApp through
+ * the deliveries queue, retried, falling back in order).
+ */
+export function createOutreachCapability(
+  host: CapabilityHost,
+  dependencies: {
+    companion: CompanionCapability;
+    conversations: ConversationsCapability;
+    calendar: CalendarCapability;
+    memory: MemoryCapability;
+    /** Channels beyond the app (push, WhatsApp), read when delivering: they are built after this one. */
+    remoteChannels: () => readonly DeliveryChannel[];
+  },
+) {
+  const store = new OutreachStore(host.sql, host.vault);
+  const scheduler = host.scheduler('outreach');
+  const conversations = dependencies.conversations.store;
+  const appChannel = createAppChannel({
+    connections: host.connections,
+    record: store,
+    now: host.now,
+    messageOf: async (id) => (await conversations.getMessages([id])).get(id),
+  });
+  const runs = new SingleFlight();
+  let plannedInThisInstance = false;
+
+  const profile = () => dependencies.companion.settings.profile();
+
+  function channelsInOrder(settings: OutreachSettings): DeliveryChannel[] {
+    const byName = new Map<DeliveryChannelName, DeliveryChannel>([['app', appChannel]]);
+    for (const channel of dependencies.remoteChannels()) byName.set(channel.name, channel);
+    return settings.channelOrder.flatMap((name) => byName.get(name) ?? []);
+  }
+
+  // --- deciding -------------------------------------------------------------------------------------
+
+  /** Why a proactive message the companion chose must not go out now, if it must not. */
+  function holdBack(settings: OutreachSettings, now: number, timezone: string): string | null {
+    if (settings.paused) return 'outreach is paused';
+    if (inQuietHours(localAt(now, timezone), settings.quietHours)) return 'quiet hours';
+    if (store.sentOn(localDateOf(now, timezone)) >= settings.dailyCap) return `the daily cap of ${settings.dailyCap} was reached`;
+    return null;
+  }
+
+  /**
+   * Plans what is coming: the next check-in, a reminder ahead of each event in the horizon, the
+   * follow-ups that are ripe. Every job is idempotent on its payload, so planning again never
+   * doubles one; each job checks again when it runs, because plans change.
+   */
+  async function plan(): Promise<void> {
+    const settings = store.settings();
+    const now = host.now();
+    const { timezone } = await profile();
+    const checkIn = nextCheckInAt(now, timezone, settings);
+    if (checkIn) await scheduler.schedule(new Date(checkIn.at), 'checkIn', { date: checkIn.date }, { idempotent: true });
+    if (settings.eventReminderMinutes > 0) {
+      const leadMs = settings.eventReminderMinutes * 60_000;
+      const events = await dependencies.calendar.rpc.list({ from: new Date(now).toISOString(), to: new Date(now + planHorizonMs).toISOString() });
+      for (const event of events) {
+        if (event.allDay) continue;
+        const startsAt = Date.parse(event.start);
+        const at = startsAt - leadMs;
+        if (at <= now) continue;
+        await scheduler.schedule(new Date(at), 'eventSoon', { eventId: event.id, startsAt }, { idempotent: true });
+      }
+    }
+    if (settings.followUps && checkIn) {
+      for (const memory of await ripeFollowUps(now, timezone)) {
+        await scheduler.schedule(
+          new Date(firstWakingInstant(checkIn.at - 3 * 3600_000, timezone, settings.quietHours)),
+          'followUp',
+          { memoryId: memory.id },
+          { idempotent: true },
+        );
+      }
+    }
+    await scheduler.schedule(new Date(Math.ceil((now + planEveryMs) / planEveryMs) * planEveryMs), 'plan', {}, { idempotent: true });
+    plannedInThisInstance = true;
+  }
+
+  /** Events the person told the companion about, dated in the last few days, not yet followed up. */
+  async function ripeFollowUps(now: number, timezone: string) {
+    const today = localDateOf(now, timezone);
+    const earliest = localDateOf(now - followUpWithinDays * 86_400_000, timezone);
+    const memories = await dependencies.memory.store.list({ limit: 500 });
+    const ripe = [];
+    for (const memory of memories) {
+      if (memory.kind !== 'event' || !memory.eventDate || memory.eventDate >= today || memory.eventDate < earliest) continue;
+      if (await store.bySourceKey(`follow-up:${memory.id}`)) continue;
+      ripe.push(memory);
+    }
+    return ripe;
+  }
+
+  /** Plans once per object instance when the person is around, so a new or woken object has its schedule. */
+  async function ensurePlanned(): Promise<void> {
+    if (!plannedInThisInstance) await runs.run('plan', plan);
+  }
+
+  // --- writing and sending ----------------------------------------------------------------------------
+
+  /**
+   * Writes (by the model) and sends one message the companion chose to send. Returns false when it
+   * could not be written, so the caller may try later.
+   */
+  async function speak(input: {
+    kind: Exclude<OutreachKind, 'reminder'>;
+    sourceKey: string;
+    reason: string;
+    occasion: string;
+    details: string[];
+    fallbackText?: string;
+  }): Promise<boolean> {
+    const now = host.now();
+    const [{ timezone, displayName }, companion] = await Promise.all([profile(), dependencies.companion.settings.companion()]);
+    const { entry } = await store.open({ sourceKey: input.sourceKey, kind: input.kind, reason: input.reason, localDate: localDateOf(now, timezone), now });
+    if (entry.status === 'sending') return deliverOrQueue(entry.id).then(() => true);
+    if (entry.status !== 'planned') return true;
+    const settings = store.settings();
+    const heldBack = holdBack(settings, now, timezone);
+    if (heldBack) {
+      store.finish(entry.id, 'skipped', heldBack);
+      return true;
+    }
+    const conversationId = conversations.latestOrCreate(now);
+    const recent = await conversations.recent(conversationId, 6);
+    const written = await writeOutreachMessage(
+      host.chatModel(),
+      {
+        kind: input.kind,
+        occasion: input.occasion,
+        personaId: companion.personaId,
+        companionName: companion.name,
+        userDisplayName: displayName,
+        timezone,
+        now: new Date(now),
+        channel: channelForWriting(settings),
+        recent,
+        details: input.details,
+      },
+      host.config().LLM_TIMEOUT_MS,
+    );
+    const text = written ?? input.fallbackText;
+    if (!text) return false;
+    const messageId = outreachMessageId(entry.id);
+    if (!(await conversations.getMessages([messageId])).has(messageId)) {
+      await conversations.append(
+        { id: messageId, conversationId, role: 'assistant', text, speaker: companion.name, createdAt: now, proactive: input.kind },
+        { deferIndexing: true },
+      );
+    }
+    await store.written(entry.id, text, messageId, conversationId);
+    await deliverOrQueue(entry.id);
+    return true;
+  }
+
+  /** The channel the message will most likely be read on, for the model's formatting. */
+  function channelForWriting(settings: OutreachSettings): Channel {
+    const first = settings.channelOrder.find((name) => name !== 'app' || host.connections.list().length > 0);
+    return first === 'whatsapp' ? 'whatsapp' : 'mobile';
+  }
+
+  /**
+   * The app's open sockets get it at once, in the object. Anything that needs the network goes
+   * through the deliveries queue (retried, dead-lettered), or, where there is no queue, the
+   * object's own alarm retries.
+   */
+  async function deliverOrQueue(entryId: string, attempt = 0): Promise<void> {
+    const settings = store.settings();
+    const appFirst = settings.channelOrder[0] === 'app' && (await appChannel.reachable());
+    const queue = host.env.DELIVERIES;
+    if (!appFirst && queue) {
+      await queue.send({ userId: host.userId, outreachId: entryId }, { contentType: 'json' });
+      return;
+    }
+    const result = await deliver(entryId);
+    if (result === 'retry') {
+      if (queue) await queue.send({ userId: host.userId, outreachId: entryId }, { contentType: 'json', delaySeconds: 30 });
+      else await scheduler.schedule(Math.min(30 * 2 ** attempt, 3600), 'retryDelivery', { outreachId: entryId, attempt: attempt + 1 });
+    }
+  }
+
+  /**
+   * Tries the person's channels in order until one delivers; records every attempt. Safe to run
+   * again (a queue retry, a restart): the entry ends once, and each channel sends a message id once.
+   */
+  async function deliver(entryId: string): Promise<'sent' | 'retry' | 'failed'> {
+    return runs.run(`deliver:${entryId}`, async () => {
+      const entry = await store.get(entryId);
+      if (!entry) return 'failed';
+      if (entry.status !== 'sending') return entry.status === 'sent' ? 'sent' : 'failed';
+      const settings = store.settings();
+      const companion = await dependencies.companion.settings.companion();
+      const outbound = outboundOf(entry, companion.name);
+      let retryable = false;
+      for (const channel of channelsInOrder(settings)) {
+        const at = host.now();
+        const outcome = await channel.send(outbound).catch((error: unknown) => ({
+          status: 'failed' as const,
+          retryable: true,
+          reason: error instanceof Error ? error.name : 'unknown error',
+        }));
+        if (outcome.status === 'sent') {
+          if (!outcome.duplicate) store.recordAttempt(entry.id, { channel: channel.name, at, outcome: 'sent', providerId: outcome.providerId });
+          store.finish(entry.id, 'sent', null);
+          log.info('outreach delivered', { userId: host.userId, outreachId: entry.id, kind: entry.kind, channel: channel.name });
+          return 'sent';
+        }
+        store.recordAttempt(entry.id, { channel: channel.name, at, outcome: outcome.status, detail: outcome.reason });
+        if (outcome.status === 'failed' && outcome.retryable) retryable = true;
+      }
+      if (retryable) return 'retry';
+      store.finish(entry.id, 'failed', 'no channel could reach you: open the app, turn on notifications or link WhatsApp');
+      return 'failed';
+    });
+  }
+
+  function outboundOf(entry: OutreachEntry, companionName: string): OutboundMessage {
+    const reminderId = entry.sourceKey.startsWith('reminder:') ? entry.sourceKey.slice('reminder:'.length) : undefined;
+    return {
+      id: entry.messageId ?? outreachMessageId(entry.id),
+      kind: entry.kind,
+      title: entry.kind === 'reminder' ? 'Reminder' : companionName,
+      text: entry.text ?? '',
+      createdAt: entry.createdAt,
+      ...(reminderId ? { reminderId } : {}),
+      ...(entry.conversationId ? { conversationId: entry.conversationId } : {}),
+    };
+  }
+
+  // --- the jobs --------------------------------------------------------------------------------------
+
+  async function checkIn(date: string, attempt: number): Promise<void> {
+    const settings = store.settings();
+    const now = host.now();
+    const { timezone } = await profile();
+    // Settings may have changed since this was scheduled: only the check-in still due now runs.
+    const due = nextCheckInAt(now - onTimeSlackMs - attempt * checkInRetryMs, timezone, settings);
+    if (!due || due.date !== date || Math.abs(due.at + attempt * checkInRetryMs - now) > onTimeSlackMs) return;
+    const todaysEvents = await dependencies.calendar.rpc.list({ from: new Date(now).toISOString(), to: new Date(now + 12 * 3600_000).toISOString() });
+    const spoke = await speak({
+      kind: 'check-in',
+      sourceKey: `check-in:${date}`,
+      reason: `Check-in (${settings.checkInCadence} at ${settings.checkInTime})`,
+      occasion: `your ${settings.checkInCadence === 'weekly' ? 'weekly' : 'daily'} check-in with the person`,
+      details: todaysEvents.slice(0, 5).map((event) => `Coming up: ${event.title} at ${formatInZone(Date.parse(event.start), timezone)}`),
+    });
+    // Check-ins wait for the model: tried again while the person is awake, never sent as filler.
+    if (!spoke) {
+      const retryAt = now + checkInRetryMs;
+      if (!inQuietHours(localAt(retryAt, timezone), settings.quietHours) && localDateOf(retryAt, timezone) === date) {
+        await scheduler.schedule(new Date(retryAt), 'checkIn', { date, attempt: attempt + 1 }, { idempotent: true });
+      } else {
+        const entry = await store.bySourceKey(`check-in:${date}`);
+        if (entry) store.finish(entry.id, 'skipped', 'no model was available to write it');
+      }
+    }
+  }
+
+  async function eventSoon(eventId: string, startsAt: number): Promise<void> {
+    const settings = store.settings();
+    const now = host.now();
+    const leadMs = settings.eventReminderMinutes * 60_000;
+    if (leadMs === 0 || Math.abs(startsAt - leadMs - now) > onTimeSlackMs) return;
+    const { timezone } = await profile();
+    // The event must still be there, at that time: it may have been moved or cancelled since planning.
+    const events = await dependencies.calendar.rpc.list({ from: new Date(startsAt - 1000).toISOString(), to: new Date(startsAt + 1000).toISOString() });
+    const event = events.find((candidate) => candidate.id === eventId && Date.parse(candidate.start) === startsAt);
+    if (!event) return;
+    const time = formatInZone(startsAt, timezone);
+    await speak({
+      kind: 'event-soon',
+      sourceKey: `event-soon:${eventId}:${startsAt}`,
+      reason: `Your event at ${time}`,
+      occasion: `the event “${event.title}” starts in ${settings.eventReminderMinutes} minutes`,
+      details: [`Event: ${event.title}`, `Starts: ${time}`, ...(event.location ? [`Where: ${event.location}`] : [])],
+      // A reminder of an event goes out even without a model: in its own words.
+      fallbackText: `“${event.title}” starts at ${time.slice(11, 16)}${event.location ? `, at ${event.location}` : ''}.`,
+    });
+  }
+
+  async function followUp(memoryId: string): Promise<void> {
+    const settings = store.settings();
+    if (!settings.followUps) return;
+    const [memory] = await dependencies.memory.store.getMany([memoryId]);
+    if (!memory || memory.validTo) return;
+    const spoke = await speak({
+      kind: 'follow-up',
+      sourceKey: `follow-up:${memoryId}`,
+      reason: `You mentioned something on ${memory.eventDate}`,
+      occasion: 'a follow-up on something the person said was coming up, which has now happened',
+      details: [`What they said was coming (${memory.eventDate}): ${memory.text}`],
+    });
+    if (!spoke) {
+      const entry = await store.bySourceKey(`follow-up:${memoryId}`);
+      if (entry) store.finish(entry.id, 'skipped', 'no model was available to write it');
+    }
+  }
+
+  // --- stop and start ----------------------------------------------------------------------------------
+
+  /**
+   * "stop" (or its equivalents) on any channel pauses outreach and "start" resumes it: the answer is
+   * the companion's reply, without the model, so it works whatever the model does. Null for any
+   * other message.
+   */
+  async function replyToControlWord(text: string): Promise<string | null> {
+    const word = controlWordOf(text);
+    if (!word) {
+      host.waitUntil(
+        ensurePlanned().catch((error: unknown) =>
+          log.warn('outreach planning failed', { userId: host.userId, cause: error instanceof Error ? error.message : 'unknown' }),
+        ),
+      );
+      return null;
+    }
+    const settings = store.settings();
+    store.saveSettings({ ...settings, paused: word === 'stop' }, host.now());
+    return word === 'stop'
+      ? "Okay, I'll stop reaching out first. Reminders you set yourself still come at their time. To hear from me again, send “start” or turn outreach back on in Settings → Reaching out."
+      : "Welcome back! I'll check in again, within your waking hours and the daily limit. You can change how often in Settings → Reaching out.";
+  }
+
+  /** What the Today screen shows as coming: the next check-in, event reminders, follow-ups. */
+  async function planned(): Promise<OutreachAnswer['planned']> {
+    const settings = store.settings();
+    const now = host.now();
+    const { timezone } = await profile();
+    const upcoming: OutreachAnswer['planned'] = [];
+    if (settings.paused) return upcoming;
+    const checkIn = nextCheckInAt(now, timezone, settings);
+    if (checkIn)
+      upcoming.push({ kind: 'check-in', at: new Date(checkIn.at).toISOString(), reason: `Check-in (${settings.checkInCadence} at ${settings.checkInTime})` });
+    if (settings.eventReminderMinutes > 0) {
+      const events = await dependencies.calendar.rpc.list({ from: new Date(now).toISOString(), to: new Date(now + 24 * 3600_000).toISOString() });
+      for (const event of events) {
+        const at = Date.parse(event.start) - settings.eventReminderMinutes * 60_000;
+        if (!event.allDay && at > now)
+          upcoming.push({
+            kind: 'event-soon',
+            at: new Date(at).toISOString(),
+            reason: `${event.title} at ${formatInZone(Date.parse(event.start), timezone).slice(11, 16)}`,
+          });
+      }
+    }
+    if (settings.followUps && checkIn) {
+      for (const memory of await ripeFollowUps(now, timezone))
+        upcoming.push({ kind: 'follow-up', at: new Date(checkIn.at).toISOString(), reason: memory.text });
+    }
+    return upcoming.sort((left, right) => left.at.localeCompare(right.at));
+  }
+
+  return {
+    name: 'outreach',
+    schema: outreachSchemaSteps,
+    replyToControlWord,
+    /**
+     * Delivers a message another capability wrote and stored (a due reminder) through the person's
+     * channels. Reminders the person set are not held back by quiet hours, the cap or a pause.
+     */
+    async announce(announcement: Announcement): Promise<void> {
+      const now = host.now();
+      const { timezone } = await profile();
+      const { entry } = await store.open({
+        sourceKey: announcement.sourceKey,
+        kind: announcement.kind,
+        reason: announcement.reason,
+        localDate: localDateOf(now, timezone),
+        now,
+      });
+      if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
+      await deliverOrQueue(entry.id);
+    },
+    rpc: {
+      async get(): Promise<OutreachAnswer> {
+        await ensurePlanned();
+        return { settings: store.settings(), planned: await planned() };
+      },
+      async update(patch: OutreachSettingsPatch): Promise<OutreachAnswer> {
+        const next = { ...store.settings(), ...patch };
+        if (next.channelOrder.length !== new Set(next.channelOrder).size) throw new AppError('validation_failed', 'Each channel may appear once in the order.');
+        store.saveSettings(next, host.now());
+        await runs.run('plan', plan);
+        return { settings: next, planned: await planned() };
+      },
+      log: (query: { limit?: number; cursor?: string }): Promise<OutreachLogAnswer> => store.page(Math.min(query.limit ?? 50, 100), query.cursor),
+      /** The deliveries queue's consumer: `retry` asks it to try again later. */
+      deliver: (outreachId: string): Promise<'sent' | 'retry' | 'failed'> => deliver(outreachId),
+      /** The dead-letter queue's consumer: the queue gave up, so the entry says so. */
+      async deadLettered(outreachId: string): Promise<null> {
+        store.finish(outreachId, 'failed', 'delivery was retried and gave up');
+        return null;
+      },
+    },
+    jobs: {
+      plan: () => runs.run('plan', plan),
+      checkIn: (payload: { date: string; attempt?: number }) => runs.run(`check-in:${payload.date}`, () => checkIn(payload.date, payload.attempt ?? 0)),
+      eventSoon: (payload: { eventId: string; startsAt: number }) =>
+        runs.run(`event:${payload.eventId}:${payload.startsAt}`, () => eventSoon(payload.eventId, payload.startsAt)),
+      followUp: (payload: { memoryId: string }) => runs.run(`follow-up:${payload.memoryId}`, () => followUp(payload.memoryId)),
+      retryDelivery: (payload: { outreachId: string; attempt: number }) => deliverOrQueue(payload.outreachId, payload.attempt),
+    },
+    exportData: async () => ({ outreach: { settings: store.settings(), log: exportList(() => store.all()) } }),
+  } satisfies Capability;
+}
+
+export type OutreachCapability = ReturnType<typeof createOutreachCapability>;
+export type { Message };

@@ -1,0 +1,242 @@
+import { type OutreachLogEntry, type OutreachSettings, outreachSettingsSchema } from '../../common/outreach.ts';
+import type { OutreachKind } from '../../common/protocol.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import type { UserVault } from '../host/user-vault.ts';
+
+/** What a person gets before they change anything: a daily evening check-in, quiet nights, a modest cap. */
+export const defaultOutreachSettings: OutreachSettings = {
+  checkInCadence: 'daily',
+  checkInTime: '18:00',
+  quietHours: { start: '22:00', end: '08:00' },
+  dailyCap: 3,
+  eventReminderMinutes: 30,
+  followUps: true,
+  channelOrder: ['app', 'push', 'whatsapp'],
+  paused: false,
+};
+
+type LogRow = {
+  id: string;
+  source_key: string;
+  kind: OutreachKind;
+  reason_sealed: string;
+  text_sealed: string | null;
+  message_id: string | null;
+  conversation_id: string | null;
+  local_date: string;
+  created_at: number;
+  status: OutreachLogEntry['status'];
+  status_detail: string | null;
+};
+
+type AttemptRow = { log_id: string; channel: string; at: number; outcome: string; detail: string | null; provider_id: string | null };
+
+/** An entry as outreach works with it: the log row, opened. */
+export interface OutreachEntry {
+  id: string;
+  sourceKey: string;
+  kind: OutreachKind;
+  reason: string;
+  text: string | null;
+  messageId: string | null;
+  conversationId: string | null;
+  localDate: string;
+  createdAt: number;
+  status: OutreachLogEntry['status'];
+  statusDetail: string | null;
+}
+
+/** The outreach tables. Reasons and texts are the person's own matters, so they are sealed. */
+export class OutreachStore {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly vault: UserVault,
+  ) {}
+
+  settings(): OutreachSettings {
+    const row = this.sql.exec<{ settings: string }>('SELECT settings FROM outreach_settings WHERE id = 1').toArray()[0];
+    if (!row) return defaultOutreachSettings;
+    // Settings saved before a field existed take its default.
+    return outreachSettingsSchema.parse({ ...defaultOutreachSettings, ...JSON.parse(row.settings) });
+  }
+
+  saveSettings(settings: OutreachSettings, now: number): void {
+    this.sql.exec(
+      'INSERT INTO outreach_settings (id, settings, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at',
+      JSON.stringify(settings),
+      now,
+    );
+  }
+
+  /**
+   * Opens an entry for `sourceKey`, or answers the one already there: the same reminder, day's
+   * check-in or event start never gets two entries, whichever job runs it.
+   */
+  async open(input: {
+    sourceKey: string;
+    kind: OutreachKind;
+    reason: string;
+    localDate: string;
+    now: number;
+  }): Promise<{ entry: OutreachEntry; created: boolean }> {
+    const existing = await this.bySourceKey(input.sourceKey);
+    if (existing) return { entry: existing, created: false };
+    const id = createId('out', input.now);
+    const reasonSealed = await this.vault.seal(input.reason, `outreach:${id}:reason`);
+    // A run that sealed at the same time as this one may have inserted first: the key decides.
+    const inserted = this.sql
+      .exec<{ id: string }>(
+        `INSERT INTO outreach_log (id, source_key, kind, reason_sealed, local_date, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'planned')
+         ON CONFLICT (source_key) DO NOTHING RETURNING id`,
+        id,
+        input.sourceKey,
+        input.kind,
+        reasonSealed,
+        input.localDate,
+        input.now,
+      )
+      .toArray();
+    const entry = await this.bySourceKey(input.sourceKey);
+    if (!entry) throw new Error('An outreach entry vanished as it was made.');
+    return { entry, created: inserted.length > 0 };
+  }
+
+  async bySourceKey(sourceKey: string): Promise<OutreachEntry | undefined> {
+    const row = this.sql.exec<LogRow>('SELECT * FROM outreach_log WHERE source_key = ?', sourceKey).toArray()[0];
+    return row ? this.#present(row) : undefined;
+  }
+
+  async get(id: string): Promise<OutreachEntry | undefined> {
+    const row = this.sql.exec<LogRow>('SELECT * FROM outreach_log WHERE id = ?', id).toArray()[0];
+    return row ? this.#present(row) : undefined;
+  }
+
+  /** The written message, and where it was left: the entry moves from planned to sending. */
+  async written(id: string, text: string, messageId: string, conversationId: string): Promise<void> {
+    this.sql.exec(
+      "UPDATE outreach_log SET text_sealed = ?, message_id = ?, conversation_id = ?, status = 'sending' WHERE id = ? AND status = 'planned'",
+      await this.vault.seal(text, `outreach:${id}:text`),
+      messageId,
+      conversationId,
+      id,
+    );
+  }
+
+  /** Ends an entry once: only one of the runs that race to finish it changes it. Answers whether this one did. */
+  finish(id: string, status: 'sent' | 'failed' | 'skipped', detail: string | null): boolean {
+    return (
+      this.sql
+        .exec("UPDATE outreach_log SET status = ?, status_detail = ? WHERE id = ? AND status IN ('planned', 'sending') RETURNING id", status, detail, id)
+        .toArray().length > 0
+    );
+  }
+
+  recordAttempt(logId: string, attempt: { channel: string; at: number; outcome: string; detail?: string; providerId?: string }): void {
+    this.sql.exec(
+      'INSERT INTO outreach_attempts (log_id, channel, at, outcome, detail, provider_id) VALUES (?, ?, ?, ?, ?, ?)',
+      logId,
+      attempt.channel,
+      attempt.at,
+      attempt.outcome,
+      attempt.detail ?? null,
+      attempt.providerId ?? null,
+    );
+  }
+
+  /** How many proactive messages the companion chose to send on that day (reminders the person set do not count). */
+  sentOn(localDate: string): number {
+    return this.sql
+      .exec<{ count: number }>(
+        "SELECT COUNT(*) AS count FROM outreach_log WHERE local_date = ? AND kind != 'reminder' AND status IN ('sending', 'sent')",
+        localDate,
+      )
+      .one().count;
+  }
+
+  /** Newest first, a page at a time; the cursor is the last entry's id. */
+  async page(limit: number, before?: string): Promise<{ entries: OutreachLogEntry[]; nextCursor: string | null }> {
+    const anchor = before ? this.sql.exec<{ created_at: number }>('SELECT created_at FROM outreach_log WHERE id = ?', before).toArray()[0] : undefined;
+    const rows = anchor
+      ? this.sql
+          .exec<LogRow>(
+            'SELECT * FROM outreach_log WHERE created_at < ? OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?',
+            anchor.created_at,
+            anchor.created_at,
+            before,
+            limit + 1,
+          )
+          .toArray()
+      : this.sql.exec<LogRow>('SELECT * FROM outreach_log ORDER BY created_at DESC, id DESC LIMIT ?', limit + 1).toArray();
+    const shown = rows.slice(0, limit);
+    const entries = await Promise.all(shown.map(async (row) => this.#presentForLog(await this.#present(row))));
+    return { entries, nextCursor: rows.length > limit ? (shown.at(-1)?.id ?? null) : null };
+  }
+
+  async *all(): AsyncGenerator<OutreachLogEntry> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.page(100, cursor);
+      yield* page.entries;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** Whether this channel already delivered this message (the channel's own idempotency record). */
+  delivered(channel: string, messageId: string): boolean {
+    return this.sql.exec('SELECT 1 FROM channel_deliveries WHERE channel = ? AND message_id = ?', channel, messageId).toArray().length > 0;
+  }
+
+  /** Records a delivery; answers false when it was already recorded (someone else delivered it first). */
+  markDelivered(channel: string, messageId: string, now: number): boolean {
+    return (
+      this.sql
+        .exec(
+          'INSERT INTO channel_deliveries (channel, message_id, delivered_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING message_id',
+          channel,
+          messageId,
+          now,
+        )
+        .toArray().length > 0
+    );
+  }
+
+  forgetDelivered(channel: string, messageId: string): void {
+    this.sql.exec('DELETE FROM channel_deliveries WHERE channel = ? AND message_id = ?', channel, messageId);
+  }
+
+  #presentForLog(entry: OutreachEntry): OutreachLogEntry {
+    const attempts = this.sql.exec<AttemptRow>('SELECT * FROM outreach_attempts WHERE log_id = ? ORDER BY sequence', entry.id).toArray();
+    return {
+      id: entry.id,
+      kind: entry.kind,
+      reason: entry.reason,
+      text: entry.text ?? '',
+      ...(entry.messageId ? { messageId: entry.messageId } : {}),
+      createdAt: new Date(entry.createdAt).toISOString(),
+      status: entry.status,
+      ...(entry.statusDetail ? { statusDetail: entry.statusDetail } : {}),
+      attempts: attempts.map((attempt) => ({
+        channel: attempt.channel as OutreachLogEntry['attempts'][number]['channel'],
+        at: new Date(attempt.at).toISOString(),
+        outcome: attempt.outcome as OutreachLogEntry['attempts'][number]['outcome'],
+        ...(attempt.detail ? { detail: attempt.detail } : {}),
+      })),
+    };
+  }
+
+  async #present(row: LogRow): Promise<OutreachEntry> {
+    return {
+      id: row.id,
+      sourceKey: row.source_key,
+      kind: row.kind,
+      reason: await this.vault.open(row.reason_sealed, `outreach:${row.id}:reason`),
+      text: row.text_sealed ? await this.vault.open(row.text_sealed, `outreach:${row.id}:text`) : null,
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      localDate: row.local_date,
+      createdAt: row.created_at,
+      status: row.status,
+      statusDetail: row.status_detail,
+    };
+  }
+}

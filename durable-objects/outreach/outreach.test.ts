@@ -1,0 +1,284 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
+import { calendarEventSchema, exportDocumentSchema, type Message, messagesPageSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { localAt } from '../../server/time/zoned-time.ts';
+import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
+import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import type { CompanionAgent } from '../companion-agent.ts';
+
+const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
+const fakeUrl = inject('fakeOpenAIUrl');
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** No quiet hours (start = end), so a test never depends on the hour CI runs at. */
+const awake = { quietHours: { start: '00:00', end: '00:00' } } satisfies OutreachSettingsPatch;
+
+const getOutreach = async (token: string) => readJson(await api('/api/v1/outreach', { token }), outreachAnswerSchema);
+const putOutreach = async (token: string, patch: OutreachSettingsPatch) =>
+  readJson(await api('/api/v1/outreach', { method: 'PUT', token, body: patch }), outreachAnswerSchema);
+const outreachLog = async (token: string) => (await readJson(await api('/api/v1/outreach/log', { token }), outreachLogAnswerSchema)).entries;
+const newestMessages = async (token: string): Promise<Message[]> => (await readJson(await api('/api/v1/messages', { token }), messagesPageSchema)).messages;
+
+const runJob = (userId: string, job: string, payload: Record<string, string | number>) =>
+  runInDurableObject(testEnv.COMPANION.getByName(userId), (instance) => instance.runJob({ capability: 'outreach', job, payload }));
+
+/** Today's check-in, due this very minute (UTC is the test users' zone). */
+async function checkInDueNow(token: string, change: OutreachSettingsPatch = {}): Promise<string> {
+  const now = localAt(Date.now(), 'UTC');
+  await putOutreach(token, { ...awake, checkInCadence: 'daily', checkInTime: `${pad(now.hour)}:${pad(now.minute)}`, ...change });
+  return `${now.year}-${pad(now.month)}-${pad(now.day)}`;
+}
+
+/** A calendar event starting `minutes` from now (to the second, as the calendar keeps it). */
+async function eventIn(token: string, title: string, minutes: number) {
+  const startsAt = Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
+  const local = (instant: number) => {
+    const time = localAt(instant, 'UTC');
+    return `${time.year}-${pad(time.month)}-${pad(time.day)}T${pad(time.hour)}:${pad(time.minute)}`;
+  };
+  const event = readJson(
+    await api('/api/v1/events', { token, body: { title, start: local(startsAt), end: local(startsAt + 3600_000), timezone: 'UTC' } }),
+    calendarEventSchema,
+    201,
+  );
+  return { event: await event, startsAt };
+}
+
+describe('outreach settings', () => {
+  it('start from sensible defaults and keep what a change leaves out', async () => {
+    const { token } = await buildUser();
+    const initial = await getOutreach(token);
+    expect(initial.settings).toMatchObject({ checkInCadence: 'daily', quietHours: { start: '22:00', end: '08:00' }, dailyCap: 3, paused: false });
+    expect(initial.planned.some((plan) => plan.kind === 'check-in')).toBe(true);
+    const changed = await putOutreach(token, { checkInTime: '19:30', dailyCap: 1 });
+    expect(changed.settings).toMatchObject({ checkInTime: '19:30', dailyCap: 1, quietHours: { start: '22:00', end: '08:00' } });
+    expect((await getOutreach(token)).settings.checkInTime).toBe('19:30');
+  });
+
+  it('refuse impossible values with validation_failed and keep the old ones', async () => {
+    const { token } = await buildUser();
+    await expectError(await api('/api/v1/outreach', { method: 'PUT', token, body: { checkInTime: '25:00' } }), 'validation_failed');
+    await expectError(await api('/api/v1/outreach', { method: 'PUT', token, body: { dailyCap: -1 } }), 'validation_failed');
+    await expectError(await api('/api/v1/outreach', { method: 'PUT', token, body: { channelOrder: ['app', 'app'] } }), 'validation_failed');
+    await expectError(await api('/api/v1/outreach', { method: 'PUT', token, body: { channelOrder: ['carrier-pigeon'] } }), 'validation_failed');
+    expect((await getOutreach(token)).settings.checkInTime).toBe('18:00');
+  });
+
+  it('need a session', async () => {
+    expect((await api('/api/v1/outreach')).status).toBe(401);
+    expect((await api('/api/v1/outreach/log')).status).toBe(401);
+  });
+});
+
+describe('"stop" and "start"', () => {
+  it('pause and resume outreach from the chat, answered without the model', async () => {
+    const { token } = await buildUser();
+    const stopped = await readJson(await api('/api/v1/messages', { token, body: { text: 'STOP' } }), turnAnswerSchema);
+    expect(stopped.assistantMessage.text).toMatch(/stop reaching out/);
+    expect(stopped.assistantMessage.text).toMatch(/Settings/);
+    expect((await getOutreach(token)).settings.paused).toBe(true);
+    expect(await recordedChatRequests(fakeUrl, 'STOP')).toEqual([]);
+
+    const started = await readJson(await api('/api/v1/messages', { token, body: { text: 'start' } }), turnAnswerSchema);
+    expect(started.assistantMessage.text).toMatch(/Welcome back/);
+    expect((await getOutreach(token)).settings.paused).toBe(false);
+  });
+
+  it('leave a sentence that merely contains the word to the model', async () => {
+    const { token } = await buildUser();
+    const text = uniqueText("I can't stop thinking about it");
+    const answer = await readJson(await api('/api/v1/messages', { token, body: { text } }), turnAnswerSchema);
+    expect(answer.assistantMessage.text).toBe(`You said: ${text}`);
+    expect((await getOutreach(token)).settings.paused).toBe(false);
+  });
+});
+
+describe('check-ins', () => {
+  it('are written by the model, stored as proactive, shown at once in the app, and seen by the next reply', async () => {
+    const user = await buildUser();
+    const date = await checkInDueNow(user.token);
+    const title = uniqueText('Team lunch');
+    await eventIn(user.token, title, 120);
+    await scriptFakeOpenAI(fakeUrl, title, [{ text: 'How is your day going? Enjoy the team lunch later!' }]);
+    const realtime = await openRealtime(user.token);
+
+    await runJob(user.user.id, 'checkIn', { date });
+
+    const frame = await realtime.next('notification');
+    expect(frame.notification).toMatchObject({ kind: 'check-in', text: 'How is your day going? Enjoy the team lunch later!' });
+    expect(frame.message?.proactive).toBe('check-in');
+    const [latest] = await newestMessages(user.token);
+    expect(latest).toMatchObject({ role: 'assistant', proactive: 'check-in', text: 'How is your day going? Enjoy the team lunch later!' });
+    const [entry] = await outreachLog(user.token);
+    expect(entry).toMatchObject({ kind: 'check-in', status: 'sent', messageId: latest?.id });
+    expect(entry?.attempts).toEqual([expect.objectContaining({ channel: 'app', outcome: 'sent' })]);
+    // The model was asked in the persona's voice, with today's agenda as data.
+    const [asked] = await recordedChatRequests(fakeUrl, title);
+    expect(JSON.stringify(asked?.body)).toContain('Your persona is');
+
+    // The next reply sees the check-in in its prompt.
+    const reply = uniqueText('Pretty good');
+    await readJson(await api('/api/v1/messages', { token: user.token, body: { text: reply } }), turnAnswerSchema);
+    const [next] = await recordedChatRequests(fakeUrl, reply);
+    expect(JSON.stringify(next?.body)).toContain('How is your day going?');
+    realtime.socket.close();
+  });
+
+  it('go out once, however often the job runs', async () => {
+    const user = await buildUser();
+    const date = await checkInDueNow(user.token);
+    const realtime = await openRealtime(user.token);
+    await Promise.all([runJob(user.user.id, 'checkIn', { date }), runJob(user.user.id, 'checkIn', { date })]);
+    await runJob(user.user.id, 'checkIn', { date });
+    await realtime.next('notification');
+    expect((await newestMessages(user.token)).filter((message) => message.proactive)).toHaveLength(1);
+    expect(await outreachLog(user.token)).toHaveLength(1);
+    expect(realtime.frames().filter((frame) => frame.type === 'notification')).toHaveLength(1);
+    realtime.socket.close();
+  });
+
+  it('are not sent in quiet hours', async () => {
+    const quiet = await buildUser();
+    const now = localAt(Date.now(), 'UTC');
+    const date = await checkInDueNow(quiet.token);
+    // Quiet hours that begin this minute: the planner no longer plans it, and a job already waiting does nothing.
+    await putOutreach(quiet.token, { quietHours: { start: `${pad(now.hour)}:${pad(now.minute)}`, end: `${pad((now.hour + 2) % 24)}:00` } });
+    await runJob(quiet.user.id, 'checkIn', { date });
+    expect(await outreachLog(quiet.token)).toEqual([]);
+  });
+
+  it('are skipped over the daily cap, and the log says why', async () => {
+    const capped = await buildUser();
+    const cappedDate = await checkInDueNow(capped.token, { dailyCap: 0 });
+    await runJob(capped.user.id, 'checkIn', { date: cappedDate });
+    expect(await outreachLog(capped.token)).toEqual([expect.objectContaining({ status: 'skipped', statusDetail: 'the daily cap of 0 was reached' })]);
+  });
+
+  it('are skipped while outreach is paused', async () => {
+    const paused = await buildUser();
+    const pausedDate = await checkInDueNow(paused.token, { paused: true });
+    await runJob(paused.user.id, 'checkIn', { date: pausedDate });
+    expect(await outreachLog(paused.token)).toEqual([expect.objectContaining({ status: 'skipped', statusDetail: 'outreach is paused' })]);
+    expect((await newestMessages(paused.token)).filter((message) => message.proactive)).toEqual([]);
+  });
+
+  it('wait when the model cannot write them: nothing is sent as filler', async () => {
+    const user = await buildUser();
+    const date = await checkInDueNow(user.token);
+    const title = uniqueText('Dentist');
+    await eventIn(user.token, title, 120);
+    await scriptFakeOpenAI(fakeUrl, title, [{ error: { status: 500 } }, { error: { status: 500 } }, { error: { status: 500 } }]);
+    await runJob(user.user.id, 'checkIn', { date });
+    expect((await newestMessages(user.token)).filter((message) => message.proactive)).toEqual([]);
+    const [entry] = await outreachLog(user.token);
+    expect(entry?.status).toBe('planned');
+    // The retry is waiting on the object's alarm.
+    const retries = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
+      state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%checkIn%'").toArray(),
+    );
+    expect(retries.some((row) => row.payload.includes('"attempt":1'))).toBe(true);
+  });
+
+  it('that no channel can deliver are logged as failed, still in the conversation', async () => {
+    const user = await buildUser();
+    const date = await checkInDueNow(user.token);
+    await runJob(user.user.id, 'checkIn', { date });
+    // No app is open, so it went through the deliveries queue, whose consumer runs on its own.
+    const entry = await vi.waitFor(
+      async () => {
+        const [found] = await outreachLog(user.token);
+        if (found?.status !== 'failed') throw new Error(`still ${found?.status}`);
+        return found;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    expect(entry?.statusDetail).toMatch(/no channel could reach you/);
+    expect(entry?.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([['app', 'unavailable']]);
+    expect((await newestMessages(user.token))[0]?.proactive).toBe('check-in');
+  });
+});
+
+describe('reminders ahead of events', () => {
+  it('go out before the event with its time, in the model’s words, and not for a moved event', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: 10 });
+    const title = uniqueText('Physio');
+    const { event, startsAt } = await eventIn(user.token, title, 10);
+    await scriptFakeOpenAI(fakeUrl, title, [{ text: `${title} is in ten minutes — bring your exercise notes.` }]);
+    const realtime = await openRealtime(user.token);
+    await runJob(user.user.id, 'eventSoon', { eventId: event.id, startsAt });
+    const frame = await realtime.next('notification');
+    expect(frame.notification).toMatchObject({ kind: 'event-soon', text: `${title} is in ten minutes — bring your exercise notes.` });
+
+    const moved = await eventIn(user.token, uniqueText('Moved'), 10);
+    await api(`/api/v1/events/${moved.event.id}`, { method: 'DELETE', token: user.token });
+    await runJob(user.user.id, 'eventSoon', { eventId: moved.event.id, startsAt: moved.startsAt });
+    expect(await outreachLog(user.token)).toHaveLength(1);
+    realtime.socket.close();
+  });
+
+  it('use their own words when the model is down', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: 10 });
+    const title = uniqueText('Haircut');
+    const { event, startsAt } = await eventIn(user.token, title, 10);
+    await scriptFakeOpenAI(fakeUrl, title, [{ error: { status: 503 } }, { error: { status: 503 } }, { error: { status: 503 } }]);
+    await runJob(user.user.id, 'eventSoon', { eventId: event.id, startsAt });
+    const [latest] = await newestMessages(user.token);
+    expect(latest?.text).toMatch(new RegExp(`^“${title}” starts at \\d\\d:\\d\\d\\.$`));
+    expect(latest?.proactive).toBe('event-soon');
+  });
+
+  it('are planned from the calendar', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: 30 });
+    const { event } = await eventIn(user.token, uniqueText('Standup'), 120);
+    const plan = await getOutreach(user.token);
+    expect(plan.planned.some((planned) => planned.kind === 'event-soon')).toBe(true);
+    const scheduled = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
+      state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
+    );
+    // Planned when the settings changed, before this event existed; the next plan (hourly) finds it.
+    await runJob(user.user.id, 'plan', {});
+    const after = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
+      state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
+    );
+    expect(after.length).toBeGreaterThan(scheduled.length - 1);
+    expect(after.some((row) => row.payload.includes(event.id))).toBe(true);
+  });
+});
+
+describe('follow-ups', () => {
+  it('ask how a past event went, found in memory by its date', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, awake);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const interview = uniqueText('Job interview at Acme');
+    const created = await api('/api/v1/memories', { token: user.token, body: { text: interview, kind: 'event', eventDate: yesterday } });
+    expect(created.status).toBe(201);
+    const memoryId = ((await created.json()) as { id: string }).id;
+    expect((await getOutreach(user.token)).planned.some((plan) => plan.kind === 'follow-up' && plan.reason === interview)).toBe(true);
+    await scriptFakeOpenAI(fakeUrl, interview, [{ text: 'How did the interview at Acme go?' }]);
+    await runJob(user.user.id, 'followUp', { memoryId });
+    const [latest] = await newestMessages(user.token);
+    expect(latest).toMatchObject({ proactive: 'follow-up', text: 'How did the interview at Acme go?' });
+    // Followed up once: it is no longer planned.
+    expect((await getOutreach(user.token)).planned.some((plan) => plan.kind === 'follow-up')).toBe(false);
+  });
+});
+
+describe('the outreach log', () => {
+  it('is in the export, and one person never sees another’s', async () => {
+    const first = await buildUser();
+    const second = await buildUser();
+    const date = await checkInDueNow(first.token);
+    await runJob(first.user.id, 'checkIn', { date });
+    expect(await outreachLog(first.token)).toHaveLength(1);
+    expect(await outreachLog(second.token)).toEqual([]);
+    const exported = exportDocumentSchema.parse(await (await api('/api/v1/me/export', { token: first.token })).json());
+    expect(exported.outreach.log).toHaveLength(1);
+    expect(exported.outreach.settings.checkInCadence).toBe('daily');
+  });
+});
