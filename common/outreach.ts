@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime } from './protocol.ts';
+import { isoDateTime, pushSubscriptionSchema } from './protocol.ts';
 
 /**
  * The wire shapes of proactive outreach and the channels it uses: `GET/PUT /outreach`,
@@ -101,12 +101,7 @@ export const pushSubscriptionBodySchema = z.union([
 ]);
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBodySchema>;
 
-export const pushSubscriptionSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['web', 'android', 'ios']),
-  deviceName: z.string().optional(),
-  createdAt: isoDateTime,
-});
+export { pushSubscriptionSchema };
 export type PushSubscriptionInfo = z.infer<typeof pushSubscriptionSchema>;
 export const pushSubscriptionsAnswerSchema = z.object({ subscriptions: z.array(pushSubscriptionSchema) });
 

@@ -515,6 +515,18 @@ export const exportedFileSchema = z.object({
  * added later adds its own member here. Files are listed by path; every other list is in the order
  * things happened, oldest first.
  */
+/**
+ * A device registered for push, as settings list it and the export holds it: never its endpoint,
+ * keys or token. Declared here rather than in `outreach.ts` (which re-exports it) because that file
+ * imports this one, and the export document below needs it.
+ */
+export const pushSubscriptionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['web', 'android', 'ios']),
+  deviceName: z.string().optional(),
+  createdAt: isoDateTime,
+});
+
 export const exportDocumentSchema = z.object({
   formatVersion: z.literal(exportFormatVersion),
   exportedAt: isoDateTime,
@@ -529,6 +541,8 @@ export const exportDocumentSchema = z.object({
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */
   reminders: z.array(reminderSchema),
+  /** The devices registered for notifications, oldest first, without their endpoints, keys or tokens. */
+  pushSubscriptions: z.array(pushSubscriptionSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

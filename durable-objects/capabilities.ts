@@ -1,4 +1,5 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
+import { createPushCapability } from './channels/push/push-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
@@ -21,9 +22,10 @@ export function buildCapabilities(host: CapabilityHost) {
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const calendar = createCalendarCapability(host, { companion });
   const reminders = createRemindersCapability(host, { conversations, companion });
+  const push = createPushCapability(host);
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, reminders, push, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

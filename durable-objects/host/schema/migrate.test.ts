@@ -18,6 +18,8 @@ const landedStepDigests: Record<number, string> = {
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
   // Reminders.
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
+  // Push subscriptions and deliveries (lands after 6 and 7).
+  8: 'f7b5c6e86720b35c7bcbba5b5bfb9b73da048d24c9b9401d09a78bf96165d689',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
