@@ -78,6 +78,7 @@ export type OutreachAnswer = z.infer<typeof outreachAnswerSchema>;
 // --- Web Push and native push --------------------------------------------------------------------
 
 export const pushPublicKeyAnswerSchema = z.object({ publicKey: z.string().nullable() });
+export type PushPublicKeyAnswer = z.infer<typeof pushPublicKeyAnswerSchema>;
 
 export const pushSubscriptionBodySchema = z.union([
   z
@@ -104,6 +105,7 @@ export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBodySchema>;
 export { pushSubscriptionSchema };
 export type PushSubscriptionInfo = z.infer<typeof pushSubscriptionSchema>;
 export const pushSubscriptionsAnswerSchema = z.object({ subscriptions: z.array(pushSubscriptionSchema) });
+export type PushSubscriptionsAnswer = z.infer<typeof pushSubscriptionsAnswerSchema>;
 
 // --- WhatsApp ------------------------------------------------------------------------------------
 

@@ -65,3 +65,85 @@ worker.addEventListener('fetch', (event) => {
     })(),
   );
 });
+
+// --- notifications pushed by the server (Web Push) ---------------------------------------------
+
+/** What the server pushes: `durable-objects/channels/push/push-channel.ts` (`PushPayload`). */
+interface PushPayload {
+  id: string;
+  kind: string;
+  title: string;
+  text: string;
+  reminderId?: string;
+  conversationId?: string;
+}
+
+interface PushEvent extends ExtendableEvent {
+  readonly data: { json(): unknown } | null;
+}
+
+interface NotificationEvent extends ExtendableEvent {
+  readonly notification: { readonly data: unknown; close(): void };
+}
+
+interface WindowClientLike {
+  readonly url: string;
+  focus(): Promise<unknown>;
+  navigate(url: string): Promise<unknown>;
+}
+
+interface NotifyingScope {
+  addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
+  addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
+  registration: { showNotification(title: string, options: NotificationOptions & { renotify?: boolean }): Promise<void> };
+  clients: {
+    matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>;
+    openWindow(url: string): Promise<unknown>;
+  };
+}
+
+const notifying = self as unknown as NotifyingScope;
+
+function readPayload(event: PushEvent): PushPayload | undefined {
+  try {
+    const value = event.data?.json() as Partial<PushPayload> | undefined;
+    if (typeof value?.id === 'string' && typeof value.title === 'string' && typeof value.text === 'string') return value as PushPayload;
+  } catch {
+    // Not JSON: not ours to show.
+  }
+  return undefined;
+}
+
+notifying.addEventListener('push', (event) => {
+  const payload = readPayload(event);
+  if (!payload) return;
+  event.waitUntil(
+    notifying.registration.showNotification(payload.title, {
+      body: payload.text,
+      // The message id as the tag: the same message pushed again replaces its notification rather than adding one.
+      tag: payload.id,
+      icon: '/icons/icon-192.png',
+      data: { conversationId: payload.conversationId, reminderId: payload.reminderId },
+    }),
+  );
+});
+
+notifying.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const conversationId = (event.notification.data as { conversationId?: unknown } | null)?.conversationId;
+  const path = typeof conversationId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(conversationId) ? `/chat/${conversationId}` : '/';
+  event.waitUntil(
+    (async () => {
+      const target = new URL(path, worker.location.origin).href;
+      // An open tab of the app is focused and taken to the conversation; otherwise one is opened there.
+      const windows = await notifying.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === worker.location.origin);
+      if (open) {
+        await open.focus();
+        if (open.url !== target) await open.navigate(target);
+        return;
+      }
+      await notifying.clients.openWindow(target);
+    })(),
+  );
+});
