@@ -92,10 +92,16 @@ interface WindowClientLike {
   navigate(url: string): Promise<unknown>;
 }
 
+interface SubscriptionChangeEvent extends ExtendableEvent {
+  readonly oldSubscription: PushSubscription | null;
+  readonly newSubscription: PushSubscription | null;
+}
+
 interface NotifyingScope {
   addEventListener(type: 'push', listener: (event: PushEvent) => void): void;
   addEventListener(type: 'notificationclick', listener: (event: NotificationEvent) => void): void;
-  registration: { showNotification(title: string, options: NotificationOptions & { renotify?: boolean }): Promise<void> };
+  addEventListener(type: 'pushsubscriptionchange', listener: (event: SubscriptionChangeEvent) => void): void;
+  registration: { showNotification(title: string, options: NotificationOptions): Promise<void>; pushManager: PushManager };
   clients: {
     matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>;
     openWindow(url: string): Promise<unknown>;
@@ -144,6 +150,28 @@ notifying.addEventListener('notificationclick', (event) => {
         return;
       }
       await notifying.clients.openWindow(target);
+    })(),
+  );
+});
+
+// The browser replaced the subscription (it expired, or the push service rotated it): register the new
+// one, or make one with the same server key when the browser gave none. The old row is removed by the
+// server the first time the push service answers 410 for it.
+notifying.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    (async () => {
+      const applicationServerKey = event.oldSubscription?.options.applicationServerKey;
+      const renewed =
+        event.newSubscription ??
+        (applicationServerKey ? await notifying.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }) : null);
+      if (!renewed) return;
+      // The session cookie authenticates, and the request comes from the app's own origin.
+      await fetch('/api/v1/push/subscriptions', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(renewed.toJSON()),
+      });
     })(),
   );
 });
