@@ -1,6 +1,9 @@
 // The service worker: caches the app shell (the built scripts, styles, icons and avatars) so the
 // app starts fast and installs as a PWA, and shows the offline page when a navigation finds no
 // network. The API is never cached: conversations and memories must always be the server's truth.
+// It also shows what the server pushes (reminders, check-ins) as notifications while no tab is open.
+
+import { notificationFor, pathForNotification, readPushPayload } from './push-notifications.ts';
 
 /** Filled in at build time with the app shell's files and a version that changes with them. */
 declare const __PRECACHE_URLS__: string[];
@@ -68,16 +71,6 @@ worker.addEventListener('fetch', (event) => {
 
 // --- notifications pushed by the server (Web Push) ---------------------------------------------
 
-/** What the server pushes: `durable-objects/channels/push/push-channel.ts` (`PushPayload`). */
-interface PushPayload {
-  id: string;
-  kind: string;
-  title: string;
-  text: string;
-  reminderId?: string;
-  conversationId?: string;
-}
-
 interface PushEvent extends ExtendableEvent {
   readonly data: { json(): unknown } | null;
 }
@@ -110,34 +103,16 @@ interface NotifyingScope {
 
 const notifying = self as unknown as NotifyingScope;
 
-function readPayload(event: PushEvent): PushPayload | undefined {
-  try {
-    const value = event.data?.json() as Partial<PushPayload> | undefined;
-    if (typeof value?.id === 'string' && typeof value.title === 'string' && typeof value.text === 'string') return value as PushPayload;
-  } catch {
-    // Not JSON: not ours to show.
-  }
-  return undefined;
-}
-
 notifying.addEventListener('push', (event) => {
-  const payload = readPayload(event);
+  const payload = readPushPayload(() => event.data?.json());
   if (!payload) return;
-  event.waitUntil(
-    notifying.registration.showNotification(payload.title, {
-      body: payload.text,
-      // The message id as the tag: the same message pushed again replaces its notification rather than adding one.
-      tag: payload.id,
-      icon: '/icons/icon-192.png',
-      data: { conversationId: payload.conversationId, reminderId: payload.reminderId },
-    }),
-  );
+  const { title, options } = notificationFor(payload);
+  event.waitUntil(notifying.registration.showNotification(title, options));
 });
 
 notifying.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const conversationId = (event.notification.data as { conversationId?: unknown } | null)?.conversationId;
-  const path = typeof conversationId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(conversationId) ? `/chat/${conversationId}` : '/';
+  const path = pathForNotification(event.notification.data);
   event.waitUntil(
     (async () => {
       const target = new URL(path, worker.location.origin).href;
