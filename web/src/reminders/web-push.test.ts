@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PushSubscriptionBody } from '../../../common/outreach.ts';
-import { type BrowserPushManager, type BrowserPushSubscription, browserNotifications, describeBrowser, type WebPushPort } from './device-notifications.ts';
+import {
+  type BrowserPushManager,
+  type BrowserPushSubscription,
+  browserNotifications,
+  capacitorNotifications,
+  describeBrowser,
+  type PushNotificationsPort,
+  type WebPushPort,
+} from './device-notifications.ts';
 import { createReminderSwitch, type PreferenceStorage } from './reminder-switch.ts';
 
 function memoryStorage(): PreferenceStorage & { values: Map<string, string> } {
@@ -122,5 +130,35 @@ describe('notifications on this device, in a browser with Web Push', () => {
         'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
       ),
     ).toBe('Safari on iOS');
+  });
+});
+
+describe('notifications on this device, in the mobile app', () => {
+  it('hands the native token over for registration, and has it forgotten when turned off', async () => {
+    const listeners = new Map<string, (event: { value: string }) => void>();
+    const push: PushNotificationsPort = {
+      checkPermissions: async () => ({ receive: 'granted' }),
+      requestPermissions: async () => ({ receive: 'granted' }),
+      register: async () => listeners.get('registration')?.({ value: 'fcm-token' }),
+      unregister: async () => {},
+      addListener: async (eventName: string, listener: (event: never) => void) => listeners.set(eventName, listener as (event: { value: string }) => void),
+      removeAllListeners: async () => listeners.clear(),
+    };
+    const tokens: string[] = [];
+    let forgotten = 0;
+    const reminders = createReminderSwitch(
+      capacitorNotifications(push, {
+        openConversation: () => {},
+        rememberToken: (token) => tokens.push(token),
+        forgetToken: async () => {
+          forgotten += 1;
+        },
+      }),
+      memoryStorage(),
+    );
+    await reminders.turnOn();
+    expect(tokens).toEqual(['fcm-token']);
+    await reminders.turnOff();
+    expect(forgotten).toBe(1);
   });
 });
