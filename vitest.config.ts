@@ -38,6 +38,10 @@ export default defineConfig({
                 EMBEDDINGS_PROVIDER: 'openai-compatible',
                 EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),
                 EMBEDDINGS_MODEL: 'fake-embedding',
+                // Web Push on, signed with a pair made per run; the `unconfigured` project has none.
+                VAPID_PUBLIC_KEY: inject('vapidPublicKey'),
+                VAPID_PRIVATE_KEY: inject('vapidPrivateKey'),
+                VAPID_SUBJECT: 'mailto:push-tests@kindred.test',
               },
             },
           })),

@@ -6,6 +6,7 @@
  */
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
+import type { PushPublicKeyAnswer, PushSubscriptionBody, PushSubscriptionInfo, PushSubscriptionsAnswer } from './outreach.ts';
 import type {
   AuthAnswer,
   CalendarEventView,
@@ -78,6 +79,8 @@ export type {
   Message,
   MessagesPage,
   Persona,
+  PushSubscriptionBody,
+  PushSubscriptionInfo,
   Reminder,
   ServerFrame,
   StreamEvent,
@@ -231,6 +234,13 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
     createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
     deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
+
+    /** The server's VAPID key for `PushManager.subscribe`; null when Web Push is not configured. */
+    pushPublicKey: async () => (await json<PushPublicKeyAnswer>('GET', '/push/public-key')).publicKey,
+    pushSubscriptions: async () => (await json<PushSubscriptionsAnswer>('GET', '/push/subscriptions')).subscriptions,
+    /** Registers this device (a browser's `PushSubscription.toJSON()`, or the app's native token); the same one again updates it. */
+    addPushSubscription: (body: PushSubscriptionBody) => json<PushSubscriptionInfo>('POST', '/push/subscriptions', body),
+    deletePushSubscription: (id: string) => json<void>('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),

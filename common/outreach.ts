@@ -83,6 +83,7 @@ export type OutreachAnswer = z.infer<typeof outreachAnswerSchema>;
 // --- Web Push and native push --------------------------------------------------------------------
 
 export const pushPublicKeyAnswerSchema = z.object({ publicKey: z.string().nullable() });
+export type PushPublicKeyAnswer = z.infer<typeof pushPublicKeyAnswerSchema>;
 
 export const pushSubscriptionBodySchema = z.union([
   z
@@ -106,6 +107,7 @@ export const pushSubscriptionBodySchema = z.union([
 ]);
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBodySchema>;
 
+/** A device registered for notifications, as listed and exported: never its endpoint, keys or token. */
 export const pushSubscriptionSchema = z.object({
   id: z.string(),
   kind: z.enum(['web', 'android', 'ios']),
@@ -114,6 +116,7 @@ export const pushSubscriptionSchema = z.object({
 });
 export type PushSubscriptionInfo = z.infer<typeof pushSubscriptionSchema>;
 export const pushSubscriptionsAnswerSchema = z.object({ subscriptions: z.array(pushSubscriptionSchema) });
+export type PushSubscriptionsAnswer = z.infer<typeof pushSubscriptionsAnswerSchema>;
 
 // --- WhatsApp ------------------------------------------------------------------------------------
 

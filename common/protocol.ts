@@ -3,9 +3,9 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
-import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema } from './outreach.ts';
+import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema, pushSubscriptionSchema } from './outreach.ts';
 
-export { type OutreachKind, outreachKindSchema } from './outreach.ts';
+export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from './outreach.ts';
 
 import { errorIds } from './error-ids.ts';
 
@@ -551,6 +551,8 @@ export const exportDocumentSchema = z.object({
   reminders: z.array(reminderSchema),
   /** Outreach settings, and every proactive message with why it was sent and what became of it. */
   outreach: z.object({ settings: outreachSettingsSchema, log: z.array(outreachLogEntrySchema) }),
+  /** The devices registered for notifications, oldest first, without their endpoints, keys or tokens. */
+  pushSubscriptions: z.array(pushSubscriptionSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

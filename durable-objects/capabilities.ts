@@ -1,4 +1,5 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
+import { createPushCapability } from './channels/push/push-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
@@ -21,11 +22,12 @@ export function buildCapabilities(host: CapabilityHost) {
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const calendar = createCalendarCapability(host, { companion });
-  const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [] });
+  const push = createPushCapability(host);
+  const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, calendar, outreach, reminders, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, outreach, reminders, push, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

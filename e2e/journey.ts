@@ -384,7 +384,7 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   // Reminders ask for notification permission only when switched on.
   await context.grantPermissions(['notifications'], { origin: options.baseUrl });
   await openSettingsSection('Reminders & notifications');
-  const remindersSwitch = page.getByRole('switch', { name: 'Reminders & check-ins' });
+  const remindersSwitch = page.getByRole('switch', { name: 'Notifications on this device' });
   await remindersSwitch.waitFor();
   assert.equal(await remindersSwitch.isChecked(), false, 'reminders start off');
   await press(remindersSwitch);

@@ -1,12 +1,23 @@
 /**
- * Vitest global setup (runs once, in Node): starts the fake OpenAI server on a free port and provides
- * its base URL to every project as `fakeOpenAIUrl`, for Miniflare bindings and for `inject()` in tests.
+ * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
+ * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`), for Miniflare bindings and
+ * for `inject()` in tests. Also makes the VAPID key pair the tests' server signs Web Push with.
  */
+import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startFakeOpenAI } from './fake-openai/server.ts';
+import { startFakePushService } from './fake-push-service/server.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fake = await startFakeOpenAI({ port: 0 });
   project.provide('fakeOpenAIUrl', fake.url);
-  return () => fake.close();
+  const push = await startFakePushService({ port: 0 });
+  project.provide('fakePushUrl', push.url);
+  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  project.provide('vapidPublicKey', Buffer.from(await webcrypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url'));
+  project.provide('vapidPrivateKey', (await webcrypto.subtle.exportKey('jwk', pair.privateKey)).d ?? '');
+  return async () => {
+    await fake.close();
+    await push.close();
+  };
 }

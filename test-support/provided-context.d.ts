@@ -3,6 +3,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the fake OpenAI server, including `/v1`. */
     fakeOpenAIUrl: string;
+    /** Origin of the fake push service (`test-support/fake-push-service/`). */
+    fakePushUrl: string;
+    /** The VAPID key pair the `kindred` project's server signs Web Push with (base64url). */
+    vapidPublicKey: string;
+    vapidPrivateKey: string;
   }
 }
 

@@ -10,6 +10,7 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { pushRoutes } from './channels/push-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
@@ -45,6 +46,7 @@ export function createApp() {
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
   api.route('/', outreachRoutes);
+  api.route('/', pushRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

@@ -15,6 +15,7 @@ describe('configuration', () => {
       retrieval: 'lexical',
     });
     expect(describeProviders(readConfig({ MASTER_KEY: masterKey, EMBEDDINGS_PROVIDER: 'workers-ai' })).retrieval).toBe('hybrid');
+    expect(readConfig({ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '', VAPID_SUBJECT: '' }).VAPID_PUBLIC_KEY).toBeUndefined();
   });
 
   it.each([
@@ -26,6 +27,8 @@ describe('configuration', () => {
     [{ MASTER_KEY: masterKey, LLM_TIMEOUT_MS: '5' }, 'LLM_TIMEOUT_MS'],
     [{ MASTER_KEY: masterKey, EMBEDDINGS_PROVIDER: 'openai-compatible' }, 'EMBEDDINGS_BASE_URL'],
     [{ MASTER_KEY: masterKey, VECTOR_INDEX: 'pinecone' }, 'VECTOR_INDEX'],
+    [{ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: 'BPublic' }, 'VAPID_PRIVATE_KEY'],
+    [{ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: 'BPublic', VAPID_PRIVATE_KEY: 'private', VAPID_SUBJECT: 'ops@kindred.test' }, 'VAPID_SUBJECT'],
   ])('names the variable that is wrong: %j', (environment, variable) => {
     let thrown: unknown;
     try {

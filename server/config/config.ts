@@ -26,6 +26,17 @@ const configSchema = z.object({
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
   /** Sign-ups one address may make per 15 minutes; benchmarks that sign up hundreds of users raise it. */
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Web Push (RFC 8292): the server's P-256 key pair, base64url, from `npm run vapid-keys`. All three or none. */
+  VAPID_PUBLIC_KEY: optionalText,
+  VAPID_PRIVATE_KEY: optionalText,
+  /** Who the push services may contact about our messages: `mailto:` or `https:`. */
+  VAPID_SUBJECT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL')
+      .optional(),
+  ),
   /**
    * Other origins whose pages may make cookie-authenticated changes (comma-separated), for a web app
    * served from another host than the API. The API's own origin is always allowed.
@@ -64,6 +75,13 @@ export function readConfig(env: object): Config {
   }
   if (config.EMBEDDINGS_PROVIDER === 'openai-compatible' && !config.EMBEDDINGS_BASE_URL) {
     throw new AppError('configuration_invalid', 'Kindred is misconfigured: EMBEDDINGS_BASE_URL must be set when EMBEDDINGS_PROVIDER is openai-compatible.');
+  }
+  const vapidSet = [config.VAPID_PUBLIC_KEY, config.VAPID_PRIVATE_KEY, config.VAPID_SUBJECT].filter(Boolean).length;
+  if (vapidSet !== 0 && vapidSet !== 3) {
+    throw new AppError(
+      'configuration_invalid',
+      'Kindred is misconfigured: VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are set together or not at all.',
+    );
   }
   cache.set(env, config);
   return config;

@@ -7,6 +7,7 @@ import { api, rememberToken } from './api.ts';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { MainNavigation } from './components/main-navigation.tsx';
 import { clearAccountDeleted, rememberSignedInHere, signedOutLanding, wasAccountDeletedInThisTab } from './device-memory.ts';
+import { deviceReminders } from './reminders/device-reminders.ts';
 import { Link, navigate, usePath } from './router.tsx';
 import { AuthScreen } from './screens/auth-screen.tsx';
 import { ChatScreen } from './screens/chat-screen.tsx';
@@ -51,6 +52,13 @@ export function App() {
   }, []);
 
   const signOut = useCallback(async () => {
+    // Before the session ends (deleting the registration needs it): a device left subscribed would
+    // go on showing the signed-out person's reminders to whoever uses it next.
+    try {
+      await (await deviceReminders()).turnOff();
+    } catch {
+      // Offline or already signed out: the server forgets the device when its subscription next fails.
+    }
     try {
       await api.logout();
     } catch {

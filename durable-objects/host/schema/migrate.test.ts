@@ -20,6 +20,8 @@ const landedStepDigests: Record<number, string> = {
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
   // Proactive messages.
   6: '6d9112202fe2a5e12fd9f58270f9a800cd2dd4a9028f6327ece81bb50b9b8233',
+  // Push subscriptions and deliveries.
+  8: 'f7b5c6e86720b35c7bcbba5b5bfb9b73da048d24c9b9401d09a78bf96165d689',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

@@ -1,5 +1,5 @@
-// The "Reminders & check-ins" switch: the person's wish is kept on the device (the server's
-// reminders arrive later), and the system's permission question is asked only when they turn it on,
+// The "Notifications on this device" switch: the person's wish is kept on the device (and the device
+// registered with the server while it is on), and the system's permission question is asked only when they turn it on,
 // never at launch, so nobody is asked before they know what Kindred is or have even signed in.
 import type { DeviceNotifications, PermissionAnswer } from './device-notifications.ts';
 

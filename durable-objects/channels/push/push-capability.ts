@@ -1,0 +1,83 @@
+import type { PushSubscriptionBody, PushSubscriptionInfo } from '../../../common/outreach.ts';
+import type { Config } from '../../../server/config/config.ts';
+import { AppError, notFound } from '../../../server/errors/app-error.ts';
+import { base64UrlToBytes } from '../../../server/push/base64url.ts';
+import type { VapidKeys } from '../../../server/push/vapid.ts';
+import type { Capability, CapabilityHost } from '../../host/capability.ts';
+import { createPushChannel } from './push-channel.ts';
+import { pushSchemaSteps } from './schema.ts';
+import { SubscriptionStore } from './subscription-store.ts';
+
+/** The VAPID keys the configuration names, or undefined while Web Push is not configured. */
+export function vapidKeysFrom(config: Config): VapidKeys | undefined {
+  const { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey, VAPID_SUBJECT: subject } = config;
+  return publicKey && privateKey && subject ? { publicKey, privateKey, subject } : undefined;
+}
+
+/**
+ * Push to the person's devices: the subscriptions each browser (or the mobile app) registered, sealed
+ * in the object, and the `push` delivery channel outreach sends through.
+ */
+export function createPushCapability(host: CapabilityHost, options: { fetch?: typeof fetch } = {}) {
+  const store = new SubscriptionStore(
+    host.sql,
+    host.vault,
+    async () => (await host.vault.keys()).blindIndex,
+    () => host.now(),
+  );
+  const channel = createPushChannel({
+    store,
+    vapid: () => vapidKeysFrom(host.config()),
+    fetch: options.fetch,
+    now: () => host.now(),
+    userId: host.userId,
+  });
+
+  return {
+    name: 'push',
+    schema: pushSchemaSteps,
+    /** Outreach reaches the person's devices through this. */
+    channel,
+    rpc: {
+      list: (): Promise<PushSubscriptionInfo[]> => store.list(),
+      /** Registers a device, or updates it when its endpoint (or token) is known. Throws `invalid_subscription`. */
+      async save(body: PushSubscriptionBody): Promise<{ subscription: PushSubscriptionInfo; created: boolean }> {
+        if ('endpoint' in body) checkWebSubscription(body);
+        return store.save(body);
+      },
+      async delete(id: string): Promise<null> {
+        if (!store.remove(id)) throw notFound('push subscription');
+        return null;
+      },
+    },
+    exportData: async () => ({ pushSubscriptions: await store.list() }),
+  } satisfies Capability;
+}
+
+export type PushCapability = ReturnType<typeof createPushCapability>;
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The object posts to whatever endpoint is registered, so only what a browser could have given is
+ * taken: an https URL (every push service's), or http to this machine for local development and the
+ * tests' fake push service. Keys must be a P-256 point and a 16-byte secret, or every send would fail.
+ */
+function checkWebSubscription(body: Extract<PushSubscriptionBody, { endpoint: string }>): void {
+  const endpoint = new URL(body.endpoint);
+  const allowed = endpoint.protocol === 'https:' || (endpoint.protocol === 'http:' && loopbackHosts.has(endpoint.hostname));
+  if (!allowed || endpoint.username || endpoint.password) {
+    throw new AppError('invalid_subscription', 'The subscription endpoint must be an https URL of a push service.');
+  }
+  const decodes = (text: string, length: number) => {
+    try {
+      return /^[A-Za-z0-9_-]+={0,2}$/.test(text) && base64UrlToBytes(text).length === length;
+    } catch {
+      return false;
+    }
+  };
+  if (!decodes(body.keys.p256dh, 65) || base64UrlToBytes(body.keys.p256dh)[0] !== 4) {
+    throw new AppError('invalid_subscription', 'The subscription key p256dh is not a P-256 public key (65 bytes, base64url).');
+  }
+  if (!decodes(body.keys.auth, 16)) throw new AppError('invalid_subscription', 'The subscription key auth is not a 16-byte secret (base64url).');
+}
