@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the fake OpenAI server, including `/v1`. */
     fakeOpenAIUrl: string;
+    /** Base URL of the Radicale CalDAV server (through its control proxy: see `radicale.ts`). */
+    radicaleUrl: string;
   }
 }
 
