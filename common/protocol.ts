@@ -3,6 +3,7 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
+import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
 
 /** The body of every failing HTTP answer. */
@@ -529,6 +530,8 @@ export const exportDocumentSchema = z.object({
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */
   reminders: z.array(reminderSchema),
+  /** Every connected calendar, without its password or tokens. */
+  calendarSources: z.array(calendarSourceSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -1,4 +1,5 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
+import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
@@ -20,10 +21,11 @@ export function buildCapabilities(host: CapabilityHost) {
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const calendar = createCalendarCapability(host, { companion });
+  const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, calendarSources, reminders, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -18,6 +18,8 @@ const landedStepDigests: Record<number, string> = {
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
   // Reminders.
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
+  // Calendar sources (connected calendars).
+  7: '8d8cf3819ed5b1dc3050a3af5b06f9e7987b0f5f660c1bdb739ddec82ab50054',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
