@@ -90,14 +90,15 @@ describe('a CalDAV calendar, synced with Radicale', { timeout: 120_000 }, () => 
   });
 
   it('brings in events created, changed and deleted on the calendar', async () => {
-    const { token, account, source } = await connectedUser();
+    const { token, user, account, source } = await connectedUser();
     await account.put(
       'walk.ics',
       icsOf('UID:walk@other.example', 'DTSTAMP:20261101T000000Z', 'DTSTART:20261212T090000Z', 'DTEND:20261212T100000Z', 'SUMMARY:Walk'),
     );
     const { etag } = await account.get('dinner-1.ics');
     expect((await account.put('dinner-1.ics', dinner('Dinner with Sam and Alex'), { ifMatch: etag ?? '' })).status).toBe(201);
-    await sync(token, source.id);
+    // The 15-minute sync armed when the calendar was connected.
+    expect(await runScheduledWork(user.id)).toBe(true);
     expect((await listEvents(token)).map((event) => [event.title, event.start])).toEqual([
       ['Dinner with Sam and Alex', '2026-12-10T19:00:00+01:00'],
       ['Walk', '2026-12-12T10:00:00+01:00'],
@@ -112,7 +113,19 @@ describe('a CalDAV calendar, synced with Radicale', { timeout: 120_000 }, () => 
     const { token, user, account } = await connectedUser();
     const [event] = await listEvents(token);
     const { etag } = await account.get('dinner-1.ics');
-    await account.put('dinner-1.ics', dinner('Dinner with Sam', ['LOCATION:Trattoria Luigi']), { ifMatch: etag ?? '' });
+    await account.put(
+      'dinner-1.ics',
+      dinner('Dinner with Sam', [
+        'LOCATION:Trattoria Luigi',
+        'STATUS:CONFIRMED',
+        'BEGIN:VALARM',
+        'ACTION:DISPLAY',
+        'DESCRIPTION:Leave now',
+        'TRIGGER:-PT30M',
+        'END:VALARM',
+      ]),
+      { ifMatch: etag ?? '' },
+    );
     await readJson(await api(`/api/v1/events/${event?.id}`, { method: 'PATCH', token, body: { title: 'Dinner with Sam and Kim' } }), calendarEventSchema);
     // The push finds the remote changed (412), merges, and sends the merged event.
     await runScheduledWork(user.id);
@@ -120,6 +133,9 @@ describe('a CalDAV calendar, synced with Radicale', { timeout: 120_000 }, () => 
     const remote = (await account.get('dinner-1.ics')).ics;
     expect(remote).toContain('SUMMARY:Dinner with Sam and Kim');
     expect(remote).toContain('LOCATION:Trattoria Luigi');
+    // What Kindred does not keep stays on the remote.
+    expect(remote).toContain('STATUS:CONFIRMED');
+    expect(remote).toContain('TRIGGER:-PT30M');
     expect((await account.events()).size).toBe(1);
   });
 

@@ -5,7 +5,8 @@ type IcalComponent = InstanceType<typeof ICAL.Component>;
 /**
  * The parts of an event that change independently, each compared and carried as a whole: its times
  * move together with their zone, and a rule with its exceptions; the overridden instances are one
- * part. DTSTAMP, SEQUENCE and whatever else a server adds are not compared.
+ * part. Only what Kindred lets a person edit is compared: DTSTAMP, SEQUENCE, STATUS, alarms and
+ * whatever else a remote keeps are never seen as changed here, so a push never takes them away.
  */
 const fieldGroups: Record<string, readonly string[]> = {
   title: ['summary'],
@@ -13,7 +14,6 @@ const fieldGroups: Record<string, readonly string[]> = {
   notes: ['description'],
   when: ['dtstart', 'dtend', 'duration', 'x-kindred-timezone'],
   recurrence: ['rrule', 'exdate', 'rdate'],
-  status: ['status', 'transp'],
 };
 const overridesField = 'overrides';
 
