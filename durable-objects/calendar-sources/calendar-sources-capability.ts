@@ -8,7 +8,7 @@ import { createCalDavAdapter, discoverCalDavCalendar } from './caldav/caldav-ada
 import { changedFields, conflictCopyOf, mergeEvent, uidOfText, withFieldsFrom } from './event-merge.ts';
 import { calendarSourcesSchemaSteps } from './schema.ts';
 import type { CalendarSourceAdapter, RemoteEvent, SourceErrorId } from './source-adapter.ts';
-import { type EventLink, presentSource, SourceStore, type StoredSource } from './source-store.ts';
+import { type EventLink, presentSource, type SourceSettings, SourceStore, type StoredSource } from './source-store.ts';
 
 /** How often each connected calendar is pulled when nothing else asks for it. */
 const periodicSyncSeconds = 15 * 60;
@@ -41,7 +41,8 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
   function adapterFor(source: StoredSource): CalendarSourceAdapter {
     const settings = source.settings;
     if (settings.kind === 'caldav') return createCalDavAdapter(settings);
-    // Wired to `google/google-adapter.ts` (`createGoogleAdapter(settings, credentials)`) when it lands.
+    // Wired to `google/google-adapter.ts` (`createGoogleAdapter(settings, credentials)`) when it lands;
+    // tokens it refreshes are kept with `store.updateSettings(source.id, { ...settings, credentials })`.
     throw new AppError('feature_not_configured', 'Google Calendar is not configured on this server.');
   }
 
@@ -231,24 +232,15 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
     return presentSource(source);
   }
 
-  /** Connects a CalDAV calendar: found, stored, synced once; on any failure nothing is kept. */
-  async function connectCalDav(body: Extract<CalendarSourceBody, { kind: 'caldav' }>): Promise<CalendarSource> {
-    const found = await discoverCalDavCalendar({ url: body.url, username: body.username, password: body.password });
+  /**
+   * Stores a source whose remote was found, syncs it once and arms its periodic sync; when that first
+   * sync fails, nothing is kept. The Google completion (`POST /calendar/sources/google/complete`)
+   * calls this with a `GoogleSourceSettings` holding the tokens it obtained.
+   */
+  async function connectSource(kind: SourceSettings['kind'], name: string, settings: SourceSettings): Promise<CalendarSource> {
     const now = host.now();
     const id = store.newId(now);
-    await store.insert({
-      id,
-      kind: 'caldav',
-      name: body.name || found.name,
-      settings: {
-        kind: 'caldav',
-        calendarUrl: found.calendarUrl,
-        username: body.username,
-        password: body.password,
-        supportsSyncCollection: found.supportsSyncCollection,
-      },
-      createdAt: now,
-    });
+    await store.insert({ id, kind, name, settings, createdAt: now });
     try {
       await syncNow(id);
     } catch (error) {
@@ -257,6 +249,18 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
     }
     await scheduler.schedule(periodicSyncSeconds, 'syncPeriodically', { sourceId: id, round: 1 }, { idempotent: true });
     return present(id);
+  }
+
+  /** Connects a CalDAV calendar: found from the address given, then stored and synced once. */
+  async function connectCalDav(body: Extract<CalendarSourceBody, { kind: 'caldav' }>): Promise<CalendarSource> {
+    const found = await discoverCalDavCalendar({ url: body.url, username: body.username, password: body.password });
+    return connectSource('caldav', body.name || found.name, {
+      kind: 'caldav',
+      calendarUrl: found.calendarUrl,
+      username: body.username,
+      password: body.password,
+      supportsSyncCollection: found.supportsSyncCollection,
+    });
   }
 
   function forget(sourceId: string): boolean {
@@ -270,6 +274,7 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
     // The name is the key in `capabilities.ts`: the Worker's RPC client and the scheduler find the capability by it.
     name: 'calendarSources',
     schema: calendarSourcesSchemaSteps,
+    connectSource,
     rpc: {
       list: async (): Promise<CalendarSource[]> => (await store.list()).map(presentSource),
       async connect(body: CalendarSourceBody): Promise<CalendarSource> {
