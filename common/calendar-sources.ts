@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { isoDateTime } from './protocol.ts';
+
+// The same as protocol.ts's `isoDateTime`, written here because protocol.ts imports this module (the
+// export document lists connected calendars): importing it back would be a cycle.
+const isoDateTime = z.iso.datetime({ offset: true });
 
 /** The wire shapes of connected calendars: `GET/POST /calendar/sources`, `DELETE /calendar/sources/:id`. */
 

@@ -7,6 +7,7 @@ import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema, pus
 
 export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from './outreach.ts';
 
+import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
 
 /** The body of every failing HTTP answer. */
@@ -553,6 +554,8 @@ export const exportDocumentSchema = z.object({
   outreach: z.object({ settings: outreachSettingsSchema, log: z.array(outreachLogEntrySchema) }),
   /** The devices registered for notifications, oldest first, without their endpoints, keys or tokens. */
   pushSubscriptions: z.array(pushSubscriptionSchema),
+  /** Every connected calendar, without its password or tokens. */
+  calendarSources: z.array(calendarSourceSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

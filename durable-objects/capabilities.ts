@@ -1,4 +1,5 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
+import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
@@ -22,12 +23,13 @@ export function buildCapabilities(host: CapabilityHost) {
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
   const calendar = createCalendarCapability(host, { companion });
+  const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const push = createPushCapability(host);
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, calendar, outreach, reminders, push, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, calendarSources, outreach, reminders, push, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

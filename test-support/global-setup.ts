@@ -1,12 +1,14 @@
 /**
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
  * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`), for Miniflare bindings and
- * for `inject()` in tests. Also makes the VAPID key pair the tests' server signs Web Push with.
+ * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
+ * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
+import { startRadicale } from './radicale.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fake = await startFakeOpenAI({ port: 0 });
@@ -16,8 +18,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   project.provide('vapidPublicKey', Buffer.from(await webcrypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url'));
   project.provide('vapidPrivateKey', (await webcrypto.subtle.exportKey('jwk', pair.privateKey)).d ?? '');
+  const radicale = await startRadicale();
+  project.provide('radicaleUrl', radicale.url);
   return async () => {
     await fake.close();
     await push.close();
+    await radicale.close();
   };
 }

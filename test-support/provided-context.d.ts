@@ -8,6 +8,8 @@ declare module 'vitest' {
     /** The VAPID key pair the `kindred` project's server signs Web Push with (base64url). */
     vapidPublicKey: string;
     vapidPrivateKey: string;
+    /** Base URL of the Radicale CalDAV server (through its control proxy: see `radicale.ts`). */
+    radicaleUrl: string;
   }
 }
 

@@ -10,6 +10,7 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { calendarSourceRoutes } from './calendar/source-routes.ts';
 import { pushRoutes } from './channels/push-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
@@ -43,6 +44,7 @@ export function createApp() {
   api.route('/', memoryRoutes);
   api.route('/', conversationRoutes);
   api.route('/', fileRoutes);
+  api.route('/', calendarSourceRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
   api.route('/', outreachRoutes);

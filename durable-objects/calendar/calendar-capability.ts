@@ -12,9 +12,15 @@ import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
-import { describeEvent, type EventOccurrence, writeIcs } from './ical-event.ts';
+import { type CalendarEvent, describeEvent, type EventDraft, type EventOccurrence, readIcs, writeIcs } from './ical-event.ts';
 import { calendarSchemaSteps } from './schema.ts';
 import { createUidHasher } from './uid-hash.ts';
+
+/** A change a person made to an event (through the API, a tool or an import), as calendar sync hears of it. */
+export interface LocalEventChange {
+  eventId: string;
+  kind: 'created' | 'updated' | 'deleted';
+}
 
 const presentOccurrence = ({ startsAt: _startsAt, endsAt: _endsAt, ...occurrence }: EventOccurrence): EventOccurrenceView => occurrence;
 
@@ -26,11 +32,48 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
     () => host.now(),
     createUidHasher(async () => (await host.vault.keys()).blindIndex),
   );
-  const tools = createCalendarTools({ between: (from, to) => store.between(from, to), create: (draft) => store.create(draft) });
+  // Calendar sync listens here; changes sync itself writes (`sync.write`, `sync.remove`) are not announced.
+  const changeListeners: ((change: LocalEventChange) => Promise<void>)[] = [];
+  const announce = async (eventId: string, kind: LocalEventChange['kind']) => {
+    for (const listener of changeListeners) await listener({ eventId, kind });
+  };
+  const createEvent = async (draft: EventDraft): Promise<CalendarEvent> => {
+    const created = await store.create(draft);
+    await announce(created.id, 'created');
+    return created;
+  };
+  const tools = createCalendarTools({ between: (from, to) => store.between(from, to), create: createEvent });
 
   return {
     name: 'calendar',
     schema: calendarSchemaSteps,
+    /**
+     * What calendar sync (`calendar-sources`) needs, and nothing more: to hear of the person's changes,
+     * and to read and write events as iCalendar text without those writes being announced back.
+     */
+    sync: {
+      onLocalChange: (listener: (change: LocalEventChange) => Promise<void>): void => {
+        changeListeners.push(listener);
+      },
+      readText: (id: string): Promise<string | undefined> => store.readText(id),
+      /** Stores an event from a connected calendar; floating times are read in the person's zone. */
+      async write(text: string, id?: string): Promise<{ id: string; text: string }> {
+        const { timezone } = await dependencies.companion.settings.profile();
+        return store.writeForeign(text, timezone, id);
+      },
+      remove: (id: string): boolean => store.delete(id),
+      /** Text from elsewhere in the stored form, without storing it: what sync compares a remote version in. */
+      async normalize(text: string): Promise<string> {
+        const { timezone } = await dependencies.companion.settings.profile();
+        const [calendar] = readIcs(text, timezone);
+        if (!calendar) throw new AppError('invalid_calendar', 'The calendar object holds no event.');
+        return calendar.toString();
+      },
+      describe: async (id: string): Promise<CalendarEvent | undefined> => {
+        const event = await store.get(id);
+        return event ? describeEvent(event) : undefined;
+      },
+    },
     /** Other capabilities (reminders, outreach) read the calendar through this, never its table. */
     occurrencesBetween: (from: number, to: number): Promise<EventOccurrence[]> => store.between(from, to),
     rpc: {
@@ -42,7 +85,7 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
         return (await store.between(from, to)).map(presentOccurrence);
       },
       create: async (body: CreateEventBody): Promise<CalendarEventView> =>
-        store.create({
+        createEvent({
           title: body.title,
           start: body.start,
           end: body.end,
@@ -53,16 +96,23 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
           recurrence: body.recurrence ?? null,
         }),
       async update(id: string, change: UpdateEventBody): Promise<CalendarEventView> {
-        return (await store.update(id, change)) ?? Promise.reject(notFound('event'));
+        const updated = await store.update(id, change);
+        if (!updated) throw notFound('event');
+        await announce(id, 'updated');
+        return updated;
       },
       async delete(id: string): Promise<null> {
         if (!store.delete(id)) throw notFound('event');
+        await announce(id, 'deleted');
         return null;
       },
       /** Times without a zone (floating) and zones the runtime does not know are read in the person's own zone. */
       async importIcs(text: string): Promise<{ imported: number }> {
         const { timezone } = await dependencies.companion.settings.profile();
-        return { imported: await store.importIcs(text, timezone) };
+        const written: LocalEventChange[] = [];
+        const imported = await store.importIcs(text, timezone, (eventId, created) => written.push({ eventId, kind: created ? 'created' : 'updated' }));
+        for (const change of written) await announce(change.eventId, change.kind);
+        return { imported };
       },
       async exportIcs(): Promise<string> {
         const events = [];

@@ -77,7 +77,7 @@ export class CalendarStore {
    * replaces it, so importing a file again (or the calendar's own export) does not double it. The
    * file is read whole before anything is stored.
    */
-  async importIcs(text: string, defaultTimezone: string): Promise<number> {
+  async importIcs(text: string, defaultTimezone: string, onWritten?: (id: string, created: boolean) => void): Promise<number> {
     const calendars = readIcs(text, defaultTimezone);
     const now = this.now();
     const checked = calendars.map((calendar) => {
@@ -94,8 +94,40 @@ export class CalendarStore {
     for (const event of checked) {
       const existing = this.sql.exec<{ id: string }>('SELECT id FROM calendar_events WHERE uid_hash = ?', await this.hashUid(event.uid)).toArray()[0];
       await this.#write(existing?.id ?? event.id, event.text, { createdAt: now });
+      onWritten?.(existing?.id ?? event.id, !existing);
     }
     return checked.length;
+  }
+
+  /** The stored iCalendar text of an event, exactly as kept: what calendar sync compares and sends. */
+  async readText(id: string): Promise<string | undefined> {
+    const row = this.sql.exec<EventRow>('SELECT id, calendar_sealed FROM calendar_events WHERE id = ?', id).toArray()[0];
+    return row ? this.vault.open(row.calendar_sealed, `calendar:${row.id}:calendar`) : undefined;
+  }
+
+  /**
+   * Writes an event that came from elsewhere (a connected calendar) in the stored form: into `id`
+   * when given, else over the event with the same UID, else as a new event. Answers its id and the
+   * text as stored. Refuses (`invalid_calendar`) text that holds no readable event.
+   */
+  async writeForeign(text: string, defaultTimezone: string, id?: string): Promise<{ id: string; text: string }> {
+    const [calendar] = readIcs(text, defaultTimezone);
+    if (!calendar) throw new AppError('invalid_calendar', 'The calendar object holds no event.');
+    const now = this.now();
+    const stored = calendar.toString();
+    let target = id;
+    if (!target) {
+      const uid = uidOf(parseEventCalendar('pending', stored));
+      target =
+        this.sql.exec<{ id: string }>('SELECT id FROM calendar_events WHERE uid_hash = ?', await this.hashUid(uid)).toArray()[0]?.id ?? createId('evt', now);
+    }
+    try {
+      await this.#write(target, stored, { createdAt: now });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('invalid_calendar', `The event could not be read: ${error instanceof Error ? error.message : 'unreadable'}.`, { cause: error });
+    }
+    return { id: target, text: stored };
   }
 
   /** Every event, oldest first (those of one import by start), opened one at a time: for the export and the ICS download. */

@@ -22,6 +22,8 @@ const landedStepDigests: Record<number, string> = {
   6: '6d9112202fe2a5e12fd9f58270f9a800cd2dd4a9028f6327ece81bb50b9b8233',
   // Push subscriptions and deliveries.
   8: 'f7b5c6e86720b35c7bcbba5b5bfb9b73da048d24c9b9401d09a78bf96165d689',
+  // Calendar sources (connected calendars).
+  9: '9440c3fc56282cd8ab4a8cb316fbdc497518e9da2ded8d72c272e51c9574ad07',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
