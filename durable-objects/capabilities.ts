@@ -1,5 +1,6 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
+import { createConfirmationsCapability } from './confirmations/confirmations-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
@@ -19,11 +20,12 @@ export function buildCapabilities(host: CapabilityHost) {
   const conversations = createConversationsCapability(host, { retrieval, companion });
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
-  const calendar = createCalendarCapability(host, { companion });
+  const confirmations = createConfirmationsCapability(host, { conversations, companion });
+  const calendar = createCalendarCapability(host, { companion, confirmations: confirmations.confirmations });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, turn };
+  return { companion, retrieval, conversations, files, memory, confirmations, calendar, reminders, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -11,6 +11,7 @@ import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { companionRoutes } from './companion/routes.ts';
+import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -43,6 +44,7 @@ export function createApp() {
   api.route('/', fileRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', confirmationRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

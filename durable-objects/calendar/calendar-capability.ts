@@ -8,25 +8,36 @@ import {
 } from '../../common/protocol.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { Confirmations } from '../confirmations/confirmations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import { calendarConfirmationHandlers, createCalendarChangeTools } from './calendar-change-tools.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
-import { describeEvent, type EventOccurrence, writeIcs } from './ical-event.ts';
+import { describeEvent, type EventEdit, type EventOccurrence, writeIcs } from './ical-event.ts';
 import { calendarSchemaSteps } from './schema.ts';
 import { createUidHasher } from './uid-hash.ts';
 
 const presentOccurrence = ({ startsAt: _startsAt, endsAt: _endsAt, ...occurrence }: EventOccurrence): EventOccurrenceView => occurrence;
 
 /** The person's calendar: events sealed as iCalendar in their object, listed by occurrence, imported and exported as ICS. */
-export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability }) {
+export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability; confirmations: Confirmations }) {
   const store = new CalendarStore(
     host.sql,
     host.vault,
     () => host.now(),
     createUidHasher(async () => (await host.vault.keys()).blindIndex),
   );
-  const tools = createCalendarTools({ between: (from, to) => store.between(from, to), create: (draft) => store.create(draft) });
+  const changes = {
+    get: (id: string) => store.get(id),
+    edit: (id: string, edit: EventEdit, options: { write: boolean }) => store.edit(id, edit, options),
+  };
+  const tools = [
+    ...createCalendarTools({ between: (from, to) => store.between(from, to), create: (draft) => store.create(draft) }),
+    // Moving and cancelling ask the person first: the tools only ask, the handlers act once they accept.
+    ...createCalendarChangeTools({ ...changes, confirmations: dependencies.confirmations }),
+  ];
+  dependencies.confirmations.register(calendarConfirmationHandlers(changes));
 
   return {
     name: 'calendar',
