@@ -107,9 +107,17 @@ export class ConfirmationStore {
 
   /** Newest first. Pending ones past their expiry are listed as expired, even before their expiry job has run. */
   async list(options: { status?: ConfirmationStatus; now: number }): Promise<Confirmation[]> {
-    const rows = this.sql.exec<ConfirmationRow>(`SELECT ${columns} FROM confirmations ORDER BY created_at DESC, id DESC LIMIT ?`, listLimit).toArray();
-    const presented = await Promise.all(rows.map((row) => this.#present(row, options.now)));
-    return options.status ? presented.filter((confirmation) => confirmation.status === options.status) : presented;
+    // A pending row past its expiry counts as expired: the filter says so in SQL, so the limit applies to what is answered.
+    const filter = (() => {
+      if (options.status === undefined) return { where: '', values: [] };
+      if (options.status === 'pending') return { where: "WHERE status = 'pending' AND expires_at > ?", values: [options.now] };
+      if (options.status === 'expired') return { where: "WHERE status = 'expired' OR (status = 'pending' AND expires_at <= ?)", values: [options.now] };
+      return { where: 'WHERE status = ?', values: [options.status] };
+    })();
+    const rows = this.sql
+      .exec<ConfirmationRow>(`SELECT ${columns} FROM confirmations ${filter.where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...filter.values, listLimit)
+      .toArray();
+    return Promise.all(rows.map((row) => this.#present(row, options.now)));
   }
 
   /** Every confirmation, oldest first, with its summary: for the export. */

@@ -108,7 +108,11 @@ export function createConfirmationsCapability(host: CapabilityHost, dependencies
     const conversations = dependencies.conversations.store;
     if (!conversations.exists(conversationId)) return null;
     const companion = await dependencies.companion.settings.companion();
-    return conversations.append({ id: createId('msg', host.now()), conversationId, role: 'assistant', text, speaker: companion.name, createdAt: host.now() });
+    return conversations.append(
+      { id: createId('msg', host.now()), conversationId, role: 'assistant', text, speaker: companion.name, createdAt: host.now() },
+      // Indexed with the next turn's batch: the answer stays quick and calls out to nothing.
+      { deferIndexing: true },
+    );
   }
 
   async function answer(id: string, accept: boolean): Promise<ConfirmationAnswered> {

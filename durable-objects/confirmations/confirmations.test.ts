@@ -296,6 +296,8 @@ describe('a confirmation', () => {
     await expectError(await answer(user.token, confirmationId, true), 'confirmation_not_found');
     expect(await eventsBetween(user.token, '2026-12-01T00:00:00+01:00', '2026-12-02T00:00:00+01:00')).toHaveLength(1);
     expect((await confirmationsOf(user.token)).map((confirmation) => confirmation.status)).toEqual(['expired']);
+    expect((await confirmationsOf(user.token, 'expired')).map((confirmation) => confirmation.id)).toEqual([confirmationId]);
+    expect(await confirmationsOf(user.token, 'pending')).toEqual([]);
     socket.socket.close();
   });
 
