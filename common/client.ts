@@ -8,10 +8,14 @@ import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type { PushPublicKeyAnswer, PushSubscriptionBody, PushSubscriptionInfo, PushSubscriptionsAnswer } from './outreach.ts';
 import type {
+  AnswerConfirmationBody,
   AuthAnswer,
   CalendarEventView,
   ClientFrame,
   Companion,
+  Confirmation,
+  ConfirmationAnswered,
+  ConfirmationsAnswer,
   Conversation,
   ConversationAnswer,
   ConversationsAnswer,
@@ -28,6 +32,7 @@ import type {
   FileVersion,
   FileVersionContent,
   FileVersionsAnswer,
+  ListConfirmationsQuery,
   ListEventsQuery,
   ListMemoriesQuery,
   ListMessagesQuery,
@@ -64,6 +69,8 @@ export type {
   Avatar,
   CalendarEventView,
   Companion,
+  Confirmation,
+  ConfirmationAnswered,
   Conversation,
   CreateEventBody,
   CreateMemoryBody,
@@ -272,6 +279,16 @@ export function createKindredClient(options: KindredClientOptions = {}) {
       }
     },
 
+    /** What the companion asked the person to confirm, newest first; `{ status: 'pending' }` for those still waiting. */
+    confirmations: async (query: ListConfirmationsQuery = {}): Promise<Confirmation[]> =>
+      (await json<ConfirmationsAnswer>('GET', '/confirmations', undefined, query)).confirmations,
+    /**
+     * Accepts or declines over HTTP, for clients without the socket (the socket's `answerConfirmation`
+     * does the same). One already answered or expired fails with `confirmation_not_found`.
+     */
+    answerConfirmation: (id: string, accept: boolean) =>
+      json<ConfirmationAnswered>('POST', `/confirmations/${encodeURIComponent(id)}`, { accept } satisfies AnswerConfirmationBody),
+
     /** A single-use ticket that opens the realtime socket once, within 30 seconds. */
     realtimeTicket: () => json<RealtimeTicket>('POST', '/realtime/tickets'),
 
@@ -376,6 +393,11 @@ export type PendingMessage = SendMessageBody;
 export interface RealtimeConnection {
   /** Queues a message; it goes out as soon as the socket is open. */
   sendMessage(message: PendingMessage): void;
+  /**
+   * Answers a `confirmation-request` on the socket when it is open, and answers whether it went. Not
+   * queued: an answer must not go out minutes later, so a caller whose socket is down uses HTTP.
+   */
+  answerConfirmation(confirmationId: string, accept: boolean): boolean;
   readonly status: RealtimeStatus;
   /** Closes for good: no more reconnection. */
   close(): void;
@@ -493,6 +515,11 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
     sendMessage(message) {
       queue.push(message);
       flush();
+    },
+    answerConfirmation(confirmationId, accept) {
+      if (socket?.readyState !== 1) return false;
+      socket.send(JSON.stringify({ type: 'confirmation-answer', confirmationId, accept } satisfies ClientFrame));
+      return true;
     },
     get status() {
       return status;

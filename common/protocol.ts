@@ -184,7 +184,14 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool-call'), messageId: z.string(), toolName: z.string(), input: jsonValueSchema }),
   z.object({ type: z.literal('tool-result'), messageId: z.string(), toolName: z.string(), output: jsonValueSchema }),
   z.object({ type: z.literal('message-end'), message: messageSchema }),
-  z.object({ type: z.literal('error'), id: z.enum(errorIds), message: z.string(), messageId: z.string().optional() }),
+  z.object({
+    type: z.literal('error'),
+    id: z.enum(errorIds),
+    message: z.string(),
+    messageId: z.string().optional(),
+    /** Set when the error answers a `confirmation-answer` frame, so the client knows which card it concerns. */
+    confirmationId: z.string().optional(),
+  }),
 ]);
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -192,6 +199,8 @@ export type StreamEvent = z.infer<typeof streamEventSchema>;
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message-send'), ...sendMessageBodySchema.shape }),
   z.object({ type: z.literal('ping') }),
+  /** The person's answer to a `confirmation-request`: the same as `POST /confirmations/:id`. */
+  z.object({ type: z.literal('confirmation-answer'), confirmationId: z.string().min(1).max(64), accept: z.boolean() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -224,6 +233,69 @@ export const createReminderBodySchema = z
   .strict();
 export type CreateReminderBody = z.infer<typeof createReminderBodySchema>;
 
+/** What became of a request to confirm: `failed` means the person accepted but the action could not be done. */
+export const confirmationStatusSchema = z.enum(['pending', 'accepted', 'declined', 'expired', 'failed']);
+export type ConfirmationStatus = z.infer<typeof confirmationStatusSchema>;
+
+/** A calendar event as a confirmation card shows it: wall-clock times with their offset, in the event's zone. */
+export const confirmationEventSchema = z.object({
+  title: z.string(),
+  start: isoDateTime,
+  end: isoDateTime,
+  timezone: z.string(),
+  allDay: z.boolean(),
+  location: z.string().nullable(),
+  /** The rule's text when the event repeats. */
+  repeats: z.string().nullable(),
+});
+export type ConfirmationEvent = z.infer<typeof confirmationEventSchema>;
+
+/**
+ * What the person is asked, for display. `headline` says it in one sentence; the rest is optional
+ * detail a client may show: the calendar event as it is and as it would be, and plain label/value lines.
+ */
+export const confirmationSummarySchema = z.object({
+  headline: z.string(),
+  acceptLabel: z.string(),
+  declineLabel: z.string(),
+  event: confirmationEventSchema.optional(),
+  /** The event after the change; absent when the action removes it. */
+  after: confirmationEventSchema.pick({ start: true, end: true }).optional(),
+  /** For a repeating event: whether one occurrence or the whole series is concerned. */
+  scope: z.enum(['occurrence', 'series']).optional(),
+  details: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+});
+export type ConfirmationSummary = z.infer<typeof confirmationSummarySchema>;
+
+/** A request to confirm an action the companion proposed, and what became of it. */
+export const confirmationSchema = z.object({
+  id: z.string(),
+  /** The action, named `<capability>.<action>`, such as `calendar.move-event`. */
+  action: z.string(),
+  status: confirmationStatusSchema,
+  summary: confirmationSummarySchema,
+  conversationId: z.string(),
+  /** The assistant message whose tool call asked; null when the request came from elsewhere. */
+  messageId: z.string().nullable(),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime,
+  answeredAt: isoDateTime.nullable(),
+});
+export type Confirmation = z.infer<typeof confirmationSchema>;
+
+export const listConfirmationsQuerySchema = z.object({ status: confirmationStatusSchema.optional() });
+export type ListConfirmationsQuery = z.infer<typeof listConfirmationsQuerySchema>;
+
+export const confirmationsAnswerSchema = z.object({ confirmations: z.array(confirmationSchema) });
+export type ConfirmationsAnswer = z.infer<typeof confirmationsAnswerSchema>;
+
+export const answerConfirmationBodySchema = z.object({ accept: z.boolean() }).strict();
+export type AnswerConfirmationBody = z.infer<typeof answerConfirmationBodySchema>;
+
+/** The answered confirmation, and the companion's message saying what was done (null when its conversation is gone). */
+export const confirmationAnsweredSchema = z.object({ confirmation: confirmationSchema, message: messageSchema.nullable() });
+export type ConfirmationAnswered = z.infer<typeof confirmationAnsweredSchema>;
+
 /** Frames the server sends on `/api/v1/realtime`: the turn events, and those it pushes unasked. */
 export const serverFrameSchema = z.discriminatedUnion('type', [
   ...streamEventSchema.options,
@@ -245,6 +317,10 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     }),
     message: messageSchema.optional(),
   }),
+  /** The companion asks the person to confirm an action: sent to every open client. */
+  z.object({ type: z.literal('confirmation-request'), confirmation: confirmationSchema }),
+  /** A confirmation was answered or expired; `message` is what the companion recorded in the conversation about it. */
+  z.object({ type: z.literal('confirmation-resolved'), confirmation: confirmationSchema, message: messageSchema.nullable() }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
@@ -556,6 +632,8 @@ export const exportDocumentSchema = z.object({
   pushSubscriptions: z.array(pushSubscriptionSchema),
   /** Every connected calendar, without its password or tokens. */
   calendarSources: z.array(calendarSourceSchema),
+  /** Every action the companion asked the person to confirm, with what it showed them and their answer, oldest first. */
+  confirmations: z.array(confirmationSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -2,6 +2,7 @@ import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
+import { createConfirmationsCapability } from './confirmations/confirmations-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
@@ -22,14 +23,15 @@ export function buildCapabilities(host: CapabilityHost) {
   const conversations = createConversationsCapability(host, { retrieval, companion });
   const files = createFilesCapability(host, { retrieval });
   const memory = createMemoryCapability(host, { retrieval, conversations, files, companion });
-  const calendar = createCalendarCapability(host, { companion });
+  const confirmations = createConfirmationsCapability(host, { conversations, companion });
+  const calendar = createCalendarCapability(host, { companion, confirmations: confirmations.confirmations });
   const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const push = createPushCapability(host);
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, calendar, calendarSources, outreach, reminders, push, tools, turn };
+  return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -235,6 +235,41 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await page.getByTestId('message-assistant').filter({ hasText: greeting }).waitFor();
   assert.equal(await page.getByTestId('message-user').filter({ hasText: afterDrop }).count(), 1, 'the message sent across the drop is stored exactly once');
 
+  console.log(`${profile.name}: moving an event asks first, in the chat, with the event shown`);
+  const dentist = await page.evaluate(async () => {
+    const response = await fetch('/api/v1/events', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Dentist', start: '2027-03-02T10:00', end: '2027-03-02T11:00', timezone: 'Europe/Berlin', location: 'Main Street 4' }),
+    });
+    return (await response.json()) as { id: string };
+  });
+  // Not containing `unique`: the memory extraction's scripted answer waits under that text.
+  const moveLine = `Please move my dentist appointment to Thursday (${crypto.randomUUID().slice(0, 8)})`;
+  await script(options.fakeModelOrigin, moveLine, [
+    { toolCalls: [{ name: 'move_event', arguments: { eventId: dentist.id, start: '2027-03-04T10:00' } }] },
+    { text: 'I have asked you to confirm the move.' },
+  ]);
+  await composer.fill(moveLine);
+  await press(page.getByRole('button', { name: 'Send' }));
+  await page.getByTestId('message-assistant').filter({ hasText: 'I have asked you to confirm the move.' }).waitFor({ timeout: 20_000 });
+  const moveCard = page.getByTestId('confirmation-card').filter({ hasText: 'Dentist' });
+  await moveCard.getByText('Moves to').waitFor();
+  await moveCard.getByText('Main Street 4').waitFor();
+  const listedBefore = JSON.parse(await apiText('/api/v1/events?from=2027-03-01T00:00:00Z&to=2027-03-10T00:00:00Z')) as { events: { start: string }[] };
+  assert.match(listedBefore.events[0]?.start ?? '', /^2027-03-02/, 'nothing moves before the person confirms');
+  await capture('chat-confirmation');
+  // The answer is a real button, reached and pressed from the keyboard.
+  await moveCard.getByRole('button', { name: 'Confirm' }).focus();
+  await page.keyboard.press('Enter');
+  await moveCard.getByText('Confirmed: done.').waitFor();
+  await page.getByTestId('message-assistant').filter({ hasText: 'Moved “Dentist” to' }).waitFor();
+  const listedAfter = JSON.parse(await apiText('/api/v1/events?from=2027-03-01T00:00:00Z&to=2027-03-10T00:00:00Z')) as { events: { start: string }[] };
+  assert.match(listedAfter.events[0]?.start ?? '', /^2027-03-04/, 'the event moved once confirmed');
+  // Reloaded, the card is still there, answered.
+  await page.reload();
+  await page.getByTestId('confirmation-card').filter({ hasText: 'Dentist' }).getByText('Confirmed: done.').waitFor();
+
   console.log(`${profile.name}: memories`);
   await press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Memories' }));
   await page.getByRole('heading', { name: 'Memories' }).waitFor();

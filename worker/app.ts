@@ -13,6 +13,7 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { calendarSourceRoutes } from './calendar/source-routes.ts';
 import { pushRoutes } from './channels/push-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
+import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -49,6 +50,7 @@ export function createApp() {
   api.route('/', reminderRoutes);
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);
+  api.route('/', confirmationRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

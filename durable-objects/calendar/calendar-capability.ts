@@ -8,11 +8,13 @@ import {
 } from '../../common/protocol.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { Confirmations } from '../confirmations/confirmations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import { calendarConfirmationHandlers, createCalendarChangeTools } from './calendar-change-tools.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
-import { type CalendarEvent, describeEvent, type EventDraft, type EventOccurrence, readIcs, writeIcs } from './ical-event.ts';
+import { type CalendarEvent, describeEvent, type EventDraft, type EventEdit, type EventOccurrence, readIcs, writeIcs } from './ical-event.ts';
 import { calendarSchemaSteps } from './schema.ts';
 import { createUidHasher } from './uid-hash.ts';
 
@@ -25,7 +27,7 @@ export interface LocalEventChange {
 const presentOccurrence = ({ startsAt: _startsAt, endsAt: _endsAt, ...occurrence }: EventOccurrence): EventOccurrenceView => occurrence;
 
 /** The person's calendar: events sealed as iCalendar in their object, listed by occurrence, imported and exported as ICS. */
-export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability }) {
+export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability; confirmations: Confirmations }) {
   const store = new CalendarStore(
     host.sql,
     host.vault,
@@ -42,7 +44,21 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
     await announce(created.id, 'created');
     return created;
   };
-  const tools = createCalendarTools({ between: (from, to) => store.between(from, to), create: createEvent });
+  const changes = {
+    get: (id: string) => store.get(id),
+    async edit(id: string, edit: EventEdit, options: { write: boolean }) {
+      const edited = await store.edit(id, edit, options);
+      // A confirmed move or cancellation reaches connected calendars like any other change.
+      if (options.write && edited !== undefined) await announce(id, edited === null ? 'deleted' : 'updated');
+      return edited;
+    },
+  };
+  const tools = [
+    ...createCalendarTools({ between: (from, to) => store.between(from, to), create: createEvent }),
+    // Moving and cancelling ask the person first: the tools only ask, the handlers act once they accept.
+    ...createCalendarChangeTools({ ...changes, confirmations: dependencies.confirmations }),
+  ];
+  dependencies.confirmations.register(calendarConfirmationHandlers(changes));
 
   return {
     name: 'calendar',

@@ -2,12 +2,14 @@ import { createId } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { UserVault } from '../host/user-vault.ts';
 import {
+  applyEventEdit,
   boundsOf,
   buildEventCalendar,
   type CalendarEvent,
   describeEvent,
   draftOf,
   type EventDraft,
+  type EventEdit,
   type EventOccurrence,
   occurrencesBetween,
   type ParsedEvent,
@@ -52,6 +54,27 @@ export class CalendarStore {
     const defined = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
     const calendar = buildEventCalendar(id, { ...draftOf(current), ...defined }, { now: this.now(), keep: current });
     return describeEvent(await this.#write(id, calendar.toString()));
+  }
+
+  /**
+   * Lays a confirmed change over the event (see `applyEventEdit`); with `write: false`, only checks
+   * that it can be made. Answers the event as it is (or would be) after it, null when the change
+   * removes the event, undefined when there is no such event.
+   */
+  async edit(id: string, edit: EventEdit, options: { write: boolean }): Promise<ParsedEvent | null | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const calendar = applyEventEdit(current, edit, { now: this.now() });
+    if (calendar === null) {
+      if (options.write) this.delete(id);
+      return null;
+    }
+    if (!options.write) {
+      const parsed = parseEventCalendar(id, calendar.toString());
+      boundsOf(parsed);
+      return parsed;
+    }
+    return this.#write(id, calendar.toString());
   }
 
   delete(id: string): boolean {

@@ -489,3 +489,142 @@ export function writeIcs(events: Iterable<ParsedEvent>): string {
   for (const event of events) for (const component of event.calendar.getAllSubcomponents('vevent')) calendar.addSubcomponent(component);
   return calendar.toString();
 }
+
+// --- changes the person confirms ------------------------------------------------------------------
+
+/**
+ * A change to an event, in wall-clock times of the event's own zone. An occurrence is named by its
+ * RECURRENCE-ID (the start the rule gives it, as iCalendar text such as `20260406T100000`), which
+ * stays its name even after it was moved. `series` on an event that does not repeat is the event itself.
+ */
+export type EventEdit =
+  | { kind: 'move'; scope: 'occurrence'; recurrenceId: string; start: string; end: string }
+  | { kind: 'move'; scope: 'series'; start: string; end: string }
+  | { kind: 'cancel'; scope: 'occurrence'; recurrenceId: string }
+  | { kind: 'cancel'; scope: 'series' };
+
+/** The RECURRENCE-ID of an occurrence, from its `occurrenceId` (`<event id>:<recurrence id>`). */
+export const recurrenceIdOf = (occurrence: Pick<EventOccurrence, 'id' | 'occurrenceId'>): string => occurrence.occurrenceId.slice(occurrence.id.length + 1);
+
+/** The wall-clock start the rule gives the occurrence named `recurrenceId`, as `wallClockMs` reads it. */
+export const recurrenceWallClockMs = (recurrenceId: string): number => wallClockMs(localFromTime(timeFromIcalText(recurrenceId)));
+
+function timeFromIcalText(text: string): IcalTime {
+  const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?$/.exec(text);
+  if (!match) throw invalidEvent('The occurrence is not named correctly.');
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part))) as number[];
+  return icalTime({ year, month, day, hour, minute, second } as LocalDateTime, match[4] === undefined);
+}
+
+/** The wall-clock time as if it were UTC, so two of them subtract to the wall-clock distance, whatever the offsets. */
+export const wallClockMs = (local: LocalDateTime): number => Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+
+export function wallClockText(milliseconds: number, dateOnly: boolean): string {
+  const date = new Date(milliseconds);
+  const local = {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
+  return dateOnly ? formatLocalDate(local) : formatLocalDateTime(local);
+}
+
+/** Whether the rule gives (or once gave, before it was moved) the occurrence named `recurrenceId`. */
+function hasOccurrence(event: ParsedEvent, recurrenceId: string): boolean {
+  const exceptions = event.master.exceptions as unknown as Record<string, IcalEvent>;
+  if (Object.values(exceptions).some((override) => override.recurrenceId.toICALString() === recurrenceId)) return true;
+  const instant = instantOfTime(timeFromIcalText(recurrenceId), event.timezone);
+  return occurrencesBetween(event, instant - 2 * oneDay, instant + 2 * oneDay).some((occurrence) => recurrenceIdOf(occurrence) === recurrenceId);
+}
+
+const copyOf = (event: ParsedEvent): IcalComponent => new ICAL.Component(ICAL.parse(event.calendar.toString()));
+
+function withoutOverride(calendar: IcalComponent, recurrenceId: string): void {
+  for (const component of calendar.getAllSubcomponents('vevent')) {
+    const value = component.getFirstPropertyValue('recurrence-id') as IcalTime | null;
+    if (value && value.toICALString() === recurrenceId) calendar.removeSubcomponent(component);
+  }
+}
+
+/** Rule parts that pin the days a series falls on: moving such a series to another day would contradict its own rule. */
+const dayPinningParts = ['BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYSETPOS'];
+
+/**
+ * The event's calendar with `edit` laid over it, ready to store, or null when the edit removes the
+ * whole event. Throws `invalid_event` when the occurrence is not the event's or the new times are not
+ * valid, so a request can be checked before the person is asked, and again when they accept.
+ */
+export function applyEventEdit(event: ParsedEvent, edit: EventEdit, options: { now: number }): IcalComponent | null {
+  if (edit.kind === 'cancel' && edit.scope === 'series') return null;
+  const repeats = event.master.component.hasProperty('rrule') || event.master.component.hasProperty('rdate');
+  if (edit.scope === 'occurrence') {
+    if (!repeats) throw invalidEvent('This event does not repeat: change the whole event.');
+    if (!hasOccurrence(event, edit.recurrenceId)) throw invalidEvent('That occurrence is not on the calendar any more.');
+  }
+  if (edit.kind === 'cancel') {
+    const calendar = copyOf(event);
+    withoutOverride(calendar, edit.recurrenceId);
+    const master = calendar.getAllSubcomponents('vevent').find((component) => !component.hasProperty('recurrence-id')) as IcalComponent;
+    addTime(master, 'exdate', timeFromIcalText(edit.recurrenceId), event.timezone);
+    return calendar;
+  }
+  const draft = { timezone: event.timezone, allDay: event.allDay };
+  const start = readDraftTime(edit.start, draft, 'start');
+  const end = readDraftTime(edit.end, draft, 'end');
+  if (end.compare(start) < 0 || (event.allDay && end.compare(start) === 0)) {
+    throw invalidEvent(event.allDay ? 'end must be after start (the end day is not included).' : 'end must not be before start.');
+  }
+  if (edit.scope === 'occurrence') {
+    const details = event.master.getOccurrenceDetails(timeFromIcalText(edit.recurrenceId));
+    const calendar = copyOf(event);
+    withoutOverride(calendar, edit.recurrenceId);
+    const override = new ICAL.Component('vevent');
+    override.addPropertyWithValue('uid', event.master.component.getFirstPropertyValue('uid'));
+    override.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(options.now), true));
+    addTime(override, 'recurrence-id', timeFromIcalText(edit.recurrenceId), event.timezone);
+    addTime(override, 'dtstart', start, event.timezone);
+    addTime(override, 'dtend', end, event.timezone);
+    for (const name of ['summary', 'location', 'description']) {
+      const value = textOf(details.item.component, name);
+      if (value !== null) override.addPropertyWithValue(name, value);
+    }
+    override.addPropertyWithValue(timezoneProperty, event.timezone);
+    calendar.addSubcomponent(override);
+    parseEventCalendar(event.id, calendar.toString());
+    return calendar;
+  }
+  // The whole series (or a single event): its first start moves by the same wall-clock distance as
+  // asked, and so do the dates it leaves out or adds and the names of its moved instances, so every
+  // occurrence keeps its place in the rule, at the same local time on either side of a DST change.
+  const current = draftOf(event);
+  const shift = wallClockMs(localFromTime(start)) - wallClockMs(localFromTime(event.master.startDate));
+  const rule = event.master.component.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur> | null;
+  const changesDay = formatLocalDate(localFromTime(start)) !== formatLocalDate(localFromTime(event.master.startDate));
+  if (rule && changesDay && dayPinningParts.some((part) => Object.hasOwn(rule.parts ?? {}, part))) {
+    throw invalidEvent('This series repeats on set days, so it cannot move to another day as a whole: move one occurrence, or change its rule.');
+  }
+  const shifted = (text: string) => {
+    const parsed = parseLocal(text, event.timezone);
+    return parsed ? wallClockText(wallClockMs(parsed.local) + shift, parsed.dateOnly) : text;
+  };
+  const recurrence = current.recurrence && {
+    rrule: current.recurrence.rrule,
+    exdates: (current.recurrence.exdates ?? []).map(shifted),
+    rdates: (current.recurrence.rdates ?? []).map(shifted),
+  };
+  // A copy is kept from: the overrides are carried over by reference and renamed below.
+  const keep = parseEventCalendar(event.id, event.calendar.toString());
+  const calendar = buildEventCalendar(event.id, { ...current, start: edit.start, end: edit.end, recurrence }, { now: options.now, keep });
+  for (const override of calendar.getAllSubcomponents('vevent')) {
+    const property = override.getFirstProperty('recurrence-id');
+    if (!property) continue;
+    const moved = (property.getFirstValue() as IcalTime).clone();
+    moved.adjust(0, 0, 0, shift / 1000);
+    property.setValue(moved);
+  }
+  parseEventCalendar(event.id, calendar.toString());
+  return calendar;
+}

@@ -8,6 +8,9 @@ export interface ToolContext {
   timezone: string;
   now: Date;
   signal?: AbortSignal;
+  /** The conversation of the turn, and the id its assistant message will have: a tool that asks the person to confirm ties the question to them. */
+  conversationId?: string;
+  messageId?: string;
 }
 
 /** A tool the companion can call: a zod schema for its input, so the model's arguments are validated before use. */

@@ -161,7 +161,7 @@ export function createTurnCapability(
         model,
         messages,
         tools: dependencies.tools.enabledTools(),
-        toolContext: { userId: host.userId, timezone: profile.timezone, now },
+        toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
         timeoutMs,
         onModelAsked,
         onProgress: (progress) => {

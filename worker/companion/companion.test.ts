@@ -73,9 +73,11 @@ describe('the catalog and the companion', () => {
     const tools = await readJson(await api('/api/v1/tools', { token: user.token }), toolsAnswerSchema);
     expect(tools.tools.map((tool) => tool.id).sort()).toEqual([
       'calculator',
+      'calendar-cancel-event',
       'calendar-create-event',
       'calendar-find-free-time',
       'calendar-list-events',
+      'calendar-move-event',
       'current-time',
       'file-list',
       'file-read',

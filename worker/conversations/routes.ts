@@ -129,7 +129,7 @@ conversationRoutes.openapi(
     path: '/realtime',
     summary: 'The realtime WebSocket',
     description:
-      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }` or `{ "type": "ping" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message` frames pushed to every device of the user, and `pong`. Authenticate with the cookie (from the app’s own origin) or a single-use `?ticket=` from `POST /realtime/tickets`. Signing out closes the socket with code 4001.',
+      'Send `{ "type": "message-send", "text": "…", "conversationId"?: "…" }`, `{ "type": "confirmation-answer", "confirmationId": "…", "accept": true }` or `{ "type": "ping" }`; receive the turn events as `{ "type": "<event>", … }`, plus `user-message`, `reminder-due`, `confirmation-request` and `confirmation-resolved` frames pushed to every device of the user, and `pong`. An answer to a confirmation that is no longer waiting comes back as an `error` frame with `confirmation_not_found` and its `confirmationId`. Authenticate with the cookie (from the app’s own origin) or a single-use `?ticket=` from `POST /realtime/tickets`. Signing out closes the socket with code 4001.',
     tags: ['conversations'],
     responses: {
       101: { description: 'Switching to the WebSocket protocol.' },

@@ -24,6 +24,8 @@ const landedStepDigests: Record<number, string> = {
   8: 'f7b5c6e86720b35c7bcbba5b5bfb9b73da048d24c9b9401d09a78bf96165d689',
   // Calendar sources (connected calendars).
   9: '9440c3fc56282cd8ab4a8cb316fbdc497518e9da2ded8d72c272e51c9574ad07',
+  // Confirmations.
+  10: '0a2a61b696e2316ecde56cc6e906856dd7ceaeddc5c2f3d56ddbed66f6bb3ee3',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

@@ -3,7 +3,8 @@
 import type { Avatar, Message } from '../../../common/client.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
-import { useToolTitles } from './tool-titles.ts';
+import { ConfirmationCardFor, type ConfirmationCards } from './confirmation-card.tsx';
+import { confirmationIdOf, useToolTitles } from './tool-titles.ts';
 
 /** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
 export type ShownMessage = Message & { local?: boolean };
@@ -22,9 +23,11 @@ interface MessageItemProps {
   avatar: Avatar | undefined;
   /** Present only where trying again makes sense: on the newest message, when it is a failed reply. */
   onRetry?: () => void;
+  /** The confirmations the screen knows, for the cards of tools that asked the person first. */
+  confirmationCards?: ConfirmationCards;
 }
 
-export function MessageItem({ message, companionName, avatar, onRetry }: MessageItemProps) {
+export function MessageItem({ message, companionName, avatar, onRetry, confirmationCards }: MessageItemProps) {
   const failed = message.status === 'failed';
   const isAssistant = message.role === 'assistant';
   const toolTitles = useToolTitles();
@@ -35,6 +38,11 @@ export function MessageItem({ message, companionName, avatar, onRetry }: Message
         <span className="visually-hidden">{isAssistant ? `${companionName} said: ` : 'You said: '}</span>
         {message.text && <span className="bubble-text">{message.text}</span>}
         {message.tools.length > 0 && <p className="tool-note">Used {toolTitles(message.tools.map((tool) => tool.toolName))}</p>}
+        {confirmationCards &&
+          message.tools.map((tool) => {
+            const confirmationId = confirmationIdOf(tool.output);
+            return confirmationId && <ConfirmationCardFor key={confirmationId} id={confirmationId} cards={confirmationCards} />;
+          })}
         {failed && (
           <div className="failure">
             <p>

@@ -31,3 +31,14 @@ export function useToolTitles(): (toolNames: readonly string[]) => string {
   }, []);
   return (toolNames) => [...new Set(toolNames.map((name) => titles.get(name) ?? name))].join(', ');
 }
+
+/**
+ * The confirmation a tool asked for, read from its stored result: the move and cancel tools (and,
+ * later, tools that ask first) answer `{ status: 'awaiting-confirmation', confirmationId }`, so a
+ * message reloaded from history still knows which card to show.
+ */
+export function confirmationIdOf(output: unknown): string | undefined {
+  if (typeof output !== 'object' || output === null) return undefined;
+  const { status, confirmationId } = output as { status?: unknown; confirmationId?: unknown };
+  return status === 'awaiting-confirmation' && typeof confirmationId === 'string' ? confirmationId : undefined;
+}

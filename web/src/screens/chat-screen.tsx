@@ -3,9 +3,10 @@
 // phones), failed replies that say why and can be retried, and reconnection that loses nothing
 // (unsent messages wait in a queue; after a reconnection the latest history is read again).
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Conversation, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { Confirmation, Conversation, Message, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import '../chat/chat.css';
+import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmation-card.tsx';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
 import { ConversationList } from '../chat/conversation-list.tsx';
 import { CompanionAvatar, MessageItem, type ShownMessage } from '../chat/message-item.tsx';
@@ -52,6 +53,10 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [announcement, setAnnouncement] = useState('');
   const [text, setText] = useState('');
   const [drawerOpen, setDrawerOpen] = useState(false);
+  /** Every confirmation this screen knows of: loaded on (re)connection, then kept current by frames. */
+  const [confirmations, setConfirmations] = useState<ReadonlyMap<string, Confirmation>>(new Map());
+  const [answering, setAnswering] = useState<ReadonlySet<string>>(new Set());
+  const [confirmationErrors, setConfirmationErrors] = useState<Readonly<Record<string, string>>>({});
   const connection = useRef<RealtimeConnection>(undefined);
   const activeIdRef = useRef(activeId);
   const draftRef = useRef(draft);
@@ -75,6 +80,37 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
     } catch (caught) {
       setError(caught);
     }
+  }, []);
+
+  const rememberConfirmations = useCallback((list: readonly Confirmation[]) => {
+    setConfirmations((previous) => {
+      const next = new Map(previous);
+      for (const confirmation of list) next.set(confirmation.id, confirmation);
+      return next;
+    });
+  }, []);
+
+  const loadConfirmations = useCallback(async () => {
+    try {
+      rememberConfirmations(await api.confirmations());
+    } catch {
+      // The cards of earlier requests wait for the next connection; new ones still arrive as frames.
+    }
+  }, [rememberConfirmations]);
+
+  const stopAnswering = useCallback((id: string) => {
+    setAnswering((previous) => {
+      const next = new Set(previous);
+      next.delete(id);
+      return next;
+    });
+  }, []);
+
+  /** A message the server pushed outside a turn (what became of a confirmation), shown if it belongs here. */
+  const addMessage = useCallback((message: Message) => {
+    if (activeIdRef.current !== message.conversationId) return;
+    stickToBottom.current = true;
+    setMessages((previous) => (previous.some((shown) => shown.id === message.id) ? previous : [...previous, message]));
   }, []);
 
   const loadLatest = useCallback(async (id: string) => {
@@ -178,7 +214,27 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           void refreshConversations();
           return;
         }
+        case 'confirmation-request':
+          rememberConfirmations([frame.confirmation]);
+          setAnnouncement(`${companion.name} asks you to confirm: ${frame.confirmation.summary.headline}`);
+          return;
+        case 'confirmation-resolved':
+          rememberConfirmations([frame.confirmation]);
+          stopAnswering(frame.confirmation.id);
+          if (frame.message) {
+            addMessage(frame.message);
+            setAnnouncement(`${companion.name}: ${frame.message.text}`);
+          }
+          return;
         case 'error': {
+          if (frame.confirmationId !== undefined) {
+            // The answer to a card failed (already answered elsewhere, or expired): say so on the card and show what it is now.
+            const confirmationId = frame.confirmationId;
+            stopAnswering(confirmationId);
+            setConfirmationErrors((previous) => ({ ...previous, [confirmationId]: sentenceForErrorId(frame.id) }));
+            void loadConfirmations();
+            return;
+          }
           const interrupted = draftRef.current;
           const ours = interrupted !== undefined ? interrupted.messageId === frame.messageId : awaitingReplyRef.current;
           setDraft(undefined);
@@ -212,13 +268,15 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           return;
       }
     },
-    [companion.name, refreshConversations],
+    [companion.name, refreshConversations, rememberConfirmations, stopAnswering, addMessage, loadConfirmations],
   );
   const frameHandler = useRef(handleFrame);
   frameHandler.current = handleFrame;
 
   useEffect(() => {
     const reconcile = async (unacknowledged: PendingMessage[]) => {
+      // Requests made or answered while the socket was down are read again, so their cards show as they are.
+      void loadConfirmations();
       const id = activeIdRef.current;
       // A reply cut off by the drop is either stored (and comes back with the history) or lost.
       setDraft(undefined);
@@ -237,12 +295,42 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       onSessionEnded: () => void signOutRef.current(),
     });
     connection.current = opened;
+    void loadConfirmations();
     window.kindredDebug = { dropRealtime: () => opened.simulateDrop() };
     return () => {
       opened.close();
       delete window.kindredDebug;
     };
-  }, [loadLatest]);
+  }, [loadLatest, loadConfirmations]);
+
+  const answerConfirmation = useCallback(
+    (confirmation: Confirmation, accept: boolean) => {
+      const id = confirmation.id;
+      setAnswering((previous) => new Set(previous).add(id));
+      setConfirmationErrors(({ [id]: _cleared, ...others }) => others);
+      // The socket when it is open (the `confirmation-resolved` frame then updates every device), HTTP otherwise.
+      if (connection.current?.answerConfirmation(id, accept)) return;
+      api
+        .answerConfirmation(id, accept)
+        .then((answered) => {
+          rememberConfirmations([answered.confirmation]);
+          if (answered.message) addMessage(answered.message);
+        })
+        .catch((caught: unknown) => {
+          const errorId = typeof caught === 'object' && caught !== null && 'id' in caught ? String(caught.id) : 'internal_error';
+          setConfirmationErrors((previous) => ({ ...previous, [id]: sentenceForErrorId(errorId) }));
+          void loadConfirmations();
+        })
+        .finally(() => stopAnswering(id));
+    },
+    [rememberConfirmations, addMessage, loadConfirmations, stopAnswering],
+  );
+  const confirmationCards: ConfirmationCards = { byId: confirmations, answering, errors: confirmationErrors, onAnswer: answerConfirmation };
+  const shownMessageIds = new Set(messages.map((message) => message.id));
+  // Requests still waiting whose message is not on screen (still streaming, older, or in another conversation) show at the end.
+  const waitingElsewhere = [...confirmations.values()]
+    .filter((confirmation) => confirmation.status === 'pending' && !(confirmation.messageId !== null && shownMessageIds.has(confirmation.messageId)))
+    .sort((left, right) => left.createdAt.localeCompare(right.createdAt));
 
   const loadOlder = useCallback(async () => {
     const id = activeIdRef.current;
@@ -408,6 +496,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
                 companionName={companion.name}
                 avatar={avatar}
                 onRetry={message === lastMessage && message.status === 'failed' && !awaitingReply ? () => retry(index) : undefined}
+                confirmationCards={confirmationCards}
               />
             ))}
             {draft && (
@@ -429,6 +518,15 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
                 </div>
               </li>
             )}
+            {waitingElsewhere.map((confirmation) => (
+              <li key={confirmation.id} className="message assistant" data-testid="confirmation-waiting">
+                <CompanionAvatar avatar={avatar} />
+                <div className="bubble">
+                  <span className="visually-hidden">{companion.name} asks: </span>
+                  <ConfirmationCardFor id={confirmation.id} cards={confirmationCards} />
+                </div>
+              </li>
+            ))}
           </ol>
         </section>
 

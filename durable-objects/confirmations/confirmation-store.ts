@@ -1,0 +1,149 @@
+import type { Confirmation, ConfirmationStatus, ConfirmationSummary, JsonValue } from '../../common/protocol.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import type { UserVault } from '../host/user-vault.ts';
+
+type ConfirmationRow = {
+  id: string;
+  action: string;
+  summary_sealed: string;
+  status: ConfirmationStatus;
+  conversation_id: string;
+  message_id: string | null;
+  created_at: number;
+  expires_at: number;
+  answered_at: number | null;
+};
+
+/** A confirmation's columns and its sealed summary, before it is stored. */
+export interface NewConfirmation {
+  action: string;
+  payload: JsonValue;
+  summary: ConfirmationSummary;
+  conversationId: string;
+  messageId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+const columns = 'id, action, summary_sealed, status, conversation_id, message_id, created_at, expires_at, answered_at';
+
+/** How many confirmations one listing answers: the card of anything older is shown from its message alone. */
+const listLimit = 200;
+
+/** Confirmations in the person's object: what was proposed (sealed), and the one status that says whether it may still run. */
+export class ConfirmationStore {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly vault: UserVault,
+  ) {}
+
+  async insert(confirmation: NewConfirmation): Promise<Confirmation> {
+    const id = createId('cnf', confirmation.createdAt);
+    const [payloadSealed, summarySealed] = await Promise.all([
+      this.vault.seal(JSON.stringify(confirmation.payload), `confirmation:${id}:payload`),
+      this.vault.seal(JSON.stringify(confirmation.summary), `confirmation:${id}:summary`),
+    ]);
+    this.sql.exec(
+      `INSERT INTO confirmations (id, action, payload_sealed, summary_sealed, status, conversation_id, message_id, created_at, expires_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      id,
+      confirmation.action,
+      payloadSealed,
+      summarySealed,
+      confirmation.conversationId,
+      confirmation.messageId,
+      confirmation.createdAt,
+      confirmation.expiresAt,
+    );
+    return this.#present({
+      id,
+      action: confirmation.action,
+      summary_sealed: summarySealed,
+      status: 'pending',
+      conversation_id: confirmation.conversationId,
+      message_id: confirmation.messageId,
+      created_at: confirmation.createdAt,
+      expires_at: confirmation.expiresAt,
+      answered_at: null,
+    });
+  }
+
+  setScheduleId(id: string, scheduleId: string): void {
+    this.sql.exec('UPDATE confirmations SET schedule_id = ? WHERE id = ?', scheduleId, id);
+  }
+
+  async get(id: string): Promise<Confirmation | undefined> {
+    const row = this.sql.exec<ConfirmationRow>(`SELECT ${columns} FROM confirmations WHERE id = ?`, id).toArray()[0];
+    return row ? this.#present(row) : undefined;
+  }
+
+  async payloadOf(id: string): Promise<JsonValue> {
+    const row = this.sql.exec<{ payload_sealed: string }>('SELECT payload_sealed FROM confirmations WHERE id = ?', id).one();
+    return JSON.parse(await this.vault.open(row.payload_sealed, `confirmation:${id}:payload`)) as JsonValue;
+  }
+
+  /**
+   * Moves a pending confirmation that has not expired to `status`, in one statement: of two answers
+   * racing, exactly one finds it pending. Answers whether this call was the one.
+   */
+  claim(id: string, status: 'accepted' | 'declined', now: number): boolean {
+    // RETURNING, not rowsWritten: the count includes the index rows the update rewrites.
+    return (
+      this.sql
+        .exec("UPDATE confirmations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ? RETURNING id", status, now, id, now)
+        .toArray().length === 1
+    );
+  }
+
+  /** Marks a pending confirmation expired, whatever the clock says: its expiry job has fired. Answers whether it was pending. */
+  expire(id: string): boolean {
+    return this.sql.exec("UPDATE confirmations SET status = 'expired' WHERE id = ? AND status = 'pending' RETURNING id", id).toArray().length === 1;
+  }
+
+  /** An accepted action that could not be done. */
+  markFailed(id: string): void {
+    this.sql.exec("UPDATE confirmations SET status = 'failed' WHERE id = ? AND status = 'accepted'", id);
+  }
+
+  /** Newest first. Pending ones past their expiry are listed as expired, even before their expiry job has run. */
+  async list(options: { status?: ConfirmationStatus; now: number }): Promise<Confirmation[]> {
+    // A pending row past its expiry counts as expired: the filter says so in SQL, so the limit applies to what is answered.
+    const filter = (() => {
+      if (options.status === undefined) return { where: '', values: [] };
+      if (options.status === 'pending') return { where: "WHERE status = 'pending' AND expires_at > ?", values: [options.now] };
+      if (options.status === 'expired') return { where: "WHERE status = 'expired' OR (status = 'pending' AND expires_at <= ?)", values: [options.now] };
+      return { where: 'WHERE status = ?', values: [options.status] };
+    })();
+    const rows = this.sql
+      .exec<ConfirmationRow>(`SELECT ${columns} FROM confirmations ${filter.where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...filter.values, listLimit)
+      .toArray();
+    return Promise.all(rows.map((row) => this.#present(row, options.now)));
+  }
+
+  /** Every confirmation, oldest first, with its summary: for the export. */
+  async *all(): AsyncGenerator<Confirmation> {
+    const ids = this.sql
+      .exec<{ id: string }>('SELECT id FROM confirmations ORDER BY created_at, id')
+      .toArray()
+      .map((row) => row.id);
+    for (const id of ids) {
+      const confirmation = await this.get(id);
+      if (confirmation) yield confirmation;
+    }
+  }
+
+  async #present(row: ConfirmationRow, now = Number.NEGATIVE_INFINITY): Promise<Confirmation> {
+    const summary = JSON.parse(await this.vault.open(row.summary_sealed, `confirmation:${row.id}:summary`)) as ConfirmationSummary;
+    return {
+      id: row.id,
+      action: row.action,
+      status: row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status,
+      summary,
+      conversationId: row.conversation_id,
+      messageId: row.message_id,
+      createdAt: new Date(row.created_at).toISOString(),
+      expiresAt: new Date(row.expires_at).toISOString(),
+      answeredAt: row.answered_at === null ? null : new Date(row.answered_at).toISOString(),
+    };
+  }
+}
