@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { testWhatsApp } from './test-support/fake-whatsapp-graph/control.ts';
 
 const wranglerConfig = { configPath: './wrangler.test.toml' };
 // The web client's tests are of its pure modules (no DOM), so they run in workerd like the rest.
@@ -38,6 +39,11 @@ export default defineConfig({
                 EMBEDDINGS_PROVIDER: 'openai-compatible',
                 EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),
                 EMBEDDINGS_MODEL: 'fake-embedding',
+                WHATSAPP_GRAPH_URL: inject('fakeWhatsAppUrl'),
+                WHATSAPP_PHONE_NUMBER_ID: testWhatsApp.phoneNumberId,
+                WHATSAPP_ACCESS_TOKEN: testWhatsApp.accessToken,
+                WHATSAPP_APP_SECRET: testWhatsApp.appSecret,
+                WHATSAPP_VERIFY_TOKEN: testWhatsApp.verifyToken,
               },
             },
           })),

@@ -1,4 +1,5 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
+import { createWhatsAppCapability } from './channels/whatsapp/whatsapp-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
@@ -22,8 +23,12 @@ export function buildCapabilities(host: CapabilityHost) {
   const calendar = createCalendarCapability(host, { companion });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
+  // WhatsApp answers through the turn, built after it: the closure is only called once a message arrives.
+  const whatsapp = createWhatsAppCapability(host, {
+    respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
+  });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools });
-  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, turn };
+  return { companion, retrieval, conversations, files, memory, calendar, reminders, tools, whatsapp, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

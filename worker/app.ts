@@ -10,6 +10,7 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { whatsAppChannelRoutes } from './channels/whatsapp-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
@@ -18,6 +19,7 @@ import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
+import { whatsAppWebhookRoutes } from './webhooks/whatsapp.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
 const maxBodyBytes = 1024 * 1024;
@@ -43,6 +45,7 @@ export function createApp() {
   api.route('/', fileRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', whatsAppChannelRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());
@@ -61,6 +64,8 @@ export function createApp() {
   });
   app.route('/', healthRoutes);
   app.route('/api/v1', api);
+  // Outside the API: Meta calls it without a session, and it checks its own signature.
+  app.route('/webhooks/whatsapp', whatsAppWebhookRoutes);
   registerDocs(app);
   app.onError(errorResponse);
   api.onError(errorResponse);

@@ -18,6 +18,8 @@ const landedStepDigests: Record<number, string> = {
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
   // Reminders.
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
+  // WhatsApp.
+  9: '628cebc3d7d22b893e0004c5221300e3e2390d52907c20ccc4c1aaa5183c5f3a',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
