@@ -6,6 +6,7 @@
  */
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
+import type { WhatsAppLink } from './outreach.ts';
 import type {
   AuthAnswer,
   CalendarEventView,
@@ -231,6 +232,13 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
     createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
     deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
+
+    /** Whether a WhatsApp number is linked (masked), and whether the server has WhatsApp at all. */
+    whatsAppLink: () => json<WhatsAppLink>('GET', '/channels/whatsapp'),
+    /** Sends a six-digit code to the number over WhatsApp; the link is then pending. */
+    linkWhatsApp: (phoneNumber: string) => json<WhatsAppLink>('POST', '/channels/whatsapp', { phoneNumber }),
+    confirmWhatsApp: (code: string) => json<WhatsAppLink>('POST', '/channels/whatsapp/confirm', { code }),
+    unlinkWhatsApp: () => json<void>('DELETE', '/channels/whatsapp'),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),
