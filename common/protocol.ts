@@ -529,6 +529,8 @@ export const exportDocumentSchema = z.object({
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */
   reminders: z.array(reminderSchema),
+  /** The WhatsApp number linked to the account, in full (settings show it masked). */
+  whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -40,6 +40,7 @@ export const whatsAppWebhookSchema = z.object({
           value: z
             .object({
               messaging_product: z.literal('whatsapp').optional(),
+              metadata: z.object({ phone_number_id: z.string() }).passthrough().optional(),
               messages: z.array(inboundMessageSchema).optional(),
               statuses: z.array(statusSchema).optional(),
             })
@@ -76,8 +77,14 @@ export interface WhatsAppStatusReport {
 
 const reportedStatuses = new Set(['sent', 'delivered', 'read', 'failed']);
 
-/** The messages and status reports of a webhook, each with the number that decides whose object gets it. */
-export function readWebhook(webhook: WhatsAppWebhook): {
+/**
+ * The messages and status reports of a webhook, each with the number that decides whose object gets
+ * it. Only changes for Kindred's own business number count: one Meta app may hold several numbers.
+ */
+export function readWebhook(
+  webhook: WhatsAppWebhook,
+  phoneNumberId: string,
+): {
   messages: InboundWhatsAppMessage[];
   statuses: Array<{ recipient: string; report: WhatsAppStatusReport }>;
 } {
@@ -86,6 +93,7 @@ export function readWebhook(webhook: WhatsAppWebhook): {
   for (const entry of webhook.entry) {
     for (const change of entry.changes) {
       if (change.field !== 'messages') continue;
+      if (change.value.metadata && change.value.metadata.phone_number_id !== phoneNumberId) continue;
       for (const message of change.value.messages ?? []) {
         const kind = message.type === 'text' && message.text ? 'text' : message.type === 'audio' && message.audio ? 'audio' : 'other';
         messages.push({

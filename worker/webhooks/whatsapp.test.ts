@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { whatsAppLinkSchema } from '../../common/outreach.ts';
-import { messagesPageSchema } from '../../common/protocol.ts';
+import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import {
   inboundText,
@@ -63,6 +63,15 @@ describe('the WhatsApp webhook', () => {
       'validation_failed',
     );
     expect(await directoryRows()).toBe(before);
+  });
+
+  it('ignores events for another business number of the same Meta app', async () => {
+    const stranger = uniquePhoneNumber();
+    const payload = webhookPayload({ messages: [inboundText(stranger, 'hello')] }) as { entry: Array<{ changes: Array<{ value: { metadata: object } }> }> };
+    const change = payload.entry[0]?.changes[0];
+    if (change) change.value.metadata = { display_phone_number: '15550000002', phone_number_id: '100000000000002' };
+    expect((await postWhatsAppWebhook(payload)).status).toBe(200);
+    expect(await whatsAppMessagesTo(graphUrl, stranger)).toEqual([]);
   });
 
   it('answers an unknown number once with how to link, and never again', async () => {
@@ -186,6 +195,9 @@ describe('linking a WhatsApp number', () => {
     // Nor does the object keep it in plain.
     const stored = await inObjectStorage(person.user.id, (sql) => JSON.stringify(sql.exec('SELECT * FROM whatsapp_link').toArray()));
     expect(stored).not.toContain(phoneNumber.slice(1));
+    // The person's own export has it in full.
+    const exported = await readJson(await api('/api/v1/me/export', { token: person.token }), exportDocumentSchema);
+    expect(exported.whatsapp).toEqual({ status: 'linked', phoneNumber });
   });
 
   it('counts wrong codes, and after the fifth the code is spent', async () => {

@@ -56,7 +56,7 @@ whatsAppWebhookRoutes.post('/', bodyLimit(maxWebhookBytes), async (context) => {
   if (!parsed.success) throw new AppError('validation_failed', 'The webhook body is not a WhatsApp Business Account event.');
 
   const directory = whatsAppDirectory(context.env.DB, config.MASTER_KEY);
-  const { messages, statuses } = readWebhook(parsed.data);
+  const { messages, statuses } = readWebhook(parsed.data, settings.phoneNumberId);
   for (const message of messages) {
     const userId = await directory.ownerOf(message.from);
     if (userId === undefined) {

@@ -229,6 +229,10 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
       deliveryStatus: async (messageId: string) => channel.deliveryStatus(messageId) ?? null,
     },
     jobs: { answerInbound },
+    async exportData(): Promise<{ whatsapp: { status: WhatsAppLink['status']; phoneNumber?: string } }> {
+      const link = await store.link();
+      return { whatsapp: link ? { status: link.status, phoneNumber: link.phoneNumber } : { status: 'unlinked' } };
+    },
   } satisfies Capability;
 }
 
