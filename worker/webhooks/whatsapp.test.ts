@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { whatsAppLinkSchema } from '../../common/outreach.ts';
 import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
+import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import {
   inboundText,
   signWebhook,
@@ -139,6 +140,19 @@ describe('the WhatsApp webhook', () => {
     expect((await conversationTexts(second.token)).map((message) => message.text)).toEqual([secondWords, `You said: ${secondWords}`]);
     const toFirst = (await whatsAppMessagesTo(graphUrl, firstNumber)).filter((sent) => sent.type === 'text');
     expect(toFirst.map((sent) => sent.text)).toEqual([`You said: ${firstWords}`]);
+  });
+
+  it('tells the person when the companion could not answer, and keeps their message in the conversation', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const words = uniqueText('When the model is down');
+    await scriptFakeOpenAI(inject('fakeOpenAIUrl'), words, [{ error: { status: 500, message: 'upstream exploded' } }]);
+    await deliverInbound(inboundText(phoneNumber, words));
+    await whatsAppAnswered(person.user.id);
+    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining("couldn't answer just now")]);
+    expect((await conversationTexts(person.token))[0]).toEqual({ role: 'user', text: words });
   });
 
   it('answers an over-long message politely without taking it into the conversation', async () => {
