@@ -5,6 +5,7 @@ import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import {
+  failWhatsAppSends,
   inboundText,
   signWebhook,
   testWhatsApp,
@@ -256,6 +257,17 @@ describe('linking a WhatsApp number', () => {
     await linkWhatsApp(first.token, phoneNumber);
     await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: second.token, body: { code: secondCode } }), 'phone_number_taken');
     expect((await readJson(await api('/api/v1/channels/whatsapp', { token: second.token }), whatsAppLinkSchema)).status).toBe('unlinked');
+  });
+
+  it('says so when WhatsApp cannot deliver the code, and leaves a linked number linked', async () => {
+    const person = await buildUser();
+    const [phoneNumber, notOnWhatsApp] = [uniquePhoneNumber(), uniquePhoneNumber()];
+    await linkWhatsApp(person.token, phoneNumber);
+    await failWhatsAppSends(graphUrl, notOnWhatsApp, { status: 400, code: 131026 });
+    await expectError(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber: notOnWhatsApp } }), 'invalid_phone_number');
+    await failWhatsAppSends(graphUrl, notOnWhatsApp, { status: 503, code: 2, count: 3 });
+    await expectError(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber: notOnWhatsApp } }), 'source_unreachable');
+    expect((await readJson(await api('/api/v1/channels/whatsapp', { token: person.token }), whatsAppLinkSchema)).status).toBe('linked');
   });
 
   it('rejects a number without its country code', async () => {

@@ -88,8 +88,8 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
     const graph = requireWhatsApp();
     const number = toE164(phoneNumber);
     const code = newCode();
-    const now = host.now();
-    await store.startPending(number, await codeDigest(code), now + linkCodeLifetimeMs, linkCodeAttempts, now);
+    const digest = await codeDigest(code);
+    // Sent before anything is stored: a number WhatsApp refuses leaves a linked person linked as they were.
     const sent = await graph.sendTemplate(number, {
       name: linkCodeTemplateName,
       languageCode: templateLanguageCode,
@@ -97,7 +97,6 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
       copyCodeButton: code,
     });
     if (!sent.ok) {
-      store.unlink();
       log.warn('whatsapp link code not sent', { userId: host.userId, status: sent.status, code: sent.code });
       // 131026: the number cannot receive WhatsApp messages (not on WhatsApp, or an old app).
       if (!sent.retryable && (sent.status === 400 || sent.code === 131026)) {
@@ -105,6 +104,8 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
       }
       throw new AppError('source_unreachable', 'WhatsApp did not take the code just now. Please try again in a moment.');
     }
+    const now = host.now();
+    await store.startPending(number, digest, now + linkCodeLifetimeMs, linkCodeAttempts, now);
     return linkView();
   }
 
