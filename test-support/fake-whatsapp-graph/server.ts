@@ -5,7 +5,7 @@
  * Test files share one instance at once, so recordings and failures are keyed by the recipient number
  * (each test uses its own) and nothing depends on the order of requests across tests.
  *
- * Runs in Node (Vitest global setup, and `node test-support/fake-whatsapp-graph/server.ts` for demos)
+ * Runs in Node (Vitest global setup, and `npm run fake-whatsapp` for demos)
  * with native type stripping: erasable TypeScript only.
  */
 
@@ -277,13 +277,4 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const fake = await startFakeWhatsAppGraph({
-    port: Number(process.env.PORT ?? 8790),
-    phoneNumberId: process.env.WHATSAPP_PHONE_NUMBER_ID ?? '100000000000001',
-    accessToken: process.env.WHATSAPP_ACCESS_TOKEN ?? 'fake-whatsapp-token',
-  });
-  process.stdout.write(`Fake WhatsApp Graph API at ${fake.url}\n`);
 }
