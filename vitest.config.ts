@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { testWhatsApp } from './test-support/fake-whatsapp-graph/control.ts';
 
 const wranglerConfig = { configPath: './wrangler.test.toml' };
 // The web client's tests are of its pure modules (no DOM), so they run in workerd like the rest.
@@ -42,6 +43,11 @@ export default defineConfig({
                 VAPID_PUBLIC_KEY: inject('vapidPublicKey'),
                 VAPID_PRIVATE_KEY: inject('vapidPrivateKey'),
                 VAPID_SUBJECT: 'mailto:push-tests@kindred.test',
+                WHATSAPP_GRAPH_URL: inject('fakeWhatsAppUrl'),
+                WHATSAPP_PHONE_NUMBER_ID: testWhatsApp.phoneNumberId,
+                WHATSAPP_ACCESS_TOKEN: testWhatsApp.accessToken,
+                WHATSAPP_APP_SECRET: testWhatsApp.appSecret,
+                WHATSAPP_VERIFY_TOKEN: testWhatsApp.verifyToken,
               },
             },
           })),

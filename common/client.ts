@@ -6,7 +6,7 @@
  */
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
-import type { PushPublicKeyAnswer, PushSubscriptionBody, PushSubscriptionInfo, PushSubscriptionsAnswer } from './outreach.ts';
+import type { PushPublicKeyAnswer, PushSubscriptionBody, PushSubscriptionInfo, PushSubscriptionsAnswer, WhatsAppLink } from './outreach.ts';
 import type {
   AnswerConfirmationBody,
   AuthAnswer,
@@ -248,6 +248,12 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     /** Registers this device (a browser's `PushSubscription.toJSON()`, or the app's native token); the same one again updates it. */
     addPushSubscription: (body: PushSubscriptionBody) => json<PushSubscriptionInfo>('POST', '/push/subscriptions', body),
     deletePushSubscription: (id: string) => json<void>('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
+    /** Whether a WhatsApp number is linked (masked), and whether the server has WhatsApp at all. */
+    whatsAppLink: () => json<WhatsAppLink>('GET', '/channels/whatsapp'),
+    /** Sends a six-digit code to the number over WhatsApp; the link is then pending. */
+    linkWhatsApp: (phoneNumber: string) => json<WhatsAppLink>('POST', '/channels/whatsapp', { phoneNumber }),
+    confirmWhatsApp: (code: string) => json<WhatsAppLink>('POST', '/channels/whatsapp/confirm', { code }),
+    unlinkWhatsApp: () => json<void>('DELETE', '/channels/whatsapp'),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),

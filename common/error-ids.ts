@@ -42,6 +42,7 @@ export const errorStatus = {
   invalid_signature: 401,
   invalid_phone_number: 400,
   invalid_code: 400,
+  phone_number_taken: 409,
   invalid_subscription: 400,
   confirmation_not_found: 404,
   feature_not_configured: 503,

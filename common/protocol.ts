@@ -634,6 +634,8 @@ export const exportDocumentSchema = z.object({
   calendarSources: z.array(calendarSourceSchema),
   /** Every action the companion asked the person to confirm, with what it showed them and their answer, oldest first. */
   confirmations: z.array(confirmationSchema),
+  /** The WhatsApp number linked to the account, in full (settings show it masked). */
+  whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -1,6 +1,7 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
+import { createWhatsAppCapability } from './channels/whatsapp/whatsapp-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConfirmationsCapability } from './confirmations/confirmations-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
@@ -27,11 +28,15 @@ export function buildCapabilities(host: CapabilityHost) {
   const calendar = createCalendarCapability(host, { companion, confirmations: confirmations.confirmations });
   const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const push = createPushCapability(host);
-  const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel] });
+  // WhatsApp answers through the turn, built after it: the closure is only called once a message arrives.
+  const whatsapp = createWhatsAppCapability(host, {
+    respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
+  });
+  const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, tools, turn };
+  return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, whatsapp, tools, turn };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

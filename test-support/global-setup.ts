@@ -1,6 +1,6 @@
 /**
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
- * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`), for Miniflare bindings and
+ * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
  * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`.
  */
@@ -8,6 +8,8 @@ import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
+import { testWhatsApp } from './fake-whatsapp-graph/control.ts';
+import { startFakeWhatsAppGraph } from './fake-whatsapp-graph/server.ts';
 import { startRadicale } from './radicale.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -20,9 +22,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('vapidPrivateKey', (await webcrypto.subtle.exportKey('jwk', pair.privateKey)).d ?? '');
   const radicale = await startRadicale();
   project.provide('radicaleUrl', radicale.url);
+  const whatsApp = await startFakeWhatsAppGraph({ port: 0, phoneNumberId: testWhatsApp.phoneNumberId, accessToken: testWhatsApp.accessToken });
+  project.provide('fakeWhatsAppUrl', whatsApp.url);
   return async () => {
     await fake.close();
     await push.close();
     await radicale.close();
+    await whatsApp.close();
   };
 }

@@ -10,6 +10,8 @@ declare module 'vitest' {
     vapidPrivateKey: string;
     /** Base URL of the Radicale CalDAV server (through its control proxy: see `radicale.ts`). */
     radicaleUrl: string;
+    /** Base URL of the fake WhatsApp Graph API, including the version (`/v21.0`). */
+    fakeWhatsAppUrl: string;
   }
 }
 

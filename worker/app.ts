@@ -12,6 +12,7 @@ import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { calendarSourceRoutes } from './calendar/source-routes.ts';
 import { pushRoutes } from './channels/push-routes.ts';
+import { whatsAppChannelRoutes } from './channels/whatsapp-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
 import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
@@ -22,6 +23,7 @@ import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
+import { whatsAppWebhookRoutes } from './webhooks/whatsapp.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
 const maxBodyBytes = 1024 * 1024;
@@ -51,6 +53,7 @@ export function createApp() {
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
+  api.route('/', whatsAppChannelRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());
@@ -69,6 +72,8 @@ export function createApp() {
   });
   app.route('/', healthRoutes);
   app.route('/api/v1', api);
+  // Outside the API: Meta calls it without a session, and it checks its own signature.
+  app.route('/webhooks/whatsapp', whatsAppWebhookRoutes);
   registerDocs(app);
   app.onError(errorResponse);
   api.onError(errorResponse);

@@ -23,6 +23,12 @@ const configSchema = z.object({
   EMBEDDINGS_MODEL: optionalText,
   STT_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   TTS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'elevenlabs', 'none'] as const),
+  /** WhatsApp Business Cloud API: all four of the first set, or WhatsApp is not configured (see `server/whatsapp/settings.ts`). */
+  WHATSAPP_PHONE_NUMBER_ID: optionalText,
+  WHATSAPP_ACCESS_TOKEN: optionalText,
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_GRAPH_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://graph.facebook.com/v21.0')),
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
   /** Sign-ups one address may make per 15 minutes; benchmarks that sign up hundreds of users raise it. */
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),

@@ -38,6 +38,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   invalid_code: 'That code is not right or has expired. Check the latest WhatsApp message, or send a new code.',
   invalid_subscription: 'This device could not be signed up for notifications. Please try again.',
   confirmation_not_found: 'That request has already been answered or has expired.',
+  phone_number_taken: 'That number is already linked to another Kindred account.',
   feature_not_configured: 'That is not set up on this server yet. Please tell whoever runs it.',
   invalid_frame: 'Something went wrong sending that. Please try again.',
   websocket_required: 'The live connection could not be opened.',

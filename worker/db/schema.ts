@@ -60,3 +60,29 @@ export const realtimeTickets = sqliteTable(
   },
   (table) => [index('realtime_tickets_expires_at').on(table.expiresAt)],
 );
+
+/**
+ * The WhatsApp directory: which user a number belongs to, so a webhook from Meta (which names only
+ * the sender's number) reaches the right companion object. The key is an HMAC of the E.164 number
+ * under a key derived from the master key (`server/whatsapp/phone-number-digest.ts`), never the number.
+ */
+export const whatsAppNumbers = sqliteTable(
+  'whatsapp_numbers',
+  {
+    numberDigest: text('number_digest').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    linkedAt: integer('linked_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('whatsapp_numbers_user_id').on(table.userId)],
+);
+
+/**
+ * Numbers that wrote without being linked and were answered once with how to link: they are never
+ * answered again, so Kindred cannot be made to message a stranger twice. Keyed by the same HMAC.
+ */
+export const whatsAppOnboardedNumbers = sqliteTable('whatsapp_onboarded_numbers', {
+  numberDigest: text('number_digest').primaryKey(),
+  answeredAt: integer('answered_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -20,12 +20,16 @@ const landedStepDigests: Record<number, string> = {
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
   // Proactive messages.
   6: '6d9112202fe2a5e12fd9f58270f9a800cd2dd4a9028f6327ece81bb50b9b8233',
+  // Outreach: settings, log, attempts, channel deliveries.
+  7: '4f237a0a892e47a474d2bb5e8286ef3d240aa87f74115d24a8b9afd8f55dde41',
   // Push subscriptions and deliveries.
   8: 'f7b5c6e86720b35c7bcbba5b5bfb9b73da048d24c9b9401d09a78bf96165d689',
   // Calendar sources (connected calendars).
   9: '9440c3fc56282cd8ab4a8cb316fbdc497518e9da2ded8d72c272e51c9574ad07',
   // Confirmations.
   10: '0a2a61b696e2316ecde56cc6e906856dd7ceaeddc5c2f3d56ddbed66f6bb3ee3',
+  // WhatsApp.
+  11: '40ba4b2cc18625f3928a0ec5b1ab254fa17b3f46808c229c8f00109fc3baf3c6',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

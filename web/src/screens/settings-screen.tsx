@@ -1,5 +1,5 @@
 // Settings as short sections instead of one long form: the companion (each choice in a focused
-// picker), profile and time zone, appearance, tools, reminders, and the person's data. On a phone
+// picker), profile and time zone, appearance, tools, reminders, WhatsApp, and the person's data. On a phone
 // the list of sections is a screen of its own and each section opens full screen with a way back;
 // on a wide screen the list stays beside the open section.
 import { useEffect, useRef, useState } from 'react';
@@ -16,6 +16,7 @@ import { ProfileSettings } from '../settings/profile-settings.tsx';
 import { ReminderSettings } from '../settings/reminder-settings.tsx';
 import { type SettingsSection, settingsLocation, settingsPath, settingsSections } from '../settings/settings-routes.ts';
 import { ToolsSettings } from '../settings/tools-settings.tsx';
+import { WhatsAppSettings } from '../settings/whatsapp-settings.tsx';
 import { storedTheme, type ThemeChoice } from '../theme.ts';
 import '../settings/settings.css';
 
@@ -25,6 +26,7 @@ const sectionTitles: Record<SettingsSection, string> = {
   appearance: 'Appearance',
   tools: 'Tools',
   reminders: 'Reminders & notifications',
+  whatsapp: 'WhatsApp',
   data: 'Your data',
 };
 
@@ -51,6 +53,7 @@ export function SettingsScreen() {
     appearance: themeLabels[theme],
     tools: `What ${session.companion.name} can do`,
     reminders: reminders ? reminderSummaries[reminders] : '',
+    whatsapp: `Talk with ${session.companion.name} on WhatsApp`,
     data: 'Export, or delete your account',
   };
 
@@ -106,6 +109,7 @@ export function SettingsScreen() {
           {section === 'appearance' && <AppearanceSettings theme={theme} onThemeChange={setTheme} />}
           {section === 'tools' && <ToolsSettings />}
           {section === 'reminders' && <ReminderSettings state={reminders} onStateChange={setReminders} />}
+          {section === 'whatsapp' && <WhatsAppSettings />}
           {section === 'data' && <DataSettings />}
         </section>
       </div>

@@ -1,0 +1,280 @@
+/**
+ * A real HTTP server speaking the parts of Meta's Graph API that Kindred uses for WhatsApp (the Cloud
+ * API's `POST /{phone-number-id}/messages`, `GET /{media-id}` and the media download), checking the
+ * bearer token and each body's documented shape, recording what it was sent, and failing on request.
+ * Test files share one instance at once, so recordings and failures are keyed by the recipient number
+ * (each test uses its own) and nothing depends on the order of requests across tests.
+ *
+ * Runs in Node (Vitest global setup, and `npm run fake-whatsapp` for demos)
+ * with native type stripping: erasable TypeScript only.
+ */
+
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+
+export interface FakeWhatsAppGraphOptions {
+  port?: number;
+  host?: string;
+  /** The only phone number id and token the fake accepts. */
+  phoneNumberId: string;
+  accessToken: string;
+}
+
+export interface FakeWhatsAppGraph {
+  /** The Graph URL up to the version, as `WHATSAPP_GRAPH_URL` takes it. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A message the fake accepted, as the control API lists it. */
+export interface RecordedWhatsAppMessage {
+  id: string;
+  /** The recipient's digits, without `+`. */
+  to: string;
+  type: 'text' | 'template';
+  /** The text, or the template's body parameters joined by a newline. */
+  text: string;
+  templateName?: string;
+  body: unknown;
+}
+
+/** A failure the next requests to one recipient get, `count` times. */
+interface PlannedFailure {
+  status: number;
+  code: number;
+  remaining: number;
+}
+
+interface Media {
+  mimeType: string;
+  bytes: Buffer;
+}
+
+class GraphError extends Error {
+  status: number;
+  code: number;
+  constructor(status: number, code: number, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions): Promise<FakeWhatsAppGraph> {
+  const host = options.host ?? '127.0.0.1';
+  let messages: RecordedWhatsAppMessage[] = [];
+  let reads: Array<{ messageId: string }> = [];
+  const failures = new Map<string, PlannedFailure>();
+  const media = new Map<string, Media>();
+  let counter = 0;
+  let origin = '';
+
+  function checkToken(request: IncomingMessage): void {
+    if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
+      throw new GraphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    }
+  }
+
+  function takeFailure(to: string): PlannedFailure | undefined {
+    const failure = failures.get(to);
+    if (!failure) return undefined;
+    failure.remaining -= 1;
+    if (failure.remaining <= 0) failures.delete(to);
+    return failure;
+  }
+
+  function handleMessages(response: ServerResponse, body: unknown): void {
+    if (!isRecord(body) || body.messaging_product !== 'whatsapp')
+      throw new GraphError(400, 100, "(#100) The parameter messaging_product is required and must be 'whatsapp'.");
+    if (body.status === 'read') {
+      if (typeof body.message_id !== 'string' || body.message_id.length === 0) throw new GraphError(400, 100, '(#100) The parameter message_id is required.');
+      reads.push({ messageId: body.message_id });
+      sendJson(response, 200, { success: true });
+      return;
+    }
+    if (typeof body.to !== 'string' || !/^\+?\d{7,15}$/.test(body.to)) throw new GraphError(400, 100, '(#100) Invalid parameter: to.');
+    const to = body.to.replace(/^\+/, '');
+    const failure = takeFailure(to);
+    if (failure) throw new GraphError(failure.status, failure.code, `(#${failure.code}) Scripted failure.`);
+    let text: string;
+    let templateName: string | undefined;
+    if (body.type === 'text') {
+      const textPart = body.text;
+      if (!isRecord(textPart) || typeof textPart.body !== 'string' || textPart.body.length === 0)
+        throw new GraphError(400, 100, '(#100) The parameter text[body] is required.');
+      if (textPart.body.length > 4096) throw new GraphError(400, 100, '(#100) Param text[body] must be at most 4096 characters long.');
+      text = textPart.body;
+    } else if (body.type === 'template') {
+      const template = body.template;
+      if (!isRecord(template) || typeof template.name !== 'string' || !isRecord(template.language) || typeof template.language.code !== 'string') {
+        throw new GraphError(400, 100, '(#100) The parameter template[name] and template[language][code] are required.');
+      }
+      const components = Array.isArray(template.components) ? template.components : [];
+      const bodyComponent = components.find((component) => isRecord(component) && component.type === 'body');
+      const parameters = isRecord(bodyComponent) && Array.isArray(bodyComponent.parameters) ? bodyComponent.parameters : [];
+      const values: string[] = [];
+      for (const parameter of parameters) {
+        if (!isRecord(parameter) || parameter.type !== 'text' || typeof parameter.text !== 'string')
+          throw new GraphError(400, 131008, '(#131008) Required parameter is missing');
+        // Meta refuses template parameters with new lines, tabs or more than four spaces in a row.
+        if (/[\n\t]| {5,}/.test(parameter.text)) throw new GraphError(400, 132018, '(#132018) There was an issue with the parameters in your template.');
+        if (parameter.text.length > 1024) throw new GraphError(400, 132005, '(#132005) Translated text too long');
+        values.push(parameter.text);
+      }
+      text = values.join('\n');
+      templateName = template.name;
+    } else {
+      throw new GraphError(400, 100, '(#100) Unsupported message type.');
+    }
+    counter += 1;
+    const id = `wamid.HBgL${to}${String(counter).padStart(8, '0')}FAKE`;
+    messages.push({ id, to, type: body.type, text, templateName, body });
+    sendJson(response, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: body.to, wa_id: to }],
+      messages: [body.type === 'template' ? { id, message_status: 'accepted' } : { id }],
+    });
+  }
+
+  function handleControl(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown): void {
+    const to = (url.searchParams.get('to') ?? '').replace(/^\+/, '');
+    if (request.method === 'GET' && url.pathname === '/__control/messages') {
+      sendJson(response, 200, { messages: messages.filter((message) => message.to === to) });
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/__control/reads') {
+      sendJson(response, 200, { reads });
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/__control/fail') {
+      if (!isRecord(body) || typeof body.to !== 'string' || typeof body.status !== 'number')
+        throw new GraphError(400, 100, 'A failure needs `to` and `status`.');
+      const code = typeof body.code === 'number' ? body.code : body.status === 429 ? 130429 : 131000;
+      const count = typeof body.count === 'number' ? body.count : 1;
+      failures.set(body.to.replace(/^\+/, ''), { status: body.status, code, remaining: count });
+      sendJson(response, 201, { planned: count });
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/__control/media') {
+      if (!isRecord(body) || typeof body.id !== 'string' || typeof body.mimeType !== 'string' || typeof body.base64 !== 'string') {
+        throw new GraphError(400, 100, 'Media needs `id`, `mimeType` and `base64`.');
+      }
+      media.set(body.id, { mimeType: body.mimeType, bytes: Buffer.from(body.base64, 'base64') });
+      sendJson(response, 201, { id: body.id });
+      return;
+    }
+    if (request.method === 'DELETE' && url.pathname === '/__control') {
+      if (to === '') {
+        messages = [];
+        reads = [];
+        failures.clear();
+      } else {
+        messages = messages.filter((message) => message.to !== to);
+        failures.delete(to);
+      }
+      sendJson(response, 200, { reset: true });
+      return;
+    }
+    throw new GraphError(404, 100, `No control route ${request.method ?? ''} ${url.pathname}.`);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.on('error', () => {});
+    const url = new URL(request.url ?? '/', 'http://fake.invalid');
+    try {
+      const rawBody = await readBody(request);
+      let body: unknown;
+      try {
+        body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
+      } catch {
+        throw new GraphError(400, 100, 'The request body is not valid JSON.');
+      }
+      if (url.pathname === '/__control' || url.pathname.startsWith('/__control/')) {
+        handleControl(request, response, url, body);
+        return;
+      }
+      const segments = url.pathname.split('/').filter(Boolean);
+      // `/v21.0/{phone-number-id}/messages`, `/v21.0/{media-id}`, and the download `/media-files/{media-id}`.
+      if (request.method === 'POST' && segments.length === 3 && segments[2] === 'messages') {
+        checkToken(request);
+        if (segments[1] !== options.phoneNumberId)
+          throw new GraphError(400, 100, `(#100) Unsupported post request. Object with ID '${segments[1]}' does not exist.`);
+        handleMessages(response, body);
+        return;
+      }
+      if (request.method === 'GET' && segments.length === 2 && segments[0] === 'media-files') {
+        checkToken(request);
+        const item = media.get(segments[1] ?? '');
+        if (!item) throw new GraphError(404, 100, 'No such media.');
+        response.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
+        response.end(item.bytes);
+        return;
+      }
+      if (request.method === 'GET' && segments.length === 2) {
+        checkToken(request);
+        const id = segments[1] ?? '';
+        const item = media.get(id);
+        if (!item) throw new GraphError(400, 100, `(#100) Object with ID '${id}' does not exist.`);
+        sendJson(response, 200, {
+          messaging_product: 'whatsapp',
+          url: `${origin}/media-files/${id}`,
+          mime_type: item.mimeType,
+          file_size: item.bytes.length,
+          id,
+        });
+        return;
+      }
+      throw new GraphError(404, 100, `Unknown path ${request.method ?? ''} ${url.pathname}.`);
+    } catch (error) {
+      if (error instanceof GraphError) {
+        sendJson(response, error.status, { error: { message: error.message, type: 'OAuthException', code: error.code, fbtrace_id: 'FAKE' } });
+        return;
+      }
+      sendJson(response, 500, { error: { message: `The fake failed: ${String(error)}`, type: 'OAuthException', code: 1 } });
+    }
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  const port = await listen(server, options.port ?? 0, host);
+  origin = `http://${host}:${port}`;
+  return { url: `${origin}/v21.0`, close: () => closeServer(server) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') reject(new Error('The fake WhatsApp Graph API has no port.'));
+      else resolve(address.port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

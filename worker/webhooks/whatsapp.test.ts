@@ -1,0 +1,289 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, inject, it } from 'vitest';
+import { whatsAppLinkSchema } from '../../common/outreach.ts';
+import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
+import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
+import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import {
+  failWhatsAppSends,
+  inboundText,
+  signWebhook,
+  testWhatsApp,
+  uniquePhoneNumber,
+  webhookPayload,
+  whatsAppMessagesTo,
+} from '../../test-support/fake-whatsapp-graph/control.ts';
+import { deliverInbound, inObjectStorage, latestLinkCode, linkWhatsApp, postWhatsAppWebhook, whatsAppAnswered } from '../../test-support/whatsapp.ts';
+import { onboardingReply } from './whatsapp.ts';
+
+const graphUrl = inject('fakeWhatsAppUrl');
+const testEnv = env as unknown as { DB: D1Database };
+
+async function conversationTexts(token: string): Promise<Array<{ role: string; text: string }>> {
+  const page = await readJson(await api('/api/v1/messages', { token }), messagesPageSchema);
+  return page.messages.map((message) => ({ role: message.role, text: message.text })).reverse();
+}
+
+/** Every row of the WhatsApp tables in D1, for proving a request stored nothing. */
+async function directoryRows(): Promise<number> {
+  const numbers = await testEnv.DB.prepare('SELECT count(*) AS count FROM whatsapp_numbers').first<{ count: number }>();
+  const onboarded = await testEnv.DB.prepare('SELECT count(*) AS count FROM whatsapp_onboarded_numbers').first<{ count: number }>();
+  return (numbers?.count ?? 0) + (onboarded?.count ?? 0);
+}
+
+describe('the WhatsApp webhook', () => {
+  it('answers Meta’s subscription check with the challenge, and refuses a wrong verify token', async () => {
+    const query = (token: string) => new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' });
+    const accepted = await api(`/webhooks/whatsapp?${query(testWhatsApp.verifyToken)}`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await accepted.text()).toBe('1158201444');
+    expect((await api(`/webhooks/whatsapp?${query('not-the-token')}`)).status).toBe(403);
+    const wrongMode = new URLSearchParams({ 'hub.mode': 'unsubscribe', 'hub.verify_token': testWhatsApp.verifyToken, 'hub.challenge': '1' });
+    expect((await api(`/webhooks/whatsapp?${wrongMode}`)).status).toBe(403);
+  });
+
+  it('refuses a missing or wrong signature and stores nothing, however good the body', async () => {
+    const stranger = uniquePhoneNumber();
+    const payload = webhookPayload({ messages: [inboundText(stranger, 'hello')] });
+    const before = await directoryRows();
+    await expectError(await postWhatsAppWebhook(payload, { signature: null }), 'invalid_signature');
+    await expectError(await postWhatsAppWebhook(payload, { signature: await signWebhook(JSON.stringify(payload), 'another-secret') }), 'invalid_signature');
+    // Signed over another body: the signature must be of these exact bytes.
+    await expectError(await postWhatsAppWebhook(payload, { signature: await signWebhook(`${JSON.stringify(payload)} `) }), 'invalid_signature');
+    await expectError(await postWhatsAppWebhook(payload, { signature: 'sha256=zz' }), 'invalid_signature');
+    expect(await directoryRows()).toBe(before);
+    expect(await whatsAppMessagesTo(graphUrl, stranger)).toEqual([]);
+  });
+
+  it('answers a signed body that is not JSON, or not a WhatsApp event, with validation_failed', async () => {
+    const before = await directoryRows();
+    await expectError(await postWhatsAppWebhook(undefined, { rawBody: '{"object": "whatsapp_business_account", ' }), 'validation_failed');
+    await expectError(await postWhatsAppWebhook({ object: 'page', entry: [] }), 'validation_failed');
+    await expectError(
+      await postWhatsAppWebhook(webhookPayload({ messages: [{ from: 'not digits', id: 'x', timestamp: '1', type: 'text' }] })),
+      'validation_failed',
+    );
+    expect(await directoryRows()).toBe(before);
+  });
+
+  it('ignores events for another business number of the same Meta app', async () => {
+    const stranger = uniquePhoneNumber();
+    const payload = webhookPayload({ messages: [inboundText(stranger, 'hello')] }) as { entry: Array<{ changes: Array<{ value: { metadata: object } }> }> };
+    const change = payload.entry[0]?.changes[0];
+    if (change) change.value.metadata = { display_phone_number: '15550000002', phone_number_id: '100000000000002' };
+    expect((await postWhatsAppWebhook(payload)).status).toBe(200);
+    expect(await whatsAppMessagesTo(graphUrl, stranger)).toEqual([]);
+  });
+
+  it('answers an unknown number once with how to link, and never again', async () => {
+    const stranger = uniquePhoneNumber();
+    const first = inboundText(stranger, 'hello?');
+    await deliverInbound(first);
+    // Meta delivering the same webhook again, then the person writing again.
+    await deliverInbound(first);
+    await deliverInbound(inboundText(stranger, 'anyone there?'));
+    const sent = await whatsAppMessagesTo(graphUrl, stranger);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ type: 'text', text: onboardingReply });
+    expect(sent[0]?.text).toContain('link your number');
+  });
+
+  it('takes a linked person’s message into their conversation and sends the companion’s reply back', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const words = uniqueText('Hello from WhatsApp');
+    const message = inboundText(phoneNumber, words);
+    await deliverInbound(message);
+    await whatsAppAnswered(person.user.id);
+
+    expect(await conversationTexts(person.token)).toEqual([
+      { role: 'user', text: words },
+      { role: 'assistant', text: `You said: ${words}` },
+    ]);
+    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(replies.map((reply) => reply.text)).toEqual([`You said: ${words}`]);
+    // Meta's documented shape of a text message.
+    expect(replies[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: phoneNumber.slice(1),
+      type: 'text',
+      text: { preview_url: false, body: `You said: ${words}` },
+    });
+  });
+
+  it('does nothing twice when Meta delivers the same message again', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const message = inboundText(phoneNumber, uniqueText('Only once'));
+    await deliverInbound(message);
+    await whatsAppAnswered(person.user.id);
+    await deliverInbound(message);
+    await deliverInbound(message, message);
+    await whatsAppAnswered(person.user.id);
+    expect(await conversationTexts(person.token)).toHaveLength(2);
+    expect((await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text')).toHaveLength(1);
+  });
+
+  it('never lets one person’s WhatsApp reach another’s conversation', async () => {
+    const [first, second] = [await buildUser(), await buildUser()];
+    const [firstNumber, secondNumber] = [uniquePhoneNumber(), uniquePhoneNumber()];
+    await linkWhatsApp(first.token, firstNumber);
+    await linkWhatsApp(second.token, secondNumber);
+    const [firstWords, secondWords] = [uniqueText('first person'), uniqueText('second person')];
+    await deliverInbound(inboundText(firstNumber, firstWords), inboundText(secondNumber, secondWords));
+    await whatsAppAnswered(first.user.id);
+    await whatsAppAnswered(second.user.id);
+    expect((await conversationTexts(first.token)).map((message) => message.text)).toEqual([firstWords, `You said: ${firstWords}`]);
+    expect((await conversationTexts(second.token)).map((message) => message.text)).toEqual([secondWords, `You said: ${secondWords}`]);
+    const toFirst = (await whatsAppMessagesTo(graphUrl, firstNumber)).filter((sent) => sent.type === 'text');
+    expect(toFirst.map((sent) => sent.text)).toEqual([`You said: ${firstWords}`]);
+  });
+
+  it('tells the person when the companion could not answer, and keeps their message in the conversation', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const words = uniqueText('When the model is down');
+    await scriptFakeOpenAI(inject('fakeOpenAIUrl'), words, [{ error: { status: 500, message: 'upstream exploded' } }]);
+    await deliverInbound(inboundText(phoneNumber, words));
+    await whatsAppAnswered(person.user.id);
+    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining("couldn't answer just now")]);
+    expect((await conversationTexts(person.token))[0]).toEqual({ role: 'user', text: words });
+  });
+
+  it('answers an over-long message politely without taking it into the conversation', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    await deliverInbound(inboundText(phoneNumber, 'a'.repeat(16_001)));
+    await whatsAppAnswered(person.user.id);
+    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining('shorter parts')]);
+    expect(await conversationTexts(person.token)).toEqual([]);
+  });
+
+  it('says voice notes are not set up, and keeps only that one came', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const voiceNote = {
+      from: phoneNumber.slice(1),
+      id: `wamid.VOICE${crypto.randomUUID().replaceAll('-', '')}`,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      type: 'audio',
+      audio: { id: '4455667788', mime_type: 'audio/ogg; codecs=opus', voice: true },
+    };
+    await deliverInbound(voiceNote);
+    await whatsAppAnswered(person.user.id);
+    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining("Voice notes aren't set up")]);
+    const stored = await inObjectStorage(person.user.id, (sql) => sql.exec('SELECT kind, text_sealed, media_id FROM whatsapp_inbound').toArray());
+    expect(stored).toEqual([{ kind: 'audio', text_sealed: null, media_id: null }]);
+  });
+});
+
+describe('linking a WhatsApp number', () => {
+  it('sends a six-digit code in the kindred_link_code template and links the number with it', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    expect(await readJson(await api('/api/v1/channels/whatsapp', { token: person.token }), whatsAppLinkSchema)).toEqual({
+      status: 'unlinked',
+      available: true,
+    });
+    const pending = await readJson(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber } }), whatsAppLinkSchema);
+    expect(pending).toEqual({ status: 'pending', phoneNumber: `${phoneNumber.slice(0, 3)} •••• ••${phoneNumber.slice(-4)}`, available: true });
+    const [template] = await whatsAppMessagesTo(graphUrl, phoneNumber);
+    expect(template).toMatchObject({ type: 'template', templateName: 'kindred_link_code' });
+    expect(template?.text).toMatch(/^\d{6}$/);
+    const linked = await readJson(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code: template?.text } }), whatsAppLinkSchema);
+    expect(linked).toMatchObject({ status: 'linked', available: true });
+    expect(linked.phoneNumber).not.toContain(phoneNumber.slice(3, -4));
+    // The directory holds the number's HMAC only.
+    const rows = await testEnv.DB.prepare('SELECT * FROM whatsapp_numbers WHERE user_id = ?').bind(person.user.id).all();
+    expect(rows.results).toHaveLength(1);
+    expect(JSON.stringify(rows.results)).not.toContain(phoneNumber.slice(1));
+    // Nor does the object keep it in plain.
+    const stored = await inObjectStorage(person.user.id, (sql) => JSON.stringify(sql.exec('SELECT * FROM whatsapp_link').toArray()));
+    expect(stored).not.toContain(phoneNumber.slice(1));
+    // The person's own export has it in full.
+    const exported = await readJson(await api('/api/v1/me/export', { token: person.token }), exportDocumentSchema);
+    expect(exported.whatsapp).toEqual({ status: 'linked', phoneNumber });
+  });
+
+  it('counts wrong codes, and after the fifth the code is spent', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber } });
+    const code = await latestLinkCode(phoneNumber);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const failure = await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code: wrong } }), 'invalid_code');
+      expect(failure.error.message).toContain(`${5 - attempt} tr`);
+    }
+    await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code: wrong } }), 'invalid_code');
+    // Even the right code no longer links: a new one must be asked for.
+    await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code } }), 'invalid_code');
+    expect((await readJson(await api('/api/v1/channels/whatsapp', { token: person.token }), whatsAppLinkSchema)).status).toBe('unlinked');
+    await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code: 'abc' } }), 'validation_failed');
+  });
+
+  it('refuses a code after its ten minutes', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber } });
+    const code = await latestLinkCode(phoneNumber);
+    await inObjectStorage(person.user.id, (sql) => sql.exec('UPDATE whatsapp_link SET code_expires_at = ?', Date.now() - 1));
+    const failure = await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: person.token, body: { code } }), 'invalid_code');
+    expect(failure.error.message).toContain('expired');
+  });
+
+  it('refuses a number another account has linked, with phone_number_taken', async () => {
+    const [owner, other] = [await buildUser(), await buildUser()];
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(owner.token, phoneNumber);
+    await expectError(await api('/api/v1/channels/whatsapp', { token: other.token, body: { phoneNumber } }), 'phone_number_taken');
+  });
+
+  it('refuses a number linked by another account while the code was on its way', async () => {
+    const [first, second] = [await buildUser(), await buildUser()];
+    const phoneNumber = uniquePhoneNumber();
+    await api('/api/v1/channels/whatsapp', { token: second.token, body: { phoneNumber } });
+    const secondCode = await latestLinkCode(phoneNumber);
+    await linkWhatsApp(first.token, phoneNumber);
+    await expectError(await api('/api/v1/channels/whatsapp/confirm', { token: second.token, body: { code: secondCode } }), 'phone_number_taken');
+    expect((await readJson(await api('/api/v1/channels/whatsapp', { token: second.token }), whatsAppLinkSchema)).status).toBe('unlinked');
+  });
+
+  it('says so when WhatsApp cannot deliver the code, and leaves a linked number linked', async () => {
+    const person = await buildUser();
+    const [phoneNumber, notOnWhatsApp] = [uniquePhoneNumber(), uniquePhoneNumber()];
+    await linkWhatsApp(person.token, phoneNumber);
+    await failWhatsAppSends(graphUrl, notOnWhatsApp, { status: 400, code: 131026 });
+    await expectError(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber: notOnWhatsApp } }), 'invalid_phone_number');
+    await failWhatsAppSends(graphUrl, notOnWhatsApp, { status: 503, code: 2, count: 3 });
+    await expectError(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber: notOnWhatsApp } }), 'source_unreachable');
+    expect((await readJson(await api('/api/v1/channels/whatsapp', { token: person.token }), whatsAppLinkSchema)).status).toBe('linked');
+  });
+
+  it('rejects a number without its country code', async () => {
+    const person = await buildUser();
+    await expectError(await api('/api/v1/channels/whatsapp', { token: person.token, body: { phoneNumber: '07700 900123' } }), 'validation_failed');
+  });
+
+  it('unlinks: the number’s messages then get the onboarding reply, not the companion', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    expect((await api('/api/v1/channels/whatsapp', { method: 'DELETE', token: person.token })).status).toBe(204);
+    expect((await readJson(await api('/api/v1/channels/whatsapp', { token: person.token }), whatsAppLinkSchema)).status).toBe('unlinked');
+    await deliverInbound(inboundText(phoneNumber, 'still there?'));
+    const texts = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
+    expect(texts.map((sent) => sent.text)).toEqual([onboardingReply]);
+    expect(await conversationTexts(person.token)).toEqual([]);
+  });
+});
