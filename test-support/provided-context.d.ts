@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the fake OpenAI server, including `/v1`. */
     fakeOpenAIUrl: string;
+    /** Origin of the fake Google (OAuth at `/o/oauth2/v2/auth` and `/token`, Calendar API at `/calendar/v3`). */
+    fakeGoogleUrl: string;
   }
 }
 
