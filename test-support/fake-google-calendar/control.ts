@@ -13,7 +13,10 @@ export interface RecordedGoogleRequest {
   body: unknown;
 }
 
-/** A failure to answer instead of the real thing, to the next `times` requests whose path contains `match`. */
+/**
+ * A failure to answer instead of the real thing, to the next `times` requests whose path (and, for
+ * the token endpoint, form body, e.g. a refresh token) contains `match`.
+ */
 export interface GoogleFailure {
   match: string;
   status?: number;

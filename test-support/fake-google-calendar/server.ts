@@ -135,6 +135,8 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
     changeCounter += 1;
     const now = new Date().toISOString();
     const previous = calendar.events.get(resource.id)?.resource;
+    const masterOf = (instance: Record<string, unknown>) =>
+      typeof instance.recurringEventId === 'string' ? calendar.events.get(instance.recurringEventId)?.resource : undefined;
     const stored: EventResource = {
       kind: 'calendar#event',
       ...resource,
@@ -144,7 +146,8 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
       htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${resource.id} ${calendar.id}`).toString('base64url')}`,
       created: previous?.created ?? now,
       updated: now,
-      iCalUID: resource.iCalUID ?? previous?.iCalUID ?? `${resource.id}@google.com`,
+      // An instance shares its recurring event's iCalUID, which is how a list by iCalUID finds it.
+      iCalUID: masterOf(resource)?.iCalUID ?? resource.iCalUID ?? previous?.iCalUID ?? `${resource.id}@google.com`,
       sequence: typeof previous?.sequence === 'number' ? previous.sequence + 1 : 0,
       eventType: 'default',
     };
@@ -210,6 +213,7 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
     ]) {
       if (body[field] !== undefined) written[field] = body[field];
     }
+    if (body.originalStartTime !== undefined) written.originalStartTime = normalizeTime(body.originalStartTime, 'originalStartTime', calendar);
     if (written.status !== undefined && !['confirmed', 'tentative', 'cancelled'].includes(String(written.status))) {
       throw new GoogleError(400, 'invalid', 'Invalid value for: status.');
     }
@@ -510,7 +514,7 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
           const current = calendar.events.get(eventId)?.resource;
           const merged = { ...(current ?? {}), ...fields };
           const written = readEventBody(merged, calendar);
-          for (const field of ['recurringEventId', 'originalStartTime', 'iCalUID']) if (merged[field] !== undefined) written[field] = merged[field];
+          for (const field of ['recurringEventId', 'iCalUID']) if (merged[field] !== undefined) written[field] = merged[field];
           sendJson(response, 200, store(calendar, { ...written, id: eventId }));
           return;
         }
@@ -537,8 +541,8 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
   }
 
   /** The next scripted failure for this request, if any, used up as it is answered. */
-  function takeFailure(path: string): GoogleFailure | undefined {
-    const failure = failures.find((candidate) => candidate.remaining > 0 && path.includes(candidate.match));
+  function takeFailure(target: string): GoogleFailure | undefined {
+    const failure = failures.find((candidate) => candidate.remaining > 0 && target.includes(candidate.match));
     if (!failure) return undefined;
     failure.remaining -= 1;
     if (failure.remaining === 0) failures = failures.filter((candidate) => candidate !== failure);
@@ -559,7 +563,8 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
       const body = form ? Object.fromEntries(form) : parseJsonBody(rawBody);
       const path = `${url.pathname}${url.search}`;
       recordings.push({ method: request.method ?? 'GET', path, headers: flattenHeaders(request.headers), body });
-      const failure = takeFailure(path);
+      // A token request is told apart by its grant (its path is shared by every test).
+      const failure = takeFailure(form ? `${path} ${rawBody}` : path);
       if (failure) {
         if (failure.garbage === true) {
           response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
