@@ -2,7 +2,16 @@ import { describe, expect, inject, it } from 'vitest';
 import { bytesToBase64 } from '../../../server/crypto/encoding.ts';
 import { AppError } from '../../../server/errors/app-error.ts';
 import { fakeGoogleEndpoints, fakeGoogleRequests } from '../../../test-support/fake-google-calendar/control.ts';
-import { deriveOAuthStateKey, exchangeGoogleCode, googleAuthorizationUrl, issueOAuthState, oauthStateLifetimeMs, verifyOAuthState } from './google-oauth.ts';
+import {
+  beginGoogleConnection,
+  completeGoogleConnection,
+  deriveOAuthStateKey,
+  exchangeGoogleCode,
+  googleAuthorizationUrl,
+  issueOAuthState,
+  oauthStateLifetimeMs,
+  verifyOAuthState,
+} from './google-oauth.ts';
 
 const fakeUrl = inject('fakeGoogleUrl');
 const endpoints = fakeGoogleEndpoints(fakeUrl);
@@ -86,25 +95,56 @@ describe('Google OAuth', () => {
 });
 
 describe('OAuth state', () => {
-  it('round-trips for the same person and gives back the code verifier the authorization used', async () => {
+  const redirectUri = 'https://app.example/settings/calendars';
+
+  it('round-trips for the same person and gives back the code verifier and redirect URI the authorization used', async () => {
     const key = await deriveOAuthStateKey(masterKey);
-    const { state, codeVerifier } = await issueOAuthState(key, 'user-1', 5_000);
+    const { state, codeVerifier } = await issueOAuthState(key, 'user-1', redirectUri, 5_000);
     expect(state).not.toContain('user-1');
+    expect(state.length).toBeLessThanOrEqual(512);
     expect(codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    await expect(verifyOAuthState(key, 'user-1', state, 5_000 + oauthStateLifetimeMs)).resolves.toEqual({ codeVerifier });
+    await expect(verifyOAuthState(key, 'user-1', state, 5_000 + oauthStateLifetimeMs)).resolves.toEqual({ codeVerifier, redirectUri });
+    const other = await issueOAuthState(key, 'user-1', redirectUri, 5_000);
+    expect(other.state).not.toBe(state);
+    expect(other.codeVerifier).not.toBe(codeVerifier);
   });
 
   it('is refused for another person, after it expires, when altered, or signed by another key', async () => {
     const key = await deriveOAuthStateKey(masterKey);
-    const { state } = await issueOAuthState(key, 'user-1', 5_000);
+    const { state } = await issueOAuthState(key, 'user-1', redirectUri, 5_000);
     await expectAppError(verifyOAuthState(key, 'user-2', state, 5_000), 'invalid_oauth_state');
     await expectAppError(verifyOAuthState(key, 'user-1', state, 5_001 + oauthStateLifetimeMs), 'invalid_oauth_state');
-    const [nonce, expires, signature] = state.split('.');
+    const [nonce, expires, redirect, signature] = state.split('.');
     const later = (Number.parseInt(expires ?? '', 36) + 3_600_000).toString(36);
-    await expectAppError(verifyOAuthState(key, 'user-1', `${nonce}.${later}.${signature}`, 5_000), 'invalid_oauth_state');
-    await expectAppError(verifyOAuthState(key, 'user-1', `${nonce}x.${expires}.${signature}`, 5_000), 'invalid_oauth_state');
+    await expectAppError(verifyOAuthState(key, 'user-1', `${nonce}.${later}.${redirect}.${signature}`, 5_000), 'invalid_oauth_state');
+    await expectAppError(verifyOAuthState(key, 'user-1', `${nonce}x.${expires}.${redirect}.${signature}`, 5_000), 'invalid_oauth_state');
+    const elsewhere = btoa('https://evil.example/').replaceAll('=', '');
+    await expectAppError(verifyOAuthState(key, 'user-1', `${nonce}.${expires}.${elsewhere}.${signature}`, 5_000), 'invalid_oauth_state');
     await expectAppError(verifyOAuthState(key, 'user-1', 'garbage', 5_000), 'invalid_oauth_state');
     const otherKey = await deriveOAuthStateKey(bytesToBase64(new Uint8Array(32).fill(8)));
     await expectAppError(verifyOAuthState(otherKey, 'user-1', state, 5_000), 'invalid_oauth_state');
+  });
+
+  it('refuses a redirect URI too long to fit in a state', async () => {
+    const key = await deriveOAuthStateKey(masterKey);
+    await expectAppError(issueOAuthState(key, 'user-1', `https://app.example/${'a'.repeat(400)}`, 5_000), 'validation_failed');
+  });
+});
+
+describe('connecting a Google calendar, start to finish', () => {
+  const settings = { clientId: 'client-flow', clientSecret: 'secret', tokenUrl: endpoints.tokenUrl, authUrl: endpoints.authUrl };
+  const redirectUri = 'https://app.example/settings/calendars';
+
+  it('begins with a URL for this person and completes with the code and state Google sends back', async () => {
+    const key = await deriveOAuthStateKey(masterKey);
+    const { authorizationUrl } = await beginGoogleConnection(settings, key, 'user-flow', redirectUri, Date.now());
+    const back = await consent(authorizationUrl);
+    expect(back.origin + back.pathname).toBe(redirectUri);
+    const completion = { code: back.searchParams.get('code') ?? '', state: back.searchParams.get('state') ?? '' };
+    // Someone else signed in cannot finish this person's connection, and their attempt does not use the code up.
+    await expectAppError(completeGoogleConnection(settings, key, 'user-other', completion, Date.now()), 'invalid_oauth_state');
+    const credentials = await completeGoogleConnection(settings, key, 'user-flow', completion, Date.now());
+    expect(credentials.refreshToken).not.toBe('');
+    expect(credentials.expiresAt).toBeGreaterThan(Date.now());
   });
 });

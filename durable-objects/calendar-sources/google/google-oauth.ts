@@ -161,46 +161,85 @@ async function sign(key: CryptoKey, text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
 }
 
+/** `googleCompletionBodySchema` takes a state of at most this many characters. */
+const longestState = 512;
+
+const base64UrlToBytes = (text: string) =>
+  base64ToBytes(
+    text
+      .replaceAll('-', '+')
+      .replaceAll('_', '/')
+      .padEnd(Math.ceil(text.length / 4) * 4, '='),
+  );
+
 /** The person's id is signed over but not written into the state, which travels through Google and the browser. */
-const signedText = (purpose: 'state' | 'verifier', userId: string, nonce: string, expiresAt: number) => `${purpose}\n${userId}\n${nonce}\n${expiresAt}`;
+const signedText = (purpose: 'state' | 'verifier', userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
+  `${purpose}\n${userId}\n${nonce}\n${expiresAt}\n${redirectUri}`;
 
 /**
- * A state for one authorization: a random nonce and an expiry, signed together with the person's id,
- * and the PKCE code verifier derived from the same nonce, so the completion can rebuild the verifier
- * from the state alone and nothing has to be stored in between.
+ * A state for one authorization: a random nonce, an expiry and the redirect URI (which the exchange
+ * must repeat), signed together with the person's id; and the PKCE code verifier derived from the
+ * same values, so the completion rebuilds everything from the state alone and nothing is stored in
+ * between. A redirect URI too long to fit in a state is refused as `validation_failed`.
  */
-export async function issueOAuthState(key: CryptoKey, userId: string, now: number): Promise<{ state: string; codeVerifier: string }> {
+export async function issueOAuthState(key: CryptoKey, userId: string, redirectUri: string, now: number): Promise<{ state: string; codeVerifier: string }> {
   const nonce = bytesToBase64Url(randomBytes(16));
   const expiresAt = now + oauthStateLifetimeMs;
-  const signature = bytesToBase64Url(await sign(key, signedText('state', userId, nonce, expiresAt)));
-  return {
-    state: `${nonce}.${expiresAt.toString(36)}.${signature}`,
-    codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt))),
-  };
+  const signature = bytesToBase64Url(await sign(key, signedText('state', userId, nonce, expiresAt, redirectUri)));
+  const state = `${nonce}.${expiresAt.toString(36)}.${bytesToBase64Url(new TextEncoder().encode(redirectUri))}.${signature}`;
+  if (state.length > longestState) throw new AppError('validation_failed', 'redirectUri is too long to carry through Google.');
+  return { state, codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt, redirectUri))) };
 }
 
 /**
  * Checks a state Google sent back: signed by this key, for this person, not expired. Answers the
- * code verifier of its authorization; anything else is `invalid_oauth_state`.
+ * code verifier and redirect URI of its authorization; anything else is `invalid_oauth_state`.
  */
-export async function verifyOAuthState(key: CryptoKey, userId: string, state: string, now: number): Promise<{ codeVerifier: string }> {
+export async function verifyOAuthState(key: CryptoKey, userId: string, state: string, now: number): Promise<{ codeVerifier: string; redirectUri: string }> {
   const invalid = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
-  const [nonce, expiresText, signatureText, ...rest] = state.split('.');
-  if (!nonce || !expiresText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalid();
+  const [nonce, expiresText, redirectText, signatureText, ...rest] = state.split('.');
+  if (!nonce || !expiresText || !redirectText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalid();
   const expiresAt = Number.parseInt(expiresText, 36);
   let signature: Uint8Array<ArrayBuffer>;
+  let redirectUri: string;
   try {
-    signature = base64ToBytes(
-      signatureText
-        .replaceAll('-', '+')
-        .replaceAll('_', '/')
-        .padEnd(Math.ceil(signatureText.length / 4) * 4, '='),
-    );
+    signature = base64UrlToBytes(signatureText);
+    redirectUri = new TextDecoder('utf-8', { fatal: true }).decode(base64UrlToBytes(redirectText));
   } catch {
     throw invalid();
   }
   // `verify` compares in constant time.
-  const valid = await crypto.subtle.verify('HMAC', key, signature, new TextEncoder().encode(signedText('state', userId, nonce, expiresAt)));
+  const valid = await crypto.subtle.verify('HMAC', key, signature, new TextEncoder().encode(signedText('state', userId, nonce, expiresAt, redirectUri)));
   if (!valid || now > expiresAt) throw invalid();
-  return { codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt))) };
+  return { codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt, redirectUri))), redirectUri };
+}
+
+// --- the two steps the routes take -----------------------------------------------------------------
+
+/** `POST /calendar/sources` with `kind: 'google'`: where to send the person, with a state bound to them. */
+export async function beginGoogleConnection(
+  settings: { clientId: string; authUrl: string },
+  stateKey: CryptoKey,
+  userId: string,
+  redirectUri: string,
+  now: number,
+): Promise<{ authorizationUrl: string }> {
+  const { state, codeVerifier } = await issueOAuthState(stateKey, userId, redirectUri, now);
+  const { authorizationUrl } = await googleAuthorizationUrl(settings, state, redirectUri, codeVerifier);
+  return { authorizationUrl };
+}
+
+/**
+ * `POST /calendar/sources/google/complete`: checks the state is this person's and fresh, then trades
+ * the code for credentials, proving the PKCE verifier and repeating the redirect URI.
+ */
+export async function completeGoogleConnection(
+  settings: GoogleClientSettings,
+  stateKey: CryptoKey,
+  userId: string,
+  completion: { code: string; state: string },
+  now: number,
+): Promise<GoogleCredentials> {
+  const { codeVerifier, redirectUri } = await verifyOAuthState(stateKey, userId, completion.state, now);
+  return exchangeGoogleCode(settings, completion.code, redirectUri, codeVerifier);
 }
