@@ -210,6 +210,9 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
       'originalStartTime',
       'transparency',
       'visibility',
+      'attendees',
+      'reminders',
+      'colorId',
     ]) {
       if (body[field] !== undefined) written[field] = body[field];
     }
@@ -353,7 +356,8 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
       const master = current ? undefined : instanceOf(calendar, eventId);
       if (!current && !master) throw new GoogleError(404, 'notFound', 'Not Found');
       checkIfMatch(request, current);
-      const merged = method === 'PATCH' && current && isRecord(body) ? { ...current, ...body } : body;
+      // A patch changes only the fields it names; a null clears one.
+      const merged = method === 'PATCH' && current && isRecord(body) ? withoutNulls({ ...current, ...body }) : body;
       const written = readEventBody(merged, calendar);
       if (master) {
         // Writing an instance that has not changed before makes it an exception of its event.
@@ -609,6 +613,10 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
   });
   const port = await listen(server, options.port ?? 0, host);
   return { url: `http://${host}:${port}`, port, close: () => closeServer(server) };
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
 }
 
 function encodeCursor(cursor: PageCursor): string {

@@ -334,7 +334,7 @@ describe('Google adapter: writing', () => {
     expect(updated).toEqual({ remoteId: created.remoteId, etag: expect.any(String) });
     expect('etag' in updated && updated.etag).not.toBe(created.etag);
     expect((await fakeGoogleEvents(fakeUrl, calendarId))[0]?.summary).toBe('Dentist (new time)');
-    const put = (await apiRequests()).find((request) => request.method === 'PUT');
+    const put = (await apiRequests()).find((request) => request.method === 'PATCH');
     expect(put?.headers['if-match']).toBe(created.etag);
 
     await expect(adapter.delete(created.remoteId, 'etag' in updated ? updated.etag : '')).resolves.toEqual({ deleted: true });
@@ -342,6 +342,24 @@ describe('Google adapter: writing', () => {
     // Deleting it again (Google answers 410) or an event Google never had (404) counts as done.
     await expect(adapter.delete(created.remoteId, 'etag' in updated ? updated.etag : '')).resolves.toEqual({ deleted: true });
     await expect(adapter.delete('neverthere1', '"1"')).resolves.toEqual({ deleted: true });
+  });
+
+  it('changes only what Kindred models, keeping attendees and reminders set on Google, and clears a removed field', async () => {
+    const { adapter, calendarId, apiRequests } = await connect();
+    const attendees = [{ email: 'sam@example.com', responseStatus: 'accepted' }];
+    await putFakeGoogleEvent(fakeUrl, calendarId, 'withguests1', {
+      ...event('Lunch', '2026-12-02'),
+      description: 'Old notes',
+      attendees,
+      reminders: { useDefault: false },
+    });
+    const [pulled] = (await adapter.pull(null)).changed;
+    const withoutNotes = (pulled as RemoteEvent).ics.replace(/DESCRIPTION:Old notes\r\n/, '').replace('SUMMARY:Lunch', 'SUMMARY:Lunch with Sam');
+    await adapter.update('withguests1', withoutNotes, (pulled as RemoteEvent).etag);
+    const [stored] = await fakeGoogleEvents(fakeUrl, calendarId);
+    expect(stored).toMatchObject({ summary: 'Lunch with Sam', attendees, reminders: { useDefault: false } });
+    expect(stored?.description).toBeUndefined();
+    expect((await apiRequests()).map((request) => request.method)).toContain('PATCH');
   });
 
   it('writes a create repeated after a lost answer over the first, rather than failing as a duplicate', async () => {

@@ -297,8 +297,10 @@ export function createGoogleAdapter(settings: GoogleSettings, credentials: Googl
 
     async update(remoteId, ics, etag) {
       const series = icsToGoogleSeries(ics);
-      const answer = await call('PUT', `${eventsUrl}/${encodeURIComponent(remoteId)}`, {
-        body: series.master,
+      // A patch, not a replacement: what Kindred does not model (attendees, reminders, colours,
+      // conference links) stays as the person set it on Google. A null clears a field.
+      const answer = await call('PATCH', `${eventsUrl}/${encodeURIComponent(remoteId)}`, {
+        body: { description: null, location: null, recurrence: null, ...series.master },
         ifMatch: masterEtagOf(etag),
         expected: [404, 410, 412],
       });
