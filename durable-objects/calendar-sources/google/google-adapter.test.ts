@@ -425,6 +425,28 @@ describe('Google adapter: failures', () => {
     expect(waits).toEqual([]);
   });
 
+  it('fails with source_unreachable when Google cannot be reached at all, after its retries', async () => {
+    const waits: number[] = [];
+    const adapter = createGoogleAdapter(
+      {
+        clientId,
+        clientSecret: 'test-secret',
+        tokenUrl: endpoints.tokenUrl,
+        apiUrl: endpoints.apiUrl,
+        // What workerd's fetch throws when the connection fails (a real refused port also floods the log).
+        fetch: async () => {
+          throw new TypeError('Network connection lost.');
+        },
+        sleep: async (milliseconds) => {
+          waits.push(milliseconds);
+        },
+      },
+      { get: async () => ({ accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }), set: async () => {} },
+    );
+    await expectAppError(adapter.pull(null), 'source_unreachable');
+    expect(waits).toEqual([1_000, 4_000]);
+  });
+
   it('fails with source_invalid when Google answers something that is not its JSON', async () => {
     const { adapter, calendarId } = await connect();
     await failFakeGoogle(fakeUrl, { match: `/calendars/${calendarId}/`, garbage: true });

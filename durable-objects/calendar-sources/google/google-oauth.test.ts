@@ -8,6 +8,7 @@ import {
   deriveOAuthStateKey,
   exchangeGoogleCode,
   googleAuthorizationUrl,
+  googleSettingsOf,
   issueOAuthState,
   oauthStateLifetimeMs,
   verifyOAuthState,
@@ -91,6 +92,20 @@ describe('Google OAuth', () => {
     const code = (await consent(authorizationUrl)).searchParams.get('code') ?? '';
     const settings = { clientId: 'client-verifier', clientSecret: 'secret', tokenUrl: endpoints.tokenUrl };
     await expectAppError(exchangeGoogleCode(settings, code, redirectUri, 'a'.repeat(43)), 'source_auth_failed');
+  });
+});
+
+describe('Google settings', () => {
+  it('are there only when both the client id and secret are configured', () => {
+    const urls = { GOOGLE_OAUTH_URL: endpoints.authUrl, GOOGLE_TOKEN_URL: endpoints.tokenUrl, GOOGLE_CALENDAR_URL: endpoints.apiUrl };
+    expect(googleSettingsOf({ ...urls, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: undefined })).toBeUndefined();
+    expect(googleSettingsOf({ ...urls, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' })).toEqual({
+      clientId: 'id',
+      clientSecret: 'secret',
+      authUrl: endpoints.authUrl,
+      tokenUrl: endpoints.tokenUrl,
+      apiUrl: endpoints.apiUrl,
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../../../server/config/config.ts';
 import { base64ToBytes, bytesToBase64Url, randomBytes } from '../../../server/crypto/encoding.ts';
 import { AppError } from '../../../server/errors/app-error.ts';
 
@@ -7,6 +8,29 @@ import { AppError } from '../../../server/errors/app-error.ts';
  * the address to send a person to, the exchange of the code Google sends back, and the `state` that
  * ties the answer to the person who asked, without storing anything between the two requests.
  */
+
+/** Google's endpoints and Kindred's OAuth client, from the configuration. */
+export interface GoogleConnectionSettings {
+  clientId: string;
+  clientSecret: string;
+  authUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+}
+
+/** Google as configured, or undefined when it is not (both client values are needed): the routes answer `feature_not_configured`. */
+export function googleSettingsOf(
+  config: Pick<Config, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_OAUTH_URL' | 'GOOGLE_TOKEN_URL' | 'GOOGLE_CALENDAR_URL'>,
+): GoogleConnectionSettings | undefined {
+  if (config.GOOGLE_CLIENT_ID === undefined || config.GOOGLE_CLIENT_SECRET === undefined) return undefined;
+  return {
+    clientId: config.GOOGLE_CLIENT_ID,
+    clientSecret: config.GOOGLE_CLIENT_SECRET,
+    authUrl: config.GOOGLE_OAUTH_URL,
+    tokenUrl: config.GOOGLE_TOKEN_URL,
+    apiUrl: config.GOOGLE_CALENDAR_URL,
+  };
+}
 
 /** Full read and write access to the person's calendars: the sync writes events back. */
 export const googleCalendarScope = 'https://www.googleapis.com/auth/calendar';
