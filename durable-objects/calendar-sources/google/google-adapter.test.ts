@@ -304,6 +304,51 @@ describe('Google adapter: recurring events', () => {
   });
 });
 
+describe('Google adapter: all-day recurring events', () => {
+  it('writes dates, not times, for the rule, its exceptions and its changed instance, and reads them back the same', async () => {
+    const { adapter, calendarId } = await connect();
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Kindred//Calendar//EN',
+      'BEGIN:VEVENT',
+      'UID:bins@kindred',
+      'DTSTAMP:20261130T120000Z',
+      'DTSTART;VALUE=DATE:20261201',
+      'DTEND;VALUE=DATE:20261202',
+      'SUMMARY:Bins out',
+      'RRULE:FREQ=WEEKLY;COUNT=4',
+      'EXDATE;VALUE=DATE:20261215',
+      'X-KINDRED-TIMEZONE:Europe/London',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:bins@kindred',
+      'DTSTAMP:20261130T120000Z',
+      'RECURRENCE-ID;VALUE=DATE:20261208',
+      'DTSTART;VALUE=DATE:20261209',
+      'DTEND;VALUE=DATE:20261210',
+      'SUMMARY:Bins out (holiday week)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const created = await adapter.create('bins@kindred', ics);
+    const stored = await fakeGoogleEvents(fakeUrl, calendarId);
+    expect(stored.find((item) => item.id === created.remoteId)).toMatchObject({
+      start: { date: '2026-12-01' },
+      end: { date: '2026-12-02' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4', 'EXDATE;VALUE=DATE:20261215'],
+    });
+    expect(stored.find((item) => item.id === `${created.remoteId}_20261208`)).toMatchObject({
+      summary: 'Bins out (holiday week)',
+      originalStartTime: { date: '2026-12-08' },
+      start: { date: '2026-12-09' },
+    });
+    const read = describeIcs((await adapter.pull(null)).changed[0] as RemoteEvent);
+    expect(read).toMatchObject({ allDay: true, title: 'Bins out', recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4', exdates: ['2026-12-15'], rdates: [] } });
+    expect(read.overrides.map((override) => [override.recurrenceId, override.title])).toEqual([['2026-12-08', 'Bins out (holiday week)']]);
+  });
+});
+
 describe('Google adapter: writing', () => {
   it('creates with the iCalendar UID, updates and deletes under the etag, and reads what it wrote', async () => {
     const { adapter, calendarId, apiRequests } = await connect();

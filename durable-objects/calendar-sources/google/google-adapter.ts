@@ -130,13 +130,16 @@ export function createGoogleAdapter(settings: GoogleSettings, credentials: Googl
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
       let response: Response | undefined;
+      let text = '';
       let networkError: unknown;
       try {
         response = await fetchImplementation(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+        text = await response.text();
       } catch (error) {
+        // A connection lost before or during the answer is one failure, retried alike.
+        response = undefined;
         networkError = error;
       }
-      const text = response ? await response.text() : '';
       let payload: unknown;
       let parsed = text === '';
       try {
