@@ -169,6 +169,15 @@ describe('Google adapter: pulling changes', () => {
     expect(third).toMatchObject({ changed: [], deleted: [], fullResync: false });
   });
 
+  it('leaves out an event it cannot read, and still answers the others', async () => {
+    const { adapter, calendarId } = await connect();
+    await putFakeGoogleEvent(fakeUrl, calendarId, 'readable1', event('Readable', '2026-12-01'));
+    await putFakeGoogleEvent(fakeUrl, calendarId, 'unreadable1', { ...event('Unreadable', '2026-12-02'), recurrence: ['RRULE:FREQ=SOMETIMES'] });
+    const changes = await adapter.pull(null);
+    expect(changes.changed.map((remote) => remote.remoteId)).toEqual(['readable1']);
+    expect(changes.cursor).toEqual(expect.any(String));
+  });
+
   it('reads every page of a long list', async () => {
     const { adapter, calendarId, apiRequests } = await connect();
     for (let index = 0; index < 252; index += 1)

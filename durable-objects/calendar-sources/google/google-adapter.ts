@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../server/errors/app-error.ts';
+import { log } from '../../../server/logging/log.ts';
 import type { CalendarSourceAdapter, RemoteConflict, RemoteEvent, RemoteVersion, SourceChanges } from '../source-adapter.ts';
 import { type GoogleEvent, type GoogleEventBody, googleEventSchema, googleEventToIcs, icsToGoogleSeries } from './google-event-ics.ts';
 import { type GoogleCredentials, requestGoogleToken } from './google-oauth.ts';
@@ -280,7 +281,15 @@ export function createGoogleAdapter(settings: GoogleSettings, credentials: Googl
           changes.deleted.push(master.id);
           continue;
         }
-        changes.changed.push(await remoteEvent(master, instances));
+        let remote: RemoteEvent;
+        try {
+          remote = await remoteEvent(master, instances);
+        } catch (error) {
+          // One event Kindred cannot read (a recurrence ical.js refuses) must not stop the sync of the others.
+          log.warn('google calendar event skipped', { errorId: error instanceof AppError ? error.id : 'unreadable' });
+          continue;
+        }
+        changes.changed.push(remote);
       }
       return changes;
     },
