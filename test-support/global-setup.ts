@@ -1,11 +1,12 @@
 /**
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
- * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`), for Miniflare bindings and
+ * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
  * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { startFakeGoogleCalendar } from './fake-google-calendar/server.ts';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
 import { testWhatsApp } from './fake-whatsapp-graph/control.ts';
@@ -24,10 +25,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('radicaleUrl', radicale.url);
   const whatsApp = await startFakeWhatsAppGraph({ port: 0, phoneNumberId: testWhatsApp.phoneNumberId, accessToken: testWhatsApp.accessToken });
   project.provide('fakeWhatsAppUrl', whatsApp.url);
+  const google = await startFakeGoogleCalendar({ port: 0 });
+  project.provide('fakeGoogleUrl', google.url);
   return async () => {
     await fake.close();
     await push.close();
     await radicale.close();
     await whatsApp.close();
+    await google.close();
   };
 }

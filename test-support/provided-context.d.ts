@@ -12,6 +12,8 @@ declare module 'vitest' {
     radicaleUrl: string;
     /** Base URL of the fake WhatsApp Graph API, including the version (`/v21.0`). */
     fakeWhatsAppUrl: string;
+    /** Origin of the fake Google (OAuth at `/o/oauth2/v2/auth` and `/token`, Calendar API at `/calendar/v3`). */
+    fakeGoogleUrl: string;
   }
 }
 

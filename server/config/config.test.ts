@@ -18,7 +18,19 @@ describe('configuration', () => {
     expect(readConfig({ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '', VAPID_SUBJECT: '' }).VAPID_PUBLIC_KEY).toBeUndefined();
   });
 
+  it("leaves Google unconfigured when unset, pointing at Google's own endpoints", () => {
+    const config = readConfig({ MASTER_KEY: masterKey, GOOGLE_CLIENT_ID: '' });
+    expect(config.GOOGLE_CLIENT_ID).toBeUndefined();
+    expect(config.GOOGLE_CLIENT_SECRET).toBeUndefined();
+    expect(config).toMatchObject({
+      GOOGLE_OAUTH_URL: 'https://accounts.google.com/o/oauth2/v2/auth',
+      GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com/token',
+      GOOGLE_CALENDAR_URL: 'https://www.googleapis.com/calendar/v3',
+    });
+  });
+
   it.each([
+    [{ MASTER_KEY: masterKey, GOOGLE_CALENDAR_URL: 'not a url' }, 'GOOGLE_CALENDAR_URL'],
     [{ MASTER_KEY: masterKey, LLM_PROVIDER: 'gpt-please' }, 'LLM_PROVIDER'],
     [{ MASTER_KEY: 'c2hvcnQ=' }, 'MASTER_KEY'],
     [{}, 'MASTER_KEY'],

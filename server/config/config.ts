@@ -47,6 +47,12 @@ const configSchema = z.object({
    * Other origins whose pages may make cookie-authenticated changes (comma-separated), for a web app
    * served from another host than the API. The API's own origin is always allowed.
    */
+  /** Google Calendar as a connected source: an OAuth client of type "Web application". Unset = Google is not offered. */
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  GOOGLE_OAUTH_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://accounts.google.com/o/oauth2/v2/auth')),
+  GOOGLE_TOKEN_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://oauth2.googleapis.com/token')),
+  GOOGLE_CALENDAR_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://www.googleapis.com/calendar/v3')),
   APP_ORIGINS: z.preprocess(
     (value) =>
       typeof value === 'string'
