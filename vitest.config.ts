@@ -48,6 +48,12 @@ export default defineConfig({
                 WHATSAPP_ACCESS_TOKEN: testWhatsApp.accessToken,
                 WHATSAPP_APP_SECRET: testWhatsApp.appSecret,
                 WHATSAPP_VERIFY_TOKEN: testWhatsApp.verifyToken,
+                // Google Calendar through its fake (test-support/fake-google-calendar).
+                GOOGLE_CLIENT_ID: 'kindred-test-client',
+                GOOGLE_CLIENT_SECRET: 'kindred-test-secret',
+                GOOGLE_OAUTH_URL: `${inject('fakeGoogleUrl')}/o/oauth2/v2/auth`,
+                GOOGLE_TOKEN_URL: `${inject('fakeGoogleUrl')}/token`,
+                GOOGLE_CALENDAR_URL: `${inject('fakeGoogleUrl')}/calendar/v3`,
               },
             },
           })),

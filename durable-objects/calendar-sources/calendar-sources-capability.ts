@@ -6,6 +6,8 @@ import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import { createCalDavAdapter, discoverCalDavCalendar } from './caldav/caldav-adapter.ts';
 import { changedFields, conflictCopyOf, mergeEvent, uidOfText, withFieldsFrom } from './event-merge.ts';
+import { createGoogleAdapter, type GoogleCredentials } from './google/google-adapter.ts';
+import { googleSettingsOf } from './google/google-oauth.ts';
 import { calendarSourcesSchemaSteps } from './schema.ts';
 import type { CalendarSourceAdapter, RemoteEvent, SourceErrorId } from './source-adapter.ts';
 import { type EventLink, presentSource, type SourceSettings, SourceStore, type StoredSource } from './source-store.ts';
@@ -41,9 +43,20 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
   function adapterFor(source: StoredSource): CalendarSourceAdapter {
     const settings = source.settings;
     if (settings.kind === 'caldav') return createCalDavAdapter(settings);
-    // Wired to `google/google-adapter.ts` (`createGoogleAdapter(settings, credentials)`) when it lands;
-    // tokens it refreshes are kept with `store.updateSettings(source.id, { ...settings, credentials })`.
-    throw new AppError('feature_not_configured', 'Google Calendar is not configured on this server.');
+    const google = googleSettingsOf(host.config());
+    if (!google) throw new AppError('feature_not_configured', 'Google Calendar is not configured on this server.');
+    // A refreshed token replaces the old one at once: Google may stop honouring the previous one.
+    let current = settings;
+    return createGoogleAdapter(
+      { clientId: google.clientId, clientSecret: google.clientSecret, tokenUrl: google.tokenUrl, apiUrl: google.apiUrl, calendarId: settings.calendarId },
+      {
+        get: async () => current.credentials,
+        async set(credentials) {
+          current = { ...current, credentials };
+          await store.updateSettings(source.id, current);
+        },
+      },
+    );
   }
 
   // --- pull --------------------------------------------------------------------------------------
@@ -279,9 +292,12 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
       list: async (): Promise<CalendarSource[]> => (await store.list()).map(presentSource),
       async connect(body: CalendarSourceBody): Promise<CalendarSource> {
         if (body.kind === 'caldav') return connectCalDav(body);
-        // Google connects through OAuth: wired to the Google adapter at merge.
-        throw new AppError('feature_not_configured', 'Google Calendar is not configured on this server.');
+        // Google connects through OAuth: the Worker sends the person to Google, then calls `connectGoogle`.
+        throw new AppError('validation_failed', 'Google Calendar connects through POST /calendar/sources/google/complete.');
       },
+      /** Keeps the tokens the Worker obtained from Google (sealed), and syncs the primary calendar once. */
+      connectGoogle: (credentials: GoogleCredentials): Promise<CalendarSource> =>
+        connectSource('google', 'Google Calendar', { kind: 'google', calendarId: 'primary', credentials }),
       /** Forgets the source and the events that came from it; the remote calendar is left as it is. */
       async disconnect(sourceId: string): Promise<null> {
         if (!forget(sourceId)) throw notFound('calendar source');
