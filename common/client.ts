@@ -4,8 +4,10 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
+import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
+import type { OutreachAnswer, OutreachKind, OutreachLogAnswer, OutreachLogEntry, OutreachSettings, OutreachSettingsPatch } from './outreach.ts';
 import type {
   AuthAnswer,
   CalendarEventView,
@@ -27,6 +29,7 @@ import type {
   FileVersion,
   FileVersionContent,
   FileVersionsAnswer,
+  ImportCalendarAnswer,
   ListEventsQuery,
   ListMemoriesQuery,
   ListMessagesQuery,
@@ -58,10 +61,15 @@ import type {
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
 
+/** `PATCH /reminders/:id`: mark it done, or move it later by some minutes. */
+export type UpdateReminderBody = { status: 'done' } | { snoozeMinutes: number };
+
 export type {
   AuthAnswer,
   Avatar,
   CalendarEventView,
+  CalendarSource,
+  CalendarSourceBody,
   Companion,
   Conversation,
   CreateEventBody,
@@ -77,6 +85,12 @@ export type {
   MemoryView,
   Message,
   MessagesPage,
+  OutreachAnswer,
+  OutreachKind,
+  OutreachLogAnswer,
+  OutreachLogEntry,
+  OutreachSettings,
+  OutreachSettingsPatch,
   Persona,
   Reminder,
   ServerFrame,
@@ -159,13 +173,16 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     query?: Record<string, QueryValue>,
     accept = 'application/json',
     requestOptions: RequestOptions = {},
+    /** A body sent as it is with this media type, instead of as JSON. */
+    rawBody?: { text: string; mediaType: string },
   ): Promise<Response> {
     let response: Response;
+    const contentType = rawBody?.mediaType ?? (body === undefined ? undefined : 'application/json');
     try {
       response = await fetchFunction(urlOf(path, query), {
         method,
-        headers: headersOf(body === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': 'application/json' }),
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: headersOf(contentType === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': contentType }),
+        body: rawBody?.text ?? (body === undefined ? undefined : JSON.stringify(body)),
         credentials: 'include',
         ...(requestOptions.keepalive ? { keepalive: true } : {}),
       });
@@ -230,7 +247,16 @@ export function createKindredClient(options: KindredClientOptions = {}) {
 
     reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
     createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
+    /** Marks a reminder done, or snoozes it: `{ status: 'done' }` or `{ snoozeMinutes }`. */
+    updateReminder: (id: string, body: UpdateReminderBody) => json<Reminder>('PATCH', `/reminders/${encodeURIComponent(id)}`, body),
     deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
+
+    /** The outreach settings and what the companion plans to bring up next. */
+    outreach: () => json<OutreachAnswer>('GET', '/outreach'),
+    /** Changes some outreach settings; what the patch leaves out stays. */
+    updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachSettings>('PUT', '/outreach', patch),
+    /** What the companion sent unasked, newest first; pass the previous page's `nextCursor` for the next. */
+    outreachLog: (cursor?: string) => json<OutreachLogAnswer>('GET', '/outreach/log', undefined, { cursor }),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),
@@ -246,6 +272,21 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateEvent: (id: string, body: UpdateEventBody) => json<CalendarEventView>('PATCH', `/events/${encodeURIComponent(id)}`, body),
     deleteEvent: (id: string, requestOptions?: RequestOptions) =>
       json<void>('DELETE', `/events/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
+    /** Imports an ICS file's text: every event in it becomes a new event. */
+    importCalendar: async (icsText: string) =>
+      (await (
+        await send('POST', '/calendar/import', undefined, undefined, 'application/json', {}, { text: icsText, mediaType: 'text/calendar' })
+      ).json()) as ImportCalendarAnswer,
+    /** The calendars connected by CalDAV or Google. */
+    calendarSources: async () => (await json<{ sources: CalendarSource[] }>('GET', '/calendar/sources')).sources,
+    /**
+     * Connects a calendar. CalDAV answers the new source; Google answers where to send the browser
+     * to grant access (`authorizationUrl`), and the connection is finished by `completeGoogleConnection`.
+     */
+    addCalendarSource: (body: CalendarSourceBody) => json<CalendarSource | { authorizationUrl: string }>('POST', '/calendar/sources', body),
+    deleteCalendarSource: (id: string) => json<void>('DELETE', `/calendar/sources/${encodeURIComponent(id)}`),
+    /** Back from Google with its `code` and Kindred's `state`: finishes the connection. */
+    completeGoogleConnection: (body: { code: string; state: string }) => json<CalendarSource>('POST', '/calendar/sources/google/complete', body),
     /** Every event as one ICS file's text. */
     exportCalendar: async () => (await send('GET', '/calendar/export.ics', undefined, undefined, 'text/calendar')).text(),
 
