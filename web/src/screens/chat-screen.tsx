@@ -3,7 +3,7 @@
 // phones), failed replies that say why and can be retried, and reconnection that loses nothing
 // (unsent messages wait in a queue; after a reconnection the latest history is read again).
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Conversation, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { Conversation, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import '../chat/chat.css';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
@@ -14,6 +14,7 @@ import { ErrorAlert } from '../components/error-alert.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { useRealtime, useRealtimeFrames } from '../realtime/realtime-context.tsx';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -33,10 +34,8 @@ declare global {
 }
 
 export function ChatScreen({ conversationId }: { conversationId: string | undefined }) {
-  const { companion, catalog, signOut } = useSession();
+  const { companion, catalog } = useSession();
   const toolTitles = useToolTitles();
-  const signOutRef = useRef(signOut);
-  signOutRef.current = signOut;
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
   const persona = catalog.personas.find((candidate) => candidate.id === companion.personaId);
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -52,7 +51,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [announcement, setAnnouncement] = useState('');
   const [text, setText] = useState('');
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const connection = useRef<RealtimeConnection>(undefined);
+  const realtime = useRealtime();
   const activeIdRef = useRef(activeId);
   const draftRef = useRef(draft);
   /** Whether this screen sent a message and waits for its reply: an error then belongs to that turn. */
@@ -208,14 +207,23 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           }
           return;
         }
+        case 'reminder-due':
+        case 'notification': {
+          // What the companion said unasked joins the conversation on screen; elsewhere the list learns of it.
+          const spoken = frame.message;
+          if (spoken === undefined) return;
+          if (!inActive(spoken.conversationId) || activeIdRef.current === undefined) return void refreshConversations();
+          setMessages((previous) => (previous.some((message) => message.id === spoken.id) ? previous : [...previous, spoken]));
+          void refreshConversations();
+          return;
+        }
         default:
           return;
       }
     },
     [companion.name, refreshConversations],
   );
-  const frameHandler = useRef(handleFrame);
-  frameHandler.current = handleFrame;
+  useRealtimeFrames(handleFrame);
 
   useEffect(() => {
     const reconcile = async (unacknowledged: PendingMessage[]) => {
@@ -228,21 +236,16 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       // A message the server stored before the drop is in the history now; only the rest goes again.
       return unacknowledged.filter((pending) => !page.messages.some((stored) => stored.role === 'user' && stored.text.trim() === pending.text.trim()));
     };
-    const opened = api.realtime({
-      origin: window.location.origin,
-      onFrame: (frame) => frameHandler.current(frame),
-      onStatus: setStatus,
-      onReconnect: reconcile,
-      // Signed out on this device or another, or the session expired: back to the log-in screen.
-      onSessionEnded: () => void signOutRef.current(),
-    });
-    connection.current = opened;
-    window.kindredDebug = { dropRealtime: () => opened.simulateDrop() };
+    realtime.setReconnectHandler(reconcile);
+    setStatus(realtime.status);
+    const stopWatching = realtime.watchStatus(setStatus);
+    window.kindredDebug = { dropRealtime: () => realtime.simulateDrop() };
     return () => {
-      opened.close();
+      realtime.setReconnectHandler(undefined);
+      stopWatching();
       delete window.kindredDebug;
     };
-  }, [loadLatest]);
+  }, [realtime, loadLatest]);
 
   const loadOlder = useCallback(async () => {
     const id = activeIdRef.current;
@@ -303,7 +306,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
     setAwaitingReply(true);
     awaitingReplyRef.current = true;
     lastSent.current = words;
-    connection.current?.sendMessage({ text: words, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
+    realtime.sendMessage({ text: words, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
   };
 
   const send = (event?: FormEvent) => {
