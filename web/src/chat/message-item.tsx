@@ -3,6 +3,7 @@
 import type { Avatar, Message } from '../../../common/client.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { outreachKindLabels } from '../today/today-format.ts';
 import { useToolTitles } from './tool-titles.ts';
 
 /** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
@@ -33,6 +34,13 @@ export function MessageItem({ message, companionName, avatar, onRetry }: Message
       {isAssistant && <CompanionAvatar avatar={avatar} />}
       <div className="bubble">
         <span className="visually-hidden">{isAssistant ? `${companionName} said: ` : 'You said: '}</span>
+        {/* Why the companion spoke first, so a message nobody asked for does not come out of nowhere. */}
+        {isAssistant && message.proactive && (
+          <span className="proactive-label" data-testid="proactive-label">
+            {outreachKindLabels[message.proactive]}
+            <span className="visually-hidden">, unasked: </span>
+          </span>
+        )}
         {message.text && <span className="bubble-text">{message.text}</span>}
         {message.tools.length > 0 && <p className="tool-note">Used {toolTitles(message.tools.map((tool) => tool.toolName))}</p>}
         {failed && (

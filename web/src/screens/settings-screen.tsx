@@ -1,5 +1,5 @@
 // Settings as short sections instead of one long form: the companion (each choice in a focused
-// picker), profile and time zone, appearance, tools, reminders, and the person's data. On a phone
+// picker), profile and time zone, appearance, tools, reminders, reaching out, and the person's data. On a phone
 // the list of sections is a screen of its own and each section opens full screen with a way back;
 // on a wide screen the list stays beside the open section.
 import { useEffect, useRef, useState } from 'react';
@@ -12,6 +12,7 @@ import { useSession } from '../session.tsx';
 import { AppearanceSettings, themeLabels } from '../settings/appearance-settings.tsx';
 import { CompanionOverview, CompanionPicker, companionChoiceTitle } from '../settings/companion-settings.tsx';
 import { DataSettings } from '../settings/data-settings.tsx';
+import { OutreachSettings } from '../settings/outreach-settings.tsx';
 import { ProfileSettings } from '../settings/profile-settings.tsx';
 import { ReminderSettings } from '../settings/reminder-settings.tsx';
 import { type SettingsSection, settingsLocation, settingsPath, settingsSections } from '../settings/settings-routes.ts';
@@ -25,6 +26,7 @@ const sectionTitles: Record<SettingsSection, string> = {
   appearance: 'Appearance',
   tools: 'Tools',
   reminders: 'Reminders & notifications',
+  outreach: 'Reaching out',
   data: 'Your data',
 };
 
@@ -51,6 +53,7 @@ export function SettingsScreen() {
     appearance: themeLabels[theme],
     tools: `What ${session.companion.name} can do`,
     reminders: reminders ? reminderSummaries[reminders] : '',
+    outreach: `When ${session.companion.name} speaks first`,
     data: 'Export, or delete your account',
   };
 
@@ -106,6 +109,7 @@ export function SettingsScreen() {
           {section === 'appearance' && <AppearanceSettings theme={theme} onThemeChange={setTheme} />}
           {section === 'tools' && <ToolsSettings />}
           {section === 'reminders' && <ReminderSettings state={reminders} onStateChange={setReminders} />}
+          {section === 'outreach' && <OutreachSettings />}
           {section === 'data' && <DataSettings />}
         </section>
       </div>
