@@ -2,30 +2,11 @@
 // coming up) appears at once as a note at the bottom of whichever screen is open, besides joining
 // the conversation. Notes stay until dismissed: nobody should miss a reminder for reading slowly.
 import { useState } from 'react';
-import type { OutreachKind, ServerFrame } from '../../../common/client.ts';
 import { Link } from '../router.tsx';
 import { outreachKindLabels } from '../today/today-format.ts';
 import { useRealtimeFrames } from './realtime-context.tsx';
+import { alertOf, type ProactiveAlert } from './unasked-frames.ts';
 import './proactive-alerts.css';
-
-interface ProactiveAlert {
-  id: string;
-  kind: OutreachKind;
-  text: string;
-  conversationId: string | undefined;
-}
-
-/** The note a frame brings, if it is one the companion sent unasked. */
-export function alertOf(frame: ServerFrame): ProactiveAlert | undefined {
-  if (frame.type === 'reminder-due') {
-    return { id: `reminder-${frame.reminder.id}`, kind: 'reminder', text: frame.reminder.text, conversationId: frame.message?.conversationId };
-  }
-  if (frame.type === 'notification') {
-    const { notification } = frame;
-    return { id: `notification-${notification.id}`, kind: notification.kind, text: notification.text, conversationId: notification.conversationId };
-  }
-  return undefined;
-}
 
 /** The most notes shown at once; older ones are in the conversation. */
 const maxShown = 3;
