@@ -253,8 +253,8 @@ export function createKindredClient(options: KindredClientOptions = {}) {
 
     /** The outreach settings and what the companion plans to bring up next. */
     outreach: () => json<OutreachAnswer>('GET', '/outreach'),
-    /** Changes some outreach settings; what the patch leaves out stays. */
-    updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachSettings>('PUT', '/outreach', patch),
+    /** Changes some outreach settings (what the patch leaves out stays); answers them as saved, and the new plan. */
+    updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachAnswer>('PUT', '/outreach', patch),
     /** What the companion sent unasked, newest first; pass the previous page's `nextCursor` for the next. */
     outreachLog: (cursor?: string) => json<OutreachLogAnswer>('GET', '/outreach/log', undefined, { cursor }),
 

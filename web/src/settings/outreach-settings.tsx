@@ -160,7 +160,7 @@ export function OutreachSettings() {
     setSaved({ ...saved, paused });
     setDraft({ ...draft, paused });
     try {
-      const answer = await api.updateOutreach({ paused });
+      const answer = (await api.updateOutreach({ paused })).settings;
       setSaved(answer);
       setDraft((current) => (current ? { ...current, paused: answer.paused } : answer));
     } catch (caught) {
@@ -176,7 +176,7 @@ export function OutreachSettings() {
     setStatus('');
     const { paused: _paused, ...rest } = draft;
     try {
-      const answer = await api.updateOutreach(rest);
+      const answer = (await api.updateOutreach(rest)).settings;
       setSaved(answer);
       setDraft(answer);
       setStatus('Saved.');
