@@ -92,7 +92,7 @@ function OutreachLog() {
 
   const now = new Date();
   return (
-    <section className="settings-block" aria-labelledby="outreach-log-heading">
+    <section className="settings-block outreach-log-section" aria-labelledby="outreach-log-heading">
       <h3 id="outreach-log-heading">What was sent</h3>
       <ErrorAlert error={error} />
       {entries === undefined && error === undefined && <p className="settings-muted">Loading…</p>}
