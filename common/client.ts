@@ -4,9 +4,22 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
+import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
-import type { PushPublicKeyAnswer, PushSubscriptionBody, PushSubscriptionInfo, PushSubscriptionsAnswer, WhatsAppLink } from './outreach.ts';
+import type {
+  OutreachAnswer,
+  OutreachKind,
+  OutreachLogAnswer,
+  OutreachLogEntry,
+  OutreachSettings,
+  OutreachSettingsPatch,
+  PushPublicKeyAnswer,
+  PushSubscriptionBody,
+  PushSubscriptionInfo,
+  PushSubscriptionsAnswer,
+  WhatsAppLink,
+} from './outreach.ts';
 import type {
   AnswerConfirmationBody,
   AuthAnswer,
@@ -32,6 +45,7 @@ import type {
   FileVersion,
   FileVersionContent,
   FileVersionsAnswer,
+  ImportCalendarAnswer,
   ListConfirmationsQuery,
   ListEventsQuery,
   ListMemoriesQuery,
@@ -64,10 +78,15 @@ import type {
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
 
+/** `PATCH /reminders/:id`: mark it done, or move it later by some minutes. */
+export type UpdateReminderBody = { status: 'done' } | { snoozeMinutes: number };
+
 export type {
   AuthAnswer,
   Avatar,
   CalendarEventView,
+  CalendarSource,
+  CalendarSourceBody,
   Companion,
   Confirmation,
   ConfirmationAnswered,
@@ -85,6 +104,12 @@ export type {
   MemoryView,
   Message,
   MessagesPage,
+  OutreachAnswer,
+  OutreachKind,
+  OutreachLogAnswer,
+  OutreachLogEntry,
+  OutreachSettings,
+  OutreachSettingsPatch,
   Persona,
   PushSubscriptionBody,
   PushSubscriptionInfo,
@@ -169,13 +194,16 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     query?: Record<string, QueryValue>,
     accept = 'application/json',
     requestOptions: RequestOptions = {},
+    /** A body sent as it is with this media type, instead of as JSON. */
+    rawBody?: { text: string; mediaType: string },
   ): Promise<Response> {
     let response: Response;
+    const contentType = rawBody?.mediaType ?? (body === undefined ? undefined : 'application/json');
     try {
       response = await fetchFunction(urlOf(path, query), {
         method,
-        headers: headersOf(body === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': 'application/json' }),
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: headersOf(contentType === undefined ? { Accept: accept } : { Accept: accept, 'Content-Type': contentType }),
+        body: rawBody?.text ?? (body === undefined ? undefined : JSON.stringify(body)),
         credentials: 'include',
         ...(requestOptions.keepalive ? { keepalive: true } : {}),
       });
@@ -240,6 +268,8 @@ export function createKindredClient(options: KindredClientOptions = {}) {
 
     reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
     createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
+    /** Marks a reminder done, or snoozes it: `{ status: 'done' }` or `{ snoozeMinutes }`. */
+    updateReminder: (id: string, body: UpdateReminderBody) => json<Reminder>('PATCH', `/reminders/${encodeURIComponent(id)}`, body),
     deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
 
     /** The server's VAPID key for `PushManager.subscribe`; null when Web Push is not configured. */
@@ -254,6 +284,12 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     linkWhatsApp: (phoneNumber: string) => json<WhatsAppLink>('POST', '/channels/whatsapp', { phoneNumber }),
     confirmWhatsApp: (code: string) => json<WhatsAppLink>('POST', '/channels/whatsapp/confirm', { code }),
     unlinkWhatsApp: () => json<void>('DELETE', '/channels/whatsapp'),
+    /** The outreach settings and what the companion plans to bring up next. */
+    outreach: () => json<OutreachAnswer>('GET', '/outreach'),
+    /** Changes some outreach settings (what the patch leaves out stays); answers them as saved, and the new plan. */
+    updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachAnswer>('PUT', '/outreach', patch),
+    /** What the companion sent unasked, newest first; pass the previous page's `nextCursor` for the next. */
+    outreachLog: (cursor?: string) => json<OutreachLogAnswer>('GET', '/outreach/log', undefined, { cursor }),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),
@@ -269,6 +305,21 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateEvent: (id: string, body: UpdateEventBody) => json<CalendarEventView>('PATCH', `/events/${encodeURIComponent(id)}`, body),
     deleteEvent: (id: string, requestOptions?: RequestOptions) =>
       json<void>('DELETE', `/events/${encodeURIComponent(id)}`, undefined, undefined, requestOptions),
+    /** Imports an ICS file's text: every event in it becomes a new event. */
+    importCalendar: async (icsText: string) =>
+      (await (
+        await send('POST', '/calendar/import', undefined, undefined, 'application/json', {}, { text: icsText, mediaType: 'text/calendar' })
+      ).json()) as ImportCalendarAnswer,
+    /** The calendars connected by CalDAV or Google. */
+    calendarSources: async () => (await json<{ sources: CalendarSource[] }>('GET', '/calendar/sources')).sources,
+    /**
+     * Connects a calendar. CalDAV answers the new source; Google answers where to send the browser
+     * to grant access (`authorizationUrl`), and the connection is finished by `completeGoogleConnection`.
+     */
+    addCalendarSource: (body: CalendarSourceBody) => json<CalendarSource | { authorizationUrl: string }>('POST', '/calendar/sources', body),
+    deleteCalendarSource: (id: string) => json<void>('DELETE', `/calendar/sources/${encodeURIComponent(id)}`),
+    /** Back from Google with its `code` and Kindred's `state`: finishes the connection. */
+    completeGoogleConnection: (body: { code: string; state: string }) => json<CalendarSource>('POST', '/calendar/sources/google/complete', body),
     /** Every event as one ICS file's text. */
     exportCalendar: async () => (await send('GET', '/calendar/export.ics', undefined, undefined, 'text/calendar')).text(),
 

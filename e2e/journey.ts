@@ -5,8 +5,9 @@
  * connection), reload keeps the history, find, forget and restore a memory, write, read and delete a
  * file (with Undo), go through the settings' sections, log out (a returning device lands on log-in)
  * and back in by keyboard alone, a failed reply says why and is retried, and a second person skips
- * onboarding and deletes their account. Every screen is checked with axe and photographed into
- * docs/screenshots.
+ * onboarding and deletes their account; back as the first person, Today lists a reminder they add,
+ * and Reaching out saves new quiet hours and shows its log. Every screen is checked with axe and
+ * photographed into docs/screenshots.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -376,7 +377,7 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   };
   await press(mainNavigation.getByRole('link', { name: 'Settings' }));
   await page.getByRole('heading', { name: 'Settings' }).waitFor();
-  for (const name of ['Companion', 'Profile & time zone', 'Appearance', 'Tools', 'Reminders & notifications', 'Your data']) {
+  for (const name of ['Companion', 'Profile & time zone', 'Appearance', 'Tools', 'Reminders & notifications', 'Reaching out', 'Your data']) {
     await sectionsNavigation.getByRole('link', { name: new RegExp(`^${name}`) }).waitFor();
   }
   const settingsHeight = await page.evaluate(() => document.documentElement.scrollHeight);
@@ -547,6 +548,67 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
   await nextVisit.goto('/');
   await nextVisit.getByRole('heading', { name: 'Create your account' }).waitFor();
   await nextVisit.close();
+
+  console.log(`${profile.name}: Today, one tap from the chat: a reminder added and listed`);
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await press(page.getByRole('button', { name: 'Log in' }));
+  await page.getByRole('heading', { name: 'Chat with Juniper' }).waitFor();
+  await press(mainNavigation.getByRole('link', { name: 'Today' }));
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  for (const heading of ['Agenda', 'Reminders', 'What I plan to bring up', 'Calendars']) {
+    await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
+  }
+  await page.getByText('Nothing in your calendar today.').waitFor();
+  const reminderText = `Water the plants (${unique})`;
+  await page.getByLabel('Remind me to').fill(reminderText);
+  // The date and time start at the next whole hour in the person's zone: always in the future.
+  await press(page.getByRole('button', { name: 'Add reminder' }));
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Reminder set for / })
+    .waitFor();
+  const listed = page.getByTestId('reminder').filter({ hasText: reminderText });
+  await listed.waitFor();
+  assert.equal((await listed.getByRole('button', { name: 'Snooze 10 min' }).getAttribute('aria-describedby')) !== null, true, 'each action names its reminder');
+  const stored = await readApi<{ reminders: { text: string; status: string }[] }>(page, '/api/v1/reminders');
+  assert.ok(
+    stored.reminders.some((reminder) => reminder.text === reminderText && reminder.status === 'scheduled'),
+    'the reminder is stored on the server',
+  );
+  await page.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+  await page.getByLabel('Import an .ics file').waitFor();
+  await capture('today', true);
+
+  console.log(`${profile.name}: reaching out: quiet hours changed, the channel order moved, the log shown`);
+  await press(page.getByRole('link', { name: 'Reaching-out settings' }));
+  await page.getByRole('heading', { name: 'Reaching out', exact: true }).waitFor();
+  const paused = page.getByRole('switch', { name: 'Paused' });
+  await paused.waitFor();
+  assert.equal(await paused.isChecked(), false, 'outreach starts unpaused');
+  await page.getByLabel('From').fill('21:30');
+  await page.getByLabel('Until').fill('07:15');
+  // The channel order moves by buttons, and focus stays with the moved channel.
+  const moveDown = page.getByRole('button', { name: /^Move .* down$/ }).first();
+  const firstChannel = ((await moveDown.getAttribute('aria-label')) ?? '').replace(/^Move | down$/g, '');
+  const channelCount = await page.getByRole('button', { name: /^Move .* down$/ }).count();
+  if (channelCount > 1) {
+    await press(moveDown);
+    assert.match(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''),
+      new RegExp(`^Move ${firstChannel} `),
+      'focus stays on the moved channel',
+    );
+  }
+  await press(page.getByRole('button', { name: 'Save', exact: true }));
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const outreach = await readApi<{ settings: { quietHours: { start: string; end: string }; channelOrder: string[] } }>(page, '/api/v1/outreach');
+  assert.deepEqual(outreach.settings.quietHours, { start: '21:30', end: '07:15' }, 'the quiet hours are saved');
+  if (channelCount > 1) assert.notEqual(outreach.settings.channelOrder[0], undefined);
+  await page.getByRole('heading', { name: 'What was sent' }).waitFor();
+  await page.getByText('Nothing has been sent unasked yet.').or(page.getByTestId('outreach-log-entry').first()).waitFor();
+  await capture('settings-outreach', true);
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   await context.close();

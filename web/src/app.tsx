@@ -7,15 +7,20 @@ import { api, rememberToken } from './api.ts';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { MainNavigation } from './components/main-navigation.tsx';
 import { clearAccountDeleted, rememberSignedInHere, signedOutLanding, wasAccountDeletedInThisTab } from './device-memory.ts';
+import { ProactiveAlerts } from './realtime/proactive-alerts.tsx';
+import { RealtimeContext } from './realtime/realtime-context.tsx';
+import { createRealtimeHub, type RealtimeHub } from './realtime/realtime-hub.ts';
 import { deviceReminders } from './reminders/device-reminders.ts';
 import { Link, navigate, usePath } from './router.tsx';
 import { AuthScreen } from './screens/auth-screen.tsx';
 import { ChatScreen } from './screens/chat-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { GoodbyeScreen } from './screens/goodbye-screen.tsx';
+import { GoogleCallbackScreen } from './screens/google-callback-screen.tsx';
 import { MemoriesScreen } from './screens/memories-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
+import { TodayScreen } from './screens/today-screen.tsx';
 import { type Session, SessionContext } from './session.tsx';
 
 type Loaded =
@@ -69,6 +74,23 @@ export function App() {
     navigate(wasAccountDeletedInThisTab() ? '/goodbye' : '/login');
   }, []);
 
+  // One live connection while signed in, shared by every screen (see realtime-hub.ts).
+  const signedIn = loaded.state === 'signed-in';
+  const [realtime, setRealtime] = useState<RealtimeHub>();
+  useEffect(() => {
+    if (!signedIn) return;
+    // Signed out on this device or another, or the session expired: back to the log-in screen.
+    const hub = createRealtimeHub(
+      (options) => api.realtime({ ...options, origin: window.location.origin }),
+      () => void signOut(),
+    );
+    setRealtime(hub);
+    return () => {
+      hub.close();
+      setRealtime(undefined);
+    };
+  }, [signedIn, signOut]);
+
   const session = useMemo<Session | undefined>(() => {
     if (loaded.state !== 'signed-in') return undefined;
     return {
@@ -81,7 +103,7 @@ export function App() {
     };
   }, [loaded, signOut]);
 
-  if (loaded.state === 'loading') {
+  if (loaded.state === 'loading' || (loaded.state === 'signed-in' && realtime === undefined)) {
     return (
       <main id="main" className="page centered">
         <p role="status">Loading Kindred…</p>
@@ -127,6 +149,8 @@ export function App() {
   const chatMatch = /^\/chat(?:\/([^/]+))?\/?$/.exec(path);
   if (path === '/onboarding') screen = <OnboardingScreen />;
   else if (chatMatch) screen = <ChatScreen conversationId={chatMatch[1]} />;
+  else if (path === '/today/google-callback') screen = <GoogleCallbackScreen />;
+  else if (path === '/today') screen = <TodayScreen />;
   else if (path === '/memories') screen = <MemoriesScreen />;
   else if (path === '/files') screen = <FilesScreen />;
   else if (path === '/settings' || path.startsWith('/settings/')) screen = <SettingsScreen />;
@@ -138,19 +162,22 @@ export function App() {
   const onboarding = path === '/onboarding';
   return (
     <SessionContext.Provider value={session}>
-      {/* The chat fills the screen and scrolls inside; every other screen scrolls the page. */}
-      <div className={chatMatch ? 'app-shell fills-screen' : 'app-shell'}>
-        <SkipLink />
-        <header className="top-bar">
-          <Link href="/chat" className="brand">
-            <img src="/icons/icon.svg" alt="" width={28} height={28} />
-            <span>Kindred</span>
-          </Link>
-          {!onboarding && <MainNavigation path={path} placement="top" />}
-        </header>
-        {screen}
-        {!onboarding && <MainNavigation path={path} placement="bottom" />}
-      </div>
+      <RealtimeContext.Provider value={realtime}>
+        {/* The chat fills the screen and scrolls inside; every other screen scrolls the page. */}
+        <div className={chatMatch ? 'app-shell fills-screen' : 'app-shell'}>
+          <SkipLink />
+          <header className="top-bar">
+            <Link href="/chat" className="brand">
+              <img src="/icons/icon.svg" alt="" width={28} height={28} />
+              <span>Kindred</span>
+            </Link>
+            {!onboarding && <MainNavigation path={path} placement="top" />}
+          </header>
+          {screen}
+          {!onboarding && <ProactiveAlerts path={path} />}
+          {!onboarding && <MainNavigation path={path} placement="bottom" />}
+        </div>
+      </RealtimeContext.Provider>
     </SessionContext.Provider>
   );
 }

@@ -3,6 +3,7 @@
 import type { Avatar, Message } from '../../../common/client.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { outreachKindLabels } from '../today/today-format.ts';
 import { ConfirmationCardFor, type ConfirmationCards } from './confirmation-card.tsx';
 import { confirmationIdOf, useToolTitles } from './tool-titles.ts';
 
@@ -36,6 +37,13 @@ export function MessageItem({ message, companionName, avatar, onRetry, confirmat
       {isAssistant && <CompanionAvatar avatar={avatar} />}
       <div className="bubble">
         <span className="visually-hidden">{isAssistant ? `${companionName} said: ` : 'You said: '}</span>
+        {/* Why the companion spoke first, so a message nobody asked for does not come out of nowhere. */}
+        {isAssistant && message.proactive && (
+          <span className="proactive-label" data-testid="proactive-label">
+            {outreachKindLabels[message.proactive]}
+            <span className="visually-hidden">, unasked: </span>
+          </span>
+        )}
         {message.text && <span className="bubble-text">{message.text}</span>}
         {message.tools.length > 0 && <p className="tool-note">Used {toolTitles(message.tools.map((tool) => tool.toolName))}</p>}
         {confirmationCards &&

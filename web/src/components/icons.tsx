@@ -2,10 +2,16 @@
 // decorative: the control it sits in carries the accessible name.
 import type { ReactNode } from 'react';
 
-export type IconName = 'chat' | 'memories' | 'files' | 'settings' | 'menu' | 'new-conversation' | 'send' | 'play' | 'close' | 'retry' | 'back';
+export type IconName = 'chat' | 'today' | 'memories' | 'files' | 'settings' | 'menu' | 'new-conversation' | 'send' | 'play' | 'close' | 'retry' | 'back';
 
 const paths: Record<IconName, ReactNode> = {
   chat: <path d="M20 11.5a7.5 7.5 0 0 1-10.9 6.7L4 19.5l1.3-4.6A7.5 7.5 0 1 1 20 11.5Z" />,
+  today: (
+    <>
+      <rect x="4" y="5" width="16" height="15" rx="2" />
+      <path d="M4 10h16M8.5 3v4M15.5 3v4M8.5 14h3" />
+    </>
+  ),
   memories: (
     <>
       <path d="M12 3.5a5.5 5.5 0 0 0-3.2 10c.5.4.8 1 .8 1.6V16h4.8v-.9c0-.6.3-1.2.8-1.6A5.5 5.5 0 0 0 12 3.5Z" />

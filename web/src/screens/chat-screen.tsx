@@ -3,7 +3,7 @@
 // phones), failed replies that say why and can be retried, and reconnection that loses nothing
 // (unsent messages wait in a queue; after a reconnection the latest history is read again).
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Confirmation, Conversation, Message, PendingMessage, RealtimeConnection, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { Confirmation, Conversation, Message, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import '../chat/chat.css';
 import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmation-card.tsx';
@@ -15,6 +15,7 @@ import { ErrorAlert } from '../components/error-alert.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { useRealtime, useRealtimeFrames } from '../realtime/realtime-context.tsx';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -34,10 +35,8 @@ declare global {
 }
 
 export function ChatScreen({ conversationId }: { conversationId: string | undefined }) {
-  const { companion, catalog, signOut } = useSession();
+  const { companion, catalog } = useSession();
   const toolTitles = useToolTitles();
-  const signOutRef = useRef(signOut);
-  signOutRef.current = signOut;
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
   const persona = catalog.personas.find((candidate) => candidate.id === companion.personaId);
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -57,7 +56,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [confirmations, setConfirmations] = useState<ReadonlyMap<string, Confirmation>>(new Map());
   const [answering, setAnswering] = useState<ReadonlySet<string>>(new Set());
   const [confirmationErrors, setConfirmationErrors] = useState<Readonly<Record<string, string>>>({});
-  const connection = useRef<RealtimeConnection>(undefined);
+  const realtime = useRealtime();
   const activeIdRef = useRef(activeId);
   const draftRef = useRef(draft);
   /** Whether this screen sent a message and waits for its reply: an error then belongs to that turn. */
@@ -264,14 +263,23 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           }
           return;
         }
+        case 'reminder-due':
+        case 'notification': {
+          // What the companion said unasked joins the conversation on screen; elsewhere the list learns of it.
+          const spoken = frame.message;
+          if (spoken === undefined) return;
+          if (!inActive(spoken.conversationId) || activeIdRef.current === undefined) return void refreshConversations();
+          setMessages((previous) => (previous.some((message) => message.id === spoken.id) ? previous : [...previous, spoken]));
+          void refreshConversations();
+          return;
+        }
         default:
           return;
       }
     },
     [companion.name, refreshConversations, rememberConfirmations, stopAnswering, addMessage, loadConfirmations],
   );
-  const frameHandler = useRef(handleFrame);
-  frameHandler.current = handleFrame;
+  useRealtimeFrames(handleFrame);
 
   useEffect(() => {
     const reconcile = async (unacknowledged: PendingMessage[]) => {
@@ -286,22 +294,17 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       // A message the server stored before the drop is in the history now; only the rest goes again.
       return unacknowledged.filter((pending) => !page.messages.some((stored) => stored.role === 'user' && stored.text.trim() === pending.text.trim()));
     };
-    const opened = api.realtime({
-      origin: window.location.origin,
-      onFrame: (frame) => frameHandler.current(frame),
-      onStatus: setStatus,
-      onReconnect: reconcile,
-      // Signed out on this device or another, or the session expired: back to the log-in screen.
-      onSessionEnded: () => void signOutRef.current(),
-    });
-    connection.current = opened;
+    realtime.setReconnectHandler(reconcile);
+    setStatus(realtime.status);
+    const stopWatching = realtime.watchStatus(setStatus);
+    window.kindredDebug = { dropRealtime: () => realtime.simulateDrop() };
     void loadConfirmations();
-    window.kindredDebug = { dropRealtime: () => opened.simulateDrop() };
     return () => {
-      opened.close();
+      realtime.setReconnectHandler(undefined);
+      stopWatching();
       delete window.kindredDebug;
     };
-  }, [loadLatest, loadConfirmations]);
+  }, [realtime, loadLatest, loadConfirmations]);
 
   const answerConfirmation = useCallback(
     (confirmation: Confirmation, accept: boolean) => {
@@ -309,7 +312,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       setAnswering((previous) => new Set(previous).add(id));
       setConfirmationErrors(({ [id]: _cleared, ...others }) => others);
       // The socket when it is open (the `confirmation-resolved` frame then updates every device), HTTP otherwise.
-      if (connection.current?.answerConfirmation(id, accept)) return;
+      if (realtime.answerConfirmation(id, accept)) return;
       api
         .answerConfirmation(id, accept)
         .then((answered) => {
@@ -323,7 +326,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
         })
         .finally(() => stopAnswering(id));
     },
-    [rememberConfirmations, addMessage, loadConfirmations, stopAnswering],
+    [realtime, rememberConfirmations, addMessage, loadConfirmations, stopAnswering],
   );
   const confirmationCards: ConfirmationCards = { byId: confirmations, answering, errors: confirmationErrors, onAnswer: answerConfirmation };
   const shownMessageIds = new Set(messages.map((message) => message.id));
@@ -391,7 +394,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
     setAwaitingReply(true);
     awaitingReplyRef.current = true;
     lastSent.current = words;
-    connection.current?.sendMessage({ text: words, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
+    realtime.sendMessage({ text: words, ...(activeIdRef.current ? { conversationId: activeIdRef.current } : {}) });
   };
 
   const send = (event?: FormEvent) => {

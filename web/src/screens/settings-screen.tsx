@@ -1,5 +1,5 @@
 // Settings as short sections instead of one long form: the companion (each choice in a focused
-// picker), profile and time zone, appearance, tools, reminders, WhatsApp, and the person's data. On a phone
+// picker), profile and time zone, appearance, tools, reminders, reaching out, WhatsApp, and the person's data. On a phone
 // the list of sections is a screen of its own and each section opens full screen with a way back;
 // on a wide screen the list stays beside the open section.
 import { useEffect, useRef, useState } from 'react';
@@ -12,6 +12,7 @@ import { useSession } from '../session.tsx';
 import { AppearanceSettings, themeLabels } from '../settings/appearance-settings.tsx';
 import { CompanionOverview, CompanionPicker, companionChoiceTitle } from '../settings/companion-settings.tsx';
 import { DataSettings } from '../settings/data-settings.tsx';
+import { OutreachSettings } from '../settings/outreach-settings.tsx';
 import { ProfileSettings } from '../settings/profile-settings.tsx';
 import { ReminderSettings } from '../settings/reminder-settings.tsx';
 import { type SettingsSection, settingsLocation, settingsPath, settingsSections } from '../settings/settings-routes.ts';
@@ -27,6 +28,7 @@ const sectionTitles: Record<SettingsSection, string> = {
   tools: 'Tools',
   reminders: 'Reminders & notifications',
   whatsapp: 'WhatsApp',
+  outreach: 'Reaching out',
   data: 'Your data',
 };
 
@@ -54,6 +56,7 @@ export function SettingsScreen() {
     tools: `What ${session.companion.name} can do`,
     reminders: reminders ? reminderSummaries[reminders] : '',
     whatsapp: `Talk with ${session.companion.name} on WhatsApp`,
+    outreach: `When ${session.companion.name} speaks first`,
     data: 'Export, or delete your account',
   };
 
@@ -110,6 +113,7 @@ export function SettingsScreen() {
           {section === 'tools' && <ToolsSettings />}
           {section === 'reminders' && <ReminderSettings state={reminders} onStateChange={setReminders} />}
           {section === 'whatsapp' && <WhatsAppSettings />}
+          {section === 'outreach' && <OutreachSettings />}
           {section === 'data' && <DataSettings />}
         </section>
       </div>

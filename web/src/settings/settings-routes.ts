@@ -2,7 +2,7 @@
 // `/settings/companion/<choice>` for one focused picker. Real paths, so the phone's back gesture
 // and the browser's back button step out of a picker and a section as people expect.
 
-export const settingsSections = ['companion', 'profile', 'appearance', 'tools', 'reminders', 'whatsapp', 'data'] as const;
+export const settingsSections = ['companion', 'profile', 'appearance', 'tools', 'reminders', 'outreach', 'whatsapp', 'data'] as const;
 export type SettingsSection = (typeof settingsSections)[number];
 
 export const companionChoices = ['name', 'personality', 'voice', 'avatar'] as const;
