@@ -50,6 +50,7 @@ import type {
   UpdateEventBody,
   UpdateMeBody,
   UpdateMemoryBody,
+  UpdateReminderBody,
   UpdateToolBody,
   User,
   WriteFileBody,
@@ -85,6 +86,7 @@ export type {
   TurnAnswer,
   UpdateEventBody,
   UpdateMemoryBody,
+  UpdateReminderBody,
   User,
   Voice,
 };
@@ -230,6 +232,7 @@ export function createKindredClient(options: KindredClientOptions = {}) {
 
     reminders: async () => (await json<RemindersAnswer>('GET', '/reminders')).reminders,
     createReminder: (body: CreateReminderBody) => json<Reminder>('POST', '/reminders', body),
+    updateReminder: (id: string, body: UpdateReminderBody) => json<Reminder>('PATCH', `/reminders/${encodeURIComponent(id)}`, body),
     deleteReminder: (id: string) => json<void>('DELETE', `/reminders/${encodeURIComponent(id)}`),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,

@@ -18,6 +18,8 @@ const landedStepDigests: Record<number, string> = {
   4: '80ef7bba0acdbb180dff4fe8c24348d6c38545936fc1be71f0da13806f3338fc',
   // Reminders.
   5: '21575af4b0b38cfac8c3416825dfe06f6a1ff062c68abd5bcc5e2c0424b9c7a6',
+  // Reminders: whether a delivered reminder's frame reached a client.
+  6: 'f36590a2ea310be3671697bcf6f2e54163f1d0264f31aa4dc6130707e49b2593',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
