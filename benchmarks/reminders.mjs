@@ -1,19 +1,25 @@
-// `npm run bench -- reminders [--users 200] [--reminders 10] [--spread 60] [--lead 60] [--grace 15]`
+// `npm run bench -- reminders [--users 2000] [--per-user 50] [--spread 180] [--lead auto] [--grace 30]`
 //
 // Whether reminders go out on time, once, when many people's objects fire alarms together. N users each
 // hold a realtime WebSocket (opened with a ticket, as the apps do) and set M reminders through the API,
 // due at random moments over `--spread` seconds starting `--lead` seconds after the first is set. Each
-// `reminder-due` frame is timed on arrival against its `dueAt`; after the last one is due plus `--grace`
-// seconds, every reminder should have arrived exactly once.
+// `reminder-due` frame is timed on arrival, at the client, against its `dueAt`; after the last one is
+// due plus `--grace` seconds, every reminder should have arrived exactly once.
 //
 // Kindred runs under `wrangler dev --local` from a bundle made at the start, with a fresh database and no
 // chat model (delivery needs none). Lateness includes the frame's trip through wrangler's local proxy,
 // and both clocks are this machine's.
 //
+// CPU per fired reminder: the user+system CPU time of the workerd processes (from /proc/<pid>/stat,
+// summed over wrangler's process group) between the first due time and the last frame's arrival,
+// divided by the reminders delivered. It is everything workerd did in that window (the alarms, the
+// sealed conversation message each reminder writes, the frames, and the sockets' pings), so it is an
+// upper bound on the firing itself. Linux only; elsewhere it is reported as null.
+//
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/reminders.json. Exits with 1 when a reminder fired twice or never, or a call failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,29 +31,34 @@ const host = '127.0.0.1';
 /** Sign-up hashes the password with scrypt (32 MiB): more at once than the cores only queues them. */
 const signupsInFlight = 4;
 const requestsInFlight = 16;
+/** Reminders set per second on wrangler dev with two shared cores (about 60 measured), lowered for headroom: sizes `--lead auto`. */
+const assumedCreationsPerSecond = 45;
 
 const usage = `Usage: npm run bench -- reminders [options]
-  --users N       users, each with a realtime WebSocket (default 200)
-  --reminders N   reminders per user (default 10)
-  --spread S      seconds over which the reminders fall due (default 60)
-  --lead S        seconds between setting the first reminder and the earliest due time (default 60);
-                  setting 2000 reminders on wrangler dev takes about a minute on two cores
-  --grace S       seconds to wait after the last due time for late frames (default 15)
+  --users N       users, each with a realtime WebSocket (default 2000)
+  --per-user N    reminders per user (default 50; --reminders is the same)
+  --spread S      seconds over which the reminders fall due (default 180)
+  --lead S        seconds between setting the first reminder and the earliest due time (default auto:
+                  the reminders divided by ${assumedCreationsPerSecond} a second, the rate wrangler dev sets them at on two cores)
+  --grace S       seconds to wait after the last due time for late frames (default 30)
   --port N        port for wrangler dev; 0 picks a free one (default 0)`;
 
 function readOptions(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      users: { type: 'string', default: '200' },
-      reminders: { type: 'string', default: '10' },
-      spread: { type: 'string', default: '60' },
-      lead: { type: 'string', default: '60' },
-      grace: { type: 'string', default: '15' },
+      users: { type: 'string', default: '2000' },
+      'per-user': { type: 'string' },
+      reminders: { type: 'string' },
+      spread: { type: 'string', default: '180' },
+      lead: { type: 'string', default: 'auto' },
+      grace: { type: 'string', default: '30' },
       port: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });
+  values.reminders = values['per-user'] ?? values.reminders ?? '50';
+  if (values.lead === 'auto') values.lead = String(Math.ceil((Number(values.users) * Number(values.reminders)) / assumedCreationsPerSecond) + 20);
   const options = Object.fromEntries(['users', 'reminders', 'spread', 'lead', 'grace', 'port'].map((name) => [name, Number(values[name])]));
   const invalid = Object.entries(options).find(([name, value]) => !Number.isInteger(value) || value < (name === 'port' || name === 'grace' ? 0 : 1));
   if (values.help || invalid) {
@@ -56,6 +67,37 @@ function readOptions(argv) {
     return undefined;
   }
   return options;
+}
+
+/**
+ * CPU seconds (user + system) spent so far by the workerd processes in the process group `groupId`,
+ * read from /proc/<pid>/stat; undefined where there is no /proc. A process that exited is not counted.
+ */
+function workerdCpuSeconds(groupId) {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields are counted after its closing one.
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is field 3 (state): the group id is field 5, utime and stime fields 14 and 15.
+      if (!command.startsWith('workerd') || Number(fields[2]) !== groupId) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on.
+  return found ? ticks / 100 : undefined;
 }
 
 function percentile(sorted, fraction) {
@@ -79,6 +121,7 @@ async function inPool(items, limit, work) {
 export async function run(argv) {
   const options = readOptions(argv);
   if (options === undefined) return 1;
+  const benchmarkStartedAt = Date.now();
   const workDirectory = await mkdtemp(path.join(os.tmpdir(), 'kindred-bench-reminders-'));
   const quiet = { stdio: ['ignore', 2, 2] };
   const port = options.port || (await freePort(host));
@@ -167,6 +210,7 @@ export async function run(argv) {
     const lastDueAt = firstDueAt + options.spread * 1000;
     progress(`Setting ${total} reminders, due over ${options.spread} s from ${options.lead} s from now…`);
     const creationStartedAt = Date.now();
+    const creationCpuStart = workerdCpuSeconds(server.pid);
     // Soonest first, so that a slow setting phase eats into the lead of the latest reminders, not the earliest.
     const jobs = tokens
       .flatMap((token, userIndex) =>
@@ -178,6 +222,11 @@ export async function run(argv) {
       )
       .sort((left, right) => left.dueAt.localeCompare(right.dueAt));
     let creationFailures = 0;
+    let settled = 0;
+    const creationProgress = setInterval(() => {
+      const seconds = (Date.now() - creationStartedAt) / 1000;
+      progress(`  ${settled} of ${total} set in ${seconds.toFixed(0)} s (${(settled / seconds).toFixed(0)} a second)`);
+    }, 30_000);
     const created = (
       await inPool(jobs, requestsInFlight, async (job) => {
         try {
@@ -186,16 +235,30 @@ export async function run(argv) {
           creationFailures++;
           progress(`A reminder was not set: ${error.message}`);
           return undefined;
+        } finally {
+          settled++;
         }
       })
     ).filter((reminder) => reminder !== undefined);
+    clearInterval(creationProgress);
     const creationMs = Date.now() - creationStartedAt;
+    const creationCpuEnd = workerdCpuSeconds(server.pid);
     progress(`Set ${created.length} reminders in ${formatSeconds(creationMs)}; waiting for them to fall due…`);
     if (Date.now() > firstDueAt) progress('Setting them took longer than --lead: reminders fell due while others were still being set.');
 
+    // The firing window's CPU starts at the first due time, or now if setting them ran past it.
+    if (Date.now() < firstDueAt) await new Promise((resolve) => setTimeout(resolve, firstDueAt - Date.now()));
+    const firingCpuStart = workerdCpuSeconds(server.pid);
+    let firingCpuEnd;
+    let lastArrivalSeen = 0;
     const waitUntil = lastDueAt + options.grace * 1000;
     while (Date.now() < waitUntil) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Sampled each second while frames still come, so the idle tail after the last one is not counted.
+      if (arrivals.size !== lastArrivalSeen) {
+        lastArrivalSeen = arrivals.size;
+        firingCpuEnd = workerdCpuSeconds(server.pid);
+      }
       if (arrivals.size === created.length) {
         // Everything arrived once; a second copy of any would come within a moment, not after the grace.
         await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -216,11 +279,14 @@ export async function run(argv) {
       if (received[0]) lateness.push(received[0].arrivedAt - received[0].dueAt);
     }
     lateness.sort((left, right) => left - right);
+    const cpuMsPer = (start, end, count) => (start === undefined || end === undefined || count === 0 ? null : round(((end - start) * 1000) / count, 3));
     const report = {
       benchmark: 'reminders',
       users: options.users,
       remindersPerUser: options.reminders,
       spreadSeconds: options.spread,
+      leadSeconds: options.lead,
+      runtimeMs: Date.now() - benchmarkStartedAt,
       reminders: created.length,
       creationFailures,
       creationMs,
@@ -228,13 +294,15 @@ export async function run(argv) {
       firedTwice,
       neverFired,
       unexpectedSocketCloses: unexpectedCloses,
+      cpuMsPerFiredReminder: cpuMsPer(firingCpuStart, firingCpuEnd, lateness.length),
+      cpuMsPerCreatedReminder: cpuMsPer(creationCpuStart, creationCpuEnd, created.length),
       latenessMs:
         lateness.length === 0
           ? null
           : { p50: round(percentile(lateness, 0.5)), p99: round(percentile(lateness, 0.99)), max: round(lateness.at(-1)), min: round(lateness[0]) },
     };
     progress(
-      `Delivered ${report.delivered} of ${report.reminders}; fired twice ${firedTwice}, never fired ${neverFired}; lateness p50 ${format(report.latenessMs?.p50 ?? 0)}, p99 ${format(report.latenessMs?.p99 ?? 0)}, max ${format(report.latenessMs?.max ?? 0)}.`,
+      `Delivered ${report.delivered} of ${report.reminders}; fired twice ${firedTwice}, never fired ${neverFired}; lateness p50 ${format(report.latenessMs?.p50 ?? 0)}, p99 ${format(report.latenessMs?.p99 ?? 0)}, max ${format(report.latenessMs?.max ?? 0)}; workerd CPU ${report.cpuMsPerFiredReminder ?? 'n/a'} ms per fired reminder.`,
     );
     await mkdir(path.join(root, 'bench-results'), { recursive: true });
     await writeFile(path.join(root, 'bench-results/reminders.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -70,6 +70,7 @@ import type {
   UpdateEventBody,
   UpdateMeBody,
   UpdateMemoryBody,
+  UpdateReminderBody,
   UpdateToolBody,
   User,
   WriteFileBody,
@@ -77,9 +78,6 @@ import type {
 
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
-
-/** `PATCH /reminders/:id`: mark it done, or move it later by some minutes. */
-export type UpdateReminderBody = { status: 'done' } | { snoozeMinutes: number };
 
 export type {
   AuthAnswer,
@@ -120,6 +118,7 @@ export type {
   TurnAnswer,
   UpdateEventBody,
   UpdateMemoryBody,
+  UpdateReminderBody,
   User,
   Voice,
 };

@@ -295,13 +295,29 @@ export type AnswerConfirmationBody = z.infer<typeof answerConfirmationBodySchema
 /** The answered confirmation, and the companion's message saying what was done (null when its conversation is gone). */
 export const confirmationAnsweredSchema = z.object({ confirmation: confirmationSchema, message: messageSchema.nullable() });
 export type ConfirmationAnswered = z.infer<typeof confirmationAnsweredSchema>;
+/** The longest a reminder may be snoozed for at once: a day. */
+export const maxSnoozeMinutes = 1440;
+
+/**
+ * `PATCH /reminders/:id`: mark it done (it will not go out, or is dealt with), or snooze it: it goes
+ * out once more, `snoozeMinutes` from now, whether it was still waiting or had gone out already.
+ */
+export const updateReminderBodySchema = z.union([
+  z.object({ status: z.literal('done') }).strict(),
+  z.object({ snoozeMinutes: z.number().int().min(1).max(maxSnoozeMinutes) }).strict(),
+]);
+export type UpdateReminderBody = z.infer<typeof updateReminderBodySchema>;
 
 /** Frames the server sends on `/api/v1/realtime`: the turn events, and those it pushes unasked. */
 export const serverFrameSchema = z.discriminatedUnion('type', [
   ...streamEventSchema.options,
   z.object({ type: z.literal('user-message'), message: messageSchema }),
   z.object({ type: z.literal('pong') }),
-  /** A reminder has come due: sent once, to every open client of the person, with the message it left in the conversation. */
+  /**
+   * A reminder has come due: sent once, to every open client of the person, with the message it left
+   * in the conversation. One that went out while no client was open (or the object restarted before
+   * the frame left) is sent once on the next connection, if it went out in the last hour.
+   */
   z.object({ type: z.literal('reminder-due'), reminder: reminderSchema.pick({ id: true, text: true, dueAt: true }), message: messageSchema.optional() }),
   /** The companion speaks first (a check-in, an event coming up, a follow-up): sent once, to every open client. */
   z.object({

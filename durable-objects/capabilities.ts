@@ -33,7 +33,7 @@ export function buildCapabilities(host: CapabilityHost) {
     respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
-  const reminders = createRemindersCapability(host, { conversations, companion });
+  const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
   return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, whatsapp, tools, turn };

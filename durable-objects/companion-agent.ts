@@ -156,6 +156,14 @@ export class CompanionAgent extends Agent<Env> {
       return;
     }
     connection.setState(state);
+    const client = toClientConnection(connection);
+    for (const capability of Object.values(this.#capabilities) as Capability[]) {
+      if (!capability.onConnect) continue;
+      const hello = capability.onConnect(client).catch((error: unknown) => {
+        log.warn('connect hook failed', { userId: this.name, capability: capability.name, error: error instanceof Error ? error.name : 'unknown' });
+      });
+      this.ctx.waitUntil(hello);
+    }
   }
 
   /** Sign-out: every socket the session opened closes, on every device, so none goes on acting as the user. */

@@ -77,6 +77,8 @@ export interface Capability<Rpc extends object = object, Export extends object =
   readonly frames?: { readonly [Type in ClientFrame['type']]?: FrameHandler<Extract<ClientFrame, { type: Type }>> };
   /** The tools this capability gives the model. */
   tools?(): readonly Tool[];
+  /** A client has just connected over the realtime socket (authenticated): what it should hear at once. */
+  onConnect?(connection: ClientConnection): Promise<void>;
   /**
    * Its part of `GET /me/export`, decrypted: one member of the document per section it names. The
    * host merges every capability's part, so a new capability is exported by implementing this alone

@@ -38,7 +38,6 @@ export interface Announcement {
   sourceKey: string;
   reason: string;
   text: string;
-  title: string;
   messageId: string;
   conversationId: string;
   reminderId?: string;
@@ -78,8 +77,13 @@ export function createOutreachCapability(
 
   const profile = () => dependencies.companion.settings.profile();
 
-  function channelsInOrder(settings: OutreachSettings): DeliveryChannel[] {
-    const byName = new Map<DeliveryChannelName, DeliveryChannel>([['app', appChannel]]);
+  /**
+   * The person's channels in their order. A reminder's app delivery belongs to the reminders
+   * capability (its own frame at the due millisecond, and again on the next connection when no app
+   * was open), so outreach carries reminders only beyond the app.
+   */
+  function channelsInOrder(settings: OutreachSettings, kind: OutreachKind): DeliveryChannel[] {
+    const byName = new Map<DeliveryChannelName, DeliveryChannel>(kind === 'reminder' ? [] : [['app', appChannel]]);
     for (const channel of dependencies.remoteChannels()) byName.set(channel.name, channel);
     return settings.channelOrder.flatMap((name) => byName.get(name) ?? []);
   }
@@ -217,9 +221,9 @@ export function createOutreachCapability(
    * through the deliveries queue (retried, dead-lettered), or, where there is no queue, the
    * object's own alarm retries.
    */
-  async function deliverOrQueue(entryId: string, attempt = 0): Promise<void> {
+  async function deliverOrQueue(entryId: string, attempt = 0, options: { skipApp?: boolean } = {}): Promise<void> {
     const settings = store.settings();
-    const appFirst = settings.channelOrder[0] === 'app' && (await appChannel.reachable());
+    const appFirst = !options.skipApp && settings.channelOrder[0] === 'app' && (await appChannel.reachable());
     const queue = host.env.DELIVERIES;
     if (!appFirst && queue) {
       await queue.send({ userId: host.userId, outreachId: entryId }, { contentType: 'json' });
@@ -245,7 +249,7 @@ export function createOutreachCapability(
       const companion = await dependencies.companion.settings.companion();
       const outbound = outboundOf(entry, companion.name);
       let retryable = false;
-      for (const channel of channelsInOrder(settings)) {
+      for (const channel of channelsInOrder(settings, entry.kind)) {
         const at = host.now();
         const outcome = await channel.send(outbound).catch((error: unknown) => ({
           status: 'failed' as const,
@@ -268,7 +272,8 @@ export function createOutreachCapability(
   }
 
   function outboundOf(entry: OutreachEntry, companionName: string): OutboundMessage {
-    const reminderId = entry.sourceKey.startsWith('reminder:') ? entry.sourceKey.slice('reminder:'.length) : undefined;
+    // A reminder's key is `reminder:<reminder id>:<message id>`.
+    const reminderId = entry.kind === 'reminder' ? entry.sourceKey.split(':')[1] : undefined;
     return {
       id: entry.messageId ?? outreachMessageId(entry.id),
       kind: entry.kind,
@@ -410,7 +415,7 @@ export function createOutreachCapability(
      * Delivers a message another capability wrote and stored (a due reminder) through the person's
      * channels. Reminders the person set are not held back by quiet hours, the cap or a pause.
      */
-    async announce(announcement: Announcement): Promise<void> {
+    async announce(announcement: Announcement, options: { deliveredInApp: boolean }): Promise<void> {
       const now = host.now();
       const { timezone } = await profile();
       const { entry } = await store.open({
@@ -421,7 +426,15 @@ export function createOutreachCapability(
         now,
       });
       if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
-      await deliverOrQueue(entry.id);
+      if (options.deliveredInApp) {
+        // The reminder's own frame reached an open app: recorded as the app's delivery, so nothing sends it again.
+        if (store.markDelivered('app', announcement.messageId, now)) store.recordAttempt(entry.id, { channel: 'app', at: now, outcome: 'sent' });
+        store.finish(entry.id, 'sent', null);
+        return;
+      }
+      // No app took it: the reminders capability sends it to the next app that connects, so the
+      // channels beyond the app carry it now.
+      await deliverOrQueue(entry.id, 0, { skipApp: true });
     },
     rpc: {
       async get(): Promise<OutreachAnswer> {

@@ -12,6 +12,7 @@ type ReminderRow = {
   status: ReminderStatus;
   delivered_at: number | null;
   schedule_id: string | null;
+  notified_at: number | null;
 };
 
 /** Reminders in the user's object: the text sealed, times and status plain so they can be ordered and claimed without decrypting. */
@@ -84,16 +85,94 @@ export class ReminderStore {
     return row ? { scheduleId: row.schedule_id } : undefined;
   }
 
+  /** A reminder still waiting to go out, and when it is due; undefined for any other, or none. */
+  scheduledDueAt(id: string): number | undefined {
+    return this.sql.exec<{ due_at: number }>("SELECT due_at FROM reminders WHERE id = ? AND status = 'scheduled'", id).toArray()[0]?.due_at;
+  }
+
+  /** The reminders still waiting to go out that are due before `end` (overdue ones too), soonest first. */
+  scheduledDueBefore(end: number): { id: string; dueAt: number }[] {
+    return this.sql
+      .exec<{ id: string; due_at: number }>("SELECT id, due_at FROM reminders WHERE status = 'scheduled' AND due_at < ? ORDER BY due_at, id", end)
+      .toArray()
+      .map((row) => ({ id: row.id, dueAt: row.due_at }));
+  }
+
+  /**
+   * The id of the message a delivery leaves in the conversation. The first delivery's is the
+   * reminder's own (`msg_<id>`); a snoozed reminder goes out again under one made from its new due
+   * time, so each delivery writes one message however often it runs.
+   */
+  messageIdFor(id: string): string | undefined {
+    const row = this.sql.exec<{ due_at: number; delivered_at: number | null }>('SELECT due_at, delivered_at FROM reminders WHERE id = ?', id).toArray()[0];
+    if (!row) return undefined;
+    return row.delivered_at === null ? `msg_${id}` : `msg_${id}_${row.due_at}`;
+  }
+
+  /**
+   * Marks a reminder done. Answers the schedule to cancel when it was still waiting (null if none),
+   * or undefined when there is no such reminder or it was cancelled; done twice is done.
+   */
+  markDone(id: string): { scheduleId: string | null } | undefined {
+    const row = this.sql
+      .exec<{ status: ReminderStatus; schedule_id: string | null }>('SELECT status, schedule_id FROM reminders WHERE id = ?', id)
+      .toArray()[0];
+    if (!row || row.status === 'cancelled') return undefined;
+    if (row.status === 'done') return { scheduleId: null };
+    this.sql.exec("UPDATE reminders SET status = 'done' WHERE id = ?", id);
+    return { scheduleId: row.status === 'scheduled' ? row.schedule_id : null };
+  }
+
+  /**
+   * Re-arms a waiting or delivered reminder for `dueAt`, fired by the schedule `scheduleId` (armed
+   * beforehand). Answers the schedule it had, to cancel; undefined when it is not waiting or
+   * delivered (gone, cancelled, done). The first delivery's time stays, so the next one's message
+   * gets an id of its own.
+   */
+  snooze(id: string, dueAt: number, scheduleId: string): { previousScheduleId: string | null } | undefined {
+    const row = this.sql
+      .exec<{ status: ReminderStatus; schedule_id: string | null }>('SELECT status, schedule_id FROM reminders WHERE id = ?', id)
+      .toArray()[0];
+    if (!row || (row.status !== 'scheduled' && row.status !== 'delivered')) return undefined;
+    this.sql.exec("UPDATE reminders SET status = 'scheduled', due_at = ?, schedule_id = ?, notified_at = NULL WHERE id = ?", dueAt, scheduleId, id);
+    return { previousScheduleId: row.schedule_id };
+  }
+
+  /** The status of a reminder, or undefined when there is none. */
+  status(id: string): ReminderStatus | undefined {
+    return this.sql.exec<{ status: ReminderStatus }>('SELECT status FROM reminders WHERE id = ?', id).toArray()[0]?.status;
+  }
+
+  /** Records that a delivered reminder's frame was handed to at least one open client. */
+  markNotified(id: string, now: number): void {
+    this.sql.exec('UPDATE reminders SET notified_at = ? WHERE id = ? AND notified_at IS NULL', now, id);
+  }
+
+  /**
+   * Reminders that went out since `since` but whose frame reached no client (none was open, or the
+   * object restarted between the claim and the push), oldest first; each is marked notified as it
+   * is answered, so the next connection does not get it again.
+   */
+  async takeUnnotifiedSince(since: number, now: number): Promise<Reminder[]> {
+    const rows = this.sql
+      .exec<ReminderRow>(
+        "UPDATE reminders SET notified_at = ? WHERE status = 'delivered' AND notified_at IS NULL AND delivered_at >= ? RETURNING *",
+        now,
+        since,
+      )
+      .toArray()
+      .sort((left, right) => left.due_at - right.due_at || left.id.localeCompare(right.id));
+    return Promise.all(rows.map((row) => this.#present(row)));
+  }
+
   /**
    * Claims a due reminder for delivery: the status moves from `scheduled` to `delivered` in one
    * statement, which SQLite runs whole and the object runs alone, so of any number of firings of
-   * the same alarm exactly one gets the reminder back. A cancelled or delivered one answers undefined.
+   * the same alarm exactly one gets true back. A cancelled, done or delivered one answers false.
+   * Synchronous, so the caller can push the frame before anything else runs in the object.
    */
-  async claimForDelivery(id: string, now: number): Promise<Reminder | undefined> {
-    const row = this.sql
-      .exec<ReminderRow>("UPDATE reminders SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'scheduled' RETURNING *", now, id)
-      .toArray()[0];
-    return row ? this.#present(row) : undefined;
+  claimForDelivery(id: string, now: number): boolean {
+    return this.sql.exec("UPDATE reminders SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'scheduled'", now, id).rowsWritten > 0;
   }
 
   /** Every reminder, oldest first, each opened as the export reaches it: for the user's data export. */

@@ -1,12 +1,14 @@
-import type { CreateReminderBody, Reminder, ServerFrame } from '../../common/protocol.ts';
+import { type CreateReminderBody, type Message, messageSchema, type Reminder, type ServerFrame, type UpdateReminderBody } from '../../common/protocol.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
-import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
+import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { parseIsoInstant } from './due-time.ts';
+import { deliverEachOnTime, dueWindowEnd, type ReminderClock, realClock, scheduleTimeFor, waitUntilDue } from './on-time.ts';
 import { ReminderStore } from './reminder-store.ts';
 import { createReminderTools } from './reminder-tools.ts';
 import { remindersSchemaSteps } from './schema.ts';
@@ -17,15 +19,33 @@ const maxLeadTimeMs = 10 * 366 * 24 * 3600_000;
 /** What a reminder going out says in the conversation, so the history shows why the companion spoke unasked. */
 export const reminderMessageText = (text: string) => `Reminder: ${text}`;
 
-/** The id of the message a reminder leaves in the conversation: one reminder, one message, whatever runs again. */
-const reminderMessageId = (reminderId: string) => `msg_${reminderId}`;
+/**
+ * How long a reminder that went out while no client was open (or whose frame was lost to a restart)
+ * is still sent to the next client that connects. Older, it is stale as a notice; the conversation
+ * and the list still show it.
+ */
+export const missedReminderWindowMs = 60 * 60_000;
+
+/** The job's payload: the reminder, and the due time its schedule was armed for (absent in schedules set before snoozing existed). */
+type DeliveryPayload = { reminderId: string; dueAt?: number };
+
+const frameOf = (reminder: Reminder, message?: Message) =>
+  JSON.stringify({
+    type: 'reminder-due',
+    reminder: { id: reminder.id, text: reminder.text, dueAt: reminder.dueAt },
+    ...(message ? { message } : {}),
+  } satisfies ServerFrame);
 
 /**
  * Reminders: stored sealed, each fired by the object's own alarm through the scheduler, delivered
  * exactly once to every open client and into the newest conversation. Delivery needs no model, so
  * reminders go out even when none is configured or it is down.
  */
-export function createRemindersCapability(host: CapabilityHost, dependencies: { conversations: ConversationsCapability; companion: CompanionCapability }) {
+export function createRemindersCapability(
+  host: CapabilityHost,
+  dependencies: { conversations: ConversationsCapability; companion: CompanionCapability; outreach: OutreachCapability },
+  clock: ReminderClock = { now: () => host.now(), sleep: realClock.sleep },
+) {
   const store = new ReminderStore(host.sql, host.vault);
   const scheduler = host.scheduler('reminders');
 
@@ -38,13 +58,33 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
     // either nothing or a complete reminder (at worst an alarm that finds no reminder and does nothing).
     const id = store.newId(now);
     const sealedText = await store.seal(id, text);
-    // The SDK keeps a date's schedule in whole seconds, rounded down, which fired reminders up to a
-    // second early (the benchmark saw it): round up instead, so one is never early. Idempotent on the
-    // reminder's id: a retried call never arms a second alarm for the same reminder.
-    const firesAt = new Date(Math.ceil(dueAt.getTime() / 1000) * 1000);
-    const scheduleId = await scheduler.schedule(firesAt, 'deliverReminder', { reminderId: id }, { idempotent: true });
+    // The SDK keeps whole seconds: the schedule wakes at the second at or before the due time and the
+    // job waits out the rest (see on-time.ts). Idempotent on the payload: a retried call never arms
+    // a second alarm for the same reminder and time.
+    const scheduleId = await arm(id, dueAt.getTime());
     const reminder = store.insertSealed({ id, text, sealedText, dueAt: dueAt.getTime(), createdAt: now }, scheduleId);
     return reminder;
+  }
+
+  function arm(reminderId: string, dueAt: number): Promise<string> {
+    return scheduler.schedule(scheduleTimeFor(dueAt), 'deliverReminder', { reminderId, dueAt } satisfies DeliveryPayload, { idempotent: true });
+  }
+
+  /**
+   * A reminder's schedule has woken, up to a second before it is due. Delivers it on its millisecond,
+   * together with every other reminder due before the end of this second, each on its own (see
+   * on-time.ts). A schedule armed for a time the reminder no longer has (it was snoozed since) does
+   * nothing: the reminder's current schedule fires it.
+   */
+  async function fireDue(payload: DeliveryPayload): Promise<void> {
+    const dueAt = store.scheduledDueAt(payload.reminderId);
+    if (dueAt === undefined) return;
+    if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return;
+    const now = clock.now();
+    const sameSecond = store.scheduledDueBefore(dueWindowEnd(now)).filter((reminder) => reminder.id !== payload.reminderId);
+    await deliverEachOnTime([{ id: payload.reminderId, dueAt }, ...sameSecond], clock, (reminderId, waitForDue) =>
+      deliveries.run(reminderId, () => deliver(reminderId, waitForDue)),
+    );
   }
 
   /**
@@ -54,44 +94,116 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
    * status check-and-set) lets exactly one run push the frame. Runs that overlap in this object
    * join the first one.
    */
-  async function deliver(reminderId: string): Promise<void> {
+  async function deliver(reminderId: string, waitForDue: () => Promise<void>): Promise<void> {
+    // Read and opened before the due time, so that after it only the write and the push are left.
     const pending = await store.get(reminderId);
     if (pending?.status !== 'scheduled') return;
-    const now = host.now();
+    const companion = await dependencies.companion.settings.companion();
+    await waitForDue();
+    // Never early, whoever called: the due time read now is the one waited for.
+    await waitUntilDue(Date.parse(pending.dueAt), clock);
+    // Cancelled, done or snoozed while it waited: nothing goes out now (a snoozed one has its new schedule).
+    if (store.scheduledDueAt(reminderId) !== Date.parse(pending.dueAt)) return;
+    const now = clock.now();
     const conversations = dependencies.conversations.store;
-    const messageId = reminderMessageId(reminderId);
-    if (!(await conversations.getMessages([messageId])).has(messageId)) {
-      const companion = await dependencies.companion.settings.companion();
-      await conversations.append(
-        {
-          id: messageId,
-          conversationId: conversations.latestOrCreate(now),
-          role: 'assistant',
-          text: reminderMessageText(pending.text),
-          speaker: companion.name,
-          createdAt: now,
-        },
-        // Indexed with the next turn's batch: delivery stays quick and calls out to nothing.
-        { deferIndexing: true },
-      );
-    }
-    const reminder = await store.claimForDelivery(reminderId, now);
-    if (!reminder) return;
-    const frame = JSON.stringify({
-      type: 'reminder-due',
-      reminder: { id: reminder.id, text: reminder.text, dueAt: reminder.dueAt },
-    } satisfies ServerFrame);
-    for (const connection of host.connections.list()) {
-      try {
-        connection.send(frame);
-      } catch (error) {
-        // A socket closing as the reminder goes out must not keep it from the others.
-        log.warn('reminder frame not sent', { userId: host.userId, connectionId: connection.id, error: error instanceof Error ? error.name : 'unknown' });
-      }
-    }
-    log.info('reminder delivered', { userId: host.userId, reminderId, latenessMs: now - Date.parse(reminder.dueAt) });
+    const messageId = store.messageIdFor(reminderId);
+    if (!messageId) return;
+    const existing = (await conversations.getMessages([messageId])).get(messageId);
+    const message = existing
+      ? messageSchema.parse(existing)
+      : await conversations.append(
+          {
+            id: messageId,
+            conversationId: conversations.latestOrCreate(now),
+            role: 'assistant',
+            text: reminderMessageText(pending.text),
+            speaker: companion.name,
+            createdAt: now,
+            proactive: 'reminder',
+          },
+          // Indexed with the next turn's batch: delivery stays quick and calls out to nothing.
+          { deferIndexing: true },
+        );
+    // The claim, the frame and the note that a client took it run in one synchronous stretch: a
+    // client connecting meanwhile cannot be sent the same reminder again from onConnect.
+    if (!store.claimForDelivery(reminderId, now)) return;
+    // Recorded only once a socket took the frame: one that reached none goes out on the next connection.
+    const reachedApp = sendToAll(frameOf(pending, message)) > 0;
+    if (reachedApp) store.markNotified(reminderId, now);
+    log.info('reminder delivered', { userId: host.userId, reminderId, latenessMs: now - Date.parse(pending.dueAt) });
+    // Logged with the rest of outreach; with no app open, it goes on by push or WhatsApp in the person's order.
+    await dependencies.outreach.announce(
+      {
+        kind: 'reminder',
+        sourceKey: `reminder:${reminderId}:${messageId}`,
+        reason: `The reminder you set for ${pending.dueAt}`,
+        text: reminderMessageText(pending.text),
+        messageId,
+        conversationId: message.conversationId,
+        reminderId,
+        dueAt: Date.parse(pending.dueAt),
+      },
+      { deliveredInApp: reachedApp },
+    );
   }
   const deliveries = new SingleFlight();
+
+  /** Sends a frame to every open client; answers to how many it was handed. */
+  function sendToAll(frame: string): number {
+    let sent = 0;
+    for (const connection of host.connections.list()) {
+      if (sendTo(connection, frame)) sent++;
+    }
+    return sent;
+  }
+
+  function sendTo(connection: ClientConnection, frame: string): boolean {
+    try {
+      connection.send(frame);
+      return true;
+    } catch (error) {
+      // A socket closing as the reminder goes out must not keep it from the others.
+      log.warn('reminder frame not sent', { userId: host.userId, connectionId: connection.id, error: error instanceof Error ? error.name : 'unknown' });
+      return false;
+    }
+  }
+
+  /** Marks a reminder done, or snoozes it: the RPC behind `PATCH /reminders/:id`. */
+  async function update(id: string, body: UpdateReminderBody): Promise<Reminder> {
+    if ('status' in body) {
+      const done = store.markDone(id);
+      if (!done) throw notFound('reminder');
+      if (done.scheduleId) await scheduler.cancel(done.scheduleId);
+    } else {
+      const status = store.status(id);
+      if (status === undefined || status === 'cancelled') throw notFound('reminder');
+      if (status === 'done') throw new AppError('validation_failed', 'This reminder is done: set a new one instead of snoozing it.');
+      const dueAt = clock.now() + body.snoozeMinutes * 60_000;
+      // Armed first, under a payload naming the new time: a restart before the row changes leaves a
+      // schedule that finds its time gone and does nothing, never a reminder without its alarm.
+      const scheduleId = await arm(id, dueAt);
+      const snoozed = store.snooze(id, dueAt, scheduleId);
+      if (!snoozed) {
+        await scheduler.cancel(scheduleId);
+        throw notFound('reminder');
+      }
+      if (snoozed.previousScheduleId && snoozed.previousScheduleId !== scheduleId) await scheduler.cancel(snoozed.previousScheduleId);
+    }
+    const reminder = await store.get(id);
+    if (!reminder) throw notFound('reminder');
+    return reminder;
+  }
+
+  /**
+   * A client connected: it gets the reminders that went out in the last hour without reaching any
+   * client, once. The claim is the point of no return for delivery, and the frame after it can be
+   * lost (the object restarted in between, or no client was open); the message in the conversation
+   * is kept either way, but a reminder should also show as one when the app opens.
+   */
+  async function onConnect(connection: ClientConnection): Promise<void> {
+    const now = clock.now();
+    for (const reminder of await store.takeUnnotifiedSince(now - missedReminderWindowMs, now)) sendTo(connection, frameOf(reminder));
+  }
 
   const tools = createReminderTools({ schedule });
 
@@ -108,6 +220,8 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
         if (!dueAt) throw new AppError('invalid_due_time', 'The due time names a day that does not exist.');
         return schedule(body.text, dueAt);
       },
+      /** Marks it done or snoozes it; see `updateReminderBodySchema`. */
+      update: (id: string, body: UpdateReminderBody): Promise<Reminder> => update(id, body),
       /** Cancels the reminder and its alarm; it leaves the list but stays in the export as cancelled. */
       async delete(id: string): Promise<null> {
         const cancelled = store.cancel(id);
@@ -117,8 +231,9 @@ export function createRemindersCapability(host: CapabilityHost, dependencies: { 
       },
     },
     jobs: {
-      deliverReminder: (payload: { reminderId: string }): Promise<void> => deliveries.run(payload.reminderId, () => deliver(payload.reminderId)),
+      deliverReminder: (payload: DeliveryPayload): Promise<void> => fireDue(payload),
     },
+    onConnect,
     tools: () => tools,
     exportData: async () => ({ reminders: exportList(() => store.exportAll()) }),
   } satisfies Capability;

@@ -38,6 +38,36 @@ async function dumpObjectStorage(userId: string): Promise<string> {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
+/** The SDK's waiting jobs for a reminder: when each is armed for (milliseconds), and the due time its payload names. */
+async function schedulesOf(userId: string, reminderId: string): Promise<{ time: number; dueAt: number | undefined }[]> {
+  return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
+    state.storage.sql
+      .exec<{ time: number; payload: string }>('SELECT time, payload FROM cf_agents_jobs')
+      .toArray()
+      .map((row) => ({ time: row.time, payload: JSON.parse(row.payload) as { payload?: { payload?: { reminderId?: string; dueAt?: number } } } }))
+      .filter((row) => JSON.stringify(row.payload).includes(reminderId))
+      .map((row) => ({ time: row.time, dueAt: findDueAt(row.payload) })),
+  );
+}
+
+/** The `dueAt` in a job's stored payload, however deep the SDK nests it. */
+function findDueAt(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.dueAt === 'number' && typeof record.reminderId === 'string') return record.dueAt;
+  for (const member of Object.values(record)) {
+    const found = findDueAt(member);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const patchReminder = (token: string, id: string, body: unknown) => api(`/api/v1/reminders/${id}`, { method: 'PATCH', token, body });
+
+async function reminderMessages(token: string): Promise<string[]> {
+  return (await readJson(await api('/api/v1/messages', { token }), messagesPageSchema)).messages.map((message) => message.text);
+}
+
 describe('reminders over the API', () => {
   it('creates, lists upcoming first and cancels', async () => {
     const user = await buildUser();
@@ -199,5 +229,166 @@ describe('the create_reminder tool', () => {
       new Date(reminder?.dueAt ?? 0),
     );
     expect(dueInTokyo).toBe('09:00');
+  });
+});
+
+describe('firing on the millisecond', () => {
+  it('arms the schedule at the whole second at or before the due time, naming the due time in its payload', async () => {
+    const user = await buildUser();
+    const dueAt = Math.floor((Date.now() + hour) / 1000) * 1000 + 637;
+    const reminder = await createReminder(user.token, 'Exactly then', new Date(dueAt).toISOString());
+    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: dueAt - 637, dueAt }]);
+  });
+
+  it('ignores a schedule armed for a time the reminder no longer has', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Moved');
+    await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (instance) =>
+      instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: { reminderId: reminder.id, dueAt: Date.parse(reminder.dueAt) - 60_000 } }),
+    );
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    expect((await remindersOf(user.token))[0]?.status).toBe('scheduled');
+    socket.socket.close();
+  });
+});
+
+describe('marking a reminder done and snoozing it', () => {
+  it('marks a waiting reminder done: it never goes out, and done twice is still done', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Already handled');
+    const done = await readJson(await patchReminder(user.token, reminder.id, { status: 'done' }), reminderSchema);
+    expect(done).toMatchObject({ id: reminder.id, status: 'done', text: 'Already handled' });
+    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([]);
+    expect(await runScheduledWork(user.user.id)).toBe(false);
+    await fireAgain(user.user.id, reminder.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    expect(await reminderMessages(user.token)).toEqual([]);
+    expect((await readJson(await patchReminder(user.token, reminder.id, { status: 'done' }), reminderSchema)).status).toBe('done');
+    expect((await remindersOf(user.token)).map((entry) => entry.status)).toEqual(['done']);
+    socket.socket.close();
+  });
+
+  it('snoozes a reminder that went out: it goes out once more at the new time, with a message of its own', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Take the pills');
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    await socket.next('reminder-due');
+
+    const before = Date.now();
+    const snoozed = await readJson(await patchReminder(user.token, reminder.id, { snoozeMinutes: 10 }), reminderSchema);
+    expect(snoozed.status).toBe('scheduled');
+    const newDueAt = Date.parse(snoozed.dueAt);
+    expect(newDueAt).toBeGreaterThanOrEqual(before + 10 * 60_000);
+    expect(newDueAt).toBeLessThanOrEqual(Date.now() + 10 * 60_000);
+    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: Math.floor(newDueAt / 1000) * 1000, dueAt: newDueAt }]);
+
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    expect(await socket.next('reminder-due')).toEqual({ type: 'reminder-due', reminder: { id: reminder.id, text: 'Take the pills', dueAt: snoozed.dueAt } });
+    await fireAgain(user.user.id, reminder.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
+    expect(await reminderMessages(user.token)).toEqual(['Reminder: Take the pills', 'Reminder: Take the pills']);
+    expect((await remindersOf(user.token))[0]).toMatchObject({ status: 'delivered', dueAt: snoozed.dueAt });
+    socket.socket.close();
+  });
+
+  it('snoozes a waiting reminder: its first schedule is cancelled, and it goes out once, at the new time', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Call back', inFuture(5 * 60_000));
+    const snoozed = await readJson(await patchReminder(user.token, reminder.id, { snoozeMinutes: 60 }), reminderSchema);
+    const schedules = await schedulesOf(user.user.id, reminder.id);
+    expect(schedules).toEqual([{ time: Math.floor(Date.parse(snoozed.dueAt) / 1000) * 1000, dueAt: Date.parse(snoozed.dueAt) }]);
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    expect((await socket.next('reminder-due')).reminder.dueAt).toBe(snoozed.dueAt);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    expect(await reminderMessages(user.token)).toEqual(['Reminder: Call back']);
+    socket.socket.close();
+  });
+
+  it("refuses a snooze outside 1 to 1440 minutes, a body that is neither, and a reminder done, cancelled or someone else's", async () => {
+    const user = await buildUser();
+    const other = await buildUser();
+    const reminder = await createReminder(user.token, 'Bounds');
+    for (const body of [
+      { snoozeMinutes: 0 },
+      { snoozeMinutes: 1441 },
+      { snoozeMinutes: 2.5 },
+      { snoozeMinutes: '10' },
+      {},
+      { status: 'delivered' },
+      { status: 'done', snoozeMinutes: 5 },
+    ]) {
+      await expectError(await patchReminder(user.token, reminder.id, body), 'validation_failed');
+    }
+    expect((await readJson(await patchReminder(user.token, reminder.id, { snoozeMinutes: 1440 }), reminderSchema)).status).toBe('scheduled');
+    await expectError(await patchReminder(other.token, reminder.id, { status: 'done' }), 'not_found');
+    await expectError(await patchReminder(user.token, 'rem_missing', { snoozeMinutes: 5 }), 'not_found');
+    await readJson(await patchReminder(user.token, reminder.id, { status: 'done' }), reminderSchema);
+    await expectError(await patchReminder(user.token, reminder.id, { snoozeMinutes: 5 }), 'validation_failed');
+    const cancelled = await createReminder(user.token, 'Gone');
+    await api(`/api/v1/reminders/${cancelled.id}`, { method: 'DELETE', token: user.token });
+    await expectError(await patchReminder(user.token, cancelled.id, { snoozeMinutes: 5 }), 'not_found');
+    await expectError(await patchReminder(user.token, cancelled.id, { status: 'done' }), 'not_found');
+  });
+});
+
+describe('a reminder whose frame reached no client', () => {
+  it('is sent once to the next client to connect when none was open as it went out', async () => {
+    const user = await buildUser();
+    const reminder = await createReminder(user.token, uniqueText('While the app was closed'));
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    const first = await openRealtime(user.token);
+    expect(await first.next('reminder-due')).toEqual({ type: 'reminder-due', reminder: { id: reminder.id, text: reminder.text, dueAt: reminder.dueAt } });
+    const second = await openRealtime(user.token);
+    await settle();
+    expect(second.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    expect(first.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    first.socket.close();
+    second.socket.close();
+  });
+
+  it('is sent on connect when the object restarted between the claim and the push, but not once it is an hour old', async () => {
+    const user = await buildUser();
+    const recent = await createReminder(user.token, 'Claimed, then the restart');
+    const stale = await createReminder(user.token, 'Claimed two hours ago', inFuture(2 * hour));
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    // What a claim leaves when the object stops before the frame is pushed: delivered, no client told.
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec("UPDATE reminders SET status = 'delivered', delivered_at = ? WHERE id = ?", Date.now() - 60_000, recent.id);
+      state.storage.sql.exec("UPDATE reminders SET status = 'delivered', delivered_at = ? WHERE id = ?", Date.now() - 2 * hour, stale.id);
+    });
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    const socket = await openRealtime(user.token);
+    expect((await socket.next('reminder-due')).reminder.id).toBe(recent.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    // The list shows both as gone out, whichever the app saw as frames.
+    expect((await remindersOf(user.token)).map((entry) => [entry.id, entry.status])).toEqual(
+      expect.arrayContaining([
+        [recent.id, 'delivered'],
+        [stale.id, 'delivered'],
+      ]),
+    );
+    socket.socket.close();
+  });
+
+  it('is not sent again on connect when an open client got it as it went out', async () => {
+    const user = await buildUser();
+    const open = await openRealtime(user.token);
+    await createReminder(user.token, 'Seen at once');
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    await open.next('reminder-due');
+    const later = await openRealtime(user.token);
+    await settle();
+    expect(later.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    open.socket.close();
+    later.socket.close();
   });
 });

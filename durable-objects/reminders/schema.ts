@@ -23,4 +23,9 @@ export const remindersSchemaSteps: readonly SchemaStep[] = [
       'CREATE INDEX IF NOT EXISTS reminders_by_status_due ON reminders (status, due_at)',
     ],
   },
+  {
+    version: 12,
+    description: 'reminders: when the frame of a delivered reminder reached an open client, so one that reached none is sent on the next connection',
+    statements: ['ALTER TABLE reminders ADD COLUMN notified_at INTEGER'],
+  },
 ];

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { createReminderBodySchema, reminderSchema, remindersAnswerSchema } from '../../common/protocol.ts';
+import { createReminderBodySchema, reminderSchema, remindersAnswerSchema, updateReminderBodySchema } from '../../common/protocol.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -40,6 +40,23 @@ reminderRoutes.openapi(
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
     return context.json(await companion.reminders.create(context.req.valid('json')), 201);
+  },
+);
+
+reminderRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/reminders/{id}',
+    summary: 'Mark a reminder done, or snooze it',
+    description:
+      '`{ "status": "done" }` marks it done: one still waiting will not go out. `{ "snoozeMinutes": n }` (1 to 1440) sets it to go out once more, n minutes from now, whether it was waiting or had gone out; a reminder marked done cannot be snoozed.',
+    tags: ['reminders'],
+    request: { params: reminderIdParam, ...jsonBody(updateReminderBodySchema) },
+    responses: { 200: jsonAnswer(reminderSchema, 'The reminder as it is now.'), ...errorAnswers(...sessionErrors, ...bodyErrors, 'not_found') },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json(await companion.reminders.update(context.req.valid('param').id, context.req.valid('json')), 200);
   },
 );
 

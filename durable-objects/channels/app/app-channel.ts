@@ -11,9 +11,9 @@ export interface DeliveryRecord {
 }
 
 /**
- * The app itself: a `notification` frame (and, for a reminder, the `reminder-due` frame API.md
- * names) to every open client of the person, with the stored message so the chat shows it at once.
- * Reachable while at least one client is open.
+ * The app itself: a `notification` frame to every open client of the person, with the stored
+ * message so the chat shows it at once. Reachable while at least one client is open. (Reminders
+ * send their own `reminder-due` frame, at their millisecond: see the reminders capability.)
  */
 export function createAppChannel(settings: {
   connections: LiveConnections;
@@ -31,26 +31,18 @@ export function createAppChannel(settings: {
       if (clients.length === 0) return { status: 'unavailable', reason: 'no app is open' };
       const stored = await settings.messageOf(message.id);
       const shown = stored ? messageSchema.parse(stored) : undefined;
-      // A reminder keeps the frame API.md names for it; anything else the companion says first is a notification.
-      const frame: ServerFrame =
-        message.kind === 'reminder' && message.reminderId
-          ? {
-              type: 'reminder-due',
-              reminder: { id: message.reminderId, text: message.text, dueAt: new Date(message.dueAt ?? message.createdAt).toISOString() },
-              ...(shown ? { message: shown } : {}),
-            }
-          : {
-              type: 'notification',
-              notification: {
-                id: message.id,
-                kind: message.kind,
-                title: message.title,
-                text: message.text,
-                ...(message.conversationId ? { conversationId: message.conversationId } : {}),
-                ...(message.reminderId ? { reminderId: message.reminderId } : {}),
-              },
-              ...(shown ? { message: shown } : {}),
-            };
+      const frame: ServerFrame = {
+        type: 'notification',
+        notification: {
+          id: message.id,
+          kind: message.kind,
+          title: message.title,
+          text: message.text,
+          ...(message.conversationId ? { conversationId: message.conversationId } : {}),
+          ...(message.reminderId ? { reminderId: message.reminderId } : {}),
+        },
+        ...(shown ? { message: shown } : {}),
+      };
       const text = JSON.stringify(frame);
       // Marked before sending: sockets give no acknowledgement, and a message shown twice is the worse failure.
       if (!settings.record.markDelivered('app', message.id, settings.now())) return { status: 'sent', duplicate: true };

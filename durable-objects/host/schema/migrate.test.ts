@@ -30,6 +30,8 @@ const landedStepDigests: Record<number, string> = {
   10: '0a2a61b696e2316ecde56cc6e906856dd7ceaeddc5c2f3d56ddbed66f6bb3ee3',
   // WhatsApp.
   11: '40ba4b2cc18625f3928a0ec5b1ab254fa17b3f46808c229c8f00109fc3baf3c6',
+  // Reminders: whether a delivered reminder's frame reached a client.
+  12: '33ac27efcb316c7473959177370101bbc1ebe6a80a79da4b1c2e31e4ed3286b7',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
