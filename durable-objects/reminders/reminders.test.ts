@@ -118,7 +118,12 @@ describe('a reminder coming due', () => {
 
     expect(await runScheduledWork(user.user.id)).toBe(true);
     for (const socket of [phone, laptop]) {
-      expect(await socket.next('reminder-due')).toEqual({ type: 'reminder-due', reminder: { id: reminder.id, text, dueAt: reminder.dueAt } });
+      expect(await socket.next('reminder-due')).toEqual({
+        type: 'reminder-due',
+        reminder: { id: reminder.id, text, dueAt: reminder.dueAt },
+        // With the message it left, marked as the companion speaking first, for the chat to show at once.
+        message: expect.objectContaining({ role: 'assistant', text: `Reminder: ${text}`, proactive: 'reminder' }),
+      });
     }
     const [listed] = await remindersOf(user.token);
     expect(listed).toMatchObject({ id: reminder.id, status: 'delivered', deliveredAt: expect.any(String) });
@@ -288,7 +293,10 @@ describe('marking a reminder done and snoozing it', () => {
     expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: Math.floor(newDueAt / 1000) * 1000, dueAt: newDueAt }]);
 
     expect(await runScheduledWork(user.user.id)).toBe(true);
-    expect(await socket.next('reminder-due')).toEqual({ type: 'reminder-due', reminder: { id: reminder.id, text: 'Take the pills', dueAt: snoozed.dueAt } });
+    expect(await socket.next('reminder-due')).toMatchObject({
+      type: 'reminder-due',
+      reminder: { id: reminder.id, text: 'Take the pills', dueAt: snoozed.dueAt },
+    });
     await fireAgain(user.user.id, reminder.id);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);

@@ -2,10 +2,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { type OutreachLogEntry, type OutreachSettingsPatch, outreachLogAnswerSchema } from '../../common/outreach.ts';
+import { reminderSchema } from '../../common/protocol.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
 import type { DeliveryJob, Env } from '../../server/env.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
-import { api, buildUser, readJson } from '../../test-support/api.ts';
+import { api, buildUser, openRealtime, readJson } from '../../test-support/api.ts';
 import { createFakeSubscription, failNextPush, subscriptionRecord } from '../../test-support/fake-push-service/control.ts';
 import { consumeDeliveries, deadLetterQueueName, deliveriesQueueName } from './delivery-queue.ts';
 
@@ -102,5 +103,44 @@ describe('outbound delivery through the queue', () => {
     // A retry still on its way finds it ended and sends nothing.
     await consume(deliveriesQueueName, [{ userId: user.user.id, outreachId: pending.id }]);
     expect((await subscriptionRecord(fakePushUrl, subscription.endpoint)).received).toEqual([]);
+  });
+});
+
+describe('reminders beyond the app', () => {
+  const setReminder = async (token: string) =>
+    readJson(await api('/api/v1/reminders', { token, body: { text: 'Call mum', dueAt: new Date(Date.now() + 3600_000).toISOString() } }), reminderSchema, 201);
+  const fire = (userId: string, reminderId: string) =>
+    runInDurableObject(companions.COMPANION.getByName(userId), (instance) =>
+      instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: { reminderId } }),
+    );
+
+  it('go out by push when no app is open, once, and the log says so', async () => {
+    const { user, subscription } = await personWithPush(['app', 'push']);
+    const reminder = await setReminder(user.token);
+    await fire(user.user.id, reminder.id);
+    await fire(user.user.id, reminder.id);
+    const entry = await eventually(async () => {
+      const [found] = await logOf(user.token);
+      if (found?.status !== 'sent') throw new Error(`still ${found?.status}`);
+      return found;
+    });
+    expect(entry).toMatchObject({ kind: 'reminder', text: 'Reminder: Call mum' });
+    expect(entry.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([['push', 'sent']]);
+    const received = (await subscriptionRecord(fakePushUrl, subscription.endpoint)).received;
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0]?.payload ?? '{}')).toMatchObject({ kind: 'reminder', reminderId: reminder.id, text: 'Reminder: Call mum' });
+  });
+
+  it('are not pushed when an open app took them', async () => {
+    const { user, subscription } = await personWithPush(['app', 'push']);
+    const reminder = await setReminder(user.token);
+    const realtime = await openRealtime(user.token);
+    await fire(user.user.id, reminder.id);
+    const frame = await realtime.next('reminder-due');
+    expect(frame.message?.proactive).toBe('reminder');
+    const [entry] = await logOf(user.token);
+    expect(entry?.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([['app', 'sent']]);
+    expect((await subscriptionRecord(fakePushUrl, subscription.endpoint)).received).toEqual([]);
+    realtime.socket.close();
   });
 });
