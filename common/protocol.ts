@@ -9,6 +9,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
+import { voiceClientFrameSchemas, voiceServerFrameSchemas } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
 export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
@@ -201,6 +202,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
   /** The person's answer to a `confirmation-request`: the same as `POST /confirmations/:id`. */
   z.object({ type: z.literal('confirmation-answer'), confirmationId: z.string().min(1).max(64), accept: z.boolean() }),
+  ...voiceClientFrameSchemas,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -337,6 +339,7 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('confirmation-request'), confirmation: confirmationSchema }),
   /** A confirmation was answered or expired; `message` is what the companion recorded in the conversation about it. */
   z.object({ type: z.literal('confirmation-resolved'), confirmation: confirmationSchema, message: messageSchema.nullable() }),
+  ...voiceServerFrameSchemas,
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 

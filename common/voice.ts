@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The wire shapes of a spoken conversation on `/api/v1/realtime`. protocol.ts adds these frames to
+ * its client and server unions, so nothing here imports protocol.ts.
+ *
+ * One utterance travels as `voice-audio` chunks (base64 of 16 kHz mono PCM, little-endian 16-bit,
+ * at most `maxVoiceChunkBytes` decoded each, so a frame stays far below the WebSocket message limit)
+ * followed by `voice-utterance-end`. The object transcribes it, stores the transcript as the person's
+ * message, runs the turn, and speaks the reply sentence by sentence as `voice-segment` frames while
+ * the usual `message-start` / `text-delta` / `message-end` events flow as for a typed message.
+ */
+
+/** The audio a client sends: 16 kHz mono signed 16-bit little-endian PCM, no header. */
+export const voiceInputSampleRate = 16_000;
+/** The most decoded bytes in one `voice-audio` chunk (1 s of 16 kHz PCM16). */
+export const maxVoiceChunkBytes = 32_000;
+/** The longest utterance accepted, in seconds: longer speech is cut here and transcribed as is. */
+export const maxUtteranceSeconds = 60;
+
+/** Emotions the avatar can show; the reply's emotion is one of these. */
+export const emotionSchema = z.enum(['neutral', 'happy', 'sad', 'surprised', 'concerned', 'thinking']);
+export type Emotion = z.infer<typeof emotionSchema>;
+
+/** What the voice session is doing, for the client's status line and the avatar. */
+export const voiceStateSchema = z.enum(['idle', 'listening', 'transcribing', 'thinking', 'speaking']);
+export type VoiceState = z.infer<typeof voiceStateSchema>;
+
+/** Audio formats a `voice-segment` can carry. `pcm16` is headerless, at `sampleRate`. */
+export const voiceAudioFormatSchema = z.enum(['pcm16', 'wav', 'mp3', 'opus', 'ogg-opus']);
+export type VoiceAudioFormat = z.infer<typeof voiceAudioFormatSchema>;
+
+const utteranceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, - and _');
+
+/** Frames the client sends for voice. */
+export const voiceClientFrameSchemas = [
+  /** Opens (or re-opens) voice mode: the object answers `voice-state` and speaks replies from now on. */
+  z.object({
+    type: z.literal('voice-start'),
+    conversationId: z.string().min(1).max(64).optional(),
+  }),
+  /** One chunk of an utterance, in order (`seq` from 0). */
+  z.object({
+    type: z.literal('voice-audio'),
+    utteranceId: utteranceIdSchema,
+    seq: z.number().int().min(0).max(10_000),
+    /** Base64 of 16 kHz mono PCM16 little-endian. */
+    data: z
+      .string()
+      .min(1)
+      .max(Math.ceil(maxVoiceChunkBytes / 3) * 4),
+  }),
+  /** The person stopped speaking: transcribe the utterance and answer it. */
+  z.object({
+    type: z.literal('voice-utterance-end'),
+    utteranceId: utteranceIdSchema,
+    conversationId: z.string().min(1).max(64).optional(),
+  }),
+  /**
+   * Barge-in: the person started speaking while the companion talked. Generation and synthesis stop;
+   * the stored reply is cut to what was heard: the segments played in full plus, of the one playing,
+   * the words before `playedMs`.
+   */
+  z.object({
+    type: z.literal('voice-interrupt'),
+    messageId: z.string().min(1).max(64),
+    /** Segments (by `index`) the client played to the end. */
+    playedSegments: z.number().int().min(0).max(10_000),
+    /** How far into the next segment playback got, in milliseconds. */
+    playedMs: z.number().min(0).max(600_000).optional(),
+  }),
+  /** Leaves voice mode: any reply in progress stops as for an interrupt with nothing heard of it. */
+  z.object({ type: z.literal('voice-stop') }),
+] as const;
+
+/** Frames the server sends for voice. */
+export const voiceServerFrameSchemas = [
+  z.object({ type: z.literal('voice-state'), state: voiceStateSchema, emotion: emotionSchema.optional() }),
+  /** The person's utterance as transcribed; `messageId` is the stored user message (absent when nothing was said). */
+  z.object({
+    type: z.literal('voice-transcript'),
+    utteranceId: utteranceIdSchema,
+    text: z.string(),
+    messageId: z.string().optional(),
+  }),
+  /**
+   * One spoken sentence of the reply `messageId`, sent as soon as it is synthesized. `envelope` is the
+   * mouth opening (0 to 1) every `envelopeStepMs` milliseconds from the segment's start, for lip sync.
+   */
+  z.object({
+    type: z.literal('voice-segment'),
+    messageId: z.string(),
+    index: z.number().int().min(0),
+    text: z.string(),
+    format: voiceAudioFormatSchema,
+    sampleRate: z.number().int().positive().optional(),
+    /** Base64 of the audio. */
+    audio: z.string(),
+    durationMs: z.number().min(0),
+    envelopeStepMs: z.number().int().positive(),
+    envelope: z.array(z.number().min(0).max(1)),
+    emotion: emotionSchema,
+  }),
+  /** The reply is fully spoken (or was cut): `spokenText` is what the stored message now holds. */
+  z.object({
+    type: z.literal('voice-reply-end'),
+    messageId: z.string(),
+    interrupted: z.boolean(),
+    spokenText: z.string(),
+  }),
+] as const;
+
+export const voiceClientFrameSchema = z.discriminatedUnion('type', voiceClientFrameSchemas);
+export type VoiceClientFrame = z.infer<typeof voiceClientFrameSchema>;
+export const voiceServerFrameSchema = z.discriminatedUnion('type', voiceServerFrameSchemas);
+export type VoiceServerFrame = z.infer<typeof voiceServerFrameSchema>;
