@@ -18,6 +18,12 @@ describe('configuration', () => {
     expect(readConfig({ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '', VAPID_SUBJECT: '' }).VAPID_PUBLIC_KEY).toBeUndefined();
   });
 
+  it('hashes passwords at scrypt N = 2^15 unless told otherwise, and refuses a cost too low to protect anything', () => {
+    expect(readConfig({ MASTER_KEY: masterKey }).PASSWORD_HASH_LOG2_COST).toBe(15);
+    expect(readConfig({ MASTER_KEY: masterKey, PASSWORD_HASH_LOG2_COST: '10' }).PASSWORD_HASH_LOG2_COST).toBe(10);
+    expect(() => readConfig({ MASTER_KEY: masterKey, PASSWORD_HASH_LOG2_COST: '8' })).toThrow(/PASSWORD_HASH_LOG2_COST/);
+  });
+
   it("leaves Google unconfigured when unset, pointing at Google's own endpoints", () => {
     const config = readConfig({ MASTER_KEY: masterKey, GOOGLE_CLIENT_ID: '' });
     expect(config.GOOGLE_CLIENT_ID).toBeUndefined();

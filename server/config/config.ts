@@ -32,6 +32,12 @@ const configSchema = z.object({
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
   /** Sign-ups one address may make per 15 minutes; benchmarks that sign up hundreds of users raise it. */
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /**
+   * scrypt's cost as log2(N) for new password hashes (`worker/auth/password.ts`). Only the test suite
+   * and the benchmarks lower it, where thousands of sign-ups would otherwise spend minutes hashing;
+   * every hash records its own cost, so a hash made at one cost verifies after the setting changes.
+   */
+  PASSWORD_HASH_LOG2_COST: z.coerce.number().int().min(10).max(20).default(15),
   /** Web Push (RFC 8292): the server's P-256 key pair, base64url, from `npm run vapid-keys`. All three or none. */
   VAPID_PUBLIC_KEY: optionalText,
   VAPID_PRIVATE_KEY: optionalText,

@@ -5,7 +5,7 @@ import type { Account } from '../app-env.ts';
 import { database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 import { guardSignIn } from './attempt-limits.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { hashPassword, type PasswordHashParameters, passwordHashParameters, verifyPassword } from './password.ts';
 
 /** How long a session lasts without signing in again. */
 export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
@@ -15,7 +15,7 @@ export const sessionLifetimeMs = 30 * 24 * 60 * 60 * 1000;
  * account exists and the timing does not reveal who has one. Made once per isolate, and kept as the
  * finished string: a promise made in one request cannot be awaited from another in Workers.
  */
-let decoyHash: string | undefined;
+let decoyHash: { hash: string; parameters: PasswordHashParameters } | undefined;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -27,10 +27,15 @@ const emailTaken = () => new AppError('email_taken', 'An account with this email
  * Creates the account. The password is hashed before the email is looked up, so a taken email costs
  * the same scrypt work as a new one and the answer's timing does not tell who has an account.
  */
-export async function createAccount(db: D1Database, email: string, password: string): Promise<Account> {
+export async function createAccount(
+  db: D1Database,
+  email: string,
+  password: string,
+  parameters: PasswordHashParameters = passwordHashParameters,
+): Promise<Account> {
   const orm = database(db);
   const normalized = normalizeEmail(email);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, parameters);
   const now = new Date();
   const account = { id: createId('user', now.getTime()), email: normalized, createdAt: now };
   try {
@@ -52,12 +57,19 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Checks the password within the sign-in limits (`attempt-limits.ts`). */
-export async function authenticate(db: D1Database, email: string, password: string, clientAddress: string): Promise<Account> {
+export async function authenticate(
+  db: D1Database,
+  email: string,
+  password: string,
+  clientAddress: string,
+  parameters: PasswordHashParameters = passwordHashParameters,
+): Promise<Account> {
   const normalized = normalizeEmail(email);
   return guardSignIn(db, normalized, clientAddress, async () => {
     const user = await database(db).select().from(schema.users).where(eq(schema.users.email, normalized)).get();
-    decoyHash ??= await hashPassword(bytesToBase64Url(randomBytes(16)));
-    const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash);
+    // The decoy costs what a real hash costs now, so it is remade if the configured cost changed.
+    if (decoyHash?.parameters.N !== parameters.N) decoyHash = { hash: await hashPassword(bytesToBase64Url(randomBytes(16)), parameters), parameters };
+    const valid = await verifyPassword(password, user?.passwordHash ?? decoyHash.hash);
     return user && valid ? { id: user.id, email: user.email, createdAt: user.createdAt } : undefined;
   });
 }

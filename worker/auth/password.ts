@@ -12,8 +12,14 @@ import { base64ToBytes, bytesToBase64, randomBytes } from '../../server/crypto/e
  * The parameters are stored with each hash, so they can be raised later and old hashes still verify.
  */
 export const passwordHashParameters = { N: 2 ** 15, r: 8, p: 1, dkLen: 32 } as const;
+export type PasswordHashParameters = { readonly N: number; readonly r: number; readonly p: number; readonly dkLen: number };
 
-export async function hashPassword(password: string, parameters = passwordHashParameters): Promise<string> {
+/** The parameters for a configured cost (log2 of N); 15 gives `passwordHashParameters`. */
+export function passwordHashParametersFor(log2Cost: number): PasswordHashParameters {
+  return { ...passwordHashParameters, N: 2 ** log2Cost };
+}
+
+export async function hashPassword(password: string, parameters: PasswordHashParameters = passwordHashParameters): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scryptAsync(password.normalize('NFKC'), salt, { ...parameters, asyncTick: 20 });
   return ['scrypt', parameters.N, parameters.r, parameters.p, bytesToBase64(salt), bytesToBase64(hash)].join('$');

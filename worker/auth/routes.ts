@@ -8,6 +8,7 @@ import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, serverErrors, sessionErrors } from '../openapi/route-helpers.ts';
 import { authenticate, createAccount, createSession, deleteSession } from './accounts.ts';
 import { guardSignUp } from './attempt-limits.ts';
+import { passwordHashParametersFor } from './password.ts';
 import { assertStrongPassword } from './password-policy.ts';
 import { createRealtimeTicket } from './realtime-tickets.ts';
 import { requireSession, sessionCookieName } from './session-middleware.ts';
@@ -43,9 +44,10 @@ authRoutes.openapi(
   }),
   async (context) => {
     const body = context.req.valid('json');
-    await guardSignUp(context.env.DB, clientAddressOf(context), readConfig(context.env).SIGNUPS_PER_ADDRESS);
+    const config = readConfig(context.env);
+    await guardSignUp(context.env.DB, clientAddressOf(context), config.SIGNUPS_PER_ADDRESS);
     await assertStrongPassword(body.password, body.email);
-    const account = await createAccount(context.env.DB, body.email, body.password);
+    const account = await createAccount(context.env.DB, body.email, body.password, passwordHashParametersFor(config.PASSWORD_HASH_LOG2_COST));
     const profile = { displayName: body.displayName ?? null, timezone: body.timezone ?? 'UTC' };
     await (await companionOf(context.env, account.id)).companion.updateProfile(profile);
     const session = await createSession(context.env.DB, account.id);
@@ -70,7 +72,8 @@ authRoutes.openapi(
   }),
   async (context) => {
     const body = context.req.valid('json');
-    const account = await authenticate(context.env.DB, body.email, body.password, clientAddressOf(context));
+    const cost = readConfig(context.env).PASSWORD_HASH_LOG2_COST;
+    const account = await authenticate(context.env.DB, body.email, body.password, clientAddressOf(context), passwordHashParametersFor(cost));
     const profile = await (await companionOf(context.env, account.id)).companion.getProfile();
     const session = await createSession(context.env.DB, account.id);
     setSessionCookie(context, session.token, session.expiresAt);
