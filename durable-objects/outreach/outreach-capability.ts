@@ -1,5 +1,5 @@
 import type { OutreachAnswer, OutreachLogAnswer, OutreachSettings, OutreachSettingsPatch } from '../../common/outreach.ts';
-import type { Message, OutreachKind } from '../../common/protocol.ts';
+import type { OutreachKind } from '../../common/protocol.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
@@ -470,4 +470,3 @@ export function createOutreachCapability(
 }
 
 export type OutreachCapability = ReturnType<typeof createOutreachCapability>;
-export type { Message };
