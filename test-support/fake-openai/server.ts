@@ -10,8 +10,8 @@
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import { parseWav, peakLevel } from '../../server/providers/speech/wav.ts';
 import { type FakeAudioEncoding, fakeSpeechAudio, fakeSpeechSeconds, writeInChunks } from '../fake-audio-encoder.ts';
+import { hearAudio } from '../fake-hearing.ts';
 import type { FakeStep, FakeToolCall, RecordedRequest } from './control.ts';
 
 /** How to start the fake. */
@@ -71,8 +71,6 @@ const openAISpeechSampleRate = 24_000;
 const speechChunkBytes = 4_800;
 /** The extensions OpenAI's transcription endpoint documents. */
 const transcriptionExtensions = ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'oga', 'wav', 'webm'];
-/** A peak below this (about -40 dBFS) is silence. */
-const silenceLevel = 0.01;
 
 class BadRequest extends Error {}
 
@@ -575,18 +573,6 @@ async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** What the fake "hears" in an audio file: see `handleTranscription`. */
-function hearAudio(bytes: Uint8Array, extension: string): string {
-  if (extension === 'wav') {
-    const wav = parseWav(bytes);
-    if (wav === undefined) return '';
-    if (peakLevel(wav.samples) < silenceLevel) return '';
-    const seconds = wav.samples.byteLength / 2 / wav.channels / wav.sampleRate;
-    return `I heard ${seconds.toFixed(1)} seconds of sound at ${wav.sampleRate} hertz.`;
-  }
-  return bytes.byteLength === 0 ? '' : `I heard ${bytes.byteLength} bytes of ${extension}.`;
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
