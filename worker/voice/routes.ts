@@ -4,12 +4,14 @@ import { speechBodySchema } from '../../common/protocol.ts';
 import { maxTranscriptionBytes, speechQuerySchema, type TranscriptionAnswer, transcriptionAnswerSchema, voiceAudioFormatSchema } from '../../common/voice.ts';
 import { findVoice } from '../../server/catalog/catalog.ts';
 import { readConfig } from '../../server/config/config.ts';
+import { sha256Hex } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { validationError } from '../../server/errors/error-handler.ts';
 import { speechToTextFromConfig, textToSpeechFromConfig } from '../../server/providers/from-config.ts';
 import { transcribableMediaTypes } from '../../server/providers/speech/speech-support.ts';
 import { SpeechError } from '../../server/providers/speech/speech-to-text.ts';
 import type { AppEnv } from '../app-env.ts';
+import { guardRequests } from '../auth/attempt-limits.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, sessionErrors } from '../openapi/route-helpers.ts';
@@ -23,6 +25,17 @@ import { bodyErrors, errorAnswers, jsonAnswer, sessionErrors } from '../openapi/
 export const voiceRoutes = new OpenAPIHono<AppEnv>();
 voiceRoutes.use('/speech', requireSession());
 voiceRoutes.use('/transcriptions', requireSession());
+
+/**
+ * Speech and transcription requests one person may make per 15 minutes, together: each costs the
+ * server's provider money, and a voice conversation uses the realtime socket, not these routes.
+ */
+export const speechRequestsPerWindow = 300;
+
+/** Counts the request against the person's speech allowance, or answers `rate_limited`. */
+async function guardSpeech(db: D1Database, userId: string): Promise<void> {
+  await guardRequests(db, `speech:${await sha256Hex(userId)}`, speechRequestsPerWindow, 'Too many speech requests.');
+}
 
 /** A provider's failure as the API's error: its kind decides between a gateway error and a timeout. */
 function speechFailure(error: unknown): unknown {
@@ -50,13 +63,14 @@ voiceRoutes.openAPIRegistry.registerPath({
         'audio/pcm': { schema: z.string() },
       },
     },
-    ...errorAnswers(...sessionErrors, ...bodyErrors, 'unknown_voice', 'feature_not_configured', 'speech_provider_error', 'speech_timeout'),
+    ...errorAnswers(...sessionErrors, ...bodyErrors, 'unknown_voice', 'feature_not_configured', 'rate_limited', 'speech_provider_error', 'speech_timeout'),
   },
 });
 voiceRoutes.post('/speech', async (context) => {
   const config = readConfig(context.env);
   const textToSpeech = textToSpeechFromConfig(config, context.env);
   if (textToSpeech === undefined) throw new AppError('feature_not_configured', 'This server has no text-to-speech provider (TTS_PROVIDER).');
+  await guardSpeech(context.env.DB, context.get('account').id);
   const query = speechQuerySchema.safeParse({ format: context.req.query('format') });
   if (!query.success) throw validationError(query.error, 'query');
   let raw: unknown;
@@ -132,6 +146,7 @@ voiceRoutes.openAPIRegistry.registerPath({
 voiceRoutes.post('/transcriptions', async (context) => {
   const speechToText = speechToTextFromConfig(readConfig(context.env), context.env);
   if (speechToText === undefined) throw new AppError('feature_not_configured', 'This server has no speech-to-text provider (STT_PROVIDER).');
+  await guardSpeech(context.env.DB, context.get('account').id);
   const mediaType = (context.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'multipart/form-data') throw new AppError('unsupported_media_type', 'Send the audio as multipart/form-data with a `file` field.');
   let form: FormData;

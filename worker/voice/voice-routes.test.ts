@@ -1,11 +1,13 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { transcriptionAnswerSchema } from '../../common/voice.ts';
 import { findVoice } from '../../server/catalog/catalog.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import { encodeWav, parseWav } from '../../server/providers/speech/wav.ts';
 import { api, buildUser, expectError, origin, readJson } from '../../test-support/api.ts';
 import { recordedRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { silencePcm16, sinePcm16 } from '../../test-support/generated-audio.ts';
+import { guardRequests } from '../auth/attempt-limits.ts';
 
 const fakeOpenAIUrl = inject('fakeOpenAIUrl');
 const worker = (exports as unknown as { default: Fetcher }).default;
@@ -100,5 +102,23 @@ describe('POST /transcriptions', () => {
     await expectError(await transcribe(token, new FormData()), 'validation_failed');
     await expectError(await api('/api/v1/transcriptions', { token, body: { file: 'x' } }), 'unsupported_media_type');
     await expectError(await transcribe(token, audioForm(new Uint8Array(4 * 1024 * 1024 + 1), 'audio/wav')), 'payload_too_large');
+  });
+});
+
+describe('the speech allowance', () => {
+  it('counts requests per key over two windows and answers rate_limited with Retry-After past the limit', async () => {
+    const db = (env as unknown as { DB: D1Database }).DB;
+    const key = `speech:test-${crypto.randomUUID()}`;
+    const now = Date.UTC(2026, 10, 30, 12, 5);
+
+    await guardRequests(db, key, 2, 'Too many speech requests.', now);
+    await guardRequests(db, key, 2, 'Too many speech requests.', now + 1_000);
+    const refused = await guardRequests(db, key, 2, 'Too many speech requests.', now + 2_000).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).id).toBe('rate_limited');
+    expect(Number((refused as AppError).headers['Retry-After'])).toBeGreaterThan(0);
+    // Two windows on, the count has gone.
+    await guardRequests(db, key, 2, 'Too many speech requests.', now + 31 * 60_000);
   });
 });
