@@ -43,6 +43,13 @@ export default defineConfig({
                 EMBEDDINGS_PROVIDER: 'openai-compatible',
                 EMBEDDINGS_BASE_URL: inject('fakeOpenAIUrl'),
                 EMBEDDINGS_MODEL: 'fake-embedding',
+                // Speech both ways through the fake OpenAI server; the `unconfigured` project has none.
+                STT_PROVIDER: 'openai-compatible',
+                STT_BASE_URL: inject('fakeOpenAIUrl'),
+                STT_MODEL: 'whisper-1',
+                TTS_PROVIDER: 'openai-compatible',
+                TTS_BASE_URL: inject('fakeOpenAIUrl'),
+                TTS_MODEL: 'gpt-4o-mini-tts',
                 // Web Push on, signed with a pair made per run; the `unconfigured` project has none.
                 VAPID_PUBLIC_KEY: inject('vapidPublicKey'),
                 VAPID_PRIVATE_KEY: inject('vapidPrivateKey'),

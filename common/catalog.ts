@@ -124,10 +124,11 @@ export const catalogSchema = z
 export type Catalog = z.infer<typeof catalogSchema>;
 
 /**
- * What `GET /api/v1/catalog` answers: the catalog, and whether this server speaks (`POST /speech`),
- * so a client uses the device's own voice directly instead of asking for speech that is not there.
+ * What `GET /api/v1/catalog` answers: the catalog, and whether this server speaks (`POST /speech`)
+ * and listens (`POST /transcriptions`, voice mode), so a client uses the device's own voice directly
+ * instead of asking for speech that is not there.
  */
 export const catalogAnswerSchema = catalogSchema.extend({
-  speech: z.object({ synthesis: z.boolean() }).strict(),
+  speech: z.object({ synthesis: z.boolean(), recognition: z.boolean() }).strict(),
 });
 export type CatalogAnswer = z.infer<typeof catalogAnswerSchema>;

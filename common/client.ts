@@ -323,14 +323,14 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     exportCalendar: async () => (await send('GET', '/calendar/export.ics', undefined, undefined, 'text/calendar')).text(),
 
     /**
-     * The server's speech for a text, or `undefined` when the server has none (`not_found`), so the
-     * caller can fall back to the platform's own synthesis.
+     * The server's speech for a text, or `undefined` when the server has none (`feature_not_configured`,
+     * or `not_found` from an older server), so the caller can fall back to the platform's own synthesis.
      */
     async speech(body: SpeechBody): Promise<Blob | undefined> {
       try {
         return await (await send('POST', '/speech', body, undefined, 'audio/*')).blob();
       } catch (error) {
-        if (error instanceof KindredApiError && error.id === 'not_found') return undefined;
+        if (error instanceof KindredApiError && (error.id === 'feature_not_configured' || error.id === 'not_found')) return undefined;
         throw error;
       }
     },

@@ -52,6 +52,9 @@ export const errorStatus = {
   llm_timeout: 504,
   llm_invalid_response: 502,
   tool_loop_limit: 502,
+  // The speech providers behind `/speech` and `/transcriptions`.
+  speech_provider_error: 502,
+  speech_timeout: 504,
   // Kindred itself.
   configuration_invalid: 500,
   internal_error: 500,

@@ -114,3 +114,14 @@ export const voiceClientFrameSchema = z.discriminatedUnion('type', voiceClientFr
 export type VoiceClientFrame = z.infer<typeof voiceClientFrameSchema>;
 export const voiceServerFrameSchema = z.discriminatedUnion('type', voiceServerFrameSchemas);
 export type VoiceServerFrame = z.infer<typeof voiceServerFrameSchema>;
+
+/** `POST /api/v1/speech?format=`: the audio format wanted; `wav` when left out. */
+export const speechQuerySchema = z.object({ format: voiceAudioFormatSchema.optional() });
+export type SpeechQuery = z.infer<typeof speechQuerySchema>;
+
+/** What `POST /api/v1/transcriptions` answers: the words heard, empty when nothing was said. */
+export const transcriptionAnswerSchema = z.object({ text: z.string(), language: z.string().optional() });
+export type TranscriptionAnswer = z.infer<typeof transcriptionAnswerSchema>;
+
+/** The largest audio file `POST /api/v1/transcriptions` takes: a minute of 16 kHz PCM16 WAV is under 2 MB. */
+export const maxTranscriptionBytes = 4 * 1024 * 1024;

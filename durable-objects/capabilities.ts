@@ -1,6 +1,7 @@
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
+import { createVoiceNoteTranscriber } from './channels/whatsapp/voice-note-transcriber.ts';
 import { createWhatsAppCapability } from './channels/whatsapp/whatsapp-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConfirmationsCapability } from './confirmations/confirmations-capability.ts';
@@ -29,8 +30,11 @@ export function buildCapabilities(host: CapabilityHost) {
   const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const push = createPushCapability(host);
   // WhatsApp answers through the turn, built after it: the closure is only called once a message arrives.
+  const voiceNotes = createVoiceNoteTranscriber(host);
   const whatsapp = createWhatsAppCapability(host, {
     respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
+    transcribe: voiceNotes.transcribe,
+    canTranscribe: voiceNotes.canTranscribe,
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });

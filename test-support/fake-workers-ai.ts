@@ -7,6 +7,7 @@
  */
 import type { WorkersAIBinding } from '../server/providers/chat/workers-ai.ts';
 import type { FakeStep, FakeToolCall } from './fake-openai/control.ts';
+import { createFakeWorkersAISpeech, type FakeSpeechFailure, fakeWorkersAISpeechModels } from './fake-workers-ai-speech.ts';
 
 /**
  * How a model shapes its output: `native` is the documented `{ response }` form; `openai` is the chat
@@ -43,6 +44,8 @@ export interface FakeWorkersAI extends WorkersAIBinding {
   script(...steps: FakeStep[]): void;
   /** Every `run` call, oldest first, inputs deep-copied as they were at call time. */
   readonly calls: FakeWorkersAICall[];
+  /** Makes the next call of a speech model (`fake-workers-ai-speech.ts`) fail this way. */
+  failNextSpeech(failure: FakeSpeechFailure): void;
 }
 
 /** Cloudflare's documented internal codes for the HTTP statuses it maps them to. */
@@ -61,8 +64,15 @@ const argumentsFragmentLength = 7;
 export function createFakeWorkersAI(options: FakeWorkersAIOptions = {}): FakeWorkersAI {
   const queue: FakeStep[] = [];
   const calls: FakeWorkersAICall[] = [];
+  const speech = createFakeWorkersAISpeech();
 
   async function run(model: string, inputs: Record<string, unknown>, runOptions?: Record<string, unknown>): Promise<unknown> {
+    if ((fakeWorkersAISpeechModels as readonly string[]).includes(model)) {
+      // A stream body cannot be cloned; the record keeps the rest of the input.
+      const { audio, ...rest } = inputs;
+      calls.push({ model, inputs: { ...structuredClone(rest), ...(audio === undefined ? {} : { audio: describeAudio(audio) }) }, options: runOptions });
+      return speech.run(model, inputs, runOptions);
+    }
     calls.push({ model, inputs: structuredClone(inputs), options: runOptions });
     const format = fakeWorkersAIModels[model];
     if (format === undefined) throw aiError(5007, `No such model ${model} or task`);
@@ -99,7 +109,16 @@ export function createFakeWorkersAI(options: FakeWorkersAIOptions = {}): FakeWor
     script(...steps: FakeStep[]) {
       queue.push(...steps);
     },
+    failNextSpeech: (failure) => speech.failNext(failure),
   };
+}
+
+/** What a recorded call shows of its audio input: its shape, not a copy of the bytes. */
+function describeAudio(audio: unknown): unknown {
+  if (typeof audio === 'string') return `<base64 ${audio.length} characters>`;
+  if (Array.isArray(audio)) return `<${audio.length} bytes>`;
+  if (typeof audio === 'object' && audio !== null && 'contentType' in audio) return { body: '<stream>', contentType: audio.contentType };
+  return audio;
 }
 
 function aiError(code: number, description: string): Error {

@@ -1,11 +1,13 @@
 /**
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
- * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`), for Miniflare bindings and
+ * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`, `fakeElevenLabsUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
  * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { testElevenLabsApiKey } from './fake-elevenlabs/control.ts';
+import { startFakeElevenLabs } from './fake-elevenlabs/server.ts';
 import { startFakeGoogleCalendar } from './fake-google-calendar/server.ts';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
@@ -27,7 +29,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('fakeWhatsAppUrl', whatsApp.url);
   const google = await startFakeGoogleCalendar({ port: 0 });
   project.provide('fakeGoogleUrl', google.url);
+  const elevenLabs = await startFakeElevenLabs({ port: 0, apiKey: testElevenLabsApiKey });
+  project.provide('fakeElevenLabsUrl', elevenLabs.url);
   return async () => {
+    await elevenLabs.close();
     await fake.close();
     await push.close();
     await radicale.close();

@@ -14,6 +14,8 @@ declare module 'vitest' {
     fakeWhatsAppUrl: string;
     /** Origin of the fake Google (OAuth at `/o/oauth2/v2/auth` and `/token`, Calendar API at `/calendar/v3`). */
     fakeGoogleUrl: string;
+    /** Origin of the fake ElevenLabs API (`test-support/fake-elevenlabs/`). */
+    fakeElevenLabsUrl: string;
   }
 }
 

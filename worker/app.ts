@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { maxTranscriptionBytes } from '../common/voice.ts';
 import { readConfig } from '../server/config/config.ts';
 import { AppError } from '../server/errors/app-error.ts';
 import { errorResponse, validationError } from '../server/errors/error-handler.ts';
@@ -23,6 +24,7 @@ import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
+import { voiceRoutes } from './voice/routes.ts';
 import { whatsAppWebhookRoutes } from './webhooks/whatsapp.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
@@ -35,7 +37,10 @@ export function createApp() {
       if (!result.success) throw validationError(result.error, result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : 'query');
     },
   });
-  api.use(bodyLimit(maxBodyBytes));
+  // Recorded audio for `/transcriptions` is larger than any other body, and gets its own limit.
+  const jsonBodyLimit = bodyLimit(maxBodyBytes);
+  const audioBodyLimit = bodyLimit(maxTranscriptionBytes + 64 * 1024);
+  api.use((context, next) => (context.req.path.endsWith('/transcriptions') ? audioBodyLimit(context, next) : jsonBodyLimit(context, next)));
   // Configuration is read when a request first needs it; a wrong value answers naming the variable.
   api.use(async (context, next) => {
     readConfig(context.env);
@@ -54,6 +59,7 @@ export function createApp() {
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
   api.route('/', whatsAppChannelRoutes);
+  api.route('/', voiceRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

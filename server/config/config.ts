@@ -22,7 +22,14 @@ const configSchema = z.object({
   EMBEDDINGS_API_KEY: optionalText,
   EMBEDDINGS_MODEL: optionalText,
   STT_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
+  STT_BASE_URL: optionalUrl,
+  STT_API_KEY: optionalText,
+  STT_MODEL: optionalText,
   TTS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'elevenlabs', 'none'] as const),
+  /** For `elevenlabs`, defaults to https://api.elevenlabs.io. */
+  TTS_BASE_URL: optionalUrl,
+  TTS_API_KEY: optionalText,
+  TTS_MODEL: optionalText,
   /** WhatsApp Business Cloud API: all four of the first set, or WhatsApp is not configured (see `server/whatsapp/settings.ts`). */
   WHATSAPP_PHONE_NUMBER_ID: optionalText,
   WHATSAPP_ACCESS_TOKEN: optionalText,

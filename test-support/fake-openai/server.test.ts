@@ -91,3 +91,46 @@ describe('fake OpenAI server', () => {
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
   });
 });
+
+describe('fake OpenAI speech endpoints', () => {
+  it('refuses a speech request without a voice, or with an undocumented format, as OpenAI does', async () => {
+    const send = (body: unknown) =>
+      fetch(`${baseURL}/audio/speech`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer test-key' },
+        body: JSON.stringify(body),
+      });
+
+    const noVoice = await send({ model: 'tts-1', input: 'hello' });
+    const badFormat = await send({ model: 'tts-1', input: 'hello', voice: 'alloy', response_format: 'midi' });
+    const tooLong = await send({ model: 'tts-1', input: 'a'.repeat(4097), voice: 'alloy' });
+
+    for (const response of [noVoice, badFormat, tooLong]) {
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    }
+  });
+
+  it('answers mp3 by default, chunked, through the SDK', async () => {
+    const response = await client.audio.speech.create({ model: 'tts-1', input: uniqueMatch('Default format'), voice: 'alloy' });
+
+    expect(response.headers.get('content-type')).toBe('audio/mpeg');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect(bytes.byteLength).toBeGreaterThan(500);
+    // An ID3 tag or an MPEG frame sync: a real MP3, made by sox.
+    expect(bytes[0] === 0xff || new TextDecoder().decode(bytes.subarray(0, 3)) === 'ID3').toBe(true);
+  });
+
+  it('refuses a transcription without a file, or of a file type OpenAI does not take', async () => {
+    const withoutFile = new FormData();
+    withoutFile.set('model', 'whisper-1');
+    const wrongType = new FormData();
+    wrongType.set('model', 'whisper-1');
+    wrongType.set('file', new File([new Uint8Array(10)], 'notes.txt', { type: 'text/plain' }));
+
+    for (const form of [withoutFile, wrongType]) {
+      const response = await fetch(`${baseURL}/audio/transcriptions`, { method: 'POST', body: form });
+      expect(response.status).toBe(400);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * A real HTTP server speaking the documented OpenAI protocol (chat completions, streamed or not, and
- * embeddings), scriptable per test and recording what it receives. Tests of several files share one
+ * A real HTTP server speaking the documented OpenAI protocol (chat completions, streamed or not,
+ * embeddings, `/audio/transcriptions` and a streamed `/audio/speech`), scriptable per test and recording what it receives. Tests of several files share one
  * instance concurrently, so everything is keyed by a `match` substring of the last user message and
  * nothing depends on the order of requests across tests.
  *
@@ -10,6 +10,8 @@
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { type FakeAudioEncoding, fakeSpeechAudio, fakeSpeechSeconds, writeInChunks } from '../fake-audio-encoder.ts';
+import { hearAudio } from '../fake-hearing.ts';
 import type { FakeStep, FakeToolCall, RecordedRequest } from './control.ts';
 
 /** How to start the fake. */
@@ -63,6 +65,12 @@ interface NumberedToolCall {
 const defaultEmbeddingDimensions = 64;
 const textDeltaLength = 4;
 const argumentsFragmentLength = 7;
+
+/** OpenAI's speech API answers `pcm` at 24 kHz. */
+const openAISpeechSampleRate = 24_000;
+const speechChunkBytes = 4_800;
+/** The extensions OpenAI's transcription endpoint documents. */
+const transcriptionExtensions = ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'oga', 'wav', 'webm'];
 
 class BadRequest extends Error {}
 
@@ -163,6 +171,92 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     });
   }
 
+  /**
+   * `POST /v1/audio/speech`: validates as OpenAI documents (model, input of at most 4096 characters,
+   * voice, `response_format` of mp3/opus/aac/flac/wav/pcm, `speed` 0.25 to 4) and streams a tone as
+   * long as the text would take to say, in the format asked (`pcm` is 24 kHz PCM16 LE, as OpenAI's).
+   * Scripts keyed by the input text can make it fail (`error`) or never answer (`hang`).
+   */
+  async function handleSpeech(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+    if (!isRecord(body)) throw new BadRequest('The request body must be a JSON object.');
+    if (typeof body.model !== 'string' || body.model.length === 0) throw new BadRequest("'model' is a required string.");
+    if (typeof body.input !== 'string' || body.input.length === 0) throw new BadRequest("'input' is a required string.");
+    if (body.input.length > 4096) throw new BadRequest("'input' must be at most 4096 characters long.");
+    if (typeof body.voice !== 'string' || body.voice.length === 0) throw new BadRequest("'voice' is a required string.");
+    const format = body.response_format ?? 'mp3';
+    const encodings: Record<string, FakeAudioEncoding> = { mp3: 'mp3', opus: 'ogg-opus', wav: 'wav', pcm: 'pcm16' };
+    if (typeof format !== 'string' || !['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'].includes(format)) {
+      throw new BadRequest(`Invalid value for 'response_format': ${String(format)}. Supported values are: 'mp3', 'opus', 'aac', 'flac', 'wav', and 'pcm'.`);
+    }
+    const encoding = encodings[format];
+    if (encoding === undefined) throw new BadRequest(`The fake does not encode '${format}'.`);
+    if (body.speed !== undefined && (typeof body.speed !== 'number' || body.speed < 0.25 || body.speed > 4)) {
+      throw new BadRequest("'speed' must be a number from 0.25 to 4.");
+    }
+    recordings.push({ path: request.url ?? '', headers: flattenHeaders(request.headers), body, key: body.input });
+    const step = nextStep(body.input);
+    if (step?.delayMs !== undefined && step.delayMs > 0) await sleep(step.delayMs);
+    if (step?.hang === true) return;
+    if (step?.error !== undefined) {
+      sendOpenAIError(response, step.error.status, step.error.message ?? 'Scripted failure.');
+      return;
+    }
+    const speed = typeof body.speed === 'number' ? body.speed : 1;
+    const audio = await fakeSpeechAudio(fakeSpeechSeconds(body.input) / speed, openAISpeechSampleRate, encoding);
+    const contentTypes: Record<FakeAudioEncoding, string> = { mp3: 'audio/mpeg', 'ogg-opus': 'audio/opus', wav: 'audio/wav', pcm16: 'audio/pcm' };
+    response.writeHead(200, { 'content-type': contentTypes[encoding], 'transfer-encoding': 'chunked' });
+    response.flushHeaders();
+    if (step?.hangAfterChunks !== undefined) {
+      response.write(audio.subarray(0, 4_800));
+      return;
+    }
+    await writeInChunks(response, audio, speechChunkBytes);
+  }
+
+  /**
+   * `POST /v1/audio/transcriptions` (multipart): needs `file` with one of OpenAI's documented
+   * extensions and `model`. The "recognition" is of the audio itself, so tests can tell what reached
+   * it: a WAV whose samples are silent is heard as nothing; any other WAV as its length and rate; other
+   * formats as their size and extension. `response_format` json (default), text or verbose_json.
+   */
+  async function handleTranscription(request: IncomingMessage, response: ServerResponse, raw: Buffer): Promise<void> {
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.startsWith('multipart/form-data')) throw new BadRequest("The request must be multipart/form-data with a 'file'.");
+    let form: FormData;
+    try {
+      form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+    } catch {
+      throw new BadRequest('The multipart body could not be parsed.');
+    }
+    const file = form.get('file');
+    const model = form.get('model');
+    if (typeof model !== 'string' || model.length === 0) throw new BadRequest("'model' is a required field.");
+    if (file === null || typeof file === 'string') throw new BadRequest("'file' is a required file field.");
+    const extension = (file.name.split('.').pop() ?? '').toLowerCase();
+    if (!transcriptionExtensions.includes(extension)) {
+      throw new BadRequest(`Invalid file format. Supported formats: ${JSON.stringify(transcriptionExtensions)}`);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const language = form.get('language');
+    const responseFormat = form.get('response_format') ?? 'json';
+    const fields: Record<string, string> = {};
+    for (const [name, value] of form.entries()) fields[name] = typeof value === 'string' ? value : `<file ${value.name} ${value.type} ${value.size} bytes>`;
+    const text = hearAudio(bytes, extension);
+    recordings.push({ path: request.url ?? '', headers: flattenHeaders(request.headers), body: fields, key: `transcription ${text}` });
+    if (bytes.byteLength === 0) throw new BadRequest('The audio file could not be decoded or its format is not supported.');
+    if (responseFormat === 'text') {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(text);
+      return;
+    }
+    if (responseFormat === 'verbose_json') {
+      sendJson(response, 200, { task: 'transcribe', language: typeof language === 'string' ? language : 'english', duration: 0, text, segments: [] });
+      return;
+    }
+    if (responseFormat !== 'json') throw new BadRequest(`The fake does not answer response_format '${String(responseFormat)}'.`);
+    sendJson(response, 200, { text, usage: { type: 'duration', seconds: 1 } });
+  }
+
   function handleControl(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown): void {
     if (request.method === 'POST' && url.pathname === '/__control/scripts') {
       const script = parseScript(body);
@@ -198,7 +292,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     // A client that hung up must not crash the process with an unhandled stream error.
     response.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
-    const rawBody = await readBody(request);
+    const rawBytes = await readBytes(request);
+    if (request.method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
+      try {
+        await handleTranscription(request, response, rawBytes);
+      } catch (error) {
+        sendOpenAIError(response, error instanceof BadRequest ? 400 : 500, error instanceof Error ? error.message : String(error));
+      }
+      return;
+    }
+    const rawBody = new TextDecoder().decode(rawBytes);
     let body: unknown;
     try {
       body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
@@ -211,6 +314,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         handleControl(request, response, url, body);
       } else if (request.method === 'POST' && url.pathname === '/v1/chat/completions') {
         await handleChatCompletion(request, response, body);
+      } else if (request.method === 'POST' && url.pathname === '/v1/audio/speech') {
+        await handleSpeech(request, response, body);
       } else if (request.method === 'POST' && url.pathname === '/v1/embeddings') {
         handleEmbeddings(request, response, body);
       } else if (request.method === 'GET' && url.pathname === '/v1/models') {
@@ -464,11 +569,10 @@ function sendJson(response: ServerResponse, status: number, payload: unknown): v
   response.end(JSON.stringify(payload));
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of request) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+async function readBytes(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {

@@ -47,6 +47,8 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   llm_timeout: 'Your companion took too long to answer. Your message is saved; please try again.',
   llm_invalid_response: "Your companion's answer came back garbled. Your message is saved; please try again.",
   tool_loop_limit: 'Your companion got stuck using its tools and stopped. Please try rephrasing.',
+  speech_provider_error: 'The speech service had a problem. Please try again.',
+  speech_timeout: 'The speech service took too long. Please try again.',
   configuration_invalid: 'The server is not set up correctly. Please tell whoever runs it.',
   internal_error: 'Something went wrong on the server. Please try again.',
   network_error: "Kindred can't reach the server. Check your connection and try again.",

@@ -145,3 +145,15 @@ export async function guardSignUp(db: D1Database, address: string, maxSignupsPer
   }
   await countAttempt(db, [key], windowStart, now);
 }
+
+/**
+ * Counts one request under `key` and refuses once the key has made `maxPerWindow` over the current
+ * and previous windows: the same two-window count as sign-ups, for routes that cost money per call
+ * (speech synthesis and transcription). Keys carry their feature's prefix and a hash, never an id.
+ */
+export async function guardRequests(db: D1Database, key: string, maxPerWindow: number, message: string, now = Date.now()): Promise<void> {
+  const windowStart = currentWindow(now);
+  const counts = await readCounts(db, [key], windowStart);
+  if ((counts.get(key)?.failures ?? 0) >= maxPerWindow) throw tooMany(message, windowStart + attemptWindowMs - now);
+  await countAttempt(db, [key], windowStart, now);
+}

@@ -40,11 +40,13 @@ describe('the catalog and the companion', () => {
   });
 
   it('says whether the server can speak, so a client never asks for speech it cannot have', async () => {
-    // The tests configure no text-to-speech provider: clients should use the device's own voice.
+    // The tests configure speech both ways through the fake OpenAI server; without it, clients use the device's own voice.
     const catalog = await readJson(await api('/api/v1/catalog'), catalogAnswerSchema);
-    expect(catalog.speech).toEqual({ synthesis: false });
-    const withSpeech = await createApp().request('/api/v1/catalog', {}, { ...env, TTS_PROVIDER: 'openai-compatible' });
-    expect((await readJson(withSpeech, catalogAnswerSchema)).speech).toEqual({ synthesis: true });
+    expect(catalog.speech).toEqual({ synthesis: true, recognition: true });
+    const withoutSpeech = await createApp().request('/api/v1/catalog', {}, { ...env, TTS_PROVIDER: 'none', STT_PROVIDER: 'none' });
+    expect((await readJson(withoutSpeech, catalogAnswerSchema)).speech).toEqual({ synthesis: false, recognition: false });
+    const elevenLabsWithoutKey = await createApp().request('/api/v1/catalog', {}, { ...env, TTS_PROVIDER: 'elevenlabs', TTS_API_KEY: '' });
+    expect((await readJson(elevenLabsWithoutKey, catalogAnswerSchema)).speech.synthesis).toBe(false);
   });
 
   it('stores the choice and refuses ids that are not in the catalog', async () => {

@@ -4,6 +4,7 @@ import { type CatalogAnswer, catalogAnswerSchema } from '../../common/catalog.ts
 import { companionSchema, toolSummarySchema, toolsAnswerSchema, updateToolBodySchema } from '../../common/protocol.ts';
 import { catalog } from '../../server/catalog/catalog.ts';
 import { readConfig } from '../../server/config/config.ts';
+import { speechToTextFromConfig, textToSpeechFromConfig } from '../../server/providers/from-config.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -22,7 +23,12 @@ companionRoutes.openapi(
   (context) => {
     // Clients read this once at start, so they never post to `/speech` on a server with no voice
     // (which would answer 404 and leave an error in the browser's console) before falling back.
-    const answer: CatalogAnswer = { ...catalog, speech: { synthesis: readConfig(context.env).TTS_PROVIDER !== 'none' } };
+    const config = readConfig(context.env);
+    const speech = {
+      synthesis: textToSpeechFromConfig(config, context.env) !== undefined,
+      recognition: speechToTextFromConfig(config, context.env) !== undefined,
+    };
+    const answer: CatalogAnswer = { ...catalog, speech };
     context.header('Cache-Control', 'public, max-age=300');
     return context.json(answer, 200);
   },

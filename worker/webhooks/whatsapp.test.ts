@@ -3,8 +3,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { whatsAppLinkSchema } from '../../common/outreach.ts';
 import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
-import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { recordedRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import {
+  addWhatsAppMedia,
   failWhatsAppSends,
   inboundText,
   signWebhook,
@@ -17,6 +18,7 @@ import { deliverInbound, inObjectStorage, latestLinkCode, linkWhatsApp, postWhat
 import { onboardingReply } from './whatsapp.ts';
 
 const graphUrl = inject('fakeWhatsAppUrl');
+const fakeOpenAIUrl = inject('fakeOpenAIUrl');
 const testEnv = env as unknown as { DB: D1Database };
 
 async function conversationTexts(token: string): Promise<Array<{ role: string; text: string }>> {
@@ -167,23 +169,33 @@ describe('the WhatsApp webhook', () => {
     expect(await conversationTexts(person.token)).toEqual([]);
   });
 
-  it('says voice notes are not set up, and keeps only that one came', async () => {
+  it('listens to a voice note: downloads it, transcribes it, and answers what was said', async () => {
     const person = await buildUser();
     const phoneNumber = uniquePhoneNumber();
     await linkWhatsApp(person.token, phoneNumber);
+    const mediaId = String(4_000_000_000 + Math.floor(Math.random() * 1_000_000));
+    // The fake transcriber hears a non-WAV file as its size, so the answer proves these bytes reached it.
+    const bytes = new Uint8Array(2_345).fill(79);
+    await addWhatsAppMedia(graphUrl, { id: mediaId, mimeType: 'audio/ogg; codecs=opus', bytes });
     const voiceNote = {
       from: phoneNumber.slice(1),
       id: `wamid.VOICE${crypto.randomUUID().replaceAll('-', '')}`,
       timestamp: String(Math.floor(Date.now() / 1000)),
       type: 'audio',
-      audio: { id: '4455667788', mime_type: 'audio/ogg; codecs=opus', voice: true },
+      audio: { id: mediaId, mime_type: 'audio/ogg; codecs=opus', voice: true },
     };
     await deliverInbound(voiceNote);
     await whatsAppAnswered(person.user.id);
+    const heard = 'I heard 2345 bytes of ogg.';
     const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
-    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining("Voice notes aren't set up")]);
-    const stored = await inObjectStorage(person.user.id, (sql) => sql.exec('SELECT kind, text_sealed, media_id FROM whatsapp_inbound').toArray());
-    expect(stored).toEqual([{ kind: 'audio', text_sealed: null, media_id: null }]);
+    expect(replies.map((reply) => reply.text)).toEqual([`You said: ${heard}`]);
+    expect(await conversationTexts(person.token)).toEqual([
+      { role: 'user', text: heard },
+      { role: 'assistant', text: `You said: ${heard}` },
+    ]);
+    const [transcription] = await recordedRequests(fakeOpenAIUrl, `transcription ${heard}`);
+    expect(transcription?.path).toBe('/v1/audio/transcriptions');
+    expect(transcription?.body).toMatchObject({ file: `<file utterance.ogg audio/ogg ${bytes.byteLength} bytes>` });
   });
 });
 

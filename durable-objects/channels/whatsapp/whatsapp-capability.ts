@@ -35,12 +35,15 @@ export type Respond = (request: { text: string; channel: 'whatsapp' }) => Promis
 /** Turns a voice note into text, when speech-to-text is configured. */
 export type Transcribe = (audio: { bytes: ArrayBuffer; mimeType: string }) => Promise<string>;
 
+/** Whether `transcribe` can work now: the configuration is read when a voice note comes, not at start. */
+export type CanTranscribe = () => boolean;
+
 /**
  * WhatsApp for one person: linking their number with a code sent over WhatsApp, the messages they
  * send (each answered once, however often Meta delivers it), the companion's replies, and the
  * delivery channel outreach uses. The number is sealed; the Worker finds this object by an HMAC of it.
  */
-export function createWhatsAppCapability(host: CapabilityHost, dependencies: { respond: Respond; transcribe?: Transcribe }) {
+export function createWhatsAppCapability(host: CapabilityHost, dependencies: { respond: Respond; transcribe?: Transcribe; canTranscribe?: CanTranscribe }) {
   const store = new WhatsAppStore(host.sql, host.vault);
   const scheduler = host.scheduler('whatsapp');
   let client: { settingsKey: string; client: WhatsAppClient } | undefined;
@@ -160,7 +163,7 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
     if (inbound.kind === 'other') return replies.unsupported;
     if (inbound.kind === 'audio') {
       const graph = whatsApp();
-      if (!dependencies.transcribe || !graph || !inbound.mediaId) return replies.voiceNotSetUp;
+      if (!dependencies.transcribe || dependencies.canTranscribe?.() === false || !graph || !inbound.mediaId) return replies.voiceNotSetUp;
       const media = await graph.downloadMedia(inbound.mediaId);
       if (!media.ok) return replies.failed;
       const heard = (await dependencies.transcribe(media.value)).trim();
