@@ -1,0 +1,116 @@
+/**
+ * Speech to text with CMU PocketSphinx (`pocketsphinx_continuous`, the en-us model): the upload is
+ * converted by sox (or, for OGG/Opus which sox cannot read, by `opusdec`) to 16 kHz mono 16-bit WAV
+ * with 0.3 s of silence at both ends, which the recogniser needs to settle before the first word.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProcess } from './processes.ts';
+
+/** The kinds of upload the engines here can read, found by their first bytes (or declared, for raw PCM). */
+export type UploadKind = 'wav' | 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus' | 'pcm';
+
+/** What an upload is, or `unsupported` with the name of what was recognised (for the error message). */
+export type UploadDetection = { kind: UploadKind } | { kind: 'unsupported'; description: string };
+
+function startsWith(bytes: Uint8Array, text: string, offset = 0): boolean {
+  if (bytes.length < offset + text.length) return false;
+  for (let index = 0; index < text.length; index += 1) if (bytes[offset + index] !== text.charCodeAt(index)) return false;
+  return true;
+}
+
+/**
+ * Recognises an upload by its magic bytes rather than its name or declared type, which browsers get
+ * wrong (a recording in `audio/webm` named `voice.wav`). Headerless PCM has no magic, so it must be
+ * declared as `audio/pcm` (or `audio/l16`).
+ */
+export function detectUpload(bytes: Uint8Array, declaredType: string): UploadDetection {
+  if (startsWith(bytes, 'RIFF') && startsWith(bytes, 'WAVE', 8)) return { kind: 'wav' };
+  if (startsWith(bytes, 'fLaC')) return { kind: 'flac' };
+  if (startsWith(bytes, 'OggS')) {
+    // The first page holds the codec's identification header at byte 28.
+    if (startsWith(bytes, 'OpusHead', 28)) return { kind: 'ogg-opus' };
+    if (startsWith(bytes, '\u0001vorbis', 28)) return { kind: 'ogg-vorbis' };
+    return { kind: 'unsupported', description: 'an OGG stream that is neither Opus nor Vorbis' };
+  }
+  if (startsWith(bytes, 'ID3') || (bytes.length > 1 && bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0)) return { kind: 'mp3' };
+  if (bytes.length > 3 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) {
+    return { kind: 'unsupported', description: 'WebM/Matroska (sox cannot read it: send WAV, OGG/Opus, MP3, FLAC or PCM)' };
+  }
+  const mediaType = declaredType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === 'audio/pcm' || mediaType === 'audio/l16') return { kind: 'pcm' };
+  return { kind: 'unsupported', description: mediaType ? `an unknown ${mediaType} file` : 'an unknown file' };
+}
+
+export interface TranscriptionRequest {
+  bytes: Uint8Array;
+  kind: UploadKind;
+  /** For `pcm` only. */
+  sampleRate: number;
+  timeoutMs: number;
+}
+
+export interface TranscriptionResult {
+  text: string;
+  /** Seconds of audio in the upload. */
+  durationSeconds: number;
+}
+
+const recognitionRate = 16_000;
+const paddingSeconds = 0.3;
+const wavHeaderBytes = 44;
+
+/** Converts and transcribes one upload; its temporary files are always removed. */
+export async function transcribe(request: TranscriptionRequest): Promise<TranscriptionResult> {
+  const folder = await mkdtemp(join(tmpdir(), 'kindred-speech-'));
+  try {
+    const upload = join(folder, `${randomUUID()}.${request.kind === 'ogg-opus' || request.kind === 'ogg-vorbis' ? 'ogg' : request.kind}`);
+    await writeFile(upload, request.bytes);
+    let soxInput = ['-t', request.kind === 'ogg-vorbis' ? 'ogg' : request.kind, upload];
+    if (request.kind === 'pcm') {
+      soxInput = ['-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-c', '1', '-r', String(request.sampleRate), upload];
+    } else if (request.kind === 'ogg-opus') {
+      const decoded = join(folder, 'decoded.wav');
+      await runProcess('opusdec', ['--quiet', '--rate', String(recognitionRate), upload, decoded], { timeoutMs: request.timeoutMs });
+      soxInput = ['-t', 'wav', decoded];
+    }
+    const prepared = join(folder, 'prepared.wav');
+    await runProcess(
+      'sox',
+      [
+        '-V1',
+        ...soxInput,
+        '-t',
+        'wav',
+        '-r',
+        String(recognitionRate),
+        '-c',
+        '1',
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        prepared,
+        'pad',
+        String(paddingSeconds),
+        String(paddingSeconds),
+      ],
+      { timeoutMs: request.timeoutMs },
+    );
+    const preparedBytes = (await stat(prepared)).size;
+    const durationSeconds = Math.max(0, (preparedBytes - wavHeaderBytes) / (2 * recognitionRate) - 2 * paddingSeconds);
+    const output = await runProcess('pocketsphinx_continuous', ['-infile', prepared, '-logfn', '/dev/null'], { timeoutMs: request.timeoutMs });
+    // One line per utterance it found between pauses; silence and noise give none.
+    const text = output
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .join(' ');
+    return { text, durationSeconds: Math.round(durationSeconds * 1000) / 1000 };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
