@@ -14,6 +14,8 @@ declare module 'vitest' {
     fakeWhatsAppUrl: string;
     /** Origin of the fake Google (OAuth at `/o/oauth2/v2/auth` and `/token`, Calendar API at `/calendar/v3`). */
     fakeGoogleUrl: string;
+    /** Base URL of the local speech server (eSpeak NG, PocketSphinx: `local-services/speech/`), including `/v1`. */
+    speechLocalUrl: string;
   }
 }
 

@@ -31,12 +31,14 @@ export interface RunOptions {
   timeoutMs: number;
   /** Written to the process's standard input, which is then closed. */
   input?: string | Uint8Array;
+  /** Kills the process (the server is closing). */
+  signal?: AbortSignal;
 }
 
 /** Runs one process to its end and answers its standard output; rejects with `ProcessFailure`. */
 export function runProcess(command: string, args: readonly string[], options: RunOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     const output: Buffer[] = [];
     let errorText = '';
     let timedOut = false;
@@ -77,12 +79,16 @@ export interface Pipeline {
 }
 
 /** Starts `stages` piped together, the first one reading `input`, all killed after `timeoutMs`. */
-export function startPipeline(stages: ReadonlyArray<{ command: string; args: readonly string[] }>, input: string, timeoutMs: number): Pipeline {
+export function startPipeline(
+  stages: ReadonlyArray<{ command: string; args: readonly string[] }>,
+  input: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Pipeline {
   const children: ChildProcess[] = [];
   let timedOut = false;
   const exits: Promise<void>[] = [];
   for (const [index, stage] of stages.entries()) {
-    const child = spawn(stage.command, stage.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(stage.command, stage.args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     let errorText = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       errorText = (errorText + chunk.toString('utf8')).slice(-2000);
@@ -112,7 +118,7 @@ export function startPipeline(stages: ReadonlyArray<{ command: string; args: rea
   const timer = setTimeout(() => {
     timedOut = true;
     kill();
-  }, timeoutMs);
+  }, options.timeoutMs);
   // The first process to fail explains the failure (the others exit because their pipe closed).
   const finished = Promise.all(exits).then(
     () => clearTimeout(timer),

@@ -126,7 +126,7 @@ function parseSpeechBody(body: Buffer): SpeechBody {
   return { input: fields.input, espeakVoice, format: format as SpeechFormat, speed };
 }
 
-async function handleSpeech(request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleSpeech(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<void> {
   const body = parseSpeechBody(await readBody(request, maximumJsonBytes));
   const pipeline = startSynthesis({
     text: body.input,
@@ -134,6 +134,7 @@ async function handleSpeech(request: IncomingMessage, response: ServerResponse):
     wordsPerMinute: wordsPerMinuteFor(body.speed),
     format: body.format,
     timeoutMs: processTimeoutMs,
+    signal,
   });
   response.on('close', () => {
     if (!response.writableFinished) pipeline.kill();
@@ -169,7 +170,7 @@ async function handleSpeech(request: IncomingMessage, response: ServerResponse):
 
 const transcriptionFormats = ['json', 'text', 'verbose_json'] as const;
 
-async function handleTranscription(request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleTranscription(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<void> {
   const contentType = request.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     throw new ApiError(400, 'The body must be multipart/form-data with a file and a model.', { code: 'unsupported_media_type' });
@@ -204,7 +205,7 @@ async function handleTranscription(request: IncomingMessage, response: ServerRes
   const sampleRate = pcmSampleRate(file.type, form.get('sample_rate'));
   let result: Awaited<ReturnType<typeof transcribe>>;
   try {
-    result = await recognitionQueue.run(() => transcribe({ bytes, kind: detection.kind, sampleRate, timeoutMs: processTimeoutMs }));
+    result = await recognitionQueue.run(() => transcribe({ bytes, kind: detection.kind, sampleRate, timeoutMs: processTimeoutMs, signal }));
   } catch (error) {
     // A file that starts like audio but that the decoders refuse is the client's, not the server's.
     if (error instanceof ProcessFailure && error.kind === 'exit' && (error.command === 'sox' || error.command === 'opusdec')) {
@@ -235,7 +236,7 @@ function pcmSampleRate(fileType: string, field: File | string | null): number {
 
 const created = Math.floor(Date.UTC(2026, 0, 1) / 1000);
 
-async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://speech.local').pathname;
   if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { ok: true });
   if (request.method === 'GET' && path === '/v1/models') {
@@ -244,15 +245,17 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
       data: ['espeak-ng', 'pocketsphinx'].map((id) => ({ id, object: 'model', created, owned_by: 'debian' })),
     });
   }
-  if (request.method === 'POST' && path === '/v1/audio/speech') return handleSpeech(request, response);
-  if (request.method === 'POST' && path === '/v1/audio/transcriptions') return handleTranscription(request, response);
+  if (request.method === 'POST' && path === '/v1/audio/speech') return handleSpeech(request, response, signal);
+  if (request.method === 'POST' && path === '/v1/audio/transcriptions') return handleTranscription(request, response, signal);
   throw new ApiError(404, `No route ${request.method} ${path}.`, { code: 'not_found' });
 }
 
 export async function startSpeechServer(options: SpeechServerOptions = {}): Promise<SpeechServer> {
   const host = options.host ?? '127.0.0.1';
+  // Closing the server also stops the engines still working, so nothing outlives it.
+  const closing = new AbortController();
   const server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
+    route(request, response, closing.signal).catch((error: unknown) => {
       if (error instanceof ApiError) return sendError(response, error);
       if (error instanceof ProcessFailure) return sendError(response, engineError(error));
       // Never the request's content in a log line: only what failed.
@@ -270,6 +273,7 @@ export async function startSpeechServer(options: SpeechServerOptions = {}): Prom
     url: `http://${urlHost}:${port}/v1`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closing.abort();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -84,6 +84,8 @@ export interface SynthesisRequest {
   wordsPerMinute: number;
   format: SpeechFormat;
   timeoutMs: number;
+  /** Stops synthesis when the server closes. */
+  signal?: AbortSignal;
 }
 
 /** Starts speaking: the audio streams from `output` while eSpeak is still synthesising. */
@@ -96,5 +98,5 @@ export function startSynthesis(request: SynthesisRequest): Pipeline {
     { command: 'sox', args: ['-V1', '-t', 'wav', '-', ...soxOutputArguments(request.format)] },
   ];
   if (request.format === 'opus') stages.push({ command: 'opusenc', args: ['--quiet', '--speech', '--bitrate', '32', '-', '-'] });
-  return startPipeline(stages, request.text, request.timeoutMs);
+  return startPipeline(stages, request.text, { timeoutMs: request.timeoutMs, signal: request.signal });
 }

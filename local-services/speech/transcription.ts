@@ -50,6 +50,8 @@ export interface TranscriptionRequest {
   /** For `pcm` only. */
   sampleRate: number;
   timeoutMs: number;
+  /** Stops the engines when the server closes. */
+  signal?: AbortSignal;
 }
 
 export interface TranscriptionResult {
@@ -73,7 +75,7 @@ export async function transcribe(request: TranscriptionRequest): Promise<Transcr
       soxInput = ['-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-c', '1', '-r', String(request.sampleRate), upload];
     } else if (request.kind === 'ogg-opus') {
       const decoded = join(folder, 'decoded.wav');
-      await runProcess('opusdec', ['--quiet', '--rate', String(recognitionRate), upload, decoded], { timeoutMs: request.timeoutMs });
+      await runProcess('opusdec', ['--quiet', '--rate', String(recognitionRate), upload, decoded], { timeoutMs: request.timeoutMs, signal: request.signal });
       soxInput = ['-t', 'wav', decoded];
     }
     const prepared = join(folder, 'prepared.wav');
@@ -97,11 +99,14 @@ export async function transcribe(request: TranscriptionRequest): Promise<Transcr
         String(paddingSeconds),
         String(paddingSeconds),
       ],
-      { timeoutMs: request.timeoutMs },
+      { timeoutMs: request.timeoutMs, signal: request.signal },
     );
     const preparedBytes = (await stat(prepared)).size;
     const durationSeconds = Math.max(0, (preparedBytes - wavHeaderBytes) / (2 * recognitionRate) - 2 * paddingSeconds);
-    const output = await runProcess('pocketsphinx_continuous', ['-infile', prepared, '-logfn', '/dev/null'], { timeoutMs: request.timeoutMs });
+    const output = await runProcess('pocketsphinx_continuous', ['-infile', prepared, '-logfn', '/dev/null'], {
+      timeoutMs: request.timeoutMs,
+      signal: request.signal,
+    });
     // One line per utterance it found between pauses; silence and noise give none.
     const text = output
       .toString('utf8')
