@@ -4,7 +4,7 @@
  * with 0.3 s of silence at both ends, which the recogniser needs to settle before the first word.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from './processes.ts';
@@ -62,7 +62,38 @@ export interface TranscriptionResult {
 
 const recognitionRate = 16_000;
 const paddingSeconds = 0.3;
-const wavHeaderBytes = 44;
+
+/** Where a WAV file's samples start: after its `data` chunk header (sox writes 44 bytes before, but may add chunks). */
+function wavDataOffset(file: Buffer): number {
+  let offset = 12;
+  while (offset + 8 <= file.byteLength) {
+    const size = file.readUInt32LE(offset + 4);
+    if (file.toString('latin1', offset, offset + 4) === 'data') return offset + 8;
+    offset += 8 + size + (size % 2);
+  }
+  throw new Error('sox wrote a WAV file without a data chunk.');
+}
+
+/**
+ * Below this level (RMS of the loudest 20 ms, in dB below full scale) there is no speech to hear:
+ * speech into a phone or laptop microphone peaks around -30 to -10 dBFS, a quiet room's noise floor
+ * sits near -60 to -50. PocketSphinx itself has no such floor and hears short words ("if") in faint
+ * hiss, so a recording this quiet is answered as silence without running it.
+ */
+export const speechLevelFloorDecibels = -45;
+
+/** The RMS level of the loudest 20 ms window of 16-bit mono samples, in dBFS (-Infinity for digital silence). */
+export function loudestWindowDecibels(samples: Int16Array, sampleRate: number): number {
+  const windowLength = Math.max(1, Math.round(sampleRate * 0.02));
+  let loudest = 0;
+  for (let start = 0; start < samples.length; start += windowLength) {
+    const end = Math.min(samples.length, start + windowLength);
+    let sumOfSquares = 0;
+    for (let index = start; index < end; index += 1) sumOfSquares += (samples[index] ?? 0) ** 2;
+    loudest = Math.max(loudest, Math.sqrt(sumOfSquares / (end - start)));
+  }
+  return 20 * Math.log10(loudest / 32_768);
+}
 
 /** Converts and transcribes one upload; its temporary files are always removed. */
 export async function transcribe(request: TranscriptionRequest): Promise<TranscriptionResult> {
@@ -101,8 +132,12 @@ export async function transcribe(request: TranscriptionRequest): Promise<Transcr
       ],
       { timeoutMs: request.timeoutMs, signal: request.signal },
     );
-    const preparedBytes = (await stat(prepared)).size;
-    const durationSeconds = Math.max(0, (preparedBytes - wavHeaderBytes) / (2 * recognitionRate) - 2 * paddingSeconds);
+    const preparedFile = await readFile(prepared);
+    // Copied out of the file's buffer so the samples start on an even byte, as an Int16Array needs.
+    const sampleBytes = new Uint8Array(preparedFile.subarray(wavDataOffset(preparedFile)));
+    const samples = new Int16Array(sampleBytes.buffer, 0, Math.floor(sampleBytes.byteLength / 2));
+    const durationSeconds = Math.round(Math.max(0, samples.length / recognitionRate - 2 * paddingSeconds) * 1000) / 1000;
+    if (loudestWindowDecibels(samples, recognitionRate) < speechLevelFloorDecibels) return { text: '', durationSeconds };
     const output = await runProcess('pocketsphinx_continuous', ['-infile', prepared, '-logfn', '/dev/null'], {
       timeoutMs: request.timeoutMs,
       signal: request.signal,
@@ -114,7 +149,7 @@ export async function transcribe(request: TranscriptionRequest): Promise<Transcr
       .map((line) => line.trim())
       .filter((line) => line !== '')
       .join(' ');
-    return { text, durationSeconds: Math.round(durationSeconds * 1000) / 1000 };
+    return { text, durationSeconds };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
