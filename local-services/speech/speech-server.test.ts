@@ -150,6 +150,18 @@ describe('local speech server', () => {
     // Ten recognitions, two at a time: about 10 s on an idle machine, much longer on a busy one.
   }, 120_000);
 
+  it('hears headerless PCM when its rate is declared, and answers plain text when asked', async () => {
+    const sentence = 'Can you tell me a short story before bed?';
+    const pcm = await speak({ model: 'espeak-ng', input: sentence, voice: testVoice, response_format: 'pcm' });
+    const response = await transcribe(new Blob([await pcm.arrayBuffer()], { type: 'audio/pcm;rate=24000' }), {
+      model: 'pocketsphinx',
+      response_format: 'text',
+    });
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    // Heard word for word when measured; two of its nine words may differ on other engine builds.
+    expect(countWordErrors(sentence, await response.text()).errors).toBeLessThanOrEqual(2);
+  });
+
   it('hears nothing in silence or in low noise', async () => {
     const silence = await transcribe(wavFile(new Int16Array(16_000 * 2), 16_000));
     expect(await silence.json()).toEqual({ text: '' });
