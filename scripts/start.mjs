@@ -3,6 +3,8 @@
 // then runs `wrangler dev --local` on wrangler.local.toml (no Workers AI or Vectorize binding, and
 // nothing fetched from the network). Process environment variables named in the configuration
 // table override .dev.vars (passed on as --var), so `LLM_PROVIDER=… npm start` works.
+// `npm start -- --speech` (or SPEECH_LOCAL=1) also starts the offline speech server
+// (local-services/speech/: eSpeak NG and PocketSphinx) and points the speech providers at it.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -49,6 +51,7 @@ await buildWeb();
 await applyMigrations();
 
 const overrides = Object.fromEntries(configurationNames.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+if (process.argv.includes('--speech') || process.env.SPEECH_LOCAL === '1') Object.assign(overrides, await startLocalSpeech());
 const child = startWranglerDev({
   port: Number(port),
   host: process.env.HOST ?? '127.0.0.1',
@@ -61,5 +64,24 @@ const child = startWranglerDev({
 });
 child.stdout.pipe(withoutRequestLines()).pipe(process.stdout);
 child.stderr.pipe(withoutRequestLines()).pipe(process.stderr);
+
+/**
+ * Starts the local speech server on this machine (no network) and answers the speech provider
+ * variables that use it; a provider the person already chose (STT_PROVIDER, TTS_PROVIDER) is kept.
+ */
+async function startLocalSpeech() {
+  const { startSpeechServer } = await import('../local-services/speech/server.ts');
+  const speech = await startSpeechServer({ port: Number(process.env.SPEECH_LOCAL_PORT ?? '8790'), host: '127.0.0.1' });
+  console.log(`Local speech (eSpeak NG, PocketSphinx) on ${speech.url}`);
+  const variables = {};
+  if (process.env.STT_PROVIDER === undefined) {
+    Object.assign(variables, { STT_PROVIDER: 'openai-compatible', STT_BASE_URL: speech.url, STT_MODEL: 'pocketsphinx' });
+  }
+  if (process.env.TTS_PROVIDER === undefined) {
+    Object.assign(variables, { TTS_PROVIDER: 'openai-compatible', TTS_BASE_URL: speech.url, TTS_MODEL: 'espeak-ng' });
+  }
+  return variables;
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -2,12 +2,14 @@
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
  * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`, `fakeElevenLabsUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
- * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`.
+ * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, and the local
+ * speech server (eSpeak NG and PocketSphinx, `local-services/speech/`) as `speechLocalUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { testElevenLabsApiKey } from './fake-elevenlabs/control.ts';
 import { startFakeElevenLabs } from './fake-elevenlabs/server.ts';
+import { startSpeechServer } from '../local-services/speech/server.ts';
 import { startFakeGoogleCalendar } from './fake-google-calendar/server.ts';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
@@ -31,6 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('fakeGoogleUrl', google.url);
   const elevenLabs = await startFakeElevenLabs({ port: 0, apiKey: testElevenLabsApiKey });
   project.provide('fakeElevenLabsUrl', elevenLabs.url);
+  const speech = await startSpeechServer({ port: 0 });
+  project.provide('speechLocalUrl', speech.url);
   return async () => {
     await elevenLabs.close();
     await fake.close();
@@ -38,5 +42,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await radicale.close();
     await whatsApp.close();
     await google.close();
+    await speech.close();
   };
 }

@@ -16,6 +16,8 @@ declare module 'vitest' {
     fakeGoogleUrl: string;
     /** Origin of the fake ElevenLabs API (`test-support/fake-elevenlabs/`). */
     fakeElevenLabsUrl: string;
+    /** Base URL of the local speech server (eSpeak NG, PocketSphinx: `local-services/speech/`), including `/v1`. */
+    speechLocalUrl: string;
   }
 }
 
