@@ -114,3 +114,22 @@ export const voiceClientFrameSchema = z.discriminatedUnion('type', voiceClientFr
 export type VoiceClientFrame = z.infer<typeof voiceClientFrameSchema>;
 export const voiceServerFrameSchema = z.discriminatedUnion('type', voiceServerFrameSchemas);
 export type VoiceServerFrame = z.infer<typeof voiceServerFrameSchema>;
+
+/** `GET/PUT /api/v1/voice/settings`: whether the person's spoken audio is kept (sealed) or dropped once transcribed. */
+export const voiceSettingsSchema = z.object({
+  /** Off by default: the audio of an utterance is transcribed and forgotten. On, it is sealed and kept, and exported. */
+  keepAudio: z.boolean(),
+});
+export type VoiceSettings = z.infer<typeof voiceSettingsSchema>;
+
+/** One kept utterance in the export: the message it became and its audio (16 kHz mono PCM16, base64). */
+export const exportedVoiceRecordingSchema = z.object({
+  id: z.string(),
+  messageId: z.string().nullable(),
+  createdAt: z.string(),
+  durationMs: z.number().min(0),
+  format: z.literal('pcm16'),
+  sampleRate: z.number().int().positive(),
+  audio: z.string(),
+});
+export type ExportedVoiceRecording = z.infer<typeof exportedVoiceRecordingSchema>;

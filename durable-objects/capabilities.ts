@@ -13,6 +13,8 @@ import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
 import { createTurnCapability } from './turn/turn-capability.ts';
+import { speechPorts } from './voice/speech-ports.ts';
+import { createVoiceCapability } from './voice/voice-capability.ts';
 
 /**
  * Every capability of the companion object, each given the interfaces of those it uses. A new
@@ -36,7 +38,30 @@ export function buildCapabilities(host: CapabilityHost) {
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, whatsapp, tools, turn };
+  const voice = createVoiceCapability(host, {
+    companion,
+    conversations,
+    turn,
+    // merged with the adapters: speechToTextFromConfig / textToSpeechFromConfig replace these two.
+    speech: speechPorts({ speechToText: () => undefined, textToSpeech: () => undefined }),
+  });
+  return {
+    companion,
+    retrieval,
+    conversations,
+    files,
+    memory,
+    confirmations,
+    calendar,
+    calendarSources,
+    outreach,
+    reminders,
+    push,
+    whatsapp,
+    tools,
+    turn,
+    voice,
+  };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -23,6 +23,7 @@ import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
+import { voiceSessionRoutes } from './voice/session-routes.ts';
 import { whatsAppWebhookRoutes } from './webhooks/whatsapp.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
@@ -54,6 +55,7 @@ export function createApp() {
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
   api.route('/', whatsAppChannelRoutes);
+  api.route('/', voiceSessionRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

@@ -27,6 +27,17 @@ export interface TurnRequest {
 export interface TurnAnswer {
   userMessage: Message;
   assistantMessage: Message;
+  /** The caller's signal stopped the reply: the stored message holds what streamed before. */
+  interrupted?: boolean;
+}
+
+/** How a caller follows a turn it runs itself (the voice session). */
+export interface TurnObserver {
+  /** Every event of the turn, as a typed message's clients get them (text deltas coalesced). */
+  send: (event: StreamEvent) => void;
+  onUserMessage?: (message: Message) => void;
+  /** Stops the model at once; what streamed so far is stored as the reply and the turn answers `interrupted`. */
+  signal?: AbortSignal;
 }
 
 const notConfiguredMessage =
@@ -60,11 +71,16 @@ export function createTurnCapability(
    * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
    * conversation must queue behind each other), then runs the turn in that conversation's queue.
    */
-  function turn(request: TurnRequest, send: (event: StreamEvent) => void, onUserMessage?: (message: Message) => void): Promise<TurnAnswer> {
+  function turn(
+    request: TurnRequest,
+    send: (event: StreamEvent) => void,
+    onUserMessage?: (message: Message) => void,
+    signal?: AbortSignal,
+  ): Promise<TurnAnswer> {
     const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
     return queue.run(conversationId, async () => {
       try {
-        return await runTurn(request, conversationId, send, onUserMessage);
+        return await runTurn(request, conversationId, send, onUserMessage, signal);
       } finally {
         // The turn's messages become searchable after the reply, never on its way.
         host.waitUntil(conversations.startDeferredIndexing());
@@ -77,6 +93,7 @@ export function createTurnCapability(
     conversationId: string,
     send: (event: StreamEvent) => void,
     onUserMessage?: (message: Message) => void,
+    signal?: AbortSignal,
   ): Promise<TurnAnswer> {
     const startedAt = Date.now();
     if (!conversations.exists(conversationId)) {
@@ -164,6 +181,7 @@ export function createTurnCapability(
         toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
         timeoutMs,
         onModelAsked,
+        signal,
         onProgress: (progress) => {
           if (progress.type === 'text-delta') return deltas.push(progress.text);
           deltas.flush();
@@ -177,7 +195,7 @@ export function createTurnCapability(
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
       await dependencies.memory.scheduleExtraction(conversationId);
       await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
-      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored };
+      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored, ...(result.interrupted ? { interrupted: true } : {}) };
     } catch (error) {
       deltas.flush();
       const failure =
@@ -270,6 +288,11 @@ export function createTurnCapability(
 
   return {
     name: 'turn',
+    /**
+     * A turn run exactly as a typed message's, for a caller that follows its events itself and may
+     * stop it: the voice session speaks the deltas as they stream and stops the model on barge-in.
+     */
+    run: (request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> => turn(request, observer.send, observer.onUserMessage, observer.signal),
     rpc: {
       /** A whole turn, answered when the reply is complete. */
       send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, () => {}),
@@ -282,3 +305,4 @@ export function createTurnCapability(
     frames: { 'message-send': turnFromSocket },
   } satisfies Capability;
 }
+export type TurnCapability = ReturnType<typeof createTurnCapability>;
