@@ -64,7 +64,10 @@ describe('the assistant turn', () => {
         signalSeen = request.signal;
         yield { type: 'text-delta', text: 'The first sentence. ' };
         // A model that would go on forever, until the abort reaches it.
-        await new Promise((_resolve, reject) => request.signal?.addEventListener('abort', () => reject(request.signal?.reason)));
+        await new Promise((_resolve, reject) => {
+          if (request.signal?.aborted) reject(request.signal.reason);
+          request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+        });
       },
     };
     const result = await runAssistantTurn({
