@@ -347,9 +347,11 @@ async function voiceUser(baseUrl, token, options) {
     socket.addEventListener('open', resolve, { once: true });
     socket.addEventListener('close', () => reject(new Error('closed before opening')), { once: true });
   });
-  const listening = waitFor((frame) => frame.type === 'voice-state' && frame.state === 'listening');
+  const started = waitFor((frame) => (frame.type === 'voice-state' && frame.state === 'listening') || frame.type === 'error');
   socket.send(JSON.stringify({ type: 'voice-start' }));
-  await listening;
+  const { frame: answer } = await started;
+  // Without the speech adapters (or with STT/TTS not reaching the fake), nothing here can be measured.
+  if (answer.type === 'error') throw new Error(`voice-start answered ${answer.id}: speech is not configured in this build (${answer.message})`);
 
   const fixedLatencyMs = options.sttMs + options.llmMs + options.ttsMs;
   const speak = (seconds) => {

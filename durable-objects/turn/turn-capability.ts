@@ -38,6 +38,11 @@ export interface TurnObserver {
   onUserMessage?: (message: Message) => void;
   /** Stops the model at once; what streamed so far is stored as the reply and the turn answers `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * The model has finished the reply (every delta sent), before it is stored: a speaker says its last
+   * sentence now, without waiting for the write (the object would hold its request until the write commits).
+   */
+  onReplyComplete?: () => void;
 }
 
 const notConfiguredMessage =
@@ -75,12 +80,12 @@ export function createTurnCapability(
     request: TurnRequest,
     send: (event: StreamEvent) => void,
     onUserMessage?: (message: Message) => void,
-    signal?: AbortSignal,
+    observer?: Pick<TurnObserver, 'signal' | 'onReplyComplete'>,
   ): Promise<TurnAnswer> {
     const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
     return queue.run(conversationId, async () => {
       try {
-        return await runTurn(request, conversationId, send, onUserMessage, signal);
+        return await runTurn(request, conversationId, send, onUserMessage, observer);
       } finally {
         // The turn's messages become searchable after the reply, never on its way.
         host.waitUntil(conversations.startDeferredIndexing());
@@ -93,7 +98,7 @@ export function createTurnCapability(
     conversationId: string,
     send: (event: StreamEvent) => void,
     onUserMessage?: (message: Message) => void,
-    signal?: AbortSignal,
+    observer: Pick<TurnObserver, 'signal' | 'onReplyComplete'> = {},
   ): Promise<TurnAnswer> {
     const startedAt = Date.now();
     if (!conversations.exists(conversationId)) {
@@ -181,7 +186,7 @@ export function createTurnCapability(
         toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
         timeoutMs,
         onModelAsked,
-        signal,
+        signal: observer.signal,
         onProgress: (progress) => {
           if (progress.type === 'text-delta') return deltas.push(progress.text);
           deltas.flush();
@@ -189,6 +194,7 @@ export function createTurnCapability(
         },
       });
       deltas.flush();
+      if (!result.interrupted) observer.onReplyComplete?.();
       const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
@@ -292,7 +298,7 @@ export function createTurnCapability(
      * A turn run exactly as a typed message's, for a caller that follows its events itself and may
      * stop it: the voice session speaks the deltas as they stream and stops the model on barge-in.
      */
-    run: (request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> => turn(request, observer.send, observer.onUserMessage, observer.signal),
+    run: (request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> => turn(request, observer.send, observer.onUserMessage, observer),
     rpc: {
       /** A whole turn, answered when the reply is complete. */
       send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, () => {}),

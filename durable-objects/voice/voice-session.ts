@@ -300,6 +300,9 @@ export class VoiceSession {
         { text, conversationId, channel: this.connection.channel },
         {
           signal: controller.signal,
+          onReplyComplete: () => {
+            for (const sentence of chunker.flush()) speak(sentence);
+          },
           send: (event: StreamEvent) => {
             toDevices(JSON.stringify(event));
             if (event.type === 'message-start') reply.messageId = event.messageId;
@@ -317,6 +320,7 @@ export class VoiceSession {
         },
       );
       reply.messageId = answer.assistantMessage.id;
+      // A reply Kindred gave itself (no model) has no completion hook: what is left is said now.
       if (!answer.interrupted) for (const sentence of chunker.flush()) speak(sentence);
     } catch {
       // Already sent to the devices as an `error` frame by the turn.
