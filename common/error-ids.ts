@@ -46,6 +46,12 @@ export const errorStatus = {
   invalid_subscription: 400,
   confirmation_not_found: 404,
   feature_not_configured: 503,
+  // Voice: a spoken turn over the realtime socket.
+  voice_chunk_out_of_order: 400,
+  voice_chunk_too_large: 413,
+  voice_input_not_configured: 503,
+  voice_output_not_configured: 503,
+  voice_transcription_failed: 502,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,

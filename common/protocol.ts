@@ -9,7 +9,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
-import { voiceClientFrameSchemas, voiceServerFrameSchemas } from './voice.ts';
+import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
 export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
@@ -655,6 +655,8 @@ export const exportDocumentSchema = z.object({
   confirmations: z.array(confirmationSchema),
   /** The WhatsApp number linked to the account, in full (settings show it masked). */
   whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
+  /** Voice settings, and the utterances kept while `keepAudio` was on, oldest first. */
+  voice: z.object({ settings: voiceSettingsSchema, recordings: z.array(exportedVoiceRecordingSchema) }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -125,3 +125,22 @@ export type TranscriptionAnswer = z.infer<typeof transcriptionAnswerSchema>;
 
 /** The largest audio file `POST /api/v1/transcriptions` takes: a minute of 16 kHz PCM16 WAV is under 2 MB. */
 export const maxTranscriptionBytes = 4 * 1024 * 1024;
+
+/** `GET/PUT /api/v1/voice/settings`: whether the person's spoken audio is kept (sealed) or dropped once transcribed. */
+export const voiceSettingsSchema = z.object({
+  /** Off by default: the audio of an utterance is transcribed and forgotten. On, it is sealed and kept, and exported. */
+  keepAudio: z.boolean(),
+});
+export type VoiceSettings = z.infer<typeof voiceSettingsSchema>;
+
+/** One kept utterance in the export: the message it became and its audio (16 kHz mono PCM16, base64). */
+export const exportedVoiceRecordingSchema = z.object({
+  id: z.string(),
+  messageId: z.string().nullable(),
+  createdAt: z.string(),
+  durationMs: z.number().min(0),
+  format: z.literal('pcm16'),
+  sampleRate: z.number().int().positive(),
+  audio: z.string(),
+});
+export type ExportedVoiceRecording = z.infer<typeof exportedVoiceRecordingSchema>;

@@ -14,6 +14,8 @@ import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
 import { createTurnCapability } from './turn/turn-capability.ts';
+import { configuredSpeech, speechPorts } from './voice/speech-ports.ts';
+import { createVoiceCapability } from './voice/voice-capability.ts';
 
 /**
  * Every capability of the companion object, each given the interfaces of those it uses. A new
@@ -30,7 +32,9 @@ export function buildCapabilities(host: CapabilityHost) {
   const calendarSources = createCalendarSourcesCapability(host, { calendar });
   const push = createPushCapability(host);
   // WhatsApp answers through the turn, built after it: the closure is only called once a message arrives.
-  const voiceNotes = createVoiceNoteTranscriber(host);
+  // One transcriber and one speaker for the object, made when first used: voice notes and the voice session share them.
+  const speech = speechPorts(configuredSpeech(host));
+  const voiceNotes = createVoiceNoteTranscriber(speech.speechToText);
   const whatsapp = createWhatsAppCapability(host, {
     respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
     transcribe: voiceNotes.transcribe,
@@ -40,7 +44,29 @@ export function buildCapabilities(host: CapabilityHost) {
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
-  return { companion, retrieval, conversations, files, memory, confirmations, calendar, calendarSources, outreach, reminders, push, whatsapp, tools, turn };
+  const voice = createVoiceCapability(host, {
+    companion,
+    conversations,
+    turn,
+    speech,
+  });
+  return {
+    companion,
+    retrieval,
+    conversations,
+    files,
+    memory,
+    confirmations,
+    calendar,
+    calendarSources,
+    outreach,
+    reminders,
+    push,
+    whatsapp,
+    tools,
+    turn,
+    voice,
+  };
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

@@ -4,9 +4,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { turnAnswerSchema } from '../common/protocol.ts';
 import { api, buildUser, eventsOfType, expectError, openRealtime, readJson, uniqueText } from '../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
+import { audioFrames, FakeSpeechToText, FakeTextToSpeech, tone } from '../test-support/fake-speech.ts';
 import type { CompanionAgent } from './companion-agent.ts';
+import { replaceSpeechPortsForTests } from './voice/speech-ports.ts';
 
-const testEnv = env as unknown as { DB: D1Database; COMPANION: DurableObjectNamespace<CompanionAgent> };
+const testEnv = env as unknown as { DB: D1Database; COMPANION: DurableObjectNamespace<CompanionAgent>; FILES: R2Bucket };
 const fakeUrl = inject('fakeOpenAIUrl');
 
 /** Every text value of every table in the object's SQLite, as one string. */
@@ -45,6 +47,40 @@ describe('encryption at rest', () => {
     // And the user reads it all back decrypted.
     const exported = await (await api('/api/v1/me/export', { token: user.token })).text();
     expect(exported).toContain(secretWord);
+  });
+});
+
+describe('encryption at rest of a spoken turn', () => {
+  it("keeps none of the person's spoken words, nor the reply, in the clear, audio kept or not", async () => {
+    const secretWord = `Quixotic${crypto.randomUUID().slice(0, 6)}`;
+    const speechToText = new FakeSpeechToText();
+    replaceSpeechPortsForTests({ speechToText: () => speechToText, textToSpeech: () => new FakeTextToSpeech() });
+    try {
+      const user = await buildUser();
+      await api('/api/v1/voice/settings', { method: 'PUT', token: user.token, body: { keepAudio: true } });
+      const text = `I whispered ${secretWord} to my doctor today`;
+      await scriptFakeOpenAI(fakeUrl, text, [{ text: `Your secret ${secretWord} is safe with me.` }]);
+      const pcm = tone(410, 1);
+      await speechToText.teach(pcm, text);
+      const connection = await openRealtime(user.token);
+      connection.socket.send(JSON.stringify({ type: 'voice-start' }));
+      for (const frame of audioFrames('utt_secret', pcm)) connection.socket.send(frame);
+      connection.socket.send(JSON.stringify({ type: 'voice-utterance-end', utteranceId: 'utt_secret' }));
+      expect((await connection.next('voice-reply-end')).spokenText).toContain(secretWord);
+      await testEnv.COMPANION.getByName(user.user.id).invoke('voice', 'settled', []);
+      connection.socket.close();
+
+      const dump = await dumpObjectStorage(user.user.id);
+      expect(dump).toContain('v1.');
+      expect(dump).not.toContain(secretWord);
+      expect(dump.toLowerCase()).not.toContain('whispered');
+      const kept = await testEnv.FILES.list({ prefix: `users/${user.user.id}/` });
+      for (const object of kept.objects) expect(await (await testEnv.FILES.get(object.key))?.text()).not.toContain(secretWord);
+      const exported = await (await api('/api/v1/me/export', { token: user.token })).text();
+      expect(exported).toContain(secretWord);
+    } finally {
+      replaceSpeechPortsForTests(undefined);
+    }
   });
 });
 

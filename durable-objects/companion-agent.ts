@@ -166,6 +166,15 @@ export class CompanionAgent extends Agent<Env> {
     }
   }
 
+  /** A socket closed: a voice reply it was hearing stops, and is stored as far as it was sent. */
+  override onClose(connection: Connection): void {
+    this.#disconnected(connection.id);
+  }
+
+  #disconnected(connectionId: string): void {
+    for (const capability of Object.values(this.#capabilities) as Capability[]) capability.onDisconnect?.(connectionId);
+  }
+
   /** Sign-out: every socket the session opened closes, on every device, so none goes on acting as the user. */
   async endSession(session: string): Promise<void> {
     for (const connection of this.getConnections<ConnectionState>()) {

@@ -25,6 +25,7 @@ import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { voiceRoutes } from './voice/routes.ts';
+import { voiceSessionRoutes } from './voice/session-routes.ts';
 import { whatsAppWebhookRoutes } from './webhooks/whatsapp.ts';
 
 /** The largest body the API reads: a file of 256 KiB of text, JSON-escaped, with room to spare. */
@@ -60,6 +61,7 @@ export function createApp() {
   api.route('/', confirmationRoutes);
   api.route('/', whatsAppChannelRoutes);
   api.route('/', voiceRoutes);
+  api.route('/', voiceSessionRoutes);
 
   const app = new OpenAPIHono<AppEnv>();
   app.use(securityHeaders());

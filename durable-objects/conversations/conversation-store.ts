@@ -215,6 +215,33 @@ export class ConversationStore {
   }
 
   /**
+   * Replaces the text of a stored assistant reply, sealed as any text: a spoken reply the person cut
+   * off keeps only what they heard. The message is indexed again with the next batch, so search finds
+   * what was said, not what was never spoken. Answers the message as now stored, or undefined when
+   * there is no such reply.
+   */
+  async replaceAssistantText(messageId: string, text: string): Promise<Message | undefined> {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE id = ? AND role = 'assistant'", messageId).toArray()[0];
+    if (!row) return undefined;
+    const sealed = await this.vault.seal(text, `message:${messageId}:text`);
+    this.sql.exec('UPDATE messages SET text_sealed = ? WHERE id = ?', sealed, messageId);
+    const message = { ...(await this.#presentMessage(row)), text };
+    const entry: SequencedMessage = {
+      sequence: row.sequence,
+      message,
+      speaker: await this.vault.openOptional(row.speaker_sealed, `message:${row.id}:speaker`),
+      externalId: row.external_id,
+    };
+    const cached = this.#recentCache.get(row.conversation_id);
+    const position = cached?.findIndex((candidate) => candidate.sequence === row.sequence) ?? -1;
+    if (cached && position >= 0) cached[position] = entry;
+    const deferredPosition = this.#deferred.findIndex((candidate) => candidate.sequence === row.sequence);
+    if (deferredPosition >= 0) this.#deferred[deferredPosition] = entry;
+    else this.#deferred.push(entry);
+    return message;
+  }
+
+  /**
    * Starts indexing every message stored since the last call, in one batch per conversation, and
    * resolves when they are indexed. A failure is logged and rejects this call only; the next batch runs.
    */

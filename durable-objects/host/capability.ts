@@ -79,6 +79,8 @@ export interface Capability<Rpc extends object = object, Export extends object =
   tools?(): readonly Tool[];
   /** A client has just connected over the realtime socket (authenticated): what it should hear at once. */
   onConnect?(connection: ClientConnection): Promise<void>;
+  /** A client's realtime socket closed (or failed): whatever the capability keeps per connection ends here. */
+  onDisconnect?(connectionId: string): void;
   /**
    * Its part of `GET /me/export`, decrypted: one member of the document per section it names. The
    * host merges every capability's part, so a new capability is exported by implementing this alone

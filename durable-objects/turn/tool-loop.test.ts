@@ -54,6 +54,34 @@ describe('the assistant turn', () => {
     ]);
   });
 
+  it("answers what streamed, marked interrupted, when the caller's signal stops the model, and runs no tool after", async () => {
+    const controller = new AbortController();
+    let signalSeen: AbortSignal | undefined;
+    const model: ChatModel = {
+      provider: 'waiting',
+      modelId: 'waiting',
+      async *stream(request) {
+        signalSeen = request.signal;
+        yield { type: 'text-delta', text: 'The first sentence. ' };
+        // A model that would go on forever, until the abort reaches it.
+        await new Promise((_resolve, reject) => {
+          if (request.signal?.aborted) reject(request.signal.reason);
+          request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+        });
+      },
+    };
+    const result = await runAssistantTurn({
+      ...baseInput,
+      model,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.type === 'text-delta') controller.abort();
+      },
+    });
+    expect(signalSeen?.aborted).toBe(true);
+    expect(result).toEqual({ text: 'The first sentence. ', tools: [], interrupted: true });
+  });
+
   it('tells the model about a tool that does not exist instead of failing', async () => {
     const model = scriptedModel([
       [{ type: 'tool-call', toolCall: { id: 'c', name: 'launch_rockets', arguments: '{}' } }],

@@ -28,11 +28,18 @@ export interface AssistantTurnInput {
    * made before asking would hold the request back by a commit.
    */
   onModelAsked?: () => Promise<void>;
+  /**
+   * The caller's own stop (a person talking over a spoken reply): the model call is aborted at once
+   * and the turn answers what streamed so far, marked `interrupted`, rather than failing.
+   */
+  signal?: AbortSignal;
 }
 
 export interface AssistantTurnResult {
   text: string;
   tools: ToolActivity[];
+  /** Set when the caller's signal stopped the reply: `text` is what streamed before. */
+  interrupted?: boolean;
 }
 
 /** Between the texts of two steps of one reply (text, tool calls, more text), so they do not run together. */
@@ -64,7 +71,8 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
     const toolCalls: ChatToolCall[] = [];
     let stepText = '';
     const silence = createInactivityTimeout(input.timeoutMs);
-    const parts = input.model.stream({ messages, ...(offerTools ? { tools: definitions } : {}), signal: silence.signal })[Symbol.asyncIterator]();
+    const signal = input.signal ? AbortSignal.any([silence.signal, input.signal]) : silence.signal;
+    const parts = input.model.stream({ messages, ...(offerTools ? { tools: definitions } : {}), signal })[Symbol.asyncIterator]();
     // Asking for the first part sends the request.
     const first = parts.next();
     const onModelAsked = step === 1 ? input.onModelAsked : undefined;
@@ -94,6 +102,7 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
         }
       }
     } catch (error) {
+      if (input.signal?.aborted) return { text: text + stepText, tools: activity, interrupted: true };
       const failure = toTurnError(error);
       failure.partial = { text: text + stepText, tools: activity };
       throw failure;
@@ -102,6 +111,8 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
     }
     text += stepText;
     if (toolCalls.length === 0) return { text, tools: activity };
+    // Stopped between steps: no tool runs for a reply nobody is listening to any more.
+    if (input.signal?.aborted) return { text, tools: activity, interrupted: true };
 
     messages.push({ role: 'assistant', content: stepText.startsWith(stepSeparator) ? stepText.slice(stepSeparator.length) : stepText, toolCalls });
     for (const call of toolCalls) {

@@ -27,6 +27,22 @@ export interface TurnRequest {
 export interface TurnAnswer {
   userMessage: Message;
   assistantMessage: Message;
+  /** The caller's signal stopped the reply: the stored message holds what streamed before. */
+  interrupted?: boolean;
+}
+
+/** How a caller follows a turn it runs itself (the voice session). */
+export interface TurnObserver {
+  /** Every event of the turn, as a typed message's clients get them (text deltas coalesced). */
+  send: (event: StreamEvent) => void;
+  onUserMessage?: (message: Message) => void;
+  /** Stops the model at once; what streamed so far is stored as the reply and the turn answers `interrupted`. */
+  signal?: AbortSignal;
+  /**
+   * The model has finished the reply (every delta sent), before it is stored: a speaker says its last
+   * sentence now, without waiting for the write (the object would hold its request until the write commits).
+   */
+  onReplyComplete?: () => void;
 }
 
 const notConfiguredMessage =
@@ -60,11 +76,16 @@ export function createTurnCapability(
    * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
    * conversation must queue behind each other), then runs the turn in that conversation's queue.
    */
-  function turn(request: TurnRequest, send: (event: StreamEvent) => void, onUserMessage?: (message: Message) => void): Promise<TurnAnswer> {
+  function turn(
+    request: TurnRequest,
+    send: (event: StreamEvent) => void,
+    onUserMessage?: (message: Message) => void,
+    observer?: Pick<TurnObserver, 'signal' | 'onReplyComplete'>,
+  ): Promise<TurnAnswer> {
     const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
     return queue.run(conversationId, async () => {
       try {
-        return await runTurn(request, conversationId, send, onUserMessage);
+        return await runTurn(request, conversationId, send, onUserMessage, observer);
       } finally {
         // The turn's messages become searchable after the reply, never on its way.
         host.waitUntil(conversations.startDeferredIndexing());
@@ -77,6 +98,7 @@ export function createTurnCapability(
     conversationId: string,
     send: (event: StreamEvent) => void,
     onUserMessage?: (message: Message) => void,
+    observer: Pick<TurnObserver, 'signal' | 'onReplyComplete'> = {},
   ): Promise<TurnAnswer> {
     const startedAt = Date.now();
     if (!conversations.exists(conversationId)) {
@@ -164,6 +186,7 @@ export function createTurnCapability(
         toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
         timeoutMs,
         onModelAsked,
+        signal: observer.signal,
         onProgress: (progress) => {
           if (progress.type === 'text-delta') return deltas.push(progress.text);
           deltas.flush();
@@ -171,13 +194,14 @@ export function createTurnCapability(
         },
       });
       deltas.flush();
+      if (!result.interrupted) observer.onReplyComplete?.();
       const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
       await dependencies.memory.scheduleExtraction(conversationId);
       await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
-      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored };
+      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored, ...(result.interrupted ? { interrupted: true } : {}) };
     } catch (error) {
       deltas.flush();
       const failure =
@@ -270,6 +294,11 @@ export function createTurnCapability(
 
   return {
     name: 'turn',
+    /**
+     * A turn run exactly as a typed message's, for a caller that follows its events itself and may
+     * stop it: the voice session speaks the deltas as they stream and stops the model on barge-in.
+     */
+    run: (request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> => turn(request, observer.send, observer.onUserMessage, observer),
     rpc: {
       /** A whole turn, answered when the reply is complete. */
       send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, () => {}),
@@ -282,3 +311,4 @@ export function createTurnCapability(
     frames: { 'message-send': turnFromSocket },
   } satisfies Capability;
 }
+export type TurnCapability = ReturnType<typeof createTurnCapability>;

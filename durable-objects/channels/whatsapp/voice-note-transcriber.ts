@@ -1,22 +1,14 @@
-import { speechToTextFromConfig } from '../../../server/providers/from-config.ts';
 import type { SpeechToText } from '../../../server/providers/speech/speech-to-text.ts';
-import type { CapabilityHost } from '../../host/capability.ts';
 import type { CanTranscribe, Transcribe } from './whatsapp-capability.ts';
 
 /** The longest a voice note may take to transcribe before the person hears that something went wrong. */
 const voiceNoteTimeoutMs = 60_000;
 
 /**
- * WhatsApp voice notes through the configured speech-to-text provider. The provider is made when the
- * first voice note comes, not with the object: a wrong configuration must fail that answer, not the
- * object's start (as retrieval does with its embedder).
+ * WhatsApp voice notes through the configured speech-to-text provider, which `current` makes when the
+ * first voice note comes (see `configuredSpeech` in durable-objects/voice/speech-ports.ts).
  */
-export function createVoiceNoteTranscriber(host: CapabilityHost): { transcribe: Transcribe; canTranscribe: CanTranscribe } {
-  let made: { speechToText: SpeechToText | undefined } | undefined;
-  const current = () => {
-    made ??= { speechToText: speechToTextFromConfig(host.config(), host.env) };
-    return made.speechToText;
-  };
+export function createVoiceNoteTranscriber(current: () => SpeechToText | undefined): { transcribe: Transcribe; canTranscribe: CanTranscribe } {
   return {
     canTranscribe: () => current() !== undefined,
     transcribe: async (audio) => {

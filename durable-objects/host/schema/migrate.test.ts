@@ -32,6 +32,8 @@ const landedStepDigests: Record<number, string> = {
   11: '40ba4b2cc18625f3928a0ec5b1ab254fa17b3f46808c229c8f00109fc3baf3c6',
   // Reminders: whether a delivered reminder's frame reached a client.
   12: '33ac27efcb316c7473959177370101bbc1ebe6a80a79da4b1c2e31e4ed3286b7',
+  // Voice: whether spoken audio is kept, and the utterances kept.
+  13: '24b33753fb787d8a19722bbf49be384d5daaea4dd7c39575038f3c274cde6963',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

@@ -1,0 +1,451 @@
+// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--port 0]`
+//
+// What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
+// `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
+// tiny OpenAI-compatible audio fake in this process (`/v1/audio/transcriptions`, `/v1/audio/speech`,
+// each answering after a fixed latency), and the chat model against the fake OpenAI server
+// (test-support/fake-openai), whose first token comes after a fixed delay.
+//
+// N users each hold a realtime WebSocket in voice mode and speak T utterances one after another. For
+// each, the time from sending `voice-utterance-end` (the end of speech) to the first `voice-segment`
+// minus the fakes' fixed latencies (transcription, first token, synthesis) is Kindred's overhead. Then
+// every user speaks once more, and cuts the reply in after its first segment: the time from sending
+// `voice-interrupt` to receiving `voice-reply-end { interrupted: true }` is the barge-in stop time.
+//
+// The human summary goes to stderr; the last line of stdout is the JSON report, also written to
+// bench-results/voice.json. Exits with 1 when more than 1% of the turns failed.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { format, packageVersion, progress, round } from '../scripts/bench-support.mjs';
+import {
+  applyMigrations,
+  buildWeb,
+  bundleWorker,
+  freePort,
+  localWranglerEnvironment,
+  root,
+  startWranglerDev,
+  stopProcessGroup,
+  waitForHealth,
+} from '../scripts/local-server.mjs';
+
+const host = '127.0.0.1';
+const signupConcurrency = 8;
+const allowedFailureRatio = 0.01;
+const targets = { overheadP95Ms: 30, bargeInMs: 150 };
+const stateDirectory = path.join(root, '.wrangler/bench-voice-state');
+const persistDirectory = path.join(stateDirectory, 'data');
+const snapshotDirectory = path.join(stateDirectory, 'snapshot');
+const resultsDirectory = path.join(root, 'bench-results');
+const resultsFile = path.join(resultsDirectory, 'voice.json');
+const serverLogFile = path.join(resultsDirectory, 'voice-wrangler.log');
+const modelLogFile = path.join(resultsDirectory, 'voice-fake-model.log');
+const fakeModelCli = path.join(root, 'test-support/fake-openai/cli.ts');
+/** What the fake transcriber hears in an ordinary utterance, and in the one each user cuts in on. */
+const spokenText = 'Tell me something nice about today.';
+const bargeInText = 'Please talk for a long while now.';
+/** The reply the model streams slowly for the barge-in turn: long enough to still be streaming when the cut comes. */
+const longReply = Array.from({ length: 8 }, (_, index) => `This is sentence number ${index + 1} of a long answer.`).join(' ');
+/** An ordinary utterance is 1 s of audio, the barge-in one 1.5 s: the fake transcriber tells them apart by size. */
+const utteranceSeconds = { ordinary: 1, bargeIn: 1.5 };
+const turnTimeoutMs = 30_000;
+
+export async function run(argv) {
+  const options = readOptions(argv);
+  if (options === undefined) return 1;
+  const loadAverageAtStart = os.loadavg().map((load) => round(load));
+  const cleanups = [];
+  const cleanUp = async () => {
+    while (cleanups.length > 0) await cleanups.pop()();
+  };
+  const onSignal = (signal) => {
+    progress(`Received ${signal}: stopping the servers.`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await rm(stateDirectory, { recursive: true, force: true });
+    await mkdir(resultsDirectory, { recursive: true });
+    progress('Building a snapshot of the Worker and the web app, and a fresh bench database…');
+    const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
+    await buildWeb(quiet);
+    const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };
+    await bundleWorker(path.dirname(snapshot.script), quiet);
+    await cp(path.join(root, 'web/dist'), snapshot.assets, { recursive: true });
+    await applyMigrations({ persistTo: persistDirectory, ...quiet });
+
+    const model = await startFakeModel(options.llmMs);
+    cleanups.push(() => stopChild(model.child));
+    await scriptModel(model.url, options);
+    const speech = await startFakeSpeech(options);
+    cleanups.push(() => new Promise((resolve) => speech.server.close(resolve)));
+    progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
+
+    const port = options.port === 0 ? await freePort(host) : options.port;
+    const baseUrl = `http://${host}:${port}`;
+    const serverLog = openSync(serverLogFile, 'w');
+    const server = startWranglerDev({
+      port,
+      host,
+      persistTo: persistDirectory,
+      snapshot,
+      variables: {
+        LLM_PROVIDER: 'openai-compatible',
+        LLM_BASE_URL: model.url,
+        LLM_MODEL: 'fake',
+        MASTER_KEY: randomBytes(32).toString('base64'),
+        SIGNUPS_PER_ADDRESS: '1000000',
+        EMBEDDINGS_PROVIDER: 'none',
+        VECTOR_INDEX: 'local',
+        STT_PROVIDER: 'openai-compatible',
+        STT_BASE_URL: speech.url,
+        STT_MODEL: 'fake-whisper',
+        STT_API_KEY: 'bench',
+        TTS_PROVIDER: 'openai-compatible',
+        TTS_BASE_URL: speech.url,
+        TTS_MODEL: 'fake-tts',
+        TTS_API_KEY: 'bench',
+      },
+      stdio: ['ignore', serverLog, serverLog],
+    });
+    cleanups.push(async () => {
+      await stopProcessGroup(server);
+      closeSync(serverLog);
+    });
+    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
+    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
+
+    progress(`Signing up ${options.users} users (not measured)…`);
+    const tokens = await signUpUsers(baseUrl, options.users);
+
+    progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns, then one barge-in each…`);
+    const startedAt = performance.now();
+    const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
+    const durationMs = performance.now() - startedAt;
+
+    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: speech.counts });
+    printSummary(report);
+    await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`Written to ${path.relative(root, resultsFile)}.`);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    const turns = report.turns.measured + report.bargeIn.measured;
+    const failures = report.turns.errors + report.bargeIn.errors;
+    if (turns === 0 || failures / Math.max(1, turns + failures) > allowedFailureRatio) {
+      progress(`FAILED: ${failures} turns failed.`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    progress(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    progress(`Server log: ${path.relative(root, serverLogFile)}; model log: ${path.relative(root, modelLogFile)}.`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
+  }
+}
+
+function readOptions(argv) {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        users: { type: 'string', default: '50' },
+        turns: { type: 'string', default: '6' },
+        'stt-ms': { type: 'string', default: '120' },
+        'llm-ms': { type: 'string', default: '150' },
+        'tts-ms': { type: 'string', default: '100' },
+        port: { type: 'string', default: '0' },
+      },
+      strict: true,
+    });
+    const integer = (name, minimum) => {
+      const value = Number(values[name]);
+      if (!Number.isInteger(value) || value < minimum) throw new Error(`--${name} must be an integer of at least ${minimum}, got "${values[name]}".`);
+      return value;
+    };
+    return {
+      users: integer('users', 1),
+      turns: integer('turns', 1),
+      sttMs: integer('stt-ms', 0),
+      llmMs: integer('llm-ms', 0),
+      ttsMs: integer('tts-ms', 0),
+      port: integer('port', 0),
+    };
+  } catch (error) {
+    progress(error instanceof Error ? error.message : String(error));
+    progress('Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--port 0]');
+    return undefined;
+  }
+}
+
+// --- the fakes -----------------------------------------------------------------------------------
+
+/**
+ * A tiny OpenAI-compatible audio server: transcriptions answer `spokenText` (or `bargeInText` for the
+ * longer utterance) after `sttMs`; speech answers a 24 kHz PCM16 tone of 60 ms a character after `ttsMs`.
+ */
+async function startFakeSpeech(options) {
+  const counts = { transcriptions: 0, speech: 0 };
+  const server = createServer(async (request, response) => {
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    if (request.method === 'POST' && request.url?.endsWith('/audio/transcriptions')) {
+      counts.transcriptions += 1;
+      // The PCM of the 1.5 s utterance is 48 000 bytes, the 1 s one 32 000: a WAV header or form fields add far less.
+      const text = body.byteLength > 40_000 ? bargeInText : spokenText;
+      await sleep(options.sttMs);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ text }));
+      return;
+    }
+    if (request.method === 'POST' && request.url?.endsWith('/audio/speech')) {
+      counts.speech += 1;
+      let input = '';
+      try {
+        input = String(JSON.parse(body.toString('utf8')).input ?? '');
+      } catch {
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end('{"error":{"message":"not JSON"}}');
+        return;
+      }
+      await sleep(options.ttsMs);
+      response.writeHead(200, { 'content-type': 'audio/pcm' });
+      response.end(tone(220, (input.length * 60) / 1000, 24_000));
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end('{"error":{"message":"not found"}}');
+  });
+  await new Promise((resolve) => server.listen(0, host, resolve));
+  const address = server.address();
+  return { server, url: `http://${host}:${address.port}/v1`, counts };
+}
+
+function tone(frequency, seconds, sampleRate) {
+  const samples = new Int16Array(Math.round(seconds * sampleRate));
+  for (let index = 0; index < samples.length; index++) samples[index] = Math.round(Math.sin((2 * Math.PI * frequency * index) / sampleRate) * 0.3 * 32767);
+  return Buffer.from(samples.buffer);
+}
+
+const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function startFakeModel(delayMs) {
+  const log = openSync(modelLogFile, 'w');
+  const child = spawn(
+    process.execPath,
+    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', fakeModelCli, '--host', host, '--port', '0', '--delay-ms', String(delayMs)],
+    { cwd: root, stdio: ['ignore', 'pipe', log] },
+  );
+  child.once('exit', () => closeSync(log));
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('The fake model did not start within 20 s.'));
+    }, 20_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+\/v1)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The fake model exited with ${code}.`));
+    });
+  });
+  return { child, url };
+}
+
+/** The barge-in turn's reply streams slowly (a chunk every 40 ms), so it is still streaming when the cut comes. */
+async function scriptModel(modelUrl, options) {
+  const response = await fetch(`${new URL(modelUrl).origin}/__control/scripts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      match: bargeInText,
+      steps: Array.from({ length: options.users + 10 }, () => ({ text: longReply, delayMs: options.llmMs, chunkDelayMs: 40 })),
+    }),
+  });
+  if (!response.ok) throw new Error(`Scripting the fake model answered ${response.status}: ${await response.text()}`);
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function signUpUsers(baseUrl, count) {
+  const tokens = new Array(count);
+  let next = 0;
+  const password = randomBytes(12).toString('base64url');
+  const signUpNext = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `bench-voice-${index}@example.com`, password }),
+      });
+      const body = await response.text();
+      if (response.status !== 201) throw new Error(`Signing up user ${index} answered ${response.status}: ${body.slice(0, 300)}`);
+      tokens[index] = JSON.parse(body).token;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(signupConcurrency, count) }, signUpNext));
+  return tokens;
+}
+
+// --- one voice session ---------------------------------------------------------------------------------
+
+/** One user: a realtime socket in voice mode, T spoken turns in sequence, then one cut in after its first segment. */
+async function voiceUser(baseUrl, token, options) {
+  const result = { firstSegmentMs: [], bargeInMs: [], errors: [] };
+  const ticketResponse = await fetch(`${baseUrl}/api/v1/realtime/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const { ticket } = await ticketResponse.json();
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`);
+  const waiters = [];
+  socket.addEventListener('message', (event) => {
+    const receivedAt = performance.now();
+    const frame = JSON.parse(String(event.data));
+    for (const waiter of [...waiters]) {
+      if (waiter.accepts(frame)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve({ frame, receivedAt });
+      }
+    }
+  });
+  const waitFor = (accepts) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timeout')), turnTimeoutMs);
+      waiters.push({
+        accepts,
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+      });
+    });
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('close', () => reject(new Error('closed before opening')), { once: true });
+  });
+  const started = waitFor((frame) => (frame.type === 'voice-state' && frame.state === 'listening') || frame.type === 'error');
+  socket.send(JSON.stringify({ type: 'voice-start' }));
+  const { frame: answer } = await started;
+  // Without the speech adapters (or with STT/TTS not reaching the fake), nothing here can be measured.
+  if (answer.type === 'error') throw new Error(`voice-start answered ${answer.id}: speech is not configured in this build (${answer.message})`);
+
+  const fixedLatencyMs = options.sttMs + options.llmMs + options.ttsMs;
+  const speak = (seconds) => {
+    const utteranceId = `utt_${randomBytes(6).toString('hex')}`;
+    const pcm = tone(300 + Math.floor(Math.random() * 400), seconds, 16_000);
+    for (let start = 0, seq = 0; start < pcm.byteLength; start += 32_000, seq++) {
+      socket.send(JSON.stringify({ type: 'voice-audio', utteranceId, seq, data: pcm.subarray(start, start + 32_000).toString('base64') }));
+    }
+    const firstSegment = waitFor((frame) => frame.type === 'voice-segment' && frame.index === 0);
+    const replyEnd = waitFor((frame) => frame.type === 'voice-reply-end');
+    const endedAt = performance.now();
+    socket.send(JSON.stringify({ type: 'voice-utterance-end', utteranceId }));
+    return { endedAt, firstSegment, replyEnd };
+  };
+
+  for (let turn = 0; turn < options.turns; turn++) {
+    try {
+      const { endedAt, firstSegment, replyEnd } = speak(utteranceSeconds.ordinary);
+      const { receivedAt } = await firstSegment;
+      result.firstSegmentMs.push({ total: receivedAt - endedAt, overhead: receivedAt - endedAt - fixedLatencyMs });
+      await replyEnd;
+    } catch (error) {
+      result.errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  try {
+    const { firstSegment, replyEnd } = speak(utteranceSeconds.bargeIn);
+    const { frame } = await firstSegment;
+    const interruptedEnd = waitFor((candidate) => candidate.type === 'voice-reply-end' && candidate.interrupted === true);
+    const sentAt = performance.now();
+    socket.send(JSON.stringify({ type: 'voice-interrupt', messageId: frame.messageId, playedSegments: 1, playedMs: 0 }));
+    const { receivedAt } = await interruptedEnd;
+    result.bargeInMs.push(receivedAt - sentAt);
+    replyEnd.catch(() => {});
+  } catch (error) {
+    result.errors.push(`barge-in: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  socket.close();
+  return result;
+}
+
+// --- report ----------------------------------------------------------------------------------------------
+
+function percentiles(values) {
+  const sorted = [...values].sort((left, right) => left - right);
+  const at = (percent) => (sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)]));
+  return { p50: at(50), p95: at(95), p99: at(99), max: sorted.length === 0 ? null : round(sorted.at(-1)) };
+}
+
+function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests }) {
+  const turns = results.flatMap((result) => result.firstSegmentMs);
+  const bargeIns = results.flatMap((result) => result.bargeInMs);
+  const errors = results.flatMap((result) => result.errors);
+  const overhead = percentiles(turns.map((turn) => turn.overhead));
+  const bargeIn = percentiles(bargeIns);
+  return {
+    benchmark: 'voice',
+    options,
+    environment: {
+      node: process.version,
+      cpus: os.cpus().length,
+      loadAverageAtStart,
+      loadAverageAtEnd: os.loadavg().map((load) => round(load)),
+      wrangler: packageVersion('wrangler'),
+    },
+    durationMs: round(durationMs),
+    fixedLatencyMs: { stt: options.sttMs, llmFirstToken: options.llmMs, tts: options.ttsMs },
+    turns: {
+      measured: turns.length,
+      errors: errors.filter((error) => !error.startsWith('barge-in')).length,
+      endOfSpeechToFirstSegmentMs: percentiles(turns.map((turn) => turn.total)),
+      overheadMs: overhead,
+    },
+    bargeIn: { measured: bargeIns.length, errors: errors.filter((error) => error.startsWith('barge-in')).length, stopMs: bargeIn },
+    speechRequests,
+    errorSamples: errors.slice(0, 5),
+    targets,
+    met: {
+      overheadP95: overhead.p95 !== null && overhead.p95 <= targets.overheadP95Ms,
+      bargeIn: bargeIn.p95 !== null && bargeIn.p95 <= targets.bargeInMs,
+    },
+  };
+}
+
+function printSummary(report) {
+  progress('');
+  progress(`Voice, ${report.options.users} sessions × ${report.options.turns} turns (${report.turns.measured} measured, ${report.turns.errors} failed):`);
+  progress(
+    `  end of speech → first segment   p50 ${format(report.turns.endOfSpeechToFirstSegmentMs.p50)}  p95 ${format(report.turns.endOfSpeechToFirstSegmentMs.p95)}`,
+  );
+  progress(
+    `  Kindred's overhead (minus ${report.options.sttMs + report.options.llmMs + report.options.ttsMs} ms of fakes)  p50 ${format(report.turns.overheadMs.p50)}  p95 ${format(report.turns.overheadMs.p95)}  target p95 ≤ ${targets.overheadP95Ms} ms: ${report.met.overheadP95 ? 'met' : 'NOT met'}`,
+  );
+  progress(
+    `  barge-in stop (interrupt → reply-end)  p50 ${format(report.bargeIn.stopMs.p50)}  p95 ${format(report.bargeIn.stopMs.p95)}  target ≤ ${targets.bargeInMs} ms: ${report.met.bargeIn ? 'met' : 'NOT met'}`,
+  );
+}

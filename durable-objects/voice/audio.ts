@@ -1,0 +1,109 @@
+import type { SpeechAlignment } from '../../server/providers/speech/text-to-speech.ts';
+
+/** The mouth envelope's step: one value per 20 ms, fine enough for lips, small on the wire (50 values a second). */
+export const envelopeStepMs = 20;
+
+/**
+ * Below this RMS (of full scale, 0..1) an utterance is silence or background noise: no transcriber is
+ * asked. About -46 dBFS: a quiet room through a laptop microphone, well under speech at arm's length.
+ */
+export const silenceRms = 0.005;
+
+/** Samples of little-endian 16-bit PCM, without copying when the bytes are aligned. */
+export function pcm16Samples(bytes: Uint8Array): Int16Array {
+  const usable = bytes.byteLength - (bytes.byteLength % 2);
+  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, usable / 2);
+  return new Int16Array(bytes.slice(0, usable).buffer);
+}
+
+/** Root mean square of PCM16 samples, 0 (silence) to 1 (full scale). */
+export function rms(samples: Int16Array, start = 0, end = samples.length): number {
+  if (end <= start) return 0;
+  let sum = 0;
+  for (let index = start; index < end; index++) {
+    const value = (samples[index] ?? 0) / 32768;
+    sum += value * value;
+  }
+  return Math.sqrt(sum / (end - start));
+}
+
+/** Duration of headerless PCM16 mono audio. */
+export function pcm16DurationMs(byteLength: number, sampleRate: number): number {
+  return (Math.floor(byteLength / 2) / sampleRate) * 1000;
+}
+
+/**
+ * The mouth opening per 20 ms frame: each frame's RMS, normalised by the loudest frame so quiet and
+ * loud voices both open the mouth fully at their peaks. Rounded to two decimals to keep frames small.
+ */
+export function pcm16Envelope(bytes: Uint8Array, sampleRate: number): number[] {
+  const samples = pcm16Samples(bytes);
+  const frame = Math.max(1, Math.round((sampleRate * envelopeStepMs) / 1000));
+  const levels: number[] = [];
+  for (let start = 0; start < samples.length; start += frame) levels.push(rms(samples, start, Math.min(samples.length, start + frame)));
+  const loudest = Math.max(0, ...levels);
+  if (loudest === 0) return levels.map(() => 0);
+  return levels.map((level) => Math.round((level / loudest) * 100) / 100);
+}
+
+/**
+ * An envelope from per-character timings (compressed audio, where samples are not at hand): the
+ * mouth is open while a letter or digit is spoken, half open on other marks, closed on spaces.
+ */
+export function alignmentEnvelope(alignment: SpeechAlignment): { envelope: number[]; durationMs: number } {
+  const durationMs = Math.max(0, ...alignment.endMs);
+  const envelope = new Array<number>(Math.ceil(durationMs / envelopeStepMs)).fill(0);
+  alignment.characters.forEach((character, index) => {
+    const opening = /[\p{L}\p{N}]/u.test(character) ? 1 : /\s/.test(character) ? 0 : 0.5;
+    const first = Math.floor((alignment.startMs[index] ?? 0) / envelopeStepMs);
+    const last = Math.ceil((alignment.endMs[index] ?? 0) / envelopeStepMs);
+    for (let step = first; step < last && step < envelope.length; step++) envelope[step] = Math.max(envelope[step] ?? 0, opening);
+  });
+  return { envelope, durationMs };
+}
+
+/**
+ * The part of a sentence heard after `playedMs` of its `durationMs`: by the character timings when
+ * there are some, else by its share of the duration, rounded down to whole words (a word cut in half
+ * was not heard).
+ */
+export function heardPart(text: string, playedMs: number, durationMs: number, alignment?: SpeechAlignment): string {
+  if (playedMs <= 0 || text === '') return '';
+  if (playedMs >= durationMs) return text;
+  let heardCharacters: number;
+  if (alignment && alignment.characters.length > 0) {
+    heardCharacters = alignment.endMs.filter((end) => end <= playedMs).length;
+  } else {
+    heardCharacters = Math.floor((text.length * playedMs) / durationMs);
+  }
+  if (heardCharacters >= text.length) return text;
+  // Whole words only: back up to the last space at or before the cut.
+  const cut = text.slice(0, heardCharacters + 1).lastIndexOf(' ');
+  return cut <= 0 ? '' : text.slice(0, cut).trimEnd();
+}
+
+/** Base64 of bytes, in slices so a long segment never overflows the argument limit. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += 0x8000) binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  return btoa(binary);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** Joins chunks into one buffer. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}

@@ -1,0 +1,471 @@
+import { SentenceChunker } from 'agents/voice/text';
+import type { Voice } from '../../common/catalog.ts';
+import type { Message, StreamEvent } from '../../common/protocol.ts';
+import {
+  type Emotion,
+  maxUtteranceSeconds,
+  maxVoiceChunkBytes,
+  type VoiceAudioFormat,
+  type VoiceServerFrame,
+  type VoiceState,
+  voiceInputSampleRate,
+} from '../../common/voice.ts';
+import { log } from '../../server/logging/log.ts';
+import type { SpeechToText } from '../../server/providers/speech/speech-to-text.ts';
+import type { SpeechAlignment, TextToSpeech } from '../../server/providers/speech/text-to-speech.ts';
+import type { ClientConnection } from '../host/capability.ts';
+import { frameError } from '../host/connections.ts';
+import type { TurnAnswer, TurnObserver, TurnRequest } from '../turn/turn-capability.ts';
+import {
+  alignmentEnvelope,
+  concatBytes,
+  envelopeStepMs,
+  fromBase64,
+  heardPart,
+  pcm16DurationMs,
+  pcm16Envelope,
+  pcm16Samples,
+  rms,
+  silenceRms,
+  toBase64,
+} from './audio.ts';
+import { chooseEmotion } from './emotion.ts';
+
+// `agents/voice/text` rather than `agents/voice`: the index also loads the SDK's whole voice pipeline
+// (its SFU transport, protobuf framing and Workers AI clients), none of which this session uses.
+
+/** The most PCM bytes one utterance keeps: longer speech is cut here and transcribed as is. */
+export const maxUtteranceBytes = maxUtteranceSeconds * voiceInputSampleRate * 2;
+/** The sample rate asked of synthesis: what browsers play without resampling artefacts and what lip sync needs. */
+const synthesisSampleRate = 24_000;
+/** For compressed audio without timings, a duration from the text: about 15 characters a second of speech. */
+const estimatedMsPerCharacter = 65;
+
+/** What the session needs of the rest of the object. */
+export interface VoiceSessionDependencies {
+  speechToText: () => SpeechToText | undefined;
+  textToSpeech: () => TextToSpeech | undefined;
+  /** The companion's catalog voice, read per reply (the person may change it between turns). */
+  voice: () => Promise<Voice | undefined>;
+  runTurn: (request: TurnRequest, observer: TurnObserver) => Promise<TurnAnswer>;
+  /** Every open client of the user: the text of a spoken turn shows on each, as a typed one does. */
+  devices: () => ClientConnection[];
+  replaceAssistantText: (messageId: string, text: string) => Promise<Message | undefined>;
+  /** Seals and keeps the utterance's audio when the person turned that on; does nothing otherwise. */
+  keepAudio: (pcm: Uint8Array, messageId: string) => Promise<void>;
+  track: (work: Promise<unknown>) => void;
+}
+
+interface Utterance {
+  id: string;
+  chunks: Uint8Array[];
+  nextSeq: number;
+  bytes: number;
+  capped: boolean;
+  rejected: boolean;
+}
+
+interface SpokenSegment {
+  text: string;
+  durationMs: number;
+  alignment?: SpeechAlignment;
+}
+
+/** One reply being spoken, or the last one spoken (a client may still be playing it when the person cuts in). */
+interface Reply {
+  messageId?: string;
+  readonly controller: AbortController;
+  /** Segments sent, in order. */
+  readonly sent: SpokenSegment[];
+  /** Set once the reply is fully sent or stopped: no segment goes out after it. */
+  stopped: boolean;
+  finished: boolean;
+  /** Settles once the turn has stored the reply. */
+  stored: Promise<TurnAnswer | undefined>;
+  /** Settles once every segment was sent (or dropped). */
+  spoken: Promise<void>;
+}
+
+/**
+ * The voice mode of one realtime connection: collects an utterance's audio, gates silence,
+ * transcribes, runs the turn as a typed message would run, and speaks the reply sentence by sentence
+ * as it streams. Barge-in stops generation and synthesis at once and cuts the stored reply to what
+ * was heard.
+ */
+export class VoiceSession {
+  #utterance: Utterance | undefined;
+  #reply: Reply | undefined;
+  #conversationId: string | undefined;
+  #outputNoticeSent = false;
+  #closed = false;
+
+  constructor(
+    private readonly connection: ClientConnection,
+    private readonly dependencies: VoiceSessionDependencies,
+  ) {}
+
+  /** `voice-start`: false when no transcriber is configured (the client listens itself then). */
+  start(conversationId: string | undefined): boolean {
+    if (conversationId !== undefined) this.#conversationId = conversationId;
+    if (!this.dependencies.speechToText()) {
+      this.#send(frameError('voice_input_not_configured', 'No speech recognition is configured on this server; use the device to listen and send the text.'));
+      return false;
+    }
+    this.#sendFrame({ type: 'voice-state', state: 'listening' });
+    this.#noticeMissingOutput();
+    return true;
+  }
+
+  /** One `voice-audio` chunk. Synchronous up to the barge-in, so chunks are taken strictly in the order they arrive. */
+  audio(frame: { utteranceId: string; seq: number; data: string }): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(frame.data);
+    } catch {
+      this.#send(frameError('validation_failed', 'The audio is not valid base64.'));
+      return;
+    }
+    let utterance = this.#utterance;
+    if (utterance?.id !== frame.utteranceId) {
+      if (frame.seq !== 0) {
+        this.#send(frameError('voice_chunk_out_of_order', `The utterance ${frame.utteranceId} did not start with chunk 0.`));
+        this.#utterance = { id: frame.utteranceId, chunks: [], nextSeq: 0, bytes: 0, capped: false, rejected: true };
+        return;
+      }
+      // The person speaks while the companion talks: they hear nothing more of it.
+      if (this.#reply && !this.#reply.finished)
+        this.dependencies.track(this.#stopReply(this.#reply, { kind: 'sent' }, { notify: true, arrivedAt: Date.now() }));
+      utterance = { id: frame.utteranceId, chunks: [], nextSeq: 0, bytes: 0, capped: false, rejected: false };
+      this.#utterance = utterance;
+    }
+    if (utterance.rejected) return;
+    if (bytes.byteLength > maxVoiceChunkBytes) {
+      utterance.rejected = true;
+      this.#send(frameError('voice_chunk_too_large', `One audio chunk may hold at most ${maxVoiceChunkBytes} bytes; the utterance was dropped.`));
+      return;
+    }
+    if (frame.seq !== utterance.nextSeq) {
+      utterance.rejected = true;
+      this.#send(frameError('voice_chunk_out_of_order', `Expected chunk ${utterance.nextSeq} of the utterance, got ${frame.seq}; the utterance was dropped.`));
+      return;
+    }
+    utterance.nextSeq += 1;
+    if (utterance.capped) return;
+    const room = maxUtteranceBytes - utterance.bytes;
+    if (bytes.byteLength >= room) {
+      utterance.capped = true;
+      bytes = bytes.subarray(0, room);
+    }
+    utterance.chunks.push(bytes);
+    utterance.bytes += bytes.byteLength;
+  }
+
+  /** `voice-utterance-end`: the gate, the transcript, and the spoken reply. */
+  async utteranceEnd(frame: { utteranceId: string; conversationId?: string }): Promise<void> {
+    const utterance = this.#utterance?.id === frame.utteranceId ? this.#utterance : undefined;
+    this.#utterance = undefined;
+    if (utterance?.rejected) {
+      this.#setState('listening');
+      return;
+    }
+    const pcm = concatBytes(utterance?.chunks ?? []);
+    if (rms(pcm16Samples(pcm)) < silenceRms) {
+      // Silence or noise only: no transcriber is asked, nothing is stored.
+      this.#sendFrame({ type: 'voice-transcript', utteranceId: frame.utteranceId, text: '' });
+      this.#setState('listening');
+      return;
+    }
+    const speechToText = this.dependencies.speechToText();
+    if (!speechToText) {
+      this.#send(frameError('voice_input_not_configured', 'No speech recognition is configured on this server.'));
+      return;
+    }
+    this.#setState('transcribing');
+    const voice = await this.dependencies.voice();
+    let text: string;
+    try {
+      const transcript = await speechToText.transcribe(
+        { bytes: pcm, mimeType: 'audio/pcm', sampleRate: voiceInputSampleRate },
+        voice ? { language: voice.language.split('-')[0] } : {},
+      );
+      text = transcript.text.trim();
+    } catch (error) {
+      log.warn('transcription failed', { provider: speechToText.provider, error: error instanceof Error ? error.name : 'unknown' });
+      this.#send(frameError('voice_transcription_failed', 'Kindred could not transcribe what was said. Please try again.'));
+      this.#setState('listening');
+      return;
+    }
+    if (text === '') {
+      this.#sendFrame({ type: 'voice-transcript', utteranceId: frame.utteranceId, text: '' });
+      this.#setState('listening');
+      return;
+    }
+    if (this.#closed) return;
+    await this.#reply_(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice);
+  }
+
+  /** `voice-interrupt`: the person cut in after `playedSegments` segments and `playedMs` of the next. */
+  async interrupt(frame: { messageId: string; playedSegments: number; playedMs?: number }): Promise<void> {
+    const arrivedAt = Date.now();
+    const reply = this.#reply;
+    if (!reply || reply.messageId !== frame.messageId) return;
+    await this.#stopReply(reply, { kind: 'played', segments: frame.playedSegments, playedMs: frame.playedMs ?? 0 }, { notify: true, arrivedAt });
+  }
+
+  /** `voice-stop`: a reply in progress stops as for an interrupt with nothing heard of it. */
+  async stop(): Promise<void> {
+    this.#utterance = undefined;
+    const reply = this.#reply;
+    if (reply && !reply.finished) await this.#stopReply(reply, { kind: 'played', segments: 0, playedMs: 0 }, { notify: true, arrivedAt: Date.now() });
+    this.#setState('idle');
+  }
+
+  /** The socket closed: synthesis stops, and the reply is stored as far as it was sent. */
+  close(): void {
+    this.#closed = true;
+    this.#utterance = undefined;
+    const reply = this.#reply;
+    if (reply && !reply.finished) this.dependencies.track(this.#stopReply(reply, { kind: 'sent' }, { notify: false, arrivedAt: Date.now() }));
+  }
+
+  async #reply_(text: string, utteranceId: string, conversationId: string | undefined, pcm: Uint8Array, voice: Voice | undefined): Promise<void> {
+    const textToSpeech = this.dependencies.textToSpeech();
+    if (!textToSpeech) this.#noticeMissingOutput();
+    const controller = new AbortController();
+    const chunker = new SentenceChunker();
+    let resolveStored: (answer: TurnAnswer | undefined) => void = () => {};
+    const reply: Reply = {
+      controller,
+      sent: [],
+      stopped: false,
+      finished: false,
+      stored: new Promise((resolve) => {
+        resolveStored = resolve;
+      }),
+      spoken: Promise.resolve(),
+    };
+    this.#reply = reply;
+    let sentSoFar = '';
+    let index = 0;
+    const speak = (sentence: string) => {
+      if (!textToSpeech || !voice || reply.stopped) return;
+      const segmentIndex = index++;
+      sentSoFar = sentSoFar === '' ? sentence : `${sentSoFar} ${sentence}`;
+      const emotion = chooseEmotion(sentSoFar, text);
+      // Synthesis starts now; sending waits for the segments before it, so they go out in order.
+      const synthesized = synthesize(textToSpeech, voice, sentence, controller.signal);
+      synthesized.catch(() => {});
+      reply.spoken = reply.spoken.then(async () => {
+        let segment: SynthesizedSegment;
+        try {
+          segment = await synthesized;
+        } catch (error) {
+          if (!controller.signal.aborted)
+            log.warn('speech synthesis failed', { provider: textToSpeech.provider, error: error instanceof Error ? error.name : 'unknown' });
+          return;
+        }
+        if (reply.stopped || this.#closed || reply.messageId === undefined) return;
+        if (segmentIndex === 0) this.#setState('speaking', emotion);
+        reply.sent.push({ text: sentence, durationMs: segment.durationMs, ...(segment.alignment ? { alignment: segment.alignment } : {}) });
+        this.#sendFrame({
+          type: 'voice-segment',
+          messageId: reply.messageId,
+          index: segmentIndex,
+          text: sentence,
+          format: segment.format,
+          ...(segment.sampleRate ? { sampleRate: segment.sampleRate } : {}),
+          audio: toBase64(segment.audio),
+          durationMs: segment.durationMs,
+          envelopeStepMs,
+          envelope: segment.envelope,
+          emotion,
+        });
+      });
+    };
+
+    this.#setState('thinking', 'thinking');
+    const devices = this.dependencies.devices();
+    const toDevices = (frameText: string) => {
+      for (const device of devices) {
+        try {
+          device.send(frameText);
+        } catch {
+          // A device that went away misses the rest of this turn; it catches up from history.
+        }
+      }
+    };
+    let answer: TurnAnswer | undefined;
+    try {
+      answer = await this.dependencies.runTurn(
+        { text, conversationId, channel: this.connection.channel },
+        {
+          signal: controller.signal,
+          onReplyComplete: () => {
+            for (const sentence of chunker.flush()) speak(sentence);
+          },
+          send: (event: StreamEvent) => {
+            toDevices(JSON.stringify(event));
+            if (event.type === 'message-start') reply.messageId = event.messageId;
+            else if (event.type === 'text-delta' && event.messageId === reply.messageId) for (const sentence of chunker.add(event.text)) speak(sentence);
+          },
+          onUserMessage: (message) => {
+            toDevices(JSON.stringify({ type: 'user-message', message }));
+            this.#sendFrame({ type: 'voice-transcript', utteranceId, text, messageId: message.id });
+            this.dependencies.track(
+              this.dependencies.keepAudio(pcm, message.id).catch((error: unknown) => {
+                log.error('keeping voice audio failed', { error: error instanceof Error ? error.name : 'unknown' });
+              }),
+            );
+          },
+        },
+      );
+      reply.messageId = answer.assistantMessage.id;
+      // A reply Kindred gave itself (no model) has no completion hook: what is left is said now.
+      if (!answer.interrupted) for (const sentence of chunker.flush()) speak(sentence);
+    } catch {
+      // Already sent to the devices as an `error` frame by the turn.
+    } finally {
+      resolveStored(answer);
+    }
+    await reply.spoken;
+    if (reply.stopped) return;
+    reply.finished = true;
+    if (answer && reply.messageId && !this.#closed) {
+      this.#sendFrame({ type: 'voice-reply-end', messageId: reply.messageId, interrupted: false, spokenText: answer.assistantMessage.text });
+    }
+    this.#setState('listening');
+  }
+
+  /**
+   * Stops a reply: the model and every pending synthesis are aborted at once and nothing more is
+   * sent. The client hears `voice-reply-end` right away (what was heard is known from the segments
+   * sent); the stored reply is cut to it once the turn has stored what streamed, and every device
+   * then gets the cut message as `message-end`.
+   */
+  async #stopReply(
+    reply: Reply,
+    heard: { kind: 'sent' } | { kind: 'played'; segments: number; playedMs: number },
+    options: { notify: boolean; arrivedAt: number },
+  ): Promise<void> {
+    const wasStopped = reply.stopped;
+    reply.stopped = true;
+    reply.finished = true;
+    reply.controller.abort(new DOMException('The person cut in.', 'AbortError'));
+    if (wasStopped && heard.kind === 'sent') return;
+    const spokenText =
+      heard.kind === 'sent'
+        ? reply.sent.map((segment) => segment.text).join(' ')
+        : [
+            ...reply.sent.slice(0, heard.segments).map((segment) => segment.text),
+            ...(heard.segments < reply.sent.length
+              ? [
+                  heardPart(
+                    reply.sent[heard.segments]?.text ?? '',
+                    heard.playedMs,
+                    reply.sent[heard.segments]?.durationMs ?? 0,
+                    reply.sent[heard.segments]?.alignment,
+                  ),
+                ]
+              : []),
+          ]
+            .filter((part) => part !== '')
+            .join(' ');
+    const notify = () => options.notify && !this.#closed;
+    if (notify() && reply.messageId) {
+      this.#sendFrame({ type: 'voice-reply-end', messageId: reply.messageId, interrupted: true, spokenText });
+      this.#setState('listening');
+    }
+    const answer = await reply.stored;
+    const messageId = reply.messageId;
+    log.info('voice reply stopped', { abortedInMs: Date.now() - options.arrivedAt, heardSegments: heard.kind === 'sent' ? reply.sent.length : heard.segments });
+    if (!answer || !messageId) {
+      if (notify()) this.#setState('listening');
+      return;
+    }
+    const stored = await this.dependencies.replaceAssistantText(messageId, spokenText);
+    if (!stored || !notify()) return;
+    const frame = JSON.stringify({ type: 'message-end', message: stored });
+    for (const device of this.dependencies.devices()) {
+      try {
+        device.send(frame);
+      } catch {
+        // Gone; it reads the cut reply from history.
+      }
+    }
+  }
+
+  #noticeMissingOutput(): void {
+    if (this.#outputNoticeSent || this.dependencies.textToSpeech()) return;
+    this.#outputNoticeSent = true;
+    this.#send(frameError('voice_output_not_configured', 'No speech synthesis is configured on this server; the device speaks the replies.'));
+  }
+
+  #setState(state: VoiceState, emotion?: Emotion): void {
+    this.#sendFrame({ type: 'voice-state', state, ...(emotion ? { emotion } : {}) });
+  }
+
+  #sendFrame(frame: VoiceServerFrame): void {
+    this.#send(JSON.stringify(frame));
+  }
+
+  #send(frame: string): void {
+    if (this.#closed) return;
+    try {
+      this.connection.send(frame);
+    } catch {
+      // The socket went away; `close` follows.
+    }
+  }
+}
+
+interface SynthesizedSegment {
+  format: VoiceAudioFormat;
+  sampleRate?: number;
+  audio: Uint8Array;
+  durationMs: number;
+  envelope: number[];
+  alignment?: SpeechAlignment;
+}
+
+/** One sentence as audio, with its duration and mouth envelope: from the samples for PCM, else from timings when offered. */
+async function synthesize(textToSpeech: TextToSpeech, voice: Voice, text: string, signal: AbortSignal): Promise<SynthesizedSegment> {
+  const wantsPcm = textToSpeech.formats.includes('pcm16');
+  const audio = await textToSpeech.synthesize({
+    text,
+    voice,
+    format: wantsPcm ? 'pcm16' : (textToSpeech.formats[0] ?? 'mp3'),
+    sampleRate: synthesisSampleRate,
+    withTimestamps: !wantsPcm,
+    signal,
+  });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of audio.chunks) {
+    if (signal.aborted) throw signal.reason;
+    chunks.push(chunk);
+  }
+  const bytes = concatBytes(chunks);
+  const alignment = await audio.alignment;
+  if (audio.format === 'pcm16') {
+    const sampleRate = audio.sampleRate ?? synthesisSampleRate;
+    return {
+      format: 'pcm16',
+      sampleRate,
+      audio: bytes,
+      durationMs: pcm16DurationMs(bytes.byteLength, sampleRate),
+      envelope: pcm16Envelope(bytes, sampleRate),
+      ...(alignment ? { alignment } : {}),
+    };
+  }
+  if (alignment && alignment.characters.length > 0) {
+    const { envelope, durationMs } = alignmentEnvelope(alignment);
+    return { format: audio.format, ...(audio.sampleRate ? { sampleRate: audio.sampleRate } : {}), audio: bytes, durationMs, envelope, alignment };
+  }
+  // Compressed audio without timings: the client's analyser moves the mouth; the duration is estimated for cutting.
+  return {
+    format: audio.format,
+    ...(audio.sampleRate ? { sampleRate: audio.sampleRate } : {}),
+    audio: bytes,
+    durationMs: text.length * estimatedMsPerCharacter,
+    envelope: [],
+  };
+}
