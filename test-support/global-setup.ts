@@ -7,9 +7,9 @@
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { startSpeechServer } from '../local-services/speech/server.ts';
 import { testElevenLabsApiKey } from './fake-elevenlabs/control.ts';
 import { startFakeElevenLabs } from './fake-elevenlabs/server.ts';
-import { startSpeechServer } from '../local-services/speech/server.ts';
 import { startFakeGoogleCalendar } from './fake-google-calendar/server.ts';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';

@@ -37,7 +37,13 @@ export function configuredSpeech(host: Pick<CapabilityHost, 'config' | 'env'>): 
   let speechToText: { made: SpeechToText | undefined } | undefined;
   let textToSpeech: { made: TextToSpeech | undefined } | undefined;
   return {
-    speechToText: () => (speechToText ??= { made: speechToTextFromConfig(host.config(), host.env) }).made,
-    textToSpeech: () => (textToSpeech ??= { made: textToSpeechFromConfig(host.config(), host.env) }).made,
+    speechToText: () => {
+      speechToText ??= { made: speechToTextFromConfig(host.config(), host.env) };
+      return speechToText.made;
+    },
+    textToSpeech: () => {
+      textToSpeech ??= { made: textToSpeechFromConfig(host.config(), host.env) };
+      return textToSpeech.made;
+    },
   };
 }
