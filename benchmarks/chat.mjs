@@ -18,7 +18,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -33,17 +33,7 @@ import {
   startV8Profiler,
 } from '../scripts/bench-cpu-profile.mjs';
 import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
-import {
-  applyMigrations,
-  buildWeb,
-  bundleWorker,
-  freePort,
-  localWranglerEnvironment,
-  root,
-  startWranglerDev,
-  stopProcessGroup,
-  waitForHealth,
-} from '../scripts/local-server.mjs';
+import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** Password hashing is deliberately slow (~130 ms of CPU each): more at once only queues on 2 cores. */
@@ -116,11 +106,7 @@ export async function run(argv) {
     progress('Building a snapshot of the Worker and the web app, and a fresh bench database…');
     // The child processes' output goes to stderr: stdout carries only the report.
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
-    await buildWeb(quiet);
-    const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };
-    await bundleWorker(path.dirname(snapshot.script), quiet);
-    await cp(path.join(root, 'web/dist'), snapshot.assets, { recursive: true });
-    await applyMigrations({ persistTo: persistDirectory, ...quiet });
+    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: true, stepOptions: quiet });
 
     const model = await startFakeModel(options.delayMs);
     cleanups.push(() => stopChild(model.child));

@@ -16,23 +16,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
-import {
-  applyMigrations,
-  buildWeb,
-  bundleWorker,
-  freePort,
-  localWranglerEnvironment,
-  root,
-  startWranglerDev,
-  stopProcessGroup,
-  waitForHealth,
-} from '../scripts/local-server.mjs';
+import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** The issue's aim, and what the hosted memory services publish for their own search. */
@@ -99,12 +89,7 @@ export async function run(argv) {
     progress('Bundling a snapshot of the Worker and preparing a fresh database…');
     // The child processes' output goes to stderr: stdout carries only the report.
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
-    // The bundle reads the assets directory from wrangler.toml, so it must exist although nothing here serves it.
-    if (!existsSync(path.join(root, 'web/dist'))) await buildWeb(quiet);
-    const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };
-    await bundleWorker(path.dirname(snapshot.script), quiet);
-    await cp(path.join(root, 'web/dist'), snapshot.assets, { recursive: true });
-    await applyMigrations({ persistTo: persistDirectory, ...quiet });
+    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: false, stepOptions: quiet });
 
     let embeddingsVariables = { EMBEDDINGS_PROVIDER: 'none' };
     let clearFakeRecordings = async () => {};

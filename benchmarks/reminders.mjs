@@ -19,13 +19,13 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/reminders.json. Exits with 1 when a reminder fired twice or never, or a call failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, formatSeconds, progress, round } from '../scripts/bench-support.mjs';
-import { applyMigrations, buildWeb, bundleWorker, freePort, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** Sign-up hashes the password with scrypt (32 MiB): more at once than the cores only queues them. */
@@ -127,18 +127,14 @@ export async function run(argv) {
   const port = options.port || (await freePort(host));
   const baseUrl = `http://${host}:${port}`;
   progress('Bundling a snapshot of the Worker and preparing a fresh database…');
-  // The bundle reads the assets directory from wrangler.toml, so it must exist although nothing here serves it.
-  if (!existsSync(path.join(root, 'web/dist'))) await buildWeb(quiet);
-  await bundleWorker(path.join(workDirectory, 'worker'), quiet);
   const persistTo = path.join(workDirectory, 'state');
-  await applyMigrations({ persistTo, ...quiet });
-  await mkdir(path.join(workDirectory, 'assets'), { recursive: true });
+  const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo, stepOptions: quiet });
   const server = startWranglerDev({
     port,
     host,
     inspectorPort: await freePort(host),
     persistTo,
-    snapshot: { script: path.join(workDirectory, 'worker/index.js'), assets: path.join(workDirectory, 'assets') },
+    snapshot,
     variables: {
       MASTER_KEY: randomBytes(32).toString('base64'),
       SIGNUPS_PER_ADDRESS: '1000000',

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { format, progress, round } from '../scripts/bench-support.mjs';
-import { applyMigrations, bundleWorker, freePort, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 function percentile(sorted, fraction) {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
@@ -33,16 +33,14 @@ export async function run(argv) {
   const host = '127.0.0.1';
   const port = await freePort(host);
   const baseUrl = `http://${host}:${port}`;
-  await bundleWorker(path.join(workDirectory, 'worker'), quiet);
   const persistTo = path.join(workDirectory, 'state');
-  await applyMigrations({ persistTo, ...quiet });
-  await mkdir(path.join(workDirectory, 'assets'), { recursive: true });
+  const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo, stepOptions: quiet });
   const server = startWranglerDev({
     port,
     host,
     inspectorPort: await freePort(host),
     persistTo,
-    snapshot: { script: path.join(workDirectory, 'worker/index.js'), assets: path.join(workDirectory, 'assets') },
+    snapshot,
     variables: { MASTER_KEY: randomBytes(32).toString('base64'), SIGNUPS_PER_ADDRESS: '1000000', LLM_PROVIDER: 'none', VECTOR_INDEX: 'local' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });

@@ -17,24 +17,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { format, packageVersion, progress, round } from '../scripts/bench-support.mjs';
-import {
-  applyMigrations,
-  buildWeb,
-  bundleWorker,
-  freePort,
-  localWranglerEnvironment,
-  root,
-  startWranglerDev,
-  stopProcessGroup,
-  waitForHealth,
-} from '../scripts/local-server.mjs';
+import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 const signupConcurrency = 8;
@@ -76,11 +66,7 @@ export async function run(argv) {
     await mkdir(resultsDirectory, { recursive: true });
     progress('Building a snapshot of the Worker and the web app, and a fresh bench database…');
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
-    await buildWeb(quiet);
-    const snapshot = { script: path.join(snapshotDirectory, 'worker/index.js'), assets: path.join(snapshotDirectory, 'assets') };
-    await bundleWorker(path.dirname(snapshot.script), quiet);
-    await cp(path.join(root, 'web/dist'), snapshot.assets, { recursive: true });
-    await applyMigrations({ persistTo: persistDirectory, ...quiet });
+    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: true, stepOptions: quiet });
 
     const model = await startFakeModel(options.llmMs);
     cleanups.push(() => stopChild(model.child));

@@ -4,6 +4,8 @@
 // plus the plumbing a benchmark needs around it (a free port, waiting for /healthz, stopping the
 // whole tree). Every wrangler command here runs offline and quietly (`localWranglerEnvironment`).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -74,6 +76,23 @@ export function bundleWorker(outputDirectory, options = {}) {
     env: localWranglerEnvironment(),
     ...options,
   });
+}
+
+/**
+ * What every benchmark serves: a bundled snapshot of the Worker (see `bundleWorker`) with the web app
+ * as its assets, and a fresh database at `persistTo`. Builds the web app first when `buildWebApp` is
+ * set or when web/dist is missing (the bundle reads the assets directory named in wrangler.toml).
+ *
+ * @param {{ directory: string, persistTo: string, buildWebApp?: boolean, stepOptions?: object }} options
+ * @returns {Promise<{ script: string, assets: string }>} the `snapshot` for `startWranglerDev`
+ */
+export async function prepareSnapshot({ directory, persistTo, buildWebApp = false, stepOptions = {} }) {
+  if (buildWebApp || !existsSync(path.join(root, 'web/dist'))) await buildWeb(stepOptions);
+  const snapshot = { script: path.join(directory, 'worker/index.js'), assets: path.join(directory, 'assets') };
+  await bundleWorker(path.dirname(snapshot.script), stepOptions);
+  await cp(path.join(root, 'web/dist'), snapshot.assets, { recursive: true });
+  await applyMigrations({ persistTo, ...stepOptions });
+  return snapshot;
 }
 
 /**
