@@ -16,7 +16,7 @@ export function floatToPcm16(samples: Float32Array): Uint8Array {
 }
 
 /** Signed 16-bit little-endian PCM to float samples in [-1, 1); a trailing odd byte is ignored. */
-export function pcm16ToFloat(bytes: Uint8Array): Float32Array {
+export function pcm16ToFloat(bytes: Uint8Array): Float32Array<ArrayBuffer> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const samples = new Float32Array(Math.floor(bytes.byteLength / 2));
   for (let index = 0; index < samples.length; index += 1) samples[index] = view.getInt16(index * 2, true) / 0x8000;
