@@ -357,7 +357,10 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
 
   const transcriptEnd = useRef<HTMLLIElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the newest line is scrolled to whenever the lines change.
-  useEffect(() => transcriptEnd.current?.scrollIntoView({ block: 'nearest' }), [lines]);
+  useEffect(() => {
+    // In braces: newer browsers answer scrollIntoView with a promise, which React would take for a clean-up.
+    void transcriptEnd.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines]);
 
   return (
     <dialog
