@@ -56,8 +56,9 @@ export function LivingAvatar({ avatarId, emotion = 'neutral', opening = 0, size,
   const pupilShiftY = face.gazeY * eyes.radiusY * 0.4;
 
   const eye = (x: number, side: 'left' | 'right') => {
-    // Positive tilt raises the inner end of each brow: the left brow's inner end is its right end.
-    const tilt = side === 'left' ? face.browTilt : -face.browTilt;
+    // Positive tilt raises the inner end of each brow. SVG turns clockwise with y pointing down, so
+    // the left brow (whose inner end is its right end) turns the other way to lift it.
+    const tilt = side === 'left' ? -face.browTilt : face.browTilt;
     return (
       <g key={side}>
         <g className="living-avatar-eye">
