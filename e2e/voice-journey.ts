@@ -74,11 +74,9 @@ export async function runVoiceJourney(browser: Browser, profile: DeviceProfile, 
   });
   const touch = profile.context.hasTouch === true;
   const press = (locator: Locator) => (touch ? locator.tap() : locator.click());
-  let screenNumber = 0;
-
   async function capture(screen: string, fullPage = false): Promise<void> {
-    screenNumber += 1;
-    const file = `${profile.name}-voice-${String(screenNumber).padStart(2, '0')}-${screen}.png`;
+    // Named by state, not numbered: the thinking state is photographed only when the poll catches it.
+    const file = `${profile.name}-${screen}.png`;
     await page.screenshot({ path: path.join(options.screenshotDirectory, file), fullPage });
     report.screens.push(file);
     report.findings.push(...(await checkAccessibility(page, `${profile.name} voice ${screen}`)));

@@ -25,6 +25,8 @@ export class SegmentPlayer {
   private nextIndex = 0;
   private current: { segment: Segment; source: AudioBufferSourceNode; startedAt: number } | undefined;
   private starting = false;
+  /** Replies cut by a barge-in: their segments still in flight are not played. */
+  private readonly interrupted = new Set<string>();
   private readonly analyser: AnalyserNode;
   private readonly analyserSamples: Uint8Array<ArrayBuffer>;
   /** Segments played to the end since the player was made, across replies (the tests count them). */
@@ -47,6 +49,7 @@ export class SegmentPlayer {
 
   /** Adds a segment; a segment of a new reply ends whatever of the previous one still plays. */
   add(segment: Segment): void {
+    if (this.interrupted.has(segment.messageId)) return;
     if (segment.messageId !== this.messageId) {
       this.reset();
       this.messageId = segment.messageId;
@@ -81,6 +84,7 @@ export class SegmentPlayer {
     const playedMs = this.current ? Math.max(0, Math.round((this.context.currentTime - this.current.startedAt) * 1000)) : 0;
     const heard = { messageId, playedSegments: this.nextIndex, playedMs };
     this.reset();
+    this.interrupted.add(messageId);
     return heard;
   }
 
