@@ -27,22 +27,24 @@ export function fakeMicrophoneFlags(wavPath: string): string[] {
   return [
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
-    // %noloop: the sentence is said once, then the microphone hears silence.
-    `--use-file-for-fake-audio-capture=${wavPath}%noloop`,
+    // The file loops from when Chromium opens its fake device, not from when voice mode asks for the
+    // microphone, so the sentence comes round again within a loop whenever the page starts listening.
+    `--use-file-for-fake-audio-capture=${wavPath}`,
     // The companion's reply plays without a click on the page first.
     '--autoplay-policy=no-user-gesture-required',
   ];
 }
 
 /**
- * Writes the person's spoken sentence: espeak-ng's voice at 16 kHz mono, with silence before (the
- * detector needs a moment to load after the microphone opens) and after (so it hears the end).
+ * Writes the person's spoken sentence: espeak-ng's voice at 16 kHz mono, with a little silence
+ * before and a long one after, in which the detector hears the end and the whole reply is spoken
+ * before the loop says the sentence again.
  */
 export function writeSpokenSentence(directory: string, sentence = 'what is on my calendar today'): string {
   const spoken = path.join(directory, 'sentence-espeak.wav');
   const padded = path.join(directory, 'sentence.wav');
   execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', spoken, sentence]);
-  execFileSync('sox', [spoken, '-r', '16000', '-c', '1', '-b', '16', padded, 'pad', '3', '2']);
+  execFileSync('sox', [spoken, '-r', '16000', '-c', '1', '-b', '16', padded, 'pad', '2', '14']);
   return padded;
 }
 

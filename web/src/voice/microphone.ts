@@ -10,7 +10,13 @@ export const vadAssetPath = '/vendor/vad/';
 
 /** What the detector reports; audio is 16 kHz mono Float32, as the wire wants it before conversion. */
 export interface MicrophoneHandlers {
+  /**
+   * Speech has gone on long enough to be real (not a cough or a click): the moment to barge in.
+   * The detector's first positive frame is not used, since it is often a misfire.
+   */
   onSpeechStart(): void;
+  /** What seemed speech was too short to be: nothing is sent. */
+  onMisfire(): void;
   /** A whole utterance, when the detector decides the person has stopped. */
   onSpeechEnd(audio: Float32Array): void;
   /** Every frame of 16 kHz audio, speech or not: push-to-talk collects these while the button is held. */
@@ -77,7 +83,8 @@ export async function openMicrophone(handlers: MicrophoneHandlers, options: { de
         // Short pauses inside a sentence do not end it; a second of silence does.
         redemptionMs: 900,
         minSpeechMs: 250,
-        onSpeechStart: () => handlers.onSpeechStart(),
+        onSpeechRealStart: () => handlers.onSpeechStart(),
+        onVADMisfire: () => handlers.onMisfire(),
         onSpeechEnd: (audio) => handlers.onSpeechEnd(audio),
         onFrameProcessed: (_probabilities, frame) => handlers.onFrame(frame),
         ortConfig: (ort) => {

@@ -182,6 +182,7 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           setPersonSpeaking(true);
           bargeIn();
         },
+        onMisfire: () => setPersonSpeaking(false),
         onSpeechEnd: (audio) => {
           setPersonSpeaking(false);
           if (modeRef.current === 'hands-free') sendUtterance(audio);
