@@ -48,7 +48,9 @@ export function LivingAvatar({ avatarId, emotion = 'neutral', opening = 0, size,
   const cornerY = mouth.y - curve / 2;
   const upperY = mouth.y + curve / 2;
   const lowerY = upperY + mouthOpening * mouth.width * 0.75;
-  const mouthPath = `M ${mouth.x - half} ${cornerY} Q ${mouth.x} ${upperY + curve / 2} ${mouth.x + half} ${cornerY} Q ${mouth.x} ${lowerY + curve / 2} ${mouth.x - half} ${cornerY} Z`;
+  const upperLip = `M ${mouth.x - half} ${cornerY} Q ${mouth.x} ${upperY + curve / 2} ${mouth.x + half} ${cornerY}`;
+  // Closed, the mouth is one stroke: a loop back over itself would thicken the corner where it joins.
+  const mouthPath = mouthOpening > 0.02 ? `${upperLip} Q ${mouth.x} ${lowerY + curve / 2} ${mouth.x - half} ${cornerY} Z` : upperLip;
 
   const eyeRadiusY = eyes.radiusY * face.eyeOpenness;
   const browY = eyes.y - eyes.radiusY - brows.gap * (0.5 + face.browLift * 0.6);
