@@ -75,6 +75,7 @@ import type {
   User,
   WriteFileBody,
 } from './protocol.ts';
+import type { Emotion, VoiceAudioFormat, VoiceClientFrame, VoiceServerFrame, VoiceState } from './voice.ts';
 
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
@@ -92,6 +93,7 @@ export type {
   CreateEventBody,
   CreateMemoryBody,
   CreateReminderBody,
+  Emotion,
   EventOccurrenceView,
   ExportDocument,
   FileContent,
@@ -121,6 +123,10 @@ export type {
   UpdateReminderBody,
   User,
   Voice,
+  VoiceAudioFormat,
+  VoiceClientFrame,
+  VoiceServerFrame,
+  VoiceState,
 };
 
 /** Ids the client raises itself, for failures that never reached the server or came back unreadable. */
@@ -454,6 +460,12 @@ export interface RealtimeConnection {
    * queued: an answer must not go out minutes later, so a caller whose socket is down uses HTTP.
    */
   answerConfirmation(confirmationId: string, accept: boolean): boolean;
+  /**
+   * Sends a voice frame (`voice-start`, `voice-audio`, ...) when the socket is open, and answers
+   * whether it went. Not queued: speech that waits out a reconnection is stale, so voice mode says
+   * the connection is down instead.
+   */
+  sendVoiceFrame(frame: VoiceClientFrame): boolean;
   readonly status: RealtimeStatus;
   /** Closes for good: no more reconnection. */
   close(): void;
@@ -575,6 +587,11 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
     answerConfirmation(confirmationId, accept) {
       if (socket?.readyState !== 1) return false;
       socket.send(JSON.stringify({ type: 'confirmation-answer', confirmationId, accept } satisfies ClientFrame));
+      return true;
+    },
+    sendVoiceFrame(frame) {
+      if (socket?.readyState !== 1) return false;
+      socket.send(JSON.stringify(frame satisfies ClientFrame));
       return true;
     },
     get status() {

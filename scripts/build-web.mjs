@@ -1,7 +1,8 @@
 // Builds the static web app the Worker serves (wrangler.toml [assets] → web/dist): the React client
 // through Vite's build API (web/vite.config.ts, which also copies web/public), the service worker
-// with the list of files it precaches, the PNG icons that installers and app stores still want, and
-// Swagger UI vendored from swagger-ui-dist for /docs, so the API docs work offline too.
+// with the list of files it precaches, the PNG icons that installers and app stores still want,
+// Swagger UI vendored from swagger-ui-dist for /docs, so the API docs work offline too, and the
+// voice-activity detector's model, worklet and wasm for voice mode.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -37,6 +38,19 @@ const swaggerTarget = path.join(dist, 'vendor/swagger-ui');
 await mkdir(swaggerTarget, { recursive: true });
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) await cp(path.join(swaggerSource, file), path.join(swaggerTarget, file));
 await writeFile(path.join(swaggerTarget, 'docs-init.js'), "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n");
+
+// The voice-activity detector's files, served from our own origin (no CDN): its worklet and Silero
+// model from @ricky0123/vad-web, and the onnxruntime-web wasm that runs the model (single-threaded,
+// so only the plain SIMD build and its loader). Under vendor/, so the service worker does not
+// precache them: they are megabytes, and voice needs the network anyway.
+const vadSource = path.join(path.dirname(require.resolve('@ricky0123/vad-web/package.json')), 'dist');
+// onnxruntime-web exports no package.json: its wasm entry, resolved from the detector's own folder, finds the version the detector uses.
+const onnxSource = path.dirname(createRequire(path.join(vadSource, 'index.js')).resolve('onnxruntime-web/wasm'));
+const vadTarget = path.join(dist, 'vendor/vad');
+await mkdir(vadTarget, { recursive: true });
+for (const file of ['vad.worklet.bundle.min.js', 'silero_vad_v5.onnx', 'silero_vad_legacy.onnx'])
+  await cp(path.join(vadSource, file), path.join(vadTarget, file));
+for (const file of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) await cp(path.join(onnxSource, file), path.join(vadTarget, file));
 
 // The app shell: every built file except source maps and the API docs, which are online-only.
 const shellFiles = (await listFiles(dist)).filter((file) => !file.endsWith('.map') && !file.startsWith('vendor/') && file !== 'sw.js' && file !== 'index.html');

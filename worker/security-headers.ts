@@ -10,7 +10,9 @@ import type { AppEnv } from './app-env.ts';
 const contentSecurityPolicy = (styleSources: string) =>
   [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets voice mode compile the voice-activity detector's WebAssembly (our own
+    // file under /vendor/vad/); it does not allow eval of JavaScript. Audio worklets load as scripts.
+    "script-src 'self' 'wasm-unsafe-eval'",
     `style-src ${styleSources}`,
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",

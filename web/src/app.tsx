@@ -4,6 +4,7 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { type Catalog, type Companion, KindredApiError, type User } from '../../common/client.ts';
 import { api, rememberToken } from './api.ts';
+import { AvatarGallery } from './avatar/avatar-gallery.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { MainNavigation } from './components/main-navigation.tsx';
 import { clearAccountDeleted, rememberSignedInHere, signedOutLanding, wasAccountDeletedInThisTab } from './device-memory.ts';
@@ -153,6 +154,7 @@ export function App() {
   else if (path === '/today') screen = <TodayScreen />;
   else if (path === '/memories') screen = <MemoriesScreen />;
   else if (path === '/files') screen = <FilesScreen />;
+  else if (path === '/avatar-gallery') screen = <AvatarGallery />;
   else if (path === '/settings' || path.startsWith('/settings/')) screen = <SettingsScreen />;
   else {
     queueMicrotask(() => navigate('/chat', { replace: true }));

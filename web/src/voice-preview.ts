@@ -7,7 +7,8 @@ import { api } from './api.ts';
 
 let currentAudio: HTMLAudioElement | undefined;
 
-function browserVoiceFor(voice: Voice): SpeechSynthesisVoice | undefined {
+/** The installed browser voice that best matches a catalog voice: its name hints first, then its language. */
+export function browserVoiceFor(voice: Voice): SpeechSynthesisVoice | undefined {
   const installed = window.speechSynthesis.getVoices();
   for (const hint of voice.providers.browser.nameHints) {
     const match = installed.find((candidate) => candidate.name.toLowerCase().includes(hint.toLowerCase()));

@@ -2,7 +2,20 @@
 // decorative: the control it sits in carries the accessible name.
 import type { ReactNode } from 'react';
 
-export type IconName = 'chat' | 'today' | 'memories' | 'files' | 'settings' | 'menu' | 'new-conversation' | 'send' | 'play' | 'close' | 'retry' | 'back';
+export type IconName =
+  | 'chat'
+  | 'today'
+  | 'memories'
+  | 'files'
+  | 'settings'
+  | 'menu'
+  | 'new-conversation'
+  | 'send'
+  | 'play'
+  | 'close'
+  | 'retry'
+  | 'back'
+  | 'microphone';
 
 const paths: Record<IconName, ReactNode> = {
   chat: <path d="M20 11.5a7.5 7.5 0 0 1-10.9 6.7L4 19.5l1.3-4.6A7.5 7.5 0 1 1 20 11.5Z" />,
@@ -36,6 +49,12 @@ const paths: Record<IconName, ReactNode> = {
   send: <path d="M12 19V5M5.5 11.5 12 5l6.5 6.5" />,
   play: <path d="M8 5.5v13l10.5-6.5Z" fill="currentColor" />,
   close: <path d="M6 6l12 12M18 6 6 18" />,
+  microphone: (
+    <>
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21M8.5 21h7" />
+    </>
+  ),
   retry: (
     <>
       <path d="M4.5 12a7.5 7.5 0 1 0 2.2-5.3" />

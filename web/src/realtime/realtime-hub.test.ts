@@ -16,6 +16,10 @@ function fakeConnection() {
       events.push(`answer ${id} ${accept}`);
       return true;
     },
+    sendVoiceFrame: (frame) => {
+      events.push(`voice ${frame.type}`);
+      return true;
+    },
   };
   return {
     open: (given: typeof options) => {

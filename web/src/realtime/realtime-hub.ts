@@ -1,7 +1,7 @@
 // One realtime connection for the whole signed-in app, instead of one per screen: the chat streams
 // its replies over it, and every screen hears what the companion sends unasked (a reminder come due,
 // a check-in) the moment it arrives, whichever screen is open.
-import type { PendingMessage, RealtimeConnection, RealtimeOptions, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { PendingMessage, RealtimeConnection, RealtimeOptions, RealtimeStatus, ServerFrame, VoiceClientFrame } from '../../../common/client.ts';
 
 type FrameListener = (frame: ServerFrame) => void;
 type StatusListener = (status: RealtimeStatus) => void;
@@ -23,6 +23,8 @@ export interface RealtimeHub {
   setReconnectHandler(handler: ReconnectHandler | undefined): void;
   /** Answers a confirmation over the socket; false when it is not open, so the caller uses HTTP. */
   answerConfirmation(confirmationId: string, accept: boolean): boolean;
+  /** Sends a voice frame when the socket is open; false when it is not (voice is never queued). */
+  sendVoiceFrame(frame: VoiceClientFrame): boolean;
   /** Drops the socket as a network failure would, for the end-to-end tests. */
   simulateDrop(): void;
   /** Closes for good, on signing out. */
@@ -68,6 +70,7 @@ export function createRealtimeHub(open: OpenRealtime, onSessionEnded: () => void
       reconnectHandler = handler;
     },
     answerConfirmation: (confirmationId, accept) => connection.answerConfirmation(confirmationId, accept),
+    sendVoiceFrame: (frame) => connection.sendVoiceFrame(frame),
     simulateDrop: () => connection.simulateDrop(),
     close() {
       frameListeners.clear();

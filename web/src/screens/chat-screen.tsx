@@ -3,8 +3,9 @@
 // phones), failed replies that say why and can be retried, and reconnection that loses nothing
 // (unsent messages wait in a queue; after a reconnection the latest history is read again).
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Confirmation, Conversation, Message, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
+import type { Confirmation, Conversation, Emotion, Message, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
+import { LivingAvatar } from '../avatar/living-avatar.tsx';
 import '../chat/chat.css';
 import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmation-card.tsx';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
@@ -18,6 +19,7 @@ import { sentenceForErrorId } from '../error-messages.ts';
 import { useRealtime, useRealtimeFrames } from '../realtime/realtime-context.tsx';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { VoiceMode } from '../voice/voice-mode.tsx';
 
 const pageSize = 30;
 
@@ -39,6 +41,10 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const toolTitles = useToolTitles();
   const avatar = catalog.avatars.find((candidate) => candidate.id === companion.avatarId);
   const persona = catalog.personas.find((candidate) => candidate.id === companion.personaId);
+  const voice = catalog.voices.find((candidate) => candidate.id === companion.voiceId);
+  const [voiceOpen, setVoiceOpen] = useState(false);
+  /** The emotion of the latest spoken reply, shown on the small avatar in the header. */
+  const [emotion, setEmotion] = useState<Emotion>('neutral');
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [activeId, setActiveId] = useState<string | undefined>(conversationId);
   const [messages, setMessages] = useState<ShownMessage[]>([]);
@@ -273,6 +279,12 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           void refreshConversations();
           return;
         }
+        case 'voice-segment':
+          setEmotion(frame.emotion);
+          return;
+        case 'voice-state':
+          if (frame.emotion) setEmotion(frame.emotion);
+          return;
         default:
           return;
       }
@@ -459,7 +471,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           >
             <Icon name="menu" />
           </button>
-          {avatar && <img src={avatar.imageUrl} alt="" width={40} height={40} className="chat-header-avatar" />}
+          {avatar && <LivingAvatar avatarId={avatar.id} emotion={emotion} size={40} className="chat-header-avatar" />}
           <div className="chat-title" id="chat-heading">
             <ScreenHeading className="visually-hidden">{`Chat with ${companion.name}`}</ScreenHeading>
             <p className="chat-name" aria-hidden="true">
@@ -553,6 +565,9 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
             onKeyDown={onComposerKey}
             aria-describedby="composer-hint"
           />
+          <button type="button" className="voice-button" aria-label={`Talk with ${companion.name} by voice`} onClick={() => setVoiceOpen(true)}>
+            <Icon name="microphone" />
+          </button>
           <button type="submit" className="send-button" disabled={awaitingReply || text.trim() === ''} aria-label="Send">
             <Icon name="send" />
           </button>
@@ -561,6 +576,17 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           </p>
         </form>
       </section>
+      {voiceOpen && (
+        <VoiceMode
+          companionName={companion.name}
+          avatarId={avatar?.id}
+          voice={voice}
+          conversationId={activeId}
+          serverSpeech={catalog.speech}
+          onEmotion={setEmotion}
+          onClose={() => setVoiceOpen(false)}
+        />
+      )}
     </main>
   );
 }
