@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,16 +25,12 @@ import {
   waitForHealth,
   withoutRequestLines,
 } from '../scripts/local-server.mjs';
+import { startSpeechServer } from '../local-services/speech/server.ts';
 import { startFakeOpenAI } from '../test-support/fake-openai/server.ts';
 import type { AxeFinding } from './accessibility.ts';
 import { profiles, runJourney } from './journey.ts';
 import { runServerChecks } from './server-checks.ts';
 import { fakeMicrophoneFlags, runVoiceJourney, writeSpokenSentence } from './voice-journey.ts';
-
-/** The local speech server (espeak-ng and pocketsphinx behind OpenAI's audio API), when this checkout has it. */
-interface SpeechServerModule {
-  startSpeechServer(options: { port?: number }): Promise<{ url: string; close(): Promise<void> }>;
-}
 
 const screenshotDirectory = path.join(root, 'docs/screenshots');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -55,18 +51,16 @@ await applyMigrations({ persistTo, ...quiet });
 const fakeModel = await startFakeOpenAI({ port: 0 });
 // The voice journey's microphone says a sentence; the local speech server transcribes it and speaks the reply.
 const spokenSentence = writeSpokenSentence(workDirectory);
-const speechServerPath = path.join(root, 'local-services/speech/server.ts');
-const speechServer = existsSync(speechServerPath) ? await ((await import(speechServerPath)) as SpeechServerModule).startSpeechServer({ port: 0 }) : undefined;
-const speechVariables: Record<string, string> = speechServer
-  ? {
-      STT_PROVIDER: 'openai-compatible',
-      STT_BASE_URL: speechServer.url,
-      STT_MODEL: 'pocketsphinx',
-      TTS_PROVIDER: 'openai-compatible',
-      TTS_BASE_URL: speechServer.url,
-      TTS_MODEL: 'espeak-ng',
-    }
-  : {};
+// The local speech server: espeak-ng and pocketsphinx behind OpenAI's audio API.
+const speechServer = await startSpeechServer({ port: 0 });
+const speechVariables: Record<string, string> = {
+  STT_PROVIDER: 'openai-compatible',
+  STT_BASE_URL: speechServer.url,
+  STT_MODEL: 'pocketsphinx',
+  TTS_PROVIDER: 'openai-compatible',
+  TTS_BASE_URL: speechServer.url,
+  TTS_MODEL: 'espeak-ng',
+};
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const serverLogPath = path.join(workDirectory, 'server.log');
@@ -115,7 +109,7 @@ try {
     const report = await runJourney(browser, profile, { baseUrl, fakeModelOrigin: new URL(fakeModel.url).origin, screenshotDirectory });
     findings.push(...report.findings);
     console.log(`${profile.name}: journey passed, ${report.screens.length} screenshots`);
-    const voiceReport = await runVoiceJourney(browser, profile, { baseUrl, screenshotDirectory, serverSpeech: speechServer !== undefined });
+    const voiceReport = await runVoiceJourney(browser, profile, { baseUrl, screenshotDirectory, serverSpeech: true });
     findings.push(...voiceReport.findings);
     console.log(`${profile.name}: voice journey passed, ${voiceReport.screens.length} screenshots`);
     journeysPassed++;
@@ -134,7 +128,7 @@ try {
   await browser.close();
   await stopProcessGroup(server);
   await fakeModel.close();
-  await speechServer?.close();
+  await speechServer.close();
   serverLog.end();
   if (failed || process.env.KEEP_SERVER_LOG === '1') console.log(`--- server log ---\n${(await readFile(serverLogPath, 'utf8')).slice(-6_000)}`);
   await rm(workDirectory, { recursive: true, force: true });

@@ -179,7 +179,7 @@ async function handleTranscription(request: IncomingMessage, response: ServerRes
   const body = await readBody(request, maximumUploadBytes + 64 * 1024);
   let form: FormData;
   try {
-    form = await new Request('http://speech.local/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+    form = await new Request('http://speech.local/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
   } catch {
     throw new ApiError(400, 'The multipart body could not be read.');
   }
