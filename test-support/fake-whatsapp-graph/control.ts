@@ -77,8 +77,11 @@ export async function whatsAppUpload(graphUrl: string, mediaId: string): Promise
   };
 }
 
-/** The next `count` media uploads fail (of any test: uploads name no recipient, so use it where no other test uploads at once). */
-export async function failWhatsAppUploads(graphUrl: string, failure: { status: number; code?: number; count?: number }): Promise<void> {
+/**
+ * The next `count` media uploads of this type fail. Uploads name no recipient, so this is any test's
+ * next upload of the type: the voice-reply tests upload `audio/ogg`, the Graph client's tests other types.
+ */
+export async function failWhatsAppUploads(graphUrl: string, failure: { type: string; status: number; code?: number; count?: number }): Promise<void> {
   const response = await fetch(controlUrl(graphUrl, '/fail-uploads'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

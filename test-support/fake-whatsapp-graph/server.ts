@@ -73,8 +73,11 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
   let reads: Array<{ messageId: string }> = [];
   const failures = new Map<string, PlannedFailure>();
   const media = new Map<string, Media>();
-  /** Uploads still to fail, and how: uploads name no recipient, so these are the next ones of any test. */
-  let uploadFailures: PlannedFailure | undefined;
+  /**
+   * Uploads still to fail, by the media type uploaded: uploads name no recipient, so a planned
+   * failure is the next upload of that type from any test (test files that upload use different types).
+   */
+  const uploadFailures = new Map<string, PlannedFailure>();
   let counter = 0;
   let mediaCounter = 0;
   let origin = '';
@@ -181,10 +184,10 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
     if (type === 'audio/ogg' && !(bytes.subarray(0, 4).toString('latin1') === 'OggS' && bytes.subarray(0, 512).includes('OpusHead'))) {
       throw new GraphError(400, 131053, '(#131053) Media upload error: audio/ogg must be Ogg with the Opus codec.');
     }
-    if (uploadFailures) {
-      const failure = uploadFailures;
+    const failure = uploadFailures.get(type);
+    if (failure) {
       failure.remaining -= 1;
-      if (failure.remaining <= 0) uploadFailures = undefined;
+      if (failure.remaining <= 0) uploadFailures.delete(type);
       throw new GraphError(failure.status, failure.code, `(#${failure.code}) Scripted failure.`);
     }
     mediaCounter += 1;
@@ -221,10 +224,11 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
       return;
     }
     if (request.method === 'POST' && url.pathname === '/__control/fail-uploads') {
-      if (!isRecord(body) || typeof body.status !== 'number') throw new GraphError(400, 100, 'A failure needs `status`.');
+      if (!isRecord(body) || typeof body.type !== 'string' || typeof body.status !== 'number')
+        throw new GraphError(400, 100, 'A failure needs `type` and `status`.');
       const code = typeof body.code === 'number' ? body.code : body.status === 429 ? 130429 : 131000;
       const count = typeof body.count === 'number' ? body.count : 1;
-      uploadFailures = { status: body.status, code, remaining: count };
+      uploadFailures.set(body.type, { status: body.status, code, remaining: count });
       sendJson(response, 201, { planned: count });
       return;
     }
@@ -240,7 +244,7 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
         messages = [];
         reads = [];
         failures.clear();
-        uploadFailures = undefined;
+        uploadFailures.clear();
       } else {
         messages = messages.filter((message) => message.to !== to);
         failures.delete(to);

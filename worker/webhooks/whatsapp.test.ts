@@ -251,11 +251,24 @@ describe('the WhatsApp webhook', () => {
     const person = await buildUser();
     const phoneNumber = uniquePhoneNumber();
     await linkWhatsApp(person.token, phoneNumber);
-    await failWhatsAppUploads(graphUrl, { status: 400, code: 131053 });
+    await failWhatsAppUploads(graphUrl, { type: 'audio/ogg', status: 400, code: 131053 });
     await deliverVoiceNote(phoneNumber, new Uint8Array(2_346).fill(79));
     await whatsAppAnswered(person.user.id);
     const reply = 'You said: I heard 2346 bytes of ogg.';
     // Spoken, refused at upload, and answered in text all the same.
+    expect(await speechRequestsFor(reply)).toHaveLength(1);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', reply]]);
+  });
+
+  it('keeps the text reply when the speech provider fails', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const reply = 'You said: I heard 2347 bytes of ogg.';
+    await scriptFakeOpenAI(fakeOpenAIUrl, reply, [{ error: { status: 500, message: 'the speech model is down' } }]);
+    await deliverVoiceNote(phoneNumber, new Uint8Array(2_347).fill(79));
+    await whatsAppAnswered(person.user.id);
     expect(await speechRequestsFor(reply)).toHaveLength(1);
     const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
     expect(sent.map((message) => [message.type, message.text])).toEqual([['text', reply]]);
