@@ -1,6 +1,8 @@
+import { findVoice } from '../server/catalog/catalog.ts';
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
+import { createVoiceNoteSpeaker } from './channels/whatsapp/voice-note-speaker.ts';
 import { createVoiceNoteTranscriber } from './channels/whatsapp/voice-note-transcriber.ts';
 import { createWhatsAppCapability } from './channels/whatsapp/whatsapp-capability.ts';
 import { createCompanionCapability } from './companion/companion-capability.ts';
@@ -35,10 +37,14 @@ export function buildCapabilities(host: CapabilityHost) {
   // One transcriber and one speaker for the object, made when first used: voice notes and the voice session share them.
   const speech = speechPorts(configuredSpeech(host));
   const voiceNotes = createVoiceNoteTranscriber(speech.speechToText);
+  // Voice notes are answered in the persona's voice: the catalog voice the companion settings name.
+  const voiceReplies = createVoiceNoteSpeaker(speech.textToSpeech, async () => findVoice((await companion.settings.companion()).voiceId));
   const whatsapp = createWhatsAppCapability(host, {
     respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
     transcribe: voiceNotes.transcribe,
     canTranscribe: voiceNotes.canTranscribe,
+    speak: voiceReplies.speak,
+    canSpeak: voiceReplies.canSpeak,
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });

@@ -6,6 +6,7 @@ import {
   uniquePhoneNumber,
   whatsAppMessagesTo,
   whatsAppReads,
+  whatsAppUpload,
 } from '../../test-support/fake-whatsapp-graph/control.ts';
 import { createWhatsAppClient, type WhatsAppClientSettings } from './graph-client.ts';
 
@@ -133,5 +134,60 @@ describe('the WhatsApp Graph client', () => {
       expect(new Uint8Array(media.value.bytes)).toEqual(bytes);
     }
     expect(await client.downloadMedia('999-missing')).toMatchObject({ ok: false, retryable: false, status: 400 });
+  });
+
+  // These tests upload audio/mpeg and audio/aac only: the voice-reply tests plan upload failures for audio/ogg.
+  it('uploads audio as multipart and sends it by its media id, as a plain audio message', async () => {
+    const to = uniquePhoneNumber();
+    const { client } = clientOfFake();
+    const bytes = crypto.getRandomValues(new Uint8Array(3_000));
+    const uploaded = await client.uploadMedia(bytes, 'audio/mpeg');
+    if (!uploaded.ok) throw new Error(uploaded.reason);
+    expect(await whatsAppUpload(graphUrl, uploaded.value.id)).toEqual({
+      id: uploaded.value.id,
+      mimeType: 'audio/mpeg',
+      fileName: 'reply.mp3',
+      fileType: 'audio/mpeg',
+      bytes,
+    });
+    const sent = await client.sendAudio(to, uploaded.value.id);
+    expect(sent).toMatchObject({ ok: true, value: { wamid: expect.stringMatching(/^wamid\./) } });
+    const [message] = await whatsAppMessagesTo(graphUrl, to);
+    expect(message?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: to.slice(1),
+      type: 'audio',
+      audio: { id: uploaded.value.id },
+    });
+  });
+
+  it('refuses a voice note that is not Ogg Opus, an unknown media id, and a type WhatsApp does not take', async () => {
+    const to = uniquePhoneNumber();
+    const { client } = clientOfFake();
+    const uploaded = await client.uploadMedia(new Uint8Array(100).fill(1), 'audio/aac');
+    if (!uploaded.ok) throw new Error(uploaded.reason);
+    expect(await client.sendAudio(to, uploaded.value.id, { voice: true })).toMatchObject({ ok: false, retryable: false, status: 400, code: 131053 });
+    expect(await client.sendAudio(to, '123-not-uploaded')).toMatchObject({ ok: false, retryable: false, status: 400 });
+    expect(await client.uploadMedia(new Uint8Array(100).fill(1), 'audio/wav')).toMatchObject({ ok: false, retryable: false, status: 400, code: 131053 });
+    // "OPUS codecs only": an Ogg type over bytes that are not Ogg Opus is refused.
+    expect(await client.uploadMedia(new Uint8Array(100).fill(1), 'audio/ogg')).toMatchObject({ ok: false, retryable: false, status: 400, code: 131053 });
+    expect(await whatsAppMessagesTo(graphUrl, to)).toEqual([]);
+  });
+
+  it('uploads again, with the same form, after Meta says it is passing', async () => {
+    let calls = 0;
+    const { client, waits } = clientOfFake({
+      fetch: async (input, init) => {
+        calls += 1;
+        if (calls === 1) return Response.json({ error: { message: 'Service temporarily unavailable', code: 2 } }, { status: 503 });
+        return fetch(input, init);
+      },
+    });
+    const bytes = crypto.getRandomValues(new Uint8Array(1_000));
+    const uploaded = await client.uploadMedia(bytes, 'audio/mpeg');
+    if (!uploaded.ok) throw new Error(uploaded.reason);
+    expect(waits).toHaveLength(1);
+    expect((await whatsAppUpload(graphUrl, uploaded.value.id)).bytes).toEqual(bytes);
   });
 });

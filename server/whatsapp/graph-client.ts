@@ -14,6 +14,17 @@ export interface WhatsAppClient {
   markRead(messageId: string): Promise<GraphOutcome<null>>;
   /** The bytes of a media item a person sent (a voice note), by the id the webhook gave. */
   downloadMedia(mediaId: string): Promise<GraphOutcome<{ bytes: ArrayBuffer; mimeType: string }>>;
+  /**
+   * Uploads media (`POST /{phone-number-id}/media`, multipart) for a later message; answers Meta's
+   * media id. `mimeType` is one WhatsApp accepts for the kind (audio: `audio/ogg` with Opus,
+   * `audio/mpeg`, `audio/aac`, `audio/mp4`, `audio/amr`, at most 16 MB).
+   */
+  uploadMedia(bytes: Uint8Array, mimeType: string): Promise<GraphOutcome<{ id: string }>>;
+  /**
+   * An uploaded audio by its media id; `voice: true` shows it as a voice note (play button,
+   * automatic download, transcript), which Meta documents for Ogg Opus files only.
+   */
+  sendAudio(to: string, mediaId: string, options?: { voice?: boolean }): Promise<GraphOutcome<SentMessage>>;
 }
 
 /** Settings of `createWhatsAppClient`; `fetch` and `sleep` are injectable for tests. */
@@ -68,6 +79,8 @@ const sentMessageAnswerSchema = z.object({
 
 const successAnswerSchema = z.object({ success: z.literal(true) });
 
+const uploadAnswerSchema = z.object({ id: z.string().min(1) });
+
 const mediaAnswerSchema = z.object({ url: z.url(), mime_type: z.string().min(1), id: z.string().optional() });
 
 export function createWhatsAppClient(settings: WhatsAppClientSettings): WhatsAppClient {
@@ -77,6 +90,7 @@ export function createWhatsAppClient(settings: WhatsAppClientSettings): WhatsApp
   const baseDelayMs = settings.baseDelayMs ?? 250;
   const random = settings.random ?? Math.random;
   const messagesUrl = `${settings.graphUrl}/${encodeURIComponent(settings.phoneNumberId)}/messages`;
+  const mediaUrl = `${settings.graphUrl}/${encodeURIComponent(settings.phoneNumberId)}/media`;
   const authorization = `Bearer ${settings.accessToken}`;
 
   /** One call, repeated while Meta says it is passing; the answer is read by `read` once it is a success. */
@@ -148,6 +162,20 @@ export function createWhatsAppClient(settings: WhatsAppClientSettings): WhatsApp
         async (response) =>
           successAnswerSchema.safeParse(await response.json().catch(() => undefined)).success ? { ok: true, value: null } : unexpectedAnswer(response.status),
       ),
+    uploadMedia: (bytes, mimeType) => {
+      // One form for every attempt: fetch serializes a FormData body afresh each time it sends it.
+      const form = new FormData();
+      form.set('messaging_product', 'whatsapp');
+      form.set('type', mimeType);
+      form.set('file', new Blob([new Uint8Array(bytes)], { type: mimeType }), `reply.${extensionOf(mimeType)}`);
+      // No content-type header: fetch writes multipart/form-data with its boundary.
+      return call(mediaUrl, { method: 'POST', body: form }, async (response) => {
+        const parsed = uploadAnswerSchema.safeParse(await response.json().catch(() => undefined));
+        return parsed.success ? { ok: true, value: { id: parsed.data.id } } : unexpectedAnswer(response.status);
+      });
+    },
+    sendAudio: (to, mediaId, options) =>
+      sendMessage({ to: whatsAppRecipient(to), type: 'audio', audio: { id: mediaId, ...(options?.voice === true ? { voice: true } : {}) } }),
     async downloadMedia(mediaId) {
       const media = await call(`${settings.graphUrl}/${encodeURIComponent(mediaId)}`, { method: 'GET' }, async (response) => {
         const parsed = mediaAnswerSchema.safeParse(await response.json().catch(() => undefined));
@@ -161,6 +189,12 @@ export function createWhatsAppClient(settings: WhatsAppClientSettings): WhatsApp
       }));
     },
   };
+}
+
+/** A file name's extension for an upload, which Meta shows when the audio is saved. */
+function extensionOf(mimeType: string): string {
+  const extensions: Record<string, string> = { 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/aac': 'aac', 'audio/mp4': 'm4a', 'audio/amr': 'amr' };
+  return extensions[mimeType.split(';')[0]?.trim().toLowerCase() ?? ''] ?? 'bin';
 }
 
 /** Meta takes the number with its country code and without the `+`, the same digits as the person's `wa_id`. */

@@ -15,7 +15,7 @@ export const testWhatsApp = {
 export interface RecordedWhatsAppMessage {
   id: string;
   to: string;
-  type: 'text' | 'template';
+  type: 'text' | 'template' | 'audio';
   text: string;
   templateName?: string;
   body: unknown;
@@ -49,6 +49,45 @@ export async function failWhatsAppSends(graphUrl: string, phoneNumber: string, f
     body: JSON.stringify({ to: phoneNumber, ...failure }),
   });
   await expectOk(response, 'planning a failure');
+}
+
+/** A media file Kindred uploaded, as the fake keeps it. */
+export interface UploadedWhatsAppMedia {
+  id: string;
+  /** The upload's `type` field. */
+  mimeType: string;
+  /** The multipart file part's own name and type. */
+  fileName: string;
+  fileType: string;
+  bytes: Uint8Array;
+}
+
+/** What was uploaded under a media id (as an audio message names it). */
+export async function whatsAppUpload(graphUrl: string, mediaId: string): Promise<UploadedWhatsAppMedia> {
+  const response = await fetch(controlUrl(graphUrl, `/uploads/${encodeURIComponent(mediaId)}`));
+  await expectOk(response, 'reading an upload');
+  const upload = (await response.json()) as Omit<UploadedWhatsAppMedia, 'bytes'> & { base64: string };
+  const binary = atob(upload.base64);
+  return {
+    id: upload.id,
+    mimeType: upload.mimeType,
+    fileName: upload.fileName,
+    fileType: upload.fileType,
+    bytes: Uint8Array.from(binary, (character) => character.charCodeAt(0)),
+  };
+}
+
+/**
+ * The next `count` media uploads of this type fail. Uploads name no recipient, so this is any test's
+ * next upload of the type: the voice-reply tests upload `audio/ogg`, the Graph client's tests other types.
+ */
+export async function failWhatsAppUploads(graphUrl: string, failure: { type: string; status: number; code?: number; count?: number }): Promise<void> {
+  const response = await fetch(controlUrl(graphUrl, '/fail-uploads'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(failure),
+  });
+  await expectOk(response, 'planning an upload failure');
 }
 
 /** Makes a media item (a voice note) downloadable by its id. */

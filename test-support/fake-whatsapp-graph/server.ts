@@ -1,6 +1,7 @@
 /**
  * A real HTTP server speaking the parts of Meta's Graph API that Kindred uses for WhatsApp (the Cloud
- * API's `POST /{phone-number-id}/messages`, `GET /{media-id}` and the media download), checking the
+ * API's `POST /{phone-number-id}/messages` (text, template and audio), `POST /{phone-number-id}/media`
+ * (the multipart upload), `GET /{media-id}` and the media download), checking the
  * bearer token and each body's documented shape, recording what it was sent, and failing on request.
  * Test files share one instance at once, so recordings and failures are keyed by the recipient number
  * (each test uses its own) and nothing depends on the order of requests across tests.
@@ -31,8 +32,8 @@ export interface RecordedWhatsAppMessage {
   id: string;
   /** The recipient's digits, without `+`. */
   to: string;
-  type: 'text' | 'template';
-  /** The text, or the template's body parameters joined by a newline. */
+  type: 'text' | 'template' | 'audio';
+  /** The text, or the template's body parameters joined by a newline (empty for audio). */
   text: string;
   templateName?: string;
   body: unknown;
@@ -48,7 +49,13 @@ interface PlannedFailure {
 interface Media {
   mimeType: string;
   bytes: Buffer;
+  /** Set for media uploaded through `POST /{phone-number-id}/media` (not those a test planted). */
+  uploaded?: { fileName: string; fileType: string };
 }
+
+/** The audio types Meta's media reference lists (Ogg with Opus only), each at most 16 MB. */
+const audioTypes = new Set(['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg']);
+const maxAudioBytes = 16 * 1024 * 1024;
 
 class GraphError extends Error {
   status: number;
@@ -66,7 +73,13 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
   let reads: Array<{ messageId: string }> = [];
   const failures = new Map<string, PlannedFailure>();
   const media = new Map<string, Media>();
+  /**
+   * Uploads still to fail, by the media type uploaded: uploads name no recipient, so a planned
+   * failure is the next upload of that type from any test (test files that upload use different types).
+   */
+  const uploadFailures = new Map<string, PlannedFailure>();
   let counter = 0;
+  let mediaCounter = 0;
   let origin = '';
 
   function checkToken(request: IncomingMessage): void {
@@ -123,17 +136,64 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
       }
       text = values.join('\n');
       templateName = template.name;
+    } else if (body.type === 'audio') {
+      const audio = body.audio;
+      if (!isRecord(audio) || typeof audio.id !== 'string' || audio.id.length === 0)
+        throw new GraphError(400, 100, '(#100) The parameter audio[id] is required.');
+      const item = media.get(audio.id);
+      if (!item) throw new GraphError(400, 131053, '(#131053) Media upload error: the media id does not exist.');
+      if (audio.voice !== undefined && typeof audio.voice !== 'boolean') throw new GraphError(400, 100, '(#100) Param audio[voice] must be a boolean.');
+      // Meta documents voice messages for Ogg Opus files only.
+      if (audio.voice === true && item.mimeType !== 'audio/ogg') throw new GraphError(400, 131053, '(#131053) A voice message must be an Ogg Opus file.');
+      text = '';
     } else {
       throw new GraphError(400, 100, '(#100) Unsupported message type.');
     }
     counter += 1;
     const id = `wamid.HBgL${to}${String(counter).padStart(8, '0')}FAKE`;
-    messages.push({ id, to, type: body.type, text, templateName, body });
+    messages.push({ id, to, type: body.type as RecordedWhatsAppMessage['type'], text, templateName, body });
     sendJson(response, 200, {
       messaging_product: 'whatsapp',
       contacts: [{ input: body.to, wa_id: to }],
       messages: [body.type === 'template' ? { id, message_status: 'accepted' } : { id }],
     });
+  }
+
+  /** `POST /{phone-number-id}/media`: multipart with `messaging_product`, `type` and `file`, as Meta documents. */
+  async function handleUpload(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<void> {
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.startsWith('multipart/form-data')) throw new GraphError(400, 100, '(#100) The upload must be multipart/form-data.');
+    let form: FormData;
+    try {
+      form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(rawBody) }).formData();
+    } catch {
+      throw new GraphError(400, 100, '(#100) The multipart body could not be read.');
+    }
+    if (form.get('messaging_product') !== 'whatsapp')
+      throw new GraphError(400, 100, "(#100) The parameter messaging_product is required and must be 'whatsapp'.");
+    const type = form.get('type');
+    if (typeof type !== 'string' || type.length === 0) throw new GraphError(400, 100, '(#100) The parameter type is required.');
+    const file = form.get('file');
+    if (file === null || typeof file === 'string') throw new GraphError(400, 100, '(#100) The parameter file is required.');
+    // The fake takes audio only: that is all Kindred uploads.
+    if (!audioTypes.has(type)) throw new GraphError(400, 131053, `(#131053) Media upload error: unsupported type ${type}.`);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    if (bytes.length === 0) throw new GraphError(400, 131053, '(#131053) Media upload error: the file is empty.');
+    if (bytes.length > maxAudioBytes) throw new GraphError(400, 131053, '(#131053) Media upload error: audio is limited to 16 MB.');
+    // "OPUS codecs only; base audio/ogg not supported": an Ogg file whose first stream is Opus.
+    if (type === 'audio/ogg' && !(bytes.subarray(0, 4).toString('latin1') === 'OggS' && bytes.subarray(0, 512).includes('OpusHead'))) {
+      throw new GraphError(400, 131053, '(#131053) Media upload error: audio/ogg must be Ogg with the Opus codec.');
+    }
+    const failure = uploadFailures.get(type);
+    if (failure) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) uploadFailures.delete(type);
+      throw new GraphError(failure.status, failure.code, `(#${failure.code}) Scripted failure.`);
+    }
+    mediaCounter += 1;
+    const id = String(9_000_000_000_000 + mediaCounter);
+    media.set(id, { mimeType: type, bytes, uploaded: { fileName: file.name, fileType: file.type } });
+    sendJson(response, 200, { id });
   }
 
   function handleControl(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown): void {
@@ -163,11 +223,28 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
       sendJson(response, 201, { id: body.id });
       return;
     }
+    if (request.method === 'POST' && url.pathname === '/__control/fail-uploads') {
+      if (!isRecord(body) || typeof body.type !== 'string' || typeof body.status !== 'number')
+        throw new GraphError(400, 100, 'A failure needs `type` and `status`.');
+      const code = typeof body.code === 'number' ? body.code : body.status === 429 ? 130429 : 131000;
+      const count = typeof body.count === 'number' ? body.count : 1;
+      uploadFailures.set(body.type, { status: body.status, code, remaining: count });
+      sendJson(response, 201, { planned: count });
+      return;
+    }
+    const uploadPath = /^\/__control\/uploads\/(\d+)$/.exec(url.pathname);
+    if (request.method === 'GET' && uploadPath) {
+      const item = media.get(uploadPath[1] ?? '');
+      if (!item?.uploaded) throw new GraphError(404, 100, 'No such upload.');
+      sendJson(response, 200, { id: uploadPath[1], mimeType: item.mimeType, ...item.uploaded, base64: item.bytes.toString('base64') });
+      return;
+    }
     if (request.method === 'DELETE' && url.pathname === '/__control') {
       if (to === '') {
         messages = [];
         reads = [];
         failures.clear();
+        uploadFailures.clear();
       } else {
         messages = messages.filter((message) => message.to !== to);
         failures.delete(to);
@@ -183,9 +260,17 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
     try {
       const rawBody = await readBody(request);
+      const segments = url.pathname.split('/').filter(Boolean);
+      if (request.method === 'POST' && segments.length === 3 && segments[2] === 'media') {
+        checkToken(request);
+        if (segments[1] !== options.phoneNumberId)
+          throw new GraphError(400, 100, `(#100) Unsupported post request. Object with ID '${segments[1]}' does not exist.`);
+        await handleUpload(request, response, rawBody);
+        return;
+      }
       let body: unknown;
       try {
-        body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
+        body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
       } catch {
         throw new GraphError(400, 100, 'The request body is not valid JSON.');
       }
@@ -193,7 +278,6 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
         handleControl(request, response, url, body);
         return;
       }
-      const segments = url.pathname.split('/').filter(Boolean);
       // `/v21.0/{phone-number-id}/messages`, `/v21.0/{media-id}`, and the download `/media-files/{media-id}`.
       if (request.method === 'POST' && segments.length === 3 && segments[2] === 'messages') {
         checkToken(request);
@@ -252,11 +336,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -1,18 +1,22 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { whatsAppLinkSchema } from '../../common/outreach.ts';
-import { exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
+import { companionSchema, exportDocumentSchema, messagesPageSchema } from '../../common/protocol.ts';
+import { replaceSpeechPortsForTests } from '../../durable-objects/voice/speech-ports.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { FakeSpeechToText, FakeTextToSpeech } from '../../test-support/fake-speech.ts';
 import {
   addWhatsAppMedia,
   failWhatsAppSends,
+  failWhatsAppUploads,
   inboundText,
   signWebhook,
   testWhatsApp,
   uniquePhoneNumber,
   webhookPayload,
   whatsAppMessagesTo,
+  whatsAppUpload,
 } from '../../test-support/fake-whatsapp-graph/control.ts';
 import { deliverInbound, inObjectStorage, latestLinkCode, linkWhatsApp, postWhatsAppWebhook, whatsAppAnswered } from '../../test-support/whatsapp.ts';
 import { onboardingReply } from './whatsapp.ts';
@@ -24,6 +28,24 @@ const testEnv = env as unknown as { DB: D1Database };
 async function conversationTexts(token: string): Promise<Array<{ role: string; text: string }>> {
   const page = await readJson(await api('/api/v1/messages', { token }), messagesPageSchema);
   return page.messages.map((message) => ({ role: message.role, text: message.text })).reverse();
+}
+
+/** Plants a voice note of these bytes in the fake Graph and delivers it from `phoneNumber`, as Meta would. */
+async function deliverVoiceNote(phoneNumber: string, bytes: Uint8Array): Promise<void> {
+  const mediaId = String(4_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+  await addWhatsAppMedia(graphUrl, { id: mediaId, mimeType: 'audio/ogg; codecs=opus', bytes });
+  await deliverInbound({
+    from: phoneNumber.slice(1),
+    id: `wamid.VOICE${crypto.randomUUID().replaceAll('-', '')}`,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    type: 'audio',
+    audio: { id: mediaId, mime_type: 'audio/ogg; codecs=opus', voice: true },
+  });
+}
+
+/** The speech requests the fake OpenAI server took for exactly this text. */
+async function speechRequestsFor(text: string) {
+  return (await recordedRequests(fakeOpenAIUrl, text)).filter((request) => request.path === '/v1/audio/speech');
 }
 
 /** Every row of the WhatsApp tables in D1, for proving a request stored nothing. */
@@ -169,33 +191,127 @@ describe('the WhatsApp webhook', () => {
     expect(await conversationTexts(person.token)).toEqual([]);
   });
 
-  it('listens to a voice note: downloads it, transcribes it, and answers what was said', async () => {
+  it('listens to a voice note and answers in kind: a voice note in the companion’s voice, then the same words as text', async () => {
     const person = await buildUser();
     const phoneNumber = uniquePhoneNumber();
     await linkWhatsApp(person.token, phoneNumber);
-    const mediaId = String(4_000_000_000 + Math.floor(Math.random() * 1_000_000));
+    // A voice other than the default, so the voice note proves the persona's choice reached the provider.
+    const companion = await readJson(await api('/api/v1/companion', { token: person.token }), companionSchema);
+    await readJson(await api('/api/v1/companion', { method: 'PUT', token: person.token, body: { ...companion, voiceId: 'soft-calm' } }), companionSchema);
     // The fake transcriber hears a non-WAV file as its size, so the answer proves these bytes reached it.
     const bytes = new Uint8Array(2_345).fill(79);
-    await addWhatsAppMedia(graphUrl, { id: mediaId, mimeType: 'audio/ogg; codecs=opus', bytes });
-    const voiceNote = {
-      from: phoneNumber.slice(1),
-      id: `wamid.VOICE${crypto.randomUUID().replaceAll('-', '')}`,
-      timestamp: String(Math.floor(Date.now() / 1000)),
-      type: 'audio',
-      audio: { id: mediaId, mime_type: 'audio/ogg; codecs=opus', voice: true },
-    };
-    await deliverInbound(voiceNote);
+    await deliverVoiceNote(phoneNumber, bytes);
     await whatsAppAnswered(person.user.id);
     const heard = 'I heard 2345 bytes of ogg.';
-    const replies = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((sent) => sent.type === 'text');
-    expect(replies.map((reply) => reply.text)).toEqual([`You said: ${heard}`]);
+    const reply = `You said: ${heard}`;
     expect(await conversationTexts(person.token)).toEqual([
       { role: 'user', text: heard },
-      { role: 'assistant', text: `You said: ${heard}` },
+      { role: 'assistant', text: reply },
     ]);
     const [transcription] = await recordedRequests(fakeOpenAIUrl, `transcription ${heard}`);
     expect(transcription?.path).toBe('/v1/audio/transcriptions');
     expect(transcription?.body).toMatchObject({ file: `<file utterance.ogg audio/ogg ${bytes.byteLength} bytes>` });
+
+    // The voice note first, then its words beneath it.
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => message.type)).toEqual(['audio', 'text']);
+    expect(sent[1]?.text).toBe(reply);
+    const [voiceNote] = sent;
+    const audio = (voiceNote?.body as { audio?: { id?: string } } | undefined)?.audio;
+    // Meta's documented shape of a voice message: an uploaded media id and `voice: true`.
+    expect(voiceNote?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: phoneNumber.slice(1),
+      type: 'audio',
+      audio: { id: audio?.id, voice: true },
+    });
+    const upload = await whatsAppUpload(graphUrl, audio?.id ?? '');
+    expect(upload).toMatchObject({ mimeType: 'audio/ogg', fileType: 'audio/ogg', fileName: 'reply.ogg' });
+    // Real Ogg Opus, as the fake OpenAI server encoded it: the "OggS" capture pattern and an Opus stream.
+    expect(new TextDecoder('latin1').decode(upload.bytes.subarray(0, 4))).toBe('OggS');
+    expect(new TextDecoder('latin1').decode(upload.bytes.subarray(0, 512))).toContain('OpusHead');
+    const [speech] = await speechRequestsFor(reply);
+    expect(speech?.body).toMatchObject({ input: reply, voice: 'shimmer', response_format: 'opus' });
+  });
+
+  it('answers a typed message with text only', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const words = uniqueText('Typed, not spoken');
+    await deliverInbound(inboundText(phoneNumber, words));
+    await whatsAppAnswered(person.user.id);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', `You said: ${words}`]]);
+    expect(await speechRequestsFor(`You said: ${words}`)).toEqual([]);
+  });
+
+  it('keeps the text reply when the voice note cannot be uploaded', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    await failWhatsAppUploads(graphUrl, { type: 'audio/ogg', status: 400, code: 131053 });
+    await deliverVoiceNote(phoneNumber, new Uint8Array(2_346).fill(79));
+    await whatsAppAnswered(person.user.id);
+    const reply = 'You said: I heard 2346 bytes of ogg.';
+    // Spoken, refused at upload, and answered in text all the same.
+    expect(await speechRequestsFor(reply)).toHaveLength(1);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', reply]]);
+  });
+
+  it('keeps the text reply when the speech provider fails', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const reply = 'You said: I heard 2347 bytes of ogg.';
+    await scriptFakeOpenAI(fakeOpenAIUrl, reply, [{ error: { status: 500, message: 'the speech model is down' } }]);
+    await deliverVoiceNote(phoneNumber, new Uint8Array(2_347).fill(79));
+    await whatsAppAnswered(person.user.id);
+    expect(await speechRequestsFor(reply)).toHaveLength(1);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', reply]]);
+  });
+});
+
+describe('voice notes without a speaker WhatsApp can play', () => {
+  afterEach(() => replaceSpeechPortsForTests(undefined));
+
+  /** A transcriber that knows one voice note, and the given speaker (or none), in place of the configured ones. */
+  async function speechWith(textToSpeech: FakeTextToSpeech | undefined, voiceNote: Uint8Array, heard: string): Promise<void> {
+    const speechToText = new FakeSpeechToText();
+    await speechToText.teach(voiceNote, heard);
+    replaceSpeechPortsForTests({ speechToText: () => speechToText, textToSpeech: () => textToSpeech });
+  }
+
+  it('answers in text only when no text-to-speech is configured', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const voiceNote = crypto.getRandomValues(new Uint8Array(1_500));
+    const heard = uniqueText('Spoken without a speaker');
+    await speechWith(undefined, voiceNote, heard);
+    await deliverVoiceNote(phoneNumber, voiceNote);
+    await whatsAppAnswered(person.user.id);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', `You said: ${heard}`]]);
+  });
+
+  it('answers in text only when the speaker gives PCM, which WhatsApp does not take', async () => {
+    const person = await buildUser();
+    const phoneNumber = uniquePhoneNumber();
+    await linkWhatsApp(person.token, phoneNumber);
+    const voiceNote = crypto.getRandomValues(new Uint8Array(1_500));
+    const heard = uniqueText('Spoken to a PCM speaker');
+    const textToSpeech = new FakeTextToSpeech();
+    await speechWith(textToSpeech, voiceNote, heard);
+    await deliverVoiceNote(phoneNumber, voiceNote);
+    await whatsAppAnswered(person.user.id);
+    // Asked for Ogg Opus; the PCM it answered is not sent.
+    expect(textToSpeech.requests).toEqual([expect.objectContaining({ text: `You said: ${heard}`, format: 'ogg-opus' })]);
+    const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.type !== 'template');
+    expect(sent.map((message) => [message.type, message.text])).toEqual([['text', `You said: ${heard}`]]);
   });
 });
 

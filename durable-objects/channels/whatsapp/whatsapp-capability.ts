@@ -9,6 +9,7 @@ import type { InboundWhatsAppMessage, WhatsAppStatusReport } from '../../../serv
 import type { Capability, CapabilityHost } from '../../host/capability.ts';
 import type { OutboundMessage } from '../delivery-channel.ts';
 import { whatsAppSchemaSteps } from './schema.ts';
+import type { CanSpeak, SpeakReply } from './voice-note-speaker.ts';
 import { createWhatsAppChannel, maxTextLength, templateLanguageCode } from './whatsapp-channel.ts';
 import { WhatsAppStore } from './whatsapp-store.ts';
 
@@ -43,7 +44,10 @@ export type CanTranscribe = () => boolean;
  * send (each answered once, however often Meta delivers it), the companion's replies, and the
  * delivery channel outreach uses. The number is sealed; the Worker finds this object by an HMAC of it.
  */
-export function createWhatsAppCapability(host: CapabilityHost, dependencies: { respond: Respond; transcribe?: Transcribe; canTranscribe?: CanTranscribe }) {
+export function createWhatsAppCapability(
+  host: CapabilityHost,
+  dependencies: { respond: Respond; transcribe?: Transcribe; canTranscribe?: CanTranscribe; speak?: SpeakReply; canSpeak?: CanSpeak },
+) {
   const store = new WhatsAppStore(host.sql, host.vault);
   const scheduler = host.scheduler('whatsapp');
   let client: { settingsKey: string; client: WhatsAppClient } | undefined;
@@ -158,20 +162,52 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
     return 'accepted';
   }
 
-  /** What the companion says back to one message, or null for nothing. */
-  async function replyTo(inbound: { kind: 'text' | 'audio' | 'other'; text: string | null; mediaId: string | null }, tooLong: boolean): Promise<string | null> {
-    if (inbound.kind === 'other') return replies.unsupported;
+  /**
+   * What the companion says back to one message, or null for nothing; `inKind` when the companion
+   * answered a voice note, which is then answered with a voice note too (the set replies stay text).
+   */
+  async function replyTo(
+    inbound: { kind: 'text' | 'audio' | 'other'; text: string | null; mediaId: string | null },
+    tooLong: boolean,
+  ): Promise<{ text: string | null; inKind: boolean }> {
+    if (inbound.kind === 'other') return { text: replies.unsupported, inKind: false };
     if (inbound.kind === 'audio') {
       const graph = whatsApp();
-      if (!dependencies.transcribe || dependencies.canTranscribe?.() === false || !graph || !inbound.mediaId) return replies.voiceNotSetUp;
+      if (!dependencies.transcribe || dependencies.canTranscribe?.() === false || !graph || !inbound.mediaId)
+        return { text: replies.voiceNotSetUp, inKind: false };
       const media = await graph.downloadMedia(inbound.mediaId);
-      if (!media.ok) return replies.failed;
+      if (!media.ok) return { text: replies.failed, inKind: false };
       const heard = (await dependencies.transcribe(media.value)).trim();
-      return heard === '' ? replies.unsupported : dependencies.respond({ text: heard, channel: 'whatsapp' });
+      if (heard === '') return { text: replies.unsupported, inKind: false };
+      return { text: await dependencies.respond({ text: heard, channel: 'whatsapp' }), inKind: true };
     }
-    if (tooLong) return replies.tooLong;
-    if (!inbound.text?.trim()) return null;
-    return dependencies.respond({ text: inbound.text, channel: 'whatsapp' });
+    if (tooLong) return { text: replies.tooLong, inKind: false };
+    if (!inbound.text?.trim()) return { text: null, inKind: false };
+    return { text: await dependencies.respond({ text: inbound.text, channel: 'whatsapp' }), inKind: false };
+  }
+
+  /**
+   * The reply spoken in the companion's voice, uploaded and sent before its text. Any failure is
+   * logged (without the text) and swallowed: the text reply goes whatever happens here.
+   */
+  async function sendVoiceReply(reply: string): Promise<void> {
+    const graph = whatsApp();
+    if (!graph || !dependencies.speak || dependencies.canSpeak?.() === false) return;
+    try {
+      const link = await store.link();
+      if (link?.status !== 'linked') return;
+      const audio = await dependencies.speak(reply);
+      if (!audio) return;
+      const uploaded = await graph.uploadMedia(audio.bytes, audio.mimeType);
+      if (!uploaded.ok) {
+        log.warn('whatsapp voice reply not uploaded', { userId: host.userId, status: uploaded.status, code: uploaded.code });
+        return;
+      }
+      const sent = await graph.sendAudio(link.phoneNumber, uploaded.value.id, { voice: audio.voiceNote });
+      if (!sent.ok) log.warn('whatsapp voice reply not sent', { userId: host.userId, status: sent.status, code: sent.code });
+    } catch (error) {
+      log.warn('whatsapp voice reply failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
+    }
   }
 
   async function answerInbound(payload: { messageId: string; tooLong?: boolean }): Promise<void> {
@@ -181,13 +217,17 @@ export function createWhatsAppCapability(host: CapabilityHost, dependencies: { r
     // The blue ticks: the person sees their message was read while the reply is written.
     if (graph) host.waitUntil(graph.markRead(inbound.messageId));
     let reply: string | null;
+    let inKind = false;
     try {
-      reply = await replyTo(inbound, payload.tooLong === true);
+      ({ text: reply, inKind } = await replyTo(inbound, payload.tooLong === true));
     } catch (error) {
       // The turn stored the person's message and its failure; they hear that something went wrong.
       log.warn('whatsapp reply failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
       reply = replies.failed;
     }
+    // A voice note is answered with one, then the same words as text beneath it, readable and searchable;
+    // the text never waits on more than the bounded synthesis, and goes even when the voice does not.
+    if (inKind && reply?.trim()) await sendVoiceReply(reply.trim());
     if (reply?.trim()) {
       const parts = splitForWhatsApp(reply);
       for (const [index, part] of parts.entries()) {
