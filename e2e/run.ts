@@ -14,6 +14,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { startSpeechServer } from '../local-services/speech/server.ts';
 import {
   applyMigrations,
   buildWeb,
@@ -25,7 +26,6 @@ import {
   waitForHealth,
   withoutRequestLines,
 } from '../scripts/local-server.mjs';
-import { startSpeechServer } from '../local-services/speech/server.ts';
 import { startFakeOpenAI } from '../test-support/fake-openai/server.ts';
 import type { AxeFinding } from './accessibility.ts';
 import { profiles, runJourney } from './journey.ts';
