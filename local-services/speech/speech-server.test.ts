@@ -159,7 +159,8 @@ describe('local speech server', () => {
     });
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     // Heard word for word when measured; two of its nine words may differ on other engine builds.
-    expect(countWordErrors(sentence, await response.text()).errors).toBeLessThanOrEqual(2);
+    const heard = await response.text();
+    expect(countWordErrors(sentence, heard).errors, `heard “${heard}”`).toBeLessThanOrEqual(2);
   });
 
   it('hears nothing in silence or in low noise', async () => {
