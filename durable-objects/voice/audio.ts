@@ -92,6 +92,17 @@ const asciiDecoder = new TextDecoder();
  * time) took about 10 ms for a 3 s sentence, this about 1 ms.
  */
 export function toBase64(bytes: Uint8Array): string {
+  if (nativeToBase64) return nativeToBase64.call(bytes);
+  return tableToBase64(bytes);
+}
+
+/** `Uint8Array.prototype.toBase64` (TC39, in newer runtimes), several times faster than any script loop. */
+const nativeToBase64 = (Uint8Array.prototype as { toBase64?: (this: Uint8Array) => string }).toBase64;
+/** `Uint8Array.fromBase64`, its counterpart. */
+const nativeFromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
+/** The script encoder, for runtimes without the native one (and to test against it). */
+export function tableToBase64(bytes: Uint8Array): string {
   const whole = bytes.length - (bytes.length % 3);
   const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
   let written = 0;
@@ -115,6 +126,7 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 export function fromBase64(text: string): Uint8Array {
+  if (nativeFromBase64) return nativeFromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
