@@ -6,17 +6,26 @@
 // each answering after a fixed latency), and the chat model against the fake OpenAI server
 // (test-support/fake-openai), whose first token comes after a fixed delay.
 //
-// N users each hold a realtime WebSocket in voice mode and speak T utterances one after another. For
+// N users each hold a realtime WebSocket in voice mode. Each first speaks one warm-up utterance that
+// is not measured (the object starting, its modules and schema loading, the first connections to the
+// fakes: a cold start, not the cost of a turn), then T utterances one after another. For
 // each, the time from sending `voice-utterance-end` (the end of speech) to the first `voice-segment`
 // minus the fakes' fixed latencies (transcription, first token, synthesis) is Kindred's overhead. Then
 // every user speaks once more, and cuts the reply in after its first segment: the time from sending
 // `voice-interrupt` to receiving `voice-reply-end { interrupted: true }` is the barge-in stop time.
 //
+// The subtraction is exact for what the fakes wait: the model's default answer ("You said: …") is one
+// sentence that streams at once after its first-token delay, and the speech fake's PCM body is a few
+// hundred kB over loopback. The object logs when each stage of a spoken turn was reached
+// (`voice turn timings`, numbers only); the report gives their percentiles from the wrangler log, so
+// it shows where the milliseconds go. The object's clock only moves on I/O: CPU work shows up inside
+// the stage that follows it.
+//
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/voice.json. Exits with 1 when more than 1% of the turns failed.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -117,7 +126,8 @@ export async function run(argv) {
     const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
 
-    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: speech.counts });
+    const stages = stageTimings(readFileSync(serverLogFile, 'utf8'));
+    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: speech.counts, stages });
     printSummary(report);
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     progress(`Written to ${path.relative(root, resultsFile)}.`);
@@ -205,9 +215,11 @@ async function startFakeSpeech(options) {
         response.end('{"error":{"message":"not JSON"}}');
         return;
       }
+      // Made before the wait: the fake's own work is not part of its fixed latency, nor Kindred's.
+      const audio = tone(220, (input.length * 60) / 1000, 24_000);
       await sleep(options.ttsMs);
       response.writeHead(200, { 'content-type': 'audio/pcm' });
-      response.end(tone(220, (input.length * 60) / 1000, 24_000));
+      response.end(audio);
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
@@ -353,6 +365,14 @@ async function voiceUser(baseUrl, token, options) {
     return { endedAt, firstSegment, replyEnd };
   };
 
+  // The warm-up: the same turn, unmeasured.
+  try {
+    const { firstSegment, replyEnd } = speak(utteranceSeconds.ordinary);
+    await firstSegment;
+    await replyEnd;
+  } catch (error) {
+    result.errors.push(`warm-up: ${error instanceof Error ? error.message : String(error)}`);
+  }
   for (let turn = 0; turn < options.turns; turn++) {
     try {
       const { endedAt, firstSegment, replyEnd } = speak(utteranceSeconds.ordinary);
@@ -387,7 +407,53 @@ function percentiles(values) {
   return { p50: at(50), p95: at(95), p99: at(99), max: sorted.length === 0 ? null : round(sorted.at(-1)) };
 }
 
-function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests }) {
+/** The stages the object logs, in the order a turn reaches them. */
+const stageOrder = [
+  'transcribeStarted',
+  'transcribed',
+  'turnStarted',
+  'userStored',
+  'replyStarted',
+  'firstDelta',
+  'firstSentence',
+  'synthesisAnswered',
+  'synthesisComplete',
+  'firstSegmentSent',
+];
+
+/**
+ * Percentiles of each stage (ms since `voice-utterance-end` reached the object) and of each step
+ * between consecutive stages, over the measured turns: the warm-up (turn 1 of a session) and the
+ * interrupted barge-in turns are left out.
+ */
+function stageTimings(serverLog) {
+  const turns = [];
+  for (const line of serverLog.split('\n')) {
+    const start = line.indexOf('{"level"');
+    if (start === -1 || !line.includes('"voice turn timings"')) continue;
+    try {
+      const entry = JSON.parse(line.slice(start));
+      if (entry.turnOfSession > 1 && entry.interrupted === false) turns.push(entry);
+    } catch {
+      // A line wrangler cut or interleaved: not a timing.
+    }
+  }
+  const reached = {};
+  const steps = {};
+  for (const [index, stage] of stageOrder.entries()) {
+    const values = turns.map((turn) => turn[`ms_${stage}`]).filter((value) => typeof value === 'number');
+    reached[stage] = percentiles(values);
+    if (index === 0) continue;
+    const previous = stageOrder[index - 1];
+    const gaps = turns
+      .filter((turn) => typeof turn[`ms_${stage}`] === 'number' && typeof turn[`ms_${previous}`] === 'number')
+      .map((turn) => turn[`ms_${stage}`] - turn[`ms_${previous}`]);
+    steps[`${previous}→${stage}`] = percentiles(gaps);
+  }
+  return { turns: turns.length, reachedMs: reached, stepMs: steps };
+}
+
+function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests, stages }) {
   const turns = results.flatMap((result) => result.firstSegmentMs);
   const bargeIns = results.flatMap((result) => result.bargeInMs);
   const errors = results.flatMap((result) => result.errors);
@@ -407,10 +473,12 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
     fixedLatencyMs: { stt: options.sttMs, llmFirstToken: options.llmMs, tts: options.ttsMs },
     turns: {
       measured: turns.length,
+      warmUpTurns: options.users,
       errors: errors.filter((error) => !error.startsWith('barge-in')).length,
       endOfSpeechToFirstSegmentMs: percentiles(turns.map((turn) => turn.total)),
       overheadMs: overhead,
     },
+    serverStages: stages,
     bargeIn: { measured: bargeIns.length, errors: errors.filter((error) => error.startsWith('barge-in')).length, stopMs: bargeIn },
     speechRequests,
     errorSamples: errors.slice(0, 5),
@@ -430,6 +498,11 @@ function printSummary(report) {
   );
   progress(
     `  Kindred's overhead (minus ${report.options.sttMs + report.options.llmMs + report.options.ttsMs} ms of fakes)  p50 ${format(report.turns.overheadMs.p50)}  p95 ${format(report.turns.overheadMs.p95)}  target p95 ≤ ${targets.overheadP95Ms} ms: ${report.met.overheadP95 ? 'met' : 'NOT met'}`,
+  );
+  progress(
+    `  server stages over ${report.serverStages.turns} turns, ms since utterance end (p50/p95): ${stageOrder
+      .map((stage) => `${stage} ${report.serverStages.reachedMs[stage].p50 ?? '-'}/${report.serverStages.reachedMs[stage].p95 ?? '-'}`)
+      .join(', ')}`,
   );
   progress(
     `  barge-in stop (interrupt → reply-end)  p50 ${format(report.bargeIn.stopMs.p50)}  p95 ${format(report.bargeIn.stopMs.p95)}  target ≤ ${targets.bargeInMs} ms: ${report.met.bargeIn ? 'met' : 'NOT met'}`,

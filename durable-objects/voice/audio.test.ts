@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { tone } from '../../test-support/fake-speech.ts';
-import { alignmentEnvelope, envelopeStepMs, heardPart, pcm16DurationMs, pcm16Envelope, pcm16Samples, rms, silenceRms } from './audio.ts';
+import {
+  alignmentEnvelope,
+  envelopeStepMs,
+  fromBase64,
+  heardPart,
+  pcm16DurationMs,
+  pcm16Envelope,
+  pcm16Samples,
+  rms,
+  silenceRms,
+  tableToBase64,
+  toBase64,
+} from './audio.ts';
 
 describe('the mouth envelope', () => {
   it('has one value per 20 ms, 0 to 1, open where the audio is loud and closed where it is silent', () => {
@@ -51,5 +63,25 @@ describe('what was heard of a sentence', () => {
     const alignment = { characters, startMs: characters.map((_, index) => index * 100), endMs: characters.map((_, index) => (index + 1) * 100) };
     expect(heardPart('Hi there', 350, 800, alignment)).toBe('Hi');
     expect(heardPart('Hi there', 150, 800, alignment)).toBe('');
+  });
+});
+
+describe('base64 of audio', () => {
+  it('encodes as the standard alphabet with padding, for every length modulo 3', () => {
+    for (const encode of [toBase64, tableToBase64]) {
+      const text = (value: string) => encode(new TextEncoder().encode(value));
+      expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(text)).toEqual(['', 'Zg==', 'Zm8=', 'Zm9v', 'Zm9vYg==', 'Zm9vYmE=', 'Zm9vYmFy']);
+      expect(encode(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe('+/+/');
+    }
+  });
+
+  it('round-trips a long segment of every byte value, as btoa would encode it', () => {
+    const bytes = new Uint8Array(100_001).map((_, index) => (index * 7919) % 256);
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const encoded = toBase64(bytes);
+    expect(encoded).toBe(btoa(binary));
+    expect(tableToBase64(bytes)).toBe(encoded);
+    expect(fromBase64(encoded)).toEqual(bytes);
   });
 });

@@ -65,6 +65,39 @@ interface Utterance {
   rejected: boolean;
 }
 
+/**
+ * When each stage of one spoken turn was reached, in ms since `voice-utterance-end` arrived: logged
+ * once per turn (numbers only, never what was said) so a benchmark or an operator can see where the
+ * time goes. The object's clock only moves on I/O, so CPU work shows inside the next I/O stage.
+ */
+type StageName =
+  | 'transcribeStarted'
+  | 'transcribed'
+  | 'turnStarted'
+  | 'userStored'
+  | 'replyStarted'
+  | 'firstDelta'
+  | 'firstSentence'
+  | 'synthesisAnswered'
+  | 'synthesisComplete'
+  | 'firstSegmentSent';
+
+class StageTimings {
+  readonly #startedAt = Date.now();
+  readonly #reached: Partial<Record<StageName, number>> = {};
+
+  mark(stage: StageName): void {
+    this.#reached[stage] ??= Date.now() - this.#startedAt;
+  }
+
+  /** One flat log line; a stage never reached is left out. */
+  log(fields: { turnOfSession: number; interrupted: boolean }): void {
+    const stages: Record<string, number> = {};
+    for (const [stage, reachedMs] of Object.entries(this.#reached)) stages[`ms_${stage}`] = reachedMs;
+    log.info('voice turn timings', { ...fields, ...stages });
+  }
+}
+
 interface SpokenSegment {
   text: string;
   durationMs: number;
@@ -98,6 +131,7 @@ export class VoiceSession {
   #conversationId: string | undefined;
   #outputNoticeSent = false;
   #closed = false;
+  #turnsHeard = 0;
 
   constructor(
     private readonly connection: ClientConnection,
@@ -181,7 +215,9 @@ export class VoiceSession {
       return;
     }
     this.#setState('transcribing');
+    const timings = new StageTimings();
     const voice = await this.dependencies.voice();
+    timings.mark('transcribeStarted');
     let text: string;
     try {
       const transcript = await speechToText.transcribe(
@@ -189,6 +225,7 @@ export class VoiceSession {
         voice ? { language: voice.language.split('-')[0] } : {},
       );
       text = transcript.text.trim();
+      timings.mark('transcribed');
     } catch (error) {
       log.warn('transcription failed', { provider: speechToText.provider, error: error instanceof Error ? error.name : 'unknown' });
       this.#send(frameError('voice_transcription_failed', 'Kindred could not transcribe what was said. Please try again.'));
@@ -201,7 +238,10 @@ export class VoiceSession {
       return;
     }
     if (this.#closed) return;
-    await this.#reply_(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice);
+    this.#turnsHeard += 1;
+    const turnOfSession = this.#turnsHeard;
+    const reply = await this.#reply_(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice, timings);
+    timings.log({ turnOfSession, interrupted: reply.stopped });
   }
 
   /** `voice-interrupt`: the person cut in after `playedSegments` segments and `playedMs` of the next. */
@@ -228,7 +268,14 @@ export class VoiceSession {
     if (reply && !reply.finished) this.dependencies.track(this.#stopReply(reply, { kind: 'sent' }, { notify: false, arrivedAt: Date.now() }));
   }
 
-  async #reply_(text: string, utteranceId: string, conversationId: string | undefined, pcm: Uint8Array, voice: Voice | undefined): Promise<void> {
+  async #reply_(
+    text: string,
+    utteranceId: string,
+    conversationId: string | undefined,
+    pcm: Uint8Array,
+    voice: Voice | undefined,
+    timings: StageTimings,
+  ): Promise<Reply> {
     const textToSpeech = this.dependencies.textToSpeech();
     if (!textToSpeech) this.#noticeMissingOutput();
     const controller = new AbortController();
@@ -252,8 +299,9 @@ export class VoiceSession {
       const segmentIndex = index++;
       sentSoFar = sentSoFar === '' ? sentence : `${sentSoFar} ${sentence}`;
       const emotion = chooseEmotion(sentSoFar, text);
+      if (segmentIndex === 0) timings.mark('firstSentence');
       // Synthesis starts now; sending waits for the segments before it, so they go out in order.
-      const synthesized = synthesize(textToSpeech, voice, sentence, controller.signal);
+      const synthesized = synthesize(textToSpeech, voice, sentence, controller.signal, segmentIndex === 0 ? timings : undefined);
       synthesized.catch(() => {});
       reply.spoken = reply.spoken.then(async () => {
         let segment: SynthesizedSegment;
@@ -280,6 +328,7 @@ export class VoiceSession {
           envelope: segment.envelope,
           emotion,
         });
+        if (segmentIndex === 0) timings.mark('firstSegmentSent');
       });
     };
 
@@ -295,6 +344,7 @@ export class VoiceSession {
       }
     };
     let answer: TurnAnswer | undefined;
+    timings.mark('turnStarted');
     try {
       answer = await this.dependencies.runTurn(
         { text, conversationId, channel: this.connection.channel },
@@ -305,10 +355,16 @@ export class VoiceSession {
           },
           send: (event: StreamEvent) => {
             toDevices(JSON.stringify(event));
-            if (event.type === 'message-start') reply.messageId = event.messageId;
-            else if (event.type === 'text-delta' && event.messageId === reply.messageId) for (const sentence of chunker.add(event.text)) speak(sentence);
+            if (event.type === 'message-start') {
+              reply.messageId = event.messageId;
+              timings.mark('replyStarted');
+            } else if (event.type === 'text-delta' && event.messageId === reply.messageId) {
+              timings.mark('firstDelta');
+              for (const sentence of chunker.add(event.text)) speak(sentence);
+            }
           },
           onUserMessage: (message) => {
+            timings.mark('userStored');
             toDevices(JSON.stringify({ type: 'user-message', message }));
             this.#sendFrame({ type: 'voice-transcript', utteranceId, text, messageId: message.id });
             this.dependencies.track(
@@ -328,12 +384,13 @@ export class VoiceSession {
       resolveStored(answer);
     }
     await reply.spoken;
-    if (reply.stopped) return;
+    if (reply.stopped) return reply;
     reply.finished = true;
     if (answer && reply.messageId && !this.#closed) {
       this.#sendFrame({ type: 'voice-reply-end', messageId: reply.messageId, interrupted: false, spokenText: answer.assistantMessage.text });
     }
     this.#setState('listening');
+    return reply;
   }
 
   /**
@@ -428,7 +485,13 @@ interface SynthesizedSegment {
 }
 
 /** One sentence as audio, with its duration and mouth envelope: from the samples for PCM, else from timings when offered. */
-async function synthesize(textToSpeech: TextToSpeech, voice: Voice, text: string, signal: AbortSignal): Promise<SynthesizedSegment> {
+async function synthesize(
+  textToSpeech: TextToSpeech,
+  voice: Voice,
+  text: string,
+  signal: AbortSignal,
+  timings: StageTimings | undefined,
+): Promise<SynthesizedSegment> {
   const wantsPcm = textToSpeech.formats.includes('pcm16');
   const audio = await textToSpeech.synthesize({
     text,
@@ -438,11 +501,13 @@ async function synthesize(textToSpeech: TextToSpeech, voice: Voice, text: string
     withTimestamps: !wantsPcm,
     signal,
   });
+  timings?.mark('synthesisAnswered');
   const chunks: Uint8Array[] = [];
   for await (const chunk of audio.chunks) {
     if (signal.aborted) throw signal.reason;
     chunks.push(chunk);
   }
+  timings?.mark('synthesisComplete');
   const bytes = concatBytes(chunks);
   const alignment = await audio.alignment;
   if (audio.format === 'pcm16') {
