@@ -24,9 +24,12 @@ function startsWith(bytes: Uint8Array, text: string, offset = 0): boolean {
 /**
  * Recognises an upload by its magic bytes rather than its name or declared type, which browsers get
  * wrong (a recording in `audio/webm` named `voice.wav`). Headerless PCM has no magic, so it must be
- * declared as `audio/pcm` (or `audio/l16`).
+ * declared as `audio/pcm` (or `audio/l16`), and that declaration is taken first: samples can start
+ * with any bytes, an MP3 frame sync (FF Ex) among them.
  */
 export function detectUpload(bytes: Uint8Array, declaredType: string): UploadDetection {
+  const mediaType = declaredType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === 'audio/pcm' || mediaType === 'audio/l16') return { kind: 'pcm' };
   if (startsWith(bytes, 'RIFF') && startsWith(bytes, 'WAVE', 8)) return { kind: 'wav' };
   if (startsWith(bytes, 'fLaC')) return { kind: 'flac' };
   if (startsWith(bytes, 'OggS')) {
@@ -39,8 +42,6 @@ export function detectUpload(bytes: Uint8Array, declaredType: string): UploadDet
   if (bytes.length > 3 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) {
     return { kind: 'unsupported', description: 'WebM/Matroska (sox cannot read it: send WAV, OGG/Opus, MP3, FLAC or PCM)' };
   }
-  const mediaType = declaredType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType === 'audio/pcm' || mediaType === 'audio/l16') return { kind: 'pcm' };
   return { kind: 'unsupported', description: mediaType ? `an unknown ${mediaType} file` : 'an unknown file' };
 }
 
