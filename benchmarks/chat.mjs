@@ -32,12 +32,12 @@ import {
   startPerf,
   startV8Profiler,
 } from '../scripts/bench-cpu-profile.mjs';
-import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
+import { format, formatSeconds, packageVersion, progress, round, signUpUsers } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
-/** Password hashing is deliberately slow (~130 ms of CPU each): more at once only queues on 2 cores. */
 const signupConcurrency = 8;
+/** Password hashing is deliberately slow (~130 ms of CPU each): more at once only queues on 2 cores. */
 const allowedFailureRatio = 0.01;
 /** The two loads the issue measures, by name: `--users` and `--turns` still override either. */
 const loads = {
@@ -147,7 +147,7 @@ export async function run(argv) {
 
     progress(`Signing up ${options.users} users, ${signupConcurrency} at a time (not measured)…`);
     const signupStartedAt = performance.now();
-    const tokens = await signUpUsers(baseUrl, options.users);
+    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-user', concurrency: signupConcurrency });
     progress(`Signed up in ${formatSeconds(performance.now() - signupStartedAt)}.`);
 
     const processes = { serverPid: server.pid, serverPort: port, modelPid: model.child.pid };
@@ -526,28 +526,6 @@ async function profileKindred({ processes, options, inspectorPort, bundle, start
 }
 
 // --- load ---------------------------------------------------------------------------------------------
-
-async function signUpUsers(baseUrl, count) {
-  const tokens = new Array(count);
-  let next = 0;
-  const password = randomBytes(12).toString('base64url');
-  const signUpNext = async () => {
-    while (next < count) {
-      const index = next;
-      next += 1;
-      const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench-user-${index}@example.com`, password }),
-      });
-      const body = await response.text();
-      if (response.status !== 201) throw new Error(`Signing up user ${index} answered ${response.status}: ${body.slice(0, 300)}`);
-      tokens[index] = JSON.parse(body).token;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(signupConcurrency, count) }, signUpNext));
-  return tokens;
-}
 
 /**
  * Runs one phase: every user gets ready (connects and completes a warm-up turn), then, once all are

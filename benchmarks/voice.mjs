@@ -32,11 +32,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { format, packageVersion, progress, round } from '../scripts/bench-support.mjs';
+import { format, packageVersion, progress, round, signUpUsers } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
-const signupConcurrency = 8;
 const allowedFailureRatio = 0.01;
 const targets = { overheadP95Ms: 30, bargeInMs: 150 };
 const stateDirectory = path.join(root, '.wrangler/bench-voice-state');
@@ -119,7 +118,7 @@ export async function run(argv) {
     await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
 
     progress(`Signing up ${options.users} users (not measured)…`);
-    const tokens = await signUpUsers(baseUrl, options.users);
+    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-voice' });
 
     progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns, then one barge-in each…`);
     const startedAt = performance.now();
@@ -287,28 +286,6 @@ async function stopChild(child) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-}
-
-async function signUpUsers(baseUrl, count) {
-  const tokens = new Array(count);
-  let next = 0;
-  const password = randomBytes(12).toString('base64url');
-  const signUpNext = async () => {
-    while (next < count) {
-      const index = next;
-      next += 1;
-      const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench-voice-${index}@example.com`, password }),
-      });
-      const body = await response.text();
-      if (response.status !== 201) throw new Error(`Signing up user ${index} answered ${response.status}: ${body.slice(0, 300)}`);
-      tokens[index] = JSON.parse(body).token;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(signupConcurrency, count) }, signUpNext));
-  return tokens;
 }
 
 // --- one voice session ---------------------------------------------------------------------------------

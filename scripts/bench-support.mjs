@@ -1,4 +1,5 @@
-// Small helpers every benchmark prints its figures with.
+// Small helpers every benchmark shares: figures for the report, and people to measure with.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './local-server.mjs';
@@ -31,4 +32,30 @@ export function packageVersion(name) {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * Signs up `count` people on a running server, `concurrency` at a time (not measured by any
+ * benchmark), and answers their session tokens in order. Emails are `<prefix>-<index>@example.com`.
+ */
+export async function signUpUsers(baseUrl, count, { prefix = 'bench-user', concurrency = 8 } = {}) {
+  const tokens = new Array(count);
+  let next = 0;
+  const password = randomBytes(12).toString('base64url');
+  const signUpNext = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      const response = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${prefix}-${index}@example.com`, password }),
+      });
+      const body = await response.text();
+      if (response.status !== 201) throw new Error(`Signing up user ${index} answered ${response.status}: ${body.slice(0, 300)}`);
+      tokens[index] = JSON.parse(body).token;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, signUpNext));
+  return tokens;
 }
