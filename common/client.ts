@@ -75,7 +75,15 @@ import type {
   User,
   WriteFileBody,
 } from './protocol.ts';
-import type { Emotion, VoiceAudioFormat, VoiceClientFrame, VoiceServerFrame, VoiceState } from './voice.ts';
+import {
+  type Emotion,
+  type VoiceAudioFormat,
+  type VoiceClientFrame,
+  type VoiceServerFrame,
+  type VoiceSettings,
+  type VoiceState,
+  voiceSettingsSchema,
+} from './voice.ts';
 
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
@@ -126,6 +134,7 @@ export type {
   VoiceAudioFormat,
   VoiceClientFrame,
   VoiceServerFrame,
+  VoiceSettings,
   VoiceState,
 };
 
@@ -169,6 +178,17 @@ type QueryValue = string | number | boolean | undefined;
 /** Per-request options. `keepalive` lets a request finish after the page that sent it has closed. */
 export interface RequestOptions {
   keepalive?: boolean;
+}
+
+/**
+ * Reads the voice settings off the wire. They decide whether a person's recordings are kept, so an
+ * answer that does not say plainly is an error, never read as on or off.
+ */
+export function voiceSettingsFrom(answer: unknown): VoiceSettings {
+  const parsed = voiceSettingsSchema.safeParse(answer);
+  if (!parsed.success)
+    throw new KindredApiError('unexpected_response', 'The server answered the voice settings in an unknown shape.', 200, { cause: parsed.error });
+  return parsed.data;
 }
 
 /** Builds a client; every method throws `KindredApiError` on failure. */
@@ -295,6 +315,10 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachAnswer>('PUT', '/outreach', patch),
     /** What the companion sent unasked, newest first; pass the previous page's `nextCursor` for the next. */
     outreachLog: (cursor?: string) => json<OutreachLogAnswer>('GET', '/outreach/log', undefined, { cursor }),
+    /** Whether what the person says aloud is kept (sealed, and in the export) or dropped once transcribed. */
+    voiceSettings: async () => voiceSettingsFrom(await json<unknown>('GET', '/voice/settings')),
+    /** Keeps the audio of what the person says from now on, or stops keeping it; answers the settings as saved. */
+    saveVoiceSettings: async (settings: VoiceSettings) => voiceSettingsFrom(await json<unknown>('PUT', '/voice/settings', settings)),
 
     files: async (prefix?: string) => (await json<FilesAnswer>('GET', '/files', undefined, { prefix })).files,
     readFile: (path: string) => json<FileContent>('GET', filePath(path)),

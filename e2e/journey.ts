@@ -413,7 +413,25 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
     .filter({ hasText: /Saved\. Juniper now speaks with/ })
     .waitFor();
   assert.deepEqual(consoleErrors, [], 'no console error while previewing a voice');
-  await capture('settings-voice');
+
+  // Keeping recordings of what the person says is off until they turn it on, and stays as they left it.
+  const keepRecordings = page.getByRole('switch', { name: 'Keep recordings of what I say' });
+  await keepRecordings.waitFor();
+  assert.equal(await keepRecordings.isChecked(), false, 'recordings are not kept by default');
+  assert.notEqual(await keepRecordings.getAttribute('aria-describedby'), null, 'the switch says what on and off mean');
+  await press(keepRecordings);
+  await page.getByRole('status').filter({ hasText: 'Saved. Recordings of what you say will be kept.' }).waitFor();
+  assert.deepEqual(await readApi(page, '/api/v1/voice/settings'), { keepAudio: true }, 'keeping recordings is saved');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Voice', exact: true }).waitFor();
+  await keepRecordings.waitFor();
+  assert.equal(await keepRecordings.isChecked(), true, 'the switch is still on after a reload');
+  await capture('settings-voice', true);
+  await keepRecordings.focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('status').filter({ hasText: 'Saved. Recordings are no longer kept.' }).waitFor();
+  assert.equal(await keepRecordings.isChecked(), false, 'the switch turns off by keyboard');
+  assert.deepEqual(await readApi(page, '/api/v1/voice/settings'), { keepAudio: false }, 'no longer keeping recordings is saved');
   await press(page.getByRole('link', { name: '‹ Companion' }));
   await page.getByRole('heading', { name: 'Companion', exact: true }).waitFor();
 

@@ -1,7 +1,7 @@
 // The companion's part of settings: a short summary of who they are, and one row per choice, each
 // opening a focused picker. A choice is saved the moment it is made, as on a phone's own settings.
-import { type FormEvent, useRef, useState } from 'react';
-import type { Companion } from '../../../common/client.ts';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { Companion, VoiceSettings } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Link } from '../router.tsx';
@@ -188,7 +188,85 @@ function VoicePicker() {
         {previewNote}
       </p>
       <Feedback error={error} status={status} />
+      <KeepRecordings />
     </>
+  );
+}
+
+export const keepRecordingsExplanation =
+  'Off: your words are transcribed and the audio is discarded at once. On: recordings are kept encrypted with your data and included in your export.';
+
+/**
+ * Whether the audio of what the person says is kept. Beside the voice they chose, since that is where
+ * someone looks for what happens to their own voice; saved the moment it is switched, like the voice.
+ */
+function KeepRecordings() {
+  const [settings, setSettings] = useState<VoiceSettings>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [error, setError] = useState<unknown>();
+  const [status, setStatus] = useState('');
+  const latestChange = useRef(0);
+
+  useEffect(() => {
+    api.voiceSettings().then(setSettings, setLoadError);
+  }, []);
+
+  const toggle = async (current: VoiceSettings) => {
+    const changeNumber = ++latestChange.current;
+    const keepAudio = !current.keepAudio;
+    // The switch moves at once, and back if the server says no.
+    setSettings({ keepAudio });
+    setError(undefined);
+    setStatus('');
+    try {
+      const saved = await api.saveVoiceSettings({ keepAudio });
+      if (changeNumber !== latestChange.current) return;
+      setSettings(saved);
+      setStatus(saved.keepAudio ? 'Saved. Recordings of what you say will be kept.' : 'Saved. Recordings are no longer kept.');
+    } catch (caught) {
+      if (changeNumber !== latestChange.current) return;
+      setSettings(current);
+      setError(caught);
+    }
+  };
+
+  return (
+    <section className="settings-block keep-recordings" aria-labelledby="keep-recordings-heading">
+      <h3 id="keep-recordings-heading">Your recordings</h3>
+      {settings === undefined ? (
+        loadError ? (
+          <ErrorAlert error={loadError} />
+        ) : (
+          <p className="settings-muted">Loading…</p>
+        )
+      ) : (
+        <>
+          <ul className="settings-toggles">
+            <li className="settings-toggle-row">
+              <span className="settings-toggle-text">
+                <label htmlFor="voice-keep-audio" className="settings-toggle-title">
+                  Keep recordings of what I say
+                </label>
+                <span id="voice-keep-audio-description" className="settings-toggle-description">
+                  {keepRecordingsExplanation}
+                </span>
+              </span>
+              <input
+                id="voice-keep-audio"
+                type="checkbox"
+                role="switch"
+                className="toggle"
+                checked={settings.keepAudio}
+                aria-checked={settings.keepAudio}
+                aria-describedby="voice-keep-audio-description"
+                onChange={() => void toggle(settings)}
+              />
+            </li>
+          </ul>
+          <Feedback error={error} status={status} />
+        </>
+      )}
+    </section>
   );
 }
 
