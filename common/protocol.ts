@@ -239,17 +239,32 @@ export type CreateReminderBody = z.infer<typeof createReminderBodySchema>;
 export const confirmationStatusSchema = z.enum(['pending', 'accepted', 'declined', 'expired', 'failed']);
 export type ConfirmationStatus = z.infer<typeof confirmationStatusSchema>;
 
-/** A calendar event as a confirmation card shows it: wall-clock times with their offset, in the event's zone. */
-export const confirmationEventSchema = z.object({
-  title: z.string(),
+/**
+ * One occurrence of an event in a range; `occurrenceId` names the instance, `recurrence` is the rule's text.
+ * Declared here rather than with the calendar's shapes below because a confirmation card's event is cut from it.
+ */
+export const eventOccurrenceSchema = z.object({
+  id: z.string(),
+  occurrenceId: z.string(),
   start: isoDateTime,
   end: isoDateTime,
   timezone: z.string(),
   allDay: z.boolean(),
+  title: z.string(),
   location: z.string().nullable(),
-  /** The rule's text when the event repeats. */
-  repeats: z.string().nullable(),
+  notes: z.string().nullable(),
+  recurrence: z.string().nullable(),
 });
+export type EventOccurrenceView = z.infer<typeof eventOccurrenceSchema>;
+
+/**
+ * A calendar event as a confirmation card shows it: wall-clock times with their offset, in the event's
+ * zone; `repeats` is the rule's text when the event repeats. `pick` keeps the order listed, which is the
+ * order the OpenAPI document has always shown.
+ */
+export const confirmationEventSchema = eventOccurrenceSchema
+  .pick({ title: true, start: true, end: true, timezone: true, allDay: true, location: true })
+  .extend({ repeats: z.string().nullable() });
 export type ConfirmationEvent = z.infer<typeof confirmationEventSchema>;
 
 /**
@@ -562,21 +577,6 @@ export const calendarEventSchema = z.object({
   ),
 });
 export type CalendarEventView = z.infer<typeof calendarEventSchema>;
-
-/** One occurrence of an event in a range; `occurrenceId` names the instance, `recurrence` is the rule's text. */
-export const eventOccurrenceSchema = z.object({
-  id: z.string(),
-  occurrenceId: z.string(),
-  start: isoDateTime,
-  end: isoDateTime,
-  timezone: z.string(),
-  allDay: z.boolean(),
-  title: z.string(),
-  location: z.string().nullable(),
-  notes: z.string().nullable(),
-  recurrence: z.string().nullable(),
-});
-export type EventOccurrenceView = z.infer<typeof eventOccurrenceSchema>;
 
 /** The widest range one listing covers. */
 export const maxEventRangeDays = 366;

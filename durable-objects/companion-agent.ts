@@ -22,7 +22,7 @@ import {
   userIdHeader,
 } from './host/connections.ts';
 import { streamJsonDocument, type Written } from './host/export-document.ts';
-import { hostSchemaSteps, migrateObjectSchema, type SchemaStep } from './host/schema/migrate.ts';
+import { hostSchemaSteps, migrateObjectSchema, orderSchemaSteps, type SchemaStep } from './host/schema/migrate.ts';
 import { UserVault } from './host/user-vault.ts';
 
 export { channelHeader, sessionExpiresHeader, sessionHeader, userIdHeader };
@@ -60,9 +60,12 @@ export class CompanionAgent extends Agent<Env> {
     migrateObjectSchema(ctx.storage.sql, this.schemaSteps());
   }
 
-  /** Every step of the object's schema: the frozen early ones, then those each capability owns. */
+  /**
+   * Every step of the object's schema, by version: the frozen early ones and those each capability
+   * owns. Throws on a gap or a repeated number, as the migrator would.
+   */
   schemaSteps(): SchemaStep[] {
-    return [...hostSchemaSteps, ...Object.values(this.#capabilities).flatMap((capability: Capability) => capability.schema ?? [])];
+    return orderSchemaSteps([...hostSchemaSteps, ...Object.values(this.#capabilities).flatMap((capability: Capability) => capability.schema ?? [])]);
   }
 
   /**

@@ -16,7 +16,7 @@ import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { controlWordOf } from './control-words.ts';
 import { writeOutreachMessage } from './message-writer.ts';
 import { type OutreachEntry, OutreachStore } from './outreach-store.ts';
-import { firstWakingInstant, inQuietHours, localDateOf, nextCheckInAt } from './outreach-time.ts';
+import { checkInTimeOn, clockAt, firstWakingInstant, inQuietHours, localDateOf, nextCheckInAt } from './outreach-time.ts';
 import { outreachSchemaSteps } from './schema.ts';
 
 /** How far ahead planning looks for events; it runs every `planEveryMs`, so each event is seen more than once. */
@@ -291,9 +291,10 @@ export function createOutreachCapability(
     const settings = store.settings();
     const now = host.now();
     const { timezone } = await profile();
-    // Settings may have changed since this was scheduled: only the check-in still due now runs.
-    const due = nextCheckInAt(now - onTimeSlackMs - attempt * checkInRetryMs, timezone, settings);
-    if (!due || due.date !== date || Math.abs(due.at + attempt * checkInRetryMs - now) > onTimeSlackMs) return;
+    // Settings may have changed since this was scheduled: it runs only if that date still has a
+    // check-in and this attempt's moment (the check-in time, plus the retries before it) is now.
+    const checkInAt = checkInTimeOn(date, timezone, settings);
+    if (checkInAt === undefined || Math.abs(checkInAt + attempt * checkInRetryMs - now) > onTimeSlackMs) return;
     const todaysEvents = await dependencies.calendar.rpc.list({ from: new Date(now).toISOString(), to: new Date(now + 12 * 3600_000).toISOString() });
     const spoke = await speak({
       kind: 'check-in',
@@ -332,7 +333,7 @@ export function createOutreachCapability(
       occasion: `the event “${event.title}” starts in ${settings.eventReminderMinutes} minutes`,
       details: [`Event: ${event.title}`, `Starts: ${time}`, ...(event.location ? [`Where: ${event.location}`] : [])],
       // A reminder of an event goes out even without a model: in its own words.
-      fallbackText: `“${event.title}” starts at ${time.slice(11, 16)}${event.location ? `, at ${event.location}` : ''}.`,
+      fallbackText: `“${event.title}” starts at ${clockAt(startsAt, timezone)}${event.location ? `, at ${event.location}` : ''}.`,
     });
   }
 
@@ -396,7 +397,7 @@ export function createOutreachCapability(
           upcoming.push({
             kind: 'event-soon',
             at: new Date(at).toISOString(),
-            reason: `${event.title} at ${formatInZone(Date.parse(event.start), timezone).slice(11, 16)}`,
+            reason: `${event.title} at ${clockAt(Date.parse(event.start), timezone)}`,
           });
       }
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutreachSettings } from '../../common/outreach.ts';
-import { firstWakingInstant, inQuietHours, nextCheckInAt } from './outreach-time.ts';
+import { checkInTimeOn, clockAt, firstWakingInstant, inQuietHours, nextCheckInAt } from './outreach-time.ts';
 
 const settings = (change: Partial<OutreachSettings> = {}): OutreachSettings => ({
   checkInCadence: 'daily',
@@ -60,5 +60,30 @@ describe('the next check-in', () => {
   it('never falls in quiet hours, and is off when asked', () => {
     expect(nextCheckInAt(Date.now(), 'UTC', settings({ checkInTime: '23:00' }))).toBeUndefined();
     expect(nextCheckInAt(Date.now(), 'UTC', settings({ checkInCadence: 'off' }))).toBeUndefined();
+  });
+});
+
+describe('the check-in on a date', () => {
+  it('is the chosen wall-clock time that day in the zone, on either side of a daylight-saving change', () => {
+    // Europe/London leaves summer time on 25 October 2026.
+    expect(new Date(checkInTimeOn('2026-10-24', 'Europe/London', settings()) ?? 0).toISOString()).toBe('2026-10-24T17:00:00.000Z');
+    expect(new Date(checkInTimeOn('2026-10-25', 'Europe/London', settings()) ?? 0).toISOString()).toBe('2026-10-25T18:00:00.000Z');
+  });
+
+  it('is absent on a day the cadence skips, inside quiet hours, and when off', () => {
+    // 5 December 2026 is a Saturday, 7 December a Monday.
+    expect(checkInTimeOn('2026-12-05', 'UTC', settings({ checkInCadence: 'weekdays' }))).toBeUndefined();
+    expect(checkInTimeOn('2026-12-08', 'UTC', settings({ checkInCadence: 'weekly' }))).toBeUndefined();
+    expect(checkInTimeOn('2026-12-07', 'UTC', settings({ checkInCadence: 'weekly' }))).toBe(Date.parse('2026-12-07T18:00:00Z'));
+    expect(checkInTimeOn('2026-12-07', 'UTC', settings({ checkInTime: '23:00' }))).toBeUndefined();
+    expect(checkInTimeOn('2026-12-07', 'UTC', settings({ checkInCadence: 'off' }))).toBeUndefined();
+  });
+});
+
+describe('the wall-clock time of an instant', () => {
+  it('is the hour and minute in the zone, with its summer time', () => {
+    expect(clockAt(Date.parse('2026-07-01T08:05:00Z'), 'Europe/London')).toBe('09:05');
+    expect(clockAt(Date.parse('2026-12-01T08:05:00Z'), 'Europe/London')).toBe('08:05');
+    expect(clockAt(Date.parse('2026-12-01T23:30:00Z'), 'Asia/Kolkata')).toBe('05:00');
   });
 });

@@ -1,8 +1,14 @@
 import type { OutreachSettings } from '../../common/outreach.ts';
-import { instantOf, type LocalDateTime, localAt, nextDay } from '../../server/time/zoned-time.ts';
+import { formatLocalDate, instantOf, type LocalDateTime, localAt, nextDay } from '../../server/time/zoned-time.ts';
 
 /** Minutes since local midnight of an `HH:MM` time. */
 export const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/** The person's wall-clock time (`HH:MM`) at an instant, as a message names it: "starts at 09:30". */
+export function clockAt(instant: number, timezone: string): string {
+  const local = localAt(instant, timezone);
+  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+}
 
 /** Whether the wall-clock minute falls in the quiet hours (which may run across midnight). */
 export function inQuietHours(local: Pick<LocalDateTime, 'hour' | 'minute'>, quietHours: OutreachSettings['quietHours']): boolean {
@@ -31,20 +37,26 @@ function cadenceAllows(cadence: OutreachSettings['checkInCadence'], local: Pick<
 }
 
 /**
- * The next check-in strictly after `after`: at the chosen time, on a day the cadence allows, and
- * never inside quiet hours (a check-in time inside them has no check-in at all). Undefined when
- * check-ins are off. Wall-clock arithmetic through the zone, so 18:00 stays 18:00 across DST.
+ * The instant of the check-in on a local date (`YYYY-MM-DD`): the chosen wall-clock time that day in
+ * the person's zone, found through the zone, so 18:00 stays 18:00 across DST. Undefined when that
+ * date has none: check-ins are off, the cadence skips the day, or the time is inside quiet hours
+ * (a check-in time inside them has no check-in at all).
  */
-export function nextCheckInAt(after: number, timezone: string, settings: OutreachSettings): { at: number; date: string } | undefined {
-  if (settings.checkInCadence === 'off') return undefined;
+export function checkInTimeOn(date: string, timezone: string, settings: OutreachSettings): number | undefined {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  if (!cadenceAllows(settings.checkInCadence, { year, month, day })) return undefined;
   const clock = minutesOf(settings.checkInTime);
-  if (inQuietHours({ hour: Math.floor(clock / 60), minute: clock % 60 }, settings.quietHours)) return undefined;
-  let day: LocalDateTime = { ...localAt(after, timezone), hour: 0, minute: 0, second: 0 };
+  const time = { hour: Math.floor(clock / 60), minute: clock % 60 };
+  if (inQuietHours(time, settings.quietHours)) return undefined;
+  return instantOf({ year, month, day, ...time, second: 0 }, timezone);
+}
+
+/** The next check-in strictly after `after`, looking a week ahead; undefined when there is none (check-ins off, or their time is in quiet hours). */
+export function nextCheckInAt(after: number, timezone: string, settings: OutreachSettings): { at: number; date: string } | undefined {
+  let day: Pick<LocalDateTime, 'year' | 'month' | 'day'> = localAt(after, timezone);
   for (let offset = 0; offset < 8; offset++) {
-    if (cadenceAllows(settings.checkInCadence, day)) {
-      const at = instantOf({ ...day, hour: Math.floor(clock / 60), minute: clock % 60, second: 0 }, timezone);
-      if (at > after) return { at, date: localDateOf(at, timezone) };
-    }
+    const at = checkInTimeOn(formatLocalDate(day), timezone, settings);
+    if (at !== undefined && at > after) return { at, date: localDateOf(at, timezone) };
     day = nextDay(day);
   }
   return undefined;

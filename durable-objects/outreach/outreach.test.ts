@@ -149,6 +149,23 @@ describe('check-ins', () => {
     expect(await outreachLog(quiet.token)).toEqual([]);
   });
 
+  it('run only at their own moment: not for another day, not as a later retry, not once their time moved', async () => {
+    const user = await buildUser();
+    const now = localAt(Date.now(), 'UTC');
+    const date = await checkInDueNow(user.token);
+    const tomorrow = localAt(Date.now() + 86_400_000, 'UTC');
+    await runJob(user.user.id, 'checkIn', { date: `${tomorrow.year}-${pad(tomorrow.month)}-${pad(tomorrow.day)}` });
+    // The first retry's moment is half an hour after the check-in time.
+    await runJob(user.user.id, 'checkIn', { date, attempt: 1 });
+    await putOutreach(user.token, { checkInTime: `${pad((now.hour + 1) % 24)}:${pad(now.minute)}` });
+    await runJob(user.user.id, 'checkIn', { date });
+    expect(await outreachLog(user.token)).toEqual([]);
+    // Back at this minute, the same job runs.
+    await putOutreach(user.token, { checkInTime: `${pad(now.hour)}:${pad(now.minute)}` });
+    await runJob(user.user.id, 'checkIn', { date });
+    expect(await outreachLog(user.token)).toEqual([expect.objectContaining({ kind: 'check-in' })]);
+  });
+
   it('are skipped over the daily cap, and the log says why', async () => {
     const capped = await buildUser();
     const cappedDate = await checkInDueNow(capped.token, { dailyCap: 0 });

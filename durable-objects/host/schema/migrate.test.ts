@@ -49,7 +49,7 @@ const tablesOf = (sql: SqlStorage) =>
 
 describe('the companion object schema', () => {
   it('keeps every landed step exactly as it landed', async () => {
-    const steps = orderSchemaSteps(await runInDurableObject(testEnv.COMPANION.getByName('user_schema_digests'), (instance) => instance.schemaSteps()));
+    const steps = await runInDurableObject(testEnv.COMPANION.getByName('user_schema_digests'), (instance) => instance.schemaSteps());
     expect(steps.map((step) => step.version)).toEqual(Object.keys(landedStepDigests).map(Number));
     for (const step of steps) expect(await digestOf(step), `step ${step.version}`).toBe(landedStepDigests[step.version]);
   });

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
 import { moveChannel, outreachKindLabels } from '../today/today-format.ts';
 import { cadenceNames, channelNames, type DeliveryChannelName, describeAttempt, describeEntryStatus, describeMoment } from './outreach-words.ts';
+import { TimeField } from './time-field.tsx';
 
 export const pausedSentence = 'Paused by “stop”. Turn this off, or send “start” in any chat, to hear from your companion again.';
 
@@ -234,17 +235,13 @@ export function OutreachSettings() {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="outreach-check-in-time">At</label>
-              <input
-                id="outreach-check-in-time"
-                type="time"
-                required
-                value={draft.checkInTime}
-                disabled={draft.checkInCadence === 'off'}
-                onChange={(event) => change({ checkInTime: event.target.value })}
-              />
-            </div>
+            <TimeField
+              id="outreach-check-in-time"
+              label="At"
+              value={draft.checkInTime}
+              disabled={draft.checkInCadence === 'off'}
+              onChange={(checkInTime) => change({ checkInTime })}
+            />
           </div>
         </fieldset>
 
@@ -254,28 +251,20 @@ export function OutreachSettings() {
             Nothing but your own reminders between these times.
           </p>
           <div className="outreach-pair">
-            <div className="field">
-              <label htmlFor="outreach-quiet-start">From</label>
-              <input
-                id="outreach-quiet-start"
-                type="time"
-                required
-                aria-describedby="outreach-quiet-hint"
-                value={draft.quietHours.start}
-                onChange={(event) => change({ quietHours: { ...draft.quietHours, start: event.target.value } })}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="outreach-quiet-end">Until</label>
-              <input
-                id="outreach-quiet-end"
-                type="time"
-                required
-                aria-describedby="outreach-quiet-hint"
-                value={draft.quietHours.end}
-                onChange={(event) => change({ quietHours: { ...draft.quietHours, end: event.target.value } })}
-              />
-            </div>
+            <TimeField
+              id="outreach-quiet-start"
+              label="From"
+              describedBy="outreach-quiet-hint"
+              value={draft.quietHours.start}
+              onChange={(start) => change({ quietHours: { ...draft.quietHours, start } })}
+            />
+            <TimeField
+              id="outreach-quiet-end"
+              label="Until"
+              describedBy="outreach-quiet-hint"
+              value={draft.quietHours.end}
+              onChange={(end) => change({ quietHours: { ...draft.quietHours, end } })}
+            />
           </div>
         </fieldset>
 
