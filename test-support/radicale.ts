@@ -20,6 +20,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { type AddressInfo, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readBodyBytes } from './fake-http.ts';
 
 /** A running Radicale and its proxy. */
 export interface RunningRadicale {
@@ -67,12 +68,6 @@ async function waitForPort(port: number, process: ChildProcess, output: () => st
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Radicale did not start listening on port ${port} within ${startTimeoutMs} ms:\n${output()}`);
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** The user a request is for: its Basic credentials, or else the first segment of its path. */
@@ -128,13 +123,13 @@ export async function startRadicale(): Promise<RunningRadicale> {
       return;
     }
     if (path === '/__control/users' && request.method === 'POST') {
-      const { username, password } = JSON.parse((await readBody(request)).toString()) as { username: string; password: string };
+      const { username, password } = JSON.parse((await readBodyBytes(request)).toString()) as { username: string; password: string };
       await appendFile(usersFile, `${username}:${password}\n`);
       response.writeHead(204).end();
       return;
     }
     if (path === '/__control/outage' && request.method === 'POST') {
-      const { username, down } = JSON.parse((await readBody(request)).toString()) as { username: string; down: boolean };
+      const { username, down } = JSON.parse((await readBodyBytes(request)).toString()) as { username: string; down: boolean };
       if (down) usersDown.add(username);
       else usersDown.delete(username);
       response.writeHead(204).end();
@@ -146,7 +141,7 @@ export async function startRadicale(): Promise<RunningRadicale> {
       request.socket.destroy();
       return;
     }
-    const body = await readBody(request);
+    const body = await readBodyBytes(request);
     const forwarded = httpRequest(
       { host: '127.0.0.1', port: radicalePort, method: request.method, path, headers: { ...request.headers, host: `127.0.0.1:${radicalePort}` } },
       (answer) => {

@@ -1,11 +1,27 @@
 import OpenAI from 'openai';
 
-/** What every adapter over an OpenAI-compatible API passes to the client. */
-export interface OpenAIClientSettings {
+/**
+ * The settings every adapter over an OpenAI-compatible API (chat, embeddings, speech to text, text to
+ * speech) takes. Each adapter's settings extend these with its own fields, and say what `timeoutMs`
+ * measures for it and its default.
+ */
+export interface OpenAICompatibleSettings {
+  /** The API root including its version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
   baseURL: string;
+  /** Sent as `Authorization: Bearer …`; local servers usually need none. */
   apiKey?: string;
+  /** The model's name on that server. */
+  model: string;
+  /** Extra headers on every request, e.g. OpenRouter's `HTTP-Referer`. */
   headers?: Record<string, string>;
-  fetch?: typeof globalThis.fetch;
+  /** Replaces the global `fetch`, e.g. to route through a service binding. */
+  fetch?: typeof fetch;
+  /** How long the provider may take: each adapter says what this limits, and its default. */
+  timeoutMs?: number;
+}
+
+/** What every adapter over an OpenAI-compatible API passes to the client: its timeout already defaulted. */
+export interface OpenAIClientSettings extends Omit<OpenAICompatibleSettings, 'model' | 'timeoutMs'> {
   timeoutMs: number;
 }
 

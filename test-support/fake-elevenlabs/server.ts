@@ -7,9 +7,10 @@
  * validation, 429 too many concurrent requests). Records requests by text; `POST /__control/fail-next`
  * makes the next request fail or hang.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { type FakeAudioEncoding, fakeSecondsPerCharacter, fakeSpeechAudio, fakeSpeechSeconds, writeInChunks } from '../fake-audio-encoder.ts';
+import { closeServer, flattenHeaders, isRecord, listen, readBodyText, sendJson } from '../fake-http.ts';
 
 /** How to start the fake. */
 export interface FakeElevenLabsOptions {
@@ -85,7 +86,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
 
   async function handleSpeech(request: IncomingMessage, response: ServerResponse, url: URL, voiceId: string, withTimestamps: boolean): Promise<void> {
     if (request.headers['xi-api-key'] !== options.apiKey) throw documentedError(401);
-    const body = parseJson(await readBody(request));
+    const body = parseJson(await readBodyText(request));
     const failure = failures.shift();
     if (failure?.hang === true) return;
     if (failure?.status !== undefined) throw documentedError(failure.status);
@@ -141,7 +142,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
     try {
       if (request.method === 'POST' && url.pathname === '/__control/fail-next') {
-        const body = parseJson(await readBody(request));
+        const body = parseJson(await readBodyText(request));
         failures.push(isRecord(body) ? { status: typeof body.status === 'number' ? body.status : undefined, hang: body.hang === true } : {});
         sendJson(response, 201, { queued: failures.length });
         return;
@@ -172,7 +173,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  const port = await listen(server, options.port ?? 0, host);
+  const port = await listen(server, options.port ?? 0, host, 'ElevenLabs');
   return { url: `http://${host}:${port}`, close: () => closeServer(server) };
 }
 
@@ -182,44 +183,4 @@ function parseJson(text: string): unknown {
   } catch {
     throw new ElevenLabsError(400, { status: 'invalid_json', message: 'The request body is not valid JSON.' });
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  return flat;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sendJson(response: ServerResponse, status: number, payload: unknown): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(payload));
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('The fake ElevenLabs server has no TCP address.'));
-      else resolve(address.port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error === undefined ? resolve() : reject(error)));
-    server.closeAllConnections();
-  });
 }

@@ -15,9 +15,10 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { formatInZone, instantOf, isKnownTimezone, parseLocal } from '../../server/time/zoned-time.ts';
+import { closeServer, flattenHeaders, isRecord, listen, readBodyText, sendJson as sendAnyJson } from '../fake-http.ts';
 import type { GoogleFailure, RecordedGoogleRequest } from './control.ts';
 
 export interface FakeGoogleCalendarOptions {
@@ -556,7 +557,7 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     response.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
-    const rawBody = await readBody(request);
+    const rawBody = await readBodyText(request);
     const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     try {
       if (url.pathname === '/__control' || url.pathname.startsWith('/__control/')) {
@@ -611,7 +612,7 @@ export async function startFakeGoogleCalendar(options: FakeGoogleCalendarOptions
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  const port = await listen(server, options.port ?? 0, host);
+  const port = await listen(server, options.port ?? 0, host, 'Google Calendar');
   return { url: `http://${host}:${port}`, port, close: () => closeServer(server) };
 }
 
@@ -650,52 +651,11 @@ function sendGoogleError(response: ServerResponse, error: GoogleError): void {
   response.end(JSON.stringify({ error: { code: error.status, message: error.message, errors: [detail], ...(status === undefined ? {} : { status }) } }));
 }
 
+/** Answers JSON with the content type Google's API sends. */
+function sendJson(response: ServerResponse, status: number, payload: unknown): void {
+  sendAnyJson(response, status, payload, 'application/json; charset=UTF-8');
+}
+
 function parseJsonBody(rawBody: string): unknown {
   return rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
-}
-
-function sendJson(response: ServerResponse, status: number, payload: unknown): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-  response.end(JSON.stringify(payload));
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of request) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('The fake Google Calendar server has no TCP address.'));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error === undefined ? resolve() : reject(error)));
-    server.closeAllConnections();
-  });
 }

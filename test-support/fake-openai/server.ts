@@ -8,10 +8,11 @@
  * TypeScript only, imports with `.ts` extensions.
  */
 
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { type FakeAudioEncoding, fakeSpeechAudio, fakeSpeechSeconds, writeInChunks } from '../fake-audio-encoder.ts';
 import { hearAudio } from '../fake-hearing.ts';
+import { closeServer, flattenHeaders, isRecord, listen, readBodyBytes, sendJson } from '../fake-http.ts';
 import type { FakeStep, FakeToolCall, RecordedRequest } from './control.ts';
 
 /** How to start the fake. */
@@ -292,7 +293,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     // A client that hung up must not crash the process with an unhandled stream error.
     response.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
-    const rawBytes = await readBytes(request);
+    const rawBytes = await readBodyBytes(request);
     if (request.method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
       try {
         await handleTranscription(request, response, rawBytes);
@@ -338,7 +339,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  const port = await listen(server, options.port ?? 0, host);
+  const port = await listen(server, options.port ?? 0, host, 'OpenAI');
   return {
     url: `http://${host}:${port}/v1`,
     port,
@@ -563,56 +564,10 @@ function sendOpenAIError(response: ServerResponse, status: number, message: stri
   sendJson(response, status, { error: { message, type: errorType(status), param: null, code: null } });
 }
 
-function sendJson(response: ServerResponse, status: number, payload: unknown): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(payload));
-}
-
-async function readBytes(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function nowInSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('The fake OpenAI server has no TCP address.'));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error === undefined ? resolve() : reject(error)));
-    // Hanging answers and keep-alive sockets would otherwise keep `close()` waiting forever.
-    server.closeAllConnections();
-  });
 }

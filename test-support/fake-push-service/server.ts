@@ -12,6 +12,7 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, randomUUID, verify } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { readBodyBytes } from '../fake-http.ts';
 import type { ReceivedPush, RejectedPush } from './control.ts';
 
 export interface FakePushService {
@@ -48,7 +49,7 @@ export async function startFakePushService(options: { port?: number; host?: stri
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', origin);
-    const body = await readBody(request);
+    const body = await readBodyBytes(request);
     const parts = url.pathname.split('/').filter(Boolean);
 
     if (request.method === 'POST' && url.pathname === '/__control/subscriptions') {
@@ -185,15 +186,6 @@ function decrypt(body: Buffer, subscription: Subscription): string {
   while (end >= 0 && plaintext[end] === 0) end--;
   if (plaintext[end] !== 2) throw new Refusal(400, 'no last-record delimiter');
   return plaintext.subarray(0, end).toString('utf8');
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function json(response: ServerResponse, status: number, value: unknown): void {

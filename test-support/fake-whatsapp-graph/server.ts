@@ -10,8 +10,9 @@
  * with native type stripping: erasable TypeScript only.
  */
 
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { closeServer, isRecord, listen, readBodyBytes, sendJson } from '../fake-http.ts';
 
 export interface FakeWhatsAppGraphOptions {
   port?: number;
@@ -259,7 +260,7 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
     response.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
     try {
-      const rawBody = await readBody(request);
+      const rawBody = await readBodyBytes(request);
       const segments = url.pathname.split('/').filter(Boolean);
       if (request.method === 'POST' && segments.length === 3 && segments[2] === 'media') {
         checkToken(request);
@@ -321,44 +322,7 @@ export async function startFakeWhatsAppGraph(options: FakeWhatsAppGraphOptions):
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  const port = await listen(server, options.port ?? 0, host);
+  const port = await listen(server, options.port ?? 0, host, 'WhatsApp Graph API');
   origin = `http://${host}:${port}`;
   return { url: `${origin}/v21.0`, close: () => closeServer(server) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('The fake WhatsApp Graph API has no port.'));
-      else resolve(address.port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }

@@ -11,7 +11,7 @@
  */
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import { safeHost } from '../openai-client.ts';
+import { type OpenAICompatibleSettings, safeHost } from '../openai-client.ts';
 import {
   type ChatMessage,
   type ChatModel,
@@ -26,17 +26,8 @@ import { createInactivityTimeout } from './inactivity-timeout.ts';
 import { type ServerSentEvent, ServerSentEventReader } from './server-sent-events.ts';
 
 /** Settings of an OpenAI-compatible provider. */
-export interface OpenAICompatibleChatModelSettings {
-  /** The API root including its version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
-  baseURL: string;
-  /** Sent as `Authorization: Bearer …`; local servers usually need none. */
-  apiKey?: string;
-  model: string;
-  /** Extra headers on every request, e.g. OpenRouter's `HTTP-Referer`. */
-  headers?: Record<string, string>;
-  /** Replaces the global `fetch`, e.g. to route through a service binding. */
-  fetch?: typeof fetch;
-  /** The longest the provider may stay silent: before its first byte and between streamed chunks. */
+export interface OpenAICompatibleChatModelSettings extends OpenAICompatibleSettings {
+  /** The longest the provider may stay silent: before its first byte and between streamed chunks (default 60 s). */
   timeoutMs?: number;
 }
 

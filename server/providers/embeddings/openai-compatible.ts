@@ -4,26 +4,17 @@
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { z } from 'zod';
-import { createOpenAIClient, safeHost } from '../openai-client.ts';
+import { createOpenAIClient, type OpenAICompatibleSettings, safeHost } from '../openai-client.ts';
 import { callerAbortFailure, checkVectors, type Embedder, EmbedderError, type EmbedOptions, inBatches } from './embedder.ts';
 
 /** Settings of an OpenAI-compatible embeddings provider. */
-export interface OpenAICompatibleEmbedderSettings {
-  /** The API root including its version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`. */
-  baseURL: string;
-  /** Sent as `Authorization: Bearer …`; local servers usually need none. */
-  apiKey?: string;
-  model: string;
+export interface OpenAICompatibleEmbedderSettings extends OpenAICompatibleSettings {
   /**
    * Asks the server for vectors of this length (OpenAI's `dimensions`, which its `text-embedding-3`
    * models honour by shortening). Leave it out for servers that do not know the parameter.
    */
   dimensions?: number;
-  /** Extra headers on every request. */
-  headers?: Record<string, string>;
-  /** Replaces the global `fetch`, e.g. to route through a service binding. */
-  fetch?: typeof fetch;
-  /** The longest one request may take. */
+  /** The longest one request may take (default 30 s). */
   timeoutMs?: number;
   /** Texts per request; OpenAI accepts up to 2048, local servers are happier with fewer. */
   batchSize?: number;

@@ -5,20 +5,15 @@
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, toFile } from 'openai';
 import { z } from 'zod';
-import { createOpenAIClient, safeHost } from '../openai-client.ts';
+import { createOpenAIClient, type OpenAICompatibleSettings, safeHost } from '../openai-client.ts';
 import { audioFileOf, languageCodeOf, speechCallerAbortFailure } from './speech-support.ts';
 import { type AudioInput, SpeechError, type SpeechToText, type TranscribeOptions, type Transcript } from './speech-to-text.ts';
 
 /** Settings of an OpenAI-compatible transcription provider. */
-export interface OpenAICompatibleSpeechToTextSettings {
-  /** The API root including its version segment, e.g. `https://api.openai.com/v1`. */
-  baseURL: string;
-  apiKey?: string;
+export interface OpenAICompatibleSpeechToTextSettings extends OpenAICompatibleSettings {
   /** Such as `whisper-1`, `gpt-4o-mini-transcribe`, or a local server's model name. */
   model: string;
-  headers?: Record<string, string>;
-  fetch?: typeof fetch;
-  /** The longest one transcription may take. */
+  /** The longest one transcription may take (default 60 s). */
   timeoutMs?: number;
 }
 

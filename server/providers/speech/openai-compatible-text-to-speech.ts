@@ -6,22 +6,17 @@
  */
 import type { Voice } from '../../../common/catalog.ts';
 import type { VoiceAudioFormat } from '../../../common/voice.ts';
-import { safeHost } from '../openai-client.ts';
+import { type OpenAICompatibleSettings, safeHost } from '../openai-client.ts';
 import { startSpeechCall, streamedChunks } from './speech-stream.ts';
 import { contentTypeOf, errorDetailOf, speechCallerAbortFailure } from './speech-support.ts';
 import { SpeechError } from './speech-to-text.ts';
 import type { SpeechAudio, SynthesizeRequest, TextToSpeech } from './text-to-speech.ts';
 
 /** Settings of an OpenAI-compatible speech provider. */
-export interface OpenAICompatibleTextToSpeechSettings {
-  /** The API root including its version segment, e.g. `https://api.openai.com/v1`. */
-  baseURL: string;
-  apiKey?: string;
+export interface OpenAICompatibleTextToSpeechSettings extends OpenAICompatibleSettings {
   /** Such as `gpt-4o-mini-tts`, `tts-1`, or `espeak-ng` for Kindred's local speech server. */
   model: string;
-  headers?: Record<string, string>;
-  fetch?: typeof fetch;
-  /** The longest silence, before or during the answer. */
+  /** The longest silence, before or during the answer (default 30 s). */
   timeoutMs?: number;
 }
 
