@@ -43,6 +43,8 @@ interface ScheduledJob {
 export class CompanionAgent extends Agent<Env> {
   readonly #vault: UserVault;
   readonly #capabilities: Capabilities;
+  /** The same capabilities as one list, in build order, for what the host asks of every one. */
+  readonly #all: readonly Capability[];
   readonly #byName: ReadonlyMap<string, Capability>;
   readonly #runningJobs = new Set<Promise<void>>();
   readonly #frameHandlers = new Map<string, NonNullable<Capability['frames']>[keyof NonNullable<Capability['frames']>]>();
@@ -52,9 +54,9 @@ export class CompanionAgent extends Agent<Env> {
     const userId = ctx.id.name ?? ctx.id.toString();
     this.#vault = new UserVault(ctx.storage.sql, userId, () => readConfig(env).MASTER_KEY);
     this.#capabilities = buildCapabilities(this.#host(userId));
-    const all: Capability[] = Object.values(this.#capabilities);
-    this.#byName = new Map(all.map((capability) => [capability.name, capability]));
-    for (const capability of all) {
+    this.#all = Object.values(this.#capabilities);
+    this.#byName = new Map(this.#all.map((capability) => [capability.name, capability]));
+    for (const capability of this.#all) {
       for (const [type, handler] of Object.entries(capability.frames ?? {})) this.#frameHandlers.set(type, handler);
     }
     migrateObjectSchema(ctx.storage.sql, this.schemaSteps());
@@ -65,7 +67,7 @@ export class CompanionAgent extends Agent<Env> {
    * owns. Throws on a gap or a repeated number, as the migrator would.
    */
   schemaSteps(): SchemaStep[] {
-    return orderSchemaSteps([...hostSchemaSteps, ...Object.values(this.#capabilities).flatMap((capability: Capability) => capability.schema ?? [])]);
+    return orderSchemaSteps([...hostSchemaSteps, ...this.#all.flatMap((capability) => capability.schema ?? [])]);
   }
 
   /**
@@ -91,7 +93,7 @@ export class CompanionAgent extends Agent<Env> {
    */
   async exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>> {
     const document: Record<string, unknown> = { ...head };
-    for (const capability of Object.values(this.#capabilities) as Capability[]) {
+    for (const capability of this.#all) {
       for (const [section, value] of Object.entries((await capability.exportData?.()) ?? {})) {
         // Two capabilities naming the same section would silently overwrite one another's data.
         if (Object.hasOwn(document, section)) throw new Error(`Two parts of the export are both named "${section}".`);
@@ -106,15 +108,14 @@ export class CompanionAgent extends Agent<Env> {
    * still holds of this user can never be decrypted again. Data outside the object goes first.
    */
   async destroyUserData(): Promise<void> {
-    const all: Capability[] = Object.values(this.#capabilities);
     for (const connection of this.getConnections()) connection.close(4000, 'account deleted');
-    for (const capability of all) await capability.destroyExternalData?.();
+    for (const capability of this.#all) await capability.destroyExternalData?.();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // Not ctx.abort(): that would fail the caller's RPC too. The account is gone, so nothing can
     // address this object again; until it is evicted it holds empty tables and no key.
     this.#vault.forget();
-    for (const capability of all) capability.reset?.();
+    for (const capability of this.#all) capability.reset?.();
     migrateObjectSchema(this.ctx.storage.sql, this.schemaSteps());
   }
 
@@ -160,7 +161,7 @@ export class CompanionAgent extends Agent<Env> {
     }
     connection.setState(state);
     const client = toClientConnection(connection);
-    for (const capability of Object.values(this.#capabilities) as Capability[]) {
+    for (const capability of this.#all) {
       if (!capability.onConnect) continue;
       const hello = capability.onConnect(client).catch((error: unknown) => {
         log.warn('connect hook failed', { userId: this.name, capability: capability.name, error: error instanceof Error ? error.name : 'unknown' });
@@ -169,13 +170,9 @@ export class CompanionAgent extends Agent<Env> {
     }
   }
 
-  /** A socket closed: a voice reply it was hearing stops, and is stored as far as it was sent. */
+  /** A socket closed: each capability forgets what it kept for that connection. */
   override onClose(connection: Connection): void {
-    this.#disconnected(connection.id);
-  }
-
-  #disconnected(connectionId: string): void {
-    for (const capability of Object.values(this.#capabilities) as Capability[]) capability.onDisconnect?.(connectionId);
+    for (const capability of this.#all) capability.onDisconnect?.(connection.id);
   }
 
   /** Sign-out: every socket the session opened closes, on every device, so none goes on acting as the user. */
