@@ -7,6 +7,7 @@ import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
 import { moveChannel, outreachKindLabels } from '../today/today-format.ts';
+import { NumberField } from './number-field.tsx';
 import { cadenceNames, channelNames, type DeliveryChannelName, describeAttempt, describeEntryStatus, describeMoment } from './outreach-words.ts';
 import { TimeField } from './time-field.tsx';
 
@@ -186,8 +187,6 @@ export function OutreachSettings() {
     }
   };
 
-  const number = (value: string, fallback: number) => (value === '' || Number.isNaN(Number(value)) ? fallback : Math.round(Number(value)));
-
   return (
     <>
       <p className="settings-intro">
@@ -269,40 +268,24 @@ export function OutreachSettings() {
         </fieldset>
 
         <div className="outreach-pair">
-          <div className="field">
-            <label htmlFor="outreach-cap">Messages a day, at most</label>
-            <input
-              id="outreach-cap"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={20}
-              required
-              value={draft.dailyCap}
-              aria-describedby="outreach-cap-hint"
-              onChange={(event) => change({ dailyCap: number(event.target.value, draft.dailyCap) })}
-            />
-            <p id="outreach-cap-hint" className="settings-muted">
-              Your own reminders are not counted.
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor="outreach-event-minutes">Minutes before an event</label>
-            <input
-              id="outreach-event-minutes"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={1440}
-              required
-              value={draft.eventReminderMinutes}
-              aria-describedby="outreach-event-hint"
-              onChange={(event) => change({ eventReminderMinutes: number(event.target.value, draft.eventReminderMinutes) })}
-            />
-            <p id="outreach-event-hint" className="settings-muted">
-              0 turns reminders before events off.
-            </p>
-          </div>
+          <NumberField
+            id="outreach-cap"
+            label="Messages a day, at most"
+            min={0}
+            max={20}
+            value={draft.dailyCap}
+            hint="Your own reminders are not counted."
+            onChange={(dailyCap) => change({ dailyCap })}
+          />
+          <NumberField
+            id="outreach-event-minutes"
+            label="Minutes before an event"
+            min={0}
+            max={1440}
+            value={draft.eventReminderMinutes}
+            hint="0 turns reminders before events off."
+            onChange={(eventReminderMinutes) => change({ eventReminderMinutes })}
+          />
         </div>
 
         <ul className="settings-toggles">
