@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Companion, VoiceSettings } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { SwitchRow } from '../components/switch-row.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { type PreviewSource, playVoicePreview } from '../voice-preview.ts';
@@ -242,26 +243,13 @@ function KeepRecordings() {
       ) : (
         <>
           <ul className="settings-toggles">
-            <li className="settings-toggle-row">
-              <span className="settings-toggle-text">
-                <label htmlFor="voice-keep-audio" className="settings-toggle-title">
-                  Keep recordings of what I say
-                </label>
-                <span id="voice-keep-audio-description" className="settings-toggle-description">
-                  {keepRecordingsExplanation}
-                </span>
-              </span>
-              <input
-                id="voice-keep-audio"
-                type="checkbox"
-                role="switch"
-                className="toggle"
-                checked={settings.keepAudio}
-                aria-checked={settings.keepAudio}
-                aria-describedby="voice-keep-audio-description"
-                onChange={() => void toggle(settings)}
-              />
-            </li>
+            <SwitchRow
+              id="voice-keep-audio"
+              title="Keep recordings of what I say"
+              description={keepRecordingsExplanation}
+              checked={settings.keepAudio}
+              onChange={() => void toggle(settings)}
+            />
           </ul>
           <Feedback error={error} status={status} />
         </>

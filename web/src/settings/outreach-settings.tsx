@@ -5,6 +5,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import type { OutreachLogEntry, OutreachSettings as Settings } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { SwitchRow } from '../components/switch-row.tsx';
 import { useSession } from '../session.tsx';
 import { moveChannel, outreachKindLabels } from '../today/today-format.ts';
 import { NumberField } from './number-field.tsx';
@@ -194,26 +195,13 @@ export function OutreachSettings() {
         always come at their time.
       </p>
       <ul className="settings-toggles">
-        <li className="settings-toggle-row">
-          <span className="settings-toggle-text">
-            <label htmlFor="outreach-paused" className="settings-toggle-title">
-              Paused
-            </label>
-            <span id="outreach-paused-description" className="settings-toggle-description">
-              {saved.paused ? pausedSentence : `${companion.name} reaches out first within the limits below.`}
-            </span>
-          </span>
-          <input
-            id="outreach-paused"
-            type="checkbox"
-            role="switch"
-            className="toggle"
-            checked={saved.paused}
-            aria-checked={saved.paused}
-            aria-describedby="outreach-paused-description"
-            onChange={() => void togglePaused()}
-          />
-        </li>
+        <SwitchRow
+          id="outreach-paused"
+          title="Paused"
+          description={saved.paused ? pausedSentence : `${companion.name} reaches out first within the limits below.`}
+          checked={saved.paused}
+          onChange={() => void togglePaused()}
+        />
       </ul>
 
       <form onSubmit={save} className="outreach-form">
@@ -289,26 +277,13 @@ export function OutreachSettings() {
         </div>
 
         <ul className="settings-toggles">
-          <li className="settings-toggle-row">
-            <span className="settings-toggle-text">
-              <label htmlFor="outreach-follow-ups" className="settings-toggle-title">
-                Follow-ups
-              </label>
-              <span id="outreach-follow-ups-description" className="settings-toggle-description">
-                Ask how things went that you mentioned were coming up, such as an interview.
-              </span>
-            </span>
-            <input
-              id="outreach-follow-ups"
-              type="checkbox"
-              role="switch"
-              className="toggle"
-              checked={draft.followUps}
-              aria-checked={draft.followUps}
-              aria-describedby="outreach-follow-ups-description"
-              onChange={() => change({ followUps: !draft.followUps })}
-            />
-          </li>
+          <SwitchRow
+            id="outreach-follow-ups"
+            title="Follow-ups"
+            description="Ask how things went that you mentioned were coming up, such as an interview."
+            checked={draft.followUps}
+            onChange={() => change({ followUps: !draft.followUps })}
+          />
         </ul>
 
         <fieldset className="outreach-fieldset">

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PushSubscriptionInfo } from '../../../common/client.ts';
 import { api } from '../api.ts';
+import { SwitchRow } from '../components/switch-row.tsx';
 import { deviceReminders } from '../reminders/device-reminders.ts';
 import type { ReminderState } from '../reminders/reminder-switch.ts';
 import { useSession } from '../session.tsx';
@@ -60,27 +61,15 @@ export function ReminderSettings({ state, onStateChange }: { state: ReminderStat
         {companion.name} can remind you of things you ask about and check in on you now and then, as a notification on each device where you turn them on.
       </p>
       <ul className="settings-toggles">
-        <li className="settings-toggle-row">
-          <span className="settings-toggle-text">
-            <label htmlFor="reminders-switch" className="settings-toggle-title">
-              Notifications on this device
-            </label>
-            <span id="reminders-description" className="settings-toggle-description">
-              Reminders you set and the occasional check-in, even when Kindred is closed.
-            </span>
-          </span>
-          <input
-            id="reminders-switch"
-            type="checkbox"
-            role="switch"
-            className="toggle"
-            checked={state === 'on'}
-            aria-checked={state === 'on'}
-            disabled={busy || state === undefined || state === 'unsupported'}
-            aria-describedby="reminders-description"
-            onChange={() => void toggle()}
-          />
-        </li>
+        <SwitchRow
+          id="reminders-switch"
+          title="Notifications on this device"
+          description="Reminders you set and the occasional check-in, even when Kindred is closed."
+          checked={state === 'on'}
+          disabled={busy || state === undefined || state === 'unsupported'}
+          descriptionId="reminders-description"
+          onChange={() => void toggle()}
+        />
       </ul>
       <p role="status" className={state === 'blocked' ? 'settings-warning' : 'settings-status'}>
         {state === undefined ? '' : notes[state]}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ToolSummary } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { SwitchRow } from '../components/switch-row.tsx';
 import { useSession } from '../session.tsx';
 
 export function ToolsSettings() {
@@ -41,26 +42,14 @@ export function ToolsSettings() {
       {tools?.length === 0 && <p className="settings-muted">No tools are available on this server.</p>}
       <ul className="settings-toggles">
         {tools?.map((tool) => (
-          <li key={tool.id} className="settings-toggle-row">
-            <span className="settings-toggle-text">
-              <label htmlFor={`tool-${tool.id}`} className="settings-toggle-title">
-                {tool.title}
-              </label>
-              <span id={`tool-${tool.id}-description`} className="settings-toggle-description">
-                {tool.description}
-              </span>
-            </span>
-            <input
-              id={`tool-${tool.id}`}
-              type="checkbox"
-              role="switch"
-              className="toggle"
-              checked={tool.enabled}
-              aria-checked={tool.enabled}
-              aria-describedby={`tool-${tool.id}-description`}
-              onChange={() => void toggle(tool)}
-            />
-          </li>
+          <SwitchRow
+            key={tool.id}
+            id={`tool-${tool.id}`}
+            title={tool.title}
+            description={tool.description}
+            checked={tool.enabled}
+            onChange={() => void toggle(tool)}
+          />
         ))}
       </ul>
     </>
