@@ -205,8 +205,7 @@ export class VoiceSession {
     const pcm = concatBytes(utterance?.chunks ?? []);
     if (rms(pcm16Samples(pcm)) < silenceRms) {
       // Silence or noise only: no transcriber is asked, nothing is stored.
-      this.#sendFrame({ type: 'voice-transcript', utteranceId: frame.utteranceId, text: '' });
-      this.#setState('listening');
+      this.#heardNothing(frame.utteranceId);
       return;
     }
     const speechToText = this.dependencies.speechToText();
@@ -233,15 +232,20 @@ export class VoiceSession {
       return;
     }
     if (text === '') {
-      this.#sendFrame({ type: 'voice-transcript', utteranceId: frame.utteranceId, text: '' });
-      this.#setState('listening');
+      this.#heardNothing(frame.utteranceId);
       return;
     }
     if (this.#closed) return;
     this.#turnsHeard += 1;
     const turnOfSession = this.#turnsHeard;
-    const reply = await this.#reply_(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice, timings);
+    const reply = await this.#speakReply(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice, timings);
     timings.log({ turnOfSession, interrupted: reply.stopped });
+  }
+
+  /** No words in the utterance: an empty transcript, no turn, and back to listening. */
+  #heardNothing(utteranceId: string): void {
+    this.#sendFrame({ type: 'voice-transcript', utteranceId, text: '' });
+    this.#setState('listening');
   }
 
   /** `voice-interrupt`: the person cut in after `playedSegments` segments and `playedMs` of the next. */
@@ -268,7 +272,8 @@ export class VoiceSession {
     if (reply && !reply.finished) this.dependencies.track(this.#stopReply(reply, { kind: 'sent' }, { notify: false, arrivedAt: Date.now() }));
   }
 
-  async #reply_(
+  /** Runs the turn for the transcript and speaks its reply as it streams. */
+  async #speakReply(
     text: string,
     utteranceId: string,
     conversationId: string | undefined,
