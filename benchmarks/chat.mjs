@@ -32,7 +32,7 @@ import {
   startPerf,
   startV8Profiler,
 } from '../scripts/bench-cpu-profile.mjs';
-import { format, formatSeconds, packageVersion, progress, round, signUpUsers } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, formatSeconds, packageVersion, progress, round, signUpUsers, stopChild } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -86,19 +86,8 @@ export async function run(argv) {
 
   // Other people's work on a shared machine skews every figure: the report gives the load at both ends.
   const loadAverageAtStart = os.loadavg().map((load) => round(load));
-  const cleanups = [];
-  let interrupted = false;
-  const cleanUp = async () => {
-    while (cleanups.length > 0) await cleanups.pop()();
-  };
-  // Ctrl+C must not leave workerd or the fake model running in the background.
-  const onSignal = (signal) => {
-    interrupted = true;
-    progress(`Received ${signal}: stopping the servers.`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C must not leave workerd or a fake running in the background.
+  const cleanups = cleanUpOnExit();
 
   try {
     await rm(stateDirectory, { recursive: true, force: true });
@@ -193,14 +182,12 @@ export async function run(argv) {
     return 0;
   } catch (error) {
     // Stopping the servers on a signal makes the requests in flight fail; that is not the news.
-    if (interrupted) return 130;
+    if (cleanups.interrupted) return 130;
     progress(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
     progress(`Server log: ${path.relative(root, serverLogFile)}; model log: ${path.relative(root, modelLogFile)}.`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanUp();
+    await cleanups.release();
   }
 }
 
@@ -328,13 +315,6 @@ async function countBackgroundCalls(modelUrl) {
     counts[name] = response.ok ? (await response.json()).requests.length : null;
   }
   return counts;
-}
-
-async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 const clockTicksPerSecond = (() => {

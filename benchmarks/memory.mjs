@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -63,19 +63,8 @@ export async function run(argv) {
   const options = readOptions(argv);
   if (options === undefined) return 1;
 
-  const cleanups = [];
-  let interrupted = false;
-  const cleanUp = async () => {
-    while (cleanups.length > 0) await cleanups.pop()();
-  };
-  // Ctrl+C must not leave workerd running in the background.
-  const onSignal = (signal) => {
-    interrupted = true;
-    progress(`Received ${signal}: stopping the server.`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C must not leave workerd or a fake running in the background.
+  const cleanups = cleanUpOnExit();
 
   try {
     const generationStartedAt = performance.now();
@@ -180,14 +169,12 @@ export async function run(argv) {
     return 0;
   } catch (error) {
     // Stopping the server on a signal makes the requests in flight fail; that is not the news.
-    if (interrupted) return 130;
+    if (cleanups.interrupted) return 130;
     progress(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
     progress(`Server log: ${path.relative(root, serverLogFile)}.`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanUp();
+    await cleanups.release();
   }
 }
 

@@ -32,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { format, packageVersion, progress, round, signUpUsers } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, stopChild } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -59,16 +59,8 @@ export async function run(argv) {
   const options = readOptions(argv);
   if (options === undefined) return 1;
   const loadAverageAtStart = os.loadavg().map((load) => round(load));
-  const cleanups = [];
-  const cleanUp = async () => {
-    while (cleanups.length > 0) await cleanups.pop()();
-  };
-  const onSignal = (signal) => {
-    progress(`Received ${signal}: stopping the servers.`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C must not leave workerd or a fake running in the background.
+  const cleanups = cleanUpOnExit();
   try {
     await rm(stateDirectory, { recursive: true, force: true });
     await mkdir(resultsDirectory, { recursive: true });
@@ -143,9 +135,7 @@ export async function run(argv) {
     progress(`Server log: ${path.relative(root, serverLogFile)}; model log: ${path.relative(root, modelLogFile)}.`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanUp();
+    await cleanups.release();
   }
 }
 
@@ -279,13 +269,6 @@ async function scriptModel(modelUrl, options) {
     }),
   });
   if (!response.ok) throw new Error(`Scripting the fake model answered ${response.status}: ${await response.text()}`);
-}
-
-async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 // --- one voice session ---------------------------------------------------------------------------------

@@ -59,3 +59,42 @@ export async function signUpUsers(baseUrl, count, { prefix = 'bench-user', concu
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, signUpNext));
   return tokens;
 }
+
+/**
+ * What a benchmark must undo however it ends (servers, fakes), undone last first by `release()`; on
+ * Ctrl+C or SIGTERM too, and then the process exits 130, so no workerd or fake is left running.
+ * `interrupted` tells a failure caused by that stop (requests in flight fail) from a real one.
+ */
+export function cleanUpOnExit() {
+  const cleanups = [];
+  let interrupted = false;
+  const cleanUp = async () => {
+    while (cleanups.length > 0) await cleanups.pop()();
+  };
+  const onSignal = (signal) => {
+    interrupted = true;
+    progress(`Received ${signal}: stopping the servers.`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    push: (cleanup) => cleanups.push(cleanup),
+    get interrupted() {
+      return interrupted;
+    },
+    async release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await cleanUp();
+    },
+  };
+}
+
+/** Ends a child process started by a benchmark (a fake server), and waits until it has. */
+export async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
