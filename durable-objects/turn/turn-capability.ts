@@ -31,7 +31,7 @@ export interface TurnAnswer {
   interrupted?: boolean;
 }
 
-/** How a caller follows a turn it runs itself (the voice session). */
+/** How a caller follows a turn: a typed message's socket or stream, an RPC caller, or the voice session (which may stop it). */
 export interface TurnObserver {
   /** Every event of the turn, as a typed message's clients get them (text deltas coalesced). */
   send: (event: StreamEvent) => void;
@@ -76,16 +76,11 @@ export function createTurnCapability(
    * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
    * conversation must queue behind each other), then runs the turn in that conversation's queue.
    */
-  function turn(
-    request: TurnRequest,
-    send: (event: StreamEvent) => void,
-    onUserMessage?: (message: Message) => void,
-    observer?: Pick<TurnObserver, 'signal' | 'onReplyComplete'>,
-  ): Promise<TurnAnswer> {
+  function turn(request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> {
     const conversationId = request.conversationId ?? conversations.latestOrCreate(host.now());
     return queue.run(conversationId, async () => {
       try {
-        return await runTurn(request, conversationId, send, onUserMessage, observer);
+        return await runTurn(request, conversationId, observer);
       } finally {
         // The turn's messages become searchable after the reply, never on its way.
         host.waitUntil(conversations.startDeferredIndexing());
@@ -93,13 +88,8 @@ export function createTurnCapability(
     });
   }
 
-  async function runTurn(
-    request: TurnRequest,
-    conversationId: string,
-    send: (event: StreamEvent) => void,
-    onUserMessage?: (message: Message) => void,
-    observer: Pick<TurnObserver, 'signal' | 'onReplyComplete'> = {},
-  ): Promise<TurnAnswer> {
+  async function runTurn(request: TurnRequest, conversationId: string, observer: TurnObserver): Promise<TurnAnswer> {
+    const { send, onUserMessage } = observer;
     const startedAt = Date.now();
     if (!conversations.exists(conversationId)) {
       send({ type: 'error', id: 'not_found', message: 'No such conversation.' });
@@ -231,7 +221,7 @@ export function createTurnCapability(
         readerGone = true;
       });
     };
-    const finished = turn(request, send)
+    const finished = turn(request, { send })
       .catch(() => {
         // Already sent as an `error` event.
       })
@@ -259,8 +249,10 @@ export function createTurnCapability(
     };
     await turn(
       { text: frame.text, conversationId: frame.conversationId, channel: connection.channel },
-      (event) => sendToDevices(JSON.stringify(event)),
-      (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
+      {
+        send: (event) => sendToDevices(JSON.stringify(event)),
+        onUserMessage: (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
+      },
     ).catch(() => {
       // Already sent to the devices as an `error` frame.
     });
@@ -298,10 +290,10 @@ export function createTurnCapability(
      * A turn run exactly as a typed message's, for a caller that follows its events itself and may
      * stop it: the voice session speaks the deltas as they stream and stops the model on barge-in.
      */
-    run: (request: TurnRequest, observer: TurnObserver): Promise<TurnAnswer> => turn(request, observer.send, observer.onUserMessage, observer),
+    run: turn,
     rpc: {
       /** A whole turn, answered when the reply is complete. */
-      send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, () => {}),
+      send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, { send: () => {} }),
       /** An unknown conversation fails before the stream starts; once it has started, failures arrive as an `error` event. */
       async stream(request: TurnRequest): Promise<ReadableStream<Uint8Array>> {
         if (request.conversationId !== undefined && !conversations.exists(request.conversationId)) throw notFound('conversation');
