@@ -95,7 +95,9 @@ export function startSynthesis(request: SynthesisRequest): Pipeline {
     // it is UTF-8, and `--stdout` writes a WAV stream as it is made.
     { command: 'espeak-ng', args: ['-v', request.espeakVoice, '-s', String(request.wordsPerMinute), '-b', '1', '--stdout'] },
     // `-V1`: only errors on stderr (sox warns that a piped WAV header cannot hold the final length).
-    { command: 'sox', args: ['-V1', '-t', 'wav', '-', ...soxOutputArguments(request.format)] },
+    // -D: no dither. sox dithers by default when it resamples to 16 bits, adding random noise, so the
+    // same text would give different audio, and a different transcript, on every run.
+    { command: 'sox', args: ['-V1', '-D', '-t', 'wav', '-', ...soxOutputArguments(request.format)] },
   ];
   if (request.format === 'opus') stages.push({ command: 'opusenc', args: ['--quiet', '--speech', '--bitrate', '32', '-', '-'] });
   return startPipeline(stages, request.text, { timeoutMs: request.timeoutMs, signal: request.signal });

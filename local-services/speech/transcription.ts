@@ -115,6 +115,8 @@ export async function transcribe(request: TranscriptionRequest): Promise<Transcr
       'sox',
       [
         '-V1',
+        // No dither (see synthesis.ts): the same upload is always heard the same way.
+        '-D',
         ...soxInput,
         '-t',
         'wav',
