@@ -52,6 +52,15 @@ export const errorStatus = {
   voice_input_not_configured: 503,
   voice_output_not_configured: 503,
   voice_transcription_failed: 502,
+  // Tools a person adds, and asking before acting.
+  approval_not_found: 404,
+  mcp_server_not_found: 404,
+  http_tool_not_found: 404,
+  tool_name_taken: 409,
+  tool_is_shared: 403,
+  invalid_tool_schema: 400,
+  invalid_openapi_document: 400,
+  url_not_allowed: 400,
   // The model behind a turn.
   llm_not_configured: 503,
   llm_provider_error: 502,

@@ -9,6 +9,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
+import { type ToolView, toolClientFrameSchemas, toolStreamEventSchemas, toolViewSchema, type UpdateToolBody, updateToolBodySchema } from './tools.ts';
 import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
@@ -161,22 +162,13 @@ export const messagesPageSchema = z.object({
 export type MessagesPage = z.infer<typeof messagesPageSchema>;
 
 /** A tool as people see it: `title` and `description` are written for a person; `name` is the stable name the model calls it by. */
-export const toolSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** The human name, such as "Calculator". */
-  title: z.string(),
-  /** One plain sentence on what the companion can do with the tool. */
-  description: z.string(),
-  enabled: z.boolean(),
-});
-export type ToolSummary = z.infer<typeof toolSummarySchema>;
+export const toolSummarySchema = toolViewSchema;
+export type ToolSummary = ToolView;
 
 export const toolsAnswerSchema = z.object({ tools: z.array(toolSummarySchema) });
 export type ToolsAnswer = z.infer<typeof toolsAnswerSchema>;
 
-export const updateToolBodySchema = z.object({ enabled: z.boolean() }).strict();
-export type UpdateToolBody = z.infer<typeof updateToolBodySchema>;
+export { type UpdateToolBody, updateToolBodySchema };
 
 /** Events of one assistant turn, shared by server-sent events and WebSocket frames: noun then verb. */
 export const streamEventSchema = z.discriminatedUnion('type', [
@@ -192,7 +184,10 @@ export const streamEventSchema = z.discriminatedUnion('type', [
     messageId: z.string().optional(),
     /** Set when the error answers a `confirmation-answer` frame, so the client knows which card it concerns. */
     confirmationId: z.string().optional(),
+    /** Set when the error answers a `tool-approval` frame. */
+    approvalId: z.string().optional(),
   }),
+  ...toolStreamEventSchemas,
 ]);
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -203,6 +198,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   /** The person's answer to a `confirmation-request`: the same as `POST /confirmations/:id`. */
   z.object({ type: z.literal('confirmation-answer'), confirmationId: z.string().min(1).max(64), accept: z.boolean() }),
   ...voiceClientFrameSchemas,
+  ...toolClientFrameSchemas,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 

@@ -143,6 +143,8 @@ export function createCalendarChangeTools(services: CalendarChangeServices): Too
           .optional(),
       }),
       enabledByDefault: true,
+      risk: 'change',
+      confirmsItself: true,
       async execute(input, context) {
         const { event, occurrence, repeats, scope } = await findTarget(services, input, context);
         const timezone = event.timezone;
@@ -211,6 +213,8 @@ export function createCalendarChangeTools(services: CalendarChangeServices): Too
         'Proposes cancelling (deleting) an event of the user\'s calendar; the user must confirm in the chat before anything changes. For a repeating event, one occurrence or, with scope "series", all of them.',
       inputSchema: z.object(targetFields),
       enabledByDefault: true,
+      risk: 'change',
+      confirmsItself: true,
       async execute(input, context) {
         const { event, occurrence, repeats, scope } = await findTarget(services, input, context);
         const edit: EventEdit = scope === 'occurrence' ? { kind: 'cancel', scope, recurrenceId: recurrenceIdOf(occurrence) } : { kind: 'cancel', scope };

@@ -44,6 +44,7 @@ export function createCalendarTools(services: CalendarToolServices): Tool[] {
         "Lists the user's calendar events between two dates (inclusive, in the user's time zone), each occurrence of repeating events separately. Use it before answering about their plans or schedule.",
       inputSchema: z.object({ from: localDate, to: localDate.optional().describe('Last day to include; defaults to `from`') }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ from, to }, context) {
         const range = dayRange(from, to, context.timezone);
         return { events: (await services.between(range.start, range.end)).map(presentOccurrence) };
@@ -65,6 +66,7 @@ export function createCalendarTools(services: CalendarToolServices): Tool[] {
           .max(12 * 60),
       }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ from, to, minutes }, context) {
         const range = dayRange(from, to, context.timezone);
         const busy = await services.between(range.start, range.end);
@@ -89,6 +91,7 @@ export function createCalendarTools(services: CalendarToolServices): Tool[] {
         rrule: z.string().max(500).optional(),
       }),
       enabledByDefault: true,
+      risk: 'change',
       async execute(input, context) {
         const event = await services.create({
           title: input.title,

@@ -15,6 +15,7 @@ export function createFileTools(services: { files: FileStore; search: (query: st
       description: "Lists the user's files (profile.md, notes/…, journal/…), optionally under a folder.",
       inputSchema: z.object({ prefix: z.string().max(200).optional() }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ prefix }) {
         const files = await services.files.list(prefix);
         return { files: files.map((file) => ({ path: file.path, size: file.size, updatedAt: file.updatedAt })) };
@@ -28,6 +29,7 @@ export function createFileTools(services: { files: FileStore; search: (query: st
       description: "Reads one of the user's files.",
       inputSchema: z.object({ path: z.string().min(1).max(200) }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ path }): Promise<JsonValue> {
         const file = await services.files.read(path);
         if (!file) return { error: `There is no file ${path}.` };
@@ -42,6 +44,7 @@ export function createFileTools(services: { files: FileStore; search: (query: st
       description: "Writes a Markdown file in the user's files (the previous version is kept). Use it for notes, plans and the journal the user asked for.",
       inputSchema: z.object({ path: z.string().min(1).max(200), content: z.string().max(200_000) }),
       enabledByDefault: true,
+      risk: 'change',
       async execute({ path, content }) {
         const file = await services.files.write(path, content, { author: 'companion' });
         return { written: true, path: file.path, versionId: file.versionId };
@@ -55,6 +58,7 @@ export function createFileTools(services: { files: FileStore; search: (query: st
       description: "Searches the contents of the user's files.",
       inputSchema: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(20).optional() }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ query, limit }, context) {
         const results = await services.search(query, { limit: limit ?? 5, kinds: ['file-chunk'], now: context.now.getTime() });
         return { results: results.map((result) => ({ text: result.text })) };

@@ -20,6 +20,7 @@ export function createMemoryTools(services: {
         'Searches what you remember about the user (memories, past conversations, their files). Use it before saying you do not know something about them.',
       inputSchema: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(20).optional() }),
       enabledByDefault: true,
+      risk: 'read',
       async execute({ query, limit }, context) {
         const results = await services.search(query, { limit: limit ?? 8, now: context.now.getTime() });
         return {
@@ -45,6 +46,7 @@ export function createMemoryTools(services: {
         when: z.string().max(120).optional(),
       }),
       enabledByDefault: true,
+      risk: 'change',
       async execute({ text, kind, importance, when }, context) {
         const eventDate = when ? (resolveRelativeDate(when, context.now, context.timezone)?.date ?? null) : null;
         const memory = await services.memories.add({ text, kind, importance, eventDate, createdAt: context.now.getTime() });
@@ -59,6 +61,7 @@ export function createMemoryTools(services: {
       description: 'Forgets a memory for good, when the user asks you to. Takes the memory id from memory_search.',
       inputSchema: z.object({ memoryId: z.string().min(1).max(64) }),
       enabledByDefault: true,
+      risk: 'change',
       async execute({ memoryId }) {
         return { forgotten: await services.memories.forget(memoryId) };
       },

@@ -16,6 +16,7 @@ export function createReminderTools(services: { schedule: (text: string, dueAt: 
         'Sets a reminder that is sent at the given time, even if no conversation is open. `when` is the time as said ("tomorrow at 9", "in 2 hours", "friday 18:30"), read in the person\'s time zone, or an ISO 8601 instant.',
       inputSchema: z.object({ text: z.string().trim().min(1).max(maxReminderTextLength), when: z.string().trim().min(1).max(120) }),
       enabledByDefault: true,
+      risk: 'change',
       async execute({ text, when }, context): Promise<JsonValue> {
         const dueAt = resolveDueTime(when, context.now, context.timezone);
         if (!dueAt) return { created: false, error: `"${when}" is not a time I can read. Ask for a day and a time.` };

@@ -108,6 +108,7 @@ export const calculatorTool = defineTool({
     'Evaluates an arithmetic expression exactly: + - * / % ^, parentheses, sqrt, abs, round, floor, ceil, min, max, sin, cos, tan, ln, log, exp, pi, e.',
   inputSchema: z.object({ expression: z.string().min(1).max(500).describe('For example: (12.5 * 4) / 3 + sqrt(16)') }),
   enabledByDefault: true,
+  risk: 'read',
   async execute({ expression }) {
     return { expression, result: evaluateExpression(expression) };
   },

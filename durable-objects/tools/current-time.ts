@@ -10,6 +10,7 @@ export const currentTimeTool = defineTool({
   description: "The current date and time in the user's time zone, or in another IANA time zone if given.",
   inputSchema: z.object({ timezone: timezoneSchema.optional().describe('IANA time zone, e.g. Europe/Paris') }),
   enabledByDefault: true,
+  risk: 'read',
   async execute({ timezone }, context) {
     const zone = timezone ?? context.timezone;
     const parts = Object.fromEntries(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../common/protocol.ts';
+import type { ToolRisk, ToolSource } from '../../common/tools.ts';
 import type { ChatToolDefinition } from '../../server/providers/chat/chat-model.ts';
 
 /** What a tool may know about the turn it runs in. */
@@ -25,12 +26,38 @@ export interface Tool<Input = unknown> {
   /** One plain sentence for a person: what the companion can do with it, never how to call it. */
   summary: string;
   inputSchema: z.ZodType<Input>;
+  /**
+   * The JSON Schema the model is sent, for tools described in JSON Schema rather than zod (MCP and
+   * HTTP tools); `inputSchema` then accepts any object and `execute` validates against this itself.
+   */
+  jsonInputSchema?: Record<string, unknown>;
   /** Whether a new user has it switched on. */
   enabledByDefault: boolean;
+  /** What the tool can do, so a call that changes data or acts in the world waits for the person (see `ToolRisk`). */
+  risk: ToolRisk;
+  /** Where it comes from; built in when absent. */
+  source?: ToolSource;
+  /**
+   * A tool that already asks the person itself before anything happens (moving or cancelling an
+   * event proposes a confirmation card): the approval gate lets it through rather than ask twice.
+   */
+  confirmsItself?: boolean;
   execute(input: Input, context: ToolContext): Promise<JsonValue>;
 }
 
 export const defineTool = <Input>(tool: Tool<Input>): Tool => tool as Tool;
+
+/**
+ * Tools that come and go while the object runs: the MCP servers and HTTP tools a person adds. The
+ * tools capability asks every provider when it lists tools and when a turn starts.
+ */
+export interface ToolProvider {
+  /**
+   * The tools it offers now, with whether each can be called at this moment (a server that is not
+   * reachable lists its last known tools as unavailable). Quick (from what it keeps) and never throws.
+   */
+  listTools(): Promise<readonly { tool: Tool; available: boolean }[]>;
+}
 
 /** JSON Schemas are made once per tool: converting zod schemas on every model call was measurable. */
 const definitions = new WeakMap<Tool, ChatToolDefinition>();
@@ -38,7 +65,7 @@ const definitions = new WeakMap<Tool, ChatToolDefinition>();
 export function toChatToolDefinition(tool: Tool): ChatToolDefinition {
   const cached = definitions.get(tool);
   if (cached) return cached;
-  const schema = z.toJSONSchema(tool.inputSchema, { target: 'draft-7' }) as Record<string, unknown>;
+  const schema = tool.jsonInputSchema ? { ...tool.jsonInputSchema } : (z.toJSONSchema(tool.inputSchema, { target: 'draft-7' }) as Record<string, unknown>);
   delete schema.$schema;
   const definition = { name: tool.name, description: tool.description, inputSchema: schema };
   definitions.set(tool, definition);

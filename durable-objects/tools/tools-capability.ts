@@ -1,4 +1,4 @@
-import type { ToolSummary } from '../../common/protocol.ts';
+import type { ToolSummary, UpdateToolBody } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { builtInTools, ToolSettings } from './registry.ts';
@@ -19,7 +19,18 @@ export function createToolsCapability(host: CapabilityHost, dependencies: { sour
     current()
       .list()
       // People read the human title and summary; the model's own wording stays in what the model is sent.
-      .map(({ tool, enabled }) => ({ id: tool.id, name: tool.name, title: tool.title, description: tool.summary, enabled }));
+      .map(({ tool, enabled }) => ({
+        id: tool.id,
+        name: tool.name,
+        title: tool.title,
+        description: tool.summary,
+        enabled,
+        risk: tool.risk,
+        defaultRisk: tool.risk,
+        approval: 'ask',
+        source: tool.source ?? { kind: 'built-in' },
+        available: true,
+      }));
 
   return {
     name: 'tools',
@@ -27,8 +38,15 @@ export function createToolsCapability(host: CapabilityHost, dependencies: { sour
     enabledTools: (): Tool[] => current().enabledTools(),
     rpc: {
       list: async (): Promise<ToolSummary[]> => summaries(),
-      async setEnabled(toolId: string, enabled: boolean): Promise<ToolSummary> {
-        const tool = current().setEnabled(toolId, enabled) ? summaries().find((entry) => entry.id === toolId) : undefined;
+      /** `PATCH /tools/:id`. Risk and approval mode are the approvals work's (issue 11): until then only `enabled` changes. */
+      async update(toolId: string, body: UpdateToolBody): Promise<ToolSummary> {
+        const known =
+          body.enabled === undefined
+            ? current()
+                .list()
+                .some((entry) => entry.tool.id === toolId)
+            : current().setEnabled(toolId, body.enabled);
+        const tool = known ? summaries().find((entry) => entry.id === toolId) : undefined;
         if (!tool) throw new AppError('unknown_tool', `There is no tool "${toolId}".`);
         return tool;
       },

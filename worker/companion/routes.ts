@@ -82,13 +82,13 @@ companionRoutes.openapi(
   createRoute({
     method: 'patch',
     path: '/tools/{id}',
-    summary: 'Switch a tool on or off',
+    summary: 'Switch a tool on or off, set its risk level, or whether it asks first',
     tags: ['tools'],
     request: { params: z.object({ id: z.string().min(1).max(100) }), ...jsonBody(updateToolBodySchema) },
     responses: { 200: jsonAnswer(toolSummarySchema, 'The tool.'), ...errorAnswers(...sessionErrors, ...bodyErrors, 'unknown_tool') },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
-    return context.json(await companion.tools.setEnabled(context.req.valid('param').id, context.req.valid('json').enabled), 200);
+    return context.json(await companion.tools.update(context.req.valid('param').id, context.req.valid('json')), 200);
   },
 );
