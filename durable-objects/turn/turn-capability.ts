@@ -172,7 +172,7 @@ export function createTurnCapability(
       const result = await runAssistantTurn({
         model,
         messages,
-        tools: dependencies.tools.enabledTools(),
+        tools: await dependencies.tools.enabledTools(),
         toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
         timeoutMs,
         onModelAsked,
