@@ -1,4 +1,4 @@
-// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--port 0]`
+// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0]`
 //
 // What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
 // `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
@@ -8,7 +8,14 @@
 //
 // N users each hold a realtime WebSocket in voice mode. Each first speaks one warm-up utterance that
 // is not measured (the object starting, its modules and schema loading, the first connections to the
-// fakes: a cold start, not the cost of a turn), then T utterances one after another. For
+// fakes: a cold start, not the cost of a turn), then T utterances one after another.
+//
+// Pace. With `--pace conversation` (the default) each user behaves as a person in a spoken
+// conversation: speaks for the utterance's length in real time (its audio sent as it is spoken), then
+// listens to the whole reply (the sum of its segments' durations) before speaking again, and the users
+// start at random moments within one such cycle, as 50 independent conversations do. With
+// `--pace back-to-back` every user sends its next utterance the moment the previous reply ends, all
+// starting together: a stress test of 50 synchronized bursts, not 50 conversations. For
 // each, the time from sending `voice-utterance-end` (the end of speech) to the first `voice-segment`
 // minus the fakes' fixed latencies (transcription, first token, synthesis) is Kindred's overhead. Then
 // every user speaks once more, and cuts the reply in after its first segment: the time from sending
@@ -112,7 +119,7 @@ export async function run(argv) {
     progress(`Signing up ${options.users} users (not measured)…`);
     const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-voice' });
 
-    progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns, then one barge-in each…`);
+    progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns at ${options.pace} pace, then one barge-in each…`);
     const startedAt = performance.now();
     const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
@@ -149,6 +156,7 @@ function readOptions(argv) {
         'stt-ms': { type: 'string', default: '120' },
         'llm-ms': { type: 'string', default: '150' },
         'tts-ms': { type: 'string', default: '100' },
+        pace: { type: 'string', default: 'conversation' },
         port: { type: 'string', default: '0' },
       },
       strict: true,
@@ -158,7 +166,9 @@ function readOptions(argv) {
       if (!Number.isInteger(value) || value < minimum) throw new Error(`--${name} must be an integer of at least ${minimum}, got "${values[name]}".`);
       return value;
     };
+    if (values.pace !== 'conversation' && values.pace !== 'back-to-back') throw new Error(`--pace must be conversation or back-to-back, got "${values.pace}".`);
     return {
+      pace: values.pace,
       users: integer('users', 1),
       turns: integer('turns', 1),
       sttMs: integer('stt-ms', 0),
@@ -168,7 +178,9 @@ function readOptions(argv) {
     };
   } catch (error) {
     progress(error instanceof Error ? error.message : String(error));
-    progress('Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--port 0]');
+    progress(
+      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0]',
+    );
     return undefined;
   }
 }
@@ -280,9 +292,12 @@ async function voiceUser(baseUrl, token, options) {
   const { ticket } = await ticketResponse.json();
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`);
   const waiters = [];
+  /** How long the reply heard so far plays: the person listens to all of it before speaking again. */
+  let replyAudioMs = 0;
   socket.addEventListener('message', (event) => {
     const receivedAt = performance.now();
     const frame = JSON.parse(String(event.data));
+    if (frame.type === 'voice-segment') replyAudioMs += frame.durationMs;
     for (const waiter of [...waiters]) {
       if (waiter.accepts(frame)) {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -312,11 +327,16 @@ async function voiceUser(baseUrl, token, options) {
   if (answer.type === 'error') throw new Error(`voice-start answered ${answer.id}: speech is not configured in this build (${answer.message})`);
 
   const fixedLatencyMs = options.sttMs + options.llmMs + options.ttsMs;
-  const speak = (seconds) => {
+  const conversational = options.pace === 'conversation';
+  /** Sends one utterance: in real time (a second of audio a second) at a conversation's pace, else at once. */
+  const speak = async (seconds) => {
     const utteranceId = `utt_${randomBytes(6).toString('hex')}`;
     const pcm = tone(300 + Math.floor(Math.random() * 400), seconds, 16_000);
+    replyAudioMs = 0;
     for (let start = 0, seq = 0; start < pcm.byteLength; start += 32_000, seq++) {
-      socket.send(JSON.stringify({ type: 'voice-audio', utteranceId, seq, data: pcm.subarray(start, start + 32_000).toString('base64') }));
+      const chunk = pcm.subarray(start, start + 32_000);
+      socket.send(JSON.stringify({ type: 'voice-audio', utteranceId, seq, data: chunk.toString('base64') }));
+      if (conversational) await sleep((chunk.byteLength / 32_000) * 1000);
     }
     const firstSegment = waitFor((frame) => frame.type === 'voice-segment' && frame.index === 0);
     const replyEnd = waitFor((frame) => frame.type === 'voice-reply-end');
@@ -325,26 +345,33 @@ async function voiceUser(baseUrl, token, options) {
     return { endedAt, firstSegment, replyEnd };
   };
 
-  // The warm-up: the same turn, unmeasured.
+  /** The person hears the reply out before speaking again (conversation pace only). */
+  const listen = () => (conversational ? sleep(replyAudioMs) : Promise.resolve());
+
+  // The warm-up: the same turn, unmeasured. Then, at a conversation's pace, each user waits a random
+  // part of one turn's cycle (speaking, the reply coming, listening to it), so the 50 conversations
+  // are not in step.
   try {
-    const { firstSegment, replyEnd } = speak(utteranceSeconds.ordinary);
+    const { firstSegment, replyEnd } = await speak(utteranceSeconds.ordinary);
     await firstSegment;
     await replyEnd;
+    if (conversational) await sleep(Math.random() * (utteranceSeconds.ordinary * 1000 + fixedLatencyMs + replyAudioMs));
   } catch (error) {
     result.errors.push(`warm-up: ${error instanceof Error ? error.message : String(error)}`);
   }
   for (let turn = 0; turn < options.turns; turn++) {
     try {
-      const { endedAt, firstSegment, replyEnd } = speak(utteranceSeconds.ordinary);
+      const { endedAt, firstSegment, replyEnd } = await speak(utteranceSeconds.ordinary);
       const { receivedAt } = await firstSegment;
       result.firstSegmentMs.push({ total: receivedAt - endedAt, overhead: receivedAt - endedAt - fixedLatencyMs });
       await replyEnd;
+      await listen();
     } catch (error) {
       result.errors.push(error instanceof Error ? error.message : String(error));
     }
   }
   try {
-    const { firstSegment, replyEnd } = speak(utteranceSeconds.bargeIn);
+    const { firstSegment, replyEnd } = await speak(utteranceSeconds.bargeIn);
     const { frame } = await firstSegment;
     const interruptedEnd = waitFor((candidate) => candidate.type === 'voice-reply-end' && candidate.interrupted === true);
     const sentAt = performance.now();
@@ -452,7 +479,7 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
 
 function printSummary(report) {
   progress('');
-  progress(`Voice, ${report.options.users} sessions × ${report.options.turns} turns (${report.turns.measured} measured, ${report.turns.errors} failed):`);
+  progress(`Voice, ${report.options.users} sessions × ${report.options.turns} turns at ${report.options.pace} pace (${report.turns.measured} measured, ${report.turns.errors} failed):`);
   progress(
     `  end of speech → first segment   p50 ${format(report.turns.endOfSpeechToFirstSegmentMs.p50)}  p95 ${format(report.turns.endOfSpeechToFirstSegmentMs.p95)}`,
   );
