@@ -1,4 +1,4 @@
-import type { JsonValue, ServerFrame } from '../../common/protocol.ts';
+import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
 import type { ToolApproval, ToolApprovalStatus, ToolRisk } from '../../common/tools.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
@@ -36,6 +36,12 @@ export interface Approvals {
    */
   request(call: ApprovalCall, onAsked?: (approval: ToolApproval) => void): Promise<ToolApproval>;
 }
+
+/**
+ * Events of a turn the approvals capability already sends to every open socket: a caller that streams
+ * the turn to the sockets skips them, so no device shows a card twice.
+ */
+export const sentToEverySocketByApprovals = (event: StreamEvent): boolean => event.type === 'tool-approval-request' || event.type === 'tool-approval-resolved';
 
 const notFound = () =>
   new AppError('approval_not_found', 'There is no request to approve waiting with this id: it was answered already, has expired, or never existed.');

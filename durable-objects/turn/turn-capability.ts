@@ -5,7 +5,7 @@ import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
-import type { Approvals } from '../approvals/approvals-capability.ts';
+import { type Approvals, sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
 import type { FilesCapability } from '../files/files-capability.ts';
@@ -284,7 +284,7 @@ export function createTurnCapability(
       {
         // Requests to approve reach every socket from the approvals capability already: not twice.
         send: (event) => {
-          if (event.type !== 'tool-approval-request' && event.type !== 'tool-approval-resolved') sendToDevices(JSON.stringify(event));
+          if (!sentToEverySocketByApprovals(event)) sendToDevices(JSON.stringify(event));
         },
         onUserMessage: (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
       },
