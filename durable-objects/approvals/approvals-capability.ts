@@ -1,5 +1,5 @@
 import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
-import type { ToolApproval, ToolApprovalStatus, ToolRisk } from '../../common/tools.ts';
+import { maxApprovalInputLength, type ToolApproval, type ToolApprovalStatus, type ToolRisk } from '../../common/tools.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
@@ -51,6 +51,12 @@ function reasonFor(tool: Tool, risk: Exclude<ToolRisk, 'read'>): string {
   return `${tool.summary} ${risk === 'act' ? 'This acts in the world on your behalf.' : 'This changes your data.'}`;
 }
 
+/** The input as the request keeps and shows it: beyond `maxApprovalInputLength` characters of JSON, its beginning as text. */
+function shownInput(input: JsonValue): JsonValue {
+  const json = JSON.stringify(input);
+  return json.length > maxApprovalInputLength ? `${json.slice(0, maxApprovalInputLength)}…` : input;
+}
+
 /** The longest input a WhatsApp question quotes: the app shows all of it. */
 const whatsAppInputLength = 600;
 
@@ -89,7 +95,7 @@ export function createApprovalsCapability(
         toolName: call.tool.name,
         toolTitle: call.tool.title,
         risk: call.risk,
-        input: call.input,
+        input: shownInput(call.input),
         reason: reasonFor(call.tool, call.risk),
         channel: call.channel,
         conversationId: call.conversationId,

@@ -10,7 +10,7 @@ import {
   toolSummarySchema,
   toolsAnswerSchema,
 } from '../../common/protocol.ts';
-import { type ToolApproval, toolApprovalSchema, toolApprovalsAnswerSchema } from '../../common/tools.ts';
+import { maxApprovalInputLength, type ToolApproval, toolApprovalSchema, toolApprovalsAnswerSchema } from '../../common/tools.ts';
 import { api, buildUser, expectError, openRealtime, parseWire, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { inboundText, uniquePhoneNumber, whatsAppMessagesTo } from '../../test-support/fake-whatsapp-graph/control.ts';
@@ -216,6 +216,19 @@ describe('a turn that needs approval, over server-sent events', () => {
     await expectError(await api('/api/v1/files/shoes.md', { token: user.token }), 'not_found');
     await expectError(await answer(user.token, asked.approvalId, { approved: true }), 'approval_not_found');
     expect((await approvalsOf(user.token, 'expired')).map((approval) => approval.id)).toEqual([asked.approvalId]);
+  });
+
+  it('shows and keeps a long input only up to its limit', async () => {
+    const user = await buildUser();
+    const text = uniqueText('write my long essay down');
+    const content = 'word '.repeat(2_000);
+    await scriptFakeOpenAI(fakeUrl, text, [{ toolCalls: [{ name: 'file_write', arguments: { path: 'essay.md', content } }] }, { text: 'Left it.' }]);
+    const stream = await streamTurn(user.token, text);
+    const asked = await stream.next('tool-approval-request');
+    expect(asked.input).toBe(`${JSON.stringify({ path: 'essay.md', content }).slice(0, maxApprovalInputLength)}…`);
+    expect((await approvalsOf(user.token, 'pending'))[0]?.input).toBe(asked.input);
+    await answer(user.token, asked.approvalId, { approved: false });
+    await stream.all();
   });
 
   it('with "always allow", the tool stops asking: the next call runs at once', async () => {
