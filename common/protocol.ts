@@ -9,7 +9,15 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
-import { type ToolView, toolClientFrameSchemas, toolStreamEventSchemas, toolViewSchema, type UpdateToolBody, updateToolBodySchema } from './tools.ts';
+import {
+  type ToolView,
+  toolApprovalSchema,
+  toolClientFrameSchemas,
+  toolStreamEventSchemas,
+  toolViewSchema,
+  type UpdateToolBody,
+  updateToolBodySchema,
+} from './tools.ts';
 import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
@@ -649,6 +657,8 @@ export const exportDocumentSchema = z.object({
   calendarSources: z.array(calendarSourceSchema),
   /** Every action the companion asked the person to confirm, with what it showed them and their answer, oldest first. */
   confirmations: z.array(confirmationSchema),
+  /** Every tool call the companion asked the person to approve, with its input and their answer, oldest first. */
+  toolApprovals: z.array(toolApprovalSchema),
   /** The WhatsApp number linked to the account, in full (settings show it masked). */
   whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
   /** Voice settings, and the utterances kept while `keepAudio` was on, oldest first. */

@@ -186,6 +186,9 @@ export const answerToolApprovalBodySchema = z
   .strict();
 export type AnswerToolApprovalBody = z.infer<typeof answerToolApprovalBodySchema>;
 
+/** `GET /approvals?status=pending`: the requests still waiting, for a client that (re)connects. */
+export const listToolApprovalsQuerySchema = z.object({ status: toolApprovalStatusSchema.optional() });
+
 export const toolApprovalsAnswerSchema = z.object({ approvals: z.array(toolApprovalSchema) });
 
 /** Stream events of a turn (SSE and the socket), added to protocol.ts's union. */

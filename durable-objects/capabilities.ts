@@ -1,4 +1,5 @@
 import { findVoice } from '../server/catalog/catalog.ts';
+import { createApprovalsCapability } from './approvals/approvals-capability.ts';
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
@@ -40,7 +41,8 @@ export function buildCapabilities(host: CapabilityHost) {
   // Voice notes are answered in the persona's voice: the catalog voice the companion settings name.
   const voiceReplies = createVoiceNoteSpeaker(speech.textToSpeech, async () => findVoice((await companion.settings.companion()).voiceId));
   const whatsapp = createWhatsAppCapability(host, {
-    respond: async (request) => (await turn.rpc.send(request)).assistantMessage.text,
+    // A bare YES, NO or ALWAYS while a WhatsApp turn waits for approval answers it, without a turn of its own.
+    respond: async (request) => (await approvals.answerFromWhatsApp(request.text)) ?? (await turn.rpc.send(request)).assistantMessage.text,
     transcribe: voiceNotes.transcribe,
     canTranscribe: voiceNotes.canTranscribe,
     speak: voiceReplies.speak,
@@ -49,7 +51,17 @@ export function buildCapabilities(host: CapabilityHost) {
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
-  const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
+  const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
+  const turn = createTurnCapability(host, {
+    companion,
+    conversations,
+    memory,
+    files,
+    retrieval,
+    tools,
+    approvals: approvals.approvals,
+    replyWithoutModel: outreach.replyToControlWord,
+  });
   const voice = createVoiceCapability(host, {
     companion,
     conversations,
@@ -70,6 +82,7 @@ export function buildCapabilities(host: CapabilityHost) {
     push,
     whatsapp,
     tools,
+    approvals,
     turn,
     voice,
   };

@@ -8,6 +8,7 @@ import { errorResponse, validationError } from '../server/errors/error-handler.t
 import { log } from '../server/logging/log.ts';
 import { accountRoutes } from './account/routes.ts';
 import type { AppEnv } from './app-env.ts';
+import { approvalRoutes } from './approvals/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
@@ -59,6 +60,7 @@ export function createApp() {
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
+  api.route('/', approvalRoutes);
   api.route('/', whatsAppChannelRoutes);
   api.route('/', voiceRoutes);
   api.route('/', voiceSessionRoutes);

@@ -4,6 +4,7 @@ import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import { broadcastFrame } from '../host/broadcast.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import { ConfirmationStore } from './confirmation-store.ts';
@@ -61,17 +62,7 @@ export function createConfirmationsCapability(host: CapabilityHost, dependencies
   const scheduler = host.scheduler('confirmations');
   const handlers = new Map<string, ConfirmationHandler>();
 
-  function broadcast(frame: ServerFrame): void {
-    const text = JSON.stringify(frame);
-    for (const connection of host.connections.list()) {
-      try {
-        connection.send(text);
-      } catch (error) {
-        // A socket closing as the frame goes out must not keep it from the others; they catch up with `GET /confirmations`.
-        log.warn('confirmation frame not sent', { userId: host.userId, connectionId: connection.id, error: error instanceof Error ? error.name : 'unknown' });
-      }
-    }
-  }
+  const broadcast = (frame: ServerFrame) => broadcastFrame(host, frame);
 
   const confirmations: Confirmations = {
     register(actions) {

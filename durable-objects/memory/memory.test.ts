@@ -151,6 +151,11 @@ describe('the companion uses memory and file tools', () => {
     await api('/api/v1/memories', { token: bob.token, body: { text: "Bob's locker code is 4417.", kind: 'fact' } });
     await api('/api/v1/files/notes/secret.md', { method: 'PUT', token: bob.token, body: { content: '# Secret\nBob hides the spare key under the blue pot.' } });
 
+    // Saving and writing change Alice's data and would ask first: she chose "always allow" for both
+    // (asking itself is durable-objects/approvals/approvals.test.ts's); reading never asks.
+    for (const toolId of ['memory-save', 'file-write']) {
+      expect((await api(`/api/v1/tools/${toolId}`, { method: 'PATCH', token: alice.token, body: { approval: 'always' } })).status).toBe(200);
+    }
     const text = uniqueText('remember my yoga class next Friday and note it, and what is the locker code and where is the spare key');
     await scriptFakeOpenAI(fakeUrl, text, [
       {

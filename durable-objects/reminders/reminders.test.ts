@@ -221,6 +221,8 @@ describe('reminders at rest and in the export', () => {
 describe('the create_reminder tool', () => {
   it("sets a reminder from words the model passes on, read in the person's zone", async () => {
     const user = await buildUser({ timezone: 'Asia/Tokyo' });
+    // Setting a reminder changes the person's data: they chose "always allow" for it, so the turn runs through.
+    expect((await api('/api/v1/tools/reminder-create', { method: 'PATCH', token: user.token, body: { approval: 'always' } })).status).toBe(200);
     const said = uniqueText('Remind me to call the bank tomorrow at 9');
     await scriptFakeOpenAI(fakeUrl, said, [
       { toolCalls: [{ name: 'create_reminder', arguments: { text: 'Call the bank', when: 'tomorrow at 9' } }] },

@@ -1,3 +1,4 @@
+import type { ToolApprovalMode, ToolRisk } from '../../common/tools.ts';
 import { calculatorTool } from './calculator.ts';
 import { currentTimeTool } from './current-time.ts';
 import type { Tool } from './tool.ts';
@@ -5,21 +6,50 @@ import type { Tool } from './tool.ts';
 /** Tools that need nothing but their input. Features with state (memory, files) make theirs per object. */
 export const builtInTools: readonly Tool[] = [currentTimeTool, calculatorTool];
 
-/** The user's switches over their companion's tools, stored in their object. */
+/** A tool with the person's choices over it. */
+export interface ToolSetting {
+  tool: Tool;
+  enabled: boolean;
+  /** The risk in force: the person's own level, or else the tool's. */
+  risk: ToolRisk;
+  /** The person's own level; null when they left the tool's. */
+  riskOverride: ToolRisk | null;
+  approval: ToolApprovalMode;
+}
+
+/** What the person may change of one tool; `risk: null` goes back to the tool's own. */
+export interface ToolSettingChange {
+  enabled?: boolean;
+  risk?: ToolRisk | null;
+  approval?: ToolApprovalMode;
+}
+
+type SettingRow = { tool_id: string; enabled: number; risk: ToolRisk | null; approval: ToolApprovalMode | null };
+
+/** The user's choices over their companion's tools (on or off, risk level, whether it asks first), stored in their object. */
 export class ToolSettings {
   constructor(
     private readonly sql: SqlStorage,
     private readonly tools: readonly Tool[],
   ) {}
 
-  list(): { tool: Tool; enabled: boolean }[] {
-    const overrides = new Map(
+  list(): ToolSetting[] {
+    const rows = new Map(
       this.sql
-        .exec<{ tool_id: string; enabled: number }>('SELECT tool_id, enabled FROM tool_settings')
+        .exec<SettingRow>('SELECT tool_id, enabled, risk, approval FROM tool_settings')
         .toArray()
-        .map((row) => [row.tool_id, row.enabled === 1]),
+        .map((row) => [row.tool_id, row]),
     );
-    return this.tools.map((tool) => ({ tool, enabled: overrides.get(tool.id) ?? tool.enabledByDefault }));
+    return this.tools.map((tool) => {
+      const row = rows.get(tool.id);
+      return {
+        tool,
+        enabled: row ? row.enabled === 1 : tool.enabledByDefault,
+        risk: row?.risk ?? tool.risk,
+        riskOverride: row?.risk ?? null,
+        approval: row?.approval ?? 'ask',
+      };
+    });
   }
 
   enabledTools(): Tool[] {
@@ -30,11 +60,23 @@ export class ToolSettings {
 
   /** Returns false for an unknown tool id. */
   setEnabled(toolId: string, enabled: boolean): boolean {
-    if (!this.tools.some((tool) => tool.id === toolId)) return false;
+    return this.change(toolId, { enabled });
+  }
+
+  /** Stores what the body gives and keeps the rest. Returns false for an unknown tool id. */
+  change(toolId: string, change: ToolSettingChange): boolean {
+    const current = this.list().find((entry) => entry.tool.id === toolId);
+    if (!current) return false;
+    // One row per tool holds all three; a column the body leaves out keeps what it was.
+    const risk = change.risk === undefined ? current.riskOverride : change.risk;
+    const approval = change.approval ?? current.approval;
     this.sql.exec(
-      'INSERT INTO tool_settings (tool_id, enabled) VALUES (?, ?) ON CONFLICT (tool_id) DO UPDATE SET enabled = excluded.enabled',
+      `INSERT INTO tool_settings (tool_id, enabled, risk, approval) VALUES (?, ?, ?, ?)
+       ON CONFLICT (tool_id) DO UPDATE SET enabled = excluded.enabled, risk = excluded.risk, approval = excluded.approval`,
       toolId,
-      enabled ? 1 : 0,
+      (change.enabled ?? current.enabled) ? 1 : 0,
+      risk,
+      approval,
     );
     return true;
   }

@@ -72,8 +72,26 @@ export function toChatToolDefinition(tool: Tool): ChatToolDefinition {
   return definition;
 }
 
-/** Runs a tool call from the model. Bad arguments or a failing tool become an output the model can read, not a crash. */
-export async function executeToolCall(tool: Tool, argumentsText: string, context: ToolContext): Promise<{ input: JsonValue; output: JsonValue }> {
+/** Whether a call the person was asked about may run: see `executeToolCall`'s `approve`. */
+export type ApprovalAnswer = 'approved' | 'denied' | 'expired';
+
+/** What the model reads instead of the tool's output when the person did not approve the call. */
+export const notApprovedOutputs: Readonly<Record<Exclude<ApprovalAnswer, 'approved'>, JsonValue>> = {
+  denied: { error: 'The person declined this. Do not try it again unless they ask.' },
+  expired: { error: 'The request to approve this expired without an answer from the person.' },
+};
+
+/**
+ * Runs a tool call from the model. Bad arguments or a failing tool become an output the model can
+ * read, not a crash. `approve`, when given, is asked with the validated input before the tool runs
+ * (the person sees what it would really get); a call not approved never runs.
+ */
+export async function executeToolCall(
+  tool: Tool,
+  argumentsText: string,
+  context: ToolContext,
+  approve?: (input: JsonValue) => Promise<ApprovalAnswer>,
+): Promise<{ input: JsonValue; output: JsonValue }> {
   let input: JsonValue;
   try {
     input = argumentsText.trim() === '' ? {} : JSON.parse(argumentsText);
@@ -86,6 +104,10 @@ export async function executeToolCall(tool: Tool, argumentsText: string, context
       input,
       output: { error: `Invalid arguments: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'} ${issue.message}`).join('; ')}` },
     };
+  }
+  if (approve) {
+    const answer = await approve(parsed.data as JsonValue);
+    if (answer !== 'approved') return { input: parsed.data as JsonValue, output: notApprovedOutputs[answer] };
   }
   try {
     // The parsed input came from JSON and zod only narrows it, so it is still JSON.

@@ -1,7 +1,7 @@
 import type { ToolSummary, UpdateToolBody } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
-import { builtInTools, ToolSettings } from './registry.ts';
+import { builtInTools, type ToolSetting, ToolSettings } from './registry.ts';
 import type { Tool, ToolProvider } from './tool.ts';
 
 /**
@@ -29,15 +29,15 @@ export function createToolsCapability(
   async function summaries(): Promise<ToolSummary[]> {
     const { settings, available } = await current();
     // People read the human title and summary; the model's own wording stays in what the model is sent.
-    return settings.list().map(({ tool, enabled }) => ({
+    return settings.list().map(({ tool, enabled, risk, approval }) => ({
       id: tool.id,
       name: tool.name,
       title: tool.title,
       description: tool.summary,
       enabled,
-      risk: tool.risk,
+      risk,
       defaultRisk: tool.risk,
-      approval: 'ask',
+      approval,
       source: tool.source ?? { kind: 'built-in' },
       available: available.get(tool.id) ?? true,
     }));
@@ -50,12 +50,25 @@ export function createToolsCapability(
       const { settings, available } = await current();
       return settings.enabledTools().filter((tool) => available.get(tool.id) ?? true);
     },
+    /**
+     * The person's choices over one tool now (its risk in force, whether it asks first), read at each
+     * call: an "always allow" given earlier in the same turn counts. Undefined for a tool that is gone.
+     */
+    async settingOf(toolId: string): Promise<ToolSetting | undefined> {
+      const { settings } = await current();
+      return settings.list().find((entry) => entry.tool.id === toolId);
+    },
+    /** "Always allow" from an answered approval. Answers false for a tool that is gone. */
+    async allowAlways(toolId: string): Promise<boolean> {
+      const { settings } = await current();
+      return settings.change(toolId, { approval: 'always' });
+    },
     rpc: {
       list: (): Promise<ToolSummary[]> => summaries(),
-      /** `PATCH /tools/:id`. Risk and approval mode are the approvals work's (issue 11): until then only `enabled` changes. */
+      /** `PATCH /tools/:id`: switches it, sets the person's risk level (`null`: the tool's own) or whether it asks first. */
       async update(toolId: string, body: UpdateToolBody): Promise<ToolSummary> {
         const { settings } = await current();
-        const known = body.enabled === undefined ? settings.list().some((entry) => entry.tool.id === toolId) : settings.setEnabled(toolId, body.enabled);
+        const known = settings.change(toolId, body);
         const tool = known ? (await summaries()).find((entry) => entry.id === toolId) : undefined;
         if (!tool) throw new AppError('unknown_tool', `There is no tool "${toolId}".`);
         return tool;

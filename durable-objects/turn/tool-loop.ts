@@ -3,7 +3,7 @@ import type { JsonValue } from '../../common/protocol.ts';
 import { type ChatMessage, type ChatModel, ChatModelError, type ChatToolCall } from '../../server/providers/chat/chat-model.ts';
 import { createInactivityTimeout } from '../../server/providers/chat/inactivity-timeout.ts';
 import type { ToolActivity } from '../conversations/conversation-store.ts';
-import { executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
+import { type ApprovalAnswer, executeToolCall, type Tool, type ToolContext, toChatToolDefinition } from '../tools/tool.ts';
 
 /** What a turn reports as it goes; the caller adds the message id and sends it on its channel. */
 export type TurnProgress =
@@ -33,6 +33,12 @@ export interface AssistantTurnInput {
    * and the turn answers what streamed so far, marked `interrupted`, rather than failing.
    */
   signal?: AbortSignal;
+  /**
+   * Asked before each tool call runs, with its validated input: a call that changes the person's data
+   * or acts in the world waits here for the person. No model request is open while it waits, so the
+   * model's silence limit does not run. Absent: every call runs.
+   */
+  approve?: (tool: Tool, input: JsonValue) => Promise<ApprovalAnswer>;
 }
 
 export interface AssistantTurnResult {
@@ -118,17 +124,27 @@ export async function runAssistantTurn(input: AssistantTurnInput): Promise<Assis
     for (const call of toolCalls) {
       const tool = toolsByName.get(call.name);
       input.onProgress({ type: 'tool-call', toolName: call.name, input: safeParse(call.arguments) });
+      const approve = input.approve;
       const { input: toolInput, output } = tool
-        ? await executeToolCall(tool, call.arguments, input.toolContext)
+        ? await executeToolCall(tool, call.arguments, input.toolContext, approve && ((toolInput) => approve(tool, toolInput)))
         : { input: safeParse(call.arguments), output: { error: `There is no tool named ${call.name}.` } };
       input.onProgress({ type: 'tool-result', toolName: call.name, output });
       activity.push({ toolName: call.name, input: toolInput, output });
-      messages.push({ role: 'tool', toolCallId: call.id, content: JSON.stringify(output) });
+      messages.push({ role: 'tool', toolCallId: call.id, content: toolResultBlock(call.name, output) });
     }
   }
   const limit = new TurnError('tool_loop_limit', `The model kept calling tools for ${maxSteps} steps without answering.`);
   limit.partial = { text, tools: activity };
   throw limit;
+}
+
+/**
+ * A tool's output as the model reads it: a marked data block, never instructions (the system prompt
+ * says so). `</data` inside is written `<\/data`, the same JSON string, so no output can close its block early.
+ */
+export function toolResultBlock(toolName: string, output: JsonValue): string {
+  const source = toolName.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64);
+  return `<data source="tool:${source}">\n${JSON.stringify(output).replace(/<\/(data)/gi, '<\\/$1')}\n</data>`;
 }
 
 function toTurnError(error: unknown): TurnError {

@@ -1,10 +1,11 @@
 import type { ErrorId } from '../../common/error-ids.ts';
-import type { Message, StreamEvent } from '../../common/protocol.ts';
+import type { JsonValue, Message, StreamEvent } from '../../common/protocol.ts';
 import { findPersona } from '../../server/catalog/catalog.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
+import { type Approvals, sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
 import type { FilesCapability } from '../files/files-capability.ts';
@@ -12,6 +13,7 @@ import type { Capability, CapabilityHost, ClientConnection } from '../host/capab
 import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { recall } from '../memory/recall.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
+import type { ApprovalAnswer, Tool } from '../tools/tool.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { createDeltaCoalescer } from './delta-coalescer.ts';
 import { buildPrompt } from './prompt.ts';
@@ -67,6 +69,8 @@ export function createTurnCapability(
      * outreach); null lets the turn run as usual. It works whatever the model does.
      */
     replyWithoutModel?: (text: string) => Promise<string | null>;
+    /** Asking before acting; without it every tool call runs as the model makes it. */
+    approvals?: Approvals;
   },
 ) {
   const conversations = dependencies.conversations.store;
@@ -163,6 +167,33 @@ export function createTurnCapability(
     const assistantMessageId = createId('msg');
     const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recalled.memoryIds };
     const deltas = createDeltaCoalescer((text) => send({ type: 'text-delta', messageId: assistantMessageId, text }));
+    // The gate: a call that changes the person's data or acts in the world waits for their answer,
+    // read at each call so an "always allow" given earlier in this turn counts. The request and its
+    // answer go on this turn's own stream too, with the message they belong to.
+    const approvals = dependencies.approvals;
+    const approve =
+      approvals &&
+      (async (tool: Tool, toolInput: JsonValue): Promise<ApprovalAnswer> => {
+        const setting = await dependencies.tools.settingOf(tool.id);
+        const risk = setting?.risk ?? tool.risk;
+        if (risk === 'read' || tool.confirmsItself || setting?.approval === 'always') return 'approved';
+        deltas.flush();
+        const answered = await approvals.request(
+          { tool, risk, input: toolInput, channel: request.channel, conversationId, messageId: assistantMessageId },
+          (approval) =>
+            send({
+              type: 'tool-approval-request',
+              approvalId: approval.id,
+              toolName: approval.toolName,
+              input: approval.input,
+              reason: approval.reason,
+              messageId: assistantMessageId,
+              approval,
+            }),
+        );
+        send({ type: 'tool-approval-resolved', approval: answered });
+        return answered.status === 'pending' ? 'expired' : answered.status;
+      });
     const onModelAsked = async () => {
       await storeUserMessage();
       send({ type: 'message-start', messageId: assistantMessageId, conversationId });
@@ -177,6 +208,7 @@ export function createTurnCapability(
         timeoutMs,
         onModelAsked,
         signal: observer.signal,
+        approve,
         onProgress: (progress) => {
           if (progress.type === 'text-delta') return deltas.push(progress.text);
           deltas.flush();
@@ -250,7 +282,10 @@ export function createTurnCapability(
     await turn(
       { text: frame.text, conversationId: frame.conversationId, channel: connection.channel },
       {
-        send: (event) => sendToDevices(JSON.stringify(event)),
+        // Requests to approve reach every socket from the approvals capability already: not twice.
+        send: (event) => {
+          if (!sentToEverySocketByApprovals(event)) sendToDevices(JSON.stringify(event));
+        },
         onUserMessage: (userMessage) => sendToDevices(JSON.stringify({ type: 'user-message', message: userMessage })),
       },
     ).catch(() => {

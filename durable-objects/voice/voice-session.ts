@@ -13,6 +13,7 @@ import {
 import { log } from '../../server/logging/log.ts';
 import type { SpeechToText } from '../../server/providers/speech/speech-to-text.ts';
 import type { SpeechAlignment, TextToSpeech } from '../../server/providers/speech/text-to-speech.ts';
+import { sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { ClientConnection } from '../host/capability.ts';
 import { frameError } from '../host/connections.ts';
 import type { TurnAnswer, TurnObserver, TurnRequest } from '../turn/turn-capability.ts';
@@ -359,7 +360,7 @@ export class VoiceSession {
             for (const sentence of chunker.flush()) speak(sentence);
           },
           send: (event: StreamEvent) => {
-            toDevices(JSON.stringify(event));
+            if (!sentToEverySocketByApprovals(event)) toDevices(JSON.stringify(event));
             if (event.type === 'message-start') {
               reply.messageId = event.messageId;
               timings.mark('replyStarted');

@@ -16,6 +16,8 @@ const configSchema = z.object({
   LLM_API_KEY: optionalText,
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  /** How long a tool call that needs the person's approval waits for an answer before it expires and the model is told. */
+  TOOL_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   MEMORY_EXTRACTION_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   EMBEDDINGS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   EMBEDDINGS_BASE_URL: optionalUrl,

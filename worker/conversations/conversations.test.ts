@@ -96,7 +96,8 @@ describe('a chat turn', () => {
     const second = requests[1]?.body as { messages: { role: string; content: string; tool_call_id?: string }[] };
     const toolMessages = second.messages.filter((message) => message.role === 'tool');
     expect(toolMessages).toHaveLength(2);
-    expect(JSON.parse(toolMessages[0]?.content ?? '{}')).toEqual({ expression: '12.5 * 4', result: 50 });
+    // The model reads each result as a data block naming the tool, never as instructions.
+    expect(toolMessages[0]?.content).toBe('<data source="tool:calculator">\n{"expression":"12.5 * 4","result":50}\n</data>');
 
     const [end] = eventsOfType(events, 'message-end');
     expect(end?.message.tools.map((tool) => tool.toolName)).toEqual(['calculator', 'current_time']);

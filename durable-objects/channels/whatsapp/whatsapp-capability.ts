@@ -213,13 +213,20 @@ export function createWhatsAppCapability(
   async function answerInbound(payload: { messageId: string; tooLong?: boolean }): Promise<void> {
     const inbound = await store.claimInbound(payload.messageId);
     if (!inbound) return;
+    // The reply runs beside the object's job queue, not in it: a turn may wait minutes for the person
+    // to approve a tool call, by a word in a later message whose own job must run meanwhile (as must
+    // the approval's expiry), and a job that waits holds back every other job of the object.
+    host.waitUntil(replyAndFinish(inbound, payload.tooLong === true));
+  }
+
+  async function replyAndFinish(inbound: NonNullable<Awaited<ReturnType<typeof store.claimInbound>>>, tooLong: boolean): Promise<void> {
     const graph = whatsApp();
     // The blue ticks: the person sees their message was read while the reply is written.
     if (graph) host.waitUntil(graph.markRead(inbound.messageId));
     let reply: string | null;
     let inKind = false;
     try {
-      ({ text: reply, inKind } = await replyTo(inbound, payload.tooLong === true));
+      ({ text: reply, inKind } = await replyTo(inbound, tooLong));
     } catch (error) {
       // The turn stored the person's message and its failure; they hear that something went wrong.
       log.warn('whatsapp reply failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });

@@ -34,6 +34,8 @@ const landedStepDigests: Record<number, string> = {
   12: '33ac27efcb316c7473959177370101bbc1ebe6a80a79da4b1c2e31e4ed3286b7',
   // Voice: whether spoken audio is kept, and the utterances kept.
   13: '24b33753fb787d8a19722bbf49be384d5daaea4dd7c39575038f3c274cde6963',
+  // Asking before acting: risk level and approval mode per tool, requests to approve a tool call.
+  14: 'a9f39cee36a4b48fb187c8941159791a5fbe1d3b4fa4d7dd0af72ae277143f9f',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
