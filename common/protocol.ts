@@ -9,7 +9,15 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
-import { type ToolView, toolClientFrameSchemas, toolStreamEventSchemas, toolViewSchema, type UpdateToolBody, updateToolBodySchema } from './tools.ts';
+import {
+  mcpServerSchema,
+  type ToolView,
+  toolClientFrameSchemas,
+  toolStreamEventSchemas,
+  toolViewSchema,
+  type UpdateToolBody,
+  updateToolBodySchema,
+} from './tools.ts';
 import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
@@ -653,6 +661,8 @@ export const exportDocumentSchema = z.object({
   whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
   /** Voice settings, and the utterances kept while `keepAudio` was on, oldest first. */
   voice: z.object({ settings: voiceSettingsSchema, recordings: z.array(exportedVoiceRecordingSchema) }),
+  /** The MCP servers the person added, with their tools: header names only, never their values, and no OAuth client or tokens. */
+  mcpServers: z.array(mcpServerSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */
