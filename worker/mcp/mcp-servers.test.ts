@@ -1,11 +1,11 @@
 import { runInDurableObject } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
 import { mcpServerSchema, mcpServersAnswerSchema } from '../../common/tools.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
-import { api, buildUser, eventsOfType, expectError, readEvents, readJson, uniqueText } from '../../test-support/api.ts';
+import { api, buildUser, eventsOfType, expectError, randomAddress, readEvents, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { mcpControl } from '../../test-support/mcp-servers-control.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
@@ -19,6 +19,12 @@ const bearerToken = 'mcp-test-token-5f1c9a';
 
 async function addServer(token: string, body: Record<string, unknown>) {
   return (await readJson(await api('/api/v1/tools/mcp-servers', { token, body }), serverAnswer, 201)).server;
+}
+
+/** A browser arriving at the Worker, not following the redirect it answers (the Tools screen is the web app's). */
+function browserVisit(url: string): Promise<Response> {
+  const worker = (exports as unknown as { default: Fetcher }).default;
+  return worker.fetch(new Request(url, { redirect: 'manual', headers: { 'cf-connecting-ip': randomAddress() } }));
 }
 
 async function storedRows(userId: string): Promise<string> {
@@ -92,11 +98,11 @@ describe('MCP servers', () => {
     expect(consent.status).toBe(302);
     const callback = new URL(consent.headers.get('location') ?? '');
     expect(callback.pathname).toBe('/api/v1/tools/mcp-servers/oauth/callback');
-    const landed = await api(`${callback.pathname}${callback.search}`);
+    const landed = await browserVisit(callback.href);
     expect(landed.status).toBe(302);
     expect(landed.headers.get('location')).toBe(`https://kindred.test/settings/tools?mcpServer=${server.id}&signIn=ready`);
     // A state works once.
-    await expectError(await api(`${callback.pathname}${callback.search}`), 'invalid_oauth_state');
+    await expectError(await browserVisit(callback.href), 'invalid_oauth_state');
     await expectError(
       await api('/api/v1/tools/mcp-servers/oauth/callback?code=x&state=made-up-state-that-is-long-enough-to-look-real-0123'),
       'invalid_oauth_state',

@@ -34,6 +34,8 @@ const landedStepDigests: Record<number, string> = {
   12: '33ac27efcb316c7473959177370101bbc1ebe6a80a79da4b1c2e31e4ed3286b7',
   // Voice: whether spoken audio is kept, and the utterances kept.
   13: '24b33753fb787d8a19722bbf49be384d5daaea4dd7c39575038f3c274cde6963',
+  // MCP servers a person adds, their sealed secrets and connection state (15 once merged).
+  14: 'a764dda9f93e34c12c9418be44abf5719f7dc25e65cb1f93f6f8696047df8d99',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
