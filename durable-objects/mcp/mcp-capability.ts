@@ -287,9 +287,11 @@ export function createMcpCapability(
     },
   };
 
+  /** The tools capability's views of every tool (with the person's switches), read once per answer. */
+  const describe = async (): Promise<readonly ToolView[] | undefined> => (dependencies.describeTools ? dependencies.describeTools() : undefined);
+
   /** A server as the API shows it: header names, never values; no OAuth secret at all. */
-  async function view(server: McpServerRecord): Promise<McpServer> {
-    const described = dependencies.describeTools ? await dependencies.describeTools() : undefined;
+  async function view(server: McpServerRecord, described: readonly ToolView[] | undefined): Promise<McpServer> {
     const tools: ToolView[] = described
       ? described.filter((tool) => tool.source.kind === 'mcp' && tool.source.serverId === server.id)
       : toolsOf(server, slugOf(server.name)).map((tool) => ({
@@ -323,7 +325,7 @@ export function createMcpCapability(
   async function viewOf(serverId: string): Promise<McpServer> {
     const server = await store.get(serverId);
     if (!server) throw notFound();
-    return view(server);
+    return view(server, await describe());
   }
 
   return {
@@ -347,7 +349,8 @@ export function createMcpCapability(
         return viewOf(id);
       },
       async list(): Promise<McpServer[]> {
-        return Promise.all((await store.list()).map((server) => view(server)));
+        const described = await describe();
+        return Promise.all((await store.list()).map((server) => view(server, described)));
       },
       get: (serverId: string): Promise<McpServer> => viewOf(serverId),
       /** Forgets the server, its secrets and its tools; its pending retry finds nothing and stops. */
@@ -405,7 +408,10 @@ export function createMcpCapability(
       },
     },
     /** The servers, without header values, OAuth client information or tokens (they never leave the object). */
-    exportData: async (): Promise<{ mcpServers: McpServer[] }> => ({ mcpServers: await Promise.all((await store.list()).map((server) => view(server))) }),
+    async exportData(): Promise<{ mcpServers: McpServer[] }> {
+      const described = await describe();
+      return { mcpServers: await Promise.all((await store.list()).map((server) => view(server, described))) };
+    },
     reset(): void {
       for (const serverId of [...connections.keys()]) void closeConnection(serverId);
     },
