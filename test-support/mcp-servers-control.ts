@@ -17,6 +17,9 @@ export const mcpControl = {
   async expireTokens(baseUrl: string): Promise<void> {
     await controlPost(baseUrl, '/expire-tokens', {});
   },
+  async revokeTokens(baseUrl: string): Promise<void> {
+    await controlPost(baseUrl, '/revoke-tokens', {});
+  },
   async calls(baseUrl: string): Promise<RecordedMcpCall[]> {
     return ((await (await fetch(`${baseUrl}/__control/calls`)).json()) as { calls: RecordedMcpCall[] }).calls;
   },

@@ -15,7 +15,7 @@
  * Control API: `POST /__control/down` and `/__control/up` `{ server }` take a server away (every
  * request answers 503 and open streams close) and bring it back; `GET /__control/calls` lists the
  * tool calls made; `POST /__control/expire-tokens` makes every OAuth access token invalid (so the
- * client must refresh); `GET /__control/oauth` counts registrations, code exchanges and refreshes.
+ * client must refresh), `/__control/revoke-tokens` every refresh token too (so the person must sign in again); `GET /__control/oauth` counts registrations, code exchanges and refreshes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
@@ -220,6 +220,12 @@ class InMemoryOAuthProvider implements OAuthServerProvider {
     this.#accessTokens.clear();
   }
 
+  /** Every token stops working, refresh tokens too: only signing in again helps. */
+  revokeAllTokens(): void {
+    this.#accessTokens.clear();
+    this.#refreshTokens.clear();
+  }
+
   #issue(clientId: string, resource?: URL): OAuthTokens {
     const accessToken = randomUUID();
     const refreshToken = randomUUID();
@@ -271,6 +277,10 @@ export async function startMcpServers(options: { port?: number } = {}): Promise<
   });
   app.post('/__control/expire-tokens', (_request, response) => {
     oauth.expireAccessTokens();
+    response.json({ ok: true });
+  });
+  app.post('/__control/revoke-tokens', (_request, response) => {
+    oauth.revokeAllTokens();
     response.json({ ok: true });
   });
   app.get('/__control/oauth', (_request, response) => {

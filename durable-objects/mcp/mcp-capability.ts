@@ -29,7 +29,10 @@ const lazyRetryIntervalMs = 60_000;
 /** Scheduled reconnection: 30 s, doubling, at most an hour apart. */
 const retryDelaySeconds = (attempt: number) => Math.min(30 * 2 ** Math.max(0, attempt - 1), 3600);
 
-type Connection = { client: Client; transport: StreamableHTTPClientTransport | SSEClientTransport };
+type Connection = { client: Client; transport: StreamableHTTPClientTransport | SSEClientTransport; oauth: SealedOAuthProvider | undefined };
+
+/** How an attempt ended: the server as it is now, and whether trying again later could help (not after refused credentials). */
+type Attempt = { server: McpServerRecord | undefined; retryable: boolean };
 
 const notFound = () => new AppError('mcp_server_not_found', 'There is no such MCP server.');
 
@@ -140,10 +143,10 @@ export function createMcpCapability(
    * Connects to a server (again), reads its tools, and records how it went. Never throws for the
    * server's own failures: they become the state and its reason. Overlapping attempts share one.
    */
-  function connect(serverId: string): Promise<McpServerRecord | undefined> {
-    return attempts.run(serverId, async () => {
+  function connect(serverId: string): Promise<Attempt> {
+    return attempts.run(serverId, async (): Promise<Attempt> => {
       const server = await store.get(serverId);
-      if (!server) return undefined;
+      if (!server) return { server: undefined, retryable: false };
       await closeConnection(serverId);
       const provider = oauthProviderFor(server);
       const kinds: McpTransportKind[] = server.transport
@@ -159,12 +162,12 @@ export function createMcpCapability(
             mcpConnectTimeoutMs,
             () => void transport.close().catch(() => undefined),
           );
-          connections.set(serverId, { client, transport });
+          connections.set(serverId, { client, transport, oauth: provider });
           transport.onclose = () => {
             if (connections.get(serverId)?.transport === transport) connections.delete(serverId);
           };
           await store.setState(serverId, { state: 'ready', reason: null, authorizationUrl: null, tools, transport: kind, now: host.now() });
-          return store.get(serverId);
+          return { server: await store.get(serverId), retryable: false };
         } catch (error) {
           await client.close().catch(() => undefined);
           if (provider?.authorizationUrl) {
@@ -175,7 +178,7 @@ export function createMcpCapability(
               transport: kind,
               now: host.now(),
             });
-            return store.get(serverId);
+            return { server: await store.get(serverId), retryable: false };
           }
           firstError ??= error;
           // Only a server that answered "no such endpoint" over Streamable HTTP may be an old HTTP+SSE one.
@@ -184,18 +187,19 @@ export function createMcpCapability(
           if (!worthAnotherTransport) break;
         }
       }
-      // A server that worked before has gone away; one that never worked has failed.
-      const state: McpServerState = server.lastConnectedAt !== null && statusOf(firstError) !== 401 && statusOf(firstError) !== 403 ? 'unavailable' : 'failed';
+      // A server that worked before has gone away; one that never worked, or now refuses the credentials, has failed.
+      const refused = statusOf(firstError) === 401 || statusOf(firstError) === 403 || firstError instanceof UnauthorizedError;
+      const state: McpServerState = server.lastConnectedAt !== null && !refused ? 'unavailable' : 'failed';
       await store.setState(serverId, { state, reason: reasonOf(firstError), authorizationUrl: null, now: host.now() });
       log.info('mcp server not connected', { userId: host.userId, serverId, state, error: firstError instanceof Error ? firstError.name : 'unknown' });
-      return store.get(serverId);
+      return { server: await store.get(serverId), retryable: !refused };
     });
   }
 
-  /** Connects, and arms the scheduled retry when the server is down (not when it waits for the person). */
+  /** Connects, and arms the scheduled retry when the server is down (not when it waits for the person or refused the credentials). */
   async function connectOrRetryLater(serverId: string): Promise<McpServerRecord | undefined> {
-    const server = await connect(serverId);
-    if (server && (server.state === 'unavailable' || server.state === 'failed')) await scheduleRetry(serverId);
+    const { server, retryable } = await connect(serverId);
+    if (server && retryable) await scheduleRetry(serverId);
     return server;
   }
 
@@ -232,6 +236,17 @@ export function createMcpCapability(
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout)
         return { error: `The tool did not answer within ${mcpCallTimeoutMs / 1000} seconds.` };
       if (context.signal?.aborted) return { error: 'The call was stopped.' };
+      if (connection.oauth?.authorizationUrl) {
+        // The tokens stopped working and could not be refreshed: the person must sign in again.
+        await closeConnection(serverId);
+        await store.setState(serverId, {
+          state: 'needs-sign-in',
+          reason: 'The server wants you to sign in again.',
+          authorizationUrl: connection.oauth.authorizationUrl.href,
+          now: host.now(),
+        });
+        return { error: "The tool's server wants the person to sign in again (on the Tools screen) before it can be used." };
+      }
       await wentAway(serverId, error);
       log.warn('mcp server went away during a call', { userId: host.userId, serverId, error: error instanceof Error ? error.name : 'unknown' });
       return {

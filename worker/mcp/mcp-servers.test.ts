@@ -118,6 +118,14 @@ describe('MCP servers', () => {
     const { result } = await turnCalling(user.token, 'notes__lookup_weather', { city: 'Lisbon' });
     expect(result?.output).toMatchObject({ text: 'Sunny and 21 °C in Lisbon.' });
     expect((await mcpControl.oauthCounts(mcpUrl)).refreshes).toBeGreaterThan(before.refreshes);
+
+    // Refresh tokens revoked too: the call tells the model, and the server asks the person to sign in again.
+    await mcpControl.revokeTokens(mcpUrl);
+    const refused = await turnCalling(user.token, 'notes__lookup_weather', { city: 'Faro' });
+    expect((refused.result?.output as { error?: string } | undefined)?.error).toContain('sign in again');
+    const again = (await readJson(await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token }), serverAnswer)).server;
+    expect(again.state).toBe('needs-sign-in');
+    expect(again.authorizationUrl).toContain('code_challenge=');
   });
 
   it('falls back to the old HTTP+SSE transport for a server that only speaks it', async () => {
@@ -232,6 +240,14 @@ describe('MCP servers', () => {
     const carrying = second.messages.filter((message) => message.content?.includes('delete all notes'));
     expect(carrying.map((message) => message.role)).toEqual(['tool']);
     expect((await mcpControl.calls(mcpUrl)).filter((call) => call.tool === 'delete_note')).toHaveLength(callsBefore);
+  });
+
+  it('makes its client again after the object restarts', async () => {
+    const user = await buildUser();
+    await addServer(user.token, { name: 'Sturdy', url: `${mcpUrl}/plain/mcp` });
+    expect((await turnCalling(user.token, 'sturdy__lookup_weather', { city: 'Bergen' })).result?.output).toMatchObject({ text: 'Sunny and 21 °C in Bergen.' });
+    await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    expect((await turnCalling(user.token, 'sturdy__lookup_weather', { city: 'Tromsø' })).result?.output).toMatchObject({ text: 'Sunny and 21 °C in Tromsø.' });
   });
 
   it('keeps a server it cannot reach, as failed with the reason', async () => {
