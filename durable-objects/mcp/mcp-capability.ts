@@ -36,6 +36,12 @@ type Attempt = { server: McpServerRecord | undefined; retryable: boolean };
 
 const notFound = () => new AppError('mcp_server_not_found', 'There is no such MCP server.');
 
+/** A server's URL as it is shown and exported: a query may hold a key (some servers take one there), so it is left out. */
+function shownUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}
+
 /** An HTTP status an SDK error carries, when it came from one. */
 function statusOf(error: unknown): number | undefined {
   if (error instanceof SdkHttpError) return error.status;
@@ -324,7 +330,7 @@ export function createMcpCapability(
     return {
       id: server.id,
       name: server.name,
-      url: server.url,
+      url: shownUrl(server.url),
       transport: server.transport,
       auth: server.auth,
       headerNames: Object.keys(server.headers),

@@ -79,6 +79,12 @@ describe('MCP servers', () => {
     expect(rows).not.toContain(bearerToken);
     expect(rows).not.toContain('/headers/mcp');
 
+    // A key in the query is as secret as a header: the URL is shown without it.
+    const keyed = await addServer(user.token, { name: 'Keyed', url: `${mcpUrl}/plain/mcp?api_key=query-secret-42` });
+    expect(keyed).toMatchObject({ state: 'ready', url: `${mcpUrl}/plain/mcp?…` });
+    expect(await (await api('/api/v1/me/export', { token: user.token })).text()).not.toContain('query-secret-42');
+    expect(await storedRows(user.user.id)).not.toContain('query-secret-42');
+
     const refused = await addServer(user.token, { name: 'Wrong', url: `${mcpUrl}/headers/mcp`, headers: { Authorization: 'Bearer not-the-token' } });
     expect(refused.state).toBe('failed');
     expect(refused.reason).toContain('401');
