@@ -10,6 +10,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
 import {
+  mcpServerSchema,
   type ToolView,
   toolApprovalSchema,
   toolClientFrameSchemas,
@@ -663,6 +664,8 @@ export const exportDocumentSchema = z.object({
   whatsapp: z.object({ status: z.enum(['unlinked', 'pending', 'linked']), phoneNumber: z.string().optional() }),
   /** Voice settings, and the utterances kept while `keepAudio` was on, oldest first. */
   voice: z.object({ settings: voiceSettingsSchema, recordings: z.array(exportedVoiceRecordingSchema) }),
+  /** The MCP servers the person added, with their tools: header names only, never their values, and no OAuth client or tokens. */
+  mcpServers: z.array(mcpServerSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -11,6 +11,7 @@ import { createConfirmationsCapability } from './confirmations/confirmations-cap
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
+import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
@@ -50,7 +51,10 @@ export function buildCapabilities(host: CapabilityHost) {
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
+  // The MCP servers' tools come and go: the tools capability asks for them on every listing and turn.
+  // The views read the tools capability's switches, built after it: the closure is only called later.
+  const mcp = createMcpCapability(host, { fetch: (input, init) => fetch(input, init), describeTools: () => tools.rpc.list() });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [mcp] });
   const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
   const turn = createTurnCapability(host, {
     companion,
@@ -81,6 +85,7 @@ export function buildCapabilities(host: CapabilityHost) {
     reminders,
     push,
     whatsapp,
+    mcp,
     tools,
     approvals,
     turn,

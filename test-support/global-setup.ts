@@ -2,7 +2,7 @@
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
  * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`, `fakeElevenLabsUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
- * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, and the local
+ * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, the test MCP servers (`mcp-servers.ts`) as `mcpServersUrl`, and the local
  * speech server (eSpeak NG and PocketSphinx, `local-services/speech/`) as `speechLocalUrl`.
  */
 import { webcrypto } from 'node:crypto';
@@ -15,6 +15,7 @@ import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
 import { testWhatsApp } from './fake-whatsapp-graph/control.ts';
 import { startFakeWhatsAppGraph } from './fake-whatsapp-graph/server.ts';
+import { startMcpServers } from './mcp-servers.ts';
 import { startRadicale } from './radicale.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -35,6 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('fakeElevenLabsUrl', elevenLabs.url);
   const speech = await startSpeechServer({ port: 0 });
   project.provide('speechLocalUrl', speech.url);
+  const mcpServers = await startMcpServers();
+  project.provide('mcpServersUrl', mcpServers.url);
   return async () => {
     await elevenLabs.close();
     await fake.close();
@@ -43,5 +46,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await whatsApp.close();
     await google.close();
     await speech.close();
+    await mcpServers.close();
   };
 }

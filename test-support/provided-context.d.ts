@@ -18,6 +18,8 @@ declare module 'vitest' {
     fakeElevenLabsUrl: string;
     /** Base URL of the local speech server (eSpeak NG, PocketSphinx: `local-services/speech/`), including `/v1`. */
     speechLocalUrl: string;
+    /** Origin of the test MCP servers (`test-support/mcp-servers.ts`): `/plain/mcp`, `/oauth/mcp`, `/legacy/sse`, control at `/__control`. */
+    mcpServersUrl: string;
   }
 }
 

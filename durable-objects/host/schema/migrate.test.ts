@@ -36,6 +36,8 @@ const landedStepDigests: Record<number, string> = {
   13: '24b33753fb787d8a19722bbf49be384d5daaea4dd7c39575038f3c274cde6963',
   // Asking before acting: risk level and approval mode per tool, requests to approve a tool call.
   14: 'a9f39cee36a4b48fb187c8941159791a5fbe1d3b4fa4d7dd0af72ae277143f9f',
+  // MCP servers a person adds, their sealed secrets and connection state.
+  15: 'd9f10aa07c9895457ee6658180a79cd2316524eae5503b830b38c2c35704e0cf',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
