@@ -66,6 +66,19 @@ const configSchema = z.object({
   GOOGLE_OAUTH_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://accounts.google.com/o/oauth2/v2/auth')),
   GOOGLE_TOKEN_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://oauth2.googleapis.com/token')),
   GOOGLE_CALENDAR_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://www.googleapis.com/calendar/v3')),
+  /** Calls to URLs people supply (HTTP tools, MCP servers): plain http as well as https. Only for local runs and tests. */
+  OUTBOUND_ALLOW_HTTP: z
+    .preprocess((value) => (value === '' || value === undefined ? 'false' : value), z.enum(['true', 'false']))
+    .transform((value) => value === 'true'),
+  /** Which non-public addresses those calls may reach: none, loopback (tests, local fakes) or all (a self-hosted network). */
+  OUTBOUND_ALLOW_PRIVATE: z.preprocess((value) => (value === '' || value === undefined ? 'none' : value), z.enum(['none', 'loopback', 'all'])),
+  OUTBOUND_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(100 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   APP_ORIGINS: z.preprocess(
     (value) =>
       typeof value === 'string'
