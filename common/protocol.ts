@@ -9,7 +9,15 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
-import { type ToolView, toolClientFrameSchemas, toolStreamEventSchemas, toolViewSchema, type UpdateToolBody, updateToolBodySchema } from './tools.ts';
+import {
+  httpToolSchema,
+  type ToolView,
+  toolClientFrameSchemas,
+  toolStreamEventSchemas,
+  toolViewSchema,
+  type UpdateToolBody,
+  updateToolBodySchema,
+} from './tools.ts';
 import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
@@ -637,6 +645,8 @@ export const exportDocumentSchema = z.object({
   files: z.array(exportedFileSchema),
   /** Every tool the companion has, with the person's switch. */
   tools: z.array(toolSummarySchema),
+  /** The HTTP tools the person described (and the operator's shared ones), naming their headers, never their values. */
+  httpTools: z.array(httpToolSchema),
   /** Every calendar event, with its recurrence and overridden instances. */
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */

@@ -10,6 +10,7 @@ import { createConfirmationsCapability } from './confirmations/confirmations-cap
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
+import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
@@ -48,7 +49,9 @@ export function buildCapabilities(host: CapabilityHost) {
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders] });
+  // Asks the tools capability (built next) for every tool's name and view only when called, never while building.
+  const httpTools = createHttpToolsCapability(host, { toolViews: () => tools.rpc.list() });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [httpTools.provider] });
   const turn = createTurnCapability(host, { companion, conversations, memory, files, retrieval, tools, replyWithoutModel: outreach.replyToControlWord });
   const voice = createVoiceCapability(host, {
     companion,
@@ -69,6 +72,7 @@ export function buildCapabilities(host: CapabilityHost) {
     reminders,
     push,
     whatsapp,
+    httpTools,
     tools,
     turn,
     voice,

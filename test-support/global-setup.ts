@@ -3,7 +3,8 @@
  * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`, `fakeElevenLabsUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
  * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, and the local
- * speech server (eSpeak NG and PocketSphinx, `local-services/speech/`) as `speechLocalUrl`.
+ * speech server (eSpeak NG and PocketSphinx, `local-services/speech/`) as `speechLocalUrl`; and the
+ * local HTTP service HTTP tools call (`test-support/http-tool-service.ts`) as `httpToolServiceUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
@@ -15,6 +16,7 @@ import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
 import { testWhatsApp } from './fake-whatsapp-graph/control.ts';
 import { startFakeWhatsAppGraph } from './fake-whatsapp-graph/server.ts';
+import { startHttpToolService } from './http-tool-service.ts';
 import { startRadicale } from './radicale.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -35,7 +37,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('fakeElevenLabsUrl', elevenLabs.url);
   const speech = await startSpeechServer({ port: 0 });
   project.provide('speechLocalUrl', speech.url);
+  const httpToolService = await startHttpToolService();
+  project.provide('httpToolServiceUrl', httpToolService.url);
   return async () => {
+    await httpToolService.close();
     await elevenLabs.close();
     await fake.close();
     await push.close();

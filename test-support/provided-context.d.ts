@@ -18,6 +18,8 @@ declare module 'vitest' {
     fakeElevenLabsUrl: string;
     /** Base URL of the local speech server (eSpeak NG, PocketSphinx: `local-services/speech/`), including `/v1`. */
     speechLocalUrl: string;
+    /** Origin of the local HTTP service HTTP tools call (`test-support/http-tool-service.ts`). */
+    httpToolServiceUrl: string;
   }
 }
 

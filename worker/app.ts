@@ -19,6 +19,7 @@ import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { httpToolRoutes } from './http-tools/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
@@ -49,6 +50,7 @@ export function createApp() {
   });
   api.route('/', authRoutes);
   api.route('/', accountRoutes);
+  api.route('/', httpToolRoutes);
   api.route('/', companionRoutes);
   api.route('/', memoryRoutes);
   api.route('/', conversationRoutes);

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { createHttpToolBodySchema } from '../../common/tools.ts';
 import { AppError } from '../errors/app-error.ts';
+import { checkHttpToolDefinition } from '../http-tools/http-tool-definition.ts';
+import { outboundPolicyFromConfig } from '../net/outbound-fetch.ts';
 
 /** Unset or blank means "not configured", never an error. */
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
@@ -79,6 +82,22 @@ const configSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(2 * 1024 * 1024),
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /**
+   * HTTP tools the operator gives everyone: a JSON array of `POST /tools/http` bodies. A header value
+   * may name a Worker secret as `{{secret:NAME}}`, so no secret sits in this text.
+   */
+  SHARED_HTTP_TOOLS: z.preprocess(
+    (value) => {
+      if (value === '' || value === undefined) return [];
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value;
+      }
+    },
+    z.array(createHttpToolBodySchema, { error: 'must be a JSON array of HTTP tools' }),
+  ),
   APP_ORIGINS: z.preprocess(
     (value) =>
       typeof value === 'string'
@@ -120,6 +139,19 @@ export function readConfig(env: object): Config {
       'configuration_invalid',
       'Kindred is misconfigured: VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are set together or not at all.',
     );
+  }
+  const sharedToolNames = new Set<string>();
+  for (const tool of config.SHARED_HTTP_TOOLS) {
+    if (sharedToolNames.has(tool.name)) throw new AppError('configuration_invalid', `Kindred is misconfigured: SHARED_HTTP_TOOLS names ${tool.name} twice.`);
+    sharedToolNames.add(tool.name);
+    try {
+      checkHttpToolDefinition(tool, outboundPolicyFromConfig(config), { secretsAllowed: true });
+    } catch (error) {
+      throw new AppError(
+        'configuration_invalid',
+        `Kindred is misconfigured: SHARED_HTTP_TOOLS ${tool.name}: ${error instanceof Error ? error.message : 'invalid'}`,
+      );
+    }
   }
   cache.set(env, config);
   return config;

@@ -34,6 +34,7 @@ const landedStepDigests: Record<number, string> = {
   12: '33ac27efcb316c7473959177370101bbc1ebe6a80a79da4b1c2e31e4ed3286b7',
   // Voice: whether spoken audio is kept, and the utterances kept.
   13: '24b33753fb787d8a19722bbf49be384d5daaea4dd7c39575038f3c274cde6963',
+  14: 'ee2881af215d74bd230c110a4a5ed2c82361752543cdf67b88cfca5bd6946f5e',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
