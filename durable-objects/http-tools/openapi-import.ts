@@ -173,6 +173,7 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 export function sanitiseName(text: string): string {
   const name = text
     .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/_{2,}/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 64);
   return name === '' ? 'operation' : name;

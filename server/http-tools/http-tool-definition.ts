@@ -190,11 +190,10 @@ function splitQuery(url: string): [string, string | undefined] {
 export function inputProblems(schema: Record<string, unknown>, input: unknown): string[] {
   const result = new Validator(schema as never, '2020-12', false).validate(input);
   if (result.valid) return [];
-  // The deepest errors say what is wrong; the ones above them only say that something below failed.
-  const leafErrors = result.errors.filter(
-    (error) => !result.errors.some((other) => other !== error && other.instanceLocation.startsWith(`${error.instanceLocation}/`)),
-  );
-  return (leafErrors.length > 0 ? leafErrors : result.errors)
+  // Errors of these keywords only say that something inside failed; the others say what.
+  const summaries = new Set(['properties', 'items', 'prefixItems', 'patternProperties', 'allOf', '$ref', 'dependentSchemas']);
+  const specific = result.errors.filter((error) => !summaries.has(error.keyword));
+  return (specific.length > 0 ? specific : result.errors)
     .slice(0, 5)
     .map((error) => `${error.instanceLocation.replace(/^#\/?/, '') || 'input'}: ${error.error}`);
 }
