@@ -218,6 +218,7 @@ export function createHttpToolsCapability(
         }
         const deleted = host.sql.exec('DELETE FROM http_tools WHERE id = ?', id).rowsWritten;
         own = undefined;
+        for (const key of tools.keys()) if (key.startsWith(`${id}:`)) tools.delete(key);
         if (deleted === 0) throw new AppError('http_tool_not_found', `There is no HTTP tool "${id}".`);
       },
     },

@@ -217,6 +217,7 @@ function classifyIpv6(text: string): HostKind {
 }
 
 const maxRedirects = 5;
+const headersKeptAcrossOrigins = new Set(['accept', 'accept-language', 'content-type', 'user-agent']);
 
 /**
  * A `fetch` for user-supplied URLs: every URL (and every redirect's Location, at most 5) is checked
@@ -252,10 +253,10 @@ export function createOutboundFetch(policy: OutboundPolicy, fetchImplementation:
           headers.delete('content-type');
           headers.delete('content-length');
         }
-        // A redirect to another origin must not take the credentials along (as browsers do).
+        // A redirect to another origin takes none of the caller's headers but the harmless ones: an
+        // API key may sit in any header (X-Api-Key), not only in Authorization as browsers assume.
         if (new URL(url).origin !== check.url.origin) {
-          headers.delete('authorization');
-          headers.delete('cookie');
+          for (const name of [...headers.keys()]) if (!headersKeptAcrossOrigins.has(name)) headers.delete(name);
         }
       }
     } catch (error) {
