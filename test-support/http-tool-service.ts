@@ -8,6 +8,7 @@
  * - `GET /weather/{city}?units=`: a small JSON answer, recorded like the echo (the OpenAPI import's read tool).
  * - `POST /notes`: takes a JSON note, answers it with an id (the OpenAPI import's act tool).
  * - `GET /large`: 5 MB of text, streamed without a length.
+ * - `GET /medium`: 100 000 characters of JSON text: under the size limit, over what the model reads.
  * - `GET /slow`: never answers, until the client gives up or the service closes.
  * - `GET /fail`: HTTP 500.
  * - `GET /redirect/private`, `/redirect/metadata`, `/redirect/allowed`: 302 to 10.0.0.1, to the
@@ -136,6 +137,8 @@ export async function startHttpToolService(options: { port?: number; host?: stri
           response.end();
         };
         writeMore();
+      } else if (url.pathname === '/medium') {
+        sendJson(response, 200, { items: Array.from({ length: 5_000 }, (_, index) => `item-${String(index).padStart(12, '0')}`) });
       } else if (url.pathname === '/slow') {
         hanging.add(response);
         response.on('close', () => hanging.delete(response));

@@ -11,6 +11,7 @@ import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { injectedInstructions, recordedHttpToolRequests } from '../../test-support/http-tool-service.ts';
 import { sharedToolToken } from '../../test-support/shared-http-tools.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
+import { maxModelOutputCharacters } from './http-tools-capability.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 const fakeUrl = inject('fakeOpenAIUrl');
@@ -211,6 +212,19 @@ describe('calling an HTTP tool from a turn', () => {
     await createTool(person.token, echoTool({ path: '', name: 'big', inputSchema: { type: 'object' }, request: { method: 'GET', url: `${service}/large` } }));
     const output = await turnCalling(person.token, 'big', {});
     expect(output.error).toMatch(/larger than 2097152 bytes/);
+  });
+
+  it('cuts an answer longer than the model reads, with a note', async () => {
+    const person = await buildUser();
+    await createTool(
+      person.token,
+      echoTool({ path: '', name: 'medium', inputSchema: { type: 'object' }, request: { method: 'GET', url: `${service}/medium` } }),
+    );
+    const output = await turnCalling(person.token, 'medium', {});
+    expect(output).toMatchObject({ status: 200, truncated: true });
+    expect(String(output.body)).toHaveLength(maxModelOutputCharacters);
+    expect(String(output.body)).toMatch(/^\{"items":\["item-000000000000"/);
+    expect(String(output.note)).toContain(`only the first ${maxModelOutputCharacters}`);
   });
 
   it('answers a failing service with its status', async () => {
