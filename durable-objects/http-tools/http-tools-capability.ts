@@ -163,8 +163,19 @@ export function createHttpToolsCapability(
     });
   }
 
+  /**
+   * One addition at a time: the names are sealed, so whether one is taken is only known after
+   * awaiting, and two additions of one name in flight together must not both pass the check.
+   */
+  let additions: Promise<unknown> = Promise.resolve();
+  function add(definitions: readonly CreateHttpToolBody[]): Promise<HttpTool[]> {
+    const added = additions.then(() => addNow(definitions));
+    additions = added.catch(() => undefined);
+    return added;
+  }
+
   /** Checks and stores new tools together: all of them, or none when one is refused. */
-  async function add(definitions: readonly CreateHttpToolBody[]): Promise<HttpTool[]> {
+  async function addNow(definitions: readonly CreateHttpToolBody[]): Promise<HttpTool[]> {
     const policy = outboundPolicyFromConfig(host.config());
     const taken = new Set([...(await dependencies.toolViews()).map((view) => view.name), ...(await allTools()).map((entry) => entry.definition.name)]);
     for (const definition of definitions) {
