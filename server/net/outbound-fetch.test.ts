@@ -106,6 +106,27 @@ describe('checkOutboundUrl', () => {
   });
 });
 
+/** A time limit's timer the test fires itself, instead of waiting for time to pass. */
+function manualTimer() {
+  const timer = {
+    milliseconds: 0,
+    stopped: false,
+    onTimeout: (): void => undefined,
+    start: (onTimeout: () => void, milliseconds: number) => {
+      timer.onTimeout = onTimeout;
+      timer.milliseconds = milliseconds;
+      timer.stopped = false;
+      return () => {
+        timer.stopped = true;
+      };
+    },
+    fire: () => {
+      if (!timer.stopped) timer.onTimeout();
+    },
+  };
+  return timer;
+}
+
 /** A fetch that answers from a table of URLs and records what it was asked. */
 function scriptedFetch(answers: Record<string, () => Response>) {
   const requests: { url: string; method: string; headers: Headers; body: string }[] = [];
@@ -215,12 +236,57 @@ describe('createOutboundFetch', () => {
     expect((await response.text()).length).toBe(4_000);
   });
 
-  it('aborts an exchange that takes longer than the time limit', async () => {
+  it('aborts an exchange that takes longer than the time limit, body included', async () => {
     const neverAnswers = ((_input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {
         init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
       })) as typeof fetch;
-    const guarded = createOutboundFetch({ ...production, timeoutMs: 50 }, neverAnswers);
-    await expect(guarded('https://slow.example.com/')).rejects.toMatchObject({ reason: 'timeout', id: 'source_unreachable' });
+    const timer = manualTimer();
+    const pending = createOutboundFetch(production, neverAnswers, { startTimer: timer.start })('https://slow.example.com/');
+    expect(timer.milliseconds).toBe(production.timeoutMs);
+    timer.fire();
+    await expect(pending).rejects.toMatchObject({ reason: 'timeout', id: 'source_unreachable' });
+    // A body that stalls is cut off by the same limit: the timer runs until the body is read.
+    const stalling = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
+    let signalOfCall: AbortSignal | undefined;
+    const answersThenStalls = ((_input: RequestInfo | URL, init?: RequestInit) => {
+      signalOfCall = init?.signal ?? undefined;
+      return Promise.resolve(new Response(stalling));
+    }) as typeof fetch;
+    const bodyTimer = manualTimer();
+    await createOutboundFetch(production, answersThenStalls, { startTimer: bodyTimer.start })('https://slow.example.com/');
+    expect(bodyTimer.stopped).toBe(false);
+    bodyTimer.fire();
+    expect(signalOfCall?.aborted).toBe(true);
+  });
+
+  it('with streaming, stops timing once the headers arrive and leaves the size to the caller', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(5_000));
+        controller.close();
+      },
+    });
+    const timer = manualTimer();
+    const guarded = createOutboundFetch({ ...production, maxResponseBytes: 1_024 }, async () => new Response(body), {
+      streaming: true,
+      startTimer: timer.start,
+    });
+    const response = await guarded('https://mcp.example.com/sse');
+    expect(timer.stopped).toBe(true);
+    expect((await response.arrayBuffer()).byteLength).toBe(5_000);
+  });
+
+  it('with streaming, still refuses addresses and times out a server that never answers', async () => {
+    const neverAnswers = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as typeof fetch;
+    const timer = manualTimer();
+    const guarded = createOutboundFetch(production, neverAnswers, { streaming: true, startTimer: timer.start });
+    await expect(guarded('https://10.0.0.1/sse')).rejects.toMatchObject({ reason: 'private' });
+    const pending = guarded('https://slow.example.com/sse');
+    timer.fire();
+    await expect(pending).rejects.toMatchObject({ reason: 'timeout' });
   });
 });

@@ -219,17 +219,42 @@ function classifyIpv6(text: string): HostKind {
 const maxRedirects = 5;
 const headersKeptAcrossOrigins = new Set(['accept', 'accept-language', 'content-type', 'user-agent']);
 
+/** How a caller reads the answers of its guarded fetch. */
+export interface OutboundFetchOptions {
+  /**
+   * The answer is a stream read for as long as it lasts (an MCP server's server-sent events): the
+   * time limit then covers the request and redirects until the answer's headers arrive, and the size
+   * limit is left to the caller, per message. Without it both cover the whole exchange.
+   */
+  streaming?: boolean;
+  /** Starts the time limit's timer and answers how to stop it; tests pass one they fire themselves. */
+  startTimer?: (onTimeout: () => void, milliseconds: number) => () => void;
+}
+
+const realTimer = (onTimeout: () => void, milliseconds: number) => {
+  const timer = setTimeout(onTimeout, milliseconds);
+  return () => clearTimeout(timer);
+};
+
 /**
  * A `fetch` for user-supplied URLs: every URL (and every redirect's Location, at most 5) is checked
  * with `checkOutboundUrl`; the body is cut off with an `OutboundError('too-large')` as soon as it
- * passes the limit while it streams; the whole exchange is aborted after `timeoutMs`. Refusals throw
- * `OutboundError`; network failures throw what `fetch` throws.
+ * passes the limit while it streams; the whole exchange is aborted after `timeoutMs` (see
+ * `OutboundFetchOptions.streaming` for long-lived streams). Refusals throw `OutboundError`; network
+ * failures throw what `fetch` throws.
  */
-export function createOutboundFetch(policy: OutboundPolicy, fetchImplementation: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
+export function createOutboundFetch(
+  policy: OutboundPolicy,
+  fetchImplementation: typeof fetch = (input, init) => fetch(input, init),
+  options: OutboundFetchOptions = {},
+): typeof fetch {
   return async (input: RequestInfo | URL, init?: RequestInit) => {
     const first = new Request(input, init);
-    const timeout = AbortSignal.timeout(policy.timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : first.signal ? AbortSignal.any([first.signal, timeout]) : timeout;
+    const timeoutController = new AbortController();
+    const stopTimer = (options.startTimer ?? realTimer)(() => timeoutController.abort(new OutboundError('timeout')), policy.timeoutMs);
+    const timeout = timeoutController.signal;
+    const callerSignal = init?.signal ?? first.signal;
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     // Read once, so a 307/308 can send it again; bodies sent to tools and MCP servers are small.
     let body: ArrayBuffer | null = first.body ? await first.arrayBuffer() : null;
     let method = first.method;
@@ -242,7 +267,9 @@ export function createOutboundFetch(policy: OutboundPolicy, fetchImplementation:
         const response = await fetchImplementation(check.url.href, { method, headers, body, redirect: 'manual', signal });
         const location = response.headers.get('location');
         if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) {
-          return limitBody(response, policy, timeout);
+          if (!options.streaming) return limitBody(response, policy, timeout, () => stopTimer());
+          stopTimer();
+          return response;
         }
         await response.body?.cancel();
         if (hop >= maxRedirects) throw new OutboundError('too-many-redirects');
@@ -260,20 +287,25 @@ export function createOutboundFetch(policy: OutboundPolicy, fetchImplementation:
         }
       }
     } catch (error) {
+      stopTimer();
       throw timeout.aborted ? new OutboundError('timeout', `The address ${refusalWords.timeout} (over ${policy.timeoutMs} ms).`) : error;
     }
   };
 }
 
 /** The response with a body that errors once it has carried more than the limit. */
-function limitBody(response: Response, policy: OutboundPolicy, timeout: AbortSignal): Response {
+function limitBody(response: Response, policy: OutboundPolicy, timeout: AbortSignal, finished: () => void): Response {
   const tooLarge = () => new OutboundError('too-large', `The answer was larger than ${policy.maxResponseBytes} bytes.`);
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > policy.maxResponseBytes) {
+    finished();
     void response.body?.cancel();
     throw tooLarge();
   }
-  if (!response.body) return response;
+  if (!response.body) {
+    finished();
+    return response;
+  }
   const reader = response.body.getReader();
   let received = 0;
   const limited = new ReadableStream<Uint8Array>({
@@ -281,21 +313,25 @@ function limitBody(response: Response, policy: OutboundPolicy, timeout: AbortSig
       try {
         const { done, value } = await reader.read();
         if (done) {
+          finished();
           controller.close();
           return;
         }
         received += value.byteLength;
         if (received > policy.maxResponseBytes) {
+          finished();
           void reader.cancel();
           controller.error(tooLarge());
           return;
         }
         controller.enqueue(value);
       } catch (error) {
+        finished();
         controller.error(timeout.aborted ? new OutboundError('timeout', `The address ${refusalWords.timeout} (over ${policy.timeoutMs} ms).`) : error);
       }
     },
     cancel(reason) {
+      finished();
       return reader.cancel(reason);
     },
   });
