@@ -9,7 +9,7 @@
  * - `POST /notes`: takes a JSON note, answers it with an id (the OpenAPI import's act tool).
  * - `GET /large`: 5 MB of text, streamed without a length.
  * - `GET /medium`: 100 000 characters of JSON text: under the size limit, over what the model reads.
- * - `GET /slow`: never answers, until the client gives up or the service closes.
+ * - `GET /slow` (or `/slow/<anything>`): recorded, then never answered, until the client gives up or the service closes.
  * - `GET /fail`: HTTP 500.
  * - `GET /redirect/private`, `/redirect/metadata`, `/redirect/allowed`: 302 to 10.0.0.1, to the
  *   cloud metadata address, and to `/echo/redirected` on this service.
@@ -139,7 +139,7 @@ export async function startHttpToolService(options: { port?: number; host?: stri
         writeMore();
       } else if (url.pathname === '/medium') {
         sendJson(response, 200, { items: Array.from({ length: 5_000 }, (_, index) => `item-${String(index).padStart(12, '0')}`) });
-      } else if (url.pathname === '/slow') {
+      } else if (url.pathname === '/slow' || url.pathname.startsWith('/slow/')) {
         hanging.add(response);
         response.on('close', () => hanging.delete(response));
       } else if (url.pathname === '/fail') {

@@ -262,7 +262,17 @@ describe('the outbound guard against the local service', () => {
   const tests = { ...defaultOutboundPolicy, allowHttp: true, allowPrivate: 'loopback' as const };
 
   it('gives up on a service that does not answer within the time limit', async () => {
-    await expect(createOutboundFetch({ ...tests, timeoutMs: 300 })(`${service}/slow`)).rejects.toMatchObject({ reason: 'timeout' });
+    let fireTimeout = () => undefined as unknown;
+    const startTimer = (onTimeout: () => void) => {
+      fireTimeout = onTimeout;
+      return () => undefined;
+    };
+    const path = `/slow/${unique()}`;
+    const pending = createOutboundFetch(tests, undefined, { startTimer })(`${service}${path}`);
+    // The time limit runs out only once the service holds the request, unanswered.
+    while ((await recordedHttpToolRequests(service, path)).length === 0);
+    fireTimeout();
+    await expect(pending).rejects.toMatchObject({ reason: 'timeout' });
   });
 
   it('cuts off a 5 MB answer while it streams', async () => {
