@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { testWhatsApp } from './test-support/fake-whatsapp-graph/control.ts';
+import { sharedHttpToolsFor, sharedToolToken } from './test-support/shared-http-tools.ts';
 
 const wranglerConfig = { configPath: './wrangler.test.toml' };
 // The web client's tests are of its pure modules (no DOM), so they run in workerd like the rest.
@@ -65,6 +66,9 @@ export default defineConfig({
                 GOOGLE_OAUTH_URL: `${inject('fakeGoogleUrl')}/o/oauth2/v2/auth`,
                 GOOGLE_TOKEN_URL: `${inject('fakeGoogleUrl')}/token`,
                 GOOGLE_CALENDAR_URL: `${inject('fakeGoogleUrl')}/calendar/v3`,
+                // One HTTP tool the operator gives everyone, its token a Worker secret (durable-objects/http-tools).
+                SHARED_HTTP_TOOLS: JSON.stringify(sharedHttpToolsFor(inject('httpToolServiceUrl'))),
+                SHARED_TOOL_TOKEN: sharedToolToken,
               },
             },
           })),

@@ -479,7 +479,9 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
 
 function printSummary(report) {
   progress('');
-  progress(`Voice, ${report.options.users} sessions × ${report.options.turns} turns at ${report.options.pace} pace (${report.turns.measured} measured, ${report.turns.errors} failed):`);
+  progress(
+    `Voice, ${report.options.users} sessions × ${report.options.turns} turns at ${report.options.pace} pace (${report.turns.measured} measured, ${report.turns.errors} failed):`,
+  );
   progress(
     `  end of speech → first segment   p50 ${format(report.turns.endOfSpeechToFirstSegmentMs.p50)}  p95 ${format(report.turns.endOfSpeechToFirstSegmentMs.p95)}`,
   );

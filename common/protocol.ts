@@ -10,6 +10,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { errorIds } from './error-ids.ts';
 import {
+  httpToolSchema,
   mcpServerSchema,
   type ToolView,
   toolApprovalSchema,
@@ -646,6 +647,8 @@ export const exportDocumentSchema = z.object({
   files: z.array(exportedFileSchema),
   /** Every tool the companion has, with the person's switch. */
   tools: z.array(toolSummarySchema),
+  /** The HTTP tools the person described (and the operator's shared ones), naming their headers, never their values. */
+  httpTools: z.array(httpToolSchema),
   /** Every calendar event, with its recurrence and overridden instances. */
   calendar: z.object({ events: z.array(calendarEventSchema) }),
   /** Every reminder, whatever became of it, in the order they were made. */

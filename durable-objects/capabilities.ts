@@ -1,4 +1,5 @@
 import { findVoice } from '../server/catalog/catalog.ts';
+import { createOutboundFetch, outboundPolicyFromConfig } from '../server/net/outbound-fetch.ts';
 import { createApprovalsCapability } from './approvals/approvals-capability.ts';
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
@@ -11,6 +12,7 @@ import { createConfirmationsCapability } from './confirmations/confirmations-cap
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
+import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
@@ -51,10 +53,16 @@ export function buildCapabilities(host: CapabilityHost) {
   });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
-  // The MCP servers' tools come and go: the tools capability asks for them on every listing and turn.
-  // The views read the tools capability's switches, built after it: the closure is only called later.
-  const mcp = createMcpCapability(host, { fetch: (input, init) => fetch(input, init), describeTools: () => tools.rpc.list() });
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [mcp] });
+  // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
+  // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
+  const mcp = createMcpCapability(host, {
+    fetch: (input, init) => createOutboundFetch(outboundPolicyFromConfig(host.config()), undefined, { streaming: true })(input, init),
+    describeTools: () => tools.rpc.list(),
+  });
+  // Asks the tools capability (built next) for every tool's name and view only when called, never while building.
+  const httpTools = createHttpToolsCapability(host, { toolViews: () => tools.rpc.list() });
+  // The MCP servers' and HTTP tools' tools come and go: the tools capability asks for them on every listing and turn.
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [mcp, httpTools.provider] });
   const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
   const turn = createTurnCapability(host, {
     companion,
@@ -86,6 +94,7 @@ export function buildCapabilities(host: CapabilityHost) {
     push,
     whatsapp,
     mcp,
+    httpTools,
     tools,
     approvals,
     turn,

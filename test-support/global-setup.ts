@@ -2,8 +2,10 @@
  * Vitest global setup (runs once, in Node): starts the fakes of outside services on free ports and
  * provides their URLs to every project (`fakeOpenAIUrl`, `fakePushUrl`, `fakeWhatsAppUrl`, `fakeGoogleUrl`, `fakeElevenLabsUrl`), for Miniflare bindings and
  * for `inject()` in tests; makes the VAPID key pair the tests' server signs Web Push with; and starts
- * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, the test MCP servers (`mcp-servers.ts`) as `mcpServersUrl`, and the local
- * speech server (eSpeak NG and PocketSphinx, `local-services/speech/`) as `speechLocalUrl`.
+ * Radicale, the real CalDAV server calendar sync is tested against, as `radicaleUrl`, the test MCP
+ * servers (`mcp-servers.ts`) as `mcpServersUrl`, the local speech server (eSpeak NG and PocketSphinx,
+ * `local-services/speech/`) as `speechLocalUrl`, and the local HTTP service HTTP tools call
+ * (`test-support/http-tool-service.ts`) as `httpToolServiceUrl`.
  */
 import { webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
@@ -15,6 +17,7 @@ import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
 import { testWhatsApp } from './fake-whatsapp-graph/control.ts';
 import { startFakeWhatsAppGraph } from './fake-whatsapp-graph/server.ts';
+import { startHttpToolService } from './http-tool-service.ts';
 import { startMcpServers } from './mcp-servers.ts';
 import { startRadicale } from './radicale.ts';
 
@@ -38,7 +41,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('speechLocalUrl', speech.url);
   const mcpServers = await startMcpServers();
   project.provide('mcpServersUrl', mcpServers.url);
+  const httpToolService = await startHttpToolService();
+  project.provide('httpToolServiceUrl', httpToolService.url);
   return async () => {
+    await httpToolService.close();
     await elevenLabs.close();
     await fake.close();
     await push.close();

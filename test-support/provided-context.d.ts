@@ -20,6 +20,8 @@ declare module 'vitest' {
     speechLocalUrl: string;
     /** Origin of the test MCP servers (`test-support/mcp-servers.ts`): `/plain/mcp`, `/oauth/mcp`, `/legacy/sse`, control at `/__control`. */
     mcpServersUrl: string;
+    /** Origin of the local HTTP service HTTP tools call (`test-support/http-tool-service.ts`). */
+    httpToolServiceUrl: string;
   }
 }
 

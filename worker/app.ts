@@ -20,6 +20,7 @@ import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { httpToolRoutes } from './http-tools/routes.ts';
 import { mcpServerRoutes } from './mcp/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
@@ -53,6 +54,7 @@ export function createApp() {
   api.route('/', accountRoutes);
   // Before the companion's `/tools` routes: the MCP sign-in callback has no session and answers before their session check.
   api.route('/', mcpServerRoutes);
+  api.route('/', httpToolRoutes);
   api.route('/', companionRoutes);
   api.route('/', memoryRoutes);
   api.route('/', conversationRoutes);

@@ -57,4 +57,44 @@ describe('configuration', () => {
     expect(thrown).toMatchObject({ id: 'configuration_invalid', status: 500 });
     expect((thrown as Error).message).toContain(variable);
   });
+
+  it('keeps calls to URLs people supply on public https unless told otherwise', () => {
+    expect(readConfig({ MASTER_KEY: masterKey })).toMatchObject({
+      OUTBOUND_ALLOW_HTTP: false,
+      OUTBOUND_ALLOW_PRIVATE: 'none',
+      OUTBOUND_MAX_RESPONSE_BYTES: 2 * 1024 * 1024,
+      OUTBOUND_TIMEOUT_MS: 15_000,
+      SHARED_HTTP_TOOLS: [],
+    });
+    expect(readConfig({ MASTER_KEY: masterKey, OUTBOUND_ALLOW_HTTP: 'true', OUTBOUND_ALLOW_PRIVATE: 'loopback' })).toMatchObject({
+      OUTBOUND_ALLOW_HTTP: true,
+      OUTBOUND_ALLOW_PRIVATE: 'loopback',
+    });
+    expect(() => readConfig({ MASTER_KEY: masterKey, OUTBOUND_ALLOW_HTTP: 'yes' })).toThrow(/OUTBOUND_ALLOW_HTTP/);
+    expect(() => readConfig({ MASTER_KEY: masterKey, OUTBOUND_ALLOW_PRIVATE: 'everything' })).toThrow(/OUTBOUND_ALLOW_PRIVATE/);
+  });
+
+  describe('SHARED_HTTP_TOOLS', () => {
+    const tool = {
+      name: 'status',
+      description: 'Reads the status page.',
+      inputSchema: { type: 'object', properties: {} },
+      request: { method: 'GET', url: 'https://status.example.com/api', headers: { Authorization: 'Bearer {{secret:STATUS_TOKEN}}' } },
+    };
+
+    it('reads a JSON array of tools whose headers may name Worker secrets', () => {
+      expect(readConfig({ MASTER_KEY: masterKey, SHARED_HTTP_TOOLS: JSON.stringify([tool]) }).SHARED_HTTP_TOOLS).toEqual([tool]);
+    });
+
+    it.each([
+      ['not JSON', '[{'],
+      ['not an array of tools', JSON.stringify({ name: 'status' })],
+      ['a tool twice', JSON.stringify([tool, tool])],
+      ['an address the policy refuses', JSON.stringify([{ ...tool, request: { method: 'GET', url: 'https://169.254.169.254/' } }])],
+      ['a schema that is not of an object', JSON.stringify([{ ...tool, inputSchema: { type: 'string' } }])],
+      ['a secret in the URL', JSON.stringify([{ ...tool, request: { method: 'GET', url: 'https://status.example.com/{{secret:STATUS_TOKEN}}' } }])],
+    ])('refuses %s, naming the variable', (_case, value) => {
+      expect(() => readConfig({ MASTER_KEY: masterKey, SHARED_HTTP_TOOLS: value })).toThrow(/SHARED_HTTP_TOOLS/);
+    });
+  });
 });

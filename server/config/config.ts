@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { createHttpToolBodySchema } from '../../common/tools.ts';
 import { AppError } from '../errors/app-error.ts';
+import { checkHttpToolDefinition } from '../http-tools/http-tool-definition.ts';
+import { outboundPolicyFromConfig } from '../net/outbound-fetch.ts';
 
 /** Unset or blank means "not configured", never an error. */
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
@@ -68,6 +71,35 @@ const configSchema = z.object({
   GOOGLE_OAUTH_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://accounts.google.com/o/oauth2/v2/auth')),
   GOOGLE_TOKEN_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://oauth2.googleapis.com/token')),
   GOOGLE_CALENDAR_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://www.googleapis.com/calendar/v3')),
+  /** Calls to URLs people supply (HTTP tools, MCP servers): plain http as well as https. Only for local runs and tests. */
+  OUTBOUND_ALLOW_HTTP: z
+    .preprocess((value) => (value === '' || value === undefined ? 'false' : value), z.enum(['true', 'false']))
+    .transform((value) => value === 'true'),
+  /** Which non-public addresses those calls may reach: none, loopback (tests, local fakes) or all (a self-hosted network). */
+  OUTBOUND_ALLOW_PRIVATE: z.preprocess((value) => (value === '' || value === undefined ? 'none' : value), z.enum(['none', 'loopback', 'all'])),
+  OUTBOUND_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(100 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /**
+   * HTTP tools the operator gives everyone: a JSON array of `POST /tools/http` bodies. A header value
+   * may name a Worker secret as `{{secret:NAME}}`, so no secret sits in this text.
+   */
+  SHARED_HTTP_TOOLS: z.preprocess(
+    (value) => {
+      if (value === '' || value === undefined) return [];
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value;
+      }
+    },
+    z.array(createHttpToolBodySchema, { error: 'must be a JSON array of HTTP tools' }),
+  ),
   APP_ORIGINS: z.preprocess(
     (value) =>
       typeof value === 'string'
@@ -109,6 +141,19 @@ export function readConfig(env: object): Config {
       'configuration_invalid',
       'Kindred is misconfigured: VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are set together or not at all.',
     );
+  }
+  const sharedToolNames = new Set<string>();
+  for (const tool of config.SHARED_HTTP_TOOLS) {
+    if (sharedToolNames.has(tool.name)) throw new AppError('configuration_invalid', `Kindred is misconfigured: SHARED_HTTP_TOOLS names ${tool.name} twice.`);
+    sharedToolNames.add(tool.name);
+    try {
+      checkHttpToolDefinition(tool, outboundPolicyFromConfig(config), { secretsAllowed: true });
+    } catch (error) {
+      throw new AppError(
+        'configuration_invalid',
+        `Kindred is misconfigured: SHARED_HTTP_TOOLS ${tool.name}: ${error instanceof Error ? error.message : 'invalid'}`,
+      );
+    }
   }
   cache.set(env, config);
   return config;

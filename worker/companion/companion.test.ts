@@ -85,6 +85,8 @@ describe('the catalog and the companion', () => {
       'file-read',
       'file-search',
       'file-write',
+      // The operator's shared HTTP tool in the test configuration (test-support/shared-http-tools.ts).
+      'http:shared-team_status',
       'memory-forget',
       'memory-save',
       'memory-search',

@@ -38,6 +38,8 @@ const landedStepDigests: Record<number, string> = {
   14: 'a9f39cee36a4b48fb187c8941159791a5fbe1d3b4fa4d7dd0af72ae277143f9f',
   // MCP servers a person adds, their sealed secrets and connection state.
   15: 'd9f10aa07c9895457ee6658180a79cd2316524eae5503b830b38c2c35704e0cf',
+  // HTTP tools a person describes or imports, sealed whole.
+  16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
