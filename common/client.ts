@@ -154,6 +154,7 @@ export type {
   UpdateEventBody,
   UpdateMemoryBody,
   UpdateReminderBody,
+  UpdateToolBody,
   User,
   Voice,
   VoiceAudioFormat,
