@@ -121,8 +121,11 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
       <p className="tool-server-url">{server.url}</p>
       <p className={`tool-server-state ${server.state}`} data-testid="mcp-server-state">
         <span className="tool-server-dot" aria-hidden="true" />
-        {mcpStateWords[server.state]}
-        {server.reason && server.state !== 'ready' && <span className="tool-server-reason">: {server.reason}</span>}
+        <span>
+          {mcpStateWords[server.state]}
+          {server.reason && server.state !== 'ready' ? ':' : ''}
+        </span>
+        {server.reason && server.state !== 'ready' && <span className="tool-server-reason">{server.reason}</span>}
       </p>
       {server.state === 'needs-sign-in' && server.authorizationUrl && (
         <p>
