@@ -57,7 +57,7 @@ export function useToolApprovals(announce: (sentence: string) => void): ToolAppr
   useRealtimeFrames((frame: ServerFrame) => {
     if (frame.type === 'tool-approval-request') {
       remember([frame.approval]);
-      announceRef.current(`Asking to use ${frame.approval.toolTitle}: ${frame.approval.reason}`);
+      announceRef.current(`${frame.approval.toolTitle} waits for your answer: ${frame.approval.reason}`);
     } else if (frame.type === 'tool-approval-resolved') {
       const { approval } = frame;
       remember([approval]);
@@ -78,8 +78,10 @@ export function useToolApprovals(announce: (sentence: string) => void): ToolAppr
       if (realtime.answerToolApproval(id, answer)) return;
       api
         .answerToolApproval(id, answer)
-        .then((answered) => {
-          remember([answered]);
+        .then(async (answered) => {
+          // The answer is the approval as answered; should a server say less, the list tells what became of it.
+          const known = answered?.id === id && typeof answered.status === 'string' ? [answered] : await api.toolApprovals();
+          remember(known.filter((approval) => approval.id === id));
           stopAnswering(id);
         })
         .catch((caught: unknown) => fail(id, typeof caught === 'object' && caught !== null && 'id' in caught ? String(caught.id) : 'internal_error'));

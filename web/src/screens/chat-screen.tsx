@@ -67,7 +67,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [confirmationErrors, setConfirmationErrors] = useState<Readonly<Record<string, string>>>({});
   const realtime = useRealtime();
   /** Tool calls that asked the person first: their cards go under the reply that made them. */
-  const toolApprovals = useToolApprovals(useCallback((sentence: string) => setAnnouncement(`${companion.name}: ${sentence}`), [companion.name]));
+  const toolApprovals = useToolApprovals(setAnnouncement);
   const reloadApprovals = toolApprovals.reload;
   const activeIdRef = useRef(activeId);
   const draftRef = useRef(draft);
