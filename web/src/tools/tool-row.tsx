@@ -39,7 +39,7 @@ export function ToolRow({ tool, onChange }: ToolRowProps) {
       <div className="tool-row-controls">
         <div className="tool-risk">
           <label htmlFor={`${id}-risk`} className="tool-control-label">
-            What it can do
+            What it can do<span className="visually-hidden">: {tool.title}</span>
           </label>
           <select
             id={`${id}-risk`}

@@ -23,8 +23,12 @@ export function ToolsSettings() {
   const [error, setError] = useState<unknown>();
   const [serversError, setServersError] = useState<unknown>();
   const [httpError, setHttpError] = useState<unknown>();
-  // Back from a server's sign-in page with an error in the address: say so once, in words.
+  // Back from a server's sign-in page with an error in the address: say so once, in words, and take
+  // the query off the address so a reload does not say it again.
   const [signInFailed] = useState(() => new URLSearchParams(window.location.search).has('error'));
+  useEffect(() => {
+    if (window.location.search !== '') window.history.replaceState(null, '', window.location.pathname);
+  }, []);
 
   const loadTools = useCallback(() => api.tools().then(setTools, setError), []);
   const loadServers = useCallback(
