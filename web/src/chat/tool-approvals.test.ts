@@ -52,4 +52,13 @@ describe('the approvals the chat knows', () => {
     expect(approvalsFor(known, { messageId: 'message_1' }).map((item) => item.id)).toEqual(['earlier', 'later']);
     expect(approvalsFor(known, { elsewhereThan: new Set(['message_1']) }).map((item) => item.id)).toEqual(['old-waiting']);
   });
+
+  it('keeps a card that was waiting on this page at the end once answered, so its outcome is seen', () => {
+    const answered = mergeApprovals(new Map(), [
+      approval('a1', { messageId: 'message_9', status: 'denied' }),
+      approval('a2', { messageId: 'message_9', status: 'approved' }),
+    ]);
+    expect(approvalsFor(answered, { elsewhereThan: new Set(), seenWaiting: new Set(['a1']) }).map((item) => item.id)).toEqual(['a1']);
+    expect(approvalsFor(answered, { elsewhereThan: new Set(['message_9']), seenWaiting: new Set(['a1']) })).toEqual([]);
+  });
 });

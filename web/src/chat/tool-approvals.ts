@@ -19,17 +19,19 @@ export function mergeApprovals(known: ReadonlyMap<string, ToolApproval>, incomin
 }
 
 /**
- * The approvals to show under one message, oldest first; or, with `elsewhereThan`, those still
- * waiting whose message is not on screen (older, or in another conversation), shown at the end of
- * the conversation so a request is never out of sight.
+ * The approvals to show under one message, oldest first; or, with `elsewhereThan`, those whose message
+ * is not on screen (older, cut off by a dropped connection, or in another conversation), shown at the
+ * end of the conversation so a request is never out of sight: the ones still waiting, and those in
+ * `seenWaiting` (shown waiting on this page before), so a card answered there stays to say what became of it.
  */
 export function approvalsFor(
   approvals: ReadonlyMap<string, ToolApproval>,
-  place: { messageId: string } | { elsewhereThan: ReadonlySet<string> },
+  place: { messageId: string } | { elsewhereThan: ReadonlySet<string>; seenWaiting?: ReadonlySet<string> },
 ): ToolApproval[] {
-  return [...approvals.values()]
-    .filter((approval) =>
-      'messageId' in place ? approval.messageId === place.messageId : approval.status === 'pending' && !place.elsewhereThan.has(approval.messageId),
-    )
-    .sort((left, right) => left.createdAt.localeCompare(right.createdAt));
+  const belongs = (approval: ToolApproval) => {
+    if ('messageId' in place) return approval.messageId === place.messageId;
+    if (place.elsewhereThan.has(approval.messageId)) return false;
+    return approval.status === 'pending' || place.seenWaiting?.has(approval.id) === true;
+  };
+  return [...approvals.values()].filter(belongs).sort((left, right) => left.createdAt.localeCompare(right.createdAt));
 }

@@ -12,6 +12,8 @@ import { mergeApprovals } from './tool-approvals.ts';
 
 export interface ToolApprovalsState {
   approvals: ReadonlyMap<string, ToolApproval>;
+  /** The ids of those seen waiting on this page: their cards stay once answered, to say what became of them. */
+  seenWaiting: ReadonlySet<string>;
   cards: ToolApprovalCards;
   /** Reads the pending ones again: after a reconnection, requests made or answered meanwhile show as they are. */
   reload(): Promise<void>;
@@ -26,7 +28,11 @@ export function useToolApprovals(announce: (sentence: string) => void): ToolAppr
   const announceRef = useRef(announce);
   announceRef.current = announce;
 
-  const remember = useCallback((list: readonly ToolApproval[]) => setApprovals((previous) => mergeApprovals(previous, list)), []);
+  const seenWaiting = useRef(new Set<string>());
+  const remember = useCallback((list: readonly ToolApproval[]) => {
+    for (const approval of list) if (approval.status === 'pending') seenWaiting.current.add(approval.id);
+    setApprovals((previous) => mergeApprovals(previous, list));
+  }, []);
   const reload = useCallback(async () => {
     try {
       remember(await api.toolApprovals({ status: 'pending' }));
@@ -89,5 +95,5 @@ export function useToolApprovals(announce: (sentence: string) => void): ToolAppr
     [realtime, remember, stopAnswering, fail],
   );
 
-  return { approvals, cards: { answering, errors, onAnswer }, reload };
+  return { approvals, seenWaiting: seenWaiting.current, cards: { answering, errors, onAnswer }, reload };
 }

@@ -352,6 +352,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const approvalCards = toolApprovals.cards;
   const approvalsWaitingElsewhere = approvalsFor(toolApprovals.approvals, {
     elsewhereThan: new Set([...shownMessageIds, ...(draft ? [draft.messageId] : [])]),
+    seenWaiting: toolApprovals.seenWaiting,
   });
   // Requests still waiting whose message is not on screen (still streaming, older, or in another conversation) show at the end.
   const waitingElsewhere = [...confirmations.values()]
