@@ -125,9 +125,10 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
   await serverCard.getByText('Ready').waitFor();
   const listedTools = serverCard.getByRole('list', { name: 'Its tools' }).getByRole('listitem');
   assert.equal(await listedTools.count(), serverTools.length, 'the card lists every tool the server offers');
+  // Said as it was when added: Ready at once, or Connecting… until the screen asks again.
   await page
     .getByRole('status')
-    .filter({ hasText: `Added ${serverName}: Ready.` })
+    .filter({ hasText: `Added ${serverName}:` })
     .waitFor();
 
   const { servers } = await readApi<{ servers: McpServer[] }>('/api/v1/tools/mcp-servers');
@@ -143,8 +144,12 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
     // A server that does not mark the tool as destructive: the person raises its risk here.
     await toolRow.getByRole('combobox', { name: 'What it can do' }).selectOption('act');
     await toolRow.getByRole('radio', { name: 'Ask me first' }).waitFor();
-    const saved = await readApi<{ tools: ToolView[] }>('/api/v1/tools');
-    assert.equal(saved.tools.find((item) => item.id === tool.id)?.risk, 'act', 'the raised risk is saved');
+    const deadline = Date.now() + 10_000;
+    const savedRisk = async () => (await readApi<{ tools: ToolView[] }>('/api/v1/tools')).tools.find((item) => item.id === tool.id)?.risk;
+    while ((await savedRisk()) !== 'act') {
+      assert.ok(Date.now() < deadline, 'the raised risk is saved');
+      await page.waitForTimeout(250);
+    }
   }
   assert.equal(await toolRow.getByRole('radio', { name: 'Ask me first' }).isChecked(), true, 'a tool that acts asks first unless told otherwise');
   await capture('server-ready', true);
@@ -169,9 +174,10 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
   await press(card.getByRole('button', { name: 'Allow', exact: true }));
   await card.getByText('Allowed.').waitFor({ timeout: 20_000 });
   await page.getByTestId('message-assistant').filter({ hasText: reply }).waitFor({ timeout: 20_000 });
-  // The tool ran: the model's second request carries the tool's result.
+  // The tool ran: the model's second request carries the tool's result. (Memory extraction may ask
+  // a third time a second after the turn; it comes after these two.)
   const requests = await recordedChatRequests(options.fakeModelOrigin, line);
-  assert.equal(requests.length, 2, 'the turn went on once allowed');
+  assert.ok(requests.length >= 2, 'the turn went on once allowed');
   const secondMessages = (requests[1]?.body as { messages?: { role: string }[] } | undefined)?.messages ?? [];
   assert.ok(
     secondMessages.some((message) => message.role === 'tool'),
