@@ -238,6 +238,8 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           }
           return;
         case 'error': {
+          // A failed answer to a tool's request is said on its card (useToolApprovals), not as a failed turn.
+          if (frame.approvalId !== undefined) return;
           if (frame.confirmationId !== undefined) {
             // The answer to a card failed (already answered elsewhere, or expired): say so on the card and show what it is now.
             const confirmationId = frame.confirmationId;
