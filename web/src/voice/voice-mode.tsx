@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Emotion, ServerFrame, Voice, VoiceState } from '../../../common/client.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
 import { ToolApprovalCardList } from '../chat/tool-approval-card.tsx';
+import { approvalsFor } from '../chat/tool-approvals.ts';
 import { useToolApprovals } from '../chat/use-tool-approvals.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
@@ -81,13 +82,11 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
   const [emotion, setEmotion] = useState<Emotion>('neutral');
   const [mode, setMode] = useState<TalkMode>('hands-free');
   // A tool call that asks first pauses the spoken turn too: its card shows here, since the chat behind
-  // this modal dialog cannot be reached. Shown: those waiting, and those asked while voice mode is open.
+  // this modal dialog cannot be reached. Shown: those waiting, and, once answered, those seen waiting
+  // while voice mode was open, so the outcome shows where the buttons were.
   const [approvalAnnouncement, setApprovalAnnouncement] = useState('');
   const toolApprovals = useToolApprovals(setApprovalAnnouncement);
-  const [openedAt] = useState(() => new Date().toISOString());
-  const shownApprovals = [...toolApprovals.approvals.values()]
-    .filter((approval) => approval.status === 'pending' || approval.createdAt >= openedAt)
-    .sort((left, right) => left.createdAt.localeCompare(right.createdAt));
+  const shownApprovals = approvalsFor(toolApprovals.approvals, { elsewhereThan: new Set(), seenWaiting: toolApprovals.seenWaiting });
   const [holding, setHolding] = useState(false);
   const [personSpeaking, setPersonSpeaking] = useState(false);
   const [replyPlaying, setReplyPlaying] = useState(false);
