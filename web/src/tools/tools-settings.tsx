@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HttpTool, McpServer, ToolView, UpdateToolBody } from '../../../common/client.ts';
 import { api } from '../api.ts';
+import { forgetToolTitles } from '../chat/tool-titles.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
 import { HttpToolsSection } from './http-tools-section.tsx';
@@ -30,7 +31,11 @@ export function ToolsSettings() {
     if (window.location.search !== '') window.history.replaceState(null, '', window.location.pathname);
   }, []);
 
-  const loadTools = useCallback(() => api.tools().then(setTools, setError), []);
+  const loadTools = useCallback(() => {
+    // The chat names tools by these titles: what it read before may lack a server's or HTTP tool's.
+    forgetToolTitles();
+    return api.tools().then(setTools, setError);
+  }, []);
   const loadServers = useCallback(
     () =>
       api.mcpServers().then((loaded) => {
