@@ -26,9 +26,14 @@ describe('the tools in the client', () => {
   it('lists, adds, reads, reconnects and removes tool servers', async () => {
     const { client, requests } = clientAnswering({ servers: [{ id: 'server_1' }] });
     expect(await client.mcpServers()).toEqual([{ id: 'server_1' }]);
-    await client.addMcpServer({ name: 'Notes', url: 'https://notes.example/mcp', headers: { Authorization: 'Bearer secret' } });
-    await client.mcpServer('server_1');
-    await client.reconnectMcpServer('server_1');
+    const one = clientAnswering({ server: { id: 'server_1', state: 'ready' } });
+    expect(await one.client.addMcpServer({ name: 'Notes', url: 'https://notes.example/mcp', headers: { Authorization: 'Bearer secret' } })).toEqual({
+      id: 'server_1',
+      state: 'ready',
+    });
+    expect(await one.client.mcpServer('server_1')).toEqual({ id: 'server_1', state: 'ready' });
+    expect(await one.client.reconnectMcpServer('server_1')).toEqual({ id: 'server_1', state: 'ready' });
+    requests.push(...one.requests);
     expect(requests).toEqual([
       { url: `${api}/tools/mcp-servers`, method: 'GET', body: undefined },
       {

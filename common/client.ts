@@ -100,6 +100,9 @@ import {
   voiceSettingsSchema,
 } from './voice.ts';
 
+/** One MCP server as its routes answer it (adding, reading, reconnecting). */
+type McpServerAnswer = { server: McpServer };
+
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
 
@@ -303,12 +306,12 @@ export function createKindredClient(options: KindredClientOptions = {}) {
 
     /** The MCP servers the person added, each with its connection state and the tools it offers. */
     mcpServers: async () => (await json<McpServersAnswer>('GET', '/tools/mcp-servers')).servers,
-    mcpServer: (id: string) => json<McpServer>('GET', `/tools/mcp-servers/${encodeURIComponent(id)}`),
+    mcpServer: async (id: string) => (await json<McpServerAnswer>('GET', `/tools/mcp-servers/${encodeURIComponent(id)}`)).server,
     /** Adds a server and tries it at once: the answer may be `ready`, `needs-sign-in` (with `authorizationUrl`) or `failed`. */
-    addMcpServer: (body: AddMcpServerBody) => json<McpServer>('POST', '/tools/mcp-servers', body),
+    addMcpServer: async (body: AddMcpServerBody) => (await json<McpServerAnswer>('POST', '/tools/mcp-servers', body)).server,
     deleteMcpServer: (id: string) => json<void>('DELETE', `/tools/mcp-servers/${encodeURIComponent(id)}`),
     /** Connects again now instead of waiting for the next automatic try; answers the server as it is then. */
-    reconnectMcpServer: (id: string) => json<McpServer>('POST', `/tools/mcp-servers/${encodeURIComponent(id)}/reconnect`),
+    reconnectMcpServer: async (id: string) => (await json<McpServerAnswer>('POST', `/tools/mcp-servers/${encodeURIComponent(id)}/reconnect`)).server,
 
     /** The HTTP tools: the person's own and those the operator shares with everyone (`shared`). */
     httpTools: async () => (await json<HttpToolsAnswer>('GET', '/tools/http')).tools,
