@@ -183,6 +183,14 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
     secondMessages.some((message) => message.role === 'tool'),
     'the model was given the tool’s result',
   );
+  // And it reached the server, with the arguments the model gave (its control API lists the calls made).
+  const { calls } = (await (await fetch(`${options.mcpServersUrl.replace(/\/+$/, '')}/__control/calls`)).json()) as {
+    calls: { server: string; tool: string; arguments: unknown }[];
+  };
+  assert.ok(
+    calls.some((call) => call.server === 'plain' && call.tool === chosen.name && JSON.stringify(call.arguments) === JSON.stringify(argumentsFor(chosen))),
+    `the test server ran ${chosen.name} once allowed (calls: ${JSON.stringify(calls)})`,
+  );
   await capture('chat-approved');
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
