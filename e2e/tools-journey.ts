@@ -4,8 +4,10 @@
  * (the test MCP server started by `test-support/mcp-servers.ts`, its plain endpoint `<url>/plain/mcp`)
  * and sees it ready with its tools; then, in the chat, asks something that the scripted model answers
  * with a call of that server's destructive tool: the turn waits, a card shows the tool, why it asks
- * and its input; Allow lets the call go to the server, and the reply follows. Every screen is checked
- * with axe and photographed into docs/screenshots.
+ * and its input; Allow lets the call go to the server, and the reply follows. Last, a server behind
+ * OAuth (`<url>/oauth/mcp`) needs signing in: Sign in on its card goes through its authorization page
+ * and back to the Tools screen, which says so and shows it ready. Every screen is checked with axe
+ * and photographed into docs/screenshots.
  *
  * The tool's arguments are made from its own input schema, read from the test server with the
  * official MCP client, so the journey does not depend on how the test server names its fields.
@@ -192,6 +194,26 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
     `the test server ran ${chosen.name} once allowed (calls: ${JSON.stringify(calls)})`,
   );
   await capture('chat-approved');
+
+  console.log(`${profile.name}: tools: a server that needs signing in, signed in from its card`);
+  const oauthName = `Calendar ${unique}`;
+  await page.goto('/settings/tools');
+  await press(page.getByRole('button', { name: 'Add a tool server (MCP)' }));
+  await page.getByLabel('Name', { exact: true }).fill(oauthName);
+  await page.getByLabel('Server address').fill(`${options.mcpServersUrl.replace(/\/+$/, '')}/oauth/mcp`);
+  await press(page.getByRole('button', { name: 'Add server' }));
+  const oauthCard = page.locator('[data-testid="mcp-server"][data-state="needs-sign-in"]').filter({ hasText: oauthName });
+  await oauthCard.waitFor({ timeout: 20_000 });
+  await capture('server-needs-sign-in');
+  // The test server's authorization page consents at once and sends the browser back through Kindred's callback.
+  await press(oauthCard.getByRole('link', { name: `Sign in to ${oauthName}` }));
+  await page.waitForURL((url) => url.pathname === '/settings/tools', { timeout: 20_000 });
+  await page
+    .getByTestId('sign-in-note')
+    .filter({ hasText: `Signed in to ${oauthName}. Its tools are ready.` })
+    .waitFor();
+  await page.locator('[data-testid="mcp-server"][data-state="ready"]').filter({ hasText: oauthName }).waitFor();
+  assert.equal(new URL(page.url()).search, '', 'the sign-in outcome is taken off the address');
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   await context.close();

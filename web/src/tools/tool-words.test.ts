@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolView } from '../../../common/client.ts';
-import { canAskFirst, describeInput, fieldLabel, groupToolsBySource, headersFromRows, parseInputSchema, parseRequestBody } from './tool-words.ts';
+import {
+  canAskFirst,
+  describeInput,
+  fieldLabel,
+  groupToolsBySource,
+  headersFromRows,
+  parseInputSchema,
+  parseRequestBody,
+  signInReturnOf,
+  signInSentence,
+} from './tool-words.ts';
 
 function tool(id: string, source: ToolView['source']): ToolView {
   return {
@@ -109,5 +119,25 @@ describe('a tool call’s input as a person reads it', () => {
 
   it('reads camelCase, snake_case and kebab-case names', () => {
     expect([fieldLabel('eventId'), fieldLabel('event_id'), fieldLabel('event-id'), fieldLabel('URL')]).toEqual(['Event id', 'Event id', 'Event id', 'Url']);
+  });
+});
+
+describe('coming back from signing in to a tool server', () => {
+  it('reads the server and the outcome the callback put in the address, and nothing else', () => {
+    expect(signInReturnOf('?mcpServer=server_1&signIn=ready')).toEqual({ serverId: 'server_1', outcome: 'ready' });
+    expect(signInReturnOf('?mcpServer=server_1&signIn=maybe')).toBeUndefined();
+    expect(signInReturnOf('?signIn=denied')).toBeUndefined();
+    expect(signInReturnOf('')).toBeUndefined();
+  });
+
+  it('says how it went, with the server’s name and reason', () => {
+    expect(signInSentence('ready', { name: 'Notes', reason: null })).toEqual({ sentence: 'Signed in to Notes. Its tools are ready.', good: true });
+    expect(signInSentence('failed', { name: 'Notes', reason: 'It answered 500.' })).toEqual({
+      sentence: 'Signed in to Notes, but it could not connect: It answered 500.',
+      good: false,
+    });
+    expect(signInSentence('denied', undefined).sentence).toBe(
+      'Signing in to the tool server was cancelled or refused, so it is not connected. Use Sign in to try again.',
+    );
   });
 });

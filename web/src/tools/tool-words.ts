@@ -161,3 +161,24 @@ export function describeInput(input: unknown): InputLine[] {
   if (input === undefined || input === null) return [];
   return [{ label: 'Input', value: readableValue(input) }];
 }
+
+/** How a sign-in to a tool server ended, as the server's callback tells the Tools screen (`?mcpServer=<id>&signIn=<outcome>`). */
+export type SignInOutcome = 'ready' | 'failed' | 'denied';
+
+/** Reads the address the sign-in callback sent the browser to; undefined for any other. */
+export function signInReturnOf(search: string): { serverId: string; outcome: SignInOutcome } | undefined {
+  const query = new URLSearchParams(search);
+  const serverId = query.get('mcpServer');
+  const outcome = query.get('signIn');
+  if (serverId === null || serverId === '' || (outcome !== 'ready' && outcome !== 'failed' && outcome !== 'denied')) return undefined;
+  return { serverId, outcome };
+}
+
+/** What the Tools screen says on coming back from a sign-in: `good` when the server is connected. */
+export function signInSentence(outcome: SignInOutcome, server: Pick<McpServer, 'name' | 'reason'> | undefined): { sentence: string; good: boolean } {
+  const name = server?.name ?? 'the tool server';
+  if (outcome === 'ready') return { sentence: `Signed in to ${name}. Its tools are ready.`, good: true };
+  if (outcome === 'denied')
+    return { sentence: `Signing in to ${name} was cancelled or refused, so it is not connected. Use Sign in to try again.`, good: false };
+  return { sentence: `Signed in to ${name}, but it could not connect${server?.reason ? `: ${server.reason}` : '.'}`, good: false };
+}

@@ -10,7 +10,7 @@ import { useSession } from '../session.tsx';
 import { HttpToolsSection } from './http-tools-section.tsx';
 import { McpServersSection } from './mcp-servers-section.tsx';
 import { ToolRow } from './tool-row.tsx';
-import { groupToolsBySource } from './tool-words.ts';
+import { groupToolsBySource, type SignInOutcome, signInReturnOf, signInSentence } from './tool-words.ts';
 import './tools.css';
 
 /** How long to wait before asking again about a server that is still connecting. */
@@ -24,9 +24,9 @@ export function ToolsSettings() {
   const [error, setError] = useState<unknown>();
   const [serversError, setServersError] = useState<unknown>();
   const [httpError, setHttpError] = useState<unknown>();
-  // Back from a server's sign-in page with an error in the address: say so once, in words, and take
-  // the query off the address so a reload does not say it again.
-  const [signInFailed] = useState(() => new URLSearchParams(window.location.search).has('error'));
+  // Back from a server's sign-in page: say once how it went, and take the query off the address so a
+  // reload does not say it again.
+  const [signInReturn] = useState(() => signInReturnOf(window.location.search));
   useEffect(() => {
     if (window.location.search !== '') window.history.replaceState(null, '', window.location.pathname);
   }, []);
@@ -118,7 +118,9 @@ export function ToolsSettings() {
         Choose what {companion.name} may do for you. Switched-off tools are never used. Tools that change your data or act in the world ask you first, unless
         you always allow them.
       </p>
-      {signInFailed && <p className="settings-warning">Signing in to the tool server did not finish. Try Sign in again.</p>}
+      {signInReturn && servers !== undefined && (
+        <SignInNote outcome={signInReturn.outcome} server={servers.find((server) => server.id === signInReturn.serverId)} />
+      )}
       <ErrorAlert error={error} />
       {tools === undefined && !error && <p className="settings-muted">Loading…</p>}
       {tools?.length === 0 && <p className="settings-muted">No tools are available on this server.</p>}
@@ -139,5 +141,15 @@ export function ToolsSettings() {
       <ErrorAlert error={httpError} />
       <HttpToolsSection tools={httpTools} onAdded={addHttpTools} onRemoved={removeHttpTool} />
     </>
+  );
+}
+
+/** How the sign-in the person just came back from went: a status when connected, a warning when not. */
+function SignInNote({ outcome, server }: { outcome: SignInOutcome; server: McpServer | undefined }) {
+  const { sentence, good } = signInSentence(outcome, server);
+  return (
+    <p className={good ? 'settings-confirmed' : 'settings-warning'} role={good ? 'status' : 'alert'} data-testid="sign-in-note">
+      {sentence}
+    </p>
   );
 }
