@@ -75,6 +75,21 @@ import type {
   User,
   WriteFileBody,
 } from './protocol.ts';
+import type {
+  AddMcpServerBody,
+  AnswerToolApprovalBody,
+  CreateHttpToolBody,
+  HttpTool,
+  HttpToolsAnswer,
+  ImportOpenApiBody,
+  McpServer,
+  McpServersAnswer,
+  ToolApproval,
+  ToolApprovalStatus,
+  ToolApprovalsAnswer,
+  ToolRisk,
+  ToolView,
+} from './tools.ts';
 import {
   type Emotion,
   type VoiceAudioFormat,
@@ -85,10 +100,15 @@ import {
   voiceSettingsSchema,
 } from './voice.ts';
 
+/** One MCP server as its routes answer it (adding, reading, reconnecting). */
+type McpServerAnswer = { server: McpServer };
+
 /** The catalog as the server answers it: the choices, and whether the server speaks. */
 export type Catalog = CatalogAnswer;
 
 export type {
+  AddMcpServerBody,
+  AnswerToolApprovalBody,
   AuthAnswer,
   Avatar,
   CalendarEventView,
@@ -99,6 +119,7 @@ export type {
   ConfirmationAnswered,
   Conversation,
   CreateEventBody,
+  CreateHttpToolBody,
   CreateMemoryBody,
   CreateReminderBody,
   Emotion,
@@ -108,6 +129,9 @@ export type {
   FileEntry,
   FileVersion,
   FileVersionContent,
+  HttpTool,
+  ImportOpenApiBody,
+  McpServer,
   MemoryKind,
   MemoryView,
   Message,
@@ -124,11 +148,16 @@ export type {
   Reminder,
   ServerFrame,
   StreamEvent,
+  ToolApproval,
+  ToolApprovalStatus,
+  ToolRisk,
   ToolSummary,
+  ToolView,
   TurnAnswer,
   UpdateEventBody,
   UpdateMemoryBody,
   UpdateReminderBody,
+  UpdateToolBody,
   User,
   Voice,
   VoiceAudioFormat,
@@ -272,6 +301,25 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateCompanion: (body: Companion) => json<Companion>('PUT', '/companion', body),
     tools: async () => (await json<ToolsAnswer>('GET', '/tools')).tools,
     setToolEnabled: (id: string, enabled: boolean) => json<ToolSummary>('PATCH', `/tools/${encodeURIComponent(id)}`, { enabled } satisfies UpdateToolBody),
+    /** Switches a tool, sets its risk (`null` goes back to what the tool declares) or whether it asks first; answers it as saved. */
+    updateTool: (id: string, body: UpdateToolBody) => json<ToolView>('PATCH', `/tools/${encodeURIComponent(id)}`, body),
+
+    /** The MCP servers the person added, each with its connection state and the tools it offers. */
+    mcpServers: async () => (await json<McpServersAnswer>('GET', '/tools/mcp-servers')).servers,
+    mcpServer: async (id: string) => (await json<McpServerAnswer>('GET', `/tools/mcp-servers/${encodeURIComponent(id)}`)).server,
+    /** Adds a server and tries it at once: the answer may be `ready`, `needs-sign-in` (with `authorizationUrl`) or `failed`. */
+    addMcpServer: async (body: AddMcpServerBody) => (await json<McpServerAnswer>('POST', '/tools/mcp-servers', body)).server,
+    deleteMcpServer: (id: string) => json<void>('DELETE', `/tools/mcp-servers/${encodeURIComponent(id)}`),
+    /** Connects again now instead of waiting for the next automatic try; answers the server as it is then. */
+    reconnectMcpServer: async (id: string) => (await json<McpServerAnswer>('POST', `/tools/mcp-servers/${encodeURIComponent(id)}/reconnect`)).server,
+
+    /** The HTTP tools: the person's own and those the operator shares with everyone (`shared`). */
+    httpTools: async () => (await json<HttpToolsAnswer>('GET', '/tools/http')).tools,
+    createHttpTool: (body: CreateHttpToolBody) => json<HttpTool>('POST', '/tools/http', body),
+    /** A shared tool cannot be deleted here (`tool_is_shared`); it can be switched off. */
+    deleteHttpTool: (id: string) => json<void>('DELETE', `/tools/http/${encodeURIComponent(id)}`),
+    /** Makes one HTTP tool per operation of an OpenAPI 3 document; answers the tools made. */
+    importOpenApi: async (body: ImportOpenApiBody) => (await json<HttpToolsAnswer>('POST', '/tools/http/import-openapi', body)).tools,
 
     /** A new conversation; `{ greet: true }` opens it with the persona's greeting, stored as its first message. */
     createConversation: async (body: CreateConversationBody = {}) => (await json<ConversationAnswer>('POST', '/conversations', body)).conversation,
@@ -374,6 +422,16 @@ export function createKindredClient(options: KindredClientOptions = {}) {
      */
     answerConfirmation: (id: string, accept: boolean) =>
       json<ConfirmationAnswered>('POST', `/confirmations/${encodeURIComponent(id)}`, { accept } satisfies AnswerConfirmationBody),
+
+    /** Tool calls that asked the person first, newest first; `{ status: 'pending' }` for those still waiting. */
+    toolApprovals: async (query: { status?: ToolApprovalStatus } = {}): Promise<ToolApproval[]> =>
+      (await json<ToolApprovalsAnswer>('GET', '/approvals', undefined, query)).approvals,
+    /**
+     * Allows or denies a waiting tool call over HTTP, for clients without the socket (the socket's
+     * `answerToolApproval` does the same); `always` with `approved` stops that tool asking from now
+     * on. One already answered or expired fails with `approval_not_found`.
+     */
+    answerToolApproval: (id: string, body: AnswerToolApprovalBody) => json<ToolApproval>('POST', `/approvals/${encodeURIComponent(id)}`, body),
 
     /** A single-use ticket that opens the realtime socket once, within 30 seconds. */
     realtimeTicket: () => json<RealtimeTicket>('POST', '/realtime/tickets'),
@@ -484,6 +542,8 @@ export interface RealtimeConnection {
    * queued: an answer must not go out minutes later, so a caller whose socket is down uses HTTP.
    */
   answerConfirmation(confirmationId: string, accept: boolean): boolean;
+  /** Answers a `tool-approval-request` on the socket when it is open, and answers whether it went; not queued, like `answerConfirmation`. */
+  answerToolApproval(approvalId: string, answer: AnswerToolApprovalBody): boolean;
   /**
    * Sends a voice frame (`voice-start`, `voice-audio`, ...) when the socket is open, and answers
    * whether it went. Not queued: speech that waits out a reconnection is stale, so voice mode says
@@ -611,6 +671,11 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
     answerConfirmation(confirmationId, accept) {
       if (socket?.readyState !== 1) return false;
       socket.send(JSON.stringify({ type: 'confirmation-answer', confirmationId, accept } satisfies ClientFrame));
+      return true;
+    },
+    answerToolApproval(approvalId, answer) {
+      if (socket?.readyState !== 1) return false;
+      socket.send(JSON.stringify({ type: 'tool-approval', approvalId, ...answer } satisfies ClientFrame));
       return true;
     },
     sendVoiceFrame(frame) {

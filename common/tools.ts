@@ -97,6 +97,7 @@ export const mcpServerSchema = z.object({
 export type McpServer = z.infer<typeof mcpServerSchema>;
 
 export const mcpServersAnswerSchema = z.object({ servers: z.array(mcpServerSchema) });
+export type McpServersAnswer = z.infer<typeof mcpServersAnswerSchema>;
 
 /** The HTTP request an HTTP tool makes. `{name}` in the URL, a header value or the body is replaced by that input field. */
 export const httpToolRequestSchema = z
@@ -153,6 +154,7 @@ export const httpToolSchema = z.object({
 export type HttpTool = z.infer<typeof httpToolSchema>;
 
 export const httpToolsAnswerSchema = z.object({ tools: z.array(httpToolSchema) });
+export type HttpToolsAnswer = z.infer<typeof httpToolsAnswerSchema>;
 
 /** What became of a request to approve a tool call. */
 export const toolApprovalStatusSchema = z.enum(['pending', 'approved', 'denied', 'expired']);
@@ -190,6 +192,7 @@ export type AnswerToolApprovalBody = z.infer<typeof answerToolApprovalBodySchema
 export const listToolApprovalsQuerySchema = z.object({ status: toolApprovalStatusSchema.optional() });
 
 export const toolApprovalsAnswerSchema = z.object({ approvals: z.array(toolApprovalSchema) });
+export type ToolApprovalsAnswer = z.infer<typeof toolApprovalsAnswerSchema>;
 
 /** Stream events of a turn (SSE and the socket), added to protocol.ts's union. */
 export const toolStreamEventSchemas = [

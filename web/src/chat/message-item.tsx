@@ -1,10 +1,11 @@
 // One message of the conversation. A reply that failed says what went wrong in words, and the
 // newest failed one offers to try again.
-import type { Avatar, Message } from '../../../common/client.ts';
+import type { Avatar, Message, ToolApproval } from '../../../common/client.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
 import { outreachKindLabels } from '../today/today-format.ts';
 import { ConfirmationCardFor, type ConfirmationCards } from './confirmation-card.tsx';
+import { ToolApprovalCardList, type ToolApprovalCards } from './tool-approval-card.tsx';
 import { confirmationIdOf, useToolTitles } from './tool-titles.ts';
 
 /** A message as shown: stored ones, plus the user's own while they wait for the server's echo. */
@@ -26,9 +27,11 @@ interface MessageItemProps {
   onRetry?: () => void;
   /** The confirmations the screen knows, for the cards of tools that asked the person first. */
   confirmationCards?: ConfirmationCards;
+  /** The tool calls of this message that asked the person first, and how to answer them. */
+  toolApprovals?: { approvals: readonly ToolApproval[]; cards: ToolApprovalCards };
 }
 
-export function MessageItem({ message, companionName, avatar, onRetry, confirmationCards }: MessageItemProps) {
+export function MessageItem({ message, companionName, avatar, onRetry, confirmationCards, toolApprovals }: MessageItemProps) {
   const failed = message.status === 'failed';
   const isAssistant = message.role === 'assistant';
   const toolTitles = useToolTitles();
@@ -51,6 +54,7 @@ export function MessageItem({ message, companionName, avatar, onRetry, confirmat
             const confirmationId = confirmationIdOf(tool.output);
             return confirmationId && <ConfirmationCardFor key={confirmationId} id={confirmationId} cards={confirmationCards} />;
           })}
+        {toolApprovals && toolApprovals.approvals.length > 0 && <ToolApprovalCardList approvals={toolApprovals.approvals} cards={toolApprovals.cards} />}
         {failed && (
           <div className="failure">
             <p>

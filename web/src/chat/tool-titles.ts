@@ -17,6 +17,11 @@ function loadTitles(): Promise<ReadonlyMap<string, string>> {
   return titlesLoaded;
 }
 
+/** Drops the titles read so far: tools came or went (a tool server or an HTTP tool was added or removed). */
+export function forgetToolTitles(): void {
+  titlesLoaded = undefined;
+}
+
 /** Turns the model's tool names into the human titles, once they have loaded. */
 export function useToolTitles(): (toolNames: readonly string[]) => string {
   const [titles, setTitles] = useState<ReadonlyMap<string, string>>(new Map());

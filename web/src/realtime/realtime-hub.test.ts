@@ -16,6 +16,10 @@ function fakeConnection() {
       events.push(`answer ${id} ${accept}`);
       return true;
     },
+    answerToolApproval: (id, answer) => {
+      events.push(`approve ${id} ${answer.approved} ${answer.always === true}`);
+      return true;
+    },
     sendVoiceFrame: (frame) => {
       events.push(`voice ${frame.type}`);
       return true;
@@ -62,6 +66,14 @@ describe('the app’s one realtime connection', () => {
     fake.server().onStatus?.('reconnecting');
     expect(hub.status).toBe('reconnecting');
     expect(seen).toEqual(['open', 'reconnecting']);
+  });
+
+  it('answers a tool call’s request to approve through the connection, with “always” when chosen', () => {
+    const fake = fakeConnection();
+    const hub = createRealtimeHub(fake.open, () => {});
+    expect(hub.answerToolApproval('approval_1', { approved: true, always: true })).toBe(true);
+    expect(hub.answerToolApproval('approval_2', { approved: false })).toBe(true);
+    expect(fake.events).toEqual(['approve approval_1 true true', 'approve approval_2 false false']);
   });
 
   it('resends everything after a reconnection unless a screen decides otherwise', async () => {

@@ -1,7 +1,15 @@
 // One realtime connection for the whole signed-in app, instead of one per screen: the chat streams
 // its replies over it, and every screen hears what the companion sends unasked (a reminder come due,
 // a check-in) the moment it arrives, whichever screen is open.
-import type { PendingMessage, RealtimeConnection, RealtimeOptions, RealtimeStatus, ServerFrame, VoiceClientFrame } from '../../../common/client.ts';
+import type {
+  AnswerToolApprovalBody,
+  PendingMessage,
+  RealtimeConnection,
+  RealtimeOptions,
+  RealtimeStatus,
+  ServerFrame,
+  VoiceClientFrame,
+} from '../../../common/client.ts';
 
 type FrameListener = (frame: ServerFrame) => void;
 type StatusListener = (status: RealtimeStatus) => void;
@@ -23,6 +31,8 @@ export interface RealtimeHub {
   setReconnectHandler(handler: ReconnectHandler | undefined): void;
   /** Answers a confirmation over the socket; false when it is not open, so the caller uses HTTP. */
   answerConfirmation(confirmationId: string, accept: boolean): boolean;
+  /** Answers a tool call's request to approve over the socket; false when it is not open, so the caller uses HTTP. */
+  answerToolApproval(approvalId: string, answer: AnswerToolApprovalBody): boolean;
   /** Sends a voice frame when the socket is open; false when it is not (voice is never queued). */
   sendVoiceFrame(frame: VoiceClientFrame): boolean;
   /** Drops the socket as a network failure would, for the end-to-end tests. */
@@ -70,6 +80,7 @@ export function createRealtimeHub(open: OpenRealtime, onSessionEnded: () => void
       reconnectHandler = handler;
     },
     answerConfirmation: (confirmationId, accept) => connection.answerConfirmation(confirmationId, accept),
+    answerToolApproval: (approvalId, answer) => connection.answerToolApproval(approvalId, answer),
     sendVoiceFrame: (frame) => connection.sendVoiceFrame(frame),
     simulateDrop: () => connection.simulateDrop(),
     close() {

@@ -11,7 +11,10 @@ import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmatio
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
 import { ConversationList } from '../chat/conversation-list.tsx';
 import { CompanionAvatar, MessageItem, type ShownMessage } from '../chat/message-item.tsx';
+import { ToolApprovalCardList } from '../chat/tool-approval-card.tsx';
+import { approvalsFor } from '../chat/tool-approvals.ts';
 import { useToolTitles } from '../chat/tool-titles.ts';
+import { useToolApprovals } from '../chat/use-tool-approvals.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
@@ -63,6 +66,9 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   const [answering, setAnswering] = useState<ReadonlySet<string>>(new Set());
   const [confirmationErrors, setConfirmationErrors] = useState<Readonly<Record<string, string>>>({});
   const realtime = useRealtime();
+  /** Tool calls that asked the person first: their cards go under the reply that made them. */
+  const toolApprovals = useToolApprovals(setAnnouncement);
+  const reloadApprovals = toolApprovals.reload;
   const activeIdRef = useRef(activeId);
   const draftRef = useRef(draft);
   /** Whether this screen sent a message and waits for its reply: an error then belongs to that turn. */
@@ -232,6 +238,8 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           }
           return;
         case 'error': {
+          // A failed answer to a tool's request is said on its card (useToolApprovals), not as a failed turn.
+          if (frame.approvalId !== undefined) return;
           if (frame.confirmationId !== undefined) {
             // The answer to a card failed (already answered elsewhere, or expired): say so on the card and show what it is now.
             const confirmationId = frame.confirmationId;
@@ -297,6 +305,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
     const reconcile = async (unacknowledged: PendingMessage[]) => {
       // Requests made or answered while the socket was down are read again, so their cards show as they are.
       void loadConfirmations();
+      void reloadApprovals();
       const id = activeIdRef.current;
       // A reply cut off by the drop is either stored (and comes back with the history) or lost.
       setDraft(undefined);
@@ -316,7 +325,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
       stopWatching();
       delete window.kindredDebug;
     };
-  }, [realtime, loadLatest, loadConfirmations]);
+  }, [realtime, loadLatest, loadConfirmations, reloadApprovals]);
 
   const answerConfirmation = useCallback(
     (confirmation: Confirmation, accept: boolean) => {
@@ -342,6 +351,11 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
   );
   const confirmationCards: ConfirmationCards = { byId: confirmations, answering, errors: confirmationErrors, onAnswer: answerConfirmation };
   const shownMessageIds = new Set(messages.map((message) => message.id));
+  const approvalCards = toolApprovals.cards;
+  const approvalsWaitingElsewhere = approvalsFor(toolApprovals.approvals, {
+    elsewhereThan: new Set([...shownMessageIds, ...(draft ? [draft.messageId] : [])]),
+    seenWaiting: toolApprovals.seenWaiting,
+  });
   // Requests still waiting whose message is not on screen (still streaming, older, or in another conversation) show at the end.
   const waitingElsewhere = [...confirmations.values()]
     .filter((confirmation) => confirmation.status === 'pending' && !(confirmation.messageId !== null && shownMessageIds.has(confirmation.messageId)))
@@ -512,6 +526,7 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
                 avatar={avatar}
                 onRetry={message === lastMessage && message.status === 'failed' && !awaitingReply ? () => retry(index) : undefined}
                 confirmationCards={confirmationCards}
+                toolApprovals={{ approvals: approvalsFor(toolApprovals.approvals, { messageId: message.id }), cards: approvalCards }}
               />
             ))}
             {draft && (
@@ -530,9 +545,19 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
                     </span>
                   )}
                   {draft.toolNames.length > 0 && <p className="tool-note">Using {toolTitles(draft.toolNames)}…</p>}
+                  <ToolApprovalCardList approvals={approvalsFor(toolApprovals.approvals, { messageId: draft.messageId })} cards={approvalCards} />
                 </div>
               </li>
             )}
+            {approvalsWaitingElsewhere.map((approval) => (
+              <li key={approval.id} className="message assistant" data-testid="tool-approval-waiting">
+                <CompanionAvatar avatar={avatar} />
+                <div className="bubble">
+                  <span className="visually-hidden">{companion.name} asks: </span>
+                  <ToolApprovalCardList approvals={[approval]} cards={approvalCards} />
+                </div>
+              </li>
+            ))}
             {waitingElsewhere.map((confirmation) => (
               <li key={confirmation.id} className="message assistant" data-testid="confirmation-waiting">
                 <CompanionAvatar avatar={avatar} />

@@ -16,9 +16,9 @@ import { OutreachSettings } from '../settings/outreach-settings.tsx';
 import { ProfileSettings } from '../settings/profile-settings.tsx';
 import { ReminderSettings } from '../settings/reminder-settings.tsx';
 import { type SettingsSection, settingsLocation, settingsPath, settingsSections } from '../settings/settings-routes.ts';
-import { ToolsSettings } from '../settings/tools-settings.tsx';
 import { WhatsAppSettings } from '../settings/whatsapp-settings.tsx';
 import { storedTheme, type ThemeChoice } from '../theme.ts';
+import { ToolsSettings } from '../tools/tools-settings.tsx';
 import '../settings/settings.css';
 
 const sectionTitles: Record<SettingsSection, string> = {

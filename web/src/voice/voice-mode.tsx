@@ -6,6 +6,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Emotion, ServerFrame, Voice, VoiceState } from '../../../common/client.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
+import { ToolApprovalCardList } from '../chat/tool-approval-card.tsx';
+import { approvalsFor } from '../chat/tool-approvals.ts';
+import { useToolApprovals } from '../chat/use-tool-approvals.ts';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
 import { useRealtime, useRealtimeFrames } from '../realtime/realtime-context.tsx';
@@ -78,6 +81,12 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
   const [serverState, setServerState] = useState<VoiceState>('idle');
   const [emotion, setEmotion] = useState<Emotion>('neutral');
   const [mode, setMode] = useState<TalkMode>('hands-free');
+  // A tool call that asks first pauses the spoken turn too: its card shows here, since the chat behind
+  // this modal dialog cannot be reached. Shown: those waiting, and, once answered, those seen waiting
+  // while voice mode was open, so the outcome shows where the buttons were.
+  const [approvalAnnouncement, setApprovalAnnouncement] = useState('');
+  const toolApprovals = useToolApprovals(setApprovalAnnouncement);
+  const shownApprovals = approvalsFor(toolApprovals.approvals, { elsewhereThan: new Set(), seenWaiting: toolApprovals.seenWaiting });
   const [holding, setHolding] = useState(false);
   const [personSpeaking, setPersonSpeaking] = useState(false);
   const [replyPlaying, setReplyPlaying] = useState(false);
@@ -281,7 +290,7 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           }
           return;
         case 'error':
-          if (frame.confirmationId === undefined) setProblem(sentenceForErrorId(frame.id));
+          if (frame.confirmationId === undefined && frame.approvalId === undefined) setProblem(sentenceForErrorId(frame.id));
           return;
         default:
           return;
@@ -429,6 +438,15 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           </div>
         )}
       </div>
+
+      {shownApprovals.length > 0 && (
+        <section className="voice-mode-approvals" aria-label="Waiting for your answer">
+          <ToolApprovalCardList approvals={shownApprovals} cards={toolApprovals.cards} />
+        </section>
+      )}
+      <p className="visually-hidden" aria-live="polite">
+        {approvalAnnouncement}
+      </p>
 
       <section className="voice-mode-transcript" aria-label="Transcript">
         <ol>
