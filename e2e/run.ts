@@ -27,9 +27,11 @@ import {
   withoutRequestLines,
 } from '../scripts/local-server.mjs';
 import { startFakeOpenAI } from '../test-support/fake-openai/server.ts';
+import { startMcpServers } from '../test-support/mcp-servers.ts';
 import type { AxeFinding } from './accessibility.ts';
 import { profiles, runJourney } from './journey.ts';
 import { runServerChecks } from './server-checks.ts';
+import { runToolsJourney } from './tools-journey.ts';
 import { fakeMicrophoneFlags, runVoiceJourney, writeSpokenSentence } from './voice-journey.ts';
 
 const screenshotDirectory = path.join(root, 'docs/screenshots');
@@ -49,6 +51,8 @@ const persistTo = path.join(workDirectory, 'state');
 await applyMigrations({ persistTo, ...quiet });
 
 const fakeModel = await startFakeOpenAI({ port: 0 });
+// Real MCP servers built with the official SDK: the tools journey adds one from the app.
+const mcpServers = await startMcpServers();
 // The voice journey's microphone says a sentence; the local speech server transcribes it and speaks the reply.
 const spokenSentence = writeSpokenSentence(workDirectory);
 // The local speech server: espeak-ng and pocketsphinx behind OpenAI's audio API.
@@ -112,6 +116,14 @@ try {
     const voiceReport = await runVoiceJourney(browser, profile, { baseUrl, screenshotDirectory, serverSpeech: true });
     findings.push(...voiceReport.findings);
     console.log(`${profile.name}: voice journey passed, ${voiceReport.screens.length} screenshots`);
+    const toolsReport = await runToolsJourney(browser, profile, {
+      baseUrl,
+      fakeModelOrigin: new URL(fakeModel.url).origin,
+      screenshotDirectory,
+      mcpServersUrl: mcpServers.url,
+    });
+    findings.push(...toolsReport.findings);
+    console.log(`${profile.name}: tools journey passed, ${toolsReport.screens.length} screenshots`);
     journeysPassed++;
   }
   const checks = await runServerChecks({ baseUrl, stateDirectory: persistTo, serverOutput: () => readFile(serverLogPath, 'utf8') });
@@ -128,6 +140,7 @@ try {
   await browser.close();
   await stopProcessGroup(server);
   await fakeModel.close();
+  await mcpServers.close();
   await speechServer.close();
   serverLog.end();
   if (failed || process.env.KEEP_SERVER_LOG === '1') console.log(`--- server log ---\n${(await readFile(serverLogPath, 'utf8')).slice(-6_000)}`);

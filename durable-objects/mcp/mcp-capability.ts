@@ -12,6 +12,7 @@ import type { JsonValue } from '../../common/protocol.ts';
 import type { AddMcpServerBody, McpServer, McpServerState, ToolView } from '../../common/tools.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
+import { checkOutboundUrl, outboundPolicyFromConfig } from '../../server/net/outbound-fetch.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { Tool, ToolContext, ToolProvider } from '../tools/tool.ts';
@@ -363,8 +364,10 @@ export function createMcpCapability(
        */
       async add(body: AddMcpServerBody, redirectUrl: string): Promise<McpServer> {
         const url = new URL(body.url);
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('validation_failed', 'The server URL must be http or https.');
         if (url.username || url.password) throw new AppError('validation_failed', 'Give credentials as headers, not in the URL.');
+        // Refused at once rather than kept as a server that can never connect: the guard would stop every request to it.
+        const check = checkOutboundUrl(url, outboundPolicyFromConfig(host.config()));
+        if (!check.allowed) throw new AppError('url_not_allowed', check.message);
         const id = await store.insert({ name: body.name, url: url.href, headers: body.headers ?? {}, redirectUrl, now: host.now() });
         await connectOrRetryLater(id);
         return viewOf(id);

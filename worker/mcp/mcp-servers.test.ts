@@ -284,7 +284,10 @@ describe('MCP servers', () => {
   it('refuses bad input with stable errors', async () => {
     const user = await buildUser();
     await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: 'X', url: 'not a url' } }), 'validation_failed');
-    await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: 'X', url: 'ftp://example.com/mcp' } }), 'validation_failed');
+    await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: 'X', url: 'ftp://example.com/mcp' } }), 'url_not_allowed');
+    // The tests allow loopback only: the metadata address and private networks stay refused, and nothing is kept.
+    await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: 'X', url: 'http://169.254.169.254/mcp' } }), 'url_not_allowed');
+    await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: 'X', url: 'http://10.0.0.7/mcp' } }), 'url_not_allowed');
     await expectError(await api('/api/v1/tools/mcp-servers', { token: user.token, body: { name: '', url: `${mcpUrl}/plain/mcp` } }), 'validation_failed');
     await expectError(await api('/api/v1/tools/mcp-servers/mcp_unknown', { token: user.token }), 'mcp_server_not_found');
     await expectError(await api('/api/v1/tools/mcp-servers/mcp_unknown/reconnect', { token: user.token, method: 'POST' }), 'mcp_server_not_found');

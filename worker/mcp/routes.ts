@@ -85,11 +85,14 @@ mcpServerRoutes.openapi(
     summary: 'Add a remote MCP server',
     description:
       'The server is kept, then connected at once (Streamable HTTP, or the older HTTP+SSE transport when that is all it speaks): the answer has its state and tools. ' +
-      'A server that cannot be reached is still kept, as `failed` with the reason, and retried on its own. A server that wants OAuth answers `needs-sign-in` with the ' +
+      'An address Kindred may not call (not https in production, a private, loopback or link-local address) answers `url_not_allowed` and nothing is kept. A server that cannot be reached is still kept, as `failed` with the reason, and retried on its own. A server that wants OAuth answers `needs-sign-in` with the ' +
       '`authorizationUrl` to send the person to; they come back through `GET /tools/mcp-servers/oauth/callback`. `headers` (a bearer token, an API key) are sealed and never returned.',
     tags: ['tools'],
     request: jsonBody(addMcpServerBodySchema),
-    responses: { 201: jsonAnswer(serverAnswerSchema, 'The server, as the first connection left it.'), ...errorAnswers(...sessionErrors, ...bodyErrors) },
+    responses: {
+      201: jsonAnswer(serverAnswerSchema, 'The server, as the first connection left it.'),
+      ...errorAnswers(...sessionErrors, ...bodyErrors, 'url_not_allowed'),
+    },
   }),
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
