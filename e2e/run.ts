@@ -84,6 +84,8 @@ const server = startWranglerDev({
     // Memories are extracted a while after a turn; a second keeps the journey short.
     MEMORY_EXTRACTION_DELAY_SECONDS: '1',
     ...speechVariables,
+    // Every journey signs up its own people, all from this one address.
+    SIGNUPS_PER_ADDRESS: '100',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
