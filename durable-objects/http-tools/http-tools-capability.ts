@@ -7,7 +7,7 @@ import { buildHttpRequest, checkHttpToolDefinition, inputProblems, TemplateError
 import { log } from '../../server/logging/log.ts';
 import { createOutboundFetch, OutboundError, outboundPolicyFromConfig } from '../../server/net/outbound-fetch.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
-import type { Tool, ToolProvider } from '../tools/tool.ts';
+import { defaultToolView, type Tool, type ToolProvider } from '../tools/tool.ts';
 import { openApiToHttpTools } from './openapi-import.ts';
 import { httpToolsSchemaSteps } from './schema.ts';
 
@@ -146,18 +146,7 @@ export function createHttpToolsCapability(
         inputSchema: entry.definition.inputSchema,
         request: { method: request.method, url: request.url, headerNames: Object.keys(request.headers ?? {}), body: request.body },
         shared: entry.shared,
-        tool: byId.get(tool.id) ?? {
-          id: tool.id,
-          name: tool.name,
-          title: tool.title,
-          description: tool.summary,
-          enabled: tool.enabledByDefault,
-          risk: tool.risk,
-          defaultRisk: tool.risk,
-          approval: 'ask',
-          source: tool.source ?? { kind: 'built-in' },
-          available: true,
-        },
+        tool: byId.get(tool.id) ?? defaultToolView(tool, true),
         createdAt: new Date(entry.createdAt).toISOString(),
       };
     });

@@ -15,7 +15,7 @@ import { log } from '../../server/logging/log.ts';
 import { checkOutboundUrl, outboundPolicyFromConfig } from '../../server/net/outbound-fetch.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { SingleFlight } from '../host/single-flight.ts';
-import type { Tool, ToolContext, ToolProvider } from '../tools/tool.ts';
+import { defaultToolView, type Tool, type ToolContext, type ToolProvider } from '../tools/tool.ts';
 import { SealedOAuthProvider } from './mcp-oauth-provider.ts';
 import { type KnownMcpTool, type McpServerRecord, McpServerStore, type McpTransportKind } from './mcp-server-store.ts';
 import { type McpCallResult, outputOfMcpResult, slugOf, toKindredTool } from './mcp-tools.ts';
@@ -316,18 +316,7 @@ export function createMcpCapability(
   async function view(server: McpServerRecord, described: readonly ToolView[] | undefined): Promise<McpServer> {
     const tools: ToolView[] = described
       ? described.filter((tool) => tool.source.kind === 'mcp' && tool.source.serverId === server.id)
-      : toolsOf(server, slugOf(server.name)).map((tool) => ({
-          id: tool.id,
-          name: tool.name,
-          title: tool.title,
-          description: tool.summary,
-          enabled: tool.enabledByDefault,
-          risk: tool.risk,
-          defaultRisk: tool.risk,
-          approval: 'ask',
-          source: tool.source ?? { kind: 'built-in' },
-          available: server.state === 'ready',
-        }));
+      : toolsOf(server, slugOf(server.name)).map((tool) => defaultToolView(tool, server.state === 'ready'));
     return {
       id: server.id,
       name: server.name,

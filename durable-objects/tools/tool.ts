@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../common/protocol.ts';
-import type { ToolRisk, ToolSource } from '../../common/tools.ts';
+import type { ToolRisk, ToolSource, ToolView } from '../../common/tools.ts';
 import type { ChatToolDefinition } from '../../server/providers/chat/chat-model.ts';
 
 /** What a tool may know about the turn it runs in. */
@@ -57,6 +57,26 @@ export interface ToolProvider {
    * reachable lists its last known tools as unavailable). Quick (from what it keeps) and never throws.
    */
   listTools(): Promise<readonly { tool: Tool; available: boolean }[]>;
+}
+
+/**
+ * How a tool shows before the person has changed anything about it: its own switch default and risk,
+ * asking first. Capabilities that list their tools when the tools capability's view is not at hand
+ * (a server's tools while it connects) show this.
+ */
+export function defaultToolView(tool: Tool, available: boolean): ToolView {
+  return {
+    id: tool.id,
+    name: tool.name,
+    title: tool.title,
+    description: tool.summary,
+    enabled: tool.enabledByDefault,
+    risk: tool.risk,
+    defaultRisk: tool.risk,
+    approval: 'ask',
+    source: tool.source ?? { kind: 'built-in' },
+    available,
+  };
 }
 
 /** JSON Schemas are made once per tool: converting zod schemas on every model call was measurable. */

@@ -2,7 +2,7 @@ import type { ToolSummary, UpdateToolBody } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { builtInTools, type ToolSetting, ToolSettings } from './registry.ts';
-import type { Tool, ToolProvider } from './tool.ts';
+import { defaultToolView, type Tool, type ToolProvider } from './tool.ts';
 
 /**
  * The companion's tools: the built-in ones, those every other capability gives the model, and those
@@ -29,18 +29,7 @@ export function createToolsCapability(
   async function summaries(): Promise<ToolSummary[]> {
     const { settings, available } = await current();
     // People read the human title and summary; the model's own wording stays in what the model is sent.
-    return settings.list().map(({ tool, enabled, risk, approval }) => ({
-      id: tool.id,
-      name: tool.name,
-      title: tool.title,
-      description: tool.summary,
-      enabled,
-      risk,
-      defaultRisk: tool.risk,
-      approval,
-      source: tool.source ?? { kind: 'built-in' },
-      available: available.get(tool.id) ?? true,
-    }));
+    return settings.list().map(({ tool, enabled, risk, approval }) => ({ ...defaultToolView(tool, available.get(tool.id) ?? true), enabled, risk, approval }));
   }
 
   return {
