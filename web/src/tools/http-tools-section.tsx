@@ -1,13 +1,14 @@
 // HTTP tools: a tool described as a request (method, URL template, headers, body) with a JSON Schema
 // of its input, typed in or imported from an OpenAPI document. The person's own can be removed; those
 // whoever runs the server shares with everyone say so, and can only be switched off.
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { CreateHttpToolBody, HttpTool } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
-import { type HeaderRow, headersFromRows, parseInputSchema, parseRequestBody } from './tool-words.ts';
+import { ToolForm, useToolForm } from './tool-form.tsx';
+import { parseInputSchema, parseRequestBody } from './tool-words.ts';
 
 interface HttpToolsSectionProps {
   tools: HttpTool[] | undefined;
@@ -131,54 +132,49 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
   const [schemaText, setSchemaText] = useState(startingSchema);
   const [method, setMethod] = useState<CreateHttpToolBody['request']['method']>('GET');
   const [url, setUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
   const [bodyText, setBodyText] = useState('');
   const [schemaError, setSchemaError] = useState<string>();
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const schemaInput = useRef<HTMLTextAreaElement>(null);
-  const nameInput = useRef<HTMLInputElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => nameInput.current?.focus(), []);
+  const form = useToolForm<HTMLInputElement>();
 
   const nameValid = /^[a-zA-Z0-9_-]{1,64}$/.test(name);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
+  const submit = () => {
     const schema = parseInputSchema(schemaText);
-    const headers = headersFromRows(rows);
     setSchemaError('error' in schema ? schema.error : undefined);
-    setHeadersError('error' in headers ? headers.error : undefined);
+    // Both fields say what is wrong with them at once; focus goes to the schema, the larger mistake.
+    const headers = form.readHeaders();
     if ('error' in schema) return schemaInput.current?.focus();
-    if ('error' in headers) return;
+    if (!headers) return;
     const body = method === 'GET' ? undefined : parseRequestBody(bodyText);
-    setBusy(true);
-    try {
+    void form.send(async () =>
       onAdded(
         await api.createHttpTool({
           name,
           ...(title.trim() ? { title: title.trim() } : {}),
           description: description.trim(),
           inputSchema: schema.schema,
-          request: { method, url: url.trim(), ...(headers.headers ? { headers: headers.headers } : {}), ...(body !== undefined ? { body } : {}) },
+          request: { method, url: url.trim(), ...headers, ...(body !== undefined ? { body } : {}) },
         }),
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="add-http-tool-heading" aria-busy={busy}>
-      <h4 id="add-http-tool-heading">Add an HTTP tool</h4>
+    <ToolForm
+      form={form}
+      headingId="add-http-tool-heading"
+      heading="Add an HTTP tool"
+      submitLabel="Add tool"
+      busyLabel="Adding…"
+      ready={nameValid && description.trim() !== '' && url.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="http-tool-name">Name the companion calls it by</label>
         <input
           id="http-tool-name"
-          ref={nameInput}
+          ref={form.firstField}
           autoComplete="off"
           spellCheck={false}
           placeholder="get_weather"
@@ -261,7 +257,7 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
       <p id="http-tool-url-hint" className="settings-muted">
         {'{city}'} in the address, a header value or the body is replaced by that input field.
       </p>
-      <HeaderRowsField rows={rows} onChange={setRows} error={headersError} hint="Sent with every request, such as an API key." />
+      <HeaderRowsField rows={form.rows} onChange={form.setRows} error={form.headersError} hint="Sent with every request, such as an API key." />
       {method !== 'GET' && (
         <div className="field">
           <label htmlFor="http-tool-body">Body (optional)</label>
@@ -280,61 +276,46 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
           </p>
         </div>
       )}
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || !nameValid || description.trim() === '' || url.trim() === ''}>
-          {busy ? 'Adding…' : 'Add tool'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ToolForm>
   );
 }
 
 function ImportOpenApiForm({ onAdded, onCancel }: { onAdded(tools: HttpTool[]): void; onCancel(): void }) {
   const [documentText, setDocumentText] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const documentInput = useRef<HTMLTextAreaElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => documentInput.current?.focus(), []);
+  const form = useToolForm<HTMLTextAreaElement>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    const headers = headersFromRows(rows);
-    if ('error' in headers) return setHeadersError(headers.error);
-    setHeadersError(undefined);
-    setBusy(true);
-    try {
+  const submit = () => {
+    const headers = form.readHeaders();
+    if (!headers) return;
+    void form.send(async () =>
       onAdded(
         await api.importOpenApi({
           // JSON or YAML text: the server reads either.
           document: documentText,
           ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
-          ...(headers.headers ? { headers: headers.headers } : {}),
+          ...headers,
         }),
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="import-openapi-heading" aria-busy={busy}>
-      <h4 id="import-openapi-heading">Import from OpenAPI</h4>
+    <ToolForm
+      form={form}
+      headingId="import-openapi-heading"
+      heading="Import from OpenAPI"
+      submitLabel="Import"
+      busyLabel="Importing…"
+      ready={documentText.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="openapi-document">OpenAPI document</label>
         <textarea
           id="openapi-document"
-          ref={documentInput}
+          ref={form.firstField}
           className="tools-code"
           rows={10}
           spellCheck={false}
@@ -365,16 +346,12 @@ function ImportOpenApiForm({ onAdded, onCancel }: { onAdded(tools: HttpTool[]): 
           Needed when the document names no server, or several.
         </p>
       </div>
-      <HeaderRowsField rows={rows} onChange={setRows} error={headersError} hint="Sent with every request of the imported tools, such as an API key." />
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || documentText.trim() === ''}>
-          {busy ? 'Importing…' : 'Import'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <HeaderRowsField
+        rows={form.rows}
+        onChange={form.setRows}
+        error={form.headersError}
+        hint="Sent with every request of the imported tools, such as an API key."
+      />
+    </ToolForm>
   );
 }

@@ -1,13 +1,14 @@
 // Tool servers the person added (MCP): each with its connection state in words (and why, when it is
 // not ready), a way to sign in when the server wants it, the tools it offers, reconnect and remove;
 // and a form to add one by name and address, with optional headers for a token or key.
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { McpServer } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
-import { type HeaderRow, headersFromRows, mcpStateWords } from './tool-words.ts';
+import { ToolForm, useToolForm } from './tool-form.tsx';
+import { mcpStateWords } from './tool-words.ts';
 
 interface McpServersSectionProps {
   servers: McpServer[] | undefined;
@@ -176,36 +177,28 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
 function AddMcpServerForm({ onAdded, onCancel }: { onAdded(server: McpServer): void; onCancel(): void }) {
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const nameInput = useRef<HTMLInputElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => nameInput.current?.focus(), []);
+  const form = useToolForm<HTMLInputElement>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    const headers = headersFromRows(rows);
-    if ('error' in headers) return setHeadersError(headers.error);
-    setHeadersError(undefined);
-    setBusy(true);
-    try {
-      onAdded(await api.addMcpServer({ name: name.trim(), url: url.trim(), ...(headers.headers ? { headers: headers.headers } : {}) }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+  const submit = () => {
+    const headers = form.readHeaders();
+    if (!headers) return;
+    void form.send(async () => onAdded(await api.addMcpServer({ name: name.trim(), url: url.trim(), ...headers })));
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="add-mcp-server-heading" aria-busy={busy}>
-      <h4 id="add-mcp-server-heading">Add a tool server</h4>
+    <ToolForm
+      form={form}
+      headingId="add-mcp-server-heading"
+      heading="Add a tool server"
+      submitLabel="Add server"
+      busyLabel="Connecting…"
+      ready={name.trim() !== '' && url.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="mcp-server-name">Name</label>
-        <input id="mcp-server-name" ref={nameInput} maxLength={80} value={name} onChange={(event) => setName(event.target.value)} required />
+        <input id="mcp-server-name" ref={form.firstField} maxLength={80} value={name} onChange={(event) => setName(event.target.value)} required />
       </div>
       <div className="field">
         <label htmlFor="mcp-server-url">Server address</label>
@@ -227,20 +220,11 @@ function AddMcpServerForm({ onAdded, onCancel }: { onAdded(server: McpServer): v
         </p>
       </div>
       <HeaderRowsField
-        rows={rows}
-        onChange={setRows}
-        error={headersError}
+        rows={form.rows}
+        onChange={form.setRows}
+        error={form.headersError}
         hint="For a server that takes a token or key instead of a sign-in, such as Authorization: Bearer …"
       />
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || name.trim() === '' || url.trim() === ''}>
-          {busy ? 'Connecting…' : 'Add server'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ToolForm>
   );
 }
