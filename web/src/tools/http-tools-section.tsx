@@ -4,9 +4,9 @@
 import { useId, useRef, useState } from 'react';
 import type { CreateHttpToolBody, HttpTool } from '../../../common/client.ts';
 import { api } from '../api.ts';
-import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
+import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
 import { ToolForm, useToolForm } from './tool-form.tsx';
 import { parseInputSchema, parseRequestBody } from './tool-words.ts';
 
@@ -69,10 +69,8 @@ export function HttpToolsSection({ tools, onAdded, onRemoved }: HttpToolsSection
 function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved(id: string): void; onStatus(status: string): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [confirming, setConfirming] = useState(false);
   const headingId = `http-tool-${tool.id}-name`;
   const remove = async () => {
-    setConfirming(false);
     setBusy(true);
     setError(undefined);
     try {
@@ -94,29 +92,20 @@ function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved
         <span className="tag">{tool.request.method}</span>
         {tool.request.url}
       </p>
-      {tool.request.headerNames.length > 0 && (
-        <p className="settings-muted">Sent with the headers {tool.request.headerNames.join(', ')} (values kept sealed).</p>
-      )}
+      <SealedHeaderNames names={tool.request.headerNames} />
       <ErrorAlert error={error} />
       {tool.shared ? (
         <p className="settings-muted">Set up for everyone by whoever runs this server. You can switch it off in the list above.</p>
       ) : (
         <div className="actions">
-          <button type="button" className="quiet-button destructive" disabled={busy} onClick={() => setConfirming(true)}>
-            Remove<span className="visually-hidden"> {tool.title}</span>
-          </button>
+          <RemoveButton
+            name={tool.title}
+            disabled={busy}
+            consequence="The companion will no longer be able to use it, and the headers kept for it are deleted."
+            onRemove={() => void remove()}
+          />
         </div>
       )}
-      <ConfirmDialog
-        open={confirming}
-        title={`Remove ${tool.title}?`}
-        confirmLabel="Remove"
-        destructive
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirming(false)}
-      >
-        The companion will no longer be able to use it, and the headers kept for it are deleted.
-      </ConfirmDialog>
     </li>
   );
 }

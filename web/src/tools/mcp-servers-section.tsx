@@ -4,9 +4,9 @@
 import { useId, useRef, useState } from 'react';
 import type { McpServer } from '../../../common/client.ts';
 import { api } from '../api.ts';
-import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
+import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
 import { ToolForm, useToolForm } from './tool-form.tsx';
 import { mcpStateWords } from './tool-words.ts';
 
@@ -76,7 +76,6 @@ interface McpServerCardProps {
 function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [confirming, setConfirming] = useState(false);
   const headingId = `mcp-server-${server.id}-name`;
 
   const run = async (work: () => Promise<void>) => {
@@ -98,7 +97,6 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
       onStatus(`${server.name}: ${mcpStateWords[next.state]}.`);
     });
   const remove = () => {
-    setConfirming(false);
     void run(async () => {
       await api.deleteMcpServer(server.id);
       onRemoved(server.id);
@@ -150,26 +148,19 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
       ) : (
         server.state === 'ready' && <p className="settings-muted">It offers no tools.</p>
       )}
-      {server.headerNames.length > 0 && <p className="settings-muted">Sent with the headers {server.headerNames.join(', ')} (values kept sealed).</p>}
+      <SealedHeaderNames names={server.headerNames} />
       <ErrorAlert error={error} />
       <div className="actions">
         <button type="button" className="button secondary small" disabled={busy} onClick={() => void reconnect()}>
           Reconnect<span className="visually-hidden"> {server.name}</span>
         </button>
-        <button type="button" className="quiet-button destructive" disabled={busy} onClick={() => setConfirming(true)}>
-          Remove<span className="visually-hidden"> {server.name}</span>
-        </button>
+        <RemoveButton
+          name={server.name}
+          disabled={busy}
+          consequence="Its tools will no longer be available, and the headers or sign-in kept for it are deleted."
+          onRemove={remove}
+        />
       </div>
-      <ConfirmDialog
-        open={confirming}
-        title={`Remove ${server.name}?`}
-        confirmLabel="Remove"
-        destructive
-        onConfirm={remove}
-        onCancel={() => setConfirming(false)}
-      >
-        Its tools will no longer be available, and the headers or sign-in kept for it are deleted.
-      </ConfirmDialog>
     </li>
   );
 }
