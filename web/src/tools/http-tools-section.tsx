@@ -9,6 +9,7 @@ import { HeaderRowsField } from './header-rows-field.tsx';
 import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
 import { ToolForm, useToolForm } from './tool-form.tsx';
 import { parseInputSchema, parseRequestBody } from './tool-words.ts';
+import { useBusyWork } from './use-busy-work.ts';
 
 interface HttpToolsSectionProps {
   tools: HttpTool[] | undefined;
@@ -67,21 +68,14 @@ export function HttpToolsSection({ tools, onAdded, onRemoved }: HttpToolsSection
 }
 
 function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved(id: string): void; onStatus(status: string): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useBusyWork();
   const headingId = `http-tool-${tool.id}-name`;
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const remove = () =>
+    run(async () => {
       await api.deleteHttpTool(tool.id);
       onRemoved(tool.id);
       onStatus(`Removed ${tool.title}.`);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <li className="card tool-server" aria-labelledby={headingId} aria-busy={busy} data-testid="http-tool">
       <h4 id={headingId} className="tool-server-name">

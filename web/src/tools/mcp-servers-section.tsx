@@ -9,6 +9,7 @@ import { HeaderRowsField } from './header-rows-field.tsx';
 import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
 import { ToolForm, useToolForm } from './tool-form.tsx';
 import { mcpStateWords } from './tool-words.ts';
+import { useBusyWork } from './use-busy-work.ts';
 
 interface McpServersSectionProps {
   servers: McpServer[] | undefined;
@@ -74,21 +75,9 @@ interface McpServerCardProps {
 }
 
 function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useBusyWork();
   const headingId = `mcp-server-${server.id}-name`;
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
   const reconnect = () =>
     run(async () => {
       onStatus(`Connecting to ${server.name}…`);

@@ -5,6 +5,7 @@
 import { type FormEvent, type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { type HeaderRow, headersFromRows } from './tool-words.ts';
+import { useBusyWork } from './use-busy-work.ts';
 
 /** The state one tool form keeps, from `useToolForm`. */
 export interface ToolFormState<FirstField extends HTMLElement> {
@@ -29,8 +30,7 @@ export interface ToolFormState<FirstField extends HTMLElement> {
 export function useToolForm<FirstField extends HTMLElement>(): ToolFormState<FirstField> {
   const [rows, setRows] = useState<HeaderRow[]>([]);
   const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run: send } = useBusyWork();
   const firstField = useRef<FirstField>(null);
   // The form opens on the person's request: its first field is where they type next.
   useEffect(() => firstField.current?.focus(), []);
@@ -40,16 +40,6 @@ export function useToolForm<FirstField extends HTMLElement>(): ToolFormState<Fir
     setHeadersError('error' in headers ? headers.error : undefined);
     if ('error' in headers) return undefined;
     return headers.headers ? { headers: headers.headers } : {};
-  };
-  const send = async (request: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await request();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
   };
   return { firstField, rows, setRows, headersError, busy, error, setError, readHeaders, send };
 }
