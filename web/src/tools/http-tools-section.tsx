@@ -124,7 +124,7 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
   const submit = () => {
     const schema = parseInputSchema(schemaText);
     setSchemaError('error' in schema ? schema.error : undefined);
-    // Both fields say what is wrong with them at once; focus goes to the schema, the larger mistake.
+    // Both fields say at once what is wrong with them; focus goes to the schema, the first of the two.
     const headers = form.readHeaders();
     if ('error' in schema) return schemaInput.current?.focus();
     if (!headers) return;
