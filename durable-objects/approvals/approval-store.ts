@@ -1,5 +1,6 @@
 import type { ToolApproval, ToolApprovalStatus, ToolRisk } from '../../common/tools.ts';
 import { createId } from '../../server/crypto/encoding.ts';
+import { claimPending, idsOldestFirst, statusAt, statusFilter } from '../host/awaiting-answer.ts';
 import type { UserVault } from '../host/user-vault.ts';
 
 type ApprovalRow = {
@@ -92,12 +93,7 @@ export class ApprovalStore {
    * racing (two devices, a frame and a POST), exactly one finds it pending. Answers whether this call was the one.
    */
   claim(id: string, status: 'approved' | 'denied', now: number): boolean {
-    // RETURNING, not rowsWritten: the count includes the index rows the update rewrites.
-    return (
-      this.sql
-        .exec("UPDATE tool_approvals SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ? RETURNING id", status, now, id, now)
-        .toArray().length === 1
-    );
+    return claimPending(this.sql, 'tool_approvals', id, status, now);
   }
 
   /** Marks a pending approval expired, whatever the clock says: its expiry job has fired. Answers whether it was pending. */
@@ -121,12 +117,7 @@ export class ApprovalStore {
 
   /** Newest first. Pending ones past their expiry are listed as expired, even before their expiry job has run. */
   async list(options: { status?: ToolApprovalStatus; now: number }): Promise<ToolApproval[]> {
-    const filter = (() => {
-      if (options.status === undefined) return { where: '', values: [] };
-      if (options.status === 'pending') return { where: "WHERE status = 'pending' AND expires_at > ?", values: [options.now] };
-      if (options.status === 'expired') return { where: "WHERE status = 'expired' OR (status = 'pending' AND expires_at <= ?)", values: [options.now] };
-      return { where: 'WHERE status = ?', values: [options.status] };
-    })();
+    const filter = statusFilter(options.status, options.now);
     const rows = this.sql
       .exec<ApprovalRow>(`SELECT ${columns} FROM tool_approvals ${filter.where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...filter.values, listLimit)
       .toArray();
@@ -135,10 +126,7 @@ export class ApprovalStore {
 
   /** Every approval, oldest first, opened: for the export. */
   async *all(): AsyncGenerator<ToolApproval> {
-    const ids = this.sql
-      .exec<{ id: string }>('SELECT id FROM tool_approvals ORDER BY created_at, id')
-      .toArray()
-      .map((row) => row.id);
+    const ids = idsOldestFirst(this.sql, 'tool_approvals');
     for (const id of ids) {
       const approval = await this.get(id);
       if (approval) yield approval;
@@ -158,7 +146,7 @@ export class ApprovalStore {
       input: JSON.parse(input),
       reason,
       risk: row.risk,
-      status: row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status,
+      status: statusAt(row, now),
       conversationId: row.conversation_id,
       messageId: row.message_id,
       createdAt: new Date(row.created_at).toISOString(),

@@ -1,5 +1,6 @@
 import type { Confirmation, ConfirmationStatus, ConfirmationSummary, JsonValue } from '../../common/protocol.ts';
 import { createId } from '../../server/crypto/encoding.ts';
+import { claimPending, idsOldestFirst, statusAt, statusFilter } from '../host/awaiting-answer.ts';
 import type { UserVault } from '../host/user-vault.ts';
 
 type ConfirmationRow = {
@@ -87,12 +88,7 @@ export class ConfirmationStore {
    * racing, exactly one finds it pending. Answers whether this call was the one.
    */
   claim(id: string, status: 'accepted' | 'declined', now: number): boolean {
-    // RETURNING, not rowsWritten: the count includes the index rows the update rewrites.
-    return (
-      this.sql
-        .exec("UPDATE confirmations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ? RETURNING id", status, now, id, now)
-        .toArray().length === 1
-    );
+    return claimPending(this.sql, 'confirmations', id, status, now);
   }
 
   /** Marks a pending confirmation expired, whatever the clock says: its expiry job has fired. Answers whether it was pending. */
@@ -107,13 +103,7 @@ export class ConfirmationStore {
 
   /** Newest first. Pending ones past their expiry are listed as expired, even before their expiry job has run. */
   async list(options: { status?: ConfirmationStatus; now: number }): Promise<Confirmation[]> {
-    // A pending row past its expiry counts as expired: the filter says so in SQL, so the limit applies to what is answered.
-    const filter = (() => {
-      if (options.status === undefined) return { where: '', values: [] };
-      if (options.status === 'pending') return { where: "WHERE status = 'pending' AND expires_at > ?", values: [options.now] };
-      if (options.status === 'expired') return { where: "WHERE status = 'expired' OR (status = 'pending' AND expires_at <= ?)", values: [options.now] };
-      return { where: 'WHERE status = ?', values: [options.status] };
-    })();
+    const filter = statusFilter(options.status, options.now);
     const rows = this.sql
       .exec<ConfirmationRow>(`SELECT ${columns} FROM confirmations ${filter.where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...filter.values, listLimit)
       .toArray();
@@ -122,10 +112,7 @@ export class ConfirmationStore {
 
   /** Every confirmation, oldest first, with its summary: for the export. */
   async *all(): AsyncGenerator<Confirmation> {
-    const ids = this.sql
-      .exec<{ id: string }>('SELECT id FROM confirmations ORDER BY created_at, id')
-      .toArray()
-      .map((row) => row.id);
+    const ids = idsOldestFirst(this.sql, 'confirmations');
     for (const id of ids) {
       const confirmation = await this.get(id);
       if (confirmation) yield confirmation;
@@ -137,7 +124,7 @@ export class ConfirmationStore {
     return {
       id: row.id,
       action: row.action,
-      status: row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status,
+      status: statusAt(row, now),
       summary,
       conversationId: row.conversation_id,
       messageId: row.message_id,

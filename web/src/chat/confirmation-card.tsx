@@ -1,8 +1,8 @@
 // A request from the companion to do something only the person may approve (moving or cancelling an
 // event): what would change, shown before and after, with real buttons to confirm or keep it as it
 // is, and, once answered, what became of it.
-import { useEffect, useId, useRef, useState } from 'react';
 import type { Confirmation } from '../../../common/client.ts';
+import { AnswerCard } from './answer-card.tsx';
 
 function formatWhen(start: string, end: string, timezone: string, allDay: boolean): string {
   const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', timeZone: timezone });
@@ -38,34 +38,21 @@ interface ConfirmationCardProps {
 }
 
 export function ConfirmationCard({ confirmation, onAnswer, answering, error }: ConfirmationCardProps) {
-  const headingId = useId();
-  const outcome = useRef<HTMLParagraphElement>(null);
-  const [answeredHere, setAnsweredHere] = useState(false);
   const { summary } = confirmation;
   const event = summary.event;
-  const pending = confirmation.status === 'pending';
-
-  // The buttons go once the answer is in: focus moves to the outcome, so a keyboard user is not left nowhere.
-  useEffect(() => {
-    if (!pending && answeredHere) outcome.current?.focus();
-  }, [pending, answeredHere]);
-
-  const answer = (accept: boolean) => {
-    setAnsweredHere(true);
-    onAnswer(confirmation, accept);
-  };
-
   return (
-    <section
-      className={`confirmation-card ${confirmation.status}`}
-      aria-labelledby={headingId}
-      aria-busy={answering}
-      data-testid="confirmation-card"
-      data-status={confirmation.status}
+    <AnswerCard
+      status={confirmation.status}
+      testId="confirmation-card"
+      headline={summary.headline}
+      outcome={confirmation.status === 'pending' ? undefined : outcomes[confirmation.status]}
+      choices={[
+        { label: summary.acceptLabel, answer: () => onAnswer(confirmation, true) },
+        { label: summary.declineLabel, answer: () => onAnswer(confirmation, false) },
+      ]}
+      answering={answering}
+      error={error}
     >
-      <p id={headingId} className="confirmation-headline">
-        {summary.headline}
-      </p>
       {event && (
         <dl className="confirmation-details">
           <dt>Event</dt>
@@ -104,26 +91,7 @@ export function ConfirmationCard({ confirmation, onAnswer, answering, error }: C
           ))}
         </dl>
       )}
-      {confirmation.status === 'pending' ? (
-        <div className="confirmation-actions">
-          <button type="button" className="button primary small" disabled={answering} onClick={() => answer(true)}>
-            {summary.acceptLabel}
-          </button>
-          <button type="button" className="button secondary small" disabled={answering} onClick={() => answer(false)}>
-            {summary.declineLabel}
-          </button>
-        </div>
-      ) : (
-        <p className="confirmation-outcome" ref={outcome} tabIndex={-1} role="status">
-          {outcomes[confirmation.status]}
-        </p>
-      )}
-      {error && (
-        <p className="confirmation-error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
+    </AnswerCard>
   );
 }
 

@@ -1,9 +1,9 @@
 // A tool call that waits for the person: which tool, why it asks, what it would be given (field by
 // field, in words), and Allow / Deny / Always allow as real buttons; once answered (here, on another
 // device, or by running out of time), what became of it.
-import { useEffect, useId, useRef, useState } from 'react';
 import type { AnswerToolApprovalBody, ToolApproval } from '../../../common/client.ts';
 import { approvalOutcomeWords, describeInput, riskWords } from '../tools/tool-words.ts';
+import { AnswerCard } from './answer-card.tsx';
 
 interface ToolApprovalCardProps {
   approval: ToolApproval;
@@ -16,33 +16,27 @@ interface ToolApprovalCardProps {
 }
 
 export function ToolApprovalCard({ approval, onAnswer, answering, error }: ToolApprovalCardProps) {
-  const headingId = useId();
-  const outcome = useRef<HTMLParagraphElement>(null);
-  const [answeredHere, setAnsweredHere] = useState(false);
-  const pending = approval.status === 'pending';
   const lines = describeInput(approval.input);
-
-  // The buttons go once the answer is in: focus moves to the outcome, so a keyboard user is not left nowhere.
-  useEffect(() => {
-    if (!pending && answeredHere) outcome.current?.focus();
-  }, [pending, answeredHere]);
-
-  const answer = (body: AnswerToolApprovalBody) => {
-    setAnsweredHere(true);
-    onAnswer(approval, body);
-  };
-
+  const pending = approval.status === 'pending';
   return (
-    <section
-      className={`confirmation-card tool-approval-card ${approval.status}`}
-      aria-labelledby={headingId}
-      aria-busy={answering}
-      data-testid="tool-approval-card"
-      data-status={approval.status}
+    <AnswerCard
+      kind="tool-approval-card"
+      status={approval.status}
+      testId="tool-approval-card"
+      headline={pending ? `Allow “${approval.toolTitle}”?` : `“${approval.toolTitle}”`}
+      outcome={approval.status === 'pending' ? undefined : approvalOutcomeWords[approval.status]}
+      choices={[
+        { label: 'Allow', answer: () => onAnswer(approval, { approved: true }) },
+        { label: 'Deny', answer: () => onAnswer(approval, { approved: false }) },
+        {
+          label: 'Always allow',
+          answer: () => onAnswer(approval, { approved: true, always: true }),
+          description: `Allows this and every later use of ${approval.toolTitle} without asking; you can change it in Settings, Tools.`,
+        },
+      ]}
+      answering={answering}
+      error={error}
     >
-      <p id={headingId} className="confirmation-headline">
-        {pending ? `Allow “${approval.toolTitle}”?` : `“${approval.toolTitle}”`}
-      </p>
       <p className="tool-approval-reason">{approval.reason}</p>
       <p className="tool-approval-risk">{riskWords[approval.risk].label}</p>
       {lines.length > 0 && (
@@ -55,38 +49,7 @@ export function ToolApprovalCard({ approval, onAnswer, answering, error }: ToolA
           ))}
         </dl>
       )}
-      {approval.status === 'pending' ? (
-        <div className="confirmation-actions">
-          <button type="button" className="button primary small" disabled={answering} onClick={() => answer({ approved: true })}>
-            Allow
-          </button>
-          <button type="button" className="button secondary small" disabled={answering} onClick={() => answer({ approved: false })}>
-            Deny
-          </button>
-          <button
-            type="button"
-            className="button secondary small"
-            disabled={answering}
-            aria-describedby={`${headingId}-always`}
-            onClick={() => answer({ approved: true, always: true })}
-          >
-            Always allow
-          </button>
-          <span id={`${headingId}-always`} className="visually-hidden">
-            {`Allows this and every later use of ${approval.toolTitle} without asking; you can change it in Settings, Tools.`}
-          </span>
-        </div>
-      ) : (
-        <p className="confirmation-outcome" ref={outcome} tabIndex={-1} role="status">
-          {approvalOutcomeWords[approval.status]}
-        </p>
-      )}
-      {error && (
-        <p className="confirmation-error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
+    </AnswerCard>
   );
 }
 

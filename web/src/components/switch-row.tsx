@@ -14,9 +14,18 @@ export interface SwitchRowProps {
   descriptionId?: string;
 }
 
-export function SwitchRow({ id, title, description, checked, onChange, disabled, descriptionId = `${id}-description` }: SwitchRowProps) {
+export function SwitchRow(props: SwitchRowProps) {
   return (
     <li className="settings-toggle-row">
+      <SwitchControl {...props} />
+    </li>
+  );
+}
+
+/** The title, description and switch of a `SwitchRow`, for a row that holds more than them. */
+export function SwitchControl({ id, title, description, checked, onChange, disabled, descriptionId = `${id}-description` }: SwitchRowProps) {
+  return (
+    <>
       <span className="settings-toggle-text">
         <label htmlFor={id} className="settings-toggle-title">
           {title}
@@ -36,6 +45,6 @@ export function SwitchRow({ id, title, description, checked, onChange, disabled,
         aria-describedby={descriptionId}
         onChange={onChange}
       />
-    </li>
+    </>
   );
 }

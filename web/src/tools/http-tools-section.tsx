@@ -1,13 +1,15 @@
 // HTTP tools: a tool described as a request (method, URL template, headers, body) with a JSON Schema
 // of its input, typed in or imported from an OpenAPI document. The person's own can be removed; those
 // whoever runs the server shares with everyone say so, and can only be switched off.
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { CreateHttpToolBody, HttpTool } from '../../../common/client.ts';
 import { api } from '../api.ts';
-import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
-import { type HeaderRow, headersFromRows, parseInputSchema, parseRequestBody } from './tool-words.ts';
+import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
+import { ToolForm, useToolForm } from './tool-form.tsx';
+import { parseInputSchema, parseRequestBody } from './tool-words.ts';
+import { useBusyWork } from './use-busy-work.ts';
 
 interface HttpToolsSectionProps {
   tools: HttpTool[] | undefined;
@@ -66,23 +68,14 @@ export function HttpToolsSection({ tools, onAdded, onRemoved }: HttpToolsSection
 }
 
 function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved(id: string): void; onStatus(status: string): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [confirming, setConfirming] = useState(false);
+  const { busy, error, run } = useBusyWork();
   const headingId = `http-tool-${tool.id}-name`;
-  const remove = async () => {
-    setConfirming(false);
-    setBusy(true);
-    setError(undefined);
-    try {
+  const remove = () =>
+    run(async () => {
       await api.deleteHttpTool(tool.id);
       onRemoved(tool.id);
       onStatus(`Removed ${tool.title}.`);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <li className="card tool-server" aria-labelledby={headingId} aria-busy={busy} data-testid="http-tool">
       <h4 id={headingId} className="tool-server-name">
@@ -93,29 +86,20 @@ function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved
         <span className="tag">{tool.request.method}</span>
         {tool.request.url}
       </p>
-      {tool.request.headerNames.length > 0 && (
-        <p className="settings-muted">Sent with the headers {tool.request.headerNames.join(', ')} (values kept sealed).</p>
-      )}
+      <SealedHeaderNames names={tool.request.headerNames} />
       <ErrorAlert error={error} />
       {tool.shared ? (
         <p className="settings-muted">Set up for everyone by whoever runs this server. You can switch it off in the list above.</p>
       ) : (
         <div className="actions">
-          <button type="button" className="quiet-button destructive" disabled={busy} onClick={() => setConfirming(true)}>
-            Remove<span className="visually-hidden"> {tool.title}</span>
-          </button>
+          <RemoveButton
+            name={tool.title}
+            disabled={busy}
+            consequence="The companion will no longer be able to use it, and the headers kept for it are deleted."
+            onRemove={() => void remove()}
+          />
         </div>
       )}
-      <ConfirmDialog
-        open={confirming}
-        title={`Remove ${tool.title}?`}
-        confirmLabel="Remove"
-        destructive
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirming(false)}
-      >
-        The companion will no longer be able to use it, and the headers kept for it are deleted.
-      </ConfirmDialog>
     </li>
   );
 }
@@ -131,54 +115,49 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
   const [schemaText, setSchemaText] = useState(startingSchema);
   const [method, setMethod] = useState<CreateHttpToolBody['request']['method']>('GET');
   const [url, setUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
   const [bodyText, setBodyText] = useState('');
   const [schemaError, setSchemaError] = useState<string>();
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const schemaInput = useRef<HTMLTextAreaElement>(null);
-  const nameInput = useRef<HTMLInputElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => nameInput.current?.focus(), []);
+  const form = useToolForm<HTMLInputElement>();
 
   const nameValid = /^[a-zA-Z0-9_-]{1,64}$/.test(name);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
+  const submit = () => {
     const schema = parseInputSchema(schemaText);
-    const headers = headersFromRows(rows);
     setSchemaError('error' in schema ? schema.error : undefined);
-    setHeadersError('error' in headers ? headers.error : undefined);
+    // Both fields say at once what is wrong with them; focus goes to the schema, the first of the two.
+    const headers = form.readHeaders();
     if ('error' in schema) return schemaInput.current?.focus();
-    if ('error' in headers) return;
+    if (!headers) return;
     const body = method === 'GET' ? undefined : parseRequestBody(bodyText);
-    setBusy(true);
-    try {
+    void form.send(async () =>
       onAdded(
         await api.createHttpTool({
           name,
           ...(title.trim() ? { title: title.trim() } : {}),
           description: description.trim(),
           inputSchema: schema.schema,
-          request: { method, url: url.trim(), ...(headers.headers ? { headers: headers.headers } : {}), ...(body !== undefined ? { body } : {}) },
+          request: { method, url: url.trim(), ...headers, ...(body !== undefined ? { body } : {}) },
         }),
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="add-http-tool-heading" aria-busy={busy}>
-      <h4 id="add-http-tool-heading">Add an HTTP tool</h4>
+    <ToolForm
+      form={form}
+      headingId="add-http-tool-heading"
+      heading="Add an HTTP tool"
+      submitLabel="Add tool"
+      busyLabel="Adding…"
+      ready={nameValid && description.trim() !== '' && url.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="http-tool-name">Name the companion calls it by</label>
         <input
           id="http-tool-name"
-          ref={nameInput}
+          ref={form.firstField}
           autoComplete="off"
           spellCheck={false}
           placeholder="get_weather"
@@ -261,7 +240,7 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
       <p id="http-tool-url-hint" className="settings-muted">
         {'{city}'} in the address, a header value or the body is replaced by that input field.
       </p>
-      <HeaderRowsField rows={rows} onChange={setRows} error={headersError} hint="Sent with every request, such as an API key." />
+      <HeaderRowsField rows={form.rows} onChange={form.setRows} error={form.headersError} hint="Sent with every request, such as an API key." />
       {method !== 'GET' && (
         <div className="field">
           <label htmlFor="http-tool-body">Body (optional)</label>
@@ -280,61 +259,46 @@ function AddHttpToolForm({ onAdded, onCancel }: { onAdded(tool: HttpTool): void;
           </p>
         </div>
       )}
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || !nameValid || description.trim() === '' || url.trim() === ''}>
-          {busy ? 'Adding…' : 'Add tool'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ToolForm>
   );
 }
 
 function ImportOpenApiForm({ onAdded, onCancel }: { onAdded(tools: HttpTool[]): void; onCancel(): void }) {
   const [documentText, setDocumentText] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const documentInput = useRef<HTMLTextAreaElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => documentInput.current?.focus(), []);
+  const form = useToolForm<HTMLTextAreaElement>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    const headers = headersFromRows(rows);
-    if ('error' in headers) return setHeadersError(headers.error);
-    setHeadersError(undefined);
-    setBusy(true);
-    try {
+  const submit = () => {
+    const headers = form.readHeaders();
+    if (!headers) return;
+    void form.send(async () =>
       onAdded(
         await api.importOpenApi({
           // JSON or YAML text: the server reads either.
           document: documentText,
           ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
-          ...(headers.headers ? { headers: headers.headers } : {}),
+          ...headers,
         }),
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="import-openapi-heading" aria-busy={busy}>
-      <h4 id="import-openapi-heading">Import from OpenAPI</h4>
+    <ToolForm
+      form={form}
+      headingId="import-openapi-heading"
+      heading="Import from OpenAPI"
+      submitLabel="Import"
+      busyLabel="Importing…"
+      ready={documentText.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="openapi-document">OpenAPI document</label>
         <textarea
           id="openapi-document"
-          ref={documentInput}
+          ref={form.firstField}
           className="tools-code"
           rows={10}
           spellCheck={false}
@@ -365,16 +329,12 @@ function ImportOpenApiForm({ onAdded, onCancel }: { onAdded(tools: HttpTool[]): 
           Needed when the document names no server, or several.
         </p>
       </div>
-      <HeaderRowsField rows={rows} onChange={setRows} error={headersError} hint="Sent with every request of the imported tools, such as an API key." />
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || documentText.trim() === ''}>
-          {busy ? 'Importing…' : 'Import'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <HeaderRowsField
+        rows={form.rows}
+        onChange={form.setRows}
+        error={form.headersError}
+        hint="Sent with every request of the imported tools, such as an API key."
+      />
+    </ToolForm>
   );
 }

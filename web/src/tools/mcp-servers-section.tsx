@@ -1,13 +1,15 @@
 // Tool servers the person added (MCP): each with its connection state in words (and why, when it is
 // not ready), a way to sign in when the server wants it, the tools it offers, reconnect and remove;
 // and a form to add one by name and address, with optional headers for a token or key.
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { McpServer } from '../../../common/client.ts';
 import { api } from '../api.ts';
-import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { HeaderRowsField } from './header-rows-field.tsx';
-import { type HeaderRow, headersFromRows, mcpStateWords } from './tool-words.ts';
+import { RemoveButton, SealedHeaderNames } from './tool-card-parts.tsx';
+import { ToolForm, useToolForm } from './tool-form.tsx';
+import { mcpStateWords } from './tool-words.ts';
+import { useBusyWork } from './use-busy-work.ts';
 
 interface McpServersSectionProps {
   servers: McpServer[] | undefined;
@@ -73,22 +75,9 @@ interface McpServerCardProps {
 }
 
 function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [confirming, setConfirming] = useState(false);
+  const { busy, error, run } = useBusyWork();
   const headingId = `mcp-server-${server.id}-name`;
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
   const reconnect = () =>
     run(async () => {
       onStatus(`Connecting to ${server.name}…`);
@@ -97,7 +86,6 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
       onStatus(`${server.name}: ${mcpStateWords[next.state]}.`);
     });
   const remove = () => {
-    setConfirming(false);
     void run(async () => {
       await api.deleteMcpServer(server.id);
       onRemoved(server.id);
@@ -149,26 +137,19 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
       ) : (
         server.state === 'ready' && <p className="settings-muted">It offers no tools.</p>
       )}
-      {server.headerNames.length > 0 && <p className="settings-muted">Sent with the headers {server.headerNames.join(', ')} (values kept sealed).</p>}
+      <SealedHeaderNames names={server.headerNames} />
       <ErrorAlert error={error} />
       <div className="actions">
         <button type="button" className="button secondary small" disabled={busy} onClick={() => void reconnect()}>
           Reconnect<span className="visually-hidden"> {server.name}</span>
         </button>
-        <button type="button" className="quiet-button destructive" disabled={busy} onClick={() => setConfirming(true)}>
-          Remove<span className="visually-hidden"> {server.name}</span>
-        </button>
+        <RemoveButton
+          name={server.name}
+          disabled={busy}
+          consequence="Its tools will no longer be available, and the headers or sign-in kept for it are deleted."
+          onRemove={remove}
+        />
       </div>
-      <ConfirmDialog
-        open={confirming}
-        title={`Remove ${server.name}?`}
-        confirmLabel="Remove"
-        destructive
-        onConfirm={remove}
-        onCancel={() => setConfirming(false)}
-      >
-        Its tools will no longer be available, and the headers or sign-in kept for it are deleted.
-      </ConfirmDialog>
     </li>
   );
 }
@@ -176,36 +157,28 @@ function McpServerCard({ server, onServer, onRemoved, onStatus }: McpServerCardP
 function AddMcpServerForm({ onAdded, onCancel }: { onAdded(server: McpServer): void; onCancel(): void }) {
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
-  const [rows, setRows] = useState<HeaderRow[]>([]);
-  const [headersError, setHeadersError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const nameInput = useRef<HTMLInputElement>(null);
-  // The form opens on the person's request: its first field is where they type next.
-  useEffect(() => nameInput.current?.focus(), []);
+  const form = useToolForm<HTMLInputElement>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    const headers = headersFromRows(rows);
-    if ('error' in headers) return setHeadersError(headers.error);
-    setHeadersError(undefined);
-    setBusy(true);
-    try {
-      onAdded(await api.addMcpServer({ name: name.trim(), url: url.trim(), ...(headers.headers ? { headers: headers.headers } : {}) }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+  const submit = () => {
+    const headers = form.readHeaders();
+    if (!headers) return;
+    void form.send(async () => onAdded(await api.addMcpServer({ name: name.trim(), url: url.trim(), ...headers })));
   };
 
   return (
-    <form className="card tools-form" onSubmit={(event) => void submit(event)} aria-labelledby="add-mcp-server-heading" aria-busy={busy}>
-      <h4 id="add-mcp-server-heading">Add a tool server</h4>
+    <ToolForm
+      form={form}
+      headingId="add-mcp-server-heading"
+      heading="Add a tool server"
+      submitLabel="Add server"
+      busyLabel="Connecting…"
+      ready={name.trim() !== '' && url.trim() !== ''}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="field">
         <label htmlFor="mcp-server-name">Name</label>
-        <input id="mcp-server-name" ref={nameInput} maxLength={80} value={name} onChange={(event) => setName(event.target.value)} required />
+        <input id="mcp-server-name" ref={form.firstField} maxLength={80} value={name} onChange={(event) => setName(event.target.value)} required />
       </div>
       <div className="field">
         <label htmlFor="mcp-server-url">Server address</label>
@@ -227,20 +200,11 @@ function AddMcpServerForm({ onAdded, onCancel }: { onAdded(server: McpServer): v
         </p>
       </div>
       <HeaderRowsField
-        rows={rows}
-        onChange={setRows}
-        error={headersError}
+        rows={form.rows}
+        onChange={form.setRows}
+        error={form.headersError}
         hint="For a server that takes a token or key instead of a sign-in, such as Authorization: Bearer …"
       />
-      <ErrorAlert error={error} focus />
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={busy || name.trim() === '' || url.trim() === ''}>
-          {busy ? 'Connecting…' : 'Add server'}
-        </button>
-        <button type="button" className="button secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ToolForm>
   );
 }

@@ -2,6 +2,7 @@
 // do in plain words (which the person can raise or lower), and, for a tool that changes data or acts
 // in the world, whether it asks first or is always allowed.
 import type { ToolRisk, ToolView, UpdateToolBody } from '../../../common/client.ts';
+import { SwitchControl } from '../components/switch-row.tsx';
 import { canAskFirst, riskLevels, riskWords } from './tool-words.ts';
 
 interface ToolRowProps {
@@ -11,28 +12,20 @@ interface ToolRowProps {
 
 export function ToolRow({ tool, onChange }: ToolRowProps) {
   const id = `tool-${tool.id}`;
-  const descriptionId = `${id}-description`;
   const chooseRisk = (risk: ToolRisk) => onChange(tool, { risk: risk === tool.defaultRisk ? null : risk });
   return (
     <li className="settings-toggle-row tool-row" data-testid="tool-row" data-tool-name={tool.name}>
       <div className="tool-row-main">
-        <span className="settings-toggle-text">
-          <label htmlFor={id} className="settings-toggle-title">
-            {tool.title}
-          </label>
-          <span id={descriptionId} className="settings-toggle-description">
-            {tool.description}
-            {!tool.available && <span className="tool-unavailable"> Unavailable for now: its server cannot be reached.</span>}
-          </span>
-        </span>
-        <input
+        <SwitchControl
           id={id}
-          type="checkbox"
-          role="switch"
-          className="toggle"
+          title={tool.title}
+          description={
+            <>
+              {tool.description}
+              {!tool.available && <span className="tool-unavailable"> Unavailable for now: its server cannot be reached.</span>}
+            </>
+          }
           checked={tool.enabled}
-          aria-checked={tool.enabled}
-          aria-describedby={descriptionId}
           onChange={() => onChange(tool, { enabled: !tool.enabled })}
         />
       </div>
