@@ -75,6 +75,7 @@ import type {
   User,
   WriteFileBody,
 } from './protocol.ts';
+import { pingFrame } from './protocol.ts';
 import type {
   AddMcpServerBody,
   AnswerToolApprovalBody,
@@ -620,7 +621,7 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
       attempt = 0;
       setStatus('open');
       keepAlive = setInterval(() => {
-        if (current.readyState === 1) current.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
+        if (current.readyState === 1) current.send(pingFrame);
       }, keepAliveMs);
       if (isReconnection && unacknowledged.length > 0) {
         const waiting = unacknowledged;

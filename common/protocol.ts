@@ -212,6 +212,13 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
+/**
+ * The keep-alive ping exactly as clients send it, and its answer: the object has the runtime answer
+ * this very text itself (WebSocket auto-response), so keeping a socket open never wakes the object.
+ */
+export const pingFrame = '{"type":"ping"}';
+export const pongFrame = '{"type":"pong"}';
+
 /** The longest text a reminder may have: one line of what to be reminded of, not a document. */
 export const maxReminderTextLength = 500;
 

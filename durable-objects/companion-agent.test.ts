@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { turnAnswerSchema } from '../common/protocol.ts';
+import { pingFrame, pongFrame, turnAnswerSchema } from '../common/protocol.ts';
 import { api, buildUser, eventsOfType, expectError, openRealtime, readJson, uniqueText } from '../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
 import { audioFrames, FakeSpeechToText, FakeTextToSpeech, tone } from '../test-support/fake-speech.ts';
@@ -146,6 +146,24 @@ describe('the realtime WebSocket', () => {
     expect(JSON.stringify(end)).not.toContain(secret);
     const [request] = await recordedChatRequests(fakeUrl, text);
     expect(JSON.stringify(request?.body)).not.toContain(secret);
+    connection.socket.close();
+  });
+});
+
+describe('keep-alive pings', () => {
+  it('has the runtime answer the apps’ exact ping, so keeping a socket open never wakes the object', async () => {
+    const user = await buildUser();
+    const pair = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) => {
+      const autoResponse = state.getWebSocketAutoResponse();
+      return autoResponse ? { request: autoResponse.request, response: autoResponse.response } : null;
+    });
+    expect(pair).toEqual({ request: pingFrame, response: pongFrame });
+    // Both spellings are answered over a real socket: the exact one by the runtime, another by the object.
+    const connection = await openRealtime(user.token);
+    connection.socket.send(pingFrame);
+    expect(await connection.next('pong')).toEqual({ type: 'pong' });
+    connection.socket.send('{ "type": "ping" }');
+    expect(await connection.next('pong')).toEqual({ type: 'pong' });
     connection.socket.close();
   });
 });

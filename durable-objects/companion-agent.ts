@@ -1,5 +1,5 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
-import { clientFrameSchema, type ExportHead } from '../common/protocol.ts';
+import { clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
 import { AppError } from '../server/errors/app-error.ts';
@@ -60,6 +60,10 @@ export class CompanionAgent extends Agent<Env> {
       for (const [type, handler] of Object.entries(capability.frames ?? {})) this.#frameHandlers.set(type, handler);
     }
     migrateObjectSchema(ctx.storage.sql, this.schemaSteps());
+    // The apps ping every 20 s to keep their socket open. The runtime answers that exact frame itself,
+    // so a ping never wakes a hibernating object: with the object answering, each ping rebuilt it
+    // (capabilities, schema check), which at 2,000 open sockets was most of the CPU.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(pingFrame, pongFrame));
   }
 
   /**
@@ -202,7 +206,8 @@ export class CompanionAgent extends Agent<Env> {
       const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
       return client.send(frameError(tooLong ? 'message_too_long' : 'validation_failed', `The frame is not valid: ${details}.`));
     }
-    if (parsed.data.type === 'ping') return client.send('{"type":"pong"}');
+    // A ping spelled otherwise than `pingFrame` (spaces, key order) still gets its answer here.
+    if (parsed.data.type === 'ping') return client.send(pongFrame);
     const handler = this.#frameHandlers.get(parsed.data.type) as ((frame: unknown, connection: ClientConnection) => Promise<void>) | undefined;
     if (!handler) return client.send(frameError('invalid_frame', `Frames of type ${parsed.data.type} are not handled.`));
     await handler(parsed.data, client);
