@@ -8,6 +8,7 @@ import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema, pus
 export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from './outreach.ts';
 
 import { calendarSourceSchema } from './calendar-sources.ts';
+import { careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
 import {
   httpToolSchema,
@@ -141,6 +142,8 @@ export const messageSchema = z.object({
   createdAt: isoDateTime,
   /** Set when the companion wrote it unasked (a reminder, a check-in): the history shows why it spoke. */
   proactive: outreachKindSchema.optional(),
+  /** Set on the reply to a message the safety net flagged: the category and real help, shown prominently. */
+  care: careSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

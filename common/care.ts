@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The wire shapes of care: what the safety net found in a person's message, and the real help a reply
+ * carries. protocol.ts adds `care` to the message, so nothing here imports it.
+ */
+
+/** What the local screen (and a model classifier, when configured) looks for. */
+export const careCategorySchema = z.enum([
+  /** Suicide and self-harm, including the indirect warning signs (goodbyes, giving things away, being a burden, a plan or the means). */
+  'suicide-self-harm',
+  /** Violence or abuse against the person: at home, by a partner, sexual, a child at risk. */
+  'abuse',
+  /** A medical emergency happening now: chest pain, cannot breathe, overdose, stroke signs. */
+  'medical-emergency',
+  'eating-disorder',
+  /** The person says they might hurt someone else. */
+  'harm-to-others',
+]);
+export type CareCategory = z.infer<typeof careCategorySchema>;
+
+/** One place a person can turn to. At least one of phone, text or url is set. */
+export const careResourceSchema = z.object({
+  name: z.string(),
+  /** ISO 3166-1 alpha-2, or `INT` for the international fallback. */
+  country: z.string(),
+  phone: z.string().optional(),
+  /** How to reach it by text or chat, in words ("Text HOME to 741741"). */
+  text: z.string().optional(),
+  url: z.string().optional(),
+  hours: z.string().optional(),
+  /** True for the emergency number: shown first when life is at risk. */
+  emergency: z.boolean().optional(),
+});
+export type CareResource = z.infer<typeof careResourceSchema>;
+
+/** Carried by the assistant message (stored and in `message-end`) that answers a flagged message. */
+export const careSchema = z.object({
+  category: careCategorySchema,
+  resources: z.array(careResourceSchema),
+});
+export type Care = z.infer<typeof careSchema>;
