@@ -103,4 +103,16 @@ describe('Llama Guard care classifier', () => {
     await expect(verdict).resolves.toBeUndefined();
     expect((fake.calls[0]?.options?.signal as AbortSignal | undefined)?.aborted).toBe(true);
   });
+
+  it('is tested against a fake that refuses what the real binding refuses', async () => {
+    const fake = createFakeWorkersAILlamaGuard();
+    await expect(fake.run('@cf/meta/llama-guard-2-8b', { messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/AiError: 5007/);
+    await expect(fake.run(llamaGuardModelId, { messages: [{ role: 'system', content: 'hi' }] })).rejects.toThrow(/AiError/);
+    await expect(fake.run(llamaGuardModelId, { prompt: 'hi' })).rejects.toThrow(/AiError/);
+    await expect(fake.run(llamaGuardModelId, { messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' } })).resolves.toMatchObject(
+      {
+        response: { safe: true, categories: [] },
+      },
+    );
+  });
 });
