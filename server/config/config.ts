@@ -41,6 +41,10 @@ const configSchema = z.object({
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
   WHATSAPP_GRAPH_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().default('https://graph.facebook.com/v21.0')),
+  /** The optional model-based risk classifier beside the local care screen (`server/care/classifier.ts`). */
+  CARE_CLASSIFIER: provider(['llama-guard', 'chat-model', 'none'] as const),
+  /** How long the turn waits, at the end of its reply, for the classifier's verdict before going on without it. */
+  CARE_CLASSIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
   VECTOR_INDEX: z.preprocess((value) => (value === '' || value === undefined ? 'local' : value), z.enum(['local', 'vectorize'])),
   /** Sign-ups one address may make per 15 minutes; benchmarks that sign up hundreds of users raise it. */
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
