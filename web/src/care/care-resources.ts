@@ -5,6 +5,9 @@ import type { CareResource } from '../../../common/client.ts';
 /** The name screen readers give the card's region. */
 export const careRegionLabel = 'Help you can reach now';
 
+/** Announced after a reply that carries help, for people who hear the chat rather than see it. */
+export const careAnnouncement = 'Below the reply: phone numbers and places where real people can help right now.';
+
 /** The line above the resources: calm, and about people rather than about what went wrong. */
 export const careIntroduction = "You don't have to go through this alone. Real people can help right now:";
 

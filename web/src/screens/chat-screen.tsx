@@ -6,6 +6,7 @@ import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEf
 import type { Confirmation, Conversation, Emotion, Message, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
+import { careAnnouncement } from '../care/care-resources.ts';
 import '../chat/chat.css';
 import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmation-card.tsx';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
@@ -218,9 +219,11 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           if (!inActive(frame.message.conversationId)) return;
           setMessages((previous) => (previous.some((message) => message.id === frame.message.id) ? previous : [...previous, frame.message]));
           setAnnouncement(
-            frame.message.status === 'failed'
+            (frame.message.status === 'failed'
               ? `${companion.name} couldn't reply. ${sentenceForErrorId(frame.message.errorId ?? 'internal_error')}`
-              : `${companion.name} replied: ${frame.message.text}`,
+              : `${companion.name} replied: ${frame.message.text}`) +
+              // Said too, so someone who hears replies rather than reads them knows the help is there to reach.
+              (frame.message.care && frame.message.care.resources.length > 0 ? ` ${careAnnouncement}` : ''),
           );
           void refreshConversations();
           return;
