@@ -275,6 +275,22 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
             setAnnouncement(`${companion.name} couldn't reply. ${sentence}`);
             // The person's message was stored all the same, and may have just named the conversation.
             void refreshConversations();
+            // The stored failed reply can carry what the error frame does not: the help for a worrying
+            // message, which must show even when the model failed. Read back, it replaces the local copy.
+            if (frame.messageId !== undefined) {
+              const messageId = frame.messageId;
+              const conversationId = activeIdRef.current;
+              api.messages({ conversationId, limit: 2 }).then(
+                (page) => {
+                  const stored = page.messages.find((message) => message.id === messageId);
+                  if (stored?.care === undefined) return;
+                  setMessages((previous) => previous.map((message) => (message.id === messageId ? stored : message)));
+                  setAnnouncement(`${companion.name} couldn't reply. ${sentence} ${careAnnouncement}`);
+                },
+                // The local copy already says the reply failed; without the stored one nothing more can be shown.
+                () => {},
+              );
+            }
           } else if (ours) {
             setError(sentence);
           }
