@@ -138,7 +138,11 @@ export async function runCareJourney(browser: Browser, profile: DeviceProfile, o
   await card.waitFor();
   await checkCareCard(page, card, profile);
   assert.equal(await card.getAttribute('data-care-category'), 'suicide-self-harm');
-  await card.scrollIntoViewIfNeeded();
+  // The reply's first line at the top: the photo shows the reply and the emergency number together.
+  await page
+    .getByTestId('message-assistant')
+    .filter({ hasText: reply })
+    .evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await capture('chat-card');
   await page.emulateMedia({ colorScheme: 'dark' });
   await capture('chat-card-dark');

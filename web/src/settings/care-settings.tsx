@@ -43,7 +43,7 @@ export function CareCountrySettings() {
 
   return (
     <section className="settings-block care-settings" aria-labelledby={headingId}>
-      <h3 id={headingId}>Help lines</h3>
+      <h3 id={headingId}>Help in a crisis</h3>
       {settings === undefined ? (
         loadError ? (
           <ErrorAlert error={loadError} />
