@@ -40,3 +40,15 @@ export const careSchema = z.object({
   resources: z.array(careResourceSchema),
 });
 export type Care = z.infer<typeof careSchema>;
+
+/**
+ * `GET /care/settings`, and the body of `PUT /care/settings`: the country whose help lines a flagged
+ * reply carries. Null: worked out from the person's time zone (or phone number).
+ */
+export const careSettingsSchema = z.object({
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as GB')
+    .nullable(),
+});
+export type CareSettings = z.infer<typeof careSettingsSchema>;

@@ -5,6 +5,7 @@
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
 import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
+import type { Care, CareCategory, CareResource, CareSettings } from './care.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type {
@@ -115,6 +116,10 @@ export type {
   CalendarEventView,
   CalendarSource,
   CalendarSourceBody,
+  Care,
+  CareCategory,
+  CareResource,
+  CareSettings,
   Companion,
   Confirmation,
   ConfirmationAnswered,
@@ -364,6 +369,10 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateOutreach: (patch: OutreachSettingsPatch) => json<OutreachAnswer>('PUT', '/outreach', patch),
     /** What the companion sent unasked, newest first; pass the previous page's `nextCursor` for the next. */
     outreachLog: (cursor?: string) => json<OutreachLogAnswer>('GET', '/outreach/log', undefined, { cursor }),
+    /** The country whose help lines a reply to a worrying message carries; `country: null` means worked out from the time zone. */
+    careSettings: () => json<CareSettings>('GET', '/care/settings'),
+    /** Sets that country (ISO 3166-1 alpha-2), or back to automatic with null; answers the settings as saved. */
+    updateCareSettings: (body: CareSettings) => json<CareSettings>('PUT', '/care/settings', body),
     /** Whether what the person says aloud is kept (sealed, and in the export) or dropped once transcribed. */
     voiceSettings: async () => voiceSettingsFrom(await json<unknown>('GET', '/voice/settings')),
     /** Keeps the audio of what the person says from now on, or stops keeping it; answers the settings as saved. */

@@ -29,6 +29,7 @@ import {
 import { startFakeOpenAI } from '../test-support/fake-openai/server.ts';
 import { startMcpServers } from '../test-support/mcp-servers.ts';
 import type { AxeFinding } from './accessibility.ts';
+import { runCareJourney } from './care-journey.ts';
 import { profiles, runJourney } from './journey.ts';
 import { runServerChecks } from './server-checks.ts';
 import { runToolsJourney } from './tools-journey.ts';
@@ -126,6 +127,9 @@ try {
     });
     findings.push(...toolsReport.findings);
     console.log(`${profile.name}: tools journey passed, ${toolsReport.screens.length} screenshots`);
+    const careReport = await runCareJourney(browser, profile, { baseUrl, fakeModelOrigin: new URL(fakeModel.url).origin, screenshotDirectory });
+    findings.push(...careReport.findings);
+    console.log(`${profile.name}: care journey passed, ${careReport.screens.length} screenshots`);
     journeysPassed++;
   }
   const checks = await runServerChecks({ baseUrl, stateDirectory: persistTo, serverOutput: () => readFile(serverLogPath, 'utf8') });

@@ -1,6 +1,7 @@
 // One message of the conversation. A reply that failed says what went wrong in words, and the
 // newest failed one offers to try again.
 import type { Avatar, Message, ToolApproval } from '../../../common/client.ts';
+import { CareCard } from '../care/care-card.tsx';
 import { Icon } from '../components/icons.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
 import { outreachKindLabels } from '../today/today-format.ts';
@@ -48,6 +49,8 @@ export function MessageItem({ message, companionName, avatar, onRetry, confirmat
           </span>
         )}
         {message.text && <span className="bubble-text">{message.text}</span>}
+        {/* Right under the reply, and there even when the reply failed: the help never depends on the model. */}
+        {isAssistant && message.care && <CareCard care={message.care} />}
         {message.tools.length > 0 && <p className="tool-note">Used {toolTitles(message.tools.map((tool) => tool.toolName))}</p>}
         {confirmationCards &&
           message.tools.map((tool) => {

@@ -6,6 +6,7 @@ import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useLayoutEf
 import type { Confirmation, Conversation, Emotion, Message, PendingMessage, RealtimeStatus, ServerFrame } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
+import { careAnnouncement } from '../care/care-resources.ts';
 import '../chat/chat.css';
 import { ConfirmationCardFor, type ConfirmationCards } from '../chat/confirmation-card.tsx';
 import { ConversationDrawer } from '../chat/conversation-drawer.tsx';
@@ -218,9 +219,11 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
           if (!inActive(frame.message.conversationId)) return;
           setMessages((previous) => (previous.some((message) => message.id === frame.message.id) ? previous : [...previous, frame.message]));
           setAnnouncement(
-            frame.message.status === 'failed'
+            (frame.message.status === 'failed'
               ? `${companion.name} couldn't reply. ${sentenceForErrorId(frame.message.errorId ?? 'internal_error')}`
-              : `${companion.name} replied: ${frame.message.text}`,
+              : `${companion.name} replied: ${frame.message.text}`) +
+              // Said too, so someone who hears replies rather than reads them knows the help is there to reach.
+              (frame.message.care && frame.message.care.resources.length > 0 ? ` ${careAnnouncement}` : ''),
           );
           void refreshConversations();
           return;
@@ -272,6 +275,22 @@ export function ChatScreen({ conversationId }: { conversationId: string | undefi
             setAnnouncement(`${companion.name} couldn't reply. ${sentence}`);
             // The person's message was stored all the same, and may have just named the conversation.
             void refreshConversations();
+            // The stored failed reply can carry what the error frame does not: the help for a worrying
+            // message, which must show even when the model failed. Read back, it replaces the local copy.
+            if (frame.messageId !== undefined) {
+              const messageId = frame.messageId;
+              const conversationId = activeIdRef.current;
+              api.messages({ conversationId, limit: 2 }).then(
+                (page) => {
+                  const stored = page.messages.find((message) => message.id === messageId);
+                  if (stored?.care === undefined) return;
+                  setMessages((previous) => previous.map((message) => (message.id === messageId ? stored : message)));
+                  setAnnouncement(`${companion.name} couldn't reply. ${sentence} ${careAnnouncement}`);
+                },
+                // The local copy already says the reply failed; without the stored one nothing more can be shown.
+                () => {},
+              );
+            }
           } else if (ours) {
             setError(sentence);
           }

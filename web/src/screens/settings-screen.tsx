@@ -10,6 +10,7 @@ import type { ReminderState } from '../reminders/reminder-switch.ts';
 import { Link, usePath } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { AppearanceSettings, themeLabels } from '../settings/appearance-settings.tsx';
+import { CareCountrySettings } from '../settings/care-settings.tsx';
 import { CompanionOverview, CompanionPicker, companionChoiceTitle } from '../settings/companion-settings.tsx';
 import { DataSettings } from '../settings/data-settings.tsx';
 import { OutreachSettings } from '../settings/outreach-settings.tsx';
@@ -108,7 +109,12 @@ export function SettingsScreen() {
             {choice ? companionChoiceTitle(choice) : sectionTitles[section]}
           </h2>
           {section === 'companion' && (choice ? <CompanionPicker key={choice} choice={choice} /> : <CompanionOverview />)}
-          {section === 'profile' && <ProfileSettings />}
+          {section === 'profile' && (
+            <>
+              <ProfileSettings />
+              <CareCountrySettings />
+            </>
+          )}
           {section === 'appearance' && <AppearanceSettings theme={theme} onThemeChange={setTheme} />}
           {section === 'tools' && <ToolsSettings />}
           {section === 'reminders' && <ReminderSettings state={reminders} onStateChange={setReminders} />}

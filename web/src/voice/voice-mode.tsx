@@ -4,8 +4,9 @@
 // push-to-talk (hold the button or Space), barge-in (speaking over the companion stops it and tells
 // the server how much was heard), and an exit always one tap or Escape away.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Emotion, ServerFrame, Voice, VoiceState } from '../../../common/client.ts';
+import type { Care, Emotion, ServerFrame, Voice, VoiceState } from '../../../common/client.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
+import { CareCard } from '../care/care-card.tsx';
 import { ToolApprovalCardList } from '../chat/tool-approval-card.tsx';
 import { approvalsFor } from '../chat/tool-approvals.ts';
 import { useToolApprovals } from '../chat/use-tool-approvals.ts';
@@ -37,6 +38,8 @@ interface Line {
   key: string;
   speaker: 'person' | 'companion';
   text: string;
+  /** The help a reply to a worrying message carries: shown under it, since a phone number is hard to catch by ear. */
+  care?: Care;
 }
 
 /** What the status line shows, by key (kept in `data-voice-state` for the tests). */
@@ -257,8 +260,8 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           if (message.role !== 'assistant') return;
           setLines((previous) =>
             previous.some((line) => line.key === message.id)
-              ? previous.map((line) => (line.key === message.id ? { ...line, text: message.text } : line))
-              : [...previous, { key: message.id, speaker: 'companion', text: message.text }],
+              ? previous.map((line) => (line.key === message.id ? { ...line, text: message.text, care: message.care } : line))
+              : [...previous, { key: message.id, speaker: 'companion', text: message.text, care: message.care }],
           );
           if (abilities.speaking === 'browser' && message.status === 'complete' && message.text.trim() !== '') {
             browserSpeakingRef.current = { messageId: message.id };
@@ -453,6 +456,7 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           {lines.map((line) => (
             <li key={line.key} className={`voice-line ${line.speaker}`} data-speaker={line.speaker}>
               <span className="voice-line-speaker">{line.speaker === 'person' ? 'You' : companionName}</span> {line.text || '…'}
+              {line.care && <CareCard care={line.care} />}
             </li>
           ))}
           <li ref={transcriptEnd} aria-hidden="true" className="voice-line-end" />
