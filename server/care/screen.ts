@@ -1,4 +1,6 @@
 import type { CareCategory } from '../../common/care.ts';
+import { normaliseForScreen } from './normalise.ts';
+import { idioms, recovered, rules, suicideEscalators } from './screen-rules.ts';
 
 /** What the screen found in one message. */
 export type ScreenResult =
@@ -12,30 +14,37 @@ export type ScreenResult =
       rule: string;
     };
 
-interface Rule {
-  id: string;
-  category: CareCategory;
-  lifeAtRisk: boolean;
-  pattern: RegExp;
+/** How many risk rules the screen holds (all languages), for the evaluation's report. */
+export const screenRuleCount = rules.length;
+
+/** The normalised text with idioms blanked out: what the rules see. Exported for tests of the idiom list. */
+export function screenText(text: string): string {
+  let normalised = normaliseForScreen(text);
+  for (const idiom of idioms) normalised = normalised.replace(idiom, ' ');
+  return normalised;
+}
+
+function isToldAsOver(normalised: string): boolean {
+  return recovered.some(({ past, now }) => past.test(normalised) && now.test(normalised));
 }
 
 /**
- * The first, English-only rules. The full multilingual screen (idiom exclusions, warning signs,
- * six languages, the labelled evaluation) replaces this list; callers only rely on `screenMessage`.
+ * Screens one message a person sent, locally and without the model. Pure and fast: it runs before every
+ * turn. Rules are tried most urgent first (screen-rules.ts); a suicide sign with a plan, means or time
+ * in the same message is life-at-risk even when the sign alone is not.
  */
-const rules: readonly Rule[] = [
-  { id: 'en.suicide.kill-myself', category: 'suicide-self-harm', lifeAtRisk: true, pattern: /\b(kill|hang|shoot) myself\b/i },
-  { id: 'en.suicide.no-point', category: 'suicide-self-harm', lifeAtRisk: true, pattern: /\b(don'?t|do not) see the point in (going on|living)\b/i },
-  { id: 'en.suicide.end-it', category: 'suicide-self-harm', lifeAtRisk: true, pattern: /\b(end (it all|my life)|want to die)\b/i },
-  { id: 'en.self-harm.cutting', category: 'suicide-self-harm', lifeAtRisk: false, pattern: /\b(cut|cutting|hurt|hurting) myself\b/i },
-  { id: 'en.medical.chest-pain', category: 'medical-emergency', lifeAtRisk: true, pattern: /\b(chest pain|can'?t breathe|cannot breathe)\b/i },
-  { id: 'en.abuse.hits-me', category: 'abuse', lifeAtRisk: true, pattern: /\b(he|she|they) (hits|beats|chokes) me\b/i },
-];
-
-/** Screens one message a person sent, locally and without the model. Pure and fast: it runs before every turn. */
 export function screenMessage(text: string): ScreenResult {
+  const normalised = screenText(text);
+  let toldAsOver: boolean | undefined;
   for (const rule of rules) {
-    if (rule.pattern.test(text)) return { flagged: true, category: rule.category, lifeAtRisk: rule.lifeAtRisk, rule: rule.id };
+    if (!rule.pattern.test(normalised)) continue;
+    if (rule.requires !== undefined && !rule.requires.test(normalised)) continue;
+    if (rule.category === 'suicide-self-harm' || rule.category === 'eating-disorder') {
+      toldAsOver ??= isToldAsOver(normalised);
+      if (toldAsOver) continue;
+    }
+    const lifeAtRisk = rule.lifeAtRisk || (rule.category === 'suicide-self-harm' && suicideEscalators.some((escalator) => escalator.test(normalised)));
+    return { flagged: true, category: rule.category, lifeAtRisk, rule: rule.id };
   }
   return { flagged: false };
 }
