@@ -488,7 +488,7 @@ export const rules: readonly ScreenRule[] = [
     false,
     '\\bme (estoy )?(cortando|corto|corte|lastimo|hago dano)( \\w+)? (otra vez|de nuevo|los brazos|las munecas|las piernas|a proposito)\\b|\\bme (estoy )?cortando otra vez\\b|\\bautolesion',
   ),
-  rule('fr', S, 'kill-myself', true, '\\b(je veux|j ai envie de|je vais|envie de) (me tuer|me suicider|mourir|en finir)\\b|\\bsuicid'),
+  rule('fr', S, 'kill-myself', true, '\\b(je veux|j ai envie de?|je vais|envie de?) (me tuer|me suicider|mourir|en finir)\\b|\\bsuicid'),
   rule('fr', S, 'jump', true, '\\bme jeter (sous un train|du|d un|de la|par la) ?(pont|toit|fenetre|immeuble)?\\b'),
   rule('fr', S, 'no-reason', false, '\\b(plus|pas) (aucune |de )?raison de vivre\\b|\\bplus envie de vivre\\b'),
   rule('fr', S, 'goodbye', true, '\\blettres? d adieu\\b'),
