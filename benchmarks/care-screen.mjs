@@ -49,6 +49,8 @@ export async function run(argv) {
   for (const text of messages) screenMessage(text);
   const all = [];
   const longOnly = [];
+  /** Timings of the long messages by their length, to see how the cost grows with it. */
+  const byLength = new Map([1000, 2000, 4000].map((length) => [length, []]));
   let flagged = 0;
   for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
     for (const text of messages) {
@@ -57,11 +59,13 @@ export async function run(argv) {
       const microseconds = (performance.now() - start) * 1000;
       all.push(microseconds);
       if (text.length >= 1000) longOnly.push(microseconds);
+      byLength.get(text.length)?.push(microseconds);
       if (result.flagged) flagged += 1;
     }
   }
   all.sort((a, b) => a - b);
   longOnly.sort((a, b) => a - b);
+  for (const timings of byLength.values()) timings.sort((a, b) => a - b);
   const summary = (sorted) => ({
     p50: round(percentile(sorted, 0.5)),
     p99: round(percentile(sorted, 0.99)),
@@ -77,12 +81,15 @@ export async function run(argv) {
     flaggedPerRound: flagged / rounds,
     microseconds: summary(all),
     longMessageMicroseconds: summary(longOnly),
+    microsecondsByLength: Object.fromEntries([...byLength].map(([length, timings]) => [length, summary(timings)])),
     targetP99Microseconds,
     meetsTarget: percentile(all, 0.99) <= targetP99Microseconds,
   };
   console.error(
     `care screen: ${report.calls} calls (${messages.length} messages x ${rounds}); all p50 ${report.microseconds.p50} µs, p99 ${report.microseconds.p99} µs, max ${report.microseconds.max} µs; messages of 1,000-4,000 chars p50 ${report.longMessageMicroseconds.p50} µs, p99 ${report.longMessageMicroseconds.p99} µs, max ${report.longMessageMicroseconds.max} µs (aim p99 <= ${targetP99Microseconds} µs)`,
   );
+  for (const [length, figures] of Object.entries(report.microsecondsByLength))
+    console.error(`  ${length} chars: p50 ${figures.p50} µs, p99 ${figures.p99} µs, max ${figures.max} µs`);
   await mkdir(path.join(root, 'bench-results'), { recursive: true });
   await writeFile(path.join(root, 'bench-results', 'care-screen.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(JSON.stringify(report));
