@@ -1,4 +1,5 @@
 import type { CareCategory } from '../../common/care.ts';
+import { necessaryStrings } from './necessary-words.ts';
 import { normaliseForScreen } from './normalise.ts';
 import { idioms, recovered, rules, suicideEscalators } from './screen-rules.ts';
 
@@ -16,6 +17,31 @@ export type ScreenResult =
 
 /** Every idiom in one pass: one scan of a long message instead of one per idiom. */
 const anyIdiom = new RegExp(idioms.map((idiom) => `(?:${idiom.source})`).join('|'), 'g');
+
+/**
+ * Each rule with the literal strings one of which any match of it contains (derived from the pattern at
+ * load, necessary-words.ts): a rule none of whose strings is in the message cannot match, so its regex
+ * is not run. Rules without derivable strings always run.
+ */
+const gatedRules = rules.map((rule) => ({ rule, needs: necessaryStrings(rule.pattern) }));
+
+const neededStrings = [...new Set(gatedRules.flatMap(({ needs }) => needs ?? []))].sort((a, b) => b.length - a.length);
+const escapeForRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Finds, at every position of the text, the longest needed string starting there (a zero-width
+ * lookahead, so overlapping strings are all seen). Every shorter needed string that starts at the same
+ * position is a prefix of that one, hence `prefixesOf`.
+ */
+const neededAt = new RegExp(`(?=(${neededStrings.map(escapeForRegex).join('|')}))`, 'g');
+const prefixesOf = new Map(neededStrings.map((text) => [text, neededStrings.filter((other) => text.startsWith(other))]));
+
+function stringsPresent(normalised: string): Set<string> {
+  const present = new Set<string>();
+  for (const match of normalised.matchAll(neededAt)) {
+    for (const prefix of prefixesOf.get(match[1] as string) ?? []) present.add(prefix);
+  }
+  return present;
+}
 
 /** How many risk rules the screen holds (all languages), for the evaluation's report. */
 export const screenRuleCount = rules.length;
@@ -36,9 +62,10 @@ function isToldAsOver(normalised: string): boolean {
  */
 export function screenMessage(text: string): ScreenResult {
   const normalised = screenText(text);
+  const present = stringsPresent(normalised);
   let toldAsOver: boolean | undefined;
-  for (const rule of rules) {
-    if (!rule.pattern.test(normalised)) continue;
+  for (const { rule, needs } of gatedRules) {
+    if ((needs !== undefined && !needs.some((needed) => present.has(needed))) || !rule.pattern.test(normalised)) continue;
     if (rule.requires !== undefined && !rule.requires.test(normalised)) continue;
     if (rule.category === 'suicide-self-harm' || rule.category === 'eating-disorder') {
       toldAsOver ??= isToldAsOver(normalised);
