@@ -86,6 +86,7 @@ export const idioms: readonly RegExp[] = [
   /\b(cant|couldnt) breathe (lol|lmao|haha\w*|im (laughing|crying)|this is (so )?(funny|hilarious))\b/g,
   /\b(cut|cutting) myself (a|some|off|short)\b|\b(cut|burned|burnt|hurt) myself (on|at|while|playing|cooking|shaving|in the|with the (knife|kitchen))\b/g,
   /\bhit(s|ting)? me (up|back|with)\b/g,
+  /\b(beat|beats) me (at|in) (?!(the |my )?(face|head|stomach|chest|back|ribs))/g,
   /\b(almost|nearly|gonna|going to|gave me|give me|would have|practically) (had |have |a )?(a )?heart attack\b/g,
   /\b(kill|smash|crush) (this|the|that) (workout|exam|test|game|interview|presentation|set)\b/g,
   // German
@@ -95,6 +96,7 @@ export const idioms: readonly RegExp[] = [
   /\b(handy|akku|laptop|auto|batterie|computer|drucker) (ist |war |stirbt|schon wieder |gleich )*(tot|leer|stirbt|gestorben)\b/g,
   /\bkeine luft (vor lachen|mehr vor lachen)\b/g,
   /\b(fast|beinahe) (einen )?herzinfarkt\b/g,
+  /\bkeine luft (mehr )?nach dem (sprint|laufen|joggen|training|treppensteigen)\b/g,
   // Spanish
   /\b(me muero|me mori|me estoy muriendo|muriendome|muerta?o?s? de) (de |por |del )?(risa|hambre|sueno|ganas|calor|frio|sed|verguenza|aburrimiento|cansancio|envidia|amor|miedo)\b/g,
   /\bme muero por\b/g,
@@ -167,7 +169,7 @@ export const rules: readonly ScreenRule[] = [
     M,
     'heart',
     true,
-    '\\b(heart attack|chest (pain|hurts|is hurting|feels tight|tightness)|my chest (really |so |is )?(hurts|hurting|tight|so tight|pain))',
+    '\\b((having|had|think im having|think its|is having|hes having|shes having) a heart attack|chest (pain|hurts|is hurting|feels tight|tightness)|my chest (really |so |is )?(hurts|hurting|tight|so tight|pain))',
   ),
   rule(
     'en',
@@ -415,7 +417,7 @@ export const rules: readonly ScreenRule[] = [
     S,
     'goodbye-letters',
     true,
-    '\\b(written|wrote|writing) (letters|notes|a letter|a note|goodbye letters|a suicide note) (to|for) (everyone|my family|all)\\b|\\bthis is (my )?goodbye\\b|\\bsuicide note\\b',
+    '\\b(written|wrote|writing|left) (goodbye|farewell) (letters|notes)\\b|\\b(letters|notes) (to|for) (everyone|my family) (saying|to say) goodbye\\b|\\bthis is (my )?goodbye( to (you|everyone|you all))? $|\\bthis is (my )?goodbye (forever|for good)\\b|\\b(wrote|written|writing|left) (a|my) suicide note\\b',
   ),
   rule(
     'en',
