@@ -40,3 +40,14 @@ export const careSchema = z.object({
   resources: z.array(careResourceSchema),
 });
 export type Care = z.infer<typeof careSchema>;
+
+/** The person's care settings: the country whose crisis resources they get. */
+export const careSettingsSchema = z.object({
+  /** ISO 3166-1 alpha-2 (`DE`, `US`), or null to let Kindred work it out from the WhatsApp number, then the time zone. */
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code, like DE or US')
+    .transform((code) => code.toUpperCase())
+    .nullable(),
+});
+export type CareSettingsBody = z.infer<typeof careSettingsSchema>;
