@@ -46,7 +46,7 @@ export function buildCapabilities(host: CapabilityHost) {
   const voiceReplies = createVoiceNoteSpeaker(speech.textToSpeech, async () => findVoice((await companion.settings.companion()).voiceId));
   const whatsapp = createWhatsAppCapability(host, {
     // A bare YES, NO or ALWAYS while a WhatsApp turn waits for approval answers it, without a turn of its own.
-    respond: async (request) => (await approvals.answerFromWhatsApp(request.text)) ?? whatsAppReplyOf(await turn.rpc.send(request)),
+    respond: async (request) => (await approvals.answerFromWhatsApp(request.text)) ?? whatsAppReplyOf(await turn.run(request, { send: () => {} })),
     transcribe: voiceNotes.transcribe,
     canTranscribe: voiceNotes.canTranscribe,
     speak: voiceReplies.speak,

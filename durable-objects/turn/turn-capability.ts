@@ -382,7 +382,11 @@ export function createTurnCapability(
     run: turn,
     rpc: {
       /** A whole turn, answered when the reply is complete. */
-      send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, { send: () => {} }),
+      async send(request: TurnRequest): Promise<TurnAnswer> {
+        // The verdict is for the channels inside the object; the Worker's answer has care on the message.
+        const { care: _verdict, ...answer } = await turn(request, { send: () => {} });
+        return answer;
+      },
       /** An unknown conversation fails before the stream starts; once it has started, failures arrive as an `error` event. */
       async stream(request: TurnRequest): Promise<ReadableStream<Uint8Array>> {
         if (request.conversationId !== undefined && !conversations.exists(request.conversationId)) throw notFound('conversation');
