@@ -1,6 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 import { careSettingsSchema } from '../../common/care.ts';
 import { type Message, messageSchema, messagesPageSchema } from '../../common/protocol.ts';
@@ -209,18 +209,32 @@ describe('the follow-up', () => {
     const text = crisisText();
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'I am here.' }]);
     await readJson(await api('/api/v1/messages', { token: person.token, body: { text } }), answerSchema);
+    // The app is open when the check-in goes out: it is the channel the conversation was on.
+    const socket = await openRealtime(person.token);
     await runScheduledWork(person.user.id);
-    await runScheduledWork(person.user.id);
-    const followUps = await inObjectStorage(person.user.id, (sql) =>
-      sql
-        .exec<{ kind: string; status: string; source_key: string }>(
-          "SELECT kind, status, source_key FROM outreach_log WHERE source_key LIKE 'care-follow-up:%'",
-        )
-        .toArray(),
+    // WhatsApp is first in the order, so the entry goes through the deliveries queue, whose consumer runs on its own.
+    const followUps = await vi.waitFor(
+      async () => {
+        const rows = await inObjectStorage(person.user.id, (sql) =>
+          sql
+            .exec<{ id: string; kind: string; status: string; source_key: string }>(
+              "SELECT id, kind, status, source_key FROM outreach_log WHERE source_key LIKE 'care-follow-up:%'",
+            )
+            .toArray(),
+        );
+        if (rows[0]?.status === 'planned' || rows[0]?.status === 'sending') throw new Error(`still ${rows[0]?.status}`);
+        return rows;
+      },
+      { timeout: 15_000, interval: 100 },
     );
     expect(followUps).toHaveLength(1);
-    expect(followUps[0]?.source_key).toMatch(/:app\+push$/);
-    // The conversation was in the app: WhatsApp, first in the order, got nothing of it.
+    expect(followUps[0]).toMatchObject({ kind: 'follow-up', status: 'sent' });
+    const attempts = await inObjectStorage(person.user.id, (sql) =>
+      sql.exec<{ channel: string; outcome: string }>('SELECT channel, outcome FROM outreach_attempts WHERE log_id = ?', followUps[0]?.id ?? '').toArray(),
+    );
+    expect(attempts).toEqual([{ channel: 'app', outcome: 'sent' }]);
+    socket.socket.close();
+    // WhatsApp, first in the person's order, got nothing of it.
     const sent = (await whatsAppMessagesTo(graphUrl, phoneNumber)).filter((message) => message.templateName !== 'kindred_link_code');
     expect(sent).toEqual([]);
   });
