@@ -240,6 +240,29 @@ describe('the follow-up', () => {
   });
 });
 
+describe('the follow-up in quiet hours', () => {
+  it('waits for the person’s waking hours instead of writing at night', async () => {
+    // A time zone where it is now 03:00, inside the default quiet hours (22:00 to 08:00).
+    const offset = 3 - new Date().getUTCHours();
+    const hours = ((offset % 24) + 24) % 24 > 12 ? (((offset % 24) + 24) % 24) - 24 : ((offset % 24) + 24) % 24;
+    const zone = hours === 0 ? 'UTC' : `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
+    const person = await buildUser({ timezone: zone });
+    const text = crisisText();
+    await scriptFakeOpenAI(fakeUrl, text, [{ text: 'I am here.' }]);
+    await readJson(await api('/api/v1/messages', { token: person.token, body: { text } }), answerSchema);
+    await runScheduledWork(person.user.id);
+    const { waiting, sent } = await runInDurableObject(testEnv.COMPANION.getByName(person.user.id), (_instance, state) => ({
+      waiting: state.storage.sql.exec<{ time: number }>("SELECT time FROM cf_agents_jobs WHERE payload LIKE '%careFollowUp%'").toArray(),
+      sent: state.storage.sql.exec<{ id: string }>("SELECT id FROM outreach_log WHERE source_key LIKE 'care-follow-up:%'").toArray(),
+    }));
+    expect(sent).toEqual([]);
+    expect(waiting).toHaveLength(1);
+    const at = (waiting[0]?.time ?? 0) < 1e12 ? (waiting[0]?.time ?? 0) * 1000 : (waiting[0]?.time ?? 0);
+    const localHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(new Date(at)));
+    expect(localHour).toBe(8);
+  });
+});
+
 describe('WhatsApp', () => {
   it('appends the resources as plain text with their numbers, emergency first', async () => {
     const person = await buildUser();
