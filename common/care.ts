@@ -51,3 +51,16 @@ export const careSettingsSchema = z.object({
     .nullable(),
 });
 export type CareSettingsBody = z.infer<typeof careSettingsSchema>;
+
+/** A conversation in which a message was flagged: what the follow-up is planned from. Never the person's words. */
+export const careFlagSchema = z.object({
+  conversationId: z.string(),
+  category: careCategorySchema,
+  /** The channel the conversation was on: the follow-up goes there only. */
+  channel: z.string(),
+  flaggedAt: z.string(),
+  followedUpAt: z.string().nullable(),
+});
+
+/** The care capability's part of `GET /me/export`. */
+export const careExportSchema = z.object({ settings: careSettingsSchema, flagged: z.array(careFlagSchema) });

@@ -1,4 +1,5 @@
-import type { Care, CareCategory } from '../../common/care.ts';
+import type { z } from 'zod';
+import type { Care, CareCategory, careExportSchema, careFlagSchema } from '../../common/care.ts';
 import { resolveCareCountry } from '../../server/care/country.ts';
 import { resourcesAsText, resourcesFor } from '../../server/care/resources.ts';
 import { screenMessage } from '../../server/care/screen.ts';
@@ -137,20 +138,20 @@ export function createCareCapability(
     await dependencies.followUp?.()?.(payload);
   }
 
-  /** The flagged conversations, newest first (for the export: the category opened, never the person's words). */
-  async function flags(): Promise<Array<{ id: string; conversationId: string; category: CareCategory; channel: string; flaggedAt: string }>> {
+  /** The flagged conversations, oldest first, for the export: the category opened, never the person's words. */
+  async function flags(): Promise<z.infer<typeof careFlagSchema>[]> {
     const rows = host.sql
-      .exec<{ id: string; conversation_id: string; category_sealed: string; channel: string; flagged_at: number }>(
-        'SELECT id, conversation_id, category_sealed, channel, flagged_at FROM care_flags ORDER BY flagged_at DESC',
+      .exec<{ id: string; conversation_id: string; category_sealed: string; channel: string; flagged_at: number; followed_up_at: number | null }>(
+        'SELECT id, conversation_id, category_sealed, channel, flagged_at, followed_up_at FROM care_flags ORDER BY flagged_at, id',
       )
       .toArray();
     return Promise.all(
       rows.map(async (row) => ({
-        id: row.id,
         conversationId: row.conversation_id,
         category: (await host.vault.open(row.category_sealed, `care_flag:${row.id}:category`)) as CareCategory,
         channel: row.channel,
         flaggedAt: new Date(row.flagged_at).toISOString(),
+        followedUpAt: row.followed_up_at === null ? null : new Date(row.followed_up_at).toISOString(),
       })),
     );
   }
@@ -160,11 +161,11 @@ export function createCareCapability(
     schema: careSchemaSteps,
     screen,
     flagged,
-    flags,
     rpc: {
       settings: async (): Promise<CareSettings> => settings(),
       updateSettings: async (next: { country: string | null }): Promise<CareSettings> => saveSettings(next),
     },
+    exportData: async (): Promise<{ care: z.infer<typeof careExportSchema> }> => ({ care: { settings: settings(), flagged: await flags() } }),
     jobs: {
       followUp: (payload: { flagId: string; conversationId: string; channel: Channel }) => runFollowUp(payload),
     },

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 import { careSettingsSchema } from '../../common/care.ts';
-import { type Message, messageSchema, messagesPageSchema } from '../../common/protocol.ts';
+import { exportDocumentSchema, type Message, messageSchema, messagesPageSchema } from '../../common/protocol.ts';
 import { api, buildUser, eventsOfType, expectError, openRealtime, readEvents, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { audioFrames, FakeSpeechToText, FakeTextToSpeech, tone } from '../../test-support/fake-speech.ts';
@@ -196,6 +196,12 @@ describe('the follow-up', () => {
     expect(flags[0]).toMatchObject({ channel: 'web' });
     expect(JSON.stringify(flags)).not.toContain('point in going on');
     expect(JSON.stringify(flags)).not.toContain('suicide');
+    // The person's export opens the category; the stored reply in it keeps its care.
+    const exported = await readJson(await api('/api/v1/me/export', { token: person.token }), exportDocumentSchema);
+    expect(exported.care.flagged).toEqual([expect.objectContaining({ category: 'suicide-self-harm', channel: 'web', followedUpAt: null })]);
+    expect(exported.conversations.flatMap((conversation) => conversation.messages).some((message) => message.care?.category === 'suicide-self-harm')).toBe(
+      true,
+    );
   });
 
   it('checks in gently in waking hours, only on the channel the conversation was on', async () => {
