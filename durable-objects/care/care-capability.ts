@@ -87,7 +87,11 @@ export function createCareCapability(
   async function screen(text: string): Promise<CareVerdict | null> {
     const result = screenMessage(text);
     if (!result.flagged) return null;
-    const place = await country();
+    // A country that cannot be read still leaves the international resources: the net never fails open.
+    const place = await country().catch((error: unknown) => {
+      log.warn('care country unreadable', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
+      return undefined;
+    });
     const language = careLanguageOf(place);
     const resources = resourcesFor(place, result.category, result.lifeAtRisk);
     const firstCallable = resources.find((resource) => resource.phone);

@@ -116,7 +116,11 @@ export function createTurnCapability(
     if (directReply)
       return replyDirectly(request, conversationId, directReply, send, onUserMessage, { speaker: profile.displayName, companionName: companion.name });
     const verdict = (await dependencies.care?.screen(request.text)) ?? null;
-    if (verdict) await dependencies.care?.flagged(verdict, { conversationId, channel: request.channel });
+    // The record (for the follow-up) must never cost the person their answer.
+    if (verdict)
+      await dependencies.care?.flagged(verdict, { conversationId, channel: request.channel }).catch((error: unknown) => {
+        log.error('care flag not recorded', { userId: host.userId, conversationId, cause: error instanceof Error ? error.name : 'unknown' });
+      });
     // A flagged message is answered with care and its resources whatever the model does.
     const careFallback = (partialText = '') =>
       verdict
