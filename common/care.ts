@@ -41,14 +41,26 @@ export const careSchema = z.object({
 });
 export type Care = z.infer<typeof careSchema>;
 
-/**
- * `GET /care/settings`, and the body of `PUT /care/settings`: the country whose help lines a flagged
- * reply carries. Null: worked out from the person's time zone (or phone number).
- */
+/** The person's care settings: the country whose crisis resources they get. */
 export const careSettingsSchema = z.object({
+  /** ISO 3166-1 alpha-2 (`DE`, `US`), or null to let Kindred work it out from the WhatsApp number, then the time zone. */
   country: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code, such as GB')
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code, like DE or US')
+    .transform((code) => code.toUpperCase())
     .nullable(),
 });
 export type CareSettings = z.infer<typeof careSettingsSchema>;
+
+/** A conversation in which a message was flagged: what the follow-up is planned from. Never the person's words. */
+export const careFlagSchema = z.object({
+  conversationId: z.string(),
+  category: careCategorySchema,
+  /** The channel the conversation was on: the follow-up goes there only. */
+  channel: z.string(),
+  flaggedAt: z.string(),
+  followedUpAt: z.string().nullable(),
+});
+
+/** The care capability's part of `GET /me/export`. */
+export const careExportSchema = z.object({ settings: careSettingsSchema, flagged: z.array(careFlagSchema) });

@@ -8,7 +8,7 @@ import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema, pus
 export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from './outreach.ts';
 
 import { calendarSourceSchema } from './calendar-sources.ts';
-import { careSchema } from './care.ts';
+import { careExportSchema, careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
 import {
   httpToolSchema,
@@ -679,6 +679,8 @@ export const exportDocumentSchema = z.object({
   voice: z.object({ settings: voiceSettingsSchema, recordings: z.array(exportedVoiceRecordingSchema) }),
   /** The MCP servers the person added, with their tools: header names only, never their values, and no OAuth client or tokens. */
   mcpServers: z.array(mcpServerSchema),
+  /** The country for crisis resources, and the conversations in which a message was flagged (category and channel, never the words), oldest first. */
+  care: careExportSchema,
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

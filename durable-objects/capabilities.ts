@@ -3,6 +3,7 @@ import { createOutboundFetch, outboundPolicyFromConfig } from '../server/net/out
 import { createApprovalsCapability } from './approvals/approvals-capability.ts';
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
+import { createCareCapability } from './care/care-capability.ts';
 import { createPushCapability } from './channels/push/push-capability.ts';
 import { createVoiceNoteSpeaker } from './channels/whatsapp/voice-note-speaker.ts';
 import { createVoiceNoteTranscriber } from './channels/whatsapp/voice-note-transcriber.ts';
@@ -19,7 +20,7 @@ import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
-import { createTurnCapability } from './turn/turn-capability.ts';
+import { createTurnCapability, type TurnAnswer } from './turn/turn-capability.ts';
 import { configuredSpeech, speechPorts } from './voice/speech-ports.ts';
 import { createVoiceCapability } from './voice/voice-capability.ts';
 
@@ -45,12 +46,14 @@ export function buildCapabilities(host: CapabilityHost) {
   const voiceReplies = createVoiceNoteSpeaker(speech.textToSpeech, async () => findVoice((await companion.settings.companion()).voiceId));
   const whatsapp = createWhatsAppCapability(host, {
     // A bare YES, NO or ALWAYS while a WhatsApp turn waits for approval answers it, without a turn of its own.
-    respond: async (request) => (await approvals.answerFromWhatsApp(request.text)) ?? (await turn.rpc.send(request)).assistantMessage.text,
+    respond: async (request) => (await approvals.answerFromWhatsApp(request.text)) ?? whatsAppReplyOf(await turn.run(request, { send: () => {} })),
     transcribe: voiceNotes.transcribe,
     canTranscribe: voiceNotes.canTranscribe,
     speak: voiceReplies.speak,
     canSpeak: voiceReplies.canSpeak,
   });
+  // Care screens every turn; its follow-up goes out through outreach, built next.
+  const care = createCareCapability(host, { companion, linkedPhoneNumber: () => whatsapp.linkedPhoneNumber(), followUp: () => outreach.careFollowUp });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
@@ -73,6 +76,7 @@ export function buildCapabilities(host: CapabilityHost) {
     tools,
     approvals: approvals.approvals,
     replyWithoutModel: outreach.replyToControlWord,
+    care,
   });
   const voice = createVoiceCapability(host, {
     companion,
@@ -82,6 +86,7 @@ export function buildCapabilities(host: CapabilityHost) {
   });
   return {
     companion,
+    care,
     retrieval,
     conversations,
     files,
@@ -100,6 +105,12 @@ export function buildCapabilities(host: CapabilityHost) {
     turn,
     voice,
   };
+}
+
+/** A WhatsApp reply: the companion's words, then (for a flagged message) the resources as plain text with their numbers. */
+function whatsAppReplyOf(answer: TurnAnswer): string {
+  const care = answer.care?.verdict;
+  return care ? `${answer.assistantMessage.text}\n\n${care.resourcesText}` : answer.assistantMessage.text;
 }
 
 export type Capabilities = ReturnType<typeof buildCapabilities>;

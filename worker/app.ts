@@ -13,6 +13,7 @@ import { authRoutes } from './auth/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { calendarSourceRoutes } from './calendar/source-routes.ts';
+import { careRoutes } from './care/routes.ts';
 import { pushRoutes } from './channels/push-routes.ts';
 import { whatsAppChannelRoutes } from './channels/whatsapp-routes.ts';
 import { companionRoutes } from './companion/routes.ts';
@@ -62,6 +63,7 @@ export function createApp() {
   api.route('/', calendarSourceRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', careRoutes);
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);

@@ -1,3 +1,4 @@
+import type { Care } from '../../common/care.ts';
 import type { Conversation, Message, MessagesPage, OutreachKind, ToolActivity } from '../../common/protocol.ts';
 
 export type { ToolActivity };
@@ -27,6 +28,8 @@ type MessageRow = {
   error_id: string | null;
   created_at: number;
   proactive: OutreachKind | null;
+  /** Added by the care capability's schema step; absent on rows read before it ran. */
+  care_sealed?: string | null;
 };
 
 export interface NewMessage {
@@ -46,6 +49,8 @@ export interface NewMessage {
   memoryIds?: string[];
   /** Why the companion wrote it unasked, when it did. */
   proactive?: OutreachKind;
+  /** The real help a reply to a flagged message carries (sealed: the category says what the person is going through). */
+  care?: Care;
 }
 
 /** A stored turn as the retrieval index sees it: decrypted text, with the turns around it. */
@@ -168,6 +173,7 @@ export class ConversationStore {
     const tools = message.tools ?? [];
     const textSealed = await this.vault.seal(message.text, `message:${id}:text`);
     const toolsSealed = tools.length > 0 ? await this.vault.seal(JSON.stringify(tools), `message:${id}:tools`) : null;
+    const careSealed = message.care ? await this.vault.seal(JSON.stringify(message.care), `message:${id}:care`) : null;
     const speakerSealed = message.speaker ? await this.vault.seal(message.speaker, `message:${id}:speaker`) : null;
     const status = message.status ?? 'complete';
     const memoryIds = message.memoryIds ?? [];
@@ -182,11 +188,12 @@ export class ConversationStore {
       memoryIds,
       createdAt: new Date(createdAt).toISOString(),
       ...(message.proactive ? { proactive: message.proactive } : {}),
+      ...(message.care ? { care: message.care } : {}),
     };
     const inserted = this.sql
       .exec<{ sequence: number }>(
-        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive, care_sealed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
         id,
         message.conversationId,
         message.role,
@@ -199,6 +206,7 @@ export class ConversationStore {
         message.errorId ?? null,
         createdAt,
         message.proactive ?? null,
+        careSealed,
       )
       .one();
     // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
@@ -567,6 +575,7 @@ export class ConversationStore {
       memoryIds: JSON.parse(row.memory_ids) as string[],
       createdAt: new Date(row.created_at).toISOString(),
       ...(row.proactive ? { proactive: row.proactive } : {}),
+      ...(row.care_sealed ? { care: JSON.parse(await this.vault.open(row.care_sealed, `message:${row.id}:care`)) as Care } : {}),
     };
   }
 }

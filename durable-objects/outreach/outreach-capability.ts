@@ -32,6 +32,17 @@ const onTimeSlackMs = 2 * 60_000;
 /** The message an outreach entry leaves in the conversation: one entry, one message, whatever runs again. */
 export const outreachMessageId = (entryId: string) => `msg_${entryId}`;
 
+/** The delivery channels a conversation on this channel used: WhatsApp's own, or the app's (its sockets and push). */
+const careDeliveryChannels = (channel: Channel): DeliveryChannelName[] => (channel === 'whatsapp' ? ['whatsapp'] : ['app', 'push']);
+
+/** A care check-in's source key names the channels it may use, so a retry from the queue keeps to them. */
+const careFollowUpKey = (flagId: string, channel: Channel) => `care-follow-up:${flagId}:${careDeliveryChannels(channel).join('+')}`;
+
+function careChannelsOf(sourceKey: string): DeliveryChannelName[] | undefined {
+  if (!sourceKey.startsWith('care-follow-up:')) return undefined;
+  return (sourceKey.split(':')[2] ?? '').split('+') as DeliveryChannelName[];
+}
+
 /** What another capability hands outreach to send: a reminder, written and stored already. */
 export interface Announcement {
   kind: OutreachKind;
@@ -82,10 +93,12 @@ export function createOutreachCapability(
    * capability (its own frame at the due millisecond, and again on the next connection when no app
    * was open), so outreach carries reminders only beyond the app.
    */
-  function channelsInOrder(settings: OutreachSettings, kind: OutreachKind): DeliveryChannel[] {
+  function channelsInOrder(settings: OutreachSettings, kind: OutreachKind, sourceKey = ''): DeliveryChannel[] {
     const byName = new Map<DeliveryChannelName, DeliveryChannel>(kind === 'reminder' ? [] : [['app', appChannel]]);
     for (const channel of dependencies.remoteChannels()) byName.set(channel.name, channel);
-    return settings.channelOrder.flatMap((name) => byName.get(name) ?? []);
+    // A check-in after a flagged conversation goes only where the person had that conversation.
+    const onlyTo = careChannelsOf(sourceKey);
+    return settings.channelOrder.filter((name) => !onlyTo || onlyTo.includes(name)).flatMap((name) => byName.get(name) ?? []);
   }
 
   // --- deciding -------------------------------------------------------------------------------------
@@ -249,7 +262,7 @@ export function createOutreachCapability(
       const companion = await dependencies.companion.settings.companion();
       const outbound = outboundOf(entry, companion.name);
       let retryable = false;
-      for (const channel of channelsInOrder(settings, entry.kind)) {
+      for (const channel of channelsInOrder(settings, entry.kind, entry.sourceKey)) {
         const at = host.now();
         const outcome = await channel.send(outbound).catch((error: unknown) => ({
           status: 'failed' as const,
@@ -355,6 +368,31 @@ export function createOutreachCapability(
     }
   }
 
+  /**
+   * The gentle check-in the day after a flagged conversation (the care capability's hook). It waits
+   * for the person's waking hours, counts against the daily cap and the pause like any check-in, and
+   * goes only to the channel the conversation was on. It names nothing of what was said.
+   */
+  async function careFollowUp(input: { flagId: string; channel: Channel }): Promise<void> {
+    const settings = store.settings();
+    const now = host.now();
+    const { timezone } = await profile();
+    const wakingAt = firstWakingInstant(now, timezone, settings.quietHours);
+    if (wakingAt - now > onTimeSlackMs) {
+      await scheduler.schedule(new Date(wakingAt), 'careFollowUp', input, { idempotent: true });
+      return;
+    }
+    await speak({
+      kind: 'follow-up',
+      sourceKey: careFollowUpKey(input.flagId, input.channel),
+      reason: 'Checking in after yesterday’s conversation',
+      occasion:
+        'a gentle check-in the day after the person went through something very hard in a conversation with you. Ask softly how they are today and say you are here. Do not be cheerful, do not name or guess what it was, no advice.',
+      details: [],
+      fallbackText: 'I’ve been thinking of you since yesterday. How are you doing today? I’m here whenever you want to talk.',
+    });
+  }
+
   // --- stop and start ----------------------------------------------------------------------------------
 
   /**
@@ -412,6 +450,7 @@ export function createOutreachCapability(
     name: 'outreach',
     schema: outreachSchemaSteps,
     replyToControlWord,
+    careFollowUp,
     /**
      * Delivers a message another capability wrote and stored (a due reminder) through the person's
      * channels. Reminders the person set are not held back by quiet hours, the cap or a pause.
@@ -464,6 +503,7 @@ export function createOutreachCapability(
       eventSoon: (payload: { eventId: string; startsAt: number }) =>
         runs.run(`event:${payload.eventId}:${payload.startsAt}`, () => eventSoon(payload.eventId, payload.startsAt)),
       followUp: (payload: { memoryId: string }) => runs.run(`follow-up:${payload.memoryId}`, () => followUp(payload.memoryId)),
+      careFollowUp: (payload: { flagId: string; channel: Channel }) => runs.run(`care-follow-up:${payload.flagId}`, () => careFollowUp(payload)),
       retryDelivery: (payload: { outreachId: string; attempt: number }) => deliverOrQueue(payload.outreachId, payload.attempt),
     },
     exportData: async () => ({ outreach: { settings: store.settings(), log: exportList(() => store.all()) } }),

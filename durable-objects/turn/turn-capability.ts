@@ -6,6 +6,7 @@ import { createId } from '../../server/crypto/encoding.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import { type Approvals, sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
+import type { CareVerdict } from '../care/care-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
 import type { FilesCapability } from '../files/files-capability.ts';
@@ -31,6 +32,14 @@ export interface TurnAnswer {
   assistantMessage: Message;
   /** The caller's signal stopped the reply: the stored message holds what streamed before. */
   interrupted?: boolean;
+  /** The person's message was flagged: the reply carries these resources (also on `assistantMessage.care`), in the person's language. */
+  care?: { verdict: CareVerdict };
+}
+
+/** The safety net, as the turn sees it: it screens without the model, so nothing in the prompt can turn it off. */
+export interface TurnCare {
+  screen(text: string): Promise<CareVerdict | null>;
+  flagged(verdict: CareVerdict, where: { conversationId: string; channel: Channel }): Promise<void>;
 }
 
 /** How a caller follows a turn: a typed message's socket or stream, an RPC caller, or the voice session (which may stop it). */
@@ -71,6 +80,8 @@ export function createTurnCapability(
     replyWithoutModel?: (text: string) => Promise<string | null>;
     /** Asking before acting; without it every tool call runs as the model makes it. */
     approvals?: Approvals;
+    /** The safety net: screens each message before the model is asked, and answers a flagged one even without the model. */
+    care?: TurnCare;
   },
 ) {
   const conversations = dependencies.conversations.store;
@@ -104,10 +115,31 @@ export function createTurnCapability(
     const directReply = await dependencies.replyWithoutModel?.(request.text);
     if (directReply)
       return replyDirectly(request, conversationId, directReply, send, onUserMessage, { speaker: profile.displayName, companionName: companion.name });
+    const verdict = (await dependencies.care?.screen(request.text)) ?? null;
+    // The record (for the follow-up) must never cost the person their answer.
+    if (verdict)
+      await dependencies.care?.flagged(verdict, { conversationId, channel: request.channel }).catch((error: unknown) => {
+        log.error('care flag not recorded', { userId: host.userId, conversationId, cause: error instanceof Error ? error.name : 'unknown' });
+      });
+    // A flagged message is answered with care and its resources whatever the model does.
+    const careFallback = (partialText = '') =>
+      verdict
+        ? replyDirectly(
+            request,
+            conversationId,
+            partialText ? `${partialText}\n\n${verdict.fallbackText}` : verdict.fallbackText,
+            send,
+            onUserMessage,
+            { speaker: profile.displayName, companionName: companion.name },
+            { care: verdict, userMessage, assistantMessageId: startedReplyId },
+          )
+        : undefined;
     // Until the model has been asked, the turn only reads: the object holds an outgoing request until
     // the writes before it are committed, so the person's message is stored right after asking (or,
     // when the model cannot be asked, before failing). No failure can lose it.
     const askedAt = host.now();
+    // Set once the reply has an id; a care fallback after the model started goes on in the same message.
+    let startedReplyId: string | undefined;
     const userMessageDraft = { id: createId('msg', askedAt), conversationId, role: 'user' as const, text: request.text, createdAt: askedAt };
     let userMessage: Message | undefined;
     const storeUserMessage = async (): Promise<Message> => {
@@ -131,9 +163,15 @@ export function createTurnCapability(
       model = host.chatModel();
       timeoutMs = host.config().LLM_TIMEOUT_MS;
     } catch (error) {
+      const cared = careFallback();
+      if (cared) return cared;
       throw await fail('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
     }
-    if (!model) throw await fail('llm_not_configured', notConfiguredMessage);
+    if (!model) {
+      const cared = careFallback();
+      if (cared) return cared;
+      throw await fail('llm_not_configured', notConfiguredMessage);
+    }
     const persona = findPersona(companion.personaId);
     if (!persona) throw await fail('internal_error', 'The chosen persona is no longer in the catalog.');
 
@@ -163,6 +201,8 @@ export function createTurnCapability(
       summary: summary?.text ?? null,
       recent: [...recent, { ...userMessageDraft, status: 'complete' }],
     });
+    // Last, after every piece of data the prompt holds, so no memory or file comes after it.
+    if (verdict) messages.push({ role: 'system', content: verdict.steering });
 
     const assistantMessageId = createId('msg');
     const assistantMessage = { id: assistantMessageId, conversationId, role: 'assistant' as const, speaker: companion.name, memoryIds: recalled.memoryIds };
@@ -196,6 +236,7 @@ export function createTurnCapability(
       });
     const onModelAsked = async () => {
       await storeUserMessage();
+      startedReplyId = assistantMessageId;
       send({ type: 'message-start', messageId: assistantMessageId, conversationId });
       dependencies.memory.store.markUsed(recalled.memoryIds, askedAt);
     };
@@ -217,19 +258,31 @@ export function createTurnCapability(
       });
       deltas.flush();
       if (!result.interrupted) observer.onReplyComplete?.();
-      const stored = await conversations.append({ ...assistantMessage, text: result.text, tools: result.tools }, { deferIndexing: true });
+      const stored = await conversations.append(
+        { ...assistantMessage, text: result.text, tools: result.tools, ...(verdict ? { care: verdict.care } : {}) },
+        { deferIndexing: true },
+      );
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
       await dependencies.memory.scheduleExtraction(conversationId);
       await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
-      return { userMessage: userMessage ?? (await storeUserMessage()), assistantMessage: stored, ...(result.interrupted ? { interrupted: true } : {}) };
+      return {
+        userMessage: userMessage ?? (await storeUserMessage()),
+        assistantMessage: stored,
+        ...(result.interrupted ? { interrupted: true } : {}),
+        ...(verdict ? { care: { verdict } } : {}),
+      };
     } catch (error) {
       deltas.flush();
       const failure =
         error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
       if (!(error instanceof TurnError)) {
         log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
+      }
+      if (verdict) {
+        log.warn('turn failed, answered with care', { userId: host.userId, conversationId, errorId: failure.id, durationMs: Date.now() - startedAt });
+        return (await careFallback(failure.partial.text)) as TurnAnswer;
       }
       // What streamed before the failure stays in history, marked failed, so the person sees what happened.
       if (!userMessage) await storeUserMessage();
@@ -301,22 +354,27 @@ export function createTurnCapability(
     send: (event: StreamEvent) => void,
     onUserMessage: ((message: Message) => void) | undefined,
     names: { speaker: string | null; companionName: string },
+    cared: { care?: CareVerdict; userMessage?: Message; assistantMessageId?: string } = {},
   ): Promise<TurnAnswer> {
     const now = host.now();
-    const userMessage = await conversations.append(
-      { id: createId('msg', now), conversationId, role: 'user', text: request.text, createdAt: now, speaker: names.speaker ?? undefined },
-      { deferIndexing: true },
-    );
-    onUserMessage?.(userMessage);
-    const assistantMessageId = createId('msg');
-    send({ type: 'message-start', messageId: assistantMessageId, conversationId });
-    send({ type: 'text-delta', messageId: assistantMessageId, text });
+    let userMessage = cared.userMessage;
+    if (!userMessage) {
+      userMessage = await conversations.append(
+        { id: createId('msg', now), conversationId, role: 'user', text: request.text, createdAt: now, speaker: names.speaker ?? undefined },
+        { deferIndexing: true },
+      );
+      onUserMessage?.(userMessage);
+    }
+    // A reply the model had started keeps its id: its deltas are already on the person's screen.
+    const assistantMessageId = cared.assistantMessageId ?? createId('msg');
+    if (!cared.assistantMessageId) send({ type: 'message-start', messageId: assistantMessageId, conversationId });
+    send({ type: 'text-delta', messageId: assistantMessageId, text: cared.assistantMessageId ? text.slice(text.lastIndexOf('\n\n') + 2) : text });
     const assistantMessage = await conversations.append(
-      { id: assistantMessageId, conversationId, role: 'assistant', text, speaker: names.companionName },
+      { id: assistantMessageId, conversationId, role: 'assistant', text, speaker: names.companionName, ...(cared.care ? { care: cared.care.care } : {}) },
       { deferIndexing: true },
     );
     send({ type: 'message-end', message: assistantMessage });
-    return { userMessage, assistantMessage };
+    return { userMessage, assistantMessage, ...(cared.care ? { care: { verdict: cared.care } } : {}) };
   }
 
   return {
@@ -328,7 +386,11 @@ export function createTurnCapability(
     run: turn,
     rpc: {
       /** A whole turn, answered when the reply is complete. */
-      send: (request: TurnRequest): Promise<TurnAnswer> => turn(request, { send: () => {} }),
+      async send(request: TurnRequest): Promise<TurnAnswer> {
+        // The verdict is for the channels inside the object; the Worker's answer has care on the message.
+        const { care: _verdict, ...answer } = await turn(request, { send: () => {} });
+        return answer;
+      },
       /** An unknown conversation fails before the stream starts; once it has started, failures arrive as an `error` event. */
       async stream(request: TurnRequest): Promise<ReadableStream<Uint8Array>> {
         if (request.conversationId !== undefined && !conversations.exists(request.conversationId)) throw notFound('conversation');

@@ -384,6 +384,9 @@ export class VoiceSession {
       reply.messageId = answer.assistantMessage.id;
       // A reply Kindred gave itself (no model) has no completion hook: what is left is said now.
       if (!answer.interrupted) for (const sentence of chunker.flush()) speak(sentence);
+      // A flagged message: after the reply, the person hears where to call (the app shows the rest).
+      const spokenLine = answer.care?.verdict.spokenLine;
+      if (!answer.interrupted && spokenLine) speak(spokenLine);
     } catch {
       // Already sent to the devices as an `error` frame by the turn.
     } finally {

@@ -250,6 +250,11 @@ export function createWhatsAppCapability(
     schema: whatsAppSchemaSteps,
     /** The delivery channel outreach uses. */
     channel,
+    /** The linked number (E.164), for the care capability's country; undefined until linking is complete. */
+    async linkedPhoneNumber(): Promise<string | undefined> {
+      const link = await store.link();
+      return link?.status === 'linked' ? link.phoneNumber : undefined;
+    },
     rpc: {
       link: linkView,
       /** Sends a code to the number; the Worker has checked no other account holds it. */

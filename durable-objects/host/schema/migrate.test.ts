@@ -40,6 +40,8 @@ const landedStepDigests: Record<number, string> = {
   15: 'd9f10aa07c9895457ee6658180a79cd2316524eae5503b830b38c2c35704e0cf',
   // HTTP tools a person describes or imports, sealed whole.
   16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
+  // Care: the country setting, flagged conversations (sealed category), and the care a reply carries.
+  17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {

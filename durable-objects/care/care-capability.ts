@@ -1,0 +1,178 @@
+import type { z } from 'zod';
+import type { Care, CareCategory, careExportSchema, careFlagSchema } from '../../common/care.ts';
+import { resolveCareCountry } from '../../server/care/country.ts';
+import { resourcesAsText, resourcesFor } from '../../server/care/resources.ts';
+import { screenMessage } from '../../server/care/screen.ts';
+import type { Channel } from '../../server/catalog/system-prompt.ts';
+import { createId } from '../../server/crypto/encoding.ts';
+import { AppError } from '../../server/errors/app-error.ts';
+import { log } from '../../server/logging/log.ts';
+import type { CompanionCapability } from '../companion/companion-capability.ts';
+import type { Capability, CapabilityHost } from '../host/capability.ts';
+import { type CareLanguage, careLanguageOf, fallbackReplyText, resourcesHeading, spokenResourceLine, steeringInstruction } from './care-texts.ts';
+import { careSchemaSteps } from './schema.ts';
+
+/** The care settings as the API shows them. */
+export interface CareSettings {
+  /** ISO 3166-1 alpha-2, or null to let Kindred work it out (WhatsApp number, then time zone). */
+  country: string | null;
+}
+
+/** What the screen found in a message, with everything the turn and the channels need to answer it. */
+export interface CareVerdict {
+  care: Care;
+  lifeAtRisk: boolean;
+  language: CareLanguage;
+  /** The system message that steers the model's reply. */
+  steering: string;
+  /** The reply when the model cannot give one. */
+  fallbackText: string;
+  /** The resources as plain text with their numbers, emergency first where life is at risk: for WhatsApp. */
+  resourcesText: string;
+  /** One sentence the voice session says after the reply: the first resource with a number. */
+  spokenLine: string | null;
+}
+
+/** How long after a flagged conversation the gentle check-in comes. */
+export const followUpAfterMs = 24 * 3600_000;
+
+/** The follow-up the outreach capability sends: it writes and delivers it within quiet hours and the daily cap. */
+export type CareFollowUp = (input: { flagId: string; channel: Channel; conversationId: string }) => Promise<void>;
+
+const countryPattern = /^[A-Z]{2}$/;
+
+/**
+ * Care: the safety net every turn passes through. It screens the person's message locally (never the
+ * model), picks crisis resources for their country, steers the reply, and keeps a sealed record of
+ * flagged conversations so the companion can check in gently the next day.
+ */
+export function createCareCapability(
+  host: CapabilityHost,
+  dependencies: {
+    companion: CompanionCapability;
+    /** The linked WhatsApp number (E.164), whose calling code names a country when the person set none. */
+    linkedPhoneNumber?: () => Promise<string | undefined>;
+    /** Read when the follow-up is due: outreach is built after this capability. */
+    followUp?: () => CareFollowUp | undefined;
+  },
+) {
+  const scheduler = host.scheduler('care');
+
+  function settings(): CareSettings {
+    const row = host.sql.exec<{ country: string | null }>('SELECT country FROM care_settings WHERE id = 1').toArray()[0];
+    return { country: row?.country ?? null };
+  }
+
+  function saveSettings(next: { country: string | null }): CareSettings {
+    const country = next.country === null ? null : next.country.toUpperCase();
+    if (country !== null && !countryPattern.test(country))
+      throw new AppError('validation_failed', 'country must be an ISO 3166-1 alpha-2 code, like DE or US, or null.');
+    host.sql.exec(
+      'INSERT INTO care_settings (id, country, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET country = excluded.country, updated_at = excluded.updated_at',
+      country,
+      host.now(),
+    );
+    return { country };
+  }
+
+  async function country(): Promise<string | undefined> {
+    const [profile, phoneNumber] = await Promise.all([
+      dependencies.companion.settings.profile(),
+      (dependencies.linkedPhoneNumber?.() ?? Promise.resolve(undefined)).catch(() => undefined),
+    ]);
+    return resolveCareCountry({ setting: settings().country, phoneNumber, timeZone: profile.timezone });
+  }
+
+  /** Screens one message the person sent. Null when nothing was found; it never asks the model. */
+  async function screen(text: string): Promise<CareVerdict | null> {
+    const result = screenMessage(text);
+    if (!result.flagged) return null;
+    // A country that cannot be read still leaves the international resources: the net never fails open.
+    const place = await country().catch((error: unknown) => {
+      log.warn('care country unreadable', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
+      return undefined;
+    });
+    const language = careLanguageOf(place);
+    const resources = resourcesFor(place, result.category, result.lifeAtRisk);
+    const firstCallable = resources.find((resource) => resource.phone);
+    return {
+      care: { category: result.category, resources },
+      resourcesText: `${resourcesHeading[language]}\n${resourcesAsText(resources)}`,
+      spokenLine: firstCallable?.phone ? spokenResourceLine[language](firstCallable.name, firstCallable.phone) : null,
+      lifeAtRisk: result.lifeAtRisk,
+      language,
+      steering: steeringInstruction(result.category, result.lifeAtRisk),
+      fallbackText: fallbackReplyText(language, result.category, result.lifeAtRisk),
+    };
+  }
+
+  /** Records a flagged conversation (category sealed) and plans the next day's check-in on the channel used. */
+  async function flagged(verdict: CareVerdict, where: { conversationId: string; channel: Channel }): Promise<void> {
+    const now = host.now();
+    const id = createId('care', now);
+    const categorySealed = await host.vault.seal(verdict.care.category, `care_flag:${id}:category`);
+    const followUpAt = now + followUpAfterMs;
+    host.sql.exec(
+      'INSERT INTO care_flags (id, conversation_id, category_sealed, channel, flagged_at, follow_up_at) VALUES (?, ?, ?, ?, ?, ?)',
+      id,
+      where.conversationId,
+      categorySealed,
+      where.channel,
+      now,
+      followUpAt,
+    );
+    // Each flag has its job; when it runs, only the newest flag of the conversation checks in.
+    await scheduler.schedule(new Date(followUpAt), 'followUp', { conversationId: where.conversationId, channel: where.channel, flagId: id });
+    log.info('care flagged', { userId: host.userId, conversationId: where.conversationId, channel: where.channel });
+  }
+
+  async function runFollowUp(payload: { flagId: string; conversationId: string; channel: Channel }): Promise<void> {
+    const row = host.sql.exec<{ followed_up_at: number | null }>('SELECT followed_up_at FROM care_flags WHERE id = ?', payload.flagId).toArray()[0];
+    if (!row || row.followed_up_at !== null) return;
+    // A later flag in the same conversation has its own follow-up: only the newest one checks in.
+    const newer = host.sql
+      .exec<{ id: string }>(
+        'SELECT id FROM care_flags WHERE conversation_id = ? AND flagged_at > (SELECT flagged_at FROM care_flags WHERE id = ?) LIMIT 1',
+        payload.conversationId,
+        payload.flagId,
+      )
+      .toArray()[0];
+    host.sql.exec('UPDATE care_flags SET followed_up_at = ? WHERE id = ?', host.now(), payload.flagId);
+    if (newer) return;
+    await dependencies.followUp?.()?.(payload);
+  }
+
+  /** The flagged conversations, oldest first, for the export: the category opened, never the person's words. */
+  async function flags(): Promise<z.infer<typeof careFlagSchema>[]> {
+    const rows = host.sql
+      .exec<{ id: string; conversation_id: string; category_sealed: string; channel: string; flagged_at: number; followed_up_at: number | null }>(
+        'SELECT id, conversation_id, category_sealed, channel, flagged_at, followed_up_at FROM care_flags ORDER BY flagged_at, id',
+      )
+      .toArray();
+    return Promise.all(
+      rows.map(async (row) => ({
+        conversationId: row.conversation_id,
+        category: (await host.vault.open(row.category_sealed, `care_flag:${row.id}:category`)) as CareCategory,
+        channel: row.channel,
+        flaggedAt: new Date(row.flagged_at).toISOString(),
+        followedUpAt: row.followed_up_at === null ? null : new Date(row.followed_up_at).toISOString(),
+      })),
+    );
+  }
+
+  return {
+    name: 'care',
+    schema: careSchemaSteps,
+    screen,
+    flagged,
+    rpc: {
+      settings: async (): Promise<CareSettings> => settings(),
+      updateSettings: async (next: { country: string | null }): Promise<CareSettings> => saveSettings(next),
+    },
+    exportData: async (): Promise<{ care: z.infer<typeof careExportSchema> }> => ({ care: { settings: settings(), flagged: await flags() } }),
+    jobs: {
+      followUp: (payload: { flagId: string; conversationId: string; channel: Channel }) => runFollowUp(payload),
+    },
+  } satisfies Capability;
+}
+export type CareCapability = ReturnType<typeof createCareCapability>;
