@@ -1,8 +1,8 @@
 /**
  * The care journey, run once per device profile (the phone at 360 px, the narrowest width the card
  * must work at): a new person picks the country for help lines in Settings → Profile and sees it
- * saved; in the chat they write a message the local screen flags ("I don't see the point in going on
- * anymore"), and the reply comes with the care card: a labelled region, the emergency number first as
+ * saved; in the chat they write a message the local screen flags ("I want to end my life, I can't do
+ * this anymore"), and the reply comes with the care card: a labelled region, the emergency number first as
  * a `tel:` link, every resource a large tap target inside the screen. The card is still there after a
  * reload (it is stored with the message), and appears too when the model fails outright, since the
  * help never depends on the model. Every screen is checked with axe in light and dark and
@@ -30,7 +30,8 @@ export interface CareJourneyOptions {
 }
 
 /** The sentence from the issue: indirect, no "suicide" in it, and the local screen must still catch it. */
-export const flaggedSentence = "I don't see the point in going on anymore";
+// Intent, so life is at risk and the emergency number leads (hopelessness alone puts the crisis lines first).
+export const flaggedSentence = "I want to end my life, I can't do this anymore";
 /** Said when the model is down: a plan, which the screen flags with life at risk. */
 export const flaggedSentenceWithFailingModel = 'I have a plan to end my life tonight';
 

@@ -16,7 +16,7 @@ describe('care with no chat model configured (LLM_PROVIDER=none)', () => {
     expect(answer.assistantMessage.care?.resources.map((resource) => resource.phone ?? resource.text)).toEqual(['112', '116 123', 'Text HELLO to 50808']);
 
     const events = await readEvents(
-      await api('/api/v1/messages', { token: person.token, body: { text: "I don't see the point in going on" }, headers: { accept: 'text/event-stream' } }),
+      await api('/api/v1/messages', { token: person.token, body: { text: 'I want to end my life' }, headers: { accept: 'text/event-stream' } }),
     );
     expect(eventsOfType(events, 'error')).toEqual([]);
     const [end] = eventsOfType(events, 'message-end');
