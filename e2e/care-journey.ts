@@ -15,12 +15,11 @@
  * model fails still ends with a `message-end` whose message (status `failed`) carries `care`.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Companion } from '../common/client.ts';
 import { scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
-import { checkAccessibility } from './accessibility.ts';
 import type { DeviceProfile, JourneyReport } from './journey.ts';
+import { openJourneyPage } from './journey-page.ts';
 
 export interface CareJourneyOptions {
   baseUrl: string;
@@ -81,28 +80,12 @@ async function checkCareCard(page: Page, card: Locator, profile: DeviceProfile):
 }
 
 export async function runCareJourney(browser: Browser, profile: DeviceProfile, options: CareJourneyOptions): Promise<JourneyReport> {
-  const contextOptions = profile.name === 'phone' ? { ...profile.context, viewport: narrowPhoneViewport } : profile.context;
-  const context = await browser.newContext({ ...contextOptions, baseURL: options.baseUrl, reducedMotion: 'reduce', colorScheme: 'light' });
-  const page = await context.newPage();
-  const report: JourneyReport = { screens: [], findings: [] };
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const touch = profile.context.hasTouch === true;
-  const press = (locator: Locator) => (touch ? locator.tap() : locator.click());
-
-  async function capture(screen: string, fullPage = false): Promise<void> {
-    const file = `${profile.name}-care-${screen}.png`;
-    await page.screenshot({ path: path.join(options.screenshotDirectory, file), fullPage });
-    report.screens.push(file);
-    report.findings.push(...(await checkAccessibility(page, `${profile.name} care ${screen}`)));
-  }
-  /** An API answer, fetched by the page itself so its session cookie is used. */
-  const readApi = <Answer>(apiPath: string): Promise<Answer> =>
-    page.evaluate(async (url) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-      return (await response.json()) as Answer;
-    }, apiPath);
+  const { page, report, pageErrors, press, capture, readApi, close } = await openJourneyPage(browser, profile, {
+    baseUrl: options.baseUrl,
+    screenshotDirectory: options.screenshotDirectory,
+    journey: 'care',
+    context: profile.name === 'phone' ? { ...profile.context, viewport: narrowPhoneViewport } : profile.context,
+  });
 
   const unique = `${profile.name}-care-${Date.now().toString(36)}`;
   console.log(`${profile.name}: care: a new person picks the country for help lines`);
@@ -173,6 +156,6 @@ export async function runCareJourney(browser: Browser, profile: DeviceProfile, o
   await capture('chat-card-model-failed');
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  await context.close();
+  await close();
   return report;
 }

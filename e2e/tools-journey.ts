@@ -13,14 +13,13 @@
  * official MCP client, so the journey does not depend on how the test server names its fields.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Companion, McpServer, ToolView } from '../common/client.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
-import { checkAccessibility } from './accessibility.ts';
 import type { DeviceProfile, JourneyReport } from './journey.ts';
+import { openJourneyPage } from './journey-page.ts';
 
 export interface ToolsJourneyOptions {
   baseUrl: string;
@@ -67,27 +66,11 @@ function kindredToolFor(views: readonly ToolView[], tool: McpToolDescription): T
 }
 
 export async function runToolsJourney(browser: Browser, profile: DeviceProfile, options: ToolsJourneyOptions): Promise<JourneyReport> {
-  const context = await browser.newContext({ ...profile.context, baseURL: options.baseUrl, reducedMotion: 'reduce', colorScheme: 'light' });
-  const page = await context.newPage();
-  const report: JourneyReport = { screens: [], findings: [] };
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const touch = profile.context.hasTouch === true;
-  const press = (locator: Locator) => (touch ? locator.tap() : locator.click());
-
-  async function capture(screen: string, fullPage = false): Promise<void> {
-    const file = `${profile.name}-tools-${screen}.png`;
-    await page.screenshot({ path: path.join(options.screenshotDirectory, file), fullPage });
-    report.screens.push(file);
-    report.findings.push(...(await checkAccessibility(page, `${profile.name} tools ${screen}`)));
-  }
-  /** An API answer, fetched by the page itself so its session cookie is used. */
-  const readApi = <Answer>(apiPath: string): Promise<Answer> =>
-    page.evaluate(async (url) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-      return (await response.json()) as Answer;
-    }, apiPath);
+  const { page, report, pageErrors, press, capture, readApi, close } = await openJourneyPage(browser, profile, {
+    baseUrl: options.baseUrl,
+    screenshotDirectory: options.screenshotDirectory,
+    journey: 'tools',
+  });
 
   const unique = `${profile.name}-tools-${Date.now().toString(36)}`;
   const endpoint = `${options.mcpServersUrl.replace(/\/+$/, '')}/plain/mcp`;
@@ -216,6 +199,6 @@ export async function runToolsJourney(browser: Browser, profile: DeviceProfile, 
   assert.equal(new URL(page.url()).search, '', 'the sign-in outcome is taken off the address');
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  await context.close();
+  await close();
   return report;
 }
