@@ -58,8 +58,13 @@ export function buildCapabilities(host: CapabilityHost) {
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
   // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
+  // Made on the first request, not while building: the configuration is read (and checked) when first needed.
+  let guardedFetch: typeof fetch | undefined;
   const mcp = createMcpCapability(host, {
-    fetch: (input, init) => createOutboundFetch(outboundPolicyFromConfig(host.config()), undefined, { streaming: true })(input, init),
+    fetch: (input, init) => {
+      guardedFetch ??= createOutboundFetch(outboundPolicyFromConfig(host.config()), undefined, { streaming: true });
+      return guardedFetch(input, init);
+    },
     describeTools: () => tools.rpc.list(),
   });
   // Asks the tools capability (built next) for every tool's name and view only when called, never while building.

@@ -26,8 +26,8 @@ export function createToolsCapability(
     const available = new Map(provided.map((entry) => [entry.tool.id, entry.available]));
     return { settings: new ToolSettings(host.sql, tools), available };
   }
-  async function summaries(): Promise<ToolSummary[]> {
-    const { settings, available } = await current();
+  async function summaries(state?: Awaited<ReturnType<typeof current>>): Promise<ToolSummary[]> {
+    const { settings, available } = state ?? (await current());
     // People read the human title and summary; the model's own wording stays in what the model is sent.
     return settings.list().map(({ tool, enabled, risk, approval }) => ({ ...defaultToolView(tool, available.get(tool.id) ?? true), enabled, risk, approval }));
   }
@@ -56,9 +56,10 @@ export function createToolsCapability(
       list: (): Promise<ToolSummary[]> => summaries(),
       /** `PATCH /tools/:id`: switches it, sets the person's risk level (`null`: the tool's own) or whether it asks first. */
       async update(toolId: string, body: UpdateToolBody): Promise<ToolSummary> {
-        const { settings } = await current();
-        const known = settings.change(toolId, body);
-        const tool = known ? (await summaries()).find((entry) => entry.id === toolId) : undefined;
+        const state = await current();
+        const known = state.settings.change(toolId, body);
+        // The same tools, read again from SQL: only the person's settings changed.
+        const tool = known ? (await summaries(state)).find((entry) => entry.id === toolId) : undefined;
         if (!tool) throw new AppError('unknown_tool', `There is no tool "${toolId}".`);
         return tool;
       },
