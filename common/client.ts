@@ -8,6 +8,8 @@ import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Care, CareCategory, CareResource, CareSettings } from './care.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
+import type { CreateGoalBody, Goal, GoalDetail, GoalsAnswer, GoalUpdate, GoalUpdateBody, LifeArea, PatchGoalBody } from './goals.ts';
+import type { MoodEntry, MoodRange, MoodSummary, MoodsAnswer, RecordMoodBody } from './mood.ts';
 import type {
   OutreachAnswer,
   OutreachKind,
@@ -77,6 +79,7 @@ import type {
   WriteFileBody,
 } from './protocol.ts';
 import { pingFrame } from './protocol.ts';
+import type { ReflectionAnswer, ReflectionSettings, ReflectionSettingsPatch } from './reflection.ts';
 import type {
   AddMcpServerBody,
   AnswerToolApprovalBody,
@@ -125,6 +128,7 @@ export type {
   ConfirmationAnswered,
   Conversation,
   CreateEventBody,
+  CreateGoalBody,
   CreateHttpToolBody,
   CreateMemoryBody,
   CreateReminderBody,
@@ -135,22 +139,35 @@ export type {
   FileEntry,
   FileVersion,
   FileVersionContent,
+  Goal,
+  GoalDetail,
+  GoalUpdate,
+  GoalUpdateBody,
   HttpTool,
   ImportOpenApiBody,
+  LifeArea,
   McpServer,
   MemoryKind,
   MemoryView,
   Message,
   MessagesPage,
+  MoodEntry,
+  MoodRange,
+  MoodSummary,
   OutreachAnswer,
   OutreachKind,
   OutreachLogAnswer,
   OutreachLogEntry,
   OutreachSettings,
   OutreachSettingsPatch,
+  PatchGoalBody,
   Persona,
   PushSubscriptionBody,
   PushSubscriptionInfo,
+  RecordMoodBody,
+  ReflectionAnswer,
+  ReflectionSettings,
+  ReflectionSettingsPatch,
   Reminder,
   ServerFrame,
   StreamEvent,
@@ -373,6 +390,22 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     careSettings: () => json<CareSettings>('GET', '/care/settings'),
     /** Sets that country (ISO 3166-1 alpha-2), or back to automatic with null; answers the settings as saved. */
     updateCareSettings: (body: CareSettings) => json<CareSettings>('PUT', '/care/settings', body),
+    /** Goals and habits, active ones unless another status (or `all`) is asked for. */
+    goals: async (status: 'active' | 'completed' | 'archived' | 'all' = 'active') => (await json<GoalsAnswer>('GET', '/goals', undefined, { status })).goals,
+    goal: (id: string) => json<GoalDetail>('GET', `/goals/${encodeURIComponent(id)}`),
+    createGoal: (body: CreateGoalBody) => json<Goal>('POST', '/goals', body),
+    updateGoal: (id: string, body: PatchGoalBody) => json<Goal>('PATCH', `/goals/${encodeURIComponent(id)}`, body),
+    deleteGoal: (id: string) => json<void>('DELETE', `/goals/${encodeURIComponent(id)}`),
+    /** Records progress (goals), a habit done, or a note; answers the goal as it now stands and the update. */
+    recordGoalUpdate: (id: string, body: GoalUpdateBody) => json<{ goal: Goal; update: GoalUpdate }>('POST', `/goals/${encodeURIComponent(id)}/updates`, body),
+    /** Mood entries by local day (inclusive), newest first. */
+    moods: async (query: { from?: string; to?: string; limit?: number } = {}) => (await json<MoodsAnswer>('GET', '/moods', undefined, query)).entries,
+    recordMood: (body: RecordMoodBody) => json<MoodEntry>('POST', '/moods', body),
+    deleteMood: (id: string) => json<void>('DELETE', `/moods/${encodeURIComponent(id)}`),
+    /** The trend over the range and what tends to go with good and bad days. */
+    moodSummary: (range: MoodRange = '4w') => json<MoodSummary>('GET', '/moods/summary', undefined, { range }),
+    reflection: () => json<ReflectionAnswer>('GET', '/reflection'),
+    updateReflection: (patch: ReflectionSettingsPatch) => json<ReflectionAnswer>('PUT', '/reflection', patch),
     /** Whether what the person says aloud is kept (sealed, and in the export) or dropped once transcribed. */
     voiceSettings: async () => voiceSettingsFrom(await json<unknown>('GET', '/voice/settings')),
     /** Keeps the audio of what the person says from now on, or stops keeping it; answers the settings as saved. */

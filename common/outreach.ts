@@ -4,7 +4,16 @@ import { z } from 'zod';
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** Why the companion spoke unasked: a message it sent first carries its kind. */
-export const outreachKindSchema = z.enum(['reminder', 'event-soon', 'check-in', 'follow-up']);
+export const outreachKindSchema = z.enum([
+  'reminder',
+  'event-soon',
+  'check-in',
+  'follow-up',
+  /** Asking about goals and habits the person asked to be checked in on. */
+  'goal-check-in',
+  /** The weekly reflection the person turned on: what happened, what went well, what is next. */
+  'reflection',
+]);
 export type OutreachKind = z.infer<typeof outreachKindSchema>;
 
 /**

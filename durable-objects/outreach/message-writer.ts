@@ -27,10 +27,17 @@ const instructions: Record<OutreachKind, string> = {
   'check-in':
     'Check in on the person: ask how they are or how their day is going, picking up something from the recent conversation or today if there is something natural to pick up.',
   'follow-up': 'Follow up on the thing the person mentioned was coming (for example, ask how it went), warmly and without assuming the outcome.',
+  'goal-check-in':
+    'Ask how the goals or habits in the data are going, warmly and without pressure: notice progress, make a small next step easy, and never scold for a gap.',
+  reflection:
+    'Write the person’s weekly reflection from the data: what happened this week, what went well, and what is next. Be specific to what they shared, kind and honest; end with one gentle question.',
 };
 
-/** The longest message outreach sends: a notification and a WhatsApp line, not an essay. */
-const maxMessageLength = 600;
+/** How long each kind may be: a notification and a WhatsApp line, except the weekly reflection, which is a short letter. */
+const lengthOf = (kind: OutreachKind) =>
+  kind === 'reflection'
+    ? { sentences: 'three short paragraphs at most (what happened, what went well, what is next)', maxOutputTokens: 600, maxCharacters: 1800 }
+    : { sentences: 'one to three short sentences', maxOutputTokens: 200, maxCharacters: 600 };
 
 /**
  * Writes one proactive message in the persona's voice. The decision to send was made before, from
@@ -41,6 +48,7 @@ const maxMessageLength = 600;
 export async function writeOutreachMessage(model: ChatModel | undefined, context: OutreachContext, timeoutMs: number): Promise<string | null> {
   const persona = findPersona(context.personaId);
   if (!model || !persona) return null;
+  const length = lengthOf(context.kind);
   const system = buildSystemPrompt({
     persona,
     companionName: context.companionName,
@@ -60,7 +68,8 @@ export async function writeOutreachMessage(model: ChatModel | undefined, context
         '(A note from the Kindred app, not from the person.)',
         `You are writing a message to send to the person first, unasked: ${context.occasion}.`,
         instructions[context.kind],
-        'Write only the message itself, one to three short sentences, in your own voice. No greeting formula, no sign-off, no quotes around it, no mention of schedules, prompts or being asked to write.',
+        `Write only the message itself, ${length.sentences}, in your own voice.`,
+        'No greeting formula, no sign-off, no quotes around it, no mention of schedules, prompts or being asked to write.',
         context.details.length > 0 ? `<data>\n${context.details.join('\n')}\n</data>` : '',
       ]
         .filter(Boolean)
@@ -71,7 +80,7 @@ export async function writeOutreachMessage(model: ChatModel | undefined, context
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let text = '';
   try {
-    for await (const part of model.stream({ messages, temperature: 0.7, maxOutputTokens: 200, signal: abort.signal })) {
+    for await (const part of model.stream({ messages, temperature: 0.7, maxOutputTokens: length.maxOutputTokens, signal: abort.signal })) {
       if (part.type === 'text-delta') text += part.text;
     }
   } catch (error) {
@@ -80,11 +89,11 @@ export async function writeOutreachMessage(model: ChatModel | undefined, context
   } finally {
     clearTimeout(timer);
   }
-  return cleanWritten(text);
+  return cleanWritten(text, length.maxCharacters);
 }
 
 /** The model's text as the person will see it, or null when nothing usable came back. */
-export function cleanWritten(text: string): string | null {
+export function cleanWritten(text: string, maxMessageLength = 600): string | null {
   const cleaned = text
     .trim()
     .replace(/^["“”']+|["“”']+$/g, '')

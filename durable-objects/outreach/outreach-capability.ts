@@ -452,6 +452,15 @@ export function createOutreachCapability(
     replyToControlWord,
     careFollowUp,
     /**
+     * A message another capability decided to send (a goal check-in, the weekly reflection): written
+     * by the model in the persona's voice from `details` (data, never instructions), held back by
+     * quiet hours, the daily cap and a pause like every message the companion chooses to send,
+     * stored in the conversation and delivered once per `sourceKey`, however often this is called.
+     * False when no model could write it: the caller decides whether to try again.
+     */
+    reachOut: (request: { kind: 'goal-check-in' | 'reflection'; sourceKey: string; reason: string; occasion: string; details: string[] }): Promise<boolean> =>
+      runs.run(`reach-out:${request.sourceKey}`, () => speak(request)),
+    /**
      * Delivers a message another capability wrote and stored (a due reminder) through the person's
      * channels. Reminders the person set are not held back by quiet hours, the cap or a pause.
      */

@@ -15,6 +15,24 @@ export const defaultOutreachSettings: OutreachSettings = {
   paused: false,
 };
 
+/**
+ * Kinds the log's `kind` column (whose CHECK predates them) stores as a check-in: the entry's source
+ * key names the finer kind, so no table rebuild (which would cascade into the attempts) is needed.
+ */
+const kindsStoredAsCheckIn: Partial<Record<OutreachKind, string>> = { 'goal-check-in': 'goal-check-in:', reflection: 'reflection:' };
+
+/** The kind the log's column holds for a kind. */
+function storedKind(kind: OutreachKind): OutreachKind {
+  return kindsStoredAsCheckIn[kind] ? 'check-in' : kind;
+}
+
+/** The kind of a stored row: a check-in whose source key names a finer kind is that kind. */
+function kindOfRow(row: { kind: OutreachKind; source_key: string }): OutreachKind {
+  if (row.kind !== 'check-in') return row.kind;
+  for (const [kind, prefix] of Object.entries(kindsStoredAsCheckIn)) if (row.source_key.startsWith(prefix)) return kind as OutreachKind;
+  return row.kind;
+}
+
 type LogRow = {
   id: string;
   source_key: string;
@@ -79,6 +97,8 @@ export class OutreachStore {
     localDate: string;
     now: number;
   }): Promise<{ entry: OutreachEntry; created: boolean }> {
+    const prefix = kindsStoredAsCheckIn[input.kind];
+    if (prefix && !input.sourceKey.startsWith(prefix)) throw new Error(`A ${input.kind} entry's source key starts with ${prefix}`);
     const existing = await this.bySourceKey(input.sourceKey);
     if (existing) return { entry: existing, created: false };
     const id = createId('out', input.now);
@@ -90,7 +110,7 @@ export class OutreachStore {
          ON CONFLICT (source_key) DO NOTHING RETURNING id`,
         id,
         input.sourceKey,
-        input.kind,
+        storedKind(input.kind),
         reasonSealed,
         input.localDate,
         input.now,
@@ -228,7 +248,7 @@ export class OutreachStore {
     return {
       id: row.id,
       sourceKey: row.source_key,
-      kind: row.kind,
+      kind: kindOfRow(row),
       reason: await this.vault.open(row.reason_sealed, `outreach:${row.id}:reason`),
       text: row.text_sealed ? await this.vault.open(row.text_sealed, `outreach:${row.id}:text`) : null,
       messageId: row.message_id,

@@ -31,6 +31,8 @@ const ttlSecondsByKind: Record<OutboundMessage['kind'], number> = {
   'event-soon': 2 * 3600,
   'check-in': 6 * 3600,
   'follow-up': 12 * 3600,
+  'goal-check-in': 6 * 3600,
+  reflection: 24 * 3600,
 };
 
 /** What became of the message at one device. */

@@ -113,6 +113,8 @@ export const outreachKindLabels: Record<OutreachKind, string> = {
   'event-soon': 'Event soon',
   'check-in': 'Check-in',
   'follow-up': 'Follow-up',
+  'goal-check-in': 'Goals',
+  reflection: 'Weekly reflection',
 };
 
 type PlannedOutreach = OutreachAnswer['planned'][number];
@@ -129,6 +131,10 @@ function whatIsPlanned(item: PlannedOutreach): string {
       return `Ask how it went: ${item.reason}`;
     case 'reminder':
       return `Reminder: ${item.reason}`;
+    case 'goal-check-in':
+      return `Ask about ${item.reason}`;
+    case 'reflection':
+      return 'Weekly reflection';
   }
 }
 
