@@ -456,10 +456,15 @@ export function createOutreachCapability(
      * by the model in the persona's voice from `details` (data, never instructions), held back by
      * quiet hours, the daily cap and a pause like every message the companion chooses to send,
      * stored in the conversation and delivered once per `sourceKey`, however often this is called.
-     * False when no model could write it: the caller decides whether to try again.
+     * These wait for the model: when none could write it, the log says so and the answer is false.
      */
     reachOut: (request: { kind: 'goal-check-in' | 'reflection'; sourceKey: string; reason: string; occasion: string; details: string[] }): Promise<boolean> =>
-      runs.run(`reach-out:${request.sourceKey}`, () => speak(request)),
+      runs.run(`reach-out:${request.sourceKey}`, async () => {
+        if (await speak(request)) return true;
+        const entry = await store.bySourceKey(request.sourceKey);
+        if (entry?.status === 'planned') store.finish(entry.id, 'skipped', 'no model was available to write it');
+        return false;
+      }),
     /**
      * Delivers a message another capability wrote and stored (a due reminder) through the person's
      * channels. Reminders the person set are not held back by quiet hours, the cap or a pause.
