@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Care, CareCategory, careExportSchema, careFlagSchema } from '../../common/care.ts';
+import { type CareClassifier, combineVerdicts, startClassification } from '../../server/care/classifier.ts';
+import { createCareClassifier } from '../../server/care/classifier-from-config.ts';
 import { resolveCareCountry } from '../../server/care/country.ts';
 import { resourcesAsText, resourcesFor } from '../../server/care/resources.ts';
 import { screenMessage } from '../../server/care/screen.ts';
@@ -86,7 +88,36 @@ export function createCareCapability(
   /** Screens one message the person sent. Null when nothing was found; it never asks the model. */
   async function screen(text: string): Promise<CareVerdict | null> {
     const result = screenMessage(text);
-    if (!result.flagged) return null;
+    return result.flagged ? verdictFor(result) : null;
+  }
+
+  // The configured classifier, made on first use (undefined when none is configured or what it needs is absent).
+  let classifier: { value: CareClassifier | undefined } | undefined;
+
+  /**
+   * Asks the configured classifier (Llama Guard, or the chat model with a classification prompt)
+   * about a message the screen let through: started beside the turn so it never delays the reply,
+   * and awaited only when the reply ends. Resolves to null when none is configured, it says no risk,
+   * fails, or runs past `CARE_CLASSIFIER_TIMEOUT_MS`; it never rejects. It can only add a flag.
+   */
+  async function modelCheck(text: string, signal?: AbortSignal): Promise<CareVerdict | null> {
+    let configured: CareClassifier | undefined;
+    let timeoutMs: number;
+    try {
+      classifier ??= { value: createCareClassifier(host.config(), host.env, host.chatModel()) };
+      configured = classifier.value;
+      timeoutMs = host.config().CARE_CLASSIFIER_TIMEOUT_MS;
+    } catch {
+      // A configuration that cannot be read leaves the screen alone, as it always stands.
+      return null;
+    }
+    if (!configured) return null;
+    const combined = combineVerdicts({ flagged: false }, await startClassification(configured, text, timeoutMs, signal ? { signal } : {}));
+    return combined.flagged ? verdictFor(combined) : null;
+  }
+
+  /** Everything the turn and the channels need to answer a flagged message, from what was found. */
+  async function verdictFor(result: { category: CareCategory; lifeAtRisk: boolean }): Promise<CareVerdict> {
     // A country that cannot be read still leaves the international resources: the net never fails open.
     const place = await country().catch((error: unknown) => {
       log.warn('care country unreadable', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
@@ -164,6 +195,7 @@ export function createCareCapability(
     name: 'care',
     schema: careSchemaSteps,
     screen,
+    modelCheck,
     flagged,
     rpc: {
       settings: async (): Promise<CareSettings> => settings(),

@@ -39,6 +39,8 @@ export interface TurnAnswer {
 /** The safety net, as the turn sees it: it screens without the model, so nothing in the prompt can turn it off. */
 export interface TurnCare {
   screen(text: string): Promise<CareVerdict | null>;
+  /** The optional model classifier's verdict on a message the screen let through: never rejects, null for no flag. */
+  modelCheck?(text: string, signal?: AbortSignal): Promise<CareVerdict | null>;
   flagged(verdict: CareVerdict, where: { conversationId: string; channel: Channel }): Promise<void>;
 }
 
@@ -115,12 +117,21 @@ export function createTurnCapability(
     const directReply = await dependencies.replyWithoutModel?.(request.text);
     if (directReply)
       return replyDirectly(request, conversationId, directReply, send, onUserMessage, { speaker: profile.displayName, companionName: companion.name });
-    const verdict = (await dependencies.care?.screen(request.text)) ?? null;
     // The record (for the follow-up) must never cost the person their answer.
-    if (verdict)
-      await dependencies.care?.flagged(verdict, { conversationId, channel: request.channel }).catch((error: unknown) => {
+    const recordFlag = (flagged: CareVerdict) =>
+      dependencies.care?.flagged(flagged, { conversationId, channel: request.channel }).catch((error: unknown) => {
         log.error('care flag not recorded', { userId: host.userId, conversationId, cause: error instanceof Error ? error.name : 'unknown' });
       });
+    let verdict = (await dependencies.care?.screen(request.text)) ?? null;
+    if (verdict) await recordFlag(verdict);
+    // A configured classifier reads a message the screen let through beside the reply, never before
+    // it: its verdict is awaited when the reply ends (or fails), and adds the resources then.
+    const modelVerdict = verdict ? undefined : dependencies.care?.modelCheck?.(request.text, observer.signal);
+    const settleVerdict = async (): Promise<void> => {
+      if (verdict || !modelVerdict) return;
+      verdict = await modelVerdict;
+      if (verdict) await recordFlag(verdict);
+    };
     // A flagged message is answered with care and its resources whatever the model does.
     const careFallback = (partialText = '') =>
       verdict
@@ -163,11 +174,13 @@ export function createTurnCapability(
       model = host.chatModel();
       timeoutMs = host.config().LLM_TIMEOUT_MS;
     } catch (error) {
+      await settleVerdict();
       const cared = careFallback();
       if (cared) return cared;
       throw await fail('configuration_invalid', error instanceof AppError ? error.message : 'Kindred is misconfigured.');
     }
     if (!model) {
+      await settleVerdict();
       const cared = careFallback();
       if (cared) return cared;
       throw await fail('llm_not_configured', notConfiguredMessage);
@@ -258,6 +271,7 @@ export function createTurnCapability(
       });
       deltas.flush();
       if (!result.interrupted) observer.onReplyComplete?.();
+      await settleVerdict();
       const stored = await conversations.append(
         { ...assistantMessage, text: result.text, tools: result.tools, ...(verdict ? { care: verdict.care } : {}) },
         { deferIndexing: true },
@@ -280,6 +294,7 @@ export function createTurnCapability(
       if (!(error instanceof TurnError)) {
         log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
       }
+      await settleVerdict();
       if (verdict) {
         log.warn('turn failed, answered with care', { userId: host.userId, conversationId, errorId: failure.id, durationMs: Date.now() - startedAt });
         return (await careFallback(failure.partial.text)) as TurnAnswer;
