@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalog, findPersona } from './catalog.ts';
-import { buildSystemPrompt, type Channel, channelFormattingAdvice, type SystemPromptInput } from './system-prompt.ts';
+import { buildSystemPrompt, type Channel, channelFormattingAdvice, lifeAreasSection, type SystemPromptInput } from './system-prompt.ts';
 
 const channels: Channel[] = ['web', 'mobile', 'whatsapp', 'voice'];
 
@@ -106,13 +106,23 @@ describe('buildSystemPrompt', () => {
     expect(buildSystemPrompt({ ...baseInput, companionName: '   ' })).toContain('You are Kindred');
   });
 
-  it('keeps the shared instructions concise (under about 350 words besides the persona text)', () => {
+  it('guides every life area within boundaries: not a doctor, therapist, lawyer or adviser, and who to suggest instead', () => {
+    const prompt = buildSystemPrompt(baseInput);
+    const across = prompt.slice(prompt.indexOf('## Across life'), prompt.indexOf('## Memory and data'));
+    for (const area of ['Health', 'Well-being', 'Relationships', 'Education and career', 'Money']) expect(across).toContain(`- ${area}:`);
+    for (const professional of ['doctor', 'therapist', 'lawyer', 'adviser', 'emergency services']) expect(across).toContain(professional);
+    // The same guidance on every channel.
+    for (const channel of ['web', 'whatsapp', 'voice'] as const) expect(buildSystemPrompt({ ...baseInput, channel })).toContain(lifeAreasSection);
+  });
+
+  it('keeps the shared instructions concise (under about 560 words besides the persona text)', () => {
     const persona = baseInput.persona;
     let prompt = buildSystemPrompt({ ...baseInput, channel: 'voice' });
     for (const personaText of [persona.personality, persona.speakingStyle, ...persona.boundaries]) {
       prompt = prompt.replace(personaText, '');
     }
     const words = prompt.split(/\s+/).filter(Boolean).length;
-    expect(words).toBeLessThan(380);
+    // About 380 words of safety, data and formatting rules, and about 180 of guidance across life areas.
+    expect(words).toBeLessThan(580);
   });
 });
