@@ -74,7 +74,7 @@ describe('a flagged message in the app', () => {
     await scriptFakeOpenAI(fakeUrl, text, [{ text: 'That sounds so heavy. I am with you.' }]);
     const events = await readEvents(await api('/api/v1/messages', { token: person.token, body: { text }, headers: { accept: 'text/event-stream' } }));
     const [end] = eventsOfType(events, 'message-end');
-    expect(end?.message.care?.resources.map((resource) => resource.name)).toEqual(['Emergency services', 'Samaritans', 'Shout']);
+    expect(end?.message.care?.resources.map((resource) => resource.name)).toEqual(['Emergency services (999 or 112)', 'Samaritans', 'Shout']);
     expect(end?.message.care?.resources[0]?.phone).toBe('999');
   });
 

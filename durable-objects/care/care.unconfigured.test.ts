@@ -13,7 +13,7 @@ describe('care with no chat model configured (LLM_PROVIDER=none)', () => {
     const answer = await readJson(await api('/api/v1/messages', { token: person.token, body: { text: 'I want to kill myself' } }), answerSchema);
     expect(answer.assistantMessage).toMatchObject({ role: 'assistant', status: 'complete' });
     expect(answer.assistantMessage.text).toContain("I'm here with you");
-    expect(answer.assistantMessage.care?.resources.map((resource) => resource.phone ?? resource.text)).toEqual(['112', '116 123', 'Text HELLO to 50808']);
+    expect(answer.assistantMessage.care?.resources.map((resource) => resource.phone ?? resource.text)).toEqual(['112', '116 123', 'Text TALK to 50808']);
 
     const events = await readEvents(
       await api('/api/v1/messages', { token: person.token, body: { text: 'I want to end my life' }, headers: { accept: 'text/event-stream' } }),

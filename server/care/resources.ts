@@ -9,14 +9,22 @@ export type ResourceKind = 'emergency' | 'crisis' | 'abuse' | 'eating-disorder' 
 /** One entry of the directory: the wire resource plus what it is for and where its number is published. */
 export interface DirectoryEntry extends CareResource {
   kind: ResourceKind;
-  /** The page where the number is published: check it there before changing the entry. */
+  /** The page where the number (and the hours, when given) was found: check it there before changing the entry. */
   source: string;
+  /**
+   * The day (ISO `YYYY-MM-DD`) someone last confirmed the number, text way and hours against `source`.
+   * Absent means nobody could confirm the entry from a published page: treat it as unverified.
+   */
+  checked?: string;
 }
 
 /** The international fallback's country code (`careResourceSchema`). */
 export const internationalCode = 'INT';
 
-const emergency = (country: string, phone: string, name: string, source: string): DirectoryEntry => ({
+/** The day the whole directory was last checked against published pages (README, "Updating crisis resources"). */
+export const directoryCheckedOn = '2026-11-30';
+
+const emergency = (country: string, phone: string, name: string, source: string, checked: string | undefined): DirectoryEntry => ({
   name,
   country,
   phone,
@@ -24,23 +32,31 @@ const emergency = (country: string, phone: string, name: string, source: string)
   hours: '24/7',
   kind: 'emergency',
   source,
+  ...(checked ? { checked } : {}),
 });
 
+/** Shorter to read below: every entry marked with it was confirmed on that day from its `source`. */
+const checked = directoryCheckedOn;
+
 /**
- * The directory. Numbers come from the organisations' own pages (each entry's `source`); see the
- * README, "Updating crisis resources", before changing one.
+ * The directory. Each entry names the page its number was confirmed on (`source`) and when (`checked`);
+ * see the README, "Updating crisis resources", before changing one. Where a second page confirmed a
+ * detail the first did not (hours, a text number), it is named in a comment.
  */
 export const careDirectory: readonly DirectoryEntry[] = [
-  // International fallback: 112 reaches emergency services in the EU and forwards in many other networks.
+  // International fallback: 112 reaches emergency services across the EU and is dialable on GSM phones elsewhere.
   emergency(
     internationalCode,
     '112',
     'Your local emergency number (112 works in many countries)',
-    'https://en.wikipedia.org/wiki/112_(emergency_telephone_number)',
+    'https://www.news.lt/Law-And-Order-Crime/Need-help-Dial-112.im?f=c&id=189320&p=2',
+    checked,
   ),
+  // Not confirmed from a published page in this check: kept because it lists lines for countries not covered here.
   { name: 'Find A Helpline', country: internationalCode, url: 'https://findahelpline.com', kind: 'crisis', source: 'https://findahelpline.com' },
 
-  emergency('US', '911', 'Emergency services', 'https://www.911.gov'),
+  // A state health department's 988 page, which also says to call 911 in immediate danger.
+  emergency('US', '911', 'Emergency services', 'https://health.wyo.gov/publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline', checked),
   {
     name: '988 Suicide & Crisis Lifeline',
     country: 'US',
@@ -49,7 +65,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://988lifeline.org',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://988lifeline.org',
+    source: 'https://health.wyo.gov/publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline',
+    checked,
   },
   {
     name: 'Crisis Text Line',
@@ -58,7 +75,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.crisistextline.org',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.crisistextline.org',
+    source: 'https://www.alexproject.org/crisis-text-line-text-home-to-741741',
+    checked,
   },
   {
     name: 'National Domestic Violence Hotline',
@@ -68,18 +86,20 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.thehotline.org',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.thehotline.org',
+    source: 'https://ovc.ojp.gov/news/grantee-news/national-domestic-violence-hotline-answers-6-million-contacts',
+    checked,
   },
+  // The number could not be confirmed from a published page in this check (ANAD's helpline page is stored without it).
   {
     name: 'ANAD Eating Disorders Helpline',
     country: 'US',
     phone: '1-888-375-7767',
     url: 'https://anad.org',
     kind: 'eating-disorder',
-    source: 'https://anad.org/get-help/eating-disorders-helpline/',
+    source: 'https://anad.org/eating-disorder-helpline/',
   },
 
-  emergency('CA', '911', 'Emergency services', 'https://www.canada.ca/en/services/health/campaigns/911.html'),
+  emergency('CA', '911', 'Emergency services', 'https://www.gnb.ca/en/topic/laws-safety/community-safety/911.html', checked),
   {
     name: '9-8-8 Suicide Crisis Helpline',
     country: 'CA',
@@ -88,8 +108,10 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://988.ca',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://988.ca',
+    source: 'https://cmhasaskatoon.ca/9-8-8/',
+    checked,
   },
+  // The phone number is also given by https://www.cbc.ca/news/health/mental-health-crisis-text-kids-help-phone-1.4894118
   {
     name: 'Kids Help Phone',
     country: 'CA',
@@ -98,12 +120,30 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://kidshelpphone.ca',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://kidshelpphone.ca',
+    source: 'https://kidshelpphone.ca/text-about-it/',
+    checked,
   },
-  { name: 'ShelterSafe (women’s shelters near you)', country: 'CA', url: 'https://sheltersafe.ca', kind: 'abuse', source: 'https://sheltersafe.ca' },
-  { name: 'NEDIC helpline', country: 'CA', phone: '1-866-633-4220', url: 'https://nedic.ca', kind: 'eating-disorder', source: 'https://nedic.ca/contact/' },
+  {
+    name: 'ShelterSafe (women’s shelters near you)',
+    country: 'CA',
+    url: 'https://sheltersafe.ca',
+    kind: 'abuse',
+    source: 'https://sheltersafe.ca/about-shelters/',
+    checked,
+  },
+  {
+    name: 'NEDIC helpline',
+    country: 'CA',
+    phone: '1-866-633-4220',
+    url: 'https://nedic.ca',
+    hours: 'Mon–Thu 9am–9pm, Fri 9am–5pm ET',
+    kind: 'eating-disorder',
+    source: 'https://www.vancouverislandmentalhealthsociety.org/its-eating-disorders-awareness-week-in-canada-from-february-1-to-7/',
+    checked,
+  },
 
-  emergency('GB', '999', 'Emergency services', 'https://www.gov.uk/guidance/999-emergency-services'),
+  emergency('GB', '999', 'Emergency services (999 or 112)', 'https://www.devon-cornwall.police.uk/youth/8-10/phoning-999/', checked),
+  // 24/7: https://civilsociety.co.uk/news/samaritans-helpline-now-free-to-call.html
   {
     name: 'Samaritans',
     country: 'GB',
@@ -112,6 +152,7 @@ export const careDirectory: readonly DirectoryEntry[] = [
     hours: '24/7',
     kind: 'crisis',
     source: 'https://www.samaritans.org/how-we-can-help/contact-samaritan/',
+    checked,
   },
   {
     name: 'Shout',
@@ -120,7 +161,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://giveusashout.org',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://giveusashout.org',
+    source: 'https://giveusashout.org/about-us/faq/',
+    checked,
   },
   {
     name: 'National Domestic Abuse Helpline',
@@ -129,8 +171,10 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.nationaldahelpline.org.uk',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.nationaldahelpline.org.uk',
+    source: 'https://refuge.org.uk/news/refuge-response-to-home-secretary-announcement-of-support-for-domestic-abuse-victims',
+    checked,
   },
+  // Only a shop's blog post gave this number in this check, not Beat or a health service: left unconfirmed.
   {
     name: 'Beat Eating Disorders',
     country: 'GB',
@@ -146,10 +190,11 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://111.nhs.uk',
     hours: '24/7',
     kind: 'medical',
-    source: 'https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/when-to-use-111/',
+    source: 'https://neas.nhs.uk/your-service/111',
+    checked,
   },
 
-  emergency('IE', '112', 'Emergency services (112 or 999)', 'https://www.gov.ie/en/publication/emergency-call-answering-service/'),
+  emergency('IE', '112', 'Emergency services (112 or 999)', 'https://www2.hse.ie/emergencies/when-to-call-112-or-999/', checked),
   {
     name: 'Samaritans Ireland',
     country: 'IE',
@@ -157,9 +202,20 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.samaritans.org/ireland',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.samaritans.org/ireland/how-we-can-help/contact-samaritan/',
+    source: 'https://www.irishexaminer.com/ireland/charity-launches-email-service-as-calls-surge-to-over-625000-467986.html',
+    checked,
   },
-  { name: '50808', country: 'IE', text: 'Text HELLO to 50808', url: 'https://text50808.ie', hours: '24/7', kind: 'crisis', source: 'https://text50808.ie' },
+  // The service answers any first message; TALK is the word its launch announced.
+  {
+    name: '50808',
+    country: 'IE',
+    text: 'Text TALK to 50808',
+    url: 'https://text50808.ie',
+    hours: '24/7',
+    kind: 'crisis',
+    source: 'https://todayfm.com/news/247-mental-health-text-support-service-officially-launched-1031466',
+    checked,
+  },
   {
     name: 'Women’s Aid',
     country: 'IE',
@@ -167,8 +223,10 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.womensaid.ie',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.womensaid.ie',
+    source: 'https://www.thejournal.ie/womens-aid-helpline-2-2964358-Sep2016/',
+    checked,
   },
+  // Not confirmed in this check: the only published number found was the retired lo-call 1890 200 444.
   {
     name: 'Bodywhys',
     country: 'IE',
@@ -178,7 +236,7 @@ export const careDirectory: readonly DirectoryEntry[] = [
     source: 'https://www.bodywhys.ie/supports-services/helpline/',
   },
 
-  emergency('AU', '000', 'Emergency services', 'https://www.triplezero.gov.au'),
+  emergency('AU', '000', 'Emergency services', 'https://cfs.sa.gov.au/warnings-and-incidents/call-triple-zero-in-an-emergency/', checked),
   {
     name: 'Lifeline',
     country: 'AU',
@@ -187,16 +245,20 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.lifeline.org.au',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.lifeline.org.au',
+    source: 'https://lifeinmind.org.au/news/lifelines-crisis-text-service-now-available-24-7',
+    checked,
   },
+  // 24/7 for calls and texts: https://phoenix.product.edsqa01.aws.sbs.com.au/news/article/victim-survivors-of-violence-can-now-access-support-via-text-heres-how-it-works/eghnsejw1
   {
     name: '1800RESPECT',
     country: 'AU',
     phone: '1800 737 732',
+    text: 'Text 0458 737 732',
     url: 'https://www.1800respect.org.au',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.1800respect.org.au',
+    source: 'https://thedailyaus.com.au/stories/1800-respect-text-messaging/',
+    checked,
   },
   {
     name: 'Butterfly Foundation',
@@ -204,10 +266,11 @@ export const careDirectory: readonly DirectoryEntry[] = [
     phone: '1800 33 4673',
     url: 'https://butterfly.org.au',
     kind: 'eating-disorder',
-    source: 'https://butterfly.org.au/get-support/helpline/',
+    source: 'https://butterfly.org.au/news/butterfly-foundation-national-helpline-1800-ed-hope-expands-hours-of-operation-for-eating-disorders/',
+    checked,
   },
 
-  emergency('NZ', '111', 'Emergency services', 'https://www.police.govt.nz/contact-us/111'),
+  emergency('NZ', '111', 'Emergency services', 'https://www.police.govt.nz/contact-us/calling-emergency-111', checked),
   {
     name: '1737 Need to talk?',
     country: 'NZ',
@@ -216,16 +279,21 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://1737.org.nz',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://1737.org.nz',
+    source: 'https://www.pegasus.health.nz/?p=6300',
+    checked,
   },
+  // Free text line HELP (4357): https://www.scoop.co.nz/stories/GE1803/S00053/lifeline-expands-to-offer-text-support-for-those-in-distress.htm
+  // 24/7: https://m.scoop.co.nz/stories/GE2409/S00100/lifeline-needs-a-lifeline-to-support-new-zealanders-through-crisis.htm
   {
     name: 'Lifeline Aotearoa',
     country: 'NZ',
     phone: '0800 543 354',
+    text: 'Text HELP (4357)',
     url: 'https://www.lifeline.org.nz',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.lifeline.org.nz',
+    source: 'https://vice.com/en/article/new-zealands-biggest-mental-health-helpline-misses-one-in-four-calls',
+    checked,
   },
   {
     name: 'Women’s Refuge',
@@ -234,10 +302,17 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://womensrefuge.org.nz',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://womensrefuge.org.nz',
+    source: 'https://womensrefuge.org.nz/get-help/',
+    checked,
   },
 
-  emergency('DE', '112', 'Notruf (Rettungsdienst und Feuerwehr)', 'https://www.bbk.bund.de'),
+  emergency(
+    'DE',
+    '112',
+    'Notruf (Rettungsdienst und Feuerwehr; Polizei 110)',
+    'https://www.swr.de/swraktuell/baden-wuerttemberg/suedbaden/die-nummer-bei-notfall-oder-unfall-notruf-112-gilt-in-ganz-europa-100.html',
+    checked,
+  ),
   {
     name: 'TelefonSeelsorge',
     country: 'DE',
@@ -245,7 +320,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.telefonseelsorge.de',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.telefonseelsorge.de',
+    source: 'https://www.domradio.de/glossar/telefonseelsorge-0',
+    checked,
   },
   {
     name: 'TelefonSeelsorge (zweite Nummer)',
@@ -254,7 +330,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.telefonseelsorge.de',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.telefonseelsorge.de',
+    source: 'https://www.domradio.de/glossar/telefonseelsorge-0',
+    checked,
   },
   {
     name: 'Hilfetelefon Gewalt gegen Frauen',
@@ -263,7 +340,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.hilfetelefon.de',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.hilfetelefon.de',
+    source: 'https://www.hilfetelefon.de/das-hilfetelefon/angebot-im-ueberblick.html',
+    checked,
   },
   {
     name: 'BZgA Infotelefon Essstörungen',
@@ -271,10 +349,17 @@ export const careDirectory: readonly DirectoryEntry[] = [
     phone: '0221 892031',
     url: 'https://www.bzga-essstoerungen.de',
     kind: 'eating-disorder',
-    source: 'https://www.bzga-essstoerungen.de',
+    source: 'https://infodienst.bzga.de/gesundheitsfoerderung/fachinformationen/iss-was-mach-dich-schlau-zu-essstoerungen',
+    checked,
   },
 
-  emergency('AT', '112', 'Notruf (112; Rettung 144)', 'https://www.oesterreich.gv.at'),
+  emergency(
+    'AT',
+    '112',
+    'Notruf (112; Rettung 144)',
+    'https://rtr.at/TKP/was_wir_tun/telekommunikation/konsumentenservice/information/informationen_fuer_konsumenten/TKKS_Notrufe.de.html',
+    checked,
+  ),
   {
     name: 'TelefonSeelsorge',
     country: 'AT',
@@ -282,7 +367,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.telefonseelsorge.at',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.telefonseelsorge.at',
+    source: 'https://www.katholisch.at/telefonseelsorge',
+    checked,
   },
   {
     name: 'Frauenhelpline gegen Gewalt',
@@ -291,14 +377,33 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.frauenhelpline.at',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.frauenhelpline.at',
+    source: 'https://noe.orf.at/stories/3136860/',
+    checked,
   },
 
-  emergency('CH', '112', 'Notruf (112; Sanität 144)', 'https://www.ch.ch/de/sicherheit-und-justiz/notfallnummern/'),
-  { name: 'Die Dargebotene Hand', country: 'CH', phone: '143', url: 'https://www.143.ch', hours: '24/7', kind: 'crisis', source: 'https://www.143.ch' },
-  { name: 'Opferhilfe Schweiz', country: 'CH', url: 'https://www.opferhilfe-schweiz.ch', kind: 'abuse', source: 'https://www.opferhilfe-schweiz.ch' },
+  emergency('CH', '112', 'Notruf (112; Sanität 144)', 'https://hallo.gr.ch/en/gesundheit/notfall/Seiten/default.aspx', checked),
+  // A call costs 20 Rappen whatever its length: https://zuerich.143.ch/Service/FAQ
+  {
+    name: 'Die Dargebotene Hand',
+    country: 'CH',
+    phone: '143',
+    url: 'https://www.143.ch',
+    hours: '24/7',
+    kind: 'crisis',
+    source: 'https://www.swissinfo.ch/ger/alternde-gesellschaft/die-dargebotene-hand/3335124',
+    checked,
+  },
+  // The national 24/7 victims' number planned for November 2025 was postponed; the site lists every cantonal centre.
+  {
+    name: 'Opferhilfe Schweiz',
+    country: 'CH',
+    url: 'https://www.opferhilfe-schweiz.ch',
+    kind: 'abuse',
+    source: 'https://sodk.ch/de/themen/opferhilfe',
+    checked,
+  },
 
-  emergency('BE', '112', 'Urgences / Noodnummer', 'https://www.112.be'),
+  emergency('BE', '112', 'Urgences / Noodnummer (police 101)', 'https://www.police.be/5998/fr/contact/numeros-durgence', checked),
   {
     name: 'Centre de Prévention du Suicide',
     country: 'BE',
@@ -306,7 +411,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.preventionsuicide.be',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.preventionsuicide.be',
+    source: 'https://bx1.be/categories/news/la-reine-mathilde-visite-le-centre-de-prevention-du-suicide-a-ixelles/',
+    checked,
   },
   {
     name: 'Zelfmoordlijn',
@@ -315,8 +421,10 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.zelfmoord1813.be',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.zelfmoord1813.be',
+    source: 'https://weliswaar.be/welzijn-zorg/wie-ons-contacteert-heeft-de-wens-te-leven',
+    checked,
   },
+  // Answered by its own team on weekdays 9–19 and relayed to Télé-Accueil (107) at other times.
   {
     name: 'Écoute violences conjugales',
     country: 'BE',
@@ -324,10 +432,11 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.ecouteviolencesconjugales.be',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.ecouteviolencesconjugales.be',
+    source: 'https://www.ecouteviolencesconjugales.be/qui-sommes-nous/presentation/',
+    checked,
   },
 
-  emergency('FR', '112', 'Urgences (112 ; SAMU 15)', 'https://www.service-public.fr/particuliers/vosdroits/F33954'),
+  emergency('FR', '112', 'Urgences (112 ; SAMU 15)', 'https://sdis45.com/index.php/en-pratique/une-urgence-quel-numero', checked),
   {
     name: '3114 Numéro national de prévention du suicide',
     country: 'FR',
@@ -335,7 +444,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://3114.fr',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://3114.fr',
+    source: 'https://www.mayotte.ars.sante.fr/3114-le-numero-national-de-prevention-du-suicide',
+    checked,
   },
   {
     name: 'SOS Amitié',
@@ -344,7 +454,8 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.sos-amitie.com',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.sos-amitie.com',
+    source: 'https://www.francebleu.fr/infos/societe/sos-amitie-croule-sous-les-appels-d-un-nouveau-public-depuis-le-debut-du-confinement-1585652341',
+    checked,
   },
   {
     name: '3919 Violences Femmes Info',
@@ -353,12 +464,22 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://arretonslesviolences.gouv.fr',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://arretonslesviolences.gouv.fr',
+    source: 'https://solidaritefemmes.org/appeler-le-3919/',
+    checked,
   },
-  { name: 'SAMU', country: 'FR', phone: '15', hours: '24/7', kind: 'medical', source: 'https://www.service-public.fr/particuliers/vosdroits/F33954' },
+  {
+    name: 'SAMU',
+    country: 'FR',
+    phone: '15',
+    hours: '24/7',
+    kind: 'medical',
+    source: 'https://sdis45.com/index.php/en-pratique/une-urgence-quel-numero',
+    checked,
+  },
+  // The federation's address could not be confirmed in this check (pages name the FFAB but not its site).
   { name: 'Fédération Française Anorexie Boulimie', country: 'FR', url: 'https://www.ffab.fr', kind: 'eating-disorder', source: 'https://www.ffab.fr' },
 
-  emergency('ES', '112', 'Emergencias', 'https://www.112.es'),
+  emergency('ES', '112', 'Emergencias', 'https://www.upday.com/es/si-tengo-una-emergencia-llamo-al-112-al-091-o-al-061', checked),
   {
     name: 'Línea 024 de atención a la conducta suicida',
     country: 'ES',
@@ -366,8 +487,10 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.sanidad.gob.es/linea024/',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.sanidad.gob.es/linea024/',
+    source: 'https://www.rtve.es/noticias/20220509/sanidad-presenta-telefono-prevencion-suicidio/2347183.shtml',
+    checked,
   },
+  // 24 hours, 365 days: http://www.lne.es/vida-y-estilo/salud/expertos/2012/01/13/telefono-esperanza-responde/1183123.html
   {
     name: 'Teléfono de la Esperanza',
     country: 'ES',
@@ -375,33 +498,86 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://telefonodelaesperanza.org',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://telefonodelaesperanza.org',
+    source: 'https://maldita.es/index.php/malditaciencia/20220510/024-numero-telefono-atencion-suicidio-espana-gratuito',
+    checked,
   },
   {
     name: '016 Violencia de género',
     country: 'ES',
     phone: '016',
+    text: 'WhatsApp 600 000 016',
     url: 'https://violenciagenero.igualdad.gob.es',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://violenciagenero.igualdad.gob.es/informacionUtil/recursos/telefono016/home.htm',
+    source: 'https://elmirondesoria.es/nacional/politica/el-servicio-016-recibe-59-317-consultas-de-enero-a-junio',
+    checked,
   },
 
-  emergency('PT', '112', 'Emergência', 'https://www.112.pt'),
-  { name: 'SNS 24', country: 'PT', phone: '808 24 24 24', url: 'https://www.sns24.gov.pt', hours: '24/7', kind: 'crisis', source: 'https://www.sns24.gov.pt' },
-  { name: 'SOS Voz Amiga', country: 'PT', phone: '213 544 545', url: 'https://www.sosvozamiga.org', kind: 'crisis', source: 'https://www.sosvozamiga.org' },
+  emergency('PT', '112', 'Emergência', 'https://protecaocivil.sintra.pt/noticias/novas-linhas-de-apoio-para-vitimas-de-violencia-domestica', checked),
+  // Opened on 10 September 2025, free and 24 hours: https://saudeonline.pt/sos-voz-amiga-em-jornada-de-48-horas-para-assinalar-dia-mundial-da-prevencao-do-suicidio
+  {
+    name: 'Linha de Prevenção do Suicídio (SNS 24)',
+    country: 'PT',
+    phone: '1411',
+    hours: '24/7',
+    kind: 'crisis',
+    source: 'https://www.rtp.pt/noticias/pais/linha-para-prevencao-de-suicidio-com-mais-de-2000-pedidos-de-apoio-no-primeiro-mes_n1695253',
+    checked,
+  },
+  {
+    name: 'SNS 24 aconselhamento psicológico (opção 4)',
+    country: 'PT',
+    phone: '808 24 24 24',
+    url: 'https://www.sns24.gov.pt',
+    hours: '24/7',
+    kind: 'crisis',
+    source: 'https://www.sns24.gov.pt/en/servico/aconselhamento-psicologico-no-sns-24/',
+    checked,
+  },
+  {
+    name: 'SOS Voz Amiga',
+    country: 'PT',
+    phone: '213 544 545',
+    url: 'https://www.sosvozamiga.org',
+    hours: 'daily 15:30–00:30',
+    kind: 'crisis',
+    source: 'https://saudeonline.pt/sos-voz-amiga-em-jornada-de-48-horas-para-assinalar-dia-mundial-da-prevencao-do-suicidio',
+    checked,
+  },
+  // SMS 3060: https://cig.gov.pt/?p=27436
   {
     name: 'Serviço de Informação às Vítimas de Violência Doméstica',
     country: 'PT',
     phone: '800 202 148',
+    text: 'SMS 3060',
     url: 'https://www.cig.gov.pt',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.cig.gov.pt',
+    source: 'https://www.cig.gov.pt/servicos/servico-de-informacao-as-vitimas-de-violencia-domestica/',
+    checked,
   },
 
-  emergency('IT', '112', 'Emergenza', 'https://www.interno.gov.it/it/numero-unico-emergenza-112'),
-  { name: 'Telefono Amico', country: 'IT', phone: '02 2327 2327', url: 'https://www.telefonoamico.it', kind: 'crisis', source: 'https://www.telefonoamico.it' },
+  // 112 is the single number in 16 regions; elsewhere it still reaches the Carabinieri, and 118 the ambulance.
+  emergency(
+    'IT',
+    '112',
+    'Emergenza (112; ambulanza 118)',
+    'https://www.agenziagiornalisticaopinione.it/opinionmix/polizia-di-stato-il-numero-unico-europeo-per-le-emergenze-112-operativo-in-16-regioni-gestite-23-milioni-di-telefonate-nel-2025/',
+    checked,
+  ),
+  // Replaced 199 284 284 in 2020; usual hours 10–24 and the WhatsApp line: https://www.tpi.it/news/solo-a-natale-telefono-amico-20211215850521/
+  {
+    name: 'Telefono Amico',
+    country: 'IT',
+    phone: '02 2327 2327',
+    text: 'WhatsApp 324 011 7252',
+    url: 'https://www.telefonoamico.it',
+    hours: 'daily 10:00–24:00',
+    kind: 'crisis',
+    source: 'https://vivimilano.corriere.it/attivita-bambini/attivita-varie/coronavirus-telefono-amico-italia-attiva-un-nuovo-numero/',
+    checked,
+  },
+  // Not confirmed from a published page in this check (only other apps' lists carry the number).
   {
     name: 'Samaritans Onlus',
     country: 'IT',
@@ -417,22 +593,33 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://www.1522.eu',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.1522.eu',
+    source: 'https://www.ilmessaggero.it/italia/1522_numero_anti_violenza_donne_come_funziona_meloni_news-7776518.html',
+    checked,
   },
-  { name: 'SOS Disturbi Alimentari', country: 'IT', phone: '800 180 969', kind: 'eating-disorder', source: 'https://www.salute.gov.it' },
+  {
+    name: 'SOS Disturbi Alimentari',
+    country: 'IT',
+    phone: '800 180 969',
+    url: 'https://sosdisturbialimentari.it',
+    hours: 'Mon–Fri, 24 hours',
+    kind: 'eating-disorder',
+    source: 'https://www.minori.gov.it/it/print/3084',
+    checked,
+  },
 
-  emergency('MX', '911', 'Emergencias', 'https://www.gob.mx/911'),
+  emergency('MX', '911', 'Emergencias', 'https://etcetera.com.mx/nacional/implementan-a-nivel-nacional-el-911-como-nuevo-nmero-de-emergencia', checked),
+  // Run by CONASAMA since 2023 (it was CONADIC's): its page address was not confirmed, so none is given.
   {
     name: 'Línea de la Vida',
     country: 'MX',
     phone: '800 911 2000',
-    url: 'https://www.gob.mx/salud/conadic',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://www.gob.mx/salud/conadic',
+    source: 'https://www.eluniversal.com.mx/nacion/promueven-la-linea-de-la-vida-tras-presentar-encuesta-sobre-consumo-de-drogas-asi-puedes-pedir-ayuda/',
+    checked,
   },
 
-  emergency('BR', '192', 'SAMU (190 Polícia)', 'https://www.gov.br/saude/pt-br/composicao/saes/samu-192'),
+  emergency('BR', '192', 'SAMU (190 Polícia)', 'https://bastidoresdaemergencia.com.br/190-192-e-193-como-funcionam-os-numeros-que-salvam-vidas', checked),
   {
     name: 'CVV Centro de Valorização da Vida',
     country: 'BR',
@@ -440,35 +627,54 @@ export const careDirectory: readonly DirectoryEntry[] = [
     url: 'https://cvv.org.br',
     hours: '24/7',
     kind: 'crisis',
-    source: 'https://cvv.org.br',
+    source: 'https://www.portalnmt.com.br/post/centro-de-valoriza%C3%A7%C3%A3o-da-vida-atende-2-5-milh%C3%B5es-que-buscam-desabafo',
+    checked,
   },
+  // 24 hours by phone and WhatsApp: https://diariodovale.com.br/tempo-real/ligue-180-vai-ter-canal-de-atendimento-no-whatsapp/
   {
     name: 'Ligue 180 Central de Atendimento à Mulher',
     country: 'BR',
     phone: '180',
+    text: 'WhatsApp (61) 99610-0180',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.gov.br/mulheres/pt-br/ligue180',
+    source:
+      'https://gauchazh.clicrbs.com.br/tecnologia/noticia/2023/08/como-fazer-denuncias-de-violencia-contra-a-mulher-pelo-whatsapp-clkv6pwcz002c0154dd71r66d.html',
+    checked,
   },
 
-  emergency('AR', '911', 'Emergencias (911; SAME 107)', 'https://www.argentina.gob.ar/seguridad/911'),
+  emergency('AR', '911', 'Emergencias (911; SAME 107 en CABA)', 'https://emergencias911.mseg.gba.gov.ar/preguntas', checked),
+  // 135 answers in the Buenos Aires area only; from elsewhere the same line is (011) 5275-1135. Not 24 hours.
   {
-    name: 'Centro de Asistencia al Suicida',
+    name: 'Centro de Asistencia al Suicida (AMBA)',
     country: 'AR',
     phone: '135',
     url: 'https://www.asistenciaalsuicida.org.ar',
-    hours: '24/7',
+    hours: 'daily 8:00–24:00',
     kind: 'crisis',
-    source: 'https://www.asistenciaalsuicida.org.ar',
+    source: 'https://elauditor.info/actualidad/-es-muy-importante-la-tarea-de-prevencion-del-suicidio-_a603ce26796773412c05b098e',
+    checked,
   },
+  {
+    name: 'Centro de Asistencia al Suicida (resto del país)',
+    country: 'AR',
+    phone: '011 5275-1135',
+    url: 'https://www.asistenciaalsuicida.org.ar',
+    hours: 'daily 8:00–24:00',
+    kind: 'crisis',
+    source: 'https://elauditor.info/actualidad/-es-muy-importante-la-tarea-de-prevencion-del-suicidio-_a603ce26796773412c05b098e',
+    checked,
+  },
+  // WhatsApp line: https://www.telam.com.ar/notas/202309/640470-linea-144-violencia-de-genero.html
   {
     name: 'Línea 144',
     country: 'AR',
     phone: '144',
-    url: 'https://www.argentina.gob.ar/generos/linea-144',
+    text: 'WhatsApp 11 2771-6463',
     hours: '24/7',
     kind: 'abuse',
-    source: 'https://www.argentina.gob.ar/generos/linea-144',
+    source: 'https://www.pagina12.com.ar/588686-diez-anos-de-la-linea-144',
+    checked,
   },
 ];
 
@@ -484,7 +690,8 @@ const kindsFor: Record<CareCategory, readonly ResourceKind[]> = {
   'harm-to-others': [],
 };
 
-const wireOf = ({ kind: _kind, source: _source, ...resource }: DirectoryEntry): CareResource => resource;
+/** What goes on the wire: the directory's bookkeeping (what a line is for, where and when it was checked) stays here. */
+const wireOf = ({ kind: _kind, source: _source, checked: _checked, ...resource }: DirectoryEntry): CareResource => resource;
 
 /**
  * The resources a reply carries, in the order to show them: the emergency number first when a life is
