@@ -12,6 +12,8 @@ export interface Env {
   VECTORIZE?: VectorizeIndex;
   /** Outbound deliveries of proactive messages (ids only), retried, with a dead-letter queue. Absent: the object retries on its own alarms. */
   DELIVERIES?: Queue<DeliveryJob>;
+  /** Workers Analytics Engine: operational metrics (server/observability/metrics.ts). Absent: none are written. */
+  METRICS?: AnalyticsEngineDataset;
   [variable: string]: unknown;
 }
 

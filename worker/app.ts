@@ -6,6 +6,7 @@ import { readConfig } from '../server/config/config.ts';
 import { AppError } from '../server/errors/app-error.ts';
 import { errorResponse, validationError } from '../server/errors/error-handler.ts';
 import { log } from '../server/logging/log.ts';
+import { metricsOf } from '../server/observability/metrics.ts';
 import { accountRoutes } from './account/routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { approvalRoutes } from './approvals/routes.ts';
@@ -79,13 +80,15 @@ export function createApp() {
     const startedAt = Date.now();
     await next();
     // Route patterns, not raw paths: file paths and ids stay out of the logs.
+    const durationMs = Date.now() - startedAt;
     log.info('request', {
       requestId: context.get('requestId'),
       method: context.req.method,
       route: context.req.routePath,
       status: context.res.status,
-      durationMs: Date.now() - startedAt,
+      durationMs,
     });
+    metricsOf(context.env).record({ name: 'request', method: context.req.method, route: context.req.routePath, status: context.res.status, durationMs });
   });
   app.route('/', healthRoutes);
   app.route('/api/v1', api);

@@ -3,6 +3,7 @@ import type { OutreachKind } from '../../common/protocol.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
+import { metricsOf } from '../../server/observability/metrics.ts';
 import { formatInZone, localAt } from '../../server/time/zoned-time.ts';
 import type { CalendarCapability } from '../calendar/calendar-capability.ts';
 import { createAppChannel } from '../channels/app/app-channel.ts';
@@ -85,6 +86,13 @@ export function createOutreachCapability(
   });
   const runs = new SingleFlight();
   let plannedInThisInstance = false;
+  const metrics = metricsOf(host.env);
+
+  /** One delivery attempt: in the entry's log, and counted by channel, outcome and kind for operations. */
+  function recordAttempt(entry: { id: string; kind: OutreachKind }, attempt: Parameters<OutreachStore['recordAttempt']>[1]): void {
+    store.recordAttempt(entry.id, attempt);
+    metrics.record({ name: 'delivery', channel: attempt.channel, outcome: attempt.outcome, kind: entry.kind });
+  }
 
   const profile = () => dependencies.companion.settings.profile();
 
@@ -270,12 +278,12 @@ export function createOutreachCapability(
           reason: error instanceof Error ? error.name : 'unknown error',
         }));
         if (outcome.status === 'sent') {
-          if (!outcome.duplicate) store.recordAttempt(entry.id, { channel: channel.name, at, outcome: 'sent', providerId: outcome.providerId });
+          if (!outcome.duplicate) recordAttempt(entry, { channel: channel.name, at, outcome: 'sent', providerId: outcome.providerId });
           store.finish(entry.id, 'sent', null);
           log.info('outreach delivered', { userId: host.userId, outreachId: entry.id, kind: entry.kind, channel: channel.name });
           return 'sent';
         }
-        store.recordAttempt(entry.id, { channel: channel.name, at, outcome: outcome.status, detail: outcome.reason });
+        recordAttempt(entry, { channel: channel.name, at, outcome: outcome.status, detail: outcome.reason });
         if (outcome.status === 'failed' && outcome.retryable) retryable = true;
       }
       if (retryable) return 'retry';
@@ -482,7 +490,7 @@ export function createOutreachCapability(
       if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
       if (options.deliveredInApp) {
         // The reminder's own frame reached an open app: recorded as the app's delivery, so nothing sends it again.
-        if (store.markDelivered('app', announcement.messageId, now)) store.recordAttempt(entry.id, { channel: 'app', at: now, outcome: 'sent' });
+        if (store.markDelivered('app', announcement.messageId, now)) recordAttempt(entry, { channel: 'app', at: now, outcome: 'sent' });
         store.finish(entry.id, 'sent', null);
         return;
       }

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { calendarEventSchema, exportDocumentSchema, type Message, messagesPageSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { type MetricEvent, observeMetricsForTests } from '../../server/observability/metrics.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
@@ -96,6 +97,22 @@ describe('"stop" and "start"', () => {
 });
 
 describe('check-ins', () => {
+  it('count each delivery for operations by channel, outcome and kind', async () => {
+    const user = await buildUser();
+    const date = await checkInDueNow(user.token);
+    const realtime = await openRealtime(user.token);
+    const events: MetricEvent[] = [];
+    observeMetricsForTests((event) => events.push(event));
+    try {
+      await runJob(user.user.id, 'checkIn', { date });
+      await realtime.next('notification');
+    } finally {
+      observeMetricsForTests(undefined);
+      realtime.socket.close();
+    }
+    expect(events).toContainEqual({ name: 'delivery', channel: 'app', outcome: 'sent', kind: 'check-in' });
+  });
+
   it('are written by the model, stored as proactive, shown at once in the app, and seen by the next reply', async () => {
     const user = await buildUser();
     const date = await checkInDueNow(user.token);

@@ -5,6 +5,7 @@ import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
+import { metricsOf } from '../../server/observability/metrics.ts';
 import { type Approvals, sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { CareVerdict } from '../care/care-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
@@ -88,6 +89,7 @@ export function createTurnCapability(
 ) {
   const conversations = dependencies.conversations.store;
   const queue = new TurnQueue();
+  const metrics = metricsOf(host.env);
 
   /**
    * Resolves the conversation first (synchronously: a turn without an id and one naming the newest
@@ -132,19 +134,31 @@ export function createTurnCapability(
       verdict = await modelVerdict;
       if (verdict) await recordFlag(verdict);
     };
+    // Turn latency and time to first token, for operations (no words, no user id).
+    let firstTextAt: number | undefined;
+    const recordTurn = (outcome: 'complete' | 'failed' | 'cared', toolCalls = 0) =>
+      metrics.record({
+        name: 'turn',
+        channel: request.channel,
+        outcome,
+        durationMs: Date.now() - startedAt,
+        firstTokenMs: firstTextAt === undefined ? null : firstTextAt - startedAt,
+        toolCalls,
+      });
     // A flagged message is answered with care and its resources whatever the model does.
-    const careFallback = (partialText = '') =>
-      verdict
-        ? replyDirectly(
-            request,
-            conversationId,
-            partialText ? `${partialText}\n\n${verdict.fallbackText}` : verdict.fallbackText,
-            send,
-            onUserMessage,
-            { speaker: profile.displayName, companionName: companion.name },
-            { care: verdict, userMessage, assistantMessageId: startedReplyId },
-          )
-        : undefined;
+    const careFallback = (partialText = '') => {
+      if (!verdict) return undefined;
+      recordTurn('cared');
+      return replyDirectly(
+        request,
+        conversationId,
+        partialText ? `${partialText}\n\n${verdict.fallbackText}` : verdict.fallbackText,
+        send,
+        onUserMessage,
+        { speaker: profile.displayName, companionName: companion.name },
+        { care: verdict, userMessage, assistantMessageId: startedReplyId },
+      );
+    };
     // Until the model has been asked, the turn only reads: the object holds an outgoing request until
     // the writes before it are committed, so the person's message is stored right after asking (or,
     // when the model cannot be asked, before failing). No failure can lose it.
@@ -160,6 +174,7 @@ export function createTurnCapability(
     };
 
     const fail = async (id: ErrorId, message: string, details: { messageId?: string; cause?: unknown } = {}): Promise<AppError> => {
+      recordTurn('failed');
       if (!userMessage) await storeUserMessage();
       send({ type: 'error', id, message, ...(details.messageId ? { messageId: details.messageId } : {}) });
       // The cause is the provider's own error (status, kind), never the person's words.
@@ -264,7 +279,10 @@ export function createTurnCapability(
         signal: observer.signal,
         approve,
         onProgress: (progress) => {
-          if (progress.type === 'text-delta') return deltas.push(progress.text);
+          if (progress.type === 'text-delta') {
+            firstTextAt ??= Date.now();
+            return deltas.push(progress.text);
+          }
           deltas.flush();
           send({ ...progress, messageId: assistantMessageId });
         },
@@ -278,6 +296,7 @@ export function createTurnCapability(
       );
       send({ type: 'message-end', message: stored });
       log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
+      recordTurn('complete', result.tools.length);
       // Off the reply's path: extraction and summaries run later from the object's own scheduling.
       await dependencies.memory.scheduleExtraction(conversationId);
       await dependencies.conversations.afterTurn(conversationId, recent.length + 1);

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { ErrorBody } from '../../common/protocol.ts';
 import { log } from '../logging/log.ts';
+import { metricsOf } from '../observability/metrics.ts';
 import { AppError } from './app-error.ts';
 
 /** Writes the one wire shape for every failure, `{ error: { id, message } }`, and logs unexpected ones. */
@@ -16,6 +17,7 @@ export function errorResponse(error: unknown, context: Context): Response {
       cause: describeCause(appError.cause ?? error),
     });
   }
+  metricsOf(context.env ?? {}).record({ name: 'error', errorId: appError.id, route: context.req.routePath, status: appError.status });
   const body: ErrorBody = { error: { id: appError.id, message: appError.message } };
   return context.json(body, appError.status as ContentfulStatusCode, appError.headers);
 }
