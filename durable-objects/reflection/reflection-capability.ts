@@ -90,10 +90,13 @@ export function createReflectionCapability(
   async function sourceLines(week: { from: number; to: number; timezone: string }): Promise<string[]> {
     const lines = await Promise.all(
       dependencies.sources().map((source) =>
-        source.weekInReview(week).catch((error: unknown) => {
-          log.warn('reflection source failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
-          return [];
-        }),
+        // Through a promise, so a source that throws before it answers is caught like one that rejects.
+        Promise.resolve(week)
+          .then((asked) => source.weekInReview(asked))
+          .catch((error: unknown) => {
+            log.warn('reflection source failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
+            return [];
+          }),
       ),
     );
     return lines.flat();
