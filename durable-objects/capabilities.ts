@@ -17,6 +17,7 @@ import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts
 import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
+import { createReflectionCapability } from './reflection/reflection-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
@@ -55,6 +56,8 @@ export function buildCapabilities(host: CapabilityHost) {
   // Care screens every turn; its follow-up goes out through outreach, built next.
   const care = createCareCapability(host, { companion, linkedPhoneNumber: () => whatsapp.linkedPhoneNumber(), followUp: () => outreach.careFollowUp });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
+  // The weekly reflection speaks through outreach. Goals and moods join its sources at merge: `sources: () => [goals, moods]`.
+  const reflection = createReflectionCapability(host, { companion, conversations, outreach, sources: () => [] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
   // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
@@ -100,6 +103,7 @@ export function buildCapabilities(host: CapabilityHost) {
     calendar,
     calendarSources,
     outreach,
+    reflection,
     reminders,
     push,
     whatsapp,

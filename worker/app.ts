@@ -27,6 +27,7 @@ import { mcpServerRoutes } from './mcp/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
+import { reflectionRoutes } from './reflection/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { voiceRoutes } from './voice/routes.ts';
@@ -66,6 +67,7 @@ export function createApp() {
   api.route('/', reminderRoutes);
   api.route('/', careRoutes);
   api.route('/', outreachRoutes);
+  api.route('/', reflectionRoutes);
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
   api.route('/', approvalRoutes);
