@@ -83,7 +83,7 @@ export interface TurnIndexer {
 
 /**
  * Kinds the `proactive` column (whose CHECK predates them) stores as a check-in; their own name goes
- * into `proactive_kind` (the reflection's schema step), so reading gives the message back as written.
+ * into `proactive_kind` (the conversations capability's step 18), so reading gives the message back as written.
  */
 const kindsAfterProactiveCheck: ReadonlySet<OutreachKind> = new Set(['goal-check-in', 'reflection']);
 

@@ -1,18 +1,13 @@
 import type { SchemaStep } from '../host/schema/schema-step.ts';
 
 /**
- * The weekly reflection's schema step. Numbered 18 on this branch (the last landed step is 17);
- * renumbered at merge. No personal text is kept here: the reflection itself is a message in the
- * conversation (sealed there) and an entry in the outreach log.
- *
- * It also gives messages a `proactive_kind` column: the `proactive` column's CHECK (step 6) predates
- * the goal check-in and the reflection, and rebuilding `messages` would rewrite every conversation.
- * The conversations store keeps those kinds as `check-in` in the old column and their own name here.
+ * The weekly reflection's schema step. No personal text is kept here: the reflection itself is a
+ * message in the conversation (sealed there) and an entry in the outreach log.
  */
 export const reflectionSchemaSteps: readonly SchemaStep[] = [
   {
-    version: 18,
-    description: 'reflection: its settings and planned job, the weeks already reflected on, and the finer kind of a proactive message',
+    version: 19,
+    description: 'reflection: its settings and planned job, and the weeks already reflected on',
     statements: [
       `CREATE TABLE IF NOT EXISTS reflection_settings (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -28,7 +23,6 @@ export const reflectionSchemaSteps: readonly SchemaStep[] = [
         outcome TEXT NOT NULL CHECK (outcome IN ('handed-to-outreach', 'not-written', 'quiet-week')),
         ran_at INTEGER NOT NULL
       )`,
-      'ALTER TABLE messages ADD COLUMN proactive_kind TEXT',
     ],
   },
 ];

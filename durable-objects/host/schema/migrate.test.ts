@@ -42,8 +42,10 @@ const landedStepDigests: Record<number, string> = {
   16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
   // Care: the country setting, flagged conversations (sealed category), and the care a reply carries.
   17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
-  // The weekly reflection: settings, the reflection days that ran, and the finer kind of a proactive message.
-  18: '14c0cc92b118c3d971e611948d86c3b4ff9f0865bb68bf29e389b36eda271d90',
+  // Messages: the finer kind of a proactive message (goal check-in, reflection) beside the old column.
+  18: 'b792e506b150bbfd243ae8dda88fe72cf9cbdd5299334fd99e08b1caec11402b',
+  // The weekly reflection: settings, and the reflection days that ran.
+  19: '52df55c59c70ce17f2100fbd929dff5e6ec0050a4687bb380edb5a328f792dba',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
