@@ -12,11 +12,16 @@ import {
 } from '../../common/goals.ts';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { exportDocumentSchema, messagesPageSchema, toolsAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { readConfig } from '../../server/config/config.ts';
+import type { Env } from '../../server/env.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
+import type { CapabilityHost } from '../host/capability.ts';
+import { UserVault } from '../host/user-vault.ts';
+import { createGoalsCapability } from './goals-capability.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 const fakeUrl = inject('fakeOpenAIUrl');
@@ -399,5 +404,67 @@ describe('goal check-ins', () => {
     expect(await waitingSlots(user.user.id)).toEqual([moved]);
     expect((await api(`/api/v1/goals/${goal.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
     expect(await waitingSlots(user.user.id)).toEqual([]);
+  });
+});
+
+/**
+ * The goals capability's weekly review, read in the user's object. It is built here over the
+ * object's own storage and vault (the same master key), since the reflection is what calls it.
+ */
+async function weekInReviewOf(userId: string, week: { from: number; to: number; timezone: string }): Promise<string[]> {
+  return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
+    const vault = new UserVault(state.storage.sql, userId, () => readConfig(env as unknown as Env).MASTER_KEY);
+    // Reading the week schedules nothing: a scheduler that is used fails the test.
+    const refuse = async (): Promise<never> => {
+      throw new Error('the week in review must not schedule');
+    };
+    const host = {
+      userId,
+      sql: state.storage.sql,
+      vault,
+      now: () => Date.now(),
+      scheduler: () => ({ schedule: refuse, cancel: refuse }),
+    } as unknown as CapabilityHost;
+    const goals = createGoalsCapability(host, {} as unknown as Parameters<typeof createGoalsCapability>[1]);
+    return goals.weekInReview(week);
+  });
+}
+
+describe('the week in review', () => {
+  it('tells progress from → to, habits against their target, goals completed and the week’s notes, shortened', async () => {
+    const user = await buildUser();
+    const bike = await createGoal(user.token, { area: 'finances', title: 'Save for a bike', checkIn: { every: 'off' } });
+    const before = await readJson(await postUpdate(user.token, bike.id, { progress: 20, note: 'Before the week' }), goalUpdateAnswerSchema, 201);
+    const longNote = `Put aside the birthday money ${'and more '.repeat(30)}`.trim();
+    const during = await readJson(await postUpdate(user.token, bike.id, { progress: 60, note: longNote }), goalUpdateAnswerSchema, 201);
+    expect(Date.parse(during.update.at)).toBeGreaterThan(Date.parse(before.update.at));
+    const from = Date.parse(during.update.at);
+    const meditate = await createGoal(user.token, {
+      area: 'well-being',
+      kind: 'habit',
+      title: 'Meditate',
+      habit: { timesPerPeriod: 1, period: 'day' },
+      checkIn: { every: 'off' },
+    });
+    const sessions = await Promise.all([
+      readJson(await postUpdate(user.token, meditate.id, { done: true }), goalUpdateAnswerSchema, 201),
+      readJson(await postUpdate(user.token, meditate.id, { done: true }), goalUpdateAnswerSchema, 201),
+    ]);
+    // Both on one UTC day, unless the test ran across midnight.
+    const days = new Set(sessions.map((session) => session.update.at.slice(0, 10))).size;
+    const cv = await createGoal(user.token, { area: 'career', title: 'Update my CV', checkIn: { every: 'off' } });
+    await readJson(await patchGoal(user.token, cv.id, { status: 'completed' }), goalSchema);
+    const shelved = await createGoal(user.token, { area: 'other', title: 'Learn juggling', checkIn: { every: 'off' } });
+    await readJson(await patchGoal(user.token, shelved.id, { status: 'archived' }), goalSchema);
+
+    const lines = await weekInReviewOf(user.user.id, { from, to: Date.now() + 60_000, timezone: 'UTC' });
+    expect(lines).toEqual([
+      'Goal “Save for a bike” (finances): 20% → 60%',
+      `Note on “Save for a bike”: ${longNote.slice(0, 119).trimEnd()}…`,
+      `Habit “Meditate” (well-being): done 2 times (target 1 a day, met on ${days === 1 ? '1 day' : '2 days'})`,
+      'Goal “Update my CV” (career): completed',
+    ]);
+    // A week before any of it: nothing happened.
+    expect(await weekInReviewOf(user.user.id, { from: from - 8 * 86_400_000, to: from - 7 * 86_400_000, timezone: 'UTC' })).toEqual([]);
   });
 });
