@@ -10,6 +10,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { careExportSchema, careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
+import { exportedGoalSchema } from './goals.ts';
 import { reflectionSettingsSchema } from './reflection.ts';
 import {
   httpToolSchema,
@@ -684,6 +685,8 @@ export const exportDocumentSchema = z.object({
   care: careExportSchema,
   /** The weekly reflection's settings; the reflections themselves are in the conversations and the outreach log. */
   reflection: z.object({ settings: reflectionSettingsSchema }),
+  /** Every goal and habit the person set, oldest first, each with every update (progress, done, notes) oldest first. */
+  goals: z.array(exportedGoalSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

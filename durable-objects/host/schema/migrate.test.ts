@@ -46,6 +46,8 @@ const landedStepDigests: Record<number, string> = {
   18: 'b792e506b150bbfd243ae8dda88fe72cf9cbdd5299334fd99e08b1caec11402b',
   // The weekly reflection: settings, and the reflection days that ran.
   19: '52df55c59c70ce17f2100fbd929dff5e6ec0050a4687bb380edb5a328f792dba',
+  // Goals and habits, and their updates (sealed title, notes and update notes).
+  20: '61a40cdacbcbf2e7fde6b6f7c9a5ca8eedabf293ec45e74ced76e9da8c8c0385',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
