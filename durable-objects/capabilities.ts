@@ -16,6 +16,7 @@ import type { CapabilityHost } from './host/capability.ts';
 import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
+import { createMoodsCapability } from './moods/moods-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
@@ -56,6 +57,7 @@ export function buildCapabilities(host: CapabilityHost) {
   const care = createCareCapability(host, { companion, linkedPhoneNumber: () => whatsapp.linkedPhoneNumber(), followUp: () => outreach.careFollowUp });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
+  const moods = createMoodsCapability(host, { companion });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
   // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
   // Made on the first request, not while building: the configuration is read (and checked) when first needed.
@@ -70,7 +72,7 @@ export function buildCapabilities(host: CapabilityHost) {
   // Asks the tools capability (built next) for every tool's name and view only when called, never while building.
   const httpTools = createHttpToolsCapability(host, { toolViews: () => tools.rpc.list() });
   // The MCP servers' and HTTP tools' tools come and go: the tools capability asks for them on every listing and turn.
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [mcp, httpTools.provider] });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders, moods], providers: [mcp, httpTools.provider] });
   const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
   const turn = createTurnCapability(host, {
     companion,
@@ -101,6 +103,7 @@ export function buildCapabilities(host: CapabilityHost) {
     calendarSources,
     outreach,
     reminders,
+    moods,
     push,
     whatsapp,
     mcp,

@@ -24,6 +24,7 @@ import { healthRoutes } from './health/routes.ts';
 import { httpToolRoutes } from './http-tools/routes.ts';
 import { mcpServerRoutes } from './mcp/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
+import { moodRoutes } from './moods/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
@@ -63,6 +64,7 @@ export function createApp() {
   api.route('/', calendarSourceRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', moodRoutes);
   api.route('/', careRoutes);
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);

@@ -42,6 +42,8 @@ const landedStepDigests: Record<number, string> = {
   16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
   // Care: the country setting, flagged conversations (sealed category), and the care a reply carries.
   17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
+  // Mood check-ins: score and note sealed, the instant, local day and source plain.
+  18: 'f11b5ea6059fcea7890cd389aac847bd83dc4618c68de026882308ee11985fe2',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
