@@ -286,3 +286,35 @@ describe("the week's mood for the weekly reflection", () => {
     ]);
   });
 });
+
+describe('a year of check-ins', () => {
+  it('summarises a thousand check-ins, several a day, opening every one', async () => {
+    const user = await buildUser({ timezone: zone });
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    const words = ['walk', 'work', 'deadline', 'friends', 'sleep', 'rain', 'yoga', 'family', 'headache', 'music'];
+    const count = 1000;
+    await runInDurableObject(stub, async (instance) => {
+      for (let index = 0; index < count; index++) {
+        const score = (index % 5) + 1;
+        const note = index % 3 === 0 ? null : `A ${words[index % words.length]} day with ${words[(index * 7) % words.length]} and some time to think`;
+        const at = new Date(Date.now() - Math.floor((index * 350 * day) / count) - 60_000).toISOString();
+        const outcome = await instance.invoke('moods', 'record', [note === null ? { score, at } : { score, note, at }]);
+        expect(outcome).toMatchObject({ success: true });
+      }
+    });
+    // A fresh object: nothing opened is remembered, as after the object slept.
+    await runInDurableObject(stub, (_instance, state) => state.abort('cold start under test')).catch(() => undefined);
+    const timed = async () => {
+      const started = performance.now();
+      const summary = await readJson(await api('/api/v1/moods/summary?range=12m', { token: user.token }), moodSummarySchema);
+      return { summary, milliseconds: performance.now() - started };
+    };
+    const cold = await timed();
+    const warm = await timed();
+    expect(cold.summary.points.reduce((sum, point) => sum + point.count, 0)).toBe(count);
+    expect(cold.summary.insights.enoughData).toBe(true);
+    expect(warm.summary).toEqual(cold.summary);
+    // A figure for the report, not a limit: timings on a shared test machine vary too much to assert.
+    console.log(JSON.stringify({ moodSummary12m: { entries: count, coldMs: Math.round(cold.milliseconds), warmMs: Math.round(warm.milliseconds) } }));
+  });
+});
