@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { type MoodEntry, type MoodSummary, moodEntrySchema, moodSummarySchema, moodsAnswerSchema } from '../../common/mood.ts';
 import { exportDocumentSchema, turnAnswerSchema } from '../../common/protocol.ts';
 import { readConfig } from '../../server/config/config.ts';
-import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
+import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
@@ -213,6 +213,24 @@ describe('the mood tools', () => {
     expect(turn.assistantMessage.tools[0]?.output).toMatchObject({ recorded: true, score: 2, label: 'low', date: localDateIn(Date.now()) });
     const [entry] = await moodsOf(user.token);
     expect(entry).toMatchObject({ score: 2, note: 'The move is wearing me out', source: 'conversation', localDate: localDateIn(Date.now()) });
+  });
+
+  it('mood_record asks first by default, and records nothing until the person allows it', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const said = uniqueText('Pretty great, a 5, we finally finished the garden');
+    await scriptFakeOpenAI(fakeUrl, said, [
+      { toolCalls: [{ name: 'mood_record', arguments: { score: 5, note: 'Finished the garden' } }] },
+      { text: 'What a good feeling!' },
+    ]);
+    socket.socket.send(JSON.stringify({ type: 'message-send', text: said }));
+    const asked = await socket.next('tool-approval-request');
+    expect(asked).toMatchObject({ toolName: 'mood_record', input: { score: 5, note: 'Finished the garden' } });
+    expect(await moodsOf(user.token)).toEqual([]);
+    expect((await api(`/api/v1/approvals/${asked.approvalId}`, { token: user.token, body: { approved: true } })).status).toBe(200);
+    expect((await socket.next('message-end')).message.tools).toMatchObject([{ toolName: 'mood_record', output: { recorded: true, score: 5 } }]);
+    expect((await moodsOf(user.token)).map((entry) => [entry.score, entry.note, entry.source])).toEqual([[5, 'Finished the garden', 'conversation']]);
+    socket.socket.close();
   });
 
   it('mood_record refuses a score the scale does not have, and asks first by default', async () => {
