@@ -3,7 +3,7 @@
 // How long the mood chart's summary takes for a person with a year of check-ins, several a day. One
 // person records `--entries` check-ins through the API, spread evenly over the last 350 days, two in
 // three with a short note; then `GET /moods/summary` is timed `--rounds` times for each range. Every
-// summary opens the score (and note) of every check-in in its window, so `12m` opens them all.
+// summary opens the score of every check-in in its window (and the notes of good and bad days).
 //
 // Kindred runs under `wrangler dev --local` from a bundle made at the start, with a fresh database and
 // no chat model. Times are at the client and include the trip through wrangler's local proxy.

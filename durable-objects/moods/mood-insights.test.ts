@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MoodInsightEntry, moodInsights, noteWords } from './mood-insights.ts';
+import { goodAndBadDays, type MoodInsightEntry, moodInsights, noteWords } from './mood-insights.ts';
 
 const entry = (localDate: string, score: number, note: string | null = null): MoodInsightEntry => ({ localDate, score, note });
 
@@ -79,5 +79,20 @@ describe('what goes with good and bad days', () => {
     for (const single of ['anna', 'léa', 'spaziergang', 'promenade', 'sonno', 'lavoro', 'trabalho']) {
       expect([...insights.goodDays, ...insights.badDays].map((theme) => theme.theme)).not.toContain(single);
     }
+  });
+});
+
+describe('the days whose notes are read', () => {
+  it('are the good and bad days by their average, never the days in between', () => {
+    const days = goodAndBadDays([
+      entry('2026-11-01', 5),
+      entry('2026-11-01', 3),
+      entry('2026-11-02', 3),
+      entry('2026-11-03', 1),
+      entry('2026-11-03', 3),
+      entry('2026-11-04', 4),
+      entry('2026-11-04', 3),
+    ]);
+    expect([...days].sort()).toEqual(['2026-11-01', '2026-11-03']);
   });
 });
