@@ -18,7 +18,7 @@ she himself herself myself yourself ourselves themselves itself because until wh
 don didn doesn isn wasn weren aren hasn haven hadn won wouldn couldn shouldn cannot
 really quite still much many lot lots bit got get gets getting went going goes made make makes
 day days today yesterday tonight morning evening night week feel feels feeling felt like thing things
-one two way even well now something anything nothing everything
+one two way even well now something anything nothing everything came come took take said see saw
 `;
 
 const german = `
