@@ -48,6 +48,8 @@ const landedStepDigests: Record<number, string> = {
   19: '52df55c59c70ce17f2100fbd929dff5e6ec0050a4687bb380edb5a328f792dba',
   // Goals and habits, and their updates (sealed title, notes and update notes).
   20: '61a40cdacbcbf2e7fde6b6f7c9a5ca8eedabf293ec45e74ced76e9da8c8c0385',
+  // Mood check-ins: score and note sealed, the instant, local day and source plain.
+  21: 'e9b353af8cf25fd8e6218b63449de85a9f93883b78a184a25e7c6a861b3a9b74',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
