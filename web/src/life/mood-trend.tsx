@@ -111,27 +111,31 @@ export function MoodTrend({ refreshKey }: { refreshKey: number }) {
       </div>
       {shown !== undefined && shown.points.length === 0 && <p className="empty">No moods in this period yet. Tap one above to start.</p>}
       {shown !== undefined && shown.points.length > 0 && (
-        <table className="visually-hidden">
-          <caption>
-            {shown.bucket === 'day' ? 'Average mood by day' : 'Average mood by week'}, over the last {rangeNames[shown.range]}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{shown.bucket === 'day' ? 'Day' : 'Week'}</th>
-              <th scope="col">Average</th>
-              <th scope="col">Entries</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.when}>
-                <th scope="row">{row.when}</th>
-                <td>{row.average}</td>
-                <td>{row.entries}</td>
+        // A table that only assistive technology reads: the chart's points one by one. Wrapped, because a
+        // table itself does not clip what overflows it, and its cells would widen the page.
+        <div className="visually-hidden">
+          <table>
+            <caption>
+              {shown.bucket === 'day' ? 'Average mood by day' : 'Average mood by week'}, over the last {rangeNames[shown.range]}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{shown.bucket === 'day' ? 'Day' : 'Week'}</th>
+                <th scope="col">Average</th>
+                <th scope="col">Entries</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.when}>
+                  <th scope="row">{row.when}</th>
+                  <td>{row.average}</td>
+                  <td>{row.entries}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {shown !== undefined && <Insights insights={shown.insights} />}
     </section>
