@@ -10,6 +10,7 @@ export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from '.
 import { calendarSourceSchema } from './calendar-sources.ts';
 import { careExportSchema, careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
+import { exportedGoalSchema } from './goals.ts';
 import {
   httpToolSchema,
   mcpServerSchema,
@@ -681,6 +682,8 @@ export const exportDocumentSchema = z.object({
   mcpServers: z.array(mcpServerSchema),
   /** The country for crisis resources, and the conversations in which a message was flagged (category and channel, never the words), oldest first. */
   care: careExportSchema,
+  /** Every goal and habit the person set, oldest first, each with every update (progress, done, notes) oldest first. */
+  goals: z.array(exportedGoalSchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

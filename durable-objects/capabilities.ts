@@ -12,6 +12,7 @@ import { createCompanionCapability } from './companion/companion-capability.ts';
 import { createConfirmationsCapability } from './confirmations/confirmations-capability.ts';
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
+import { createGoalsCapability } from './goals/goals-capability.ts';
 import type { CapabilityHost } from './host/capability.ts';
 import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMcpCapability } from './mcp/mcp-capability.ts';
@@ -56,6 +57,7 @@ export function buildCapabilities(host: CapabilityHost) {
   const care = createCareCapability(host, { companion, linkedPhoneNumber: () => whatsapp.linkedPhoneNumber(), followUp: () => outreach.careFollowUp });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
+  const goals = createGoalsCapability(host, { companion, outreach });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
   // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
   // Made on the first request, not while building: the configuration is read (and checked) when first needed.
@@ -70,7 +72,7 @@ export function buildCapabilities(host: CapabilityHost) {
   // Asks the tools capability (built next) for every tool's name and view only when called, never while building.
   const httpTools = createHttpToolsCapability(host, { toolViews: () => tools.rpc.list() });
   // The MCP servers' and HTTP tools' tools come and go: the tools capability asks for them on every listing and turn.
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders], providers: [mcp, httpTools.provider] });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders, goals], providers: [mcp, httpTools.provider] });
   const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
   const turn = createTurnCapability(host, {
     companion,
@@ -101,6 +103,7 @@ export function buildCapabilities(host: CapabilityHost) {
     calendarSources,
     outreach,
     reminders,
+    goals,
     push,
     whatsapp,
     mcp,

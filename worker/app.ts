@@ -20,6 +20,7 @@ import { companionRoutes } from './companion/routes.ts';
 import { confirmationRoutes } from './confirmations/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { fileRoutes } from './files/routes.ts';
+import { goalRoutes } from './goals/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { httpToolRoutes } from './http-tools/routes.ts';
 import { mcpServerRoutes } from './mcp/routes.ts';
@@ -63,6 +64,7 @@ export function createApp() {
   api.route('/', calendarSourceRoutes);
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
+  api.route('/', goalRoutes);
   api.route('/', careRoutes);
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);

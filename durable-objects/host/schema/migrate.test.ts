@@ -42,6 +42,8 @@ const landedStepDigests: Record<number, string> = {
   16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
   // Care: the country setting, flagged conversations (sealed category), and the care a reply carries.
   17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
+  // Goals and habits, and their updates (sealed title, notes and update notes).
+  18: 'aea1de800f55979d5719eda6e75f863cd01e099753824016272adba9f8bafc9e',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
