@@ -11,6 +11,7 @@ import { calendarSourceSchema } from './calendar-sources.ts';
 import { careExportSchema, careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
 import { exportedGoalSchema } from './goals.ts';
+import { moodEntrySchema } from './mood.ts';
 import {
   httpToolSchema,
   mcpServerSchema,
@@ -684,6 +685,8 @@ export const exportDocumentSchema = z.object({
   care: careExportSchema,
   /** Every goal and habit the person set, oldest first, each with every update (progress, done, notes) oldest first. */
   goals: z.array(exportedGoalSchema),
+  /** Every mood check-in, score and note opened, oldest first. */
+  moods: z.array(moodEntrySchema),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

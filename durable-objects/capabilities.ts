@@ -17,6 +17,7 @@ import type { CapabilityHost } from './host/capability.ts';
 import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
+import { createMoodsCapability } from './moods/moods-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
@@ -58,6 +59,7 @@ export function buildCapabilities(host: CapabilityHost) {
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const goals = createGoalsCapability(host, { companion, outreach });
+  const moods = createMoodsCapability(host, { companion });
   // Every request to an address a person typed (MCP servers, HTTP tools) goes through the outbound guard.
   // MCP keeps streams open, so only its headers are timed and its size is the client's to limit.
   // Made on the first request, not while building: the configuration is read (and checked) when first needed.
@@ -72,7 +74,7 @@ export function buildCapabilities(host: CapabilityHost) {
   // Asks the tools capability (built next) for every tool's name and view only when called, never while building.
   const httpTools = createHttpToolsCapability(host, { toolViews: () => tools.rpc.list() });
   // The MCP servers' and HTTP tools' tools come and go: the tools capability asks for them on every listing and turn.
-  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders, goals], providers: [mcp, httpTools.provider] });
+  const tools = createToolsCapability(host, { sources: [memory, files, calendar, reminders, goals, moods], providers: [mcp, httpTools.provider] });
   const approvals = createApprovalsCapability(host, { tools, sendWhatsApp: (messageId, text) => whatsapp.channel.deliver(messageId, text) });
   const turn = createTurnCapability(host, {
     companion,
@@ -104,6 +106,7 @@ export function buildCapabilities(host: CapabilityHost) {
     outreach,
     reminders,
     goals,
+    moods,
     push,
     whatsapp,
     mcp,

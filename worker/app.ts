@@ -25,6 +25,7 @@ import { healthRoutes } from './health/routes.ts';
 import { httpToolRoutes } from './http-tools/routes.ts';
 import { mcpServerRoutes } from './mcp/routes.ts';
 import { memoryRoutes } from './memory/routes.ts';
+import { moodRoutes } from './moods/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
@@ -65,6 +66,7 @@ export function createApp() {
   api.route('/', calendarRoutes);
   api.route('/', reminderRoutes);
   api.route('/', goalRoutes);
+  api.route('/', moodRoutes);
   api.route('/', careRoutes);
   api.route('/', outreachRoutes);
   api.route('/', pushRoutes);

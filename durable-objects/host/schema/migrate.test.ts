@@ -44,6 +44,8 @@ const landedStepDigests: Record<number, string> = {
   17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
   // Goals and habits, and their updates (sealed title, notes and update notes).
   18: 'aea1de800f55979d5719eda6e75f863cd01e099753824016272adba9f8bafc9e',
+  // Mood check-ins: score and note sealed, the instant, local day and source plain.
+  19: '4201452df203d715be5aeffc606201b058840a17e0fcf19f8be74bbd2f66effe',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
