@@ -41,13 +41,13 @@ function GoalProgressForm({ goal, onUpdate }: Pick<GoalItemProps, 'goal' | 'onUp
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const trimmed = note.trim();
-    const body: GoalUpdateBody = {
-      ...(progress !== Math.round(goal.progress) || trimmed === '' ? { progress } : {}),
-      ...(trimmed === '' ? {} : { note: trimmed }),
-    };
+    // Progress goes with the step when it moved, or when there is nothing else to record.
+    const withProgress = progress !== Math.round(goal.progress) || trimmed === '';
+    const body: GoalUpdateBody = { ...(withProgress ? { progress } : {}), ...(trimmed === '' ? {} : { note: trimmed }) };
+    const done = withProgress ? `“${goal.title}” is at ${progress}%${trimmed === '' ? '.' : ', with your note.'}` : `Saved your note on “${goal.title}”.`;
     setBusy(true);
     try {
-      await onUpdate(goal, body, trimmed === '' ? `“${goal.title}” is at ${progress}%.` : `Saved your note on “${goal.title}”.`);
+      await onUpdate(goal, body, done);
       setNote('');
     } catch {
       // The list shows the error; the slider and note keep what was entered, to try again.
