@@ -156,8 +156,8 @@ export function GoalForm({ onCreated }: { onCreated(goal: Goal): void }) {
               onChange={(event) => setEvery(event.target.value as CheckInEvery)}
             >
               <option value="off">Never</option>
-              <option value="day">Every day</option>
-              <option value="week">Once a week</option>
+              <option value="day">Daily</option>
+              <option value="week">Weekly</option>
             </select>
           </div>
           {every === 'week' && (
