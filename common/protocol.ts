@@ -12,6 +12,7 @@ import { careExportSchema, careSchema } from './care.ts';
 import { errorIds } from './error-ids.ts';
 import { exportedGoalSchema } from './goals.ts';
 import { moodEntrySchema } from './mood.ts';
+import { reflectionSettingsSchema } from './reflection.ts';
 import {
   httpToolSchema,
   mcpServerSchema,
@@ -687,6 +688,8 @@ export const exportDocumentSchema = z.object({
   goals: z.array(exportedGoalSchema),
   /** Every mood check-in, score and note opened, oldest first. */
   moods: z.array(moodEntrySchema),
+  /** The weekly reflection's settings; the reflections themselves are in the conversations and the outreach log. */
+  reflection: z.object({ settings: reflectionSettingsSchema }),
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 /** The members the Worker writes itself; the user's object writes the rest. */

@@ -19,6 +19,7 @@ import { createMcpCapability } from './mcp/mcp-capability.ts';
 import { createMemoryCapability } from './memory/memory-capability.ts';
 import { createMoodsCapability } from './moods/moods-capability.ts';
 import { createOutreachCapability } from './outreach/outreach-capability.ts';
+import { createReflectionCapability } from './reflection/reflection-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
@@ -57,6 +58,8 @@ export function buildCapabilities(host: CapabilityHost) {
   // Care screens every turn; its follow-up goes out through outreach, built next.
   const care = createCareCapability(host, { companion, linkedPhoneNumber: () => whatsapp.linkedPhoneNumber(), followUp: () => outreach.careFollowUp });
   const outreach = createOutreachCapability(host, { companion, conversations, calendar, memory, remoteChannels: () => [push.channel, whatsapp.channel] });
+  // The weekly reflection speaks through outreach; goals and moods (built below) give it their part of the week.
+  const reflection = createReflectionCapability(host, { companion, conversations, outreach, sources: () => [goals, moods] });
   const reminders = createRemindersCapability(host, { conversations, companion, outreach });
   const goals = createGoalsCapability(host, { companion, outreach });
   const moods = createMoodsCapability(host, { companion });
@@ -104,6 +107,7 @@ export function buildCapabilities(host: CapabilityHost) {
     calendar,
     calendarSources,
     outreach,
+    reflection,
     reminders,
     goals,
     moods,

@@ -28,6 +28,7 @@ import { memoryRoutes } from './memory/routes.ts';
 import { moodRoutes } from './moods/routes.ts';
 import { registerDocs } from './openapi/docs.ts';
 import { outreachRoutes } from './outreach/routes.ts';
+import { reflectionRoutes } from './reflection/routes.ts';
 import { reminderRoutes } from './reminders/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { voiceRoutes } from './voice/routes.ts';
@@ -69,6 +70,7 @@ export function createApp() {
   api.route('/', moodRoutes);
   api.route('/', careRoutes);
   api.route('/', outreachRoutes);
+  api.route('/', reflectionRoutes);
   api.route('/', pushRoutes);
   api.route('/', confirmationRoutes);
   api.route('/', approvalRoutes);

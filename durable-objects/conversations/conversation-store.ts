@@ -28,6 +28,8 @@ type MessageRow = {
   error_id: string | null;
   created_at: number;
   proactive: OutreachKind | null;
+  /** The kind of a proactive message newer than the `proactive` column's CHECK (see `storedProactive`). */
+  proactive_kind?: OutreachKind | null;
   /** Added by the care capability's schema step; absent on rows read before it ran. */
   care_sealed?: string | null;
 };
@@ -77,6 +79,17 @@ export interface TurnText {
  */
 export interface TurnIndexer {
   indexTurns(turns: readonly IndexableTurn[]): Promise<void>;
+}
+
+/**
+ * Kinds the `proactive` column (whose CHECK predates them) stores as a check-in; their own name goes
+ * into `proactive_kind` (the reflection's schema step), so reading gives the message back as written.
+ */
+const kindsAfterProactiveCheck: ReadonlySet<OutreachKind> = new Set(['goal-check-in', 'reflection']);
+
+function storedProactive(kind: OutreachKind | undefined): { proactive: OutreachKind | null; proactiveKind: OutreachKind | null } {
+  if (!kind) return { proactive: null, proactiveKind: null };
+  return kindsAfterProactiveCheck.has(kind) ? { proactive: 'check-in', proactiveKind: kind } : { proactive: kind, proactiveKind: null };
 }
 
 const titleLength = 60;
@@ -177,6 +190,7 @@ export class ConversationStore {
     const speakerSealed = message.speaker ? await this.vault.seal(message.speaker, `message:${id}:speaker`) : null;
     const status = message.status ?? 'complete';
     const memoryIds = message.memoryIds ?? [];
+    const proactive = storedProactive(message.proactive);
     const stored: Message = {
       id,
       conversationId: message.conversationId,
@@ -192,8 +206,8 @@ export class ConversationStore {
     };
     const inserted = this.sql
       .exec<{ sequence: number }>(
-        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive, care_sealed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive, proactive_kind, care_sealed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
         id,
         message.conversationId,
         message.role,
@@ -205,7 +219,8 @@ export class ConversationStore {
         status,
         message.errorId ?? null,
         createdAt,
-        message.proactive ?? null,
+        proactive.proactive,
+        proactive.proactiveKind,
         careSealed,
       )
       .one();
@@ -427,6 +442,23 @@ export class ConversationStore {
     return Promise.all(rows.map(async (row) => ({ sequence: row.sequence, message: await this.#presentMessage(row) })));
   }
 
+  /**
+   * The messages of every conversation written from `from` to `to` (epoch ms, `to` exclusive), newest
+   * first, at most `limit`: what a look back over a stretch of time (the weekly reflection) reads.
+   * Failed replies are left out. Once a week per person, so the scan of `created_at` needs no index.
+   */
+  async between(from: number, to: number, limit: number): Promise<Message[]> {
+    const rows = this.sql
+      .exec<MessageRow>(
+        "SELECT * FROM messages WHERE created_at >= ? AND created_at < ? AND status = 'complete' ORDER BY created_at DESC, sequence DESC LIMIT ?",
+        from,
+        to,
+        limit,
+      )
+      .toArray();
+    return Promise.all(rows.map((row) => this.#presentMessage(row)));
+  }
+
   /** Newest first, `limit` at a time; `before` is the `nextCursor` of the previous page (a message sequence number). */
   async page(conversationId: string, options: { before?: string; limit: number }): Promise<MessagesPage> {
     const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
@@ -574,7 +606,7 @@ export class ConversationStore {
       tools,
       memoryIds: JSON.parse(row.memory_ids) as string[],
       createdAt: new Date(row.created_at).toISOString(),
-      ...(row.proactive ? { proactive: row.proactive } : {}),
+      ...(row.proactive ? { proactive: row.proactive_kind ?? row.proactive } : {}),
       ...(row.care_sealed ? { care: JSON.parse(await this.vault.open(row.care_sealed, `message:${row.id}:care`)) as Care } : {}),
     };
   }

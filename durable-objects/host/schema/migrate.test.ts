@@ -46,6 +46,8 @@ const landedStepDigests: Record<number, string> = {
   18: 'aea1de800f55979d5719eda6e75f863cd01e099753824016272adba9f8bafc9e',
   // Mood check-ins: score and note sealed, the instant, local day and source plain.
   19: '4201452df203d715be5aeffc606201b058840a17e0fcf19f8be74bbd2f66effe',
+  // The weekly reflection: settings, the reflection days that ran, and the finer kind of a proactive message.
+  20: 'c9392ea317e016032e556b81ae2d6c41f9e0480fe0220e913189ffd397fb827d',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
