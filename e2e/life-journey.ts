@@ -232,12 +232,12 @@ export async function runLifeJourney(browser: Browser, profile: DeviceProfile, o
 
   console.log(`${profile.name}: life: the weekly reflection, turned on`);
   const reflectionCard = page.getByRole('region', { name: 'Weekly reflection' });
-  const reflectionSwitch = reflectionCard.getByRole('switch', { name: 'Weekly reflection' });
+  const reflectionSwitch = reflectionCard.getByRole('switch', { name: 'Write me a weekly reflection' });
   assert.equal(await reflectionSwitch.isChecked(), false, 'the reflection starts off');
   await press(reflectionSwitch);
   await reflectionCard
     .getByRole('status')
-    .filter({ hasText: /^Saved\. The next one comes / })
+    .filter({ hasText: /^Saved\.$/ })
     .waitFor();
   await reflectionCard.getByLabel('Day').selectOption('friday');
   await waitUntil('the reflection is saved on Fridays', async () => {

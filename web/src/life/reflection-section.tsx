@@ -34,7 +34,8 @@ export function ReflectionSection() {
       const saved = await api.updateReflection(patch);
       if (changeNumber !== latestChange.current) return;
       setAnswer(saved);
-      setStatus(saved.settings.enabled ? `Saved. ${describeNextReflection(saved.nextAt, new Date(), user.timezone)}` : 'Saved: the weekly reflection is off.');
+      // The sentence below the controls says when the next one comes; the status only confirms.
+      setStatus(saved.settings.enabled ? 'Saved.' : 'Saved: the weekly reflection is off.');
     } catch (caught) {
       if (changeNumber !== latestChange.current) return;
       setAnswer(current);
@@ -56,7 +57,7 @@ export function ReflectionSection() {
           <ul className="settings-toggles">
             <SwitchRow
               id="reflection-enabled"
-              title="Weekly reflection"
+              title="Write me a weekly reflection"
               description={`Once a week, ${companion.name} writes what happened, what went well and what is next, from your conversations, goals and moods.`}
               checked={answer.settings.enabled}
               onChange={() => void change(answer, { enabled: !answer.settings.enabled })}
