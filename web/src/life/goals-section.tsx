@@ -1,6 +1,6 @@
 // Goals and habits: the active ones grouped by part of life, the form to add one, and the finished
 // and put-away ones a tap away. Completing, archiving, reopening and deleting are asked first.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Goal, GoalUpdateBody } from '../../../common/client.ts';
 import { api } from '../api.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
@@ -56,6 +56,7 @@ export function GoalsSection() {
   const [error, setError] = useState<unknown>();
   const [status, setStatus] = useState('');
   const [question, setQuestion] = useState<Question>();
+  const heading = useRef<HTMLHeadingElement>(null);
   const locale = typeof navigator === 'undefined' ? undefined : navigator.language;
 
   const load = useCallback(async (which: Shown) => {
@@ -102,6 +103,9 @@ export function GoalsSection() {
         replace(await api.updateGoal(goal.id, { status: statusAfter[action] }));
         setStatus(doneSentences[action](goal));
       }
+      // Every answer takes the goal out of the list shown, and the button that asked with it: focus goes
+      // to the list's heading rather than back to the top of the page.
+      heading.current?.focus();
     } catch (caught) {
       setError(caught);
     }
@@ -111,7 +115,9 @@ export function GoalsSection() {
   const asked = question ? questions[question.action] : undefined;
   return (
     <section className="card life-section life-goals" aria-labelledby="life-goals-heading">
-      <h2 id="life-goals-heading">Goals and habits</h2>
+      <h2 id="life-goals-heading" ref={heading} tabIndex={-1}>
+        Goals and habits
+      </h2>
       <fieldset className="segmented life-goal-filter">
         <legend className="visually-hidden">Which goals to show</legend>
         {(Object.keys(shownNames) as Shown[]).map((option) => (
