@@ -221,13 +221,14 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
         const target = habit.period === 'week' ? `target ${habit.timesPerPeriod} a week` : `target ${habit.timesPerPeriod} a day`;
         const daysMet =
           habit.period === 'day'
-            ? `, met on ${countDaysMet(
+            ? countDaysMet(
                 ofGoal.filter((update) => update.done).map((update) => Date.parse(update.at)),
                 habit.timesPerPeriod,
                 week.timezone,
-              )} days`
-            : '';
-        lines.push(`${name}: done ${done} time${done === 1 ? '' : 's'} (${target}${daysMet})`);
+              )
+            : undefined;
+        const met = daysMet === undefined ? '' : `, met on ${daysMet} day${daysMet === 1 ? '' : 's'}`;
+        lines.push(`${name}: done ${done} time${done === 1 ? '' : 's'} (${target}${met})`);
       } else {
         const progressed = ofGoal.filter((update) => update.progress !== null);
         const last = progressed.at(-1);

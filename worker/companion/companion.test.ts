@@ -85,6 +85,10 @@ describe('the catalog and the companion', () => {
       'file-read',
       'file-search',
       'file-write',
+      'goal-complete',
+      'goal-list',
+      'goal-set',
+      'goal-update',
       // The operator's shared HTTP tool in the test configuration (test-support/shared-http-tools.ts).
       'http:shared-team_status',
       'memory-forget',

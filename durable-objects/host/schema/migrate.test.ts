@@ -42,8 +42,8 @@ const landedStepDigests: Record<number, string> = {
   16: '7d46f33ccb8f9a7d26d1d2be78f7e053201d8d7c0b5b4009bd16539ca0410e7b',
   // Care: the country setting, flagged conversations (sealed category), and the care a reply carries.
   17: '99a6c9ee4e01ed282f9ad2ff25cdd6d20d8566cbd3453a25ed25dec18722dcb7',
-  // Goals and habits, and their updates (sealed title, notes and update notes).
-  18: 'aea1de800f55979d5719eda6e75f863cd01e099753824016272adba9f8bafc9e',
+  // Goals and habits, and their updates (sealed title, notes and update notes); messages rebuilt to allow goal-check-in and reflection.
+  18: '5e190ad246a655897d63cc1efce4d0aff28965a6b873fe0e28e4d1f0a2a3b143',
   // Mood check-ins: score and note sealed, the instant, local day and source plain.
   19: '4201452df203d715be5aeffc606201b058840a17e0fcf19f8be74bbd2f66effe',
   // The weekly reflection: settings, the reflection days that ran, and the finer kind of a proactive message.
