@@ -55,6 +55,19 @@ function pluralFolder(vocabulary: ReadonlySet<string>): (word: string) => string
   };
 }
 
+/** The local days that are good or bad days, by their average score: the only days whose notes the insights read. */
+export function goodAndBadDays(entries: readonly { localDate: string; score: number }[]): Set<string> {
+  const days = new Map<string, { total: number; count: number }>();
+  for (const entry of entries) {
+    const day = days.get(entry.localDate) ?? { total: 0, count: 0 };
+    day.total += entry.score;
+    day.count += 1;
+    days.set(entry.localDate, day);
+  }
+  const telling = [...days].filter(([, day]) => day.total / day.count >= goodDayAverage || day.total / day.count <= badDayAverage);
+  return new Set(telling.map(([localDate]) => localDate));
+}
+
 /**
  * What tends to go with good and with bad days, from the person's own notes. A good day is a local
  * day whose entries average 4 or more, a bad day one that averages 2 or less. A theme is a word of

@@ -57,10 +57,18 @@ export class MoodStore {
     return Promise.all(rows.map((row) => this.#present(row)));
   }
 
-  /** Every entry whose local day is in `from`–`to` (inclusive), oldest first: what a summary reads. */
-  onDays(from: string, to: string): Promise<MoodEntry[]> {
+  /**
+   * What a summary reads: every entry whose local day is in `from`–`to` (inclusive), oldest first,
+   * with its score opened, and its note opened only on the days `wantsNotes` picks from the scores.
+   * Notes are most of what there is to open, and the insights need only those of good and bad days.
+   */
+  async forSummary(from: string, to: string, wantsNotes: (entries: readonly { localDate: string; score: number }[]) => ReadonlySet<string>) {
     const rows = this.sql.exec<MoodRow>('SELECT * FROM mood_entries WHERE local_date >= ? AND local_date <= ? ORDER BY at, id', from, to).toArray();
-    return Promise.all(rows.map((row) => this.#present(row)));
+    const scores = await Promise.all(rows.map(async (row) => Number(await this.vault.open(row.score_sealed, scoreContext(row.id)))));
+    const dated = rows.map((row, index) => ({ localDate: row.local_date, score: scores[index] as number }));
+    const noteDays = wantsNotes(dated);
+    const notes = await Promise.all(rows.map((row) => (noteDays.has(row.local_date) ? this.vault.openOptional(row.note_sealed, noteContext(row.id)) : null)));
+    return dated.map((entry, index) => ({ ...entry, note: notes[index] ?? null }));
   }
 
   /** Every entry recorded at an instant in `from`–`to` (`to` exclusive), oldest first. */

@@ -5,6 +5,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { WeekInReviewSource } from '../reflection/week-in-review.ts';
+import { goodAndBadDays } from './mood-insights.ts';
 import { MoodStore } from './mood-store.ts';
 import { addDays, moodWindow, summarizeMoods } from './mood-summary.ts';
 import { createMoodTools } from './mood-tools.ts';
@@ -44,7 +45,8 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
   async function summary(range: MoodRange): Promise<MoodSummary> {
     const today = localDateAt(host.now(), await timezone());
     const { from, to } = moodWindow(range, today);
-    return summarizeMoods(range, today, await store.onDays(from, to));
+    // Notes of days in between are never opened: the insights read only good and bad days.
+    return summarizeMoods(range, today, await store.forSummary(from, to, goodAndBadDays));
   }
 
   const tools = createMoodTools({

@@ -94,6 +94,8 @@ describe('the catalog and the companion', () => {
       'memory-forget',
       'memory-save',
       'memory-search',
+      'mood-recent',
+      'mood-record',
       'reminder-create',
     ]);
     expect(tools.tools.every((tool) => tool.enabled)).toBe(true);
