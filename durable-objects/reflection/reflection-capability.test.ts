@@ -83,7 +83,12 @@ describe('the weekly reflection job', () => {
         throw new Error('moods are down');
       },
     };
-    await withReflection([goals, broken], async ({ reflection, conversations, setNow, reachedOut, scheduled, cancelled }) => {
+    const throwsAtOnce: WeekInReviewSource = {
+      weekInReview: () => {
+        throw new Error('not even a promise');
+      },
+    };
+    await withReflection([goals, broken, throwsAtOnce], async ({ reflection, conversations, setNow, reachedOut, scheduled, cancelled }) => {
       // Sunday 6 December 2026, 18:00 in Berlin is 17:00 UTC.
       const slotAt = Date.parse('2026-12-06T17:00:00Z');
       const weekStart = Date.parse('2026-11-29T17:00:00Z');

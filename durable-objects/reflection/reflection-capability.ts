@@ -40,6 +40,16 @@ export function createReflectionCapability(
   const scheduler = host.scheduler('reflection');
   const runs = new SingleFlight();
   let plannedInThisInstance = false;
+  /**
+   * Plans run one after another, each reading the settings when it starts: a change saved while a plan
+   * is under way gets a plan of its own, rather than joining one that read the old settings.
+   */
+  let planning: Promise<unknown> = Promise.resolve();
+  const planAgain = (): Promise<ReflectionSlot | undefined> => {
+    const next = planning.then(plan, plan);
+    planning = next.catch(() => undefined);
+    return next;
+  };
 
   const timezoneOf = async () => (await dependencies.companion.settings.profile()).timezone;
 
@@ -67,7 +77,7 @@ export function createReflectionCapability(
 
   /** Plans once per object instance when the person is around, so a woken object whose plan was lost has it again. */
   async function ensurePlanned(): Promise<void> {
-    if (!plannedInThisInstance) await runs.run('plan', plan);
+    if (!plannedInThisInstance) await runs.run('ensure-planned', planAgain);
   }
 
   async function answer(): Promise<ReflectionAnswer> {
@@ -80,10 +90,13 @@ export function createReflectionCapability(
   async function sourceLines(week: { from: number; to: number; timezone: string }): Promise<string[]> {
     const lines = await Promise.all(
       dependencies.sources().map((source) =>
-        source.weekInReview(week).catch((error: unknown) => {
-          log.warn('reflection source failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
-          return [];
-        }),
+        // Through a promise, so a source that throws before it answers is caught like one that rejects.
+        Promise.resolve(week)
+          .then((asked) => source.weekInReview(asked))
+          .catch((error: unknown) => {
+            log.warn('reflection source failed', { userId: host.userId, cause: error instanceof Error ? error.name : 'unknown' });
+            return [];
+          }),
       ),
     );
     return lines.flat();
@@ -97,12 +110,16 @@ export function createReflectionCapability(
     // Settings or the zone may have changed since it was planned: it runs only if that date still has
     // this reflection and its moment has come. Either way, the next one is planned afterwards.
     const onTime = at !== undefined && at === plannedAt && now >= at - earlyBySlackMs && now <= at + lateByAtMostMs;
-    if (onTime && !store.hasRun(date)) {
-      const outcome = await reflectOn({ date, at }, settings.time, timezone);
-      store.markRun(date, outcome, host.now());
-      log.info('reflection ran', { userId: host.userId, date, outcome });
+    try {
+      if (onTime && !store.hasRun(date)) {
+        const outcome = await reflectOn({ date, at }, settings.time, timezone);
+        store.markRun(date, outcome, host.now());
+        log.info('reflection ran', { userId: host.userId, date, outcome });
+      }
+    } finally {
+      // Whatever became of this week, the next one is planned.
+      await planAgain();
     }
-    await runs.run('plan', plan);
   }
 
   async function reflectOn(slot: ReflectionSlot, time: string, timezone: string): Promise<ReflectionOutcome> {
@@ -141,7 +158,7 @@ export function createReflectionCapability(
       /** Changes any subset of the settings and plans again: a new weekday or time moves the job, turning it off cancels it. */
       async update(patch: ReflectionSettingsPatch): Promise<ReflectionAnswer> {
         store.saveSettings({ ...store.settings(), ...patch }, host.now());
-        await runs.run('plan', plan);
+        await planAgain();
         return answer();
       },
     },

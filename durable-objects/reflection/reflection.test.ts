@@ -189,6 +189,24 @@ describe('the weekly reflection', () => {
     expect(await recordedChatRequests(fakeUrl, thisWeek)).toEqual([]);
   });
 
+  it('is planned again when a woken object lost its plan', async () => {
+    const user = await buildUser();
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    const inThreeDays = localAt(Date.now() + 3 * dayMs, 'UTC');
+    const weekday = weekdays[new Date(Date.UTC(inThreeDays.year, inThreeDays.month - 1, inThreeDays.day)).getUTCDay()] ?? 'sunday';
+    const { nextAt } = await putReflection(user.token, { enabled: true, weekday, time: '12:00' });
+    const [planned] = await waitingReflectionJobs(user.user.id);
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec('DELETE FROM cf_agents_jobs WHERE payload LIKE \'%"capability":"reflection"%\'');
+    });
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    expect(await waitingReflectionJobs(user.user.id)).toEqual([]);
+
+    // The person looks at the setting (or opens the app): the new instance plans once.
+    expect((await getReflection(user.token)).nextAt).toBe(nextAt);
+    expect(await waitingReflectionJobs(user.user.id)).toEqual([planned]);
+  });
+
   it('is skipped in quiet hours, and the log says why', async () => {
     const user = await buildUser();
     const thisWeek = uniqueText('Busy week at the bakery');
