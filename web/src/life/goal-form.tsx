@@ -19,7 +19,8 @@ export function GoalForm({ onCreated }: { onCreated(goal: Goal): void }) {
   const [area, setArea] = useState<LifeArea>('health');
   const [title, setTitle] = useState('');
   const [notes, setNotes] = useState('');
-  const [times, setTimes] = useState(1);
+  // Kept as typed, so the field can be emptied and retyped; read as a whole number on submit.
+  const [times, setTimes] = useState('1');
   const [period, setPeriod] = useState<'day' | 'week'>('day');
   const [every, setEvery] = useState<CheckInEvery>('week');
   const [weekday, setWeekday] = useState<Weekday>(() => weekdayOf(dayKeyOf(new Date(), user.timezone)));
@@ -40,13 +41,18 @@ export function GoalForm({ onCreated }: { onCreated(goal: Goal): void }) {
       setError(kind === 'habit' ? 'Write the habit you want to keep.' : 'Write the goal you want to reach.');
       return;
     }
+    const timesPerPeriod = Number(times);
+    if (kind === 'habit' && !(Number.isInteger(timesPerPeriod) && timesPerPeriod >= 1 && timesPerPeriod <= 50)) {
+      setError('Say how many times, from 1 to 50.');
+      return;
+    }
     const body: CreateGoalBody = {
       area,
       kind,
       title: title.trim(),
       checkIn: checkIn(),
       ...(notes.trim() === '' ? {} : { notes: notes.trim() }),
-      ...(kind === 'habit' ? { habit: { timesPerPeriod: times, period } } : {}),
+      ...(kind === 'habit' ? { habit: { timesPerPeriod, period } } : {}),
       ...(targetDate === '' ? {} : { targetDate }),
     };
     setBusy(true);
@@ -122,7 +128,7 @@ export function GoalForm({ onCreated }: { onCreated(goal: Goal): void }) {
                 max={50}
                 required
                 value={times}
-                onChange={(event) => setTimes(Math.min(50, Math.max(1, Math.round(Number(event.target.value)) || 1)))}
+                onChange={(event) => setTimes(event.target.value)}
               />
             </div>
             <div className="field">
