@@ -31,6 +31,7 @@ import { startMcpServers } from '../test-support/mcp-servers.ts';
 import type { AxeFinding } from './accessibility.ts';
 import { runCareJourney } from './care-journey.ts';
 import { profiles, runJourney } from './journey.ts';
+import { runLifeJourney } from './life-journey.ts';
 import { runServerChecks } from './server-checks.ts';
 import { runToolsJourney } from './tools-journey.ts';
 import { fakeMicrophoneFlags, runVoiceJourney, writeSpokenSentence } from './voice-journey.ts';
@@ -130,6 +131,9 @@ try {
     const careReport = await runCareJourney(browser, profile, { baseUrl, fakeModelOrigin: new URL(fakeModel.url).origin, screenshotDirectory });
     findings.push(...careReport.findings);
     console.log(`${profile.name}: care journey passed, ${careReport.screens.length} screenshots`);
+    const lifeReport = await runLifeJourney(browser, profile, { baseUrl, screenshotDirectory });
+    findings.push(...lifeReport.findings);
+    console.log(`${profile.name}: life journey passed, ${lifeReport.screens.length} screenshots`);
     journeysPassed++;
   }
   const checks = await runServerChecks({ baseUrl, stateDirectory: persistTo, serverOutput: () => readFile(serverLogPath, 'utf8') });

@@ -18,6 +18,7 @@ import { ChatScreen } from './screens/chat-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { GoodbyeScreen } from './screens/goodbye-screen.tsx';
 import { GoogleCallbackScreen } from './screens/google-callback-screen.tsx';
+import { LifeScreen } from './screens/life-screen.tsx';
 import { MemoriesScreen } from './screens/memories-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
@@ -152,6 +153,7 @@ export function App() {
   else if (chatMatch) screen = <ChatScreen conversationId={chatMatch[1]} />;
   else if (path === '/today/google-callback') screen = <GoogleCallbackScreen />;
   else if (path === '/today') screen = <TodayScreen />;
+  else if (path === '/life') screen = <LifeScreen />;
   else if (path === '/memories') screen = <MemoriesScreen />;
   else if (path === '/files') screen = <FilesScreen />;
   else if (path === '/avatar-gallery') screen = <AvatarGallery />;

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 export type IconName =
   | 'chat'
   | 'today'
+  | 'life'
   | 'memories'
   | 'files'
   | 'settings'
@@ -23,6 +24,14 @@ const paths: Record<IconName, ReactNode> = {
     <>
       <rect x="4" y="5" width="16" height="15" rx="2" />
       <path d="M4 10h16M8.5 3v4M15.5 3v4M8.5 14h3" />
+    </>
+  ),
+  // A sprout: something growing, for moods, goals and habits.
+  life: (
+    <>
+      <path d="M12 21v-9" />
+      <path d="M12 12c0-4-3-6.5-7.5-6.5 0 4.2 3 6.5 7.5 6.5Z" />
+      <path d="M12 14.5c0-3.6 2.6-6 6.8-6 0 3.8-2.7 6-6.8 6Z" />
     </>
   ),
   memories: (

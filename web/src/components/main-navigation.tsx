@@ -7,6 +7,7 @@ import { Icon, type IconName } from './icons.tsx';
 const sections: { href: string; label: string; icon: IconName }[] = [
   { href: '/chat', label: 'Chat', icon: 'chat' },
   { href: '/today', label: 'Today', icon: 'today' },
+  { href: '/life', label: 'Life', icon: 'life' },
   { href: '/memories', label: 'Memories', icon: 'memories' },
   { href: '/files', label: 'Files', icon: 'files' },
   { href: '/settings', label: 'Settings', icon: 'settings' },
