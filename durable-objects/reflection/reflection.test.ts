@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import type { Weekday } from '../../common/goals.ts';
+import { goalSchema, type Weekday } from '../../common/goals.ts';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { exportDocumentSchema, type Message, messagesPageSchema } from '../../common/protocol.ts';
 import { type ReflectionSettingsPatch, reflectionAnswerSchema } from '../../common/reflection.ts';
@@ -42,8 +42,13 @@ const waitingReflectionJobs = (userId: string) =>
  * hours unless the test chose some. Its moment has come, so its job may start at once, on the object's
  * own alarm: whatever the test wants the job to find must be in place before this is called.
  */
-async function reflectionDueNow(token: string, outreach: OutreachSettingsPatch = { quietHours: { start: '00:00', end: '00:00' } }) {
-  const now = localAt(Date.now(), 'UTC');
+async function reflectionDueNow(
+  token: string,
+  outreach: OutreachSettingsPatch = { quietHours: { start: '00:00', end: '00:00' } },
+  /** The next minute instead: what was just recorded is then inside the week before it (jobs may run two minutes early). */
+  atNextMinute = false,
+) {
+  const now = localAt(Date.now() + (atNextMinute ? 60_000 : 0), 'UTC');
   await putOutreach(token, outreach);
   const date = `${now.year}-${pad(now.month)}-${pad(now.day)}`;
   const time = `${pad(now.hour)}:${pad(now.minute)}`;
@@ -143,6 +148,33 @@ describe('the weekly reflection', () => {
     // The next one is a week later.
     expect(Date.parse((await getReflection(user.token)).nextAt ?? '')).toBe(slot.at + 7 * dayMs);
     realtime.socket.close();
+  });
+
+  it('is written from the week’s goals and moods too, each as data the model reads', async () => {
+    const user = await buildUser();
+    const goalTitle = uniqueText('Run a 5k');
+    const goal = readJson(
+      await api('/api/v1/goals', { token: user.token, body: { area: 'health', title: goalTitle, checkIn: { every: 'off' } } }),
+      goalSchema,
+      201,
+    );
+    await api(`/api/v1/goals/${(await goal).id}/updates`, { token: user.token, body: { progress: 40, note: 'Ran 3 km without stopping' } });
+    const moodNote = uniqueText('Long walk by the river');
+    await api('/api/v1/moods', { token: user.token, body: { score: 2, note: 'Slept badly' } });
+    await api('/api/v1/moods', { token: user.token, body: { score: 5, note: moodNote } });
+    await scriptFakeOpenAI(fakeUrl, goalTitle, [{ text: 'You moved your 5k on and had a lovely walk. What is next?' }]);
+    await reflectionDueNow(user.token, undefined, true);
+    await settle(user.user.id);
+
+    const [entry] = await reflectionLog(user.token);
+    // Written and on its way (no app is open, so the queue carries it to the other channels).
+    expect(entry).toMatchObject({ kind: 'reflection', text: 'You moved your 5k on and had a lovely walk. What is next?' });
+    const [request] = await recordedChatRequests(fakeUrl, goalTitle);
+    const data = dataBlockOf(request);
+    expect(data).toContain(goalTitle);
+    expect(data).toContain('40%');
+    expect(data).toContain('Mood check-ins this week: 2');
+    expect(data).toContain(moodNote);
   });
 
   it('runs once for its week, however often its job fires', async () => {
