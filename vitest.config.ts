@@ -11,6 +11,9 @@ const unconfiguredTests = '**/*.unconfigured.test.ts';
 // A care classifier reads every message beside the reply, asking the fake model too: its own project,
 // so the other files' recorded requests and scripts see only their turns.
 const classifierTests = '**/*.classifier.test.ts';
+// A master key rotation under way: a new MASTER_KEY, the tests' usual one as MASTER_KEY_PREVIOUS.
+const rotationTests = '**/*.rotation.test.ts';
+const rotatedToMasterKey = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=';
 // Applied to D1 by test-support/apply-migrations.ts before each test file.
 const migrations = await readD1Migrations('./migrations');
 const setupFiles = ['./test-support/apply-migrations.ts'];
@@ -83,7 +86,7 @@ export default defineConfig({
         test: {
           name: 'kindred',
           include: ['**/*.test.ts'],
-          exclude: [...alwaysExcluded, unconfiguredTests, classifierTests],
+          exclude: [...alwaysExcluded, unconfiguredTests, classifierTests, rotationTests],
           setupFiles,
           testTimeout,
           isolate,
@@ -100,6 +103,29 @@ export default defineConfig({
         test: {
           name: 'care-classifier',
           include: [classifierTests],
+          exclude: alwaysExcluded,
+          setupFiles,
+          testTimeout,
+          isolate,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: wranglerConfig,
+            miniflare: {
+              bindings: {
+                ...configuredBindings(inject),
+                MASTER_KEY: rotatedToMasterKey,
+                // wrangler.test.toml's MASTER_KEY, which every other project runs with.
+                MASTER_KEY_PREVIOUS: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'key-rotation',
+          include: [rotationTests],
           exclude: alwaysExcluded,
           setupFiles,
           testTimeout,

@@ -52,7 +52,10 @@ export class CompanionAgent extends Agent<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const userId = ctx.id.name ?? ctx.id.toString();
-    this.#vault = new UserVault(ctx.storage.sql, userId, () => readConfig(env).MASTER_KEY);
+    this.#vault = new UserVault(ctx.storage.sql, userId, () => {
+      const config = readConfig(env);
+      return { current: config.MASTER_KEY, previous: config.MASTER_KEY_PREVIOUS };
+    });
     this.#capabilities = buildCapabilities(this.#host(userId));
     this.#all = Object.values(this.#capabilities);
     this.#byName = new Map(this.#all.map((capability) => [capability.name, capability]));
@@ -111,6 +114,14 @@ export class CompanionAgent extends Agent<Env> {
    * Crypto-shredding: the wrapped data key goes with the rest of the storage, so whatever a backup
    * still holds of this user can never be decrypted again. Data outside the object goes first.
    */
+  /**
+   * Master key rotation: wraps this user's data key by the current master key if a previous one
+   * wrapped it. Only the key is touched, never content; safe to call any number of times.
+   */
+  async rewrapDataKey(): Promise<'rewrapped' | 'current' | 'none'> {
+    return this.#vault.rewrap();
+  }
+
   async destroyUserData(): Promise<void> {
     for (const connection of this.getConnections()) connection.close(4000, 'account deleted');
     for (const capability of this.#all) await capability.destroyExternalData?.();

@@ -18,6 +18,8 @@ export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<Co
   /** The export document as JSON text, streamed: see `CompanionAgent.exportDocument`. */
   exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
   destroyUserData(): Promise<void>;
+  /** Master key rotation: see `CompanionAgent.rewrapDataKey`. */
+  rewrapDataKey(): Promise<'rewrapped' | 'current' | 'none'>;
   endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
 };
@@ -30,6 +32,7 @@ interface CompanionStub {
   invoke(capability: string, method: string, args: unknown[]): Promise<Outcome<unknown>>;
   exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
   destroyUserData(): Promise<void>;
+  rewrapDataKey(): Promise<'rewrapped' | 'current' | 'none'>;
   endSession(session: string): Promise<void>;
   fetch(request: Request): Promise<Response>;
 }
@@ -56,6 +59,7 @@ export async function companionOf(env: Env, userId: string): Promise<CompanionCl
   const client = {
     exportDocument: (head: ExportHead) => stub.exportDocument(head),
     destroyUserData: () => stub.destroyUserData(),
+    rewrapDataKey: () => stub.rewrapDataKey(),
     endSession: (session: string) => stub.endSession(session),
     fetch: (request: Request) => stub.fetch(request),
   };

@@ -12,7 +12,7 @@ const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionA
 function inFreshObject<Result>(work: (store: ConversationStore) => Promise<Result>): Promise<Result> {
   const userId = `user_between_${crypto.randomUUID().slice(0, 8)}`;
   return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
-    work(new ConversationStore(state.storage.sql, new UserVault(state.storage.sql, userId, () => readConfig(env).MASTER_KEY))),
+    work(new ConversationStore(state.storage.sql, new UserVault(state.storage.sql, userId, () => ({ current: readConfig(env).MASTER_KEY })))),
   );
 }
 

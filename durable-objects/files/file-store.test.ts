@@ -31,7 +31,7 @@ const newUserId = () => `user_${crypto.randomUUID().replaceAll('-', '')}`;
 function asUser<Result>(userId: string, action: (files: UserFiles) => Promise<Result>, settings: StoreSettings = {}): Promise<Result> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    const vault = new UserVault(sql, userId, () => testEnv.MASTER_KEY);
+    const vault = new UserVault(sql, userId, () => ({ current: testEnv.MASTER_KEY }));
     const hashPath = createPathHasher(async () => (await vault.keys()).blindIndex);
     const changes: FileChange[] = [];
     const store = new FileStore({

@@ -413,7 +413,7 @@ describe('goal check-ins', () => {
  */
 async function weekInReviewOf(userId: string, week: { from: number; to: number; timezone: string }): Promise<string[]> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
-    const vault = new UserVault(state.storage.sql, userId, () => readConfig(env as unknown as Env).MASTER_KEY);
+    const vault = new UserVault(state.storage.sql, userId, () => ({ current: readConfig(env as unknown as Env).MASTER_KEY }));
     // Reading the week schedules nothing: a scheduler that is used fails the test.
     const refuse = async (): Promise<never> => {
       throw new Error('the week in review must not schedule');

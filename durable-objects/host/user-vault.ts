@@ -1,9 +1,14 @@
 import { decryptText, encryptText } from '../../server/crypto/content-cipher.ts';
-import { createUserKeys, importMasterKey, type UserKeys, unwrapUserKeys } from '../../server/crypto/user-keys.ts';
+import { createUserKeys, type MasterKeyRing, masterKeyRing, rewrapUserKey, type UserKeys, unwrapUserKeys } from '../../server/crypto/user-keys.ts';
+
+/** The configured master keys, base64: the one in use and, during a rotation, those it replaces. */
+export type MasterKeysBase64 = () => { current: string; previous?: readonly string[] };
 
 /**
  * The user's keys inside their object: created on first use, kept only wrapped by the master key,
- * and unwrapped once per object lifetime. `seal`/`open` bind each value to its row and column.
+ * and unwrapped once per object lifetime. `seal`/`open` bind each value to its row and column. A key
+ * still wrapped by a master key being rotated out is wrapped again by the current one the first time
+ * it is opened (and by `rewrap`, which the rotation sweep calls), without reading any content.
  */
 export class UserVault {
   #keys: Promise<UserKeys> | undefined;
@@ -11,7 +16,7 @@ export class UserVault {
   constructor(
     private readonly sql: SqlStorage,
     private readonly userId: string,
-    private readonly masterKeyBase64: () => string,
+    private readonly masterKeys: MasterKeysBase64,
   ) {}
 
   keys(): Promise<UserKeys> {
@@ -43,11 +48,38 @@ export class UserVault {
     return sealed === null ? null : this.open(sealed, context);
   }
 
+  /**
+   * Wraps the stored data key by the current master key if another wrapped it: `rewrapped`, `current`
+   * when nothing needed doing, `none` when this user has no key yet. Never reads content.
+   */
+  async rewrap(): Promise<'rewrapped' | 'current' | 'none'> {
+    const row = this.#storedKey();
+    if (!row) return 'none';
+    const rewrapped = await rewrapUserKey(await this.#ring(), this.userId, row.wrapped_key);
+    if (rewrapped === null) return 'current';
+    // Only if it is still the one read: a concurrent rewrap of the same key wrote an equal one.
+    this.sql.exec('UPDATE user_keys SET wrapped_key = ? WHERE id = 1 AND wrapped_key = ?', rewrapped, row.wrapped_key);
+    return 'rewrapped';
+  }
+
+  #ring(): Promise<MasterKeyRing> {
+    const { current, previous } = this.masterKeys();
+    return masterKeyRing(current, previous);
+  }
+
+  #storedKey(): { wrapped_key: string } | undefined {
+    return this.sql.exec<{ wrapped_key: string }>('SELECT wrapped_key FROM user_keys WHERE id = 1').toArray()[0];
+  }
+
   async #loadOrCreate(): Promise<UserKeys> {
-    const masterKey = await importMasterKey(this.masterKeyBase64());
-    const row = this.sql.exec<{ wrapped_key: string }>('SELECT wrapped_key FROM user_keys WHERE id = 1').toArray()[0];
-    if (row) return unwrapUserKeys(masterKey, this.userId, row.wrapped_key);
-    const created = await createUserKeys(masterKey, this.userId);
+    const ring = await this.#ring();
+    const row = this.#storedKey();
+    if (row) {
+      const { keys, wrappedBy } = await unwrapUserKeys(ring, this.userId, row.wrapped_key);
+      if (wrappedBy.id !== ring.current.id || !row.wrapped_key.startsWith('v2.')) await this.rewrap();
+      return keys;
+    }
+    const created = await createUserKeys(ring, this.userId);
     // Another call may have raced us between the read and here only within this one object, and
     // `#keys` memoises the promise, so a single key is ever created.
     this.sql.exec('INSERT INTO user_keys (id, wrapped_key, created_at) VALUES (1, ?, ?)', created.wrapped, Date.now());

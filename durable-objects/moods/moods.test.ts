@@ -292,7 +292,7 @@ describe("the week's mood for the weekly reflection", () => {
       const host = {
         userId: user.user.id,
         sql: state.storage.sql,
-        vault: new UserVault(state.storage.sql, user.user.id, () => readConfig(env).MASTER_KEY),
+        vault: new UserVault(state.storage.sql, user.user.id, () => ({ current: readConfig(env).MASTER_KEY })),
         now: () => Date.now(),
       } as unknown as CapabilityHost;
       const companion = { settings: { profile: async () => ({ displayName: null, timezone: zone }) } } as unknown as CompanionCapability;

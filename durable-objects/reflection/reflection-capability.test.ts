@@ -32,7 +32,7 @@ async function withReflection(
   const userId = `user_reflection_${crypto.randomUUID().slice(0, 8)}`;
   await runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    const conversations = new ConversationStore(sql, new UserVault(sql, userId, () => readConfig(env).MASTER_KEY));
+    const conversations = new ConversationStore(sql, new UserVault(sql, userId, () => ({ current: readConfig(env).MASTER_KEY })));
     let now = 0;
     const reachedOut: ReachOut[] = [];
     const scheduled: { at: number; job: string; payload: JobPayload; id: string }[] = [];

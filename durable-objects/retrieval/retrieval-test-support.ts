@@ -27,7 +27,7 @@ export function uniqueUserId(label: string): string {
 export function withRetrieval<Result>(userId: string, use: (context: RetrievalTestContext) => Promise<Result>): Promise<Result> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    const vault = new UserVault(sql, userId, () => testEnv.MASTER_KEY);
+    const vault = new UserVault(sql, userId, () => ({ current: testEnv.MASTER_KEY }));
     const blindIndex = createBlindIndex({ key: async () => (await vault.keys()).blindIndex });
     return use({ userId, sql, blindIndex, index: new RetrievalIndex(sql, blindIndex) });
   });

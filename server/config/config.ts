@@ -14,6 +14,15 @@ const configSchema = z.object({
   MASTER_KEY: z
     .string({ error: 'is not set: run `npm start` once to create .dev.vars, or `wrangler secret put MASTER_KEY`' })
     .refine((value) => base64ByteLength(value) === 32, 'must be the base64 of 32 random bytes'),
+  /**
+   * During a master key rotation: the keys `MASTER_KEY` replaces, comma-separated. Data keys still
+   * wrapped by one of them are opened and re-wrapped by `MASTER_KEY` (docs/operations.md, "Rotating the
+   * master key"); remove it once the sweep has finished.
+   */
+  MASTER_KEY_PREVIOUS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').map((key) => key.trim()).filter(Boolean) : value === undefined ? [] : value),
+    z.array(z.string().refine((value) => base64ByteLength(value) === 32, 'must hold the base64 of 32 random bytes each, comma-separated')).max(4),
+  ),
   LLM_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   LLM_BASE_URL: optionalUrl,
   LLM_API_KEY: optionalText,

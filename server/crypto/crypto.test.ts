@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { decryptText, encryptText } from './content-cipher.ts';
 import { base64ToBytes, bytesToBase64, bytesToBase64Url, bytesToHex, randomBytes } from './encoding.ts';
-import { createUserKeys, importMasterKey, unwrapUserKeys } from './user-keys.ts';
+import { createUserKeys, importMasterKey, masterKeyId, masterKeyRing, rewrapUserKey, unwrapUserKeys } from './user-keys.ts';
 
-const masterKey = () => importMasterKey(bytesToBase64(randomBytes(32)));
+const newKeyBase64 = () => bytesToBase64(randomBytes(32));
+const masterKey = () => masterKeyRing(newKeyBase64());
+
+/** A data key as the first version wrote it: `v1.<iv>.<sealed>`, no master key id. */
+async function wrapAsVersionOne(masterBase64: string, userId: string, secret: Uint8Array<ArrayBuffer>): Promise<string> {
+  const iv = randomBytes(12);
+  const additionalData = new TextEncoder().encode(`kindred/data-key/v1:${userId}`);
+  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, await importMasterKey(masterBase64), secret);
+  return `v1.${bytesToBase64(iv)}.${bytesToBase64(new Uint8Array(sealed))}`;
+}
 
 describe('envelope encryption', () => {
   it('seals and opens a text under the user key unwrapped from storage', async () => {
@@ -12,7 +21,8 @@ describe('envelope encryption', () => {
     const sealed = await encryptText(keys.encryption, 'I am scared about tomorrow', 'message:1:text');
     expect(sealed).not.toContain('scared');
     const unwrapped = await unwrapUserKeys(master, 'user_a', wrapped);
-    expect(await decryptText(unwrapped.encryption, sealed, 'message:1:text')).toBe('I am scared about tomorrow');
+    expect(wrapped.startsWith(`v2.${master.current.id}.`)).toBe(true);
+    expect(await decryptText(unwrapped.keys.encryption, sealed, 'message:1:text')).toBe('I am scared about tomorrow');
   });
 
   it('uses a fresh nonce each time', async () => {
@@ -29,6 +39,49 @@ describe('envelope encryption', () => {
     await expect(decryptText(bob.keys.encryption, sealed, 'message:1:text')).rejects.toThrow();
     await expect(unwrapUserKeys(master, 'user_bob', alice.wrapped)).rejects.toThrow();
     await expect(unwrapUserKeys(await masterKey(), 'user_alice', alice.wrapped)).rejects.toThrow();
+  });
+});
+
+describe('master key rotation', () => {
+  it('opens a key wrapped by the previous master key, and rewraps it by the new one without changing what it seals', async () => {
+    const [oldBase64, newBase64] = [newKeyBase64(), newKeyBase64()];
+    const before = await createUserKeys(await masterKeyRing(oldBase64), 'user_a');
+    const sealed = await encryptText(before.keys.encryption, 'the same words', 'message:1:text');
+    const during = await masterKeyRing(newBase64, [oldBase64]);
+    const opened = await unwrapUserKeys(during, 'user_a', before.wrapped);
+    expect(opened.wrappedBy.id).toBe(await masterKeyId(oldBase64));
+    const rewrapped = await rewrapUserKey(during, 'user_a', before.wrapped);
+    expect(rewrapped?.startsWith(`v2.${await masterKeyId(newBase64)}.`)).toBe(true);
+    // After the rotation, the new master key alone opens it, and the sealed text is untouched.
+    const after = await unwrapUserKeys(await masterKeyRing(newBase64), 'user_a', rewrapped ?? '');
+    expect(await decryptText(after.keys.encryption, sealed, 'message:1:text')).toBe('the same words');
+    expect(await rewrapUserKey(await masterKeyRing(newBase64), 'user_a', rewrapped ?? '')).toBeNull();
+    // Without the old key configured, a key it wrapped is refused, naming the missing key's id, never guessed.
+    await expect(unwrapUserKeys(await masterKeyRing(newBase64), 'user_a', before.wrapped)).rejects.toThrow(await masterKeyId(oldBase64));
+  });
+
+  it('opens a key of the first format (no key id) with whichever configured key wrapped it, and rewraps it', async () => {
+    const [oldBase64, newBase64] = [newKeyBase64(), newKeyBase64()];
+    const secret = randomBytes(32);
+    const legacy = await wrapAsVersionOne(oldBase64, 'user_b', secret);
+    const during = await masterKeyRing(newBase64, [oldBase64]);
+    expect((await unwrapUserKeys(during, 'user_b', legacy)).wrappedBy.id).toBe(await masterKeyId(oldBase64));
+    const rewrapped = await rewrapUserKey(during, 'user_b', legacy);
+    expect(rewrapped?.startsWith(`v2.${await masterKeyId(newBase64)}.`)).toBe(true);
+    // The same secret: what the old wrapping opened, the new one opens to the same keys.
+    const sealed = await encryptText((await unwrapUserKeys(during, 'user_b', legacy)).keys.encryption, 'kept', 'c');
+    expect(await decryptText((await unwrapUserKeys(await masterKeyRing(newBase64), 'user_b', rewrapped ?? '')).keys.encryption, sealed, 'c')).toBe('kept');
+    // A first-format key under the current master key is still rewritten, so every key names its master key afterwards.
+    expect(await rewrapUserKey(await masterKeyRing(oldBase64), 'user_b', legacy)).not.toBeNull();
+    await expect(unwrapUserKeys(await masterKeyRing(newBase64), 'user_b', legacy)).rejects.toThrow('none of the configured');
+  });
+
+  it('gives each master key a stable id that does not reveal it', async () => {
+    const base64 = newKeyBase64();
+    expect(await masterKeyId(base64)).toBe(await masterKeyId(base64));
+    expect(await masterKeyId(base64)).toMatch(/^[0-9a-f]{16}$/);
+    expect(await masterKeyId(newKeyBase64())).not.toBe(await masterKeyId(base64));
+    expect(base64ToBytes(base64).length).toBe(32);
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { phoneNumberDigest } from '../../server/whatsapp/phone-number-digest.ts';
 import { database } from '../db/database.ts';
 import { whatsAppNumbers, whatsAppOnboardedNumbers } from '../db/schema.ts';
@@ -6,19 +6,26 @@ import { whatsAppNumbers, whatsAppOnboardedNumbers } from '../db/schema.ts';
 /**
  * The Worker's side of WhatsApp: which user a number belongs to, and which unknown numbers were
  * already told how to link. Every key is the number's HMAC (`phoneNumberDigest`), never the number.
+ * During a master key rotation (`previousMasterKeys`), a number is also looked for under the keys
+ * being replaced, and a row found under one is keyed again by the current key on the spot.
  */
-export function whatsAppDirectory(db: D1Database, masterKey: string) {
+export function whatsAppDirectory(db: D1Database, masterKey: string, previousMasterKeys: readonly string[] = []) {
   const orm = database(db);
   const digest = (phoneNumber: string) => phoneNumberDigest(masterKey, phoneNumber);
+  /** The number's digest under every configured key, the current one first. */
+  const allDigests = (phoneNumber: string) => Promise.all([masterKey, ...previousMasterKeys].map((key) => phoneNumberDigest(key, phoneNumber)));
 
-  return {
+  const directory = {
     /** The user who linked this number, if anyone did. */
     async ownerOf(phoneNumber: string): Promise<string | undefined> {
-      const row = await orm
-        .select({ userId: whatsAppNumbers.userId })
+      const digests = await allDigests(phoneNumber);
+      const rows = await orm
+        .select({ userId: whatsAppNumbers.userId, numberDigest: whatsAppNumbers.numberDigest })
         .from(whatsAppNumbers)
-        .where(eq(whatsAppNumbers.numberDigest, await digest(phoneNumber)))
-        .get();
+        .where(digests.length === 1 ? eq(whatsAppNumbers.numberDigest, digests[0] ?? '') : inArray(whatsAppNumbers.numberDigest, digests))
+        .all();
+      const row = rows.find((candidate) => candidate.numberDigest === digests[0]) ?? rows[0];
+      if (row && row.numberDigest !== digests[0]) await directory.claim(phoneNumber, row.userId, new Date());
       return row?.userId;
     },
 
@@ -27,7 +34,16 @@ export function whatsAppDirectory(db: D1Database, masterKey: string) {
      * number: claiming a new one releases the old.
      */
     async claim(phoneNumber: string, userId: string, now: Date): Promise<boolean> {
-      const numberDigest = await digest(phoneNumber);
+      const [numberDigest = '', ...previousDigests] = await allDigests(phoneNumber);
+      // Held under a key being rotated out by someone else: still theirs.
+      if (previousDigests.length > 0) {
+        const holder = await orm
+          .select({ userId: whatsAppNumbers.userId })
+          .from(whatsAppNumbers)
+          .where(and(inArray(whatsAppNumbers.numberDigest, previousDigests), ne(whatsAppNumbers.userId, userId)))
+          .get();
+        if (holder) return false;
+      }
       await orm.insert(whatsAppNumbers).values({ numberDigest, userId, linkedAt: now }).onConflictDoNothing();
       const owner = await orm.select({ userId: whatsAppNumbers.userId }).from(whatsAppNumbers).where(eq(whatsAppNumbers.numberDigest, numberDigest)).get();
       if (owner?.userId !== userId) return false;
@@ -41,6 +57,13 @@ export function whatsAppDirectory(db: D1Database, masterKey: string) {
 
     /** Records that this unknown number was answered; true only the first time, ever. */
     async firstContact(phoneNumber: string, now: Date): Promise<boolean> {
+      const [, ...previousDigests] = await allDigests(phoneNumber);
+      // Answered under a key being rotated out: once, ever, still holds.
+      if (
+        previousDigests.length > 0 &&
+        (await orm.select().from(whatsAppOnboardedNumbers).where(inArray(whatsAppOnboardedNumbers.numberDigest, previousDigests)).get())
+      )
+        return false;
       const result = await orm
         .insert(whatsAppOnboardedNumbers)
         .values({ numberDigest: await digest(phoneNumber), answeredAt: now })
@@ -54,4 +77,5 @@ export function whatsAppDirectory(db: D1Database, masterKey: string) {
       await orm.delete(whatsAppOnboardedNumbers).where(eq(whatsAppOnboardedNumbers.numberDigest, await digest(phoneNumber)));
     },
   };
+  return directory;
 }

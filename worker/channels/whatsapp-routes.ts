@@ -18,7 +18,7 @@ const numberTaken = () => new AppError('phone_number_taken', 'That number is alr
 function requireConfigured(env: AppEnv['Bindings']) {
   const config = readConfig(env);
   if (!whatsAppSettings(config)) throw new AppError('feature_not_configured', 'WhatsApp is not configured on this server.');
-  return whatsAppDirectory(env.DB, config.MASTER_KEY);
+  return whatsAppDirectory(env.DB, config.MASTER_KEY, config.MASTER_KEY_PREVIOUS);
 }
 
 whatsAppChannelRoutes.openapi(
@@ -97,7 +97,7 @@ whatsAppChannelRoutes.openapi(
     const config = readConfig(context.env);
     const userId = context.get('account').id;
     // The directory first: from then on no webhook reaches this person's object for that number.
-    await whatsAppDirectory(context.env.DB, config.MASTER_KEY).release(userId);
+    await whatsAppDirectory(context.env.DB, config.MASTER_KEY, config.MASTER_KEY_PREVIOUS).release(userId);
     const companion = await companionOf(context.env, userId);
     await companion.whatsapp.unlink();
     return context.body(null, 204);

@@ -86,3 +86,18 @@ export const whatsAppOnboardedNumbers = sqliteTable('whatsapp_onboarded_numbers'
   numberDigest: text('number_digest').primaryKey(),
   answeredAt: integer('answered_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Master key rotations: the sweep (`worker/account/key-rotation.ts`) visits every user's object in id
+ * order to wrap its data key by the new master key, and keeps its place here so a cron run picks up
+ * where the last one stopped. One row per master key rotated to, named by its public id.
+ */
+export const keyRotations = sqliteTable('key_rotations', {
+  masterKeyId: text('master_key_id').primaryKey(),
+  /** The last user id visited; the next run starts after it. Empty before the first. */
+  cursor: text('cursor').notNull().default(''),
+  usersVisited: integer('users_visited').notNull().default(0),
+  keysRewrapped: integer('keys_rewrapped').notNull().default(0),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+});

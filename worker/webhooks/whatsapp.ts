@@ -55,7 +55,7 @@ whatsAppWebhookRoutes.post('/', bodyLimit(maxWebhookBytes), async (context) => {
   const parsed = whatsAppWebhookSchema.safeParse(payload);
   if (!parsed.success) throw new AppError('validation_failed', 'The webhook body is not a WhatsApp Business Account event.');
 
-  const directory = whatsAppDirectory(context.env.DB, config.MASTER_KEY);
+  const directory = whatsAppDirectory(context.env.DB, config.MASTER_KEY, config.MASTER_KEY_PREVIOUS);
   const { messages, statuses } = readWebhook(parsed.data, settings.phoneNumberId);
   for (const message of messages) {
     const userId = await directory.ownerOf(message.from);

@@ -34,7 +34,7 @@ function inObject<Result>(userId: string, work: (push: PushCapability) => Promis
     const host: CapabilityHost = {
       userId,
       sql,
-      vault: new UserVault(sql, userId, () => readConfig(testEnv).MASTER_KEY),
+      vault: new UserVault(sql, userId, () => ({ current: readConfig(testEnv).MASTER_KEY })),
       env: testEnv,
       config: () => readConfig(testEnv),
       now: () => Date.now(),

@@ -257,6 +257,11 @@ export function createWhatsAppCapability(
     },
     rpc: {
       link: linkView,
+      /** The linked number in full, for the Worker's directory only (a master key rotation keys it again); null when none is linked. */
+      directoryNumber: async (): Promise<string | null> => {
+        const link = await store.link();
+        return link?.status === 'linked' ? link.phoneNumber : null;
+      },
       /** Sends a code to the number; the Worker has checked no other account holds it. */
       startLink: (phoneNumber: string): Promise<WhatsAppLink> => startLink(phoneNumber),
       checkCode,
