@@ -15,7 +15,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyMigrations, buildWeb, freePort, localConfigPath, root, startWranglerDev, stopProcessGroup } from './local-server.mjs';
 
 /** What wrangler.local.toml leaves out or sets differently, on purpose. */
-const localDifferences = ['ai', 'vectorize', 'vars'];
+// `triggers`: local mode has no cron (wrangler warns at every start), and the one cron job, the master key
+// rotation's sweep, only matters deployed.
+const localDifferences = ['ai', 'vectorize', 'vars', 'triggers'];
 
 /** Output that must never appear when local mode starts, each with what it means. */
 const forbiddenOutput = [
