@@ -17,7 +17,8 @@ import { applyMigrations, buildWeb, freePort, localConfigPath, root, startWrangl
 /** What wrangler.local.toml leaves out or sets differently, on purpose. */
 // `triggers`: local mode has no cron (wrangler warns at every start), and the one cron job, the master key
 // rotation's sweep, only matters deployed.
-const localDifferences = ['ai', 'vectorize', 'vars', 'triggers'];
+// `env`: the deployed environments (staging, production), which local mode is not.
+const localDifferences = ['ai', 'vectorize', 'vars', 'triggers', 'env'];
 
 /** Output that must never appear when local mode starts, each with what it means. */
 const forbiddenOutput = [

@@ -18,6 +18,13 @@ describe('configuration', () => {
     expect(readConfig({ MASTER_KEY: masterKey, VAPID_PUBLIC_KEY: '', VAPID_PRIVATE_KEY: '', VAPID_SUBJECT: '' }).VAPID_PUBLIC_KEY).toBeUndefined();
   });
 
+  it('reads the keys a master key rotation replaces as a list, and refuses one that is not a key', () => {
+    expect(readConfig({ MASTER_KEY: masterKey }).MASTER_KEY_PREVIOUS).toEqual([]);
+    const older = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+    expect(readConfig({ MASTER_KEY: masterKey, MASTER_KEY_PREVIOUS: ` ${older} , ${masterKey}` }).MASTER_KEY_PREVIOUS).toEqual([older, masterKey]);
+    expect(() => readConfig({ MASTER_KEY: masterKey, MASTER_KEY_PREVIOUS: 'not-a-key' })).toThrow(/MASTER_KEY_PREVIOUS/);
+  });
+
   it('hashes passwords at scrypt N = 2^15 unless told otherwise, and refuses a cost too low to protect anything', () => {
     expect(readConfig({ MASTER_KEY: masterKey }).PASSWORD_HASH_LOG2_COST).toBe(15);
     expect(readConfig({ MASTER_KEY: masterKey, PASSWORD_HASH_LOG2_COST: '10' }).PASSWORD_HASH_LOG2_COST).toBe(10);

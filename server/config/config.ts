@@ -20,7 +20,15 @@ const configSchema = z.object({
    * master key"); remove it once the sweep has finished.
    */
   MASTER_KEY_PREVIOUS: z.preprocess(
-    (value) => (typeof value === 'string' ? value.split(',').map((key) => key.trim()).filter(Boolean) : value === undefined ? [] : value),
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((key) => key.trim())
+            .filter(Boolean)
+        : value === undefined
+          ? []
+          : value,
     z.array(z.string().refine((value) => base64ByteLength(value) === 32, 'must hold the base64 of 32 random bytes each, comma-separated')).max(4),
   ),
   LLM_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
