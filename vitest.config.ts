@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import type { ProvidedContext } from 'vitest';
 import { defineConfig } from 'vitest/config';
+import { testFcm } from './test-support/fake-fcm/control.ts';
 import { testWhatsApp } from './test-support/fake-whatsapp-graph/control.ts';
 import { sharedHttpToolsFor, sharedToolToken } from './test-support/shared-http-tools.ts';
 
@@ -50,6 +51,12 @@ function configuredBindings(inject: <Key extends keyof ProvidedContext>(key: Key
     VAPID_PUBLIC_KEY: inject('vapidPublicKey'),
     VAPID_PRIVATE_KEY: inject('vapidPrivateKey'),
     VAPID_SUBJECT: 'mailto:push-tests@kindred.test',
+    // Native push through the fake FCM (test-support/fake-fcm), as a service account made per run.
+    FCM_PROJECT_ID: testFcm.projectId,
+    FCM_CLIENT_EMAIL: testFcm.clientEmail,
+    FCM_PRIVATE_KEY: inject('fcmPrivateKey'),
+    FCM_API_URL: inject('fakeFcmUrl'),
+    FCM_TOKEN_URL: `${inject('fakeFcmUrl')}/token`,
     WHATSAPP_GRAPH_URL: inject('fakeWhatsAppUrl'),
     WHATSAPP_PHONE_NUMBER_ID: testWhatsApp.phoneNumberId,
     WHATSAPP_ACCESS_TOKEN: testWhatsApp.accessToken,

@@ -7,11 +7,13 @@
  * `local-services/speech/`) as `speechLocalUrl`, and the local HTTP service HTTP tools call
  * (`test-support/http-tool-service.ts`) as `httpToolServiceUrl`.
  */
-import { webcrypto } from 'node:crypto';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startSpeechServer } from '../local-services/speech/server.ts';
 import { testElevenLabsApiKey } from './fake-elevenlabs/control.ts';
 import { startFakeElevenLabs } from './fake-elevenlabs/server.ts';
+import { testFcm } from './fake-fcm/control.ts';
+import { startFakeFcm } from './fake-fcm/server.ts';
 import { startFakeGoogleCalendar } from './fake-google-calendar/server.ts';
 import { startFakeOpenAI } from './fake-openai/server.ts';
 import { startFakePushService } from './fake-push-service/server.ts';
@@ -29,6 +31,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   project.provide('vapidPublicKey', Buffer.from(await webcrypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url'));
   project.provide('vapidPrivateKey', (await webcrypto.subtle.exportKey('jwk', pair.privateKey)).d ?? '');
+  // The service account the tests' server sends native pushes as: its key pair made per run.
+  const serviceAccount = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const fcm = await startFakeFcm({
+    projectId: testFcm.projectId,
+    clientEmail: testFcm.clientEmail,
+    publicKeyPem: serviceAccount.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  project.provide('fakeFcmUrl', fcm.url);
+  project.provide('fcmPrivateKey', serviceAccount.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const radicale = await startRadicale();
   project.provide('radicaleUrl', radicale.url);
   const whatsApp = await startFakeWhatsAppGraph({ port: 0, phoneNumberId: testWhatsApp.phoneNumberId, accessToken: testWhatsApp.accessToken });
@@ -48,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await elevenLabs.close();
     await fake.close();
     await push.close();
+    await fcm.close();
     await radicale.close();
     await whatsApp.close();
     await google.close();

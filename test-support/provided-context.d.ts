@@ -8,6 +8,10 @@ declare module 'vitest' {
     /** The VAPID key pair the `kindred` project's server signs Web Push with (base64url). */
     vapidPublicKey: string;
     vapidPrivateKey: string;
+    /** Origin of the fake Firebase Cloud Messaging API and Google token endpoint (`test-support/fake-fcm/`). */
+    fakeFcmUrl: string;
+    /** The PKCS #8 PEM private key of the service account the server sends native pushes as. */
+    fcmPrivateKey: string;
     /** Base URL of the Radicale CalDAV server (through its control proxy: see `radicale.ts`). */
     radicaleUrl: string;
     /** Base URL of the fake WhatsApp Graph API, including the version (`/v21.0`). */

@@ -83,6 +83,17 @@ const configSchema = z.object({
       .optional(),
   ),
   /**
+   * Native push to the mobile app through Firebase Cloud Messaging (HTTP v1): the Firebase project and
+   * a service account allowed to send (from its JSON key file). All three or none; unset = the app is
+   * reached by Web Push, the app's socket and WhatsApp only.
+   */
+  FCM_PROJECT_ID: optionalText,
+  FCM_CLIENT_EMAIL: optionalText,
+  /** The service account's private key (PKCS #8 PEM; `\n` for line breaks is fine). A secret. */
+  FCM_PRIVATE_KEY: optionalText,
+  FCM_API_URL: z.preprocess((value) => (value === '' || value === undefined ? 'https://fcm.googleapis.com' : value), z.url()),
+  FCM_TOKEN_URL: z.preprocess((value) => (value === '' || value === undefined ? 'https://oauth2.googleapis.com/token' : value), z.url()),
+  /**
    * Other origins whose pages may make cookie-authenticated changes (comma-separated), for a web app
    * served from another host than the API. The API's own origin is always allowed.
    */
@@ -161,6 +172,13 @@ export function readConfig(env: object): Config {
     throw new AppError(
       'configuration_invalid',
       'Kindred is misconfigured: VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are set together or not at all.',
+    );
+  }
+  const fcmSet = [config.FCM_PROJECT_ID, config.FCM_CLIENT_EMAIL, config.FCM_PRIVATE_KEY].filter(Boolean).length;
+  if (fcmSet !== 0 && fcmSet !== 3) {
+    throw new AppError(
+      'configuration_invalid',
+      'Kindred is misconfigured: FCM_PROJECT_ID, FCM_CLIENT_EMAIL and FCM_PRIVATE_KEY are set together or not at all.',
     );
   }
   const sharedToolNames = new Set<string>();

@@ -2,6 +2,7 @@ import type { PushSubscriptionBody, PushSubscriptionInfo } from '../../../common
 import type { Config } from '../../../server/config/config.ts';
 import { AppError, notFound } from '../../../server/errors/app-error.ts';
 import { base64UrlToBytes } from '../../../server/push/base64url.ts';
+import { createFcmSender, type FcmSender } from '../../../server/push/fcm.ts';
 import type { VapidKeys } from '../../../server/push/vapid.ts';
 import type { Capability, CapabilityHost } from '../../host/capability.ts';
 import { createPushChannel } from './push-channel.ts';
@@ -12,6 +13,16 @@ import { SubscriptionStore } from './subscription-store.ts';
 export function vapidKeysFrom(config: Config): VapidKeys | undefined {
   const { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey, VAPID_SUBJECT: subject } = config;
   return publicKey && privateKey && subject ? { publicKey, privateKey, subject } : undefined;
+}
+
+/** Firebase Cloud Messaging as the configuration names it, or undefined while it is not configured. */
+export function fcmSenderFrom(config: Config, fetchFunction?: typeof fetch): FcmSender | undefined {
+  const { FCM_PROJECT_ID: projectId, FCM_CLIENT_EMAIL: clientEmail, FCM_PRIVATE_KEY: privateKeyPem } = config;
+  if (!projectId || !clientEmail || !privateKeyPem) return undefined;
+  return createFcmSender(
+    { projectId, clientEmail, privateKeyPem, apiUrl: config.FCM_API_URL, tokenUrl: config.FCM_TOKEN_URL },
+    fetchFunction ? { fetch: fetchFunction } : {},
+  );
 }
 
 /**
@@ -25,9 +36,15 @@ export function createPushCapability(host: CapabilityHost, options: { fetch?: ty
     async () => (await host.vault.keys()).blindIndex,
     () => host.now(),
   );
+  // One sender per object, made when first needed: it keeps the access token between sends.
+  let fcm: { sender: FcmSender | undefined } | undefined;
   const channel = createPushChannel({
     store,
     vapid: () => vapidKeysFrom(host.config()),
+    fcm: () => {
+      fcm ??= { sender: fcmSenderFrom(host.config(), options.fetch) };
+      return fcm.sender;
+    },
     fetch: options.fetch,
     now: () => host.now(),
     userId: host.userId,

@@ -5,6 +5,7 @@ import { pushSubscriptionSchema, pushSubscriptionsAnswerSchema } from '../../../
 import { readConfig } from '../../../server/config/config.ts';
 import type { Env } from '../../../server/env.ts';
 import { api, buildUser, expectError, readJson } from '../../../test-support/api.ts';
+import { failNextFcm, fcmReceived } from '../../../test-support/fake-fcm/control.ts';
 import {
   createFakeSubscription,
   type FakeSubscription,
@@ -213,5 +214,85 @@ describe('the web push channel', () => {
     const [payload] = await payloadsAt(browser);
     expect(String(payload?.text).length).toBeLessThan(4000);
     expect(String(payload?.text).endsWith('…')).toBe(true);
+  });
+});
+
+const fakeFcmUrl = inject('fakeFcmUrl');
+
+/** A person whose mobile app registered a native token (Android unless said), through the API. */
+async function personWithPhone(platform: 'android' | 'ios' = 'android') {
+  const person = await buildUser();
+  const token = `fcm-${platform}-${crypto.randomUUID()}`;
+  const registered = await readJson(
+    await api('/api/v1/push/subscriptions', { token: person.token, body: { nativeToken: token, platform, deviceName: 'Pixel 9' } }),
+    pushSubscriptionSchema,
+    201,
+  );
+  return { person, token, registered, channel: channelOf(person.user.id) };
+}
+
+describeChannelContract('native push (FCM)', async () => {
+  const person = await buildUser();
+  const tokens: string[] = [];
+  return {
+    channel: channelOf(person.user.id),
+    async makeReachable() {
+      const token = `fcm-contract-${crypto.randomUUID()}`;
+      await readJson(
+        await api('/api/v1/push/subscriptions', { token: person.token, body: { nativeToken: token, platform: 'android' } }),
+        pushSubscriptionSchema,
+        201,
+      );
+      tokens.push(token);
+    },
+    async delivered() {
+      const all = await Promise.all(tokens.map(async (token) => (await fcmReceived(fakeFcmUrl, token)).messages));
+      return all.flat().map((received) => ({ text: received.message.notification?.body ?? '' }));
+    },
+    async failNext(kind) {
+      for (const token of tokens) await failNextFcm(fakeFcmUrl, token, kind === 'retryable' ? 'unavailable' : 'invalid-argument');
+    },
+  };
+});
+
+describe('native push through FCM', () => {
+  it('sends the notification with its data as strings, urgent for reminders, as the service account FCM verified', async () => {
+    const { token, channel } = await personWithPhone();
+    const reminder = message('Call mum', { reminderId: 'rem_7', conversationId: 'conv_7' });
+    expect(await channel.send(reminder)).toMatchObject({ status: 'sent' });
+    const [sent] = (await fcmReceived(fakeFcmUrl, token)).messages;
+    expect(sent?.message.notification).toEqual({ title: 'Reminder', body: 'Call mum' });
+    expect(sent?.message.data).toEqual({ id: reminder.id, kind: 'reminder', reminderId: 'rem_7', conversationId: 'conv_7' });
+    expect(sent?.message.android).toEqual({ priority: 'HIGH', ttl: `${24 * 3600}s` });
+    expect(sent?.message.apns?.headers?.['apns-priority']).toBe('10');
+    // A retry of the same message sends nothing again.
+    expect(await channel.send(reminder)).toMatchObject({ status: 'sent', duplicate: true });
+    expect((await fcmReceived(fakeFcmUrl, token)).messages).toHaveLength(1);
+  });
+
+  it('removes a token FCM says is unregistered, and is then unavailable', async () => {
+    const { person, token, channel } = await personWithPhone('ios');
+    await failNextFcm(fakeFcmUrl, token, 'unregistered');
+    expect(await channel.send(message('Gone phone'))).toMatchObject({ status: 'unavailable' });
+    const listed = await readJson(await api('/api/v1/push/subscriptions', { token: person.token }), pushSubscriptionsAnswerSchema);
+    expect(listed.subscriptions).toEqual([]);
+    expect(await channel.reachable()).toBe(false);
+  });
+
+  it('takes a fresh access token when FCM refuses the one it has, and retries once', async () => {
+    const { token, channel } = await personWithPhone();
+    expect((await channel.send(message('First'))).status).toBe('sent');
+    await failNextFcm(fakeFcmUrl, token, 'unauthenticated');
+    expect((await channel.send(message('Second'))).status).toBe('sent');
+    expect((await fcmReceived(fakeFcmUrl, token)).messages.map((sent) => sent.message.notification?.body)).toEqual(['First', 'Second']);
+  });
+
+  it('keeps the native token sealed in the object', async () => {
+    const { person, token } = await personWithPhone();
+    const rows = await runInDurableObject(testEnv.COMPANION.getByName(person.user.id), (_instance, state) =>
+      state.storage.sql.exec('SELECT * FROM push_subscriptions').toArray(),
+    );
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(JSON.stringify(rows)).not.toContain('Pixel 9');
   });
 });

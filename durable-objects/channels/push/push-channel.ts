@@ -1,4 +1,5 @@
 import { log } from '../../../server/logging/log.ts';
+import type { FcmSender } from '../../../server/push/fcm.ts';
 import { maxPlaintextBytes } from '../../../server/push/message-encryption.ts';
 import type { VapidKeys } from '../../../server/push/vapid.ts';
 import { buildWebPushRequest } from '../../../server/push/web-push-request.ts';
@@ -19,6 +20,8 @@ export interface PushChannelSettings {
   store: SubscriptionStore;
   /** The server's VAPID keys, or undefined when Web Push is not configured. */
   vapid(): VapidKeys | undefined;
+  /** Firebase Cloud Messaging for the mobile app's native tokens, or undefined when it is not configured. */
+  fcm?(): FcmSender | undefined;
   /** Injected so tests can watch or replace the network; the runtime's own by default. */
   fetch?: typeof fetch;
   now?: () => number;
@@ -43,9 +46,9 @@ type DeviceResult =
 type DeviceFailure = Extract<DeviceResult, { detail: string }>;
 
 /**
- * Web Push to every browser the person turned notifications on in. Native tokens (the mobile app)
- * are stored and listed but not sent to: FCM and APNs need credentials the configuration does not
- * take yet, so the app is reached through this channel only when it has a web subscription.
+ * Push to every device the person turned notifications on in: Web Push to browsers, and the mobile
+ * app's native tokens through Firebase Cloud Messaging (Android, and iOS through Firebase's APNs
+ * link) when FCM is configured. A message counts as sent when one device accepted it.
  */
 export function createPushChannel(settings: PushChannelSettings): DeliveryChannel {
   const { store } = settings;
@@ -78,15 +81,38 @@ export function createPushChannel(settings: PushChannelSettings): DeliveryChanne
     return { subscriptionId, result: 'refused', detail: `the push service answered ${status}` };
   }
 
+  async function sendToNativeDevice(device: { id: string; token: string }, message: OutboundMessage, fcm: FcmSender): Promise<DeviceResult> {
+    const data: Record<string, string> = { id: message.id, kind: message.kind };
+    if (message.reminderId) data.reminderId = message.reminderId;
+    if (message.conversationId) data.conversationId = message.conversationId;
+    const sent = await fcm.send(device.token, {
+      title: message.title,
+      // A notification shows a line or two; the whole message is in the conversation it opens.
+      body: Array.from(message.text).length > 1000 ? `${Array.from(message.text).slice(0, 999).join('')}…` : message.text,
+      data,
+      ttlSeconds: ttlSecondsByKind[message.kind],
+      urgent: message.kind === 'reminder' || message.kind === 'event-soon',
+    });
+    return sent.result === 'accepted'
+      ? { subscriptionId: device.id, result: 'accepted', location: sent.name }
+      : sent.result === 'gone'
+        ? { subscriptionId: device.id, result: 'gone' }
+        : { subscriptionId: device.id, result: sent.result, detail: sent.detail };
+  }
+
   async function deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
     if (store.deliveredTo(message.id).length > 0) return { status: 'sent', duplicate: true };
     const vapid = settings.vapid();
-    if (!vapid) return { status: 'unavailable', reason: 'Web Push is not configured on this server' };
-    const subscriptions = await store.webSubscriptions();
-    if (subscriptions.length === 0) return { status: 'unavailable', reason: 'no device has notifications on' };
+    const fcm = settings.fcm?.();
+    if (!vapid && !fcm) return { status: 'unavailable', reason: 'push is not configured on this server' };
+    const [web, native] = await Promise.all([vapid ? store.webSubscriptions() : [], fcm ? store.nativeSubscriptions() : []]);
+    if (web.length + native.length === 0) return { status: 'unavailable', reason: 'no device has notifications on' };
 
     const payload = encodePayload(message);
-    const results = await Promise.all(subscriptions.map((subscription) => sendToDevice(subscription, payload, message, vapid)));
+    const results = await Promise.all([
+      ...(vapid ? web.map((subscription) => sendToDevice(subscription, payload, message, vapid)) : []),
+      ...(fcm ? native.map((device) => sendToNativeDevice(device, message, fcm)) : []),
+    ]);
     for (const device of results) {
       if (device.result === 'accepted') store.recordDelivery(message.id, device.subscriptionId);
       if (device.result === 'gone') store.remove(device.subscriptionId);
@@ -111,7 +137,7 @@ export function createPushChannel(settings: PushChannelSettings): DeliveryChanne
 
   return {
     name: 'push',
-    reachable: async () => settings.vapid() !== undefined && store.hasWeb(),
+    reachable: async () => (settings.vapid() !== undefined && store.hasWeb()) || (settings.fcm?.() !== undefined && store.hasNative()),
     send(message) {
       // Two sends of one message at once (a retried alarm while the first runs) share one delivery;
       // the one that joined sent nothing itself, so a success is a duplicate to it.

@@ -95,6 +95,22 @@ export class SubscriptionStore {
     return this.sql.exec("SELECT 1 FROM push_subscriptions WHERE kind = 'web' LIMIT 1").toArray().length > 0;
   }
 
+  /** Whether the mobile app registered a native token on any device. */
+  hasNative(): boolean {
+    return this.sql.exec("SELECT 1 FROM push_subscriptions WHERE kind != 'web' LIMIT 1").toArray().length > 0;
+  }
+
+  /** The mobile app's devices with their native tokens, oldest first. */
+  async nativeSubscriptions(): Promise<{ id: string; platform: 'android' | 'ios'; token: string }[]> {
+    const rows = this.sql.exec<SubscriptionRow>("SELECT * FROM push_subscriptions WHERE kind != 'web' ORDER BY created_at, id").toArray();
+    return Promise.all(
+      rows.map(async (row) => {
+        const target = JSON.parse(await this.vault.open(row.target_sealed, `push:${row.id}:target`)) as Extract<SealedTarget, { nativeToken: string }>;
+        return { id: row.id, platform: row.kind as 'android' | 'ios', token: target.nativeToken };
+      }),
+    );
+  }
+
   async webSubscriptions(): Promise<WebSubscription[]> {
     const rows = this.sql.exec<SubscriptionRow>("SELECT * FROM push_subscriptions WHERE kind = 'web' ORDER BY created_at, id").toArray();
     return Promise.all(
