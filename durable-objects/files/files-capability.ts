@@ -6,6 +6,7 @@ import { chunkMarkdown } from './chunk-markdown.ts';
 import { FileChunks } from './file-chunks.ts';
 import { type FileChange, type FileContent, type FileInfo, FileStore, type FileVersionContent, type FileVersionInfo } from './file-store.ts';
 import { createFileTools } from './file-tools.ts';
+import { filesBucket } from './files-bucket.ts';
 import { createPathHasher } from './path-hash.ts';
 
 /** The person's persistent Markdown files in R2: sealed, versioned, chunked into retrieval on every write. */
@@ -32,7 +33,7 @@ export function createFilesCapability(host: CapabilityHost, dependencies: { retr
   };
 
   const store = new FileStore({
-    bucket: host.env.FILES,
+    bucket: filesBucket(host.env.FILES),
     userId: host.userId,
     vault: host.vault,
     sql: host.sql,
