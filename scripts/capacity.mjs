@@ -1,4 +1,8 @@
-// `npm run capacity [-- --inputs docs/capacity-inputs.json] [--people 10000,1000000,10000000]`
+// `npm run capacity [-- --inputs docs/capacity-inputs.json] [--people 10000,1000000,10000000] [--set path=value ...]`
+//
+// `--set` changes one input for this run, by its dotted path in the JSON, to try the design's answers:
+// `--set assumedDay.d1QueriesPerRequest=0` (sessions checked without D1), `--set deployment.vectorizeIndexes=2000`
+// (vectors sharded over indexes by user), `--set limits.workersAiTextGenerationPerMinute.value=60000`.
 //
 // The capacity model of docs/capacity.md, computed from docs/capacity-inputs.json: the per-operation
 // costs (measured by the benchmarks where they exist, estimates elsewhere, each with its source), an
@@ -38,7 +42,7 @@ export function personDay(inputs) {
   const usage = {
     workerRequests: perDay(inputs, (operation) => operation.workerRequests),
     cpuMs: perDay(inputs, (operation) => operation.cpuMs),
-    d1Queries: perDay(inputs, (operation) => operation.workerRequests) * assumedDay.d1QueriesPerRequest,
+    d1Queries: perDay(inputs, (operation) => operation.workerRequests) * assumedDay.d1QueriesPerRequest + perDay(inputs, (operation) => operation.d1Queries),
     d1RowsRead: perDay(inputs, (operation) => operation.d1RowsRead),
     d1RowsWritten: perDay(inputs, (operation) => operation.d1RowsWritten),
     d1StorageBytes: perDay(inputs, (operation) => operation.d1StorageBytes),
@@ -107,6 +111,7 @@ export function limitsAt(inputs, day, people) {
   const peak = assumedDay.peakToAverage;
   const perSecondAtPeak = (perPersonPerDay) => (people * perPersonPerDay * peak) / secondsPerDay;
   const lastYear = Math.max(...assumedDay.years);
+  const indexes = inputs.deployment?.vectorizeIndexes ?? 1;
   const checks = [
     {
       limit: 'D1 database size',
@@ -124,17 +129,17 @@ export function limitsAt(inputs, day, people) {
         'Today every API request reads its session from D1. Checking sessions without D1 on the hot path (a signed token with revocation kept in the object, or read replicas through the Sessions API) takes this to near zero: set assumedDay.d1QueriesPerRequest to 0 to see it.',
     },
     {
-      limit: 'Vectorize namespaces per index',
+      limit: `Vectorize namespaces (${indexes} ${indexes === 1 ? 'index' : 'indexes'})`,
       demand: people,
-      capacity: limits.vectorizeNamespacesPerIndex.value,
+      capacity: limits.vectorizeNamespacesPerIndex.value * indexes,
       unit: 'namespaces',
       design:
         'One namespace per person in one index (server/providers/vector-index/). Past 50,000 people the index must be sharded: index = hash(user) mod K, K ≤ 50,000 indexes per account (2.5 billion namespaces); or VECTOR_INDEX=local keeps vectors in each object and needs no Vectorize at all.',
     },
     {
-      limit: `Vectorize vectors per index (after ${lastYear} years)`,
+      limit: `Vectorize vectors (${indexes} ${indexes === 1 ? 'index' : 'indexes'}, after ${lastYear} years)`,
       demand: people * day.usage.vectorsStored * 365 * lastYear,
-      capacity: limits.vectorizeVectorsPerIndex.value,
+      capacity: limits.vectorizeVectorsPerIndex.value * indexes,
       unit: 'vectors',
       design: 'The same sharding: K indexes hold K × 10 million vectors.',
     },
@@ -217,15 +222,32 @@ function roundFigure(value) {
   return Number(value.toPrecision(4));
 }
 
+/** Sets `inputs` at the dotted `assignment` ("assumedDay.peakToAverage=4") to a number, or a string if it is none. */
+export function applySetting(inputs, assignment) {
+  const equals = assignment.indexOf('=');
+  if (equals <= 0) throw new Error(`--set takes path=value, not "${assignment}".`);
+  const keys = assignment.slice(0, equals).split('.');
+  const text = assignment.slice(equals + 1);
+  const value = text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  let target = inputs;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
+    target = target[key];
+  }
+  target[keys.at(-1)] = value;
+}
+
 export function run(argv = process.argv.slice(2)) {
   const { values } = parseArgs({
     args: argv,
     options: {
       inputs: { type: 'string', default: path.join(root, 'docs/capacity-inputs.json') },
       people: { type: 'string', default: '10000,1000000,10000000' },
+      set: { type: 'string', multiple: true, default: [] },
     },
   });
   const inputs = JSON.parse(readFileSync(path.resolve(values.inputs), 'utf8'));
+  for (const assignment of values.set) applySetting(inputs, assignment);
   const scales = values.people.split(',').map(Number);
   const day = personDay(inputs);
   const write = (line = '') => process.stderr.write(`${line}\n`);
@@ -292,6 +314,7 @@ export function run(argv = process.argv.slice(2)) {
   const report = {
     capacity: 'per active person per day, and limits at scale',
     inputs: path.relative(root, path.resolve(values.inputs)),
+    settings: values.set,
     personDay: {
       usage: Object.fromEntries(Object.entries(day.usage).map(([name, value]) => [name, roundFigure(value)])),
       costUsd: Object.fromEntries(Object.entries(day.cost).map(([name, value]) => [name, roundFigure(value)])),
