@@ -388,9 +388,14 @@ export async function run(argv) {
 
     const model = await startFakeModel({ delayMs: options.delayMs, logFile: modelLogFile, host });
     cleanups.push(() => stopChild(model.child));
-    // At most one chat turn per person per action; each turn may start a summary and an extraction.
-    const possibleTurns = Math.ceil((options.minutes * 60_000) / Math.max(50, options.thinkMs * 0.3)) + 10;
-    await scriptBackgroundAnswers(model.url, { count: Math.min(200_000, options.users * possibleTurns), delayMs: options.delayMs });
+    // Each marker's answers are scripted once per chat turn a person could take (actions a run can hold,
+    // times the chat share, doubled), which is more than either background call can ask for (a summary
+    // every 12 messages, an extraction per burst of turns). Past the script the fake would echo ever
+    // longer prompts, and the CPU would climb for a reason no real model gives.
+    const actionsPerPerson = (options.minutes * 60_000) / Math.max(100, options.thinkMs);
+    const chatShare = actionMix.find(([kind]) => kind === 'chat')[1] / totalWeight;
+    const scriptedAnswers = Math.ceil(options.users * actionsPerPerson * chatShare * 2) + 100;
+    await scriptBackgroundAnswers(model.url, { count: scriptedAnswers, delayMs: options.delayMs });
 
     const port = options.port === 0 ? await freePort(host) : options.port;
     const baseUrl = `http://${host}:${port}`;
