@@ -15,7 +15,7 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/chat.json. Exits with 1 when more than 1% of the measured turns failed, or when the
 // history shows a turn lost or doubled.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +32,19 @@ import {
   startPerf,
   startV8Profiler,
 } from '../scripts/bench-cpu-profile.mjs';
-import { cleanUpOnExit, format, formatSeconds, packageVersion, progress, round, signUpUsers, stopChild } from '../scripts/bench-support.mjs';
+import {
+  cleanUpOnExit,
+  countBackgroundCalls,
+  format,
+  formatSeconds,
+  packageVersion,
+  progress,
+  round,
+  scriptBackgroundAnswers,
+  signUpUsers,
+  startFakeModel,
+  stopChild,
+} from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -66,7 +78,6 @@ const profileFile = path.join(resultsDirectory, 'chat-kindred.cpuprofile');
 const perfDataFile = path.join(resultsDirectory, 'chat-workerd.perf.data');
 /** Microseconds between the V8 profiler's samples. Only the profiled phase pays for it, so it can be fine. */
 const profileSamplingMicroseconds = 250;
-const fakeModelCli = path.join(root, 'test-support/fake-openai/cli.ts');
 
 const usage = `Usage: npm run bench -- chat [options]
   --load NAME      single (1 user × 30 turns, the default) or concurrent (50 users × 6 turns)
@@ -97,9 +108,9 @@ export async function run(argv) {
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
     const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: true, stepOptions: quiet });
 
-    const model = await startFakeModel(options.delayMs);
+    const model = await startFakeModel({ delayMs: options.delayMs, logFile: modelLogFile, host });
     cleanups.push(() => stopChild(model.child));
-    await scriptBackgroundAnswers(model.url, options);
+    await scriptBackgroundAnswers(model.url, { count: options.users * (options.turns + 1) * 3 + 20, delayMs: options.delayMs });
     progress(`Fake model on ${model.url}, first token after ${options.delayMs} ms.`);
 
     const port = options.port === 0 ? await freePort(host) : options.port;
@@ -246,77 +257,6 @@ function readOptions(argv) {
  * The fake model runs in a process of its own rather than inside this one: its CPU is then counted
  * apart from the client's, and the client's busy event loop cannot delay the model's first token.
  */
-async function startFakeModel(delayMs) {
-  const log = openSync(modelLogFile, 'w');
-  const child = spawn(
-    process.execPath,
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', fakeModelCli, '--host', host, '--port', '0', '--delay-ms', String(delayMs)],
-    { cwd: root, stdio: ['ignore', 'pipe', log] },
-  );
-  child.once('exit', () => closeSync(log));
-  const url = await new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`The fake model did not start within 20 s (log: ${modelLogFile}).`));
-    }, 20_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+\/v1)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The fake model exited with ${code} (log: ${modelLogFile}).`));
-    });
-  });
-  return { child, url };
-}
-
-/** The prompts of the object's background model calls, by a marker each puts in its last user message. */
-const backgroundPrompts = { summaries: '<summary>\n', extractions: '<existing>\n' };
-
-/**
- * Scripts the fake's answers to the object's background calls (the rolling summary and memory
- * extraction) to be what their prompts ask for: a summary of at most 250 words, and extraction JSON.
- * Unscripted, the fake echoes the prompt, and a summary prompt holds the previous summary, so each
- * echoed summary was longer than the last and streamed thousands of chunks: most of the CPU of a long
- * conversation went on parsing an answer no model would give. Their CPU still counts, as a real
- * model's would; if a prompt stops carrying its marker, the echo comes back and the figures show it.
- */
-async function scriptBackgroundAnswers(modelUrl, options) {
-  // About 240 words, the most the summary's instructions allow.
-  const summary = Array.from(
-    { length: 12 },
-    (_, index) => `In part ${index + 1} of their conversation the person described their day, their plans for the week and how they felt about them.`,
-  ).join(' ');
-  // Generously more than the runs can ask for: a summary every 12 messages, an extraction every 30 s per user.
-  const count = options.users * (options.turns + 1) * 3 + 20;
-  const script = async (match, text) => {
-    const response = await fetch(`${new URL(modelUrl).origin}/__control/scripts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ match, steps: Array.from({ length: count }, () => ({ text, delayMs: options.delayMs })) }),
-    });
-    if (!response.ok) throw new Error(`Scripting the fake model answered ${response.status}: ${await response.text()}`);
-  };
-  await script(backgroundPrompts.summaries, summary);
-  await script(backgroundPrompts.extractions, '{"memories": []}');
-}
-
-async function countBackgroundCalls(modelUrl) {
-  const counts = {};
-  for (const [name, match] of Object.entries(backgroundPrompts)) {
-    const response = await fetch(`${new URL(modelUrl).origin}/__control/requests?match=${encodeURIComponent(match)}`);
-    counts[name] = response.ok ? (await response.json()).requests.length : null;
-  }
-  return counts;
-}
-
 const clockTicksPerSecond = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

@@ -30,7 +30,6 @@
 //
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/voice.json. Exits with 1 when more than 1% of the turns failed.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -39,7 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, stopChild } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, startFakeModel, stopChild } from '../scripts/bench-support.mjs';
 import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -52,7 +51,6 @@ const resultsDirectory = path.join(root, 'bench-results');
 const resultsFile = path.join(resultsDirectory, 'voice.json');
 const serverLogFile = path.join(resultsDirectory, 'voice-wrangler.log');
 const modelLogFile = path.join(resultsDirectory, 'voice-fake-model.log');
-const fakeModelCli = path.join(root, 'test-support/fake-openai/cli.ts');
 /** What the fake transcriber hears in an ordinary utterance, and in the one each user cuts in on. */
 const spokenText = 'Tell me something nice about today.';
 const bargeInText = 'Please talk for a long while now.';
@@ -75,7 +73,7 @@ export async function run(argv) {
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
     const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: true, stepOptions: quiet });
 
-    const model = await startFakeModel(options.llmMs);
+    const model = await startFakeModel({ delayMs: options.llmMs, logFile: modelLogFile, host });
     cleanups.push(() => stopChild(model.child));
     await scriptModel(model.url, options);
     const speech = await startFakeSpeech(options);
@@ -238,37 +236,6 @@ function tone(frequency, seconds, sampleRate) {
 }
 
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
-
-async function startFakeModel(delayMs) {
-  const log = openSync(modelLogFile, 'w');
-  const child = spawn(
-    process.execPath,
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', fakeModelCli, '--host', host, '--port', '0', '--delay-ms', String(delayMs)],
-    { cwd: root, stdio: ['ignore', 'pipe', log] },
-  );
-  child.once('exit', () => closeSync(log));
-  const url = await new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('The fake model did not start within 20 s.'));
-    }, 20_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+\/v1)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The fake model exited with ${code}.`));
-    });
-  });
-  return { child, url };
-}
 
 /** The barge-in turn's reply streams slowly (a chunk every 40 ms), so it is still streaming when the cut comes. */
 async function scriptModel(modelUrl, options) {

@@ -1,6 +1,7 @@
 // Small helpers every benchmark shares: figures for the report, and people to measure with.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './local-server.mjs';
 
@@ -97,4 +98,81 @@ export async function stopChild(child) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+const fakeModelCli = path.join(root, 'test-support/fake-openai/cli.ts');
+
+/**
+ * Starts the fake OpenAI-compatible model (test-support/fake-openai) on a free loopback port, its first
+ * token after `delayMs`, its log in `logFile`; answers the child and its `/v1` URL.
+ */
+export async function startFakeModel({ delayMs, logFile, host = '127.0.0.1' }) {
+  const log = openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', fakeModelCli, '--host', host, '--port', '0', '--delay-ms', String(delayMs)],
+    { cwd: root, stdio: ['ignore', 'pipe', log] },
+  );
+  child.once('exit', () => closeSync(log));
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The fake model did not start within 20 s (log: ${logFile}).`));
+    }, 20_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+\/v1)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The fake model exited with ${code} (log: ${logFile}).`));
+    });
+  });
+  return { child, url };
+}
+
+/** The prompts of the object's background model calls, by a marker each puts in its last user message. */
+export const backgroundPrompts = { summaries: '<summary>\n', extractions: '<existing>\n' };
+
+/**
+ * Scripts the fake's answers to the object's background calls (the rolling summary and memory
+ * extraction) to be what their prompts ask for: a summary of at most 250 words, and extraction JSON.
+ * Unscripted, the fake echoes the prompt, and a summary prompt holds the previous summary, so each
+ * echoed summary was longer than the last and streamed thousands of chunks: most of the CPU of a long
+ * conversation went on parsing an answer no model would give. Their CPU still counts, as a real
+ * model's would; if a prompt stops carrying its marker, the echo comes back and the figures show it.
+ * `count` answers of each are scripted: generously more than the run can ask for.
+ */
+export async function scriptBackgroundAnswers(modelUrl, { count, delayMs }) {
+  // About 240 words, the most the summary's instructions allow.
+  const summary = Array.from(
+    { length: 12 },
+    (_, index) => `In part ${index + 1} of their conversation the person described their day, their plans for the week and how they felt about them.`,
+  ).join(' ');
+  const script = async (match, text) => {
+    const response = await fetch(`${new URL(modelUrl).origin}/__control/scripts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ match, steps: Array.from({ length: count }, () => ({ text, delayMs })) }),
+    });
+    if (!response.ok) throw new Error(`Scripting the fake model answered ${response.status}: ${await response.text()}`);
+  };
+  await script(backgroundPrompts.summaries, summary);
+  await script(backgroundPrompts.extractions, '{"memories": []}');
+}
+
+/** How many background calls (summaries, extractions) the fake model received. */
+export async function countBackgroundCalls(modelUrl) {
+  const counts = {};
+  for (const [name, match] of Object.entries(backgroundPrompts)) {
+    const response = await fetch(`${new URL(modelUrl).origin}/__control/requests?match=${encodeURIComponent(match)}`);
+    counts[name] = response.ok ? (await response.json()).requests.length : null;
+  }
+  return counts;
 }

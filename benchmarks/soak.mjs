@@ -1,0 +1,570 @@
+// `npm run bench -- soak [--minutes 10] [--users 50] [--window-seconds 60] [--think-ms 2000] [--delay-ms 150] [--port 0]`
+//
+// Whether Kindred holds up under a realistic mixed load for a long time, and whether workerd's memory
+// stays bounded while it does. N simulated people act one after another, each pausing a random
+// think time (uniform 0–2 × `--think-ms`) between actions, each action drawn from a fixed mix
+// (`actionMix` below): chat turns over HTTP (`POST /messages`, against the fake OpenAI model the chat
+// bench uses, with its background summaries and extractions scripted the same way), memories
+// created and listed, files written and read back, reminders set to fall due a few seconds later
+// (and so fired by the objects' alarms during the run), goals and moods recorded and listed.
+// Voice is left out: the voice bench's audio fake lives inside that benchmark, and its turns need a
+// paced WebSocket conversation per person; the chat turns already exercise the same model path.
+//
+// Every `--window-seconds` the report takes a window: requests per second, latency p50/p95/p99 per
+// kind, errors by error id (the API's `error.id`, or `http-<status>`/`network` when there is none),
+// and workerd's resident memory (VmRSS from /proc/<pid>/status, summed over the workerd processes
+// in wrangler's process group; Linux only, else null). Memory is also sampled every 5 s: the
+// least-squares slope over the second half of the run (the first half holds the warm-up, when
+// objects, modules and caches are first made) must stay under `--rss-slope-limit` MiB per minute
+// (default 2: a leak of 2 MiB a minute is ~3 GiB a day, and a bounded cache levels off well before).
+// `memoryGrowing: true` when it does not. A run of a minute or two has a short, noisy second half: the
+// flag means something at the default 10 minutes and longer.
+//
+// At the end every person's reminders are read back: each one due before the end should have been
+// delivered, once (`deliveredAt`), and its lateness is reported. workerd's CPU (from /proc, as the
+// reminders bench reads it) over the whole measured run divided by the requests gives the average
+// CPU per request of this mix, an input of docs/capacity-inputs.json.
+//
+// The human summary goes to stderr; the last line of stdout is the JSON report, also written to
+// bench-results/soak.json. Exits with 1 when more than 1% of the requests failed, a due reminder was
+// not delivered, or memory kept growing.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import {
+  cleanUpOnExit,
+  countBackgroundCalls,
+  format,
+  formatSeconds,
+  packageVersion,
+  progress,
+  round,
+  scriptBackgroundAnswers,
+  signUpUsers,
+  startFakeModel,
+  stopChild,
+} from '../scripts/bench-support.mjs';
+import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+
+const host = '127.0.0.1';
+const stateDirectory = path.join(root, '.wrangler/soak-state');
+const persistDirectory = path.join(stateDirectory, 'data');
+const snapshotDirectory = path.join(stateDirectory, 'snapshot');
+const resultsDirectory = path.join(root, 'bench-results');
+const resultsFile = path.join(resultsDirectory, 'soak.json');
+const serverLogFile = path.join(resultsDirectory, 'soak-wrangler.log');
+const modelLogFile = path.join(resultsDirectory, 'soak-fake-model.log');
+const allowedFailureRatio = 0.01;
+const memorySampleMs = 5_000;
+const requestTimeoutMs = 30_000;
+
+/**
+ * What a person does, with relative weights: an assumed day of Kindred use compressed (talking most,
+ * then looking things up, then noting things down); docs/capacity.md's assumed day uses the same kinds.
+ */
+const actionMix = [
+  ['chat', 30],
+  ['memory-create', 8],
+  ['memory-list', 8],
+  ['file-write', 6],
+  ['file-read', 6],
+  ['reminder-create', 6],
+  ['reminder-list', 4],
+  ['goal-create', 3],
+  ['goal-list', 5],
+  ['mood-record', 5],
+  ['mood-list', 4],
+];
+const totalWeight = actionMix.reduce((sum, [, weight]) => sum + weight, 0);
+
+const usage = `Usage: npm run bench -- soak [options]
+  --minutes N          how long the load runs (default 10)
+  --users N            simulated people acting at once (default 50)
+  --window-seconds N   length of each reported window (default 60)
+  --think-ms N         mean pause between one person's actions (default 2000)
+  --delay-ms N         the fake model's time to first token (default 150)
+  --rss-slope-limit N  MiB per minute of workerd RSS growth over the second half above which
+                       memoryGrowing is true (default 2)
+  --port N             port for wrangler dev; 0 picks a free one (default 0)`;
+
+function readOptions(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        minutes: { type: 'string', default: '10' },
+        users: { type: 'string', default: '50' },
+        'window-seconds': { type: 'string', default: '60' },
+        'think-ms': { type: 'string', default: '2000' },
+        'delay-ms': { type: 'string', default: '150' },
+        'rss-slope-limit': { type: 'string', default: '2' },
+        port: { type: 'string', default: '0' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(error.message);
+    console.error(usage);
+    return undefined;
+  }
+  if (values.help) {
+    console.error(usage);
+    return { help: true };
+  }
+  const options = {
+    minutes: Number(values.minutes),
+    users: Number(values.users),
+    windowSeconds: Number(values['window-seconds']),
+    thinkMs: Number(values['think-ms']),
+    delayMs: Number(values['delay-ms']),
+    rssSlopeLimitMiBPerMinute: Number(values['rss-slope-limit']),
+    port: Number(values.port),
+  };
+  const positive = ['minutes', 'users', 'windowSeconds', 'rssSlopeLimitMiBPerMinute'];
+  const invalid = Object.entries(options).find(([name, value]) => !Number.isFinite(value) || value < 0 || (positive.includes(name) && value <= 0));
+  if (invalid || !Number.isInteger(options.users) || !Number.isInteger(options.port)) {
+    console.error(`--${invalid?.[0] ?? 'users'} is not valid.`);
+    console.error(usage);
+    return undefined;
+  }
+  return options;
+}
+
+// --- workerd's processes ------------------------------------------------------------------------------
+
+/** The workerd processes in the process group `groupId`, with their RSS (KiB) and CPU ticks; empty off Linux. */
+function workerdProcesses(groupId) {
+  if (!existsSync('/proc/self/status')) return [];
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields are counted after its closing one.
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[2] is the process group (field 5); utime and stime are fields 14 and 15.
+      if (!name.startsWith('workerd') || Number(fields[2]) !== groupId) continue;
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const rssKiB = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+      found.push({ pid: Number(entry), rssKiB, cpuTicks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return found;
+}
+
+/** workerd's RSS in MiB (summed over its processes), or null where it cannot be read. */
+function workerdRssMiB(groupId) {
+  const processes = workerdProcesses(groupId).filter((entry) => Number.isFinite(entry.rssKiB));
+  return processes.length === 0 ? null : processes.reduce((sum, entry) => sum + entry.rssKiB, 0) / 1024;
+}
+
+/** workerd's CPU seconds so far (user + system; Linux reports 1/100 s ticks), or null. */
+function workerdCpuSeconds(groupId) {
+  const processes = workerdProcesses(groupId);
+  return processes.length === 0 ? null : processes.reduce((sum, entry) => sum + entry.cpuTicks, 0) / 100;
+}
+
+// --- statistics ---------------------------------------------------------------------------------------
+
+/** Nearest rank: the smallest value with at least p% of the values at or below it. */
+function percentile(sorted, percent) {
+  if (sorted.length === 0) return null;
+  return round(sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)]);
+}
+
+/** Least-squares slope of `samples` ({ atMs, value }) in value units per minute; null with fewer than 3. */
+export function slopePerMinute(samples) {
+  if (samples.length < 3) return null;
+  const xs = samples.map((sample) => sample.atMs / 60_000);
+  const meanX = xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const meanY = samples.reduce((sum, sample) => sum + sample.value, 0) / samples.length;
+  let numerator = 0;
+  let denominator = 0;
+  for (let index = 0; index < samples.length; index += 1) {
+    numerator += (xs[index] - meanX) * (samples[index].value - meanY);
+    denominator += (xs[index] - meanX) ** 2;
+  }
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+/** Per kind: count, requests per second, p50/p95/p99/max ms; plus errors by id. */
+function summariseRequests(records, seconds) {
+  const byKind = {};
+  for (const record of records) {
+    byKind[record.kind] ??= [];
+    byKind[record.kind].push(record);
+  }
+  const kinds = {};
+  for (const [kind, list] of Object.entries(byKind).sort()) {
+    const sorted = list.map((record) => record.ms).sort((left, right) => left - right);
+    kinds[kind] = {
+      requests: list.length,
+      perSecond: round(list.length / seconds, 2),
+      errors: list.filter((record) => record.errorId !== undefined).length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: percentile(sorted, 100),
+    };
+  }
+  const errorsById = {};
+  for (const record of records) if (record.errorId !== undefined) errorsById[record.errorId] = (errorsById[record.errorId] ?? 0) + 1;
+  return { requests: records.length, perSecond: round(records.length / seconds, 2), kinds, errorsById };
+}
+
+// --- the simulated people -----------------------------------------------------------------------------
+
+function pickAction(random) {
+  let roll = random() * totalWeight;
+  for (const [kind, weight] of actionMix) {
+    roll -= weight;
+    if (roll < 0) return kind;
+  }
+  return actionMix[0][0];
+}
+
+const chatLines = [
+  'I slept badly again, the neighbours were loud until two.',
+  'Work was fine today, the planning meeting went better than I feared.',
+  'Can you remind me what I said about the garden last week?',
+  'I went for a run by the river this morning, 5 km.',
+  'My sister is visiting on Saturday and I have not cleaned at all.',
+  'I feel a bit anxious about the dentist tomorrow.',
+];
+const memoryLines = [
+  'Prefers tea over coffee in the afternoon',
+  'Sister Maya visits most Saturdays',
+  'Training for a 10 km run in the spring',
+  'Allergic to penicillin',
+  'Works on the planning team at the library',
+];
+
+/**
+ * One person's loop until `endsAt`: an action, a think pause, again. Each request is recorded as
+ * { kind, atMs, ms, errorId? } in `records`; reminders set are noted in `person.reminders`.
+ */
+async function actAsPerson(baseUrl, person, options, endsAt, records, startedAt) {
+  const random = Math.random;
+  const call = async (kind, method, route, body) => {
+    const sentAt = performance.now();
+    let errorId;
+    let answer;
+    try {
+      const response = await fetch(`${baseUrl}/api/v1${route}`, {
+        method,
+        headers: { authorization: `Bearer ${person.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        try {
+          errorId = JSON.parse(text).error?.id;
+        } catch {
+          // Not the API's error shape: named by its status below.
+        }
+        errorId ??= `http-${response.status}`;
+      } else if (text !== '') {
+        answer = JSON.parse(text);
+      }
+    } catch (error) {
+      errorId = error?.name === 'TimeoutError' ? 'timeout' : 'network';
+    }
+    records.push({ kind, atMs: sentAt - startedAt, ms: performance.now() - sentAt, ...(errorId === undefined ? {} : { errorId }) });
+    return answer;
+  };
+  let turn = 0;
+  while (Date.now() < endsAt) {
+    const kind = pickAction(random);
+    turn += 1;
+    switch (kind) {
+      case 'chat':
+        await call(kind, 'POST', '/messages', { text: `${chatLines[turn % chatLines.length]} (${person.index}/${turn})` });
+        break;
+      case 'memory-create':
+        await call(kind, 'POST', '/memories', { text: `${memoryLines[turn % memoryLines.length]} (${turn})` });
+        break;
+      case 'memory-list':
+        await call(kind, 'GET', `/memories?limit=10${turn % 2 === 0 ? '&query=sister' : ''}`);
+        break;
+      case 'file-write': {
+        // A handful of notes rewritten over and over: every write is a new version of one of them.
+        const name = `notes/soak-${turn % 5}.md`;
+        person.files.add(name);
+        await call(kind, 'PUT', `/files/${name}`, { content: `# Note ${turn}\n\n${chatLines[turn % chatLines.length]}\n`.repeat(4) });
+        break;
+      }
+      case 'file-read': {
+        const name = [...person.files][turn % Math.max(1, person.files.size)];
+        await call(kind, 'GET', name === undefined ? '/files' : `/files/${name}`);
+        break;
+      }
+      case 'reminder-create': {
+        // Due 3–15 s from now, so the objects' alarms fire during the run, mixed in with the rest.
+        const dueAt = new Date(Date.now() + 3_000 + Math.floor(random() * 12_000)).toISOString();
+        const reminder = await call(kind, 'POST', '/reminders', { text: `Soak reminder ${turn}`, dueAt });
+        if (reminder?.id !== undefined) person.reminders.push({ id: reminder.id, dueAt });
+        break;
+      }
+      case 'reminder-list':
+        await call(kind, 'GET', '/reminders');
+        break;
+      case 'goal-create':
+        await call(kind, 'POST', '/goals', { area: 'health', title: `Walk more (${turn})` });
+        break;
+      case 'goal-list':
+        await call(kind, 'GET', '/goals');
+        break;
+      case 'mood-record':
+        await call(kind, 'POST', '/moods', { score: 1 + (turn % 5), note: 'A soak day' });
+        break;
+      case 'mood-list':
+        await call(kind, 'GET', '/moods?limit=20');
+        break;
+    }
+    const pause = random() * 2 * options.thinkMs;
+    if (Date.now() + pause < endsAt) await new Promise((resolve) => setTimeout(resolve, pause));
+    else break;
+  }
+}
+
+/** Reads every person's reminders back: those due before `dueBefore` must have been delivered once. */
+async function checkReminders(baseUrl, people, dueBefore) {
+  let expected = 0;
+  let delivered = 0;
+  let missing = 0;
+  const lateness = [];
+  for (const person of people) {
+    const response = await fetch(`${baseUrl}/api/v1/reminders`, { headers: { authorization: `Bearer ${person.token}` } });
+    if (!response.ok) {
+      missing += person.reminders.length;
+      continue;
+    }
+    const stored = new Map((await response.json()).reminders.map((reminder) => [reminder.id, reminder]));
+    for (const set of person.reminders) {
+      if (Date.parse(set.dueAt) > dueBefore) continue;
+      expected += 1;
+      const reminder = stored.get(set.id);
+      if (reminder?.deliveredAt === undefined) {
+        missing += 1;
+        continue;
+      }
+      delivered += 1;
+      lateness.push(Date.parse(reminder.deliveredAt) - Date.parse(reminder.dueAt));
+    }
+  }
+  lateness.sort((left, right) => left - right);
+  return {
+    set: people.reduce((sum, person) => sum + person.reminders.length, 0),
+    dueBeforeEnd: expected,
+    delivered,
+    notDelivered: missing,
+    latenessMs: { p50: percentile(lateness, 50), p95: percentile(lateness, 95), max: percentile(lateness, 100) },
+  };
+}
+
+// --- the run ------------------------------------------------------------------------------------------
+
+export async function run(argv) {
+  const options = readOptions(argv);
+  if (options === undefined) return 1;
+  if (options.help) return 0;
+  const loadAverageAtStart = os.loadavg().map((load) => round(load));
+  const cleanups = cleanUpOnExit();
+  try {
+    await rm(stateDirectory, { recursive: true, force: true });
+    await mkdir(resultsDirectory, { recursive: true });
+    progress('Building a snapshot of the Worker and the web app, and a fresh soak database…');
+    const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
+    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, stepOptions: quiet });
+
+    const model = await startFakeModel({ delayMs: options.delayMs, logFile: modelLogFile, host });
+    cleanups.push(() => stopChild(model.child));
+    // Each marker's answers are scripted once per chat turn a person could take (actions a run can hold,
+    // times the chat share, doubled), which is more than either background call can ask for (a summary
+    // every 12 messages, an extraction per burst of turns). Past the script the fake would echo ever
+    // longer prompts, and the CPU would climb for a reason no real model gives.
+    const actionsPerPerson = (options.minutes * 60_000) / Math.max(100, options.thinkMs);
+    const chatShare = actionMix.find(([kind]) => kind === 'chat')[1] / totalWeight;
+    const scriptedAnswers = Math.ceil(options.users * actionsPerPerson * chatShare * 2) + 100;
+    await scriptBackgroundAnswers(model.url, { count: scriptedAnswers, delayMs: options.delayMs });
+
+    const port = options.port === 0 ? await freePort(host) : options.port;
+    const baseUrl = `http://${host}:${port}`;
+    const serverLog = openSync(serverLogFile, 'w');
+    const server = startWranglerDev({
+      port,
+      host,
+      persistTo: persistDirectory,
+      snapshot,
+      variables: {
+        LLM_PROVIDER: 'openai-compatible',
+        LLM_BASE_URL: model.url,
+        LLM_MODEL: 'fake',
+        MASTER_KEY: randomBytes(32).toString('base64'),
+        SIGNUPS_PER_ADDRESS: '1000000',
+        // Sign-up is not what this measures.
+        PASSWORD_HASH_LOG2_COST: '10',
+        EMBEDDINGS_PROVIDER: 'none',
+        STT_PROVIDER: 'none',
+        TTS_PROVIDER: 'none',
+        VECTOR_INDEX: 'local',
+      },
+      stdio: ['ignore', serverLog, serverLog],
+    });
+    cleanups.push(async () => {
+      await stopProcessGroup(server);
+      closeSync(serverLog);
+    });
+    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
+    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
+
+    progress(`Signing up ${options.users} people (not measured)…`);
+    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'soak-user', concurrency: 4 });
+    const people = tokens.map((token, index) => ({ index, token, files: new Set(), reminders: [] }));
+
+    const records = [];
+    const memorySamples = [];
+    const windows = [];
+    const startedAt = performance.now();
+    const startedAtWall = Date.now();
+    const endsAt = startedAtWall + options.minutes * 60_000;
+    const rssAtStart = workerdRssMiB(server.pid);
+    const cpuAtStart = workerdCpuSeconds(server.pid);
+    if (rssAtStart !== null) memorySamples.push({ atMs: 0, value: rssAtStart });
+    progress(
+      `Soaking: ${options.users} people for ${options.minutes} min, windows of ${options.windowSeconds} s; workerd RSS ${round(rssAtStart, 1)} MiB at start.`,
+    );
+
+    const sampler = setInterval(() => {
+      const value = workerdRssMiB(server.pid);
+      if (value !== null) memorySamples.push({ atMs: performance.now() - startedAt, value });
+    }, memorySampleMs);
+    let windowStart = 0;
+    const closeWindow = () => {
+      const now = performance.now() - startedAt;
+      const inWindow = records.filter((record) => record.atMs >= windowStart && record.atMs < now);
+      const summary = summariseRequests(inWindow, (now - windowStart) / 1000);
+      const rss = workerdRssMiB(server.pid);
+      windows.push({ index: windows.length, fromSeconds: round(windowStart / 1000, 1), toSeconds: round(now / 1000, 1), rssMiB: round(rss, 1), ...summary });
+      const slowest = Object.entries(summary.kinds).sort((left, right) => (right[1].p95 ?? 0) - (left[1].p95 ?? 0))[0];
+      progress(
+        `  window ${windows.length}: ${summary.requests} requests (${summary.perSecond}/s), errors ${JSON.stringify(summary.errorsById)}, slowest p95 ${slowest ? `${slowest[0]} ${format(slowest[1].p95)}` : 'n/a'}, workerd RSS ${round(rss, 1)} MiB`,
+      );
+      windowStart = now;
+    };
+    const windowTimer = setInterval(closeWindow, options.windowSeconds * 1000);
+    await Promise.all(people.map((person) => actAsPerson(baseUrl, person, options, endsAt, records, startedAt)));
+    clearInterval(windowTimer);
+    clearInterval(sampler);
+    // The last, possibly short, window (a person's last request may end a little after `endsAt`).
+    if (records.some((record) => record.atMs >= windowStart)) closeWindow();
+    const measuredSeconds = (performance.now() - startedAt) / 1000;
+    const cpuAtEnd = workerdCpuSeconds(server.pid);
+    const rssAtEnd = workerdRssMiB(server.pid);
+    if (rssAtEnd !== null) memorySamples.push({ atMs: performance.now() - startedAt, value: rssAtEnd });
+
+    // Reminders set last fall due up to 15 s after the end: wait for them, then read them all back.
+    progress('Waiting for the last reminders to fall due, then reading every person’s reminders back…');
+    const lastDue = Math.max(0, ...people.flatMap((person) => person.reminders.map((reminder) => Date.parse(reminder.dueAt))));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(lastDue + 5_000 - Date.now(), 30_000))));
+    const reminders = await checkReminders(baseUrl, people, Date.now() - 5_000);
+    const backgroundModelCalls = await countBackgroundCalls(model.url);
+
+    const halfMs = (options.minutes * 60_000) / 2;
+    const secondHalf = memorySamples.filter((sample) => sample.atMs >= halfMs);
+    const slope = slopePerMinute(secondHalf);
+    const overall = summariseRequests(records, measuredSeconds);
+    const report = {
+      benchmark: 'soak',
+      minutes: options.minutes,
+      users: options.users,
+      thinkMs: options.thinkMs,
+      modelDelayMs: options.delayMs,
+      windowSeconds: options.windowSeconds,
+      measuredSeconds: round(measuredSeconds, 1),
+      voice: 'not included: the voice bench keeps its audio fake inside itself; chat turns exercise the same model path',
+      throughput: { requests: overall.requests, perSecond: overall.perSecond },
+      kinds: overall.kinds,
+      errorsById: overall.errorsById,
+      errorRatio: overall.requests === 0 ? null : round(Object.values(overall.errorsById).reduce((sum, count) => sum + count, 0) / overall.requests, 4),
+      windows,
+      reminders,
+      backgroundModelCalls,
+      workerdCpuMsPerRequest:
+        cpuAtStart === null || cpuAtEnd === null || overall.requests === 0 ? null : round(((cpuAtEnd - cpuAtStart) * 1000) / overall.requests, 2),
+      memory: {
+        rssMiBAtStart: round(rssAtStart, 1),
+        rssMiBAtEnd: round(rssAtEnd, 1),
+        rssMiBMax: memorySamples.length === 0 ? null : round(Math.max(...memorySamples.map((sample) => sample.value)), 1),
+        samples: memorySamples.map((sample) => [round(sample.atMs / 1000, 0), round(sample.value, 1)]),
+        secondHalfSlopeMiBPerMinute: round(slope, 3),
+        slopeLimitMiBPerMinute: options.rssSlopeLimitMiBPerMinute,
+        memoryGrowing: slope !== null && slope > options.rssSlopeLimitMiBPerMinute,
+        note: 'VmRSS of the workerd processes in wrangler dev’s process group, summed. The slope is a least-squares fit over the samples (every 5 s) of the second half; with fewer than 3 samples it is null and memoryGrowing false.',
+      },
+      environment: {
+        node: process.version,
+        wrangler: packageVersion('wrangler'),
+        workerd: packageVersion('wrangler/node_modules/workerd'),
+        cpuCount: os.cpus().length,
+        loadAverageAtStart,
+        loadAverageAtEnd: os.loadavg().map((load) => round(load)),
+        note: 'The simulated people, the fake model and wrangler dev + workerd share this machine’s cores with whatever else runs on it.',
+        startedAt: new Date(startedAtWall).toISOString(),
+      },
+    };
+    printSummary(report);
+    await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`Written to ${path.relative(root, resultsFile)}.`);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    if ((report.errorRatio ?? 0) > allowedFailureRatio) {
+      progress(`FAILED: ${report.errorRatio * 100}% of the requests failed (over ${allowedFailureRatio * 100}%).`);
+      return 1;
+    }
+    if (reminders.notDelivered > 0) {
+      progress(`FAILED: ${reminders.notDelivered} reminders due before the end were not delivered.`);
+      return 1;
+    }
+    if (report.memory.memoryGrowing) {
+      progress(`FAILED: workerd's memory grew ${report.memory.secondHalfSlopeMiBPerMinute} MiB a minute over the second half.`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    if (cleanups.interrupted) return 130;
+    progress(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    progress(`Server log: ${path.relative(root, serverLogFile)}; model log: ${path.relative(root, modelLogFile)}.`);
+    return 1;
+  } finally {
+    await cleanups.release();
+  }
+}
+
+function printSummary(report) {
+  const kindLines = Object.entries(report.kinds).map(
+    ([kind, figures]) =>
+      `    ${kind.padEnd(16)} ${String(figures.requests).padStart(6)} (${String(figures.perSecond).padStart(6)}/s)  p50 ${format(figures.p50)}  p95 ${format(figures.p95)}  p99 ${format(figures.p99)}  errors ${figures.errors}`,
+  );
+  const { memory, reminders } = report;
+  progress(
+    [
+      '',
+      `Soak: ${report.users} people for ${formatSeconds(report.measuredSeconds * 1000)}, ${report.throughput.requests} requests (${report.throughput.perSecond}/s), workerd CPU ${report.workerdCpuMsPerRequest ?? 'n/a'} ms per request`,
+      ...kindLines,
+      `  Errors by id: ${JSON.stringify(report.errorsById)}`,
+      `  Reminders: ${reminders.set} set, ${reminders.delivered} of ${reminders.dueBeforeEnd} due delivered, lateness p50 ${format(reminders.latenessMs.p50)} p95 ${format(reminders.latenessMs.p95)}`,
+      `  workerd RSS: ${memory.rssMiBAtStart} MiB at start, ${memory.rssMiBAtEnd} MiB at the end, max ${memory.rssMiBMax} MiB; second-half slope ${memory.secondHalfSlopeMiBPerMinute ?? 'n/a'} MiB/min (limit ${memory.slopeLimitMiBPerMinute}): ${memory.memoryGrowing ? 'GROWING' : 'bounded'}`,
+      `  Voice: ${report.voice}`,
+      '',
+    ].join('\n'),
+  );
+}
