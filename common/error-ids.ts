@@ -67,6 +67,8 @@ export const errorStatus = {
   llm_timeout: 504,
   llm_invalid_response: 502,
   tool_loop_limit: 502,
+  /** The reply was cut off by a restart of the person's object (a deploy, an eviction): stored as failed when it starts again. */
+  turn_interrupted: 503,
   // The speech providers behind `/speech` and `/transcriptions`.
   speech_provider_error: 502,
   speech_timeout: 504,

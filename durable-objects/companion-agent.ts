@@ -160,6 +160,19 @@ export class CompanionAgent extends Agent<Env> {
 
   // --- realtime ----------------------------------------------------------------------------------
 
+  /**
+   * The SDK calls this once per start of the object (first request, alarm or socket after a restart,
+   * an eviction or a deploy): each capability recovers what a restart cut off. A capability that
+   * fails to is logged and does not stop the others, nor the object.
+   */
+  override async onStart(): Promise<void> {
+    for (const capability of this.#all) {
+      await capability.onStart?.().catch((error: unknown) => {
+        log.error('capability start failed', { capability: capability.name, cause: error instanceof Error ? error.message : 'unknown' });
+      });
+    }
+  }
+
   override shouldSendProtocolMessages(): boolean {
     return false;
   }

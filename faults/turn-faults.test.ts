@@ -112,15 +112,18 @@ describe('the object restarting in the middle of a turn', () => {
     const stub = testEnv.COMPANION.getByName(user.user.id);
     await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
 
-    // What the person sees: the reply's stream breaks off (the app says the connection dropped);
-    // no reply arrives, complete or failed.
+    // What the person sees: the reply's stream breaks off (the app says the connection dropped).
     const interrupted = await inFlight;
     expect(interrupted).toEqual({ streamBroke: expect.any(Error) });
 
-    // The question is stored once; the reply that was being written when the object restarted is not
-    // stored at all (its row is written when the turn ends), so nothing half-written is left behind.
+    // The question is stored once. The reply that was being written is stored when the object starts
+    // again, as failed with `turn_interrupted`, so the person sees that it stopped (and can send again)
+    // rather than a question with nothing under it; nothing half-written is kept.
     const afterRestart = await storedTurns(user.token);
-    expect(afterRestart).toEqual([{ id: expect.any(String), role: 'user', text, status: 'complete', errorId: null }]);
+    expect(afterRestart).toEqual([
+      { id: expect.any(String), role: 'user', text, status: 'complete', errorId: null },
+      { id: expect.any(String), role: 'assistant', text: '', status: 'failed', errorId: 'turn_interrupted' },
+    ]);
 
     const retried = await retry(user.token, text);
     expect(retried.assistantMessage.text).toBe('Back again.');

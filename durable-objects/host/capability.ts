@@ -77,6 +77,8 @@ export interface Capability<Rpc extends object = object, Export extends object =
   readonly frames?: { readonly [Type in ClientFrame['type']]?: FrameHandler<Extract<ClientFrame, { type: Type }>> };
   /** The tools this capability gives the model. */
   tools?(): readonly Tool[];
+  /** The object has just started (after a restart, an eviction or a deploy): recover what was cut off. */
+  onStart?(): Promise<void>;
   /** A client has just connected over the realtime socket (authenticated): what it should hear at once. */
   onConnect?(connection: ClientConnection): Promise<void>;
   /** A client's realtime socket closed (or failed): whatever the capability keeps per connection ends here. */

@@ -19,6 +19,7 @@ import type { ApprovalAnswer, Tool } from '../tools/tool.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { createDeltaCoalescer } from './delta-coalescer.ts';
 import { buildPrompt } from './prompt.ts';
+import { turnSchemaSteps } from './schema.ts';
 import { runAssistantTurn, TurnError } from './tool-loop.ts';
 import { TurnQueue } from './turn-queue.ts';
 
@@ -265,66 +266,79 @@ export function createTurnCapability(
     const onModelAsked = async () => {
       await storeUserMessage();
       startedReplyId = assistantMessageId;
+      // Until the reply is stored: a restart now leaves this row, and the next start stores the reply as failed.
+      host.sql.exec(
+        'INSERT OR IGNORE INTO turns_in_flight (assistant_message_id, conversation_id, channel, started_at) VALUES (?, ?, ?, ?)',
+        assistantMessageId,
+        conversationId,
+        request.channel,
+        host.now(),
+      );
       send({ type: 'message-start', messageId: assistantMessageId, conversationId });
       dependencies.memory.store.markUsed(recalled.memoryIds, askedAt);
     };
     try {
-      const result = await runAssistantTurn({
-        model,
-        messages,
-        tools: await dependencies.tools.enabledTools(),
-        toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
-        timeoutMs,
-        onModelAsked,
-        signal: observer.signal,
-        approve,
-        onProgress: (progress) => {
-          if (progress.type === 'text-delta') {
-            firstTextAt ??= Date.now();
-            return deltas.push(progress.text);
-          }
-          deltas.flush();
-          send({ ...progress, messageId: assistantMessageId });
-        },
-      });
-      deltas.flush();
-      if (!result.interrupted) observer.onReplyComplete?.();
-      await settleVerdict();
-      const stored = await conversations.append(
-        { ...assistantMessage, text: result.text, tools: result.tools, ...(verdict ? { care: verdict.care } : {}) },
-        { deferIndexing: true },
-      );
-      send({ type: 'message-end', message: stored });
-      log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
-      recordTurn('complete', result.tools.length);
-      // Off the reply's path: extraction and summaries run later from the object's own scheduling.
-      await dependencies.memory.scheduleExtraction(conversationId);
-      await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
-      return {
-        userMessage: userMessage ?? (await storeUserMessage()),
-        assistantMessage: stored,
-        ...(result.interrupted ? { interrupted: true } : {}),
-        ...(verdict ? { care: { verdict } } : {}),
-      };
-    } catch (error) {
-      deltas.flush();
-      const failure =
-        error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
-      if (!(error instanceof TurnError)) {
-        log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
+      try {
+        const result = await runAssistantTurn({
+          model,
+          messages,
+          tools: await dependencies.tools.enabledTools(),
+          toolContext: { userId: host.userId, timezone: profile.timezone, now, conversationId, messageId: assistantMessageId },
+          timeoutMs,
+          onModelAsked,
+          signal: observer.signal,
+          approve,
+          onProgress: (progress) => {
+            if (progress.type === 'text-delta') {
+              firstTextAt ??= Date.now();
+              return deltas.push(progress.text);
+            }
+            deltas.flush();
+            send({ ...progress, messageId: assistantMessageId });
+          },
+        });
+        deltas.flush();
+        if (!result.interrupted) observer.onReplyComplete?.();
+        await settleVerdict();
+        const stored = await conversations.append(
+          { ...assistantMessage, text: result.text, tools: result.tools, ...(verdict ? { care: verdict.care } : {}) },
+          { deferIndexing: true },
+        );
+        send({ type: 'message-end', message: stored });
+        log.info('turn completed', { userId: host.userId, conversationId, toolCalls: result.tools.length, durationMs: Date.now() - startedAt });
+        recordTurn('complete', result.tools.length);
+        // Off the reply's path: extraction and summaries run later from the object's own scheduling.
+        await dependencies.memory.scheduleExtraction(conversationId);
+        await dependencies.conversations.afterTurn(conversationId, recent.length + 1);
+        return {
+          userMessage: userMessage ?? (await storeUserMessage()),
+          assistantMessage: stored,
+          ...(result.interrupted ? { interrupted: true } : {}),
+          ...(verdict ? { care: { verdict } } : {}),
+        };
+      } catch (error) {
+        deltas.flush();
+        const failure =
+          error instanceof TurnError ? error : new TurnError('internal_error', 'Something went wrong on our side. Please try again.', { cause: error });
+        if (!(error instanceof TurnError)) {
+          log.error('turn crashed', { userId: host.userId, conversationId, cause: error instanceof Error ? error.message : String(error) });
+        }
+        await settleVerdict();
+        if (verdict) {
+          log.warn('turn failed, answered with care', { userId: host.userId, conversationId, errorId: failure.id, durationMs: Date.now() - startedAt });
+          return (await careFallback(failure.partial.text)) as TurnAnswer;
+        }
+        // What streamed before the failure stays in history, marked failed, so the person sees what happened.
+        if (!userMessage) await storeUserMessage();
+        await conversations.append(
+          { ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id },
+          { deferIndexing: true },
+        );
+        throw await fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
       }
-      await settleVerdict();
-      if (verdict) {
-        log.warn('turn failed, answered with care', { userId: host.userId, conversationId, errorId: failure.id, durationMs: Date.now() - startedAt });
-        return (await careFallback(failure.partial.text)) as TurnAnswer;
-      }
-      // What streamed before the failure stays in history, marked failed, so the person sees what happened.
-      if (!userMessage) await storeUserMessage();
-      await conversations.append(
-        { ...assistantMessage, text: failure.partial.text, tools: failure.partial.tools, status: 'failed', errorId: failure.id },
-        { deferIndexing: true },
-      );
-      throw await fail(failure.id, failure.message, { messageId: assistantMessageId, cause: failure.cause });
+    } finally {
+      // The reply is stored, complete, failed or answered with care: no longer in flight.
+      host.sql.exec('DELETE FROM turns_in_flight WHERE assistant_message_id = ?', assistantMessageId);
     }
   }
 
@@ -411,8 +425,43 @@ export function createTurnCapability(
     return { userMessage, assistantMessage, ...(cared.care ? { care: { verdict: cared.care } } : {}) };
   }
 
+  /**
+   * Replies a restart cut off (the object was evicted, crashed or redeployed mid-turn): each is stored
+   * as a failed reply, so the person sees that it stopped and can send again, rather than a question
+   * with nothing under it. WhatsApp's are only cleared: a reply in the app's history would not reach them there.
+   */
+  async function storeInterruptedReplies(): Promise<void> {
+    const interrupted = host.sql
+      .exec<{ assistant_message_id: string; conversation_id: string; channel: string }>(
+        'SELECT assistant_message_id, conversation_id, channel FROM turns_in_flight ORDER BY started_at',
+      )
+      .toArray();
+    for (const turn of interrupted) {
+      const exists = (await conversations.getMessages([turn.assistant_message_id])).has(turn.assistant_message_id);
+      if (!exists && turn.channel !== 'whatsapp' && conversations.exists(turn.conversation_id)) {
+        const companion = await dependencies.companion.settings.companion();
+        await conversations.append(
+          {
+            id: turn.assistant_message_id,
+            conversationId: turn.conversation_id,
+            role: 'assistant',
+            text: '',
+            speaker: companion.name,
+            status: 'failed',
+            errorId: 'turn_interrupted',
+          },
+          { deferIndexing: true },
+        );
+      }
+      host.sql.exec('DELETE FROM turns_in_flight WHERE assistant_message_id = ?', turn.assistant_message_id);
+      log.warn('turn interrupted by a restart', { userId: host.userId, conversationId: turn.conversation_id, channel: turn.channel });
+    }
+  }
+
   return {
     name: 'turn',
+    schema: turnSchemaSteps,
+    onStart: storeInterruptedReplies,
     /**
      * A turn run exactly as a typed message's, for a caller that follows its events itself and may
      * stop it: the voice session speaks the deltas as they stream and stops the model on barge-in.

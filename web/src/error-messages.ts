@@ -60,6 +60,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   llm_timeout: 'Your companion took too long to answer. Your message is saved; please try again.',
   llm_invalid_response: "Your companion's answer came back garbled. Your message is saved; please try again.",
   tool_loop_limit: 'Your companion got stuck using its tools and stopped. Please try rephrasing.',
+  turn_interrupted: 'Your companion was interrupted while answering. Your message is saved; please send it again.',
   speech_provider_error: 'The speech service had a problem. Please try again.',
   speech_timeout: 'The speech service took too long. Please try again.',
   configuration_invalid: 'The server is not set up correctly. Please tell whoever runs it.',

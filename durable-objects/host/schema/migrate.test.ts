@@ -50,6 +50,8 @@ const landedStepDigests: Record<number, string> = {
   20: '61a40cdacbcbf2e7fde6b6f7c9a5ca8eedabf293ec45e74ced76e9da8c8c0385',
   // Mood check-ins: score and note sealed, the instant, local day and source plain.
   21: 'e9b353af8cf25fd8e6218b63449de85a9f93883b78a184a25e7c6a861b3a9b74',
+  // Turns in flight: a reply being written, stored as failed if a restart cuts it off.
+  22: '0ddab002ae37461adab64977bd3fdec2e827c2f9ba1e47cff857cefd71bea066',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
