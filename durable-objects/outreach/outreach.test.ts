@@ -25,9 +25,9 @@ const newestMessages = async (token: string): Promise<Message[]> => (await readJ
 const runJob = (userId: string, job: string, payload: Record<string, string | number>) =>
   runInDurableObject(testEnv.COMPANION.getByName(userId), (instance) => instance.runJob({ capability: 'outreach', job, payload }));
 
-/** Today's check-in, due this very minute (UTC is the test users' zone). */
-async function checkInDueNow(token: string, change: OutreachSettingsPatch = {}): Promise<string> {
-  const now = localAt(Date.now(), 'UTC');
+/** Today's check-in, due this very minute in the person's zone (UTC unless the test made them elsewhere). */
+async function checkInDueNow(token: string, change: OutreachSettingsPatch = {}, timezone = 'UTC'): Promise<string> {
+  const now = localAt(Date.now(), timezone);
   await putOutreach(token, { ...awake, checkInCadence: 'daily', checkInTime: `${pad(now.hour)}:${pad(now.minute)}`, ...change });
   return `${now.year}-${pad(now.month)}-${pad(now.day)}`;
 }
@@ -199,8 +199,15 @@ describe('check-ins', () => {
   });
 
   it('wait when the model cannot write them: nothing is sent as filler', async () => {
-    const user = await buildUser();
-    const date = await checkInDueNow(user.token);
+    // Somewhere it is daytime, so the retry half an hour on falls on the same day whenever the suite runs
+    // (from 23:30 UTC a UTC person's retry would fall on the next day, and the check-in is rightly dropped).
+    const timezone =
+      ['UTC', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'America/Los_Angeles'].find((zone) => {
+        const hour = localAt(Date.now(), zone).hour;
+        return hour >= 6 && hour < 21;
+      }) ?? 'UTC';
+    const user = await buildUser({ timezone });
+    const date = await checkInDueNow(user.token, {}, timezone);
     const title = uniqueText('Dentist');
     await eventIn(user.token, title, 120);
     await scriptFakeOpenAI(fakeUrl, title, [{ error: { status: 500 } }, { error: { status: 500 } }, { error: { status: 500 } }]);
