@@ -17,7 +17,7 @@
 // history shows a turn lost or doubled.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,10 +42,11 @@ import {
   round,
   scriptBackgroundAnswers,
   signUpUsers,
+  startBenchServer,
   startFakeModel,
   stopChild,
 } from '../scripts/bench-support.mjs';
-import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 const signupConcurrency = 8;
@@ -113,14 +114,10 @@ export async function run(argv) {
     await scriptBackgroundAnswers(model.url, { count: options.users * (options.turns + 1) * 3 + 20, delayMs: options.delayMs });
     progress(`Fake model on ${model.url}, first token after ${options.delayMs} ms.`);
 
-    const port = options.port === 0 ? await freePort(host) : options.port;
-    const baseUrl = `http://${host}:${port}`;
-    const inspectorPort = await freePort(host);
-    const serverLog = openSync(serverLogFile, 'w');
-    const server = startWranglerDev({
-      port,
+    const { server, port, baseUrl, inspectorPort } = await startBenchServer({
+      port: options.port,
       host,
-      inspectorPort,
+      withInspector: true,
       persistTo: persistDirectory,
       snapshot,
       variables: {
@@ -136,14 +133,9 @@ export async function run(argv) {
         TTS_PROVIDER: 'none',
         VECTOR_INDEX: 'local',
       },
-      stdio: ['ignore', serverLog, serverLog],
+      logFile: serverLogFile,
+      cleanups,
     });
-    cleanups.push(async () => {
-      await stopProcessGroup(server);
-      closeSync(serverLog);
-    });
-    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
-    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
 
     progress(`Signing up ${options.users} users, ${signupConcurrency} at a time (not measured)…`);
     const signupStartedAt = performance.now();

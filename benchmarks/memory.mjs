@@ -15,14 +15,14 @@
 // bench-results/memory.json. Exits with 1 when an ingest call failed or more than 1% of the searches did.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, formatSeconds, packageVersion, progress, round } from '../scripts/bench-support.mjs';
-import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { cleanUpOnExit, format, formatSeconds, packageVersion, progress, round, startBenchServer } from '../scripts/bench-support.mjs';
+import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** The issue's aim, and what the hosted memory services publish for their own search. */
@@ -96,13 +96,10 @@ export async function run(argv) {
       progress(`Fake embeddings server on ${fake.url}.`);
     }
 
-    const port = options.port === 0 ? await freePort(host) : options.port;
-    const baseUrl = `http://${host}:${port}`;
-    const serverLog = openSync(serverLogFile, 'w');
-    const server = startWranglerDev({
-      port,
+    const { server, baseUrl } = await startBenchServer({
+      port: options.port,
       host,
-      inspectorPort: await freePort(host),
+      withInspector: true,
       persistTo: persistDirectory,
       snapshot,
       variables: {
@@ -116,14 +113,9 @@ export async function run(argv) {
         VECTOR_INDEX: 'local',
         ...embeddingsVariables,
       },
-      stdio: ['ignore', serverLog, serverLog],
+      logFile: serverLogFile,
+      cleanups,
     });
-    cleanups.push(async () => {
-      await stopProcessGroup(server);
-      closeSync(serverLog);
-    });
-    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
-    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
 
     const api = createApiClient(baseUrl);
     await api.signUp(`bench-memory@example.com`, randomBytes(12).toString('base64url'));

@@ -29,7 +29,7 @@
 // bench-results/soak.json. Exits with 1 when more than 1% of the requests failed, a due reminder was
 // not delivered, or memory kept growing.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,10 +45,11 @@ import {
   round,
   scriptBackgroundAnswers,
   signUpUsers,
+  startBenchServer,
   startFakeModel,
   stopChild,
 } from '../scripts/bench-support.mjs';
-import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 const stateDirectory = path.join(root, '.wrangler/soak-state');
@@ -397,11 +398,8 @@ export async function run(argv) {
     const scriptedAnswers = Math.ceil(options.users * actionsPerPerson * chatShare * 2) + 100;
     await scriptBackgroundAnswers(model.url, { count: scriptedAnswers, delayMs: options.delayMs });
 
-    const port = options.port === 0 ? await freePort(host) : options.port;
-    const baseUrl = `http://${host}:${port}`;
-    const serverLog = openSync(serverLogFile, 'w');
-    const server = startWranglerDev({
-      port,
+    const { server, baseUrl } = await startBenchServer({
+      port: options.port,
       host,
       persistTo: persistDirectory,
       snapshot,
@@ -418,14 +416,9 @@ export async function run(argv) {
         TTS_PROVIDER: 'none',
         VECTOR_INDEX: 'local',
       },
-      stdio: ['ignore', serverLog, serverLog],
+      logFile: serverLogFile,
+      cleanups,
     });
-    cleanups.push(async () => {
-      await stopProcessGroup(server);
-      closeSync(serverLog);
-    });
-    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
-    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
 
     progress(`Signing up ${options.users} people (not measured)…`);
     const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'soak-user', concurrency: 4 });

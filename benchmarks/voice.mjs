@@ -31,15 +31,15 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/voice.json. Exits with 1 when more than 1% of the turns failed.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, startFakeModel, stopChild } from '../scripts/bench-support.mjs';
-import { freePort, localWranglerEnvironment, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, startBenchServer, startFakeModel, stopChild } from '../scripts/bench-support.mjs';
+import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 const allowedFailureRatio = 0.01;
@@ -80,11 +80,8 @@ export async function run(argv) {
     cleanups.push(() => new Promise((resolve) => speech.server.close(resolve)));
     progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
 
-    const port = options.port === 0 ? await freePort(host) : options.port;
-    const baseUrl = `http://${host}:${port}`;
-    const serverLog = openSync(serverLogFile, 'w');
-    const server = startWranglerDev({
-      port,
+    const { baseUrl } = await startBenchServer({
+      port: options.port,
       host,
       persistTo: persistDirectory,
       snapshot,
@@ -105,14 +102,9 @@ export async function run(argv) {
         TTS_MODEL: 'fake-tts',
         TTS_API_KEY: 'bench',
       },
-      stdio: ['ignore', serverLog, serverLog],
+      logFile: serverLogFile,
+      cleanups,
     });
-    cleanups.push(async () => {
-      await stopProcessGroup(server);
-      closeSync(serverLog);
-    });
-    progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, serverLogFile)})…`);
-    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
 
     progress(`Signing up ${options.users} users (not measured)…`);
     const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-voice' });

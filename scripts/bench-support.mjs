@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './local-server.mjs';
+import { freePort, root, startWranglerDev, stopProcessGroup, waitForHealth } from './local-server.mjs';
 
 /** Rounds for the JSON report; a missing or infinite value is reported as null. */
 export function round(value, digits = 2) {
@@ -175,4 +175,32 @@ export async function countBackgroundCalls(modelUrl) {
     counts[name] = response.ok ? (await response.json()).requests.length : null;
   }
   return counts;
+}
+
+/**
+ * Starts `wrangler dev` on a benchmark's snapshot with its output in `logFile`, stopped (and the log
+ * closed) by `cleanups`, and resolves once it answers /healthz. `port` 0 picks a free one; with
+ * `withInspector` the V8 inspector listens on a free port too (for a CPU profile), and it is answered.
+ */
+export async function startBenchServer({ port: requestedPort, host, persistTo, snapshot, variables, logFile, cleanups, withInspector = false }) {
+  const port = requestedPort === 0 ? await freePort(host) : requestedPort;
+  const baseUrl = `http://${host}:${port}`;
+  const inspectorPort = withInspector ? await freePort(host) : undefined;
+  const log = openSync(logFile, 'w');
+  const server = startWranglerDev({
+    port,
+    host,
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
+    persistTo,
+    snapshot,
+    variables,
+    stdio: ['ignore', log, log],
+  });
+  cleanups.push(async () => {
+    await stopProcessGroup(server);
+    closeSync(log);
+  });
+  progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, logFile)})…`);
+  await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
+  return { server, port, baseUrl, inspectorPort };
 }
