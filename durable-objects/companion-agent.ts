@@ -23,7 +23,7 @@ import {
 } from './host/connections.ts';
 import { streamJsonDocument, type Written } from './host/export-document.ts';
 import { hostSchemaSteps, migrateObjectSchema, orderSchemaSteps, type SchemaStep } from './host/schema/migrate.ts';
-import { UserVault } from './host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from './host/user-vault.ts';
 
 export { channelHeader, sessionExpiresHeader, sessionHeader, userIdHeader };
 
@@ -52,10 +52,7 @@ export class CompanionAgent extends Agent<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const userId = ctx.id.name ?? ctx.id.toString();
-    this.#vault = new UserVault(ctx.storage.sql, userId, () => {
-      const config = readConfig(env);
-      return { current: config.MASTER_KEY, previous: config.MASTER_KEY_PREVIOUS };
-    });
+    this.#vault = new UserVault(ctx.storage.sql, userId, configuredMasterKeys(env));
     this.#capabilities = buildCapabilities(this.#host(userId));
     this.#all = Object.values(this.#capabilities);
     this.#byName = new Map(this.#all.map((capability) => [capability.name, capability]));
@@ -111,10 +108,6 @@ export class CompanionAgent extends Agent<Env> {
   }
 
   /**
-   * Crypto-shredding: the wrapped data key goes with the rest of the storage, so whatever a backup
-   * still holds of this user can never be decrypted again. Data outside the object goes first.
-   */
-  /**
    * Master key rotation: wraps this user's data key by the current master key if a previous one
    * wrapped it. Only the key is touched, never content; safe to call any number of times.
    */
@@ -122,6 +115,10 @@ export class CompanionAgent extends Agent<Env> {
     return this.#vault.rewrap();
   }
 
+  /**
+   * Crypto-shredding: the wrapped data key goes with the rest of the storage, so whatever a backup
+   * still holds of this user can never be decrypted again. Data outside the object goes first.
+   */
   async destroyUserData(): Promise<void> {
     for (const connection of this.getConnections()) connection.close(4000, 'account deleted');
     for (const capability of this.#all) await capability.destroyExternalData?.();

@@ -1,9 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config/config.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
-import { UserVault } from '../host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from '../host/user-vault.ts';
 import { ConversationStore } from './conversation-store.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
@@ -12,7 +11,7 @@ const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionA
 function inFreshObject<Result>(work: (store: ConversationStore) => Promise<Result>): Promise<Result> {
   const userId = `user_between_${crypto.randomUUID().slice(0, 8)}`;
   return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
-    work(new ConversationStore(state.storage.sql, new UserVault(state.storage.sql, userId, () => ({ current: readConfig(env).MASTER_KEY })))),
+    work(new ConversationStore(state.storage.sql, new UserVault(state.storage.sql, userId, configuredMasterKeys(env)))),
   );
 }
 

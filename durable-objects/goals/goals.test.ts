@@ -12,7 +12,6 @@ import {
 } from '../../common/goals.ts';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { exportDocumentSchema, messagesPageSchema, toolsAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
-import { readConfig } from '../../server/config/config.ts';
 import type { Env } from '../../server/env.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
@@ -20,7 +19,7 @@ import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import type { CapabilityHost } from '../host/capability.ts';
-import { UserVault } from '../host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from '../host/user-vault.ts';
 import { createGoalsCapability } from './goals-capability.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
@@ -413,7 +412,7 @@ describe('goal check-ins', () => {
  */
 async function weekInReviewOf(userId: string, week: { from: number; to: number; timezone: string }): Promise<string[]> {
   return runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
-    const vault = new UserVault(state.storage.sql, userId, () => ({ current: readConfig(env as unknown as Env).MASTER_KEY }));
+    const vault = new UserVault(state.storage.sql, userId, configuredMasterKeys(env as unknown as Env));
     // Reading the week schedules nothing: a scheduler that is used fails the test.
     const refuse = async (): Promise<never> => {
       throw new Error('the week in review must not schedule');

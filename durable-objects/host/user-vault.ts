@@ -1,8 +1,17 @@
+import { readConfig } from '../../server/config/config.ts';
 import { decryptText, encryptText } from '../../server/crypto/content-cipher.ts';
 import { createUserKeys, type MasterKeyRing, masterKeyRing, rewrapUserKey, type UserKeys, unwrapUserKeys } from '../../server/crypto/user-keys.ts';
 
 /** The configured master keys, base64: the one in use and, during a rotation, those it replaces. */
 export type MasterKeysBase64 = () => { current: string; previous?: readonly string[] };
+
+/** The master keys the environment's configuration names, read when the vault first needs them. */
+export function configuredMasterKeys(env: Parameters<typeof readConfig>[0]): MasterKeysBase64 {
+  return () => {
+    const config = readConfig(env);
+    return { current: config.MASTER_KEY, previous: config.MASTER_KEY_PREVIOUS };
+  };
+}
 
 /**
  * The user's keys inside their object: created on first use, kept only wrapped by the master key,

@@ -3,13 +3,12 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { type MoodEntry, type MoodSummary, moodEntrySchema, moodSummarySchema, moodsAnswerSchema } from '../../common/mood.ts';
 import { exportDocumentSchema, turnAnswerSchema } from '../../common/protocol.ts';
-import { readConfig } from '../../server/config/config.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import type { CapabilityHost } from '../host/capability.ts';
-import { UserVault } from '../host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from '../host/user-vault.ts';
 import { mondayOf } from './mood-summary.ts';
 import { createMoodsCapability } from './moods-capability.ts';
 
@@ -292,7 +291,7 @@ describe("the week's mood for the weekly reflection", () => {
       const host = {
         userId: user.user.id,
         sql: state.storage.sql,
-        vault: new UserVault(state.storage.sql, user.user.id, () => ({ current: readConfig(env).MASTER_KEY })),
+        vault: new UserVault(state.storage.sql, user.user.id, configuredMasterKeys(env)),
         now: () => Date.now(),
       } as unknown as CapabilityHost;
       const companion = { settings: { profile: async () => ({ displayName: null, timezone: zone }) } } as unknown as CompanionCapability;

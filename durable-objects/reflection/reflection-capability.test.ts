@@ -1,11 +1,10 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config/config.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { ConversationStore } from '../conversations/conversation-store.ts';
 import type { JobPayload } from '../host/capability.ts';
-import { UserVault } from '../host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from '../host/user-vault.ts';
 import { createReflectionCapability } from './reflection-capability.ts';
 import type { WeekInReviewSource } from './week-in-review.ts';
 
@@ -32,7 +31,7 @@ async function withReflection(
   const userId = `user_reflection_${crypto.randomUUID().slice(0, 8)}`;
   await runInDurableObject(testEnv.COMPANION.getByName(userId), async (_instance, state) => {
     const sql = state.storage.sql;
-    const conversations = new ConversationStore(sql, new UserVault(sql, userId, () => ({ current: readConfig(env).MASTER_KEY })));
+    const conversations = new ConversationStore(sql, new UserVault(sql, userId, configuredMasterKeys(env)));
     let now = 0;
     const reachedOut: ReachOut[] = [];
     const scheduled: { at: number; job: string; payload: JobPayload; id: string }[] = [];

@@ -15,7 +15,7 @@ import {
 } from '../../../test-support/fake-push-service/control.ts';
 import type { CompanionAgent } from '../../companion-agent.ts';
 import type { CapabilityHost } from '../../host/capability.ts';
-import { UserVault } from '../../host/user-vault.ts';
+import { configuredMasterKeys, UserVault } from '../../host/user-vault.ts';
 import { describeChannelContract } from '../channel-contract.ts';
 import type { DeliveryChannel, OutboundMessage } from '../delivery-channel.ts';
 import { createPushCapability, type PushCapability } from './push-capability.ts';
@@ -35,7 +35,7 @@ function inObject<Result>(userId: string, work: (push: PushCapability) => Promis
     const host: CapabilityHost = {
       userId,
       sql,
-      vault: new UserVault(sql, userId, () => ({ current: readConfig(testEnv).MASTER_KEY })),
+      vault: new UserVault(sql, userId, configuredMasterKeys(testEnv)),
       env: testEnv,
       config: () => readConfig(testEnv),
       now: () => Date.now(),
