@@ -34,6 +34,16 @@ export function periodNumberOf(instant: number, period: 'day' | 'week', timezone
   return dayNumber - ((((dayNumber - 4) % 7) + 7) % 7);
 }
 
+/** How many times a habit was done in each period (keyed by `periodNumberOf`). */
+export function countsByPeriod(doneAt: readonly number[], period: 'day' | 'week', timezone: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const at of doneAt) {
+    const key = periodNumberOf(at, period, timezone);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 const periodLength = (period: 'day' | 'week') => (period === 'day' ? 1 : 7);
 
 /**
@@ -48,12 +58,11 @@ export function habitStanding(
   now: number,
   timezone: string,
 ): { doneThisPeriod: number; streak: number } {
-  const counts = new Map<number, number>();
-  for (const at of doneAt) {
-    if (at > now) continue;
-    const period = periodNumberOf(at, target.period, timezone);
-    counts.set(period, (counts.get(period) ?? 0) + 1);
-  }
+  const counts = countsByPeriod(
+    doneAt.filter((at) => at <= now),
+    target.period,
+    timezone,
+  );
   const step = periodLength(target.period);
   const current = periodNumberOf(now, target.period, timezone);
   const doneThisPeriod = counts.get(current) ?? 0;

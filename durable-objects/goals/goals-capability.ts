@@ -10,7 +10,7 @@ import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { defaultOutreachSettings } from '../outreach/outreach-store.ts';
 import type { WeekInReviewSource } from '../reflection/week-in-review.ts';
 import { checkInOf, type GoalFields, type GoalRow, GoalStore, habitOf } from './goal-store.ts';
-import { defaultCheckIn, localDateAt, nextCheckInSlot, slotInstant } from './goal-time.ts';
+import { countsByPeriod, defaultCheckIn, localDateAt, nextCheckInSlot, slotInstant } from './goal-time.ts';
 import { createGoalTools } from './goal-tools.ts';
 import { goalsSchemaSteps } from './schema.ts';
 
@@ -242,9 +242,7 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
 
   /** On how many local days the daily target was met. */
   function countDaysMet(doneAt: number[], timesPerDay: number, zone: string): number {
-    const perDay = new Map<string, number>();
-    for (const at of doneAt) perDay.set(localDateAt(at, zone), (perDay.get(localDateAt(at, zone)) ?? 0) + 1);
-    return [...perDay.values()].filter((count) => count >= timesPerDay).length;
+    return [...countsByPeriod(doneAt, 'day', zone).values()].filter((count) => count >= timesPerDay).length;
   }
 
   /** Every goal, oldest first, each with every update, oldest first. */
