@@ -1,5 +1,5 @@
 import type { GoalCheckIn, Weekday } from '../../common/goals.ts';
-import { formatLocalDate, instantOf, type LocalDateTime, localAt, nextDay } from '../../server/time/zoned-time.ts';
+import { firstOnComingDays, instantOf, type LocalDateTime, localAt } from '../../server/time/zoned-time.ts';
 
 /**
  * The calendar arithmetic of goals and habits, in the person's time zone: which day or week an
@@ -105,20 +105,8 @@ export function slotInstant(slot: CheckInSlot, timezone: string): number {
 /** The next check-in of a goal strictly after `after`; undefined when its check-ins are off. */
 export function nextCheckInSlot(checkIn: GoalCheckIn, after: number, timezone: string): { at: number; slot: CheckInSlot } | undefined {
   if (checkIn.every === 'off') return undefined;
-  let day: CalendarDay = localAt(after, timezone);
-  // Eight days reach the same weekday next week even when today's time has passed.
-  for (let offset = 0; offset < 9; offset++) {
-    const date = formatLocalDate(day);
-    const onThisDay = checkIn.every === 'day' || weekdaysFromSunday[new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay()] === checkIn.weekday;
-    if (onThisDay) {
-      const slot = `${date}T${checkIn.time}`;
-      const at = slotInstant(slot, timezone);
-      if (at > after) return { at, slot };
-    }
-    day = nextDay(day);
-  }
-  return undefined;
+  const onThisDay = (date: string) => checkIn.every === 'day' || weekdaysFromSunday[new Date(`${date}T00:00:00Z`).getUTCDay()] === checkIn.weekday;
+  // Nine days reach the same weekday next week even when today's time has passed.
+  const found = firstOnComingDays(after, timezone, 9, (date) => (onThisDay(date) ? slotInstant(`${date}T${checkIn.time}`, timezone) : undefined));
+  return found && { at: found.at, slot: `${found.date}T${checkIn.time}` };
 }
-
-/** The person's local date (`YYYY-MM-DD`) at an instant. */
-export const localDateAt = (instant: number, timezone: string): string => formatLocalDate(localAt(instant, timezone));

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { createGoalBodySchema, exportedGoalSchema, Goal, GoalDetail, GoalUpdate, GoalUpdateBody, PatchGoalBody } from '../../common/goals.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
+import { localDateOf } from '../../server/time/zoned-time.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
@@ -10,7 +11,7 @@ import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { defaultOutreachSettings } from '../outreach/outreach-store.ts';
 import type { WeekInReviewSource } from '../reflection/week-in-review.ts';
 import { checkInOf, type GoalFields, type GoalRow, GoalStore, habitOf } from './goal-store.ts';
-import { countsByPeriod, defaultCheckIn, localDateAt, nextCheckInSlot, slotInstant } from './goal-time.ts';
+import { countsByPeriod, defaultCheckIn, nextCheckInSlot, slotInstant } from './goal-time.ts';
 import { createGoalTools } from './goal-tools.ts';
 import { goalsSchemaSteps } from './schema.ts';
 
@@ -120,7 +121,7 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
       ? `Habit “${goal.title}” (${goal.area}): done ${goal.doneThisPeriod} of ${goal.habit.timesPerPeriod} ${periodWord(goal.habit.period)}, streak of ${goal.streak} ${goal.habit.period}${goal.streak === 1 ? '' : 's'}`
       : `Goal “${goal.title}” (${goal.area}): ${goal.progress}%${goal.targetDate ? `, hoped for by ${goal.targetDate}` : ''}`;
     const last = await store.lastUpdate(goal.id);
-    const lastWords = last ? `last update ${localDateAt(Date.parse(last.at), zone)}${last.note ? `: “${shorten(last.note)}”` : ''}` : 'no update yet';
+    const lastWords = last ? `last update ${localDateOf(Date.parse(last.at), zone)}${last.note ? `: “${shorten(last.note)}”` : ''}` : 'no update yet';
     return `${standing}; ${lastWords}`;
   }
 

@@ -1,6 +1,6 @@
 import type { MoodEntry, MoodRange, MoodSummary, MoodsAnswer, RecordMoodBody } from '../../common/mood.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
-import { formatLocalDate, localAt } from '../../server/time/zoned-time.ts';
+import { localDateOf } from '../../server/time/zoned-time.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
@@ -17,9 +17,6 @@ const dayMs = 86_400_000;
 export const oldestMoodAgeMs = 400 * dayMs;
 /** A mood may be dated a little ahead, for a client whose clock runs fast; beyond that it is a mistake. */
 export const moodClockSkewMs = 60_000;
-
-/** The person's calendar day at an instant, in their time zone. */
-const localDateAt = (instant: number, timezone: string): string => formatLocalDate(localAt(instant, timezone));
 
 /**
  * Mood check-ins: a score from 1 to 5 and an optional note, tapped in the app or recorded by the
@@ -39,11 +36,11 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
     if (Number.isNaN(at)) throw new AppError('validation_failed', 'The body is not valid: at: not a time.');
     if (at > now + moodClockSkewMs) throw new AppError('validation_failed', 'The body is not valid: at: a mood cannot be dated in the future.');
     if (at < now - oldestMoodAgeMs) throw new AppError('validation_failed', 'The body is not valid: at: a mood can be dated at most 400 days back.');
-    return store.insert({ score: body.score, note: body.note ?? null, at, localDate: localDateAt(at, await timezone()), source });
+    return store.insert({ score: body.score, note: body.note ?? null, at, localDate: localDateOf(at, await timezone()), source });
   }
 
   async function summary(range: MoodRange): Promise<MoodSummary> {
-    const today = localDateAt(host.now(), await timezone());
+    const today = localDateOf(host.now(), await timezone());
     const { from, to } = moodWindow(range, today);
     // Notes of days in between are never opened: the insights read only good and bad days.
     return summarizeMoods(range, today, await store.forSummary(from, to, goodAndBadDays));
@@ -53,7 +50,7 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
     record: (entry) => record(entry, 'conversation'),
     async recent(days) {
       const zone = await timezone();
-      const today = localDateAt(host.now(), zone);
+      const today = localDateOf(host.now(), zone);
       return { entries: await store.list({ from: addDays(today, -(days - 1)), to: today, limit: 500 }), timezone: zone };
     },
   });

@@ -4,7 +4,7 @@ import type { Channel } from '../../server/catalog/system-prompt.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import { metricsOf } from '../../server/observability/metrics.ts';
-import { formatInZone, localAt } from '../../server/time/zoned-time.ts';
+import { formatInZone, localAt, localDateOf } from '../../server/time/zoned-time.ts';
 import type { CalendarCapability } from '../calendar/calendar-capability.ts';
 import { createAppChannel } from '../channels/app/app-channel.ts';
 import type { DeliveryChannel, DeliveryChannelName, OutboundMessage } from '../channels/delivery-channel.ts';
@@ -17,7 +17,7 @@ import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { controlWordOf } from './control-words.ts';
 import { writeOutreachMessage } from './message-writer.ts';
 import { type OutreachEntry, OutreachStore } from './outreach-store.ts';
-import { checkInTimeOn, clockAt, firstWakingInstant, inQuietHours, localDateOf, nextCheckInAt } from './outreach-time.ts';
+import { checkInTimeOn, clockAt, firstWakingInstant, inQuietHours, nextCheckInAt } from './outreach-time.ts';
 import { outreachSchemaSteps } from './schema.ts';
 
 /** How far ahead planning looks for events; it runs every `planEveryMs`, so each event is seen more than once. */

@@ -1,5 +1,5 @@
 import type { OutreachSettings } from '../../common/outreach.ts';
-import { formatLocalDate, instantOf, type LocalDateTime, localAt, nextDay } from '../../server/time/zoned-time.ts';
+import { firstOnComingDays, instantOf, type LocalDateTime, localAt, localDateOf } from '../../server/time/zoned-time.ts';
 
 /** Minutes since local midnight of an `HH:MM` time. */
 export const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
@@ -17,12 +17,6 @@ export function inQuietHours(local: Pick<LocalDateTime, 'hour' | 'minute'>, quie
   const end = minutesOf(quietHours.end);
   if (start === end) return false;
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
-}
-
-/** The person's calendar date (`YYYY-MM-DD`) at an instant: the key of the daily cap and of each day's check-in. */
-export function localDateOf(instant: number, timezone: string): string {
-  const local = localAt(instant, timezone);
-  return `${String(local.year).padStart(4, '0')}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
 }
 
 /** 0 = Sunday … 6 = Saturday, of a calendar date. */
@@ -53,13 +47,8 @@ export function checkInTimeOn(date: string, timezone: string, settings: Outreach
 
 /** The next check-in strictly after `after`, looking a week ahead; undefined when there is none (check-ins off, or their time is in quiet hours). */
 export function nextCheckInAt(after: number, timezone: string, settings: OutreachSettings): { at: number; date: string } | undefined {
-  let day: Pick<LocalDateTime, 'year' | 'month' | 'day'> = localAt(after, timezone);
-  for (let offset = 0; offset < 8; offset++) {
-    const at = checkInTimeOn(formatLocalDate(day), timezone, settings);
-    if (at !== undefined && at > after) return { at, date: localDateOf(at, timezone) };
-    day = nextDay(day);
-  }
-  return undefined;
+  const found = firstOnComingDays(after, timezone, 8, (date) => checkInTimeOn(date, timezone, settings));
+  return found && { at: found.at, date: localDateOf(found.at, timezone) };
 }
 
 /** The first instant at or after `from` outside quiet hours, looking a day ahead at most (minute steps are enough for people). */

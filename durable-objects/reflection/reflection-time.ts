@@ -1,6 +1,6 @@
 import type { Weekday } from '../../common/goals.ts';
 import type { ReflectionSettings } from '../../common/reflection.ts';
-import { formatLocalDate, instantOf, type LocalDateTime, localAt, nextDay } from '../../server/time/zoned-time.ts';
+import { firstOnComingDays, instantOf, type LocalDateTime } from '../../server/time/zoned-time.ts';
 import { minutesOf } from '../outreach/outreach-time.ts';
 
 /** One weekly reflection: the person's calendar date it is written on, and the instant it is due. */
@@ -40,14 +40,7 @@ export function reflectionTimeOn(date: string, timezone: string, settings: Refle
 
 /** The first reflection at or after `from`, looking eight days ahead; undefined when the reflection is off. */
 export function nextReflectionSlot(from: number, timezone: string, settings: ReflectionSettings): ReflectionSlot | undefined {
-  let day: Pick<LocalDateTime, 'year' | 'month' | 'day'> = localAt(from, timezone);
-  for (let offset = 0; offset < 9; offset++) {
-    const date = formatLocalDate(day);
-    const at = reflectionTimeOn(date, timezone, settings);
-    if (at !== undefined && at >= from) return { date, at };
-    day = nextDay(day);
-  }
-  return undefined;
+  return firstOnComingDays(from, timezone, 9, (date) => reflectionTimeOn(date, timezone, settings), { inclusive: true });
 }
 
 /**

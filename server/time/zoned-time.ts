@@ -134,3 +134,29 @@ export function nextDay(local: Pick<LocalDateTime, 'year' | 'month' | 'day'>): L
   const next = new Date(Date.UTC(local.year, local.month - 1, local.day + 1));
   return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: 0, minute: 0, second: 0 };
 }
+
+/** The calendar date (`YYYY-MM-DD`) at an instant in an IANA zone. */
+export const localDateOf = (instant: number, timezone: string): string => formatLocalDate(localAt(instant, timezone));
+
+/**
+ * The first instant a per-day rule gives on the local dates from `from`'s onwards (`days` of them):
+ * `timeOn(date)` answers the rule's instant on that date, or undefined when the date has none. The
+ * first one after `from` wins (or at `from`, when `inclusive`). The check-ins of outreach and of
+ * goals and the weekly reflection all find their next moment this way.
+ */
+export function firstOnComingDays(
+  from: number,
+  timezone: string,
+  days: number,
+  timeOn: (date: string) => number | undefined,
+  options: { inclusive?: boolean } = {},
+): { at: number; date: string } | undefined {
+  let day: Pick<LocalDateTime, 'year' | 'month' | 'day'> = localAt(from, timezone);
+  for (let offset = 0; offset < days; offset++) {
+    const date = formatLocalDate(day);
+    const at = timeOn(date);
+    if (at !== undefined && (options.inclusive ? at >= from : at > from)) return { at, date };
+    day = nextDay(day);
+  }
+  return undefined;
+}
