@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 import { conversationSchema, type Message, messageSchema, messagesPageSchema } from '../../common/protocol.ts';
 import { channelFormattingAdvice } from '../../server/catalog/system-prompt.ts';
@@ -107,10 +107,11 @@ describe('a turn', () => {
     const second = uniqueText('second');
     await scriptFakeOpenAI(fakeUrl, first, [{ text: 'first reply', delayMs: 400 }]);
     await scriptFakeOpenAI(fakeUrl, second, [{ text: 'second reply' }]);
-    const [one, two] = await Promise.all([
-      api('/api/v1/messages', { token: user.token, body: { text: first, conversationId } }),
-      api('/api/v1/messages', { token: user.token, body: { text: second } }),
-    ]);
+    const pendingOne = api('/api/v1/messages', { token: user.token, body: { text: first, conversationId } });
+    // The second is sent once the first has reached the model, so it surely arrives while the first runs
+    // (sent side by side, either could reach the object first).
+    await vi.waitFor(async () => expect(await recordedChatRequests(fakeUrl, first)).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    const [one, two] = await Promise.all([pendingOne, api('/api/v1/messages', { token: user.token, body: { text: second } })]);
     expect([one.status, two.status]).toEqual([200, 200]);
     // The second turn ran after the first had finished: its prompt holds the first reply.
     const [request] = await recordedChatRequests(fakeUrl, second);
