@@ -72,6 +72,12 @@ export const errorStatus = {
   // The speech providers behind `/speech` and `/transcriptions`.
   speech_provider_error: 502,
   speech_timeout: 504,
+  // Bringing an export back (`POST /me/import`) or restoring a backup.
+  /** An import goes only into an account with nothing of its own yet, so two lives are never mixed. */
+  account_not_empty: 409,
+  /** Another import or restore is running in this account. */
+  import_in_progress: 409,
+  backup_not_found: 404,
   // Kindred itself.
   configuration_invalid: 500,
   internal_error: 500,

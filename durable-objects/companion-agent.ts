@@ -1,4 +1,5 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
+import type { ImportDocument, ImportReport } from '../common/import.ts';
 import { clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
@@ -22,6 +23,7 @@ import {
   userIdHeader,
 } from './host/connections.ts';
 import { streamJsonDocument, type Written } from './host/export-document.ts';
+import { type ImportPlan, readImportDocument, sectionsPresent, upgradeImportDocument } from './host/import-document.ts';
 import { hostSchemaSteps, migrateObjectSchema, orderSchemaSteps, type SchemaStep } from './host/schema/migrate.ts';
 import { configuredMasterKeys, UserVault } from './host/user-vault.ts';
 
@@ -47,6 +49,8 @@ export class CompanionAgent extends Agent<Env> {
   readonly #all: readonly Capability[];
   readonly #byName: ReadonlyMap<string, Capability>;
   readonly #runningJobs = new Set<Promise<void>>();
+  /** Set while an import runs: a second one would find the account as empty as the first did. */
+  #importing = false;
   readonly #frameHandlers = new Map<string, NonNullable<Capability['frames']>[keyof NonNullable<Capability['frames']>]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -105,6 +109,60 @@ export class CompanionAgent extends Agent<Env> {
       }
     }
     return streamJsonDocument(document, { userId: this.name });
+  }
+
+  /**
+   * `POST /me/import`: the export document in `source` (JSON, any format version) brought into this
+   * account, which must hold nothing of the person's yet. Every capability prepares its sections, then
+   * all of them are written in one storage transaction, so the import lands whole or not at all; only
+   * then are jobs scheduled and the search index built. One import at a time.
+   */
+  async importDocument(source: ReadableStream<Uint8Array>): Promise<Outcome<ImportReport>> {
+    if (this.#importing) return failWith(new AppError('import_in_progress', 'An import is already running in this account.'));
+    this.#importing = true;
+    try {
+      const { document, fromVersion } = upgradeImportDocument(await readImportDocument(source));
+      return succeed(await this.#importInto(document, fromVersion));
+    } catch (error) {
+      if (error instanceof AppError) return failWith(error);
+      throw error;
+    } finally {
+      this.#importing = false;
+    }
+  }
+
+  async #importInto(document: ImportDocument, fromVersion: number): Promise<ImportReport> {
+    for (const capability of this.#all) {
+      if (await capability.holdsData?.()) {
+        throw new AppError('account_not_empty', 'This account already holds data of its own. An export can only be brought into an empty account.');
+      }
+    }
+    const plans: ImportPlan[] = [];
+    try {
+      for (const capability of this.#all) if (capability.importData) plans.push(await capability.importData(document));
+      this.ctx.storage.transactionSync(() => {
+        for (const plan of plans) plan.write();
+      });
+    } catch (error) {
+      log.error('import_failed', { userId: this.name, error: error instanceof Error ? error.name : typeof error });
+      for (const plan of plans) await plan.abandon?.().catch(() => undefined);
+      // The transaction rolled back; what the capabilities cached while writing must go with it.
+      for (const capability of this.#all) capability.reset?.();
+      throw error;
+    }
+    for (const plan of plans) {
+      await plan.settle?.().catch((error: unknown) => {
+        log.error('import_settle_failed', { userId: this.name, error: error instanceof Error ? error.name : typeof error });
+      });
+    }
+    const imported = Object.assign({}, ...plans.map((plan) => plan.imported)) as Record<string, number>;
+    const notImported = plans.flatMap((plan) => plan.notImported ?? []);
+    const named = new Set([...Object.keys(imported), ...notImported.map((note) => note.section)]);
+    for (const section of sectionsPresent(document)) {
+      if (!named.has(section)) notImported.push({ section, count: 0, reason: 'This version of Kindred does not bring this part of an export back.' });
+    }
+    log.info('import_done', { userId: this.name, fromVersion });
+    return { formatVersion: fromVersion, imported, notImported };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { maxImportBytes } from '../common/import.ts';
 import { maxTranscriptionBytes } from '../common/voice.ts';
 import { readConfig } from '../server/config/config.ts';
 import { AppError } from '../server/errors/app-error.ts';
@@ -49,7 +50,13 @@ export function createApp() {
   // Recorded audio for `/transcriptions` is larger than any other body, and gets its own limit.
   const jsonBodyLimit = bodyLimit(maxBodyBytes);
   const audioBodyLimit = bodyLimit(maxTranscriptionBytes + 64 * 1024);
-  api.use((context, next) => (context.req.path.endsWith('/transcriptions') ? audioBodyLimit(context, next) : jsonBodyLimit(context, next)));
+  // An export brought back is a whole life's document.
+  const importBodyLimit = bodyLimit(maxImportBytes, maxImportBytes * 2);
+  api.use((context, next) => {
+    if (context.req.path.endsWith('/transcriptions')) return audioBodyLimit(context, next);
+    if (context.req.path.endsWith('/me/import')) return importBodyLimit(context, next);
+    return jsonBodyLimit(context, next);
+  });
   // Configuration is read when a request first needs it; a wrong value answers naming the variable.
   api.use(async (context, next) => {
     readConfig(context.env);

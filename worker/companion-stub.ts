@@ -1,4 +1,5 @@
 import { getAgentByName } from 'agents';
+import type { ImportReport } from '../common/import.ts';
 import type { ExportHead } from '../common/protocol.ts';
 import type { CompanionAgent, CompanionRpc } from '../durable-objects/companion-agent.ts';
 import type { Env } from '../server/env.ts';
@@ -18,6 +19,8 @@ export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<Co
   /** The export document as JSON text, streamed: see `CompanionAgent.exportDocument`. */
   exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
   destroyUserData(): Promise<void>;
+  /** `POST /me/import`: see `CompanionAgent.importDocument`. */
+  importDocument(source: ReadableStream<Uint8Array>): Promise<ImportReport>;
   /** Master key rotation: see `CompanionAgent.rewrapDataKey`. */
   rewrapDataKey(): Promise<'rewrapped' | 'current' | 'none'>;
   endSession(session: string): Promise<void>;
@@ -31,6 +34,7 @@ export type CompanionClient = { readonly [Name in keyof CompanionRpc]: Remote<Co
 interface CompanionStub {
   invoke(capability: string, method: string, args: unknown[]): Promise<Outcome<unknown>>;
   exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>>;
+  importDocument(source: ReadableStream<Uint8Array>): Promise<Outcome<ImportReport>>;
   destroyUserData(): Promise<void>;
   rewrapDataKey(): Promise<'rewrapped' | 'current' | 'none'>;
   endSession(session: string): Promise<void>;
@@ -58,6 +62,7 @@ export async function companionOf(env: Env, userId: string): Promise<CompanionCl
   };
   const client = {
     exportDocument: (head: ExportHead) => stub.exportDocument(head),
+    importDocument: async (source: ReadableStream<Uint8Array>) => unwrapOutcome(await stub.importDocument(source)),
     destroyUserData: () => stub.destroyUserData(),
     rewrapDataKey: () => stub.rewrapDataKey(),
     endSession: (session: string) => stub.endSession(session),

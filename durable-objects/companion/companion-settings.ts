@@ -47,22 +47,32 @@ export class CompanionSettings {
 
   /** Throws AppError for ids that are not in the catalog. */
   async updateCompanion(companion: Companion): Promise<Companion> {
+    (await this.prepareCompanion(companion))();
+    return companion;
+  }
+
+  /**
+   * Checks and seals the choice, and answers the write that stores it: apart, so that an import can
+   * seal first and write inside its one transaction. Throws AppError for ids not in the catalog.
+   */
+  async prepareCompanion(companion: Companion): Promise<() => void> {
     if (!findPersona(companion.personaId)) throw new AppError('unknown_persona', `There is no persona "${companion.personaId}" in the catalog.`);
     if (!findVoice(companion.voiceId)) throw new AppError('unknown_voice', `There is no voice "${companion.voiceId}" in the catalog.`);
     if (!findAvatar(companion.avatarId)) throw new AppError('unknown_avatar', `There is no avatar "${companion.avatarId}" in the catalog.`);
     const nameSealed = await this.vault.seal(companion.name, 'companion:name');
-    this.sql.exec(
-      `INSERT INTO companion (id, name_sealed, persona_id, voice_id, avatar_id, updated_at) VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name_sealed = excluded.name_sealed, persona_id = excluded.persona_id,
-         voice_id = excluded.voice_id, avatar_id = excluded.avatar_id, updated_at = excluded.updated_at`,
-      nameSealed,
-      companion.personaId,
-      companion.voiceId,
-      companion.avatarId,
-      Date.now(),
-    );
-    this.#companion = companion;
-    return companion;
+    return () => {
+      this.sql.exec(
+        `INSERT INTO companion (id, name_sealed, persona_id, voice_id, avatar_id, updated_at) VALUES (1, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name_sealed = excluded.name_sealed, persona_id = excluded.persona_id,
+           voice_id = excluded.voice_id, avatar_id = excluded.avatar_id, updated_at = excluded.updated_at`,
+        nameSealed,
+        companion.personaId,
+        companion.voiceId,
+        companion.avatarId,
+        Date.now(),
+      );
+      this.#companion = companion;
+    };
   }
 
   async profile(): Promise<Profile> {
@@ -78,15 +88,22 @@ export class CompanionSettings {
   }
 
   async updateProfile(profile: Profile): Promise<void> {
+    (await this.prepareProfile(profile))();
+  }
+
+  /** Seals the profile and answers the write that stores it (see `prepareCompanion`). */
+  async prepareProfile(profile: Profile): Promise<() => void> {
     const displayNameSealed = await this.vault.sealOptional(profile.displayName, 'profile:display-name');
-    this.sql.exec(
-      `INSERT INTO profile (id, display_name_sealed, timezone, updated_at) VALUES (1, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET display_name_sealed = excluded.display_name_sealed, timezone = excluded.timezone, updated_at = excluded.updated_at`,
-      displayNameSealed,
-      profile.timezone,
-      Date.now(),
-    );
-    this.#profile = profile;
+    return () => {
+      this.sql.exec(
+        `INSERT INTO profile (id, display_name_sealed, timezone, updated_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET display_name_sealed = excluded.display_name_sealed, timezone = excluded.timezone, updated_at = excluded.updated_at`,
+        displayNameSealed,
+        profile.timezone,
+        Date.now(),
+      );
+      this.#profile = profile;
+    };
   }
 
   /** After the storage was wiped. */

@@ -1,8 +1,10 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { ClientFrame } from '../../common/protocol.ts';
 import type { Config } from '../../server/config/config.ts';
 import type { Env } from '../../server/env.ts';
 import type { ChatModel } from '../../server/providers/chat/chat-model.ts';
 import type { Tool } from '../tools/tool.ts';
+import type { ImportPlan } from './import-document.ts';
 import type { SchemaStep } from './schema/schema-step.ts';
 import type { UserVault } from './user-vault.ts';
 
@@ -90,6 +92,19 @@ export interface Capability<Rpc extends object = object, Export extends object =
    * the document is written; plain values are read here, at once.
    */
   exportData?(): Promise<Export>;
+  /**
+   * `POST /me/import` and restoring a backup: whether the person already has anything of this
+   * capability's own. An import goes only into an account where every capability answers false, so two
+   * lives are never mixed (what a new account starts with, like the default profile file, is not theirs yet).
+   */
+  holdsData?(): Promise<boolean>;
+  /**
+   * Its sections of an imported document (already checked, in the current format; a section may be
+   * absent): prepared here — sealed, stored outside the object — and written by the plan's `write`,
+   * which the host runs in one transaction with every other capability's. Ids in the document are
+   * kept, so what one section names in another (a memory's source messages) still holds.
+   */
+  importData?(document: ImportDocument): Promise<ImportPlan>;
   /** Account deletion: remove what lives outside the object (R2, Vectorize) before its storage is wiped. */
   destroyExternalData?(): Promise<void>;
   /** After the storage was wiped: forget whatever is kept in memory. */

@@ -195,6 +195,7 @@ export function createMemoryCapability(
         extractions.run(payload.conversationId, () => extractPendingMemories(payload.conversationId)),
     },
     tools: () => tools,
+    holdsData: async () => host.sql.exec('SELECT 1 FROM memories LIMIT 1').toArray().length > 0,
     exportData: async () => ({
       memories: exportList(async function* () {
         for await (const memory of store.exportAll()) yield { ...presentMemory(memory), validFrom: memory.validFrom };

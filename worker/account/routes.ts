@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie } from 'hono/cookie';
+import { importDocumentSchema, importReportSchema, maxImportBytes } from '../../common/import.ts';
 import { type ExportDocument, type ExportHead, exportDocumentSchema, exportFormatVersion, updateMeBodySchema, userSchema } from '../../common/protocol.ts';
 import type { UserDataExport } from '../../durable-objects/companion-agent.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { deleteAccount } from '../auth/accounts.ts';
 import { requireSession, sessionCookieName } from '../auth/session-middleware.ts';
@@ -89,6 +91,37 @@ accountRoutes.get('/me/export', async (context) => {
   return new Response(await companion.exportDocument(head), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="kindred-export.json"' },
   });
+});
+
+accountRoutes.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/me/import',
+  summary: 'Bring an export back into this (empty) account',
+  description:
+    `Takes the document \`GET /me/export\` gave — format version ${exportFormatVersion}, or an older one (see docs/export-format.md) — ` +
+    'and brings everything in it into this account: conversations and messages, memories with their history, files with every version, ' +
+    'the calendar, reminders, goals, moods, settings and tools. The account keeps its own id, email and password. Secrets are never in an ' +
+    'export, so what needs one (connected calendars, MCP servers with keys, push devices, the WhatsApp link) is listed in `notImported` ' +
+    `with what to do. The account must hold nothing of its own yet (\`account_not_empty\`); at most ${maxImportBytes / 1024 / 1024} MiB. ` +
+    'It lands whole or not at all.',
+  tags: ['account'],
+  request: jsonBody(importDocumentSchema),
+  responses: {
+    200: jsonAnswer(importReportSchema, 'What was imported, by section, and what was not, with why.'),
+    ...errorAnswers(...sessionErrors, ...bodyErrors, 'unsupported_media_type', 'account_not_empty', 'import_in_progress'),
+  },
+});
+// A plain route, like the export's: the document's recursive JSON types are too deep for the typed handler,
+// and the document is read and checked by the user's object, so the Worker never holds it parsed.
+accountRoutes.post('/me/import', async (context) => {
+  const account = context.get('account');
+  if (context.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+    throw new AppError('unsupported_media_type', 'Send the export document as application/json.');
+  }
+  const body = context.req.raw.body;
+  if (!body) throw new AppError('validation_failed', 'The import has no body: send the export document.');
+  const companion = await companionOf(context.env, account.id);
+  return context.json(await companion.importDocument(body), 200);
 });
 
 /**

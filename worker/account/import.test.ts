@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { type ImportReport, importReportSchema, maxImportBytes } from '../../common/import.ts';
+import { companionSchema, exportDocumentSchema, exportFormatVersion, userSchema } from '../../common/protocol.ts';
+import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
+import { buildMemory } from '../../test-support/factories.ts';
+import { differences } from '../../test-support/round-trip/compare-exports.ts';
+import { populators } from '../../test-support/round-trip/populate.ts';
+
+/** The export's text as the person downloads it. */
+async function exportText(token: string): Promise<string> {
+  const response = await api('/api/v1/me/export', { token });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+async function importInto(token: string, document: string): Promise<ImportReport> {
+  return readJson(await api('/api/v1/me/import', { token, body: document }), importReportSchema);
+}
+
+/** What an account of its own keeps whatever it imports: its id, email, and when it was made. */
+const accountOwn = ['exportedAt', 'user.id', 'user.email', 'user.createdAt'];
+
+describe('POST /me/import', () => {
+  it('brings back everything an export holds: export, delete the account, import into a new one, and the new export is the same field by field', async () => {
+    const before = await buildUser({ displayName: 'Ilse', timezone: 'Europe/Vienna' });
+    const companion = { name: 'Wren', personaId: 'calm-coach', voiceId: 'soft-calm', avatarId: 'night-owl' };
+    await readJson(await api('/api/v1/companion', { method: 'PUT', token: before.token, body: companion }), companionSchema);
+    for (const populator of populators) await populator.populate(before);
+    const exported = await exportText(before.token);
+    expect((await api('/api/v1/me', { method: 'DELETE', token: before.token })).status).toBe(204);
+
+    const after = await buildUser();
+    const report = await importInto(after.token, exported);
+    const reimported = await exportText(after.token);
+
+    const ignore = [...accountOwn, ...populators.flatMap((populator) => Object.keys(populator.differsAfterImport ?? {}))];
+    expect(differences(JSON.parse(exported), JSON.parse(reimported), { ignore })).toEqual([]);
+    expect(report.formatVersion).toBe(exportFormatVersion);
+    expect(report.imported).toMatchObject({ user: 1, companion: 1 });
+    // The new account keeps its own email and id, and takes the profile.
+    const me = await readJson(await api('/api/v1/me', { token: after.token }), userSchema);
+    expect(me).toMatchObject({ id: after.user.id, email: after.user.email, displayName: 'Ilse', timezone: 'Europe/Vienna' });
+  });
+
+  it('takes an export of format version 1, which had no formatVersion', async () => {
+    const user = await buildUser();
+    const versionOne = {
+      exportedAt: '2026-03-01T10:00:00.000Z',
+      user: { id: 'old-id', email: 'old@example.com', displayName: 'Ravi', timezone: 'Asia/Kolkata', createdAt: '2025-01-01T00:00:00.000Z' },
+      companion: { name: 'Juniper', personaId: 'calm-coach', voiceId: 'soft-calm', avatarId: 'night-owl' },
+    };
+    const report = await importInto(user.token, JSON.stringify(versionOne));
+    expect(report).toMatchObject({ formatVersion: 1, imported: { user: 1, companion: 1 } });
+    const document = exportDocumentSchema.parse(JSON.parse(await exportText(user.token)));
+    expect(document.user).toMatchObject({ displayName: 'Ravi', timezone: 'Asia/Kolkata', email: user.user.email });
+    expect(document.companion).toEqual(versionOne.companion);
+  });
+
+  it('refuses an account that already holds data of its own, and changes nothing in it', async () => {
+    const user = await buildUser({ displayName: 'Kept' });
+    await buildMemory(user, { text: 'I keep bees.', kind: 'fact' });
+    const document = { formatVersion: exportFormatVersion, user: { displayName: 'Someone else', timezone: 'UTC' } };
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: document }), 'account_not_empty');
+    const me = await readJson(await api('/api/v1/me', { token: user.token }), userSchema);
+    expect(me.displayName).toBe('Kept');
+  });
+
+  it('answers a clear error for what is not an export, and stores nothing', async () => {
+    const user = await buildUser({ displayName: 'Unchanged' });
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: '{"formatVersion": 2, "user": ' }), 'invalid_json');
+    const wrongShape = await expectError(
+      await api('/api/v1/me/import', { token: user.token, body: { formatVersion: exportFormatVersion, user: { displayName: 'X', timezone: 'Mars/Olympus' } } }),
+      'validation_failed',
+    );
+    expect(wrongShape.error.message).toContain('user.timezone');
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: { formatVersion: 99, user: {} } }), 'validation_failed');
+    await expectError(
+      await api('/api/v1/me/import', { token: user.token, body: 'formatVersion=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      'unsupported_media_type',
+    );
+    const me = await readJson(await api('/api/v1/me', { token: user.token }), userSchema);
+    expect(me.displayName).toBe('Unchanged');
+  });
+
+  it('refuses a document over the limit with payload_too_large', async () => {
+    const user = await buildUser();
+    const oversized = JSON.stringify({ formatVersion: exportFormatVersion, user: { displayName: 'x'.repeat(maxImportBytes), timezone: 'UTC' } });
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: oversized }), 'payload_too_large');
+  });
+
+  it('needs a session', async () => {
+    await expectError(await api('/api/v1/me/import', { body: { formatVersion: exportFormatVersion } }), 'unauthenticated');
+  });
+});
