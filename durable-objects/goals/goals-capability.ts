@@ -40,6 +40,18 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
   const runs = new SingleFlight();
 
   const timezone = async () => (await dependencies.companion.settings.profile()).timezone;
+  // A check-in is at a local time: after a move to another zone, each active goal's comes at the new
+  // zone's hour. The slots keep their wall-clock names, but their jobs were set at the old zone's
+  // instants (and scheduling is idempotent on the slot), so those jobs go and every goal is planned anew.
+  dependencies.companion.onTimezoneChange(async () => {
+    const active = store.rows('active');
+    const jobs = new Set(active.flatMap((row) => (row.check_in_schedule_id ? [row.check_in_schedule_id] : [])));
+    for (const scheduleId of jobs) await scheduler.cancel(scheduleId);
+    for (const row of active) {
+      store.setCheckInPlan(row.id, null);
+      await planCheckIn(row.id);
+    }
+  });
 
   /** The hour the person chose to hear from the companion (outreach's check-in time), for a goal's default check-in. */
   async function personsCheckInTime(): Promise<string> {

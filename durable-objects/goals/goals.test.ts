@@ -11,7 +11,7 @@ import {
   type PatchGoalBody,
 } from '../../common/goals.ts';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
-import { exportDocumentSchema, messagesPageSchema, toolsAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
+import { exportDocumentSchema, messagesPageSchema, toolsAnswerSchema, turnAnswerSchema, userSchema } from '../../common/protocol.ts';
 import type { Env } from '../../server/env.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
@@ -83,6 +83,19 @@ async function waitingSlots(userId: string): Promise<string[]> {
         return job?.capability === 'goals' && job.job === 'checkIn' && typeof job.payload?.slot === 'string' ? [job.payload.slot] : [];
       })
       .sort(),
+  );
+}
+
+/** When each waiting check-in job is set to run, by its slot. */
+async function waitingCheckIns(userId: string): Promise<{ slot: string; at: number }[]> {
+  return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
+    state.storage.sql
+      .exec<{ payload: string; time: number }>('SELECT payload, time FROM cf_agents_jobs')
+      .toArray()
+      .flatMap((row) => {
+        const job = scheduledJobOf(JSON.parse(row.payload));
+        return job?.capability === 'goals' && typeof job.payload?.slot === 'string' ? [{ slot: job.payload.slot, at: row.time }] : [];
+      }),
   );
 }
 
@@ -404,6 +417,22 @@ describe('goal check-ins', () => {
     expect((await api(`/api/v1/goals/${goal.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
     expect(await waitingSlots(user.user.id)).toEqual([]);
   });
+
+  it('come at the new place’s hour after the person changes time zone', async () => {
+    const user = await buildUser({ timezone: 'Europe/London' });
+    await onlyGoalCheckIns(user.token);
+    await createGoal(user.token, { area: 'health', title: uniqueText('Stretch'), checkIn: { every: 'day', time: '07:00' } });
+    await createGoal(user.token, { area: 'education', title: uniqueText('Read'), checkIn: { every: 'day', time: '07:00' } });
+    const [before] = await waitingCheckIns(user.user.id);
+    expect(localAt(before?.at ?? 0, 'Europe/London')).toMatchObject({ hour: 7, minute: 0 });
+
+    await readJson(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'Asia/Tokyo' } }), userSchema);
+    // One job for both goals still, now at 07:00 in Tokyo; the London one is gone.
+    const after = await waitingCheckIns(user.user.id);
+    expect(after).toHaveLength(1);
+    expect(localAt(after[0]?.at ?? 0, 'Asia/Tokyo')).toMatchObject({ hour: 7, minute: 0 });
+    expect(after[0]?.at).not.toBe(before?.at);
+  });
 });
 
 /**
@@ -424,7 +453,7 @@ async function weekInReviewOf(userId: string, week: { from: number; to: number; 
       now: () => Date.now(),
       scheduler: () => ({ schedule: refuse, cancel: refuse }),
     } as unknown as CapabilityHost;
-    const goals = createGoalsCapability(host, {} as unknown as Parameters<typeof createGoalsCapability>[1]);
+    const goals = createGoalsCapability(host, { companion: { onTimezoneChange: () => undefined } } as unknown as Parameters<typeof createGoalsCapability>[1]);
     return goals.weekInReview(week);
   });
 }

@@ -53,7 +53,7 @@ async function withReflection(
         }),
       },
       {
-        companion: { settings: { profile: async () => ({ displayName: null, timezone: 'Europe/Berlin' }) } },
+        companion: { settings: { profile: async () => ({ displayName: null, timezone: 'Europe/Berlin' }) }, onTimezoneChange: () => undefined },
         conversations: { store: conversations },
         outreach: {
           reachOut: async (request) => {

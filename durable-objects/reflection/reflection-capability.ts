@@ -29,7 +29,7 @@ const lateByAtMostMs = 6 * 3600_000;
 export function createReflectionCapability(
   host: Pick<CapabilityHost, 'userId' | 'sql' | 'now' | 'scheduler'>,
   dependencies: {
-    companion: { settings: Pick<CompanionCapability['settings'], 'profile'> };
+    companion: { settings: Pick<CompanionCapability['settings'], 'profile'> } & Pick<CompanionCapability, 'onTimezoneChange'>;
     conversations: { store: Pick<ConversationsCapability['store'], 'between'> };
     outreach: Pick<OutreachCapability, 'reachOut'>;
     /** What other capabilities report of the week (goals, moods), read when the reflection runs: they are built after this one. */
@@ -52,6 +52,10 @@ export function createReflectionCapability(
   };
 
   const timezoneOf = async () => (await dependencies.companion.settings.profile()).timezone;
+  // The reflection is at a local weekday and time: after a move to another zone, it is planned there.
+  dependencies.companion.onTimezoneChange(async () => {
+    await planAgain();
+  });
 
   /** The next reflection still to run: one due this very minute counts, one that already ran does not. */
   function upcoming(now: number, timezone: string): ReflectionSlot | undefined {

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { goalSchema, type Weekday } from '../../common/goals.ts';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
-import { exportDocumentSchema, type Message, messagesPageSchema } from '../../common/protocol.ts';
+import { exportDocumentSchema, type Message, messagesPageSchema, userSchema } from '../../common/protocol.ts';
 import { type ReflectionSettingsPatch, reflectionAnswerSchema } from '../../common/reflection.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
@@ -94,6 +94,19 @@ describe('reflection settings', () => {
     expect(Date.parse(nextAt) - Date.now()).toBeLessThanOrEqual(7 * dayMs);
     // A change of time alone keeps the weekday.
     expect((await putReflection(token, { time: '21:00' })).settings).toEqual({ enabled: true, weekday: 'wednesday', time: '21:00' });
+  });
+
+  it('follow the person to a new time zone: the planned job moves to the new place’s weekday and time', async () => {
+    const user = await buildUser({ timezone: 'Asia/Tokyo' });
+    await putReflection(user.token, { enabled: true, weekday: 'wednesday', time: '07:30' });
+    const [before] = await waitingReflectionJobs(user.user.id);
+    await readJson(await api('/api/v1/me', { method: 'PATCH', token: user.token, body: { timezone: 'America/Chicago' } }), userSchema);
+    const jobs = await waitingReflectionJobs(user.user.id);
+    expect(jobs).toHaveLength(1);
+    const local = localAt(jobs[0]?.payload.at ?? 0, 'America/Chicago');
+    expect(local).toMatchObject({ hour: 7, minute: 30 });
+    expect(new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay()).toBe(3);
+    expect(jobs[0]?.payload.at).not.toBe(before?.payload.at);
   });
 
   it('refuse impossible values with validation_failed and keep the old ones', async () => {
