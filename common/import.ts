@@ -48,8 +48,7 @@ export const currentImportDocumentSchema = z.object({
 export type ImportDocument = z.infer<typeof currentImportDocumentSchema>;
 
 /** Version 1: no `formatVersion`; messages without speaker, memories without `validFrom`, files with their current content only. */
-const versionOneDocumentSchema = z.object({
-  formatVersion: z.undefined().optional(),
+export const versionOneDocumentSchema = z.object({
   exportedAt: isoDateTime.optional(),
   user: importedUserSchema,
   companion: companionSchema.optional(),
@@ -60,9 +59,13 @@ const versionOneDocumentSchema = z.object({
 });
 export type VersionOneDocument = z.infer<typeof versionOneDocumentSchema>;
 
-/** Any document an import accepts; `upgradeImportDocument` (durable-objects/host/import-document.ts) brings it to the current version. */
+/**
+ * Any document an import accepts: one without `formatVersion` is of version 1. `readImportDocument`
+ * (durable-objects/host/import-document.ts) checks it with the schema of the version it names, and
+ * `upgradeImportDocument` brings it to the current one.
+ */
 export const importDocumentSchema = z.union([currentImportDocumentSchema, versionOneDocumentSchema]);
-export type AnyImportDocument = z.infer<typeof importDocumentSchema>;
+export type AnyImportDocument = ImportDocument | (VersionOneDocument & { formatVersion?: undefined });
 
 /** What an import could not bring over, and why: secrets that are never exported, links that must be made again. */
 export const importNoteSchema = z.object({ section: z.string(), count: z.number().int(), reason: z.string() });

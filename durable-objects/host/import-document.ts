@@ -1,4 +1,11 @@
-import { type AnyImportDocument, type ImportDocument, type ImportNote, importDocumentSchema, maxImportBytes } from '../../common/import.ts';
+import {
+  type AnyImportDocument,
+  currentImportDocumentSchema,
+  type ImportDocument,
+  type ImportNote,
+  maxImportBytes,
+  versionOneDocumentSchema,
+} from '../../common/import.ts';
 import { exportFormatVersion } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 
@@ -46,12 +53,12 @@ export async function readImportDocument(source: ReadableStream<Uint8Array>): Pr
   } catch {
     throw new AppError('invalid_json', 'The import is not valid JSON. Send the document `GET /me/export` gave, unchanged.');
   }
-  const parsed = importDocumentSchema.safeParse(json);
+  // Checked against the version the document names: a version-1 schema would take any later document
+  // too, silently dropping its `formatVersion` and whatever version 1 did not have.
+  const versionOne = typeof json === 'object' && json !== null && !Array.isArray(json) && !('formatVersion' in json);
+  const parsed = versionOne ? versionOneDocumentSchema.safeParse(json) : currentImportDocumentSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  // A union reports each member's issues: those of the version the document says it is are the ones to tell.
-  const versionOne = typeof json === 'object' && json !== null && !('formatVersion' in json);
-  const issues = parsed.error.issues.flatMap((issue) => (issue.code === 'invalid_union' ? (issue.errors[versionOne ? 1 : 0] ?? []) : [issue]));
-  const details = issues
+  const details = parsed.error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || 'document'}: ${issue.message}`)
     .join('; ');
