@@ -4,11 +4,13 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
+
 import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Care, CareCategory, CareResource, CareSettings } from './care.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
 import { type ErrorId, errorIds } from './error-ids.ts';
 import type { CreateGoalBody, Goal, GoalDetail, GoalsAnswer, GoalUpdate, GoalUpdateBody, LifeArea, PatchGoalBody } from './goals.ts';
+import type { ImportReport } from './import.ts';
 import type { MoodEntry, MoodRange, MoodSummary, MoodsAnswer, RecordMoodBody } from './mood.ts';
 import type {
   OutreachAnswer,
@@ -318,6 +320,11 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     updateMe: (body: UpdateMeBody) => json<User>('PATCH', '/me', body),
     deleteAccount: () => json<void>('DELETE', '/me'),
     exportData: () => json<ExportDocument>('GET', '/me/export'),
+    /** Brings an export file's text (as downloaded, any format version) into this account, which must be empty. */
+    importData: async (documentText: string) =>
+      (await (
+        await send('POST', '/me/import', undefined, undefined, 'application/json', {}, { text: documentText, mediaType: 'application/json' })
+      ).json()) as ImportReport,
 
     catalog: () => json<Catalog>('GET', '/catalog'),
     companion: () => json<Companion>('GET', '/companion'),

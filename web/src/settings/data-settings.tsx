@@ -1,6 +1,8 @@
-// Everything Kindred holds about the person: take a copy, or delete the account for good. Deleting
-// asks for the word "delete" first; once it is typed, the instruction turns into a confirmation.
-import { type FormEvent, useRef, useState } from 'react';
+// Everything Kindred holds about the person: take a copy, bring a copy back into a new account, or
+// delete the account for good. Deleting asks for the word "delete" first; once it is typed, the
+// instruction turns into a confirmation.
+import { type ChangeEvent, type FormEvent, useRef, useState } from 'react';
+import type { ImportReport } from '../../../common/import.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
@@ -27,6 +29,26 @@ export function DataSettings() {
       setStatus('Your data was downloaded.');
     } catch (caught) {
       setError(caught);
+    }
+  };
+
+  const [importing, setImporting] = useState(false);
+  const [importError, setImportError] = useState<unknown>();
+  const [report, setReport] = useState<ImportReport>();
+
+  const importFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setImportError(undefined);
+    setReport(undefined);
+    setImporting(true);
+    try {
+      setReport(await api.importData(await file.text()));
+    } catch (caught) {
+      setImportError(caught);
+    } finally {
+      setImporting(false);
     }
   };
 
@@ -63,6 +85,26 @@ export function DataSettings() {
         </div>
       </div>
 
+      <div className="settings-block">
+        <h3>Bring back a copy</h3>
+        <p className="settings-muted" id="import-note">
+          Moving from another Kindred account? Choose the file you exported. It goes into a new account that has nothing in it yet, all of it or none.
+        </p>
+        <div className="field">
+          <label htmlFor="data-import">{importing ? 'Bringing it in…' : 'Choose an export file'}</label>
+          <input
+            id="data-import"
+            type="file"
+            accept="application/json,.json"
+            disabled={importing}
+            aria-describedby="import-note"
+            onChange={(event) => void importFile(event)}
+          />
+        </div>
+        <ErrorAlert error={importError} />
+        {report && <ImportSummary report={report} />}
+      </div>
+
       <form onSubmit={deleteAccount} className="settings-block settings-danger" noValidate>
         <h3>Delete account</h3>
         <p className="settings-muted">This erases your account, conversations, memories and files for good. It cannot be undone.</p>
@@ -89,5 +131,25 @@ export function DataSettings() {
         </button>
       </form>
     </>
+  );
+}
+
+/** What came back, and what the person still has to do for what an export never holds. */
+function ImportSummary({ report }: { report: ImportReport }) {
+  const total = Object.values(report.imported).reduce((sum, count) => sum + count, 0);
+  return (
+    <div role="status" className="settings-status import-summary">
+      <p>Your copy is back: {total} items.</p>
+      {report.notImported.length > 0 && (
+        <>
+          <p>Still to do:</p>
+          <ul>
+            {report.notImported.map((note) => (
+              <li key={note.section}>{note.reason}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
