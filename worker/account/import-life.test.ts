@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { calendarSourcesAnswerSchema } from '../../common/calendar-sources.ts';
 import { eventsAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
+import { createRadicaleAccount, icsOf } from '../../test-support/radicale-account.ts';
 import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 
 type User = Awaited<ReturnType<typeof buildUser>>;
@@ -79,5 +81,38 @@ describe('imported calendar events', () => {
     const ics = await (await api('/api/v1/calendar/export.ics', { token: after.token })).text();
     expect(ics).toContain('SUMMARY:Pottery');
     expect(ics).toContain('RDATE;TZID=Europe/Vienna:20270407T183000');
+  });
+});
+
+describe('events that came from a connected calendar', { timeout: 120_000 }, () => {
+  it('come back as the person’s own: listed the same, linked to no calendar, and a change to them stays in Kindred', async () => {
+    const before = await buildUser({ timezone: 'Europe/Berlin' });
+    const account = await createRadicaleAccount();
+    const remote = icsOf(
+      'UID:concert-1@other.example',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;TZID=Europe/Berlin:20270115T200000',
+      'DTEND;TZID=Europe/Berlin:20270115T223000',
+      'SUMMARY:Concert with Ana',
+    );
+    expect((await account.put('concert-1.ics', remote)).status).toBe(201);
+    await created(
+      api('/api/v1/calendar/sources', {
+        token: before.token,
+        body: { kind: 'caldav', url: account.serverUrl, username: account.username, password: account.password },
+      }),
+    );
+    const from = '2027-01-01T00:00:00+01:00';
+    const to = '2027-02-01T00:00:00+01:00';
+    const listed = await occurrences(before.token, from, to);
+    expect(listed).toMatchObject([{ title: 'Concert with Ana', start: '2027-01-15T20:00:00+01:00' }]);
+
+    const after = await buildUser();
+    expect((await importInto(after.token, await exportOf(before.token))).imported).toMatchObject({ calendar: 1 });
+    expect(await occurrences(after.token, from, to)).toEqual(listed);
+    expect((await readJson(await api('/api/v1/calendar/sources', { token: after.token }), calendarSourcesAnswerSchema)).sources).toEqual([]);
+    // Renamed in the new account: the calendar it came from keeps its own version.
+    await created(api(`/api/v1/events/${listed[0]?.id}`, { method: 'PATCH', token: after.token, body: { title: 'Concert (moved account)' } }));
+    expect((await account.get('concert-1.ics')).ics).toContain('SUMMARY:Concert with Ana');
   });
 });
