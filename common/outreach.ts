@@ -81,6 +81,19 @@ export const outreachLogEntrySchema = z.object({
 });
 export type OutreachLogEntry = z.infer<typeof outreachLogEntrySchema>;
 
+/**
+ * A log entry as exported: besides what the log shows, what it was about (`sourceKey`: a reminder,
+ * a day's check-in, an event's start, by id and date), the person's day it counted against, and the
+ * conversation its message is in. An import keeps them, so nothing the entry stands for is sent again.
+ * Optional, for exports written before they were added.
+ */
+export const exportedOutreachLogEntrySchema = outreachLogEntrySchema.extend({
+  sourceKey: z.string().min(1).optional(),
+  localDate: z.iso.date().optional(),
+  conversationId: z.string().nullable().optional(),
+});
+export type ExportedOutreachLogEntry = z.infer<typeof exportedOutreachLogEntrySchema>;
+
 export const outreachLogAnswerSchema = z.object({ entries: z.array(outreachLogEntrySchema), nextCursor: z.string().nullable() });
 export type OutreachLogAnswer = z.infer<typeof outreachLogAnswerSchema>;
 

@@ -3,7 +3,7 @@
  * Worker (which validates with them) and the clients (which derive their types from them).
  */
 import { z } from 'zod';
-import { outreachKindSchema, outreachLogEntrySchema, outreachSettingsSchema, pushSubscriptionSchema } from './outreach.ts';
+import { exportedOutreachLogEntrySchema, outreachKindSchema, outreachSettingsSchema, pushSubscriptionSchema } from './outreach.ts';
 
 export { type OutreachKind, outreachKindSchema, pushSubscriptionSchema } from './outreach.ts';
 
@@ -667,7 +667,7 @@ export const exportDocumentSchema = z.object({
   /** Every reminder, whatever became of it, in the order they were made. */
   reminders: z.array(reminderSchema),
   /** Outreach settings, and every proactive message with why it was sent and what became of it. */
-  outreach: z.object({ settings: outreachSettingsSchema, log: z.array(outreachLogEntrySchema) }),
+  outreach: z.object({ settings: outreachSettingsSchema, log: z.array(exportedOutreachLogEntrySchema) }),
   /** The devices registered for notifications, oldest first, without their endpoints, keys or tokens. */
   pushSubscriptions: z.array(pushSubscriptionSchema),
   /** Every connected calendar, without its password or tokens. */

@@ -50,7 +50,20 @@ export class ApprovalStore {
   ) {}
 
   async insert(approval: NewApproval): Promise<ToolApproval> {
-    const id = createId('apv', approval.createdAt);
+    const { row, write } = await this.prepare(createId('apv', approval.createdAt), approval, { status: 'pending', answeredAt: null });
+    write();
+    return this.#present(row);
+  }
+
+  /**
+   * Seals a request and answers the write that stores it with this status, apart so that an import
+   * can seal first and write inside its one transaction.
+   */
+  async prepare(
+    id: string,
+    approval: NewApproval,
+    outcome: { status: ToolApprovalStatus; answeredAt: number | null },
+  ): Promise<{ row: ApprovalRow; write: () => void }> {
     const [inputSealed, reasonSealed] = await Promise.all([
       this.vault.seal(JSON.stringify(approval.input ?? null), `tool-approval:${id}:input`),
       this.vault.seal(approval.reason, `tool-approval:${id}:reason`),
@@ -63,16 +76,23 @@ export class ApprovalStore {
       risk: approval.risk,
       input_sealed: inputSealed,
       reason_sealed: reasonSealed,
-      status: 'pending',
+      status: outcome.status,
       channel: approval.channel,
       conversation_id: approval.conversationId,
       message_id: approval.messageId,
       created_at: approval.createdAt,
       expires_at: approval.expiresAt,
-      answered_at: null,
+      answered_at: outcome.answeredAt,
     };
-    this.sql.exec(`INSERT INTO tool_approvals (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...Object.values(row));
-    return this.#present(row);
+    return {
+      row,
+      write: () => this.sql.exec(`INSERT INTO tool_approvals (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...Object.values(row)),
+    };
+  }
+
+  /** Whether any tool call was ever put to the person: their own history. */
+  hasAny(): boolean {
+    return this.sql.exec('SELECT 1 FROM tool_approvals LIMIT 1').toArray().length > 0;
   }
 
   setScheduleId(id: string, scheduleId: string): void {

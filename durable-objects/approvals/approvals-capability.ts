@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
 import { maxApprovalInputLength, type ToolApproval, type ToolApprovalStatus, type ToolRisk } from '../../common/tools.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
@@ -6,6 +7,7 @@ import { log } from '../../server/logging/log.ts';
 import { broadcastFrame } from '../host/broadcast.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { ApprovalStore } from './approval-store.ts';
@@ -126,6 +128,46 @@ export function createApprovalsCapability(
     },
   };
 
+  /**
+   * An export's tool approvals, as history. No turn of this account waits on them, so one still
+   * pending comes in expired, answered at the import, as its expiry would have ended it: it cannot be
+   * answered into a tool call here. Which channel asked is not exported; it only matters while pending.
+   */
+  async function importApprovals(imported: readonly ToolApproval[] | undefined): Promise<ImportPlan> {
+    if (!imported) return { imported: {}, write: () => undefined };
+    const now = host.now();
+    const writes: (() => void)[] = [];
+    for (const approval of imported) {
+      if (approval.risk === 'read')
+        throw new AppError('validation_failed', `The import is not an export Kindred can read: tool approval ${approval.id} is for a tool that only reads.`);
+      const pending = approval.status === 'pending';
+      const { write } = await store.prepare(
+        approval.id,
+        {
+          toolId: approval.toolId,
+          toolName: approval.toolName,
+          toolTitle: approval.toolTitle,
+          risk: approval.risk,
+          input: approval.input,
+          reason: approval.reason,
+          channel: 'import',
+          conversationId: approval.conversationId,
+          messageId: approval.messageId,
+          createdAt: Date.parse(approval.createdAt),
+          expiresAt: Date.parse(approval.expiresAt),
+        },
+        { status: pending ? 'expired' : approval.status, answeredAt: pending ? now : approval.answeredAt === null ? null : Date.parse(approval.answeredAt) },
+      );
+      writes.push(write);
+    }
+    return {
+      imported: { toolApprovals: imported.length },
+      write: () => {
+        for (const write of writes) write();
+      },
+    };
+  }
+
   /** The request is no longer pending: tell every client, and the turn waiting on it. */
   async function settle(id: string): Promise<ToolApproval> {
     const approval = (await store.get(id)) as ToolApproval;
@@ -193,6 +235,8 @@ export function createApprovalsCapability(
     },
     frames: { 'tool-approval': answerFromSocket },
     jobs: { expireApproval: (payload: { approvalId: string }) => expire(payload.approvalId) },
+    holdsData: async () => store.hasAny(),
+    importData: (document: ImportDocument): Promise<ImportPlan> => importApprovals(document.toolApprovals),
     exportData: async () => ({ toolApprovals: exportList(() => store.all()) }),
   } satisfies Capability;
 }

@@ -14,6 +14,7 @@ import { maxApprovalInputLength, type ToolApproval, toolApprovalSchema, toolAppr
 import { api, buildUser, expectError, openRealtime, parseWire, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { inboundText, uniquePhoneNumber, whatsAppMessagesTo } from '../../test-support/fake-whatsapp-graph/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import { deliverInbound, inObjectStorage, linkWhatsApp } from '../../test-support/whatsapp.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
@@ -490,5 +491,28 @@ describe('the words that answer on WhatsApp', () => {
 
   it.each(['yes please save it', 'maybe', '', 'yes no'])('%j is not an answer', (text) => {
     expect(approvalWordOf(text)).toBeNull();
+  });
+});
+
+describe('tool approvals brought over by an import', () => {
+  it('come as history: one still pending comes in expired, answered at the import, and cannot be answered into a tool call', async () => {
+    const before = await buildUser();
+    const text = uniqueText('note my coat size');
+    await scriptFakeOpenAI(fakeUrl, text, [{ toolCalls: [{ name: 'file_write', arguments: { path: 'coat.md', content: 'Size M' } }] }, { text: 'Left it.' }]);
+    const stream = await streamTurn(before.token, text);
+    const asked = await stream.next('tool-approval-request');
+    const document = await exportOf(before.token);
+    // The old account's turn ends: that answer is not part of the export.
+    await readJson(await answer(before.token, asked.approvalId, { approved: false }), toolApprovalSchema);
+    await stream.all();
+
+    const after = await buildUser();
+    expect((await importInto(after.token, document)).imported).toMatchObject({ toolApprovals: 1 });
+    const [imported] = await approvalsOf(after.token);
+    expect(imported).toEqual({ ...asked.approval, status: 'expired', answeredAt: expect.any(String) });
+    expect(Date.parse(imported?.answeredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(asked.approval.createdAt));
+    expect(await approvalsOf(after.token, 'pending')).toEqual([]);
+    await expectError(await answer(after.token, asked.approvalId, { approved: true }), 'approval_not_found');
+    await expectError(await api('/api/v1/files/coat.md', { token: after.token }), 'not_found');
   });
 });

@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import {
   type CalendarEventView,
   type CreateEventBody,
@@ -11,6 +12,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Confirmations } from '../confirmations/confirmations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { calendarConfirmationHandlers, createCalendarChangeTools } from './calendar-change-tools.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
@@ -137,6 +139,21 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
       },
     },
     tools: () => tools,
+    holdsData: async () => host.sql.exec('SELECT 1 FROM calendar_events LIMIT 1').toArray().length > 0,
+    /**
+     * Every event under its own id, at its wall-clock times in its zone, with its rule, dates and
+     * overridden instances. Events that came from a connected calendar come back as the person's own:
+     * the connection is not part of an export (it must be made again), and without it nothing would
+     * keep them in step with the other calendar.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const events = document.calendar?.events;
+      if (!events) return { imported: {}, write: () => undefined };
+      // Before anything made after the import, in the export's order.
+      const start = host.now() - events.length;
+      const write = await store.prepareImport(events, (index) => start + index);
+      return { imported: { calendar: events.length }, write };
+    },
     exportData: async () => ({
       calendar: {
         events: exportList(async function* () {

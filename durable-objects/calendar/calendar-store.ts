@@ -6,6 +6,7 @@ import {
   boundsOf,
   buildEventCalendar,
   type CalendarEvent,
+  calendarOfDescription,
   describeEvent,
   draftOf,
   type EventDraft,
@@ -165,24 +166,49 @@ export class CalendarStore {
     }
   }
 
+  /**
+   * Events of an imported export, each as `describeEvent` gave it, checked and sealed: answers the
+   * write that stores them under their own ids, in their order (`createdAt` gives each its place in
+   * the list, before anything made after the import). Throws `invalid_event` for one that is not valid.
+   */
+  async prepareImport(events: readonly CalendarEvent[], createdAt: (index: number) => number): Promise<() => void> {
+    const now = this.now();
+    const writes: (() => void)[] = [];
+    for (const [index, event] of events.entries()) {
+      writes.push((await this.#prepare(event.id, calendarOfDescription(event, { now }).toString(), { createdAt: createdAt(index) })).write);
+    }
+    return () => {
+      for (const write of writes) write();
+    };
+  }
+
   async #write(id: string, text: string, options: { createdAt?: number } = {}): Promise<ParsedEvent> {
+    const prepared = await this.#prepare(id, text, options);
+    prepared.write();
+    return prepared.parsed;
+  }
+
+  /** Reads, checks and seals an event's text; the write that stores it is apart, so an import can run it inside its transaction. */
+  async #prepare(id: string, text: string, options: { createdAt?: number }): Promise<{ parsed: ParsedEvent; write: () => void }> {
     const parsed = parseEventCalendar(id, text);
     const { firstStart, lastEnd } = boundsOf(parsed);
     const now = this.now();
     const sealed = await this.vault.seal(text, `calendar:${id}:calendar`);
-    this.sql.exec(
-      `INSERT INTO calendar_events (id, uid_hash, calendar_sealed, first_start, last_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    const uidHash = await this.hashUid(uidOf(parsed));
+    const write = () =>
+      this.sql.exec(
+        `INSERT INTO calendar_events (id, uid_hash, calendar_sealed, first_start, last_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET uid_hash = excluded.uid_hash, calendar_sealed = excluded.calendar_sealed,
          first_start = excluded.first_start, last_end = excluded.last_end, updated_at = excluded.updated_at`,
-      id,
-      await this.hashUid(uidOf(parsed)),
-      sealed,
-      firstStart,
-      lastEnd,
-      options.createdAt ?? now,
-      now,
-    );
-    return parsed;
+        id,
+        uidHash,
+        sealed,
+        firstStart,
+        lastEnd,
+        options.createdAt ?? now,
+        now,
+      );
+    return { parsed, write };
   }
 
   async #open(row: EventRow): Promise<ParsedEvent> {

@@ -581,18 +581,17 @@ export function applyEventEdit(event: ParsedEvent, edit: EventEdit, options: { n
     const details = event.master.getOccurrenceDetails(timeFromIcalText(edit.recurrenceId));
     const calendar = copyOf(event);
     withoutOverride(calendar, edit.recurrenceId);
-    const override = new ICAL.Component('vevent');
-    override.addPropertyWithValue('uid', event.master.component.getFirstPropertyValue('uid'));
-    override.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(options.now), true));
-    addTime(override, 'recurrence-id', timeFromIcalText(edit.recurrenceId), event.timezone);
-    addTime(override, 'dtstart', start, event.timezone);
-    addTime(override, 'dtend', end, event.timezone);
-    for (const name of ['summary', 'location', 'description']) {
-      const value = textOf(details.item.component, name);
-      if (value !== null) override.addPropertyWithValue(name, value);
-    }
-    override.addPropertyWithValue(timezoneProperty, event.timezone);
-    calendar.addSubcomponent(override);
+    const texts = Object.fromEntries(['summary', 'location', 'description'].map((name) => [name, textOf(details.item.component, name)]));
+    calendar.addSubcomponent(
+      overrideComponent(
+        event.master.component.getFirstPropertyValue('uid'),
+        timeFromIcalText(edit.recurrenceId),
+        { start, end },
+        texts,
+        event.timezone,
+        options,
+      ),
+    );
     parseEventCalendar(event.id, calendar.toString());
     return calendar;
   }
@@ -624,6 +623,71 @@ export function applyEventEdit(event: ParsedEvent, edit: EventEdit, options: { n
     const moved = (property.getFirstValue() as IcalTime).clone();
     moved.adjust(0, 0, 0, shift / 1000);
     property.setValue(moved);
+  }
+  parseEventCalendar(event.id, calendar.toString());
+  return calendar;
+}
+
+/** An instance that differs from the rule: its RECURRENCE-ID, its own times and texts (summary, location, description; null ones left out). */
+function overrideComponent(
+  uid: unknown,
+  recurrenceId: IcalTime,
+  times: { start: IcalTime; end: IcalTime },
+  texts: Readonly<Record<string, string | null | undefined>>,
+  timezone: string,
+  options: { now: number },
+): IcalComponent {
+  const override = new ICAL.Component('vevent');
+  override.addPropertyWithValue('uid', uid);
+  override.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(options.now), true));
+  addTime(override, 'recurrence-id', recurrenceId, timezone);
+  addTime(override, 'dtstart', times.start, timezone);
+  addTime(override, 'dtend', times.end, timezone);
+  for (const [name, value] of Object.entries(texts)) if (value) override.addPropertyWithValue(name, value);
+  override.addPropertyWithValue(timezoneProperty, timezone);
+  return override;
+}
+
+/**
+ * An event as the export describes it (`describeEvent`), made into its calendar again: the rule, its
+ * dates and every overridden instance, at the same wall-clock times in its zone. The export keeps no
+ * iCalendar UID, so the event gets the one Kindred gives its own events. Throws `invalid_event` for a
+ * description that is not a valid event.
+ */
+export function calendarOfDescription(event: CalendarEvent, options: { now: number }): IcalComponent {
+  const wallClock = (text: string, field: string): IcalTime => {
+    const parsed = parseLocal(text, event.timezone);
+    if (!parsed) throw invalidEvent(`${field} is not a real date or time: ${JSON.stringify(text)}.`);
+    // An all-day event's times are exported as the midnight its days start at.
+    return icalTime(parsed.local, event.allDay);
+  };
+  const draftTime = (text: string, field: string) => showTime(wallClock(text, field));
+  const calendar = buildEventCalendar(
+    event.id,
+    {
+      title: event.title,
+      start: draftTime(event.start, 'start'),
+      end: draftTime(event.end, 'end'),
+      timezone: event.timezone,
+      allDay: event.allDay,
+      location: event.location,
+      notes: event.notes,
+      recurrence: event.recurrence,
+    },
+    options,
+  );
+  const uid = calendar.getFirstSubcomponent('vevent')?.getFirstPropertyValue('uid');
+  for (const override of event.overrides) {
+    calendar.addSubcomponent(
+      overrideComponent(
+        uid,
+        wallClock(override.recurrenceId, 'recurrenceId'),
+        { start: wallClock(override.start, 'start'), end: wallClock(override.end, 'end') },
+        { summary: override.title, location: override.location, description: override.notes },
+        event.timezone,
+        options,
+      ),
+    );
   }
   parseEventCalendar(event.id, calendar.toString());
   return calendar;

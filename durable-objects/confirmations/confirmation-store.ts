@@ -40,33 +40,56 @@ export class ConfirmationStore {
 
   async insert(confirmation: NewConfirmation): Promise<Confirmation> {
     const id = createId('cnf', confirmation.createdAt);
+    const { row, write } = await this.prepare(id, confirmation, { status: 'pending', answeredAt: null });
+    write();
+    return this.#present(row);
+  }
+
+  /**
+   * Seals a confirmation and answers the write that stores it with this status, apart so that an
+   * import can seal first and write inside its one transaction.
+   */
+  async prepare(
+    id: string,
+    confirmation: NewConfirmation,
+    outcome: { status: ConfirmationStatus; answeredAt: number | null },
+  ): Promise<{ row: ConfirmationRow; write: () => void }> {
     const [payloadSealed, summarySealed] = await Promise.all([
       this.vault.seal(JSON.stringify(confirmation.payload), `confirmation:${id}:payload`),
       this.vault.seal(JSON.stringify(confirmation.summary), `confirmation:${id}:summary`),
     ]);
-    this.sql.exec(
-      `INSERT INTO confirmations (id, action, payload_sealed, summary_sealed, status, conversation_id, message_id, created_at, expires_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-      id,
-      confirmation.action,
-      payloadSealed,
-      summarySealed,
-      confirmation.conversationId,
-      confirmation.messageId,
-      confirmation.createdAt,
-      confirmation.expiresAt,
-    );
-    return this.#present({
+    const row: ConfirmationRow = {
       id,
       action: confirmation.action,
       summary_sealed: summarySealed,
-      status: 'pending',
+      status: outcome.status,
       conversation_id: confirmation.conversationId,
       message_id: confirmation.messageId,
       created_at: confirmation.createdAt,
       expires_at: confirmation.expiresAt,
-      answered_at: null,
-    });
+      answered_at: outcome.answeredAt,
+    };
+    const write = () =>
+      this.sql.exec(
+        `INSERT INTO confirmations (id, action, payload_sealed, summary_sealed, status, conversation_id, message_id, created_at, expires_at, answered_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        id,
+        row.action,
+        payloadSealed,
+        summarySealed,
+        row.status,
+        row.conversation_id,
+        row.message_id,
+        row.created_at,
+        row.expires_at,
+        row.answered_at,
+      );
+    return { row, write };
+  }
+
+  /** Whether any confirmation was ever asked: the person's own history. */
+  hasAny(): boolean {
+    return this.sql.exec('SELECT 1 FROM confirmations LIMIT 1').toArray().length > 0;
   }
 
   setScheduleId(id: string, scheduleId: string): void {

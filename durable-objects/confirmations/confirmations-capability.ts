@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { Confirmation, ConfirmationAnswered, ConfirmationStatus, ConfirmationSummary, JsonValue, Message, ServerFrame } from '../../common/protocol.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
@@ -7,6 +8,7 @@ import type { ConversationsCapability } from '../conversations/conversations-cap
 import { broadcastFrame } from '../host/broadcast.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { ConfirmationStore } from './confirmation-store.ts';
 import { confirmationsSchemaSteps } from './schema.ts';
 
@@ -148,6 +150,42 @@ export function createConfirmationsCapability(host: CapabilityHost, dependencies
     if (confirmation) broadcast({ type: 'confirmation-resolved', confirmation, message: null });
   }
 
+  /**
+   * An export's confirmations, as history. The action's payload is never exported, so none can be
+   * carried out here: one still pending comes in expired (it cannot be answered into an action on
+   * this account, which never asked it), and the rest keep their answer.
+   */
+  async function importConfirmations(imported: readonly Confirmation[] | undefined): Promise<ImportPlan> {
+    if (!imported) return { imported: {}, write: () => undefined };
+    const writes = await Promise.all(
+      imported.map(async (confirmation) => {
+        const { write } = await store.prepare(
+          confirmation.id,
+          {
+            action: confirmation.action,
+            payload: null,
+            summary: confirmation.summary,
+            conversationId: confirmation.conversationId,
+            messageId: confirmation.messageId,
+            createdAt: Date.parse(confirmation.createdAt),
+            expiresAt: Date.parse(confirmation.expiresAt),
+          },
+          {
+            status: confirmation.status === 'pending' ? 'expired' : confirmation.status,
+            answeredAt: confirmation.answeredAt === null ? null : Date.parse(confirmation.answeredAt),
+          },
+        );
+        return write;
+      }),
+    );
+    return {
+      imported: { confirmations: imported.length },
+      write: () => {
+        for (const write of writes) write();
+      },
+    };
+  }
+
   return {
     name: 'confirmations',
     schema: confirmationsSchemaSteps,
@@ -162,6 +200,8 @@ export function createConfirmationsCapability(host: CapabilityHost, dependencies
     },
     frames: { 'confirmation-answer': answerFromSocket },
     jobs: { expireConfirmation: (payload: { confirmationId: string }) => expire(payload.confirmationId) },
+    holdsData: async () => store.hasAny(),
+    importData: (document: ImportDocument): Promise<ImportPlan> => importConfirmations(document.confirmations),
     exportData: async () => ({
       confirmations: exportList(() => store.all()),
     }),

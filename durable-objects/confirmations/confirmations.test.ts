@@ -13,6 +13,7 @@ import {
 } from '../../common/protocol.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { type FakeToolCall, recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 
@@ -331,5 +332,24 @@ describe('a confirmation', () => {
     expect(stored).not.toContain(event.id);
     const exported = exportDocumentSchema.parse(await (await api('/api/v1/me/export', { token: user.token })).json());
     expect(exported.confirmations).toMatchObject([{ action: 'calendar.cancel-event', status: 'pending', summary: { event: { title } } }]);
+  });
+});
+
+describe('confirmations brought over by an import', () => {
+  it('come as history: one still pending comes in expired, and cannot be answered into an action on the new account', async () => {
+    const before = await berlinUser();
+    const dentist = await createEvent(before.token, { title: 'Dentist', start: '2027-02-01T10:00', end: '2027-02-01T11:00' });
+    const confirmationId = await askedThroughModel(before, { name: 'cancel_event', arguments: { eventId: dentist.id } });
+    const [pending] = await confirmationsOf(before.token, 'pending');
+    expect(pending).toMatchObject({ id: confirmationId, status: 'pending' });
+    const document = await exportOf(before.token);
+
+    const after = await berlinUser();
+    expect((await importInto(after.token, document)).imported).toMatchObject({ confirmations: 1, calendar: 1 });
+    expect(await confirmationsOf(after.token)).toEqual([{ ...pending, status: 'expired' }]);
+    expect(await confirmationsOf(after.token, 'pending')).toEqual([]);
+    await expectError(await answer(after.token, confirmationId, true), 'confirmation_not_found');
+    // The event it would have cancelled is still there.
+    expect((await eventsBetween(after.token, '2027-02-01T00:00:00+01:00', '2027-02-02T00:00:00+01:00')).map((event) => event.id)).toEqual([dentist.id]);
   });
 });

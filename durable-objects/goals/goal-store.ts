@@ -80,29 +80,40 @@ export class GoalStore {
   }
 
   async insert(id: string, fields: GoalFields, now: number): Promise<void> {
+    (await this.prepareInsert(id, fields, { createdAt: now, updatedAt: now }))();
+  }
+
+  /** Seals a goal and answers the write that stores it, apart so that an import can seal first and write inside its one transaction. */
+  async prepareInsert(id: string, fields: GoalFields, times: { createdAt: number; updatedAt: number }): Promise<() => void> {
     const [titleSealed, notesSealed] = await Promise.all([this.#sealTitle(id, fields.title), this.#sealNotes(id, fields.notes)]);
     const checkIn = fields.checkIn;
-    this.sql.exec(
-      `INSERT INTO goals (id, area, kind, title_sealed, notes_sealed, status, progress, habit_times, habit_period,
+    return () =>
+      this.sql.exec(
+        `INSERT INTO goals (id, area, kind, title_sealed, notes_sealed, status, progress, habit_times, habit_period,
          check_in_every, check_in_weekday, check_in_time, target_date, created_at, updated_at, completed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id,
-      fields.area,
-      fields.kind,
-      titleSealed,
-      notesSealed,
-      fields.status,
-      fields.progress,
-      fields.habit?.timesPerPeriod ?? null,
-      fields.habit?.period ?? null,
-      checkIn.every,
-      checkIn.every === 'week' ? checkIn.weekday : null,
-      checkIn.every === 'off' ? null : checkIn.time,
-      fields.targetDate,
-      now,
-      now,
-      fields.completedAt,
-    );
+        id,
+        fields.area,
+        fields.kind,
+        titleSealed,
+        notesSealed,
+        fields.status,
+        fields.progress,
+        fields.habit?.timesPerPeriod ?? null,
+        fields.habit?.period ?? null,
+        checkIn.every,
+        checkIn.every === 'week' ? checkIn.weekday : null,
+        checkIn.every === 'off' ? null : checkIn.time,
+        fields.targetDate,
+        times.createdAt,
+        times.updatedAt,
+        fields.completedAt,
+      );
+  }
+
+  /** Whether the person has any goal or habit. */
+  hasAny(): boolean {
+    return this.sql.exec('SELECT 1 FROM goals LIMIT 1').toArray().length > 0;
   }
 
   /** Writes every field of a goal that exists; answers false when it does not. */
@@ -182,19 +193,25 @@ export class GoalStore {
   }
 
   async insertUpdate(update: Omit<GoalUpdate, 'id' | 'at'>, now: number): Promise<GoalUpdate> {
-    const id = createId('gup', now);
-    const noteSealed = await this.vault.sealOptional(update.note, `goal_update:${id}:note`);
-    this.sql.exec(
-      'INSERT INTO goal_updates (id, goal_id, at, progress, done, note_sealed, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      id,
-      update.goalId,
-      now,
-      update.progress,
-      update.done ? 1 : 0,
-      noteSealed,
-      update.source,
-    );
-    return { ...update, id, at: iso(now) };
+    const stored = { ...update, id: createId('gup', now), at: iso(now) };
+    (await this.prepareUpdate(stored))();
+    return stored;
+  }
+
+  /** Seals an update's note and answers the write that stores it (see `prepareInsert`). */
+  async prepareUpdate(update: GoalUpdate): Promise<() => void> {
+    const noteSealed = await this.vault.sealOptional(update.note, `goal_update:${update.id}:note`);
+    return () =>
+      this.sql.exec(
+        'INSERT INTO goal_updates (id, goal_id, at, progress, done, note_sealed, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        update.id,
+        update.goalId,
+        Date.parse(update.at),
+        update.progress,
+        update.done ? 1 : 0,
+        noteSealed,
+        update.source,
+      );
   }
 
   /** A goal's updates, newest first (`oldestFirst` for the export). */

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { createGoalBodySchema, exportedGoalSchema, Goal, GoalDetail, GoalUpdate, GoalUpdateBody, PatchGoalBody } from '../../common/goals.ts';
+import type { ImportDocument } from '../../common/import.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import { localDateOf } from '../../server/time/zoned-time.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { defaultOutreachSettings } from '../outreach/outreach-store.ts';
@@ -264,6 +266,48 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
     for (const row of store.allOldestFirst()) yield { ...(await store.present(row, context)), updates: await store.updates(row.id, 'oldest-first') };
   }
 
+  /**
+   * An export's goals and habits under their own ids, each with every update: a habit's count and
+   * streak are computed from its updates, so they come back the same. Each active goal's next
+   * check-in is planned once the import has landed.
+   */
+  async function importGoals(goals: readonly ExportedGoal[] | undefined): Promise<ImportPlan> {
+    if (!goals) return { imported: {}, write: () => undefined };
+    const writes: (() => void)[] = [];
+    for (const goal of goals) {
+      if ((goal.kind === 'habit') !== (goal.habit !== null)) {
+        throw new AppError(
+          'validation_failed',
+          `The import is not an export Kindred can read: goal ${goal.id} is a ${goal.kind} ${goal.habit ? 'with' : 'without'} a habit target.`,
+        );
+      }
+      const fields: GoalFields = {
+        area: goal.area,
+        kind: goal.kind,
+        title: goal.title,
+        notes: goal.notes,
+        status: goal.status,
+        // A habit's progress is counted from its updates; a goal's is its own (100 once completed, as completing sets it).
+        progress: goal.habit ? 0 : goal.progress,
+        habit: goal.habit,
+        checkIn: goal.checkIn,
+        targetDate: goal.targetDate,
+        completedAt: goal.completedAt === null ? null : Date.parse(goal.completedAt),
+      };
+      writes.push(await store.prepareInsert(goal.id, fields, { createdAt: Date.parse(goal.createdAt), updatedAt: Date.parse(goal.updatedAt) }));
+      for (const update of goal.updates) writes.push(await store.prepareUpdate({ ...update, goalId: goal.id }));
+    }
+    return {
+      imported: { goals: goals.length },
+      write: () => {
+        for (const write of writes) write();
+      },
+      async settle() {
+        for (const goal of goals) if (goal.status === 'active') await planCheckIn(goal.id);
+      },
+    };
+  }
+
   const tools = createGoalTools({ list, create, change, record });
 
   return {
@@ -291,6 +335,8 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
       checkIn: (payload: CheckInPayload): Promise<void> => runs.run(`goal-check-in:${payload.slot}`, () => runCheckIn(payload.slot)),
     },
     tools: () => tools,
+    holdsData: async () => store.hasAny(),
+    importData: (document: ImportDocument): Promise<ImportPlan> => importGoals(document.goals),
     exportData: async () => ({ goals: exportList(exportedGoals) }),
   } satisfies Capability & WeekInReviewSource;
 }

@@ -16,6 +16,7 @@ import type { Env } from '../../server/env.ts';
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import type { CapabilityHost } from '../host/capability.ts';
@@ -494,5 +495,32 @@ describe('the week in review', () => {
     ]);
     // A week before any of it: nothing happened.
     expect(await weekInReviewOf(user.user.id, { from: from - 8 * 86_400_000, to: from - 7 * 86_400_000, timezone: 'UTC' })).toEqual([]);
+  });
+});
+
+describe('goals brought over by an import', () => {
+  it('have their check-ins planned again in the account they came into, and keep their updates, count and streak', async () => {
+    const before = await buildUser({ timezone: 'Asia/Tokyo' });
+    const daily = await createGoal(before.token, {
+      area: 'health',
+      kind: 'habit',
+      title: 'Stretch',
+      habit: { timesPerPeriod: 1, period: 'day' },
+      checkIn: { every: 'day', time: '07:45' },
+    });
+    await createGoal(before.token, { area: 'career', title: 'Finish the portfolio', checkIn: { every: 'week', weekday: 'thursday', time: '18:10' } });
+    const done = await createGoal(before.token, { area: 'finances', title: 'Pay off the card', checkIn: { every: 'day', time: '09:00' } });
+    await readJson(await patchGoal(before.token, done.id, { status: 'completed' }), goalSchema);
+    await api(`/api/v1/goals/${daily.id}/updates`, { token: before.token, body: { done: true, note: 'Ten minutes.' } });
+    const slots = await waitingSlots(before.user.id);
+    expect(slots).toHaveLength(2);
+    const exported = await exportOf(before.token);
+
+    const after = await buildUser();
+    expect((await importInto(after.token, exported)).imported).toMatchObject({ goals: 3 });
+    // The same slots, in the zone the profile brought: the completed goal asks nothing.
+    expect(await waitingSlots(after.user.id)).toEqual(slots);
+    const detail = await readJson(await api(`/api/v1/goals/${daily.id}`, { token: after.token }), goalDetailSchema);
+    expect(detail).toMatchObject({ goal: { id: daily.id, doneThisPeriod: 1, streak: 1 }, updates: [{ done: true, note: 'Ten minutes.' }] });
   });
 });

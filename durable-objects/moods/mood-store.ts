@@ -27,21 +27,32 @@ export class MoodStore {
   ) {}
 
   async insert(entry: Omit<MoodEntry, 'id' | 'at'> & { at: number }): Promise<MoodEntry> {
-    const id = createId('mood', entry.at);
+    const stored = { ...entry, id: createId('mood', entry.at), at: new Date(entry.at).toISOString() };
+    (await this.prepare(stored))();
+    return stored;
+  }
+
+  /** Seals an entry and answers the write that stores it, apart so that an import can seal first and write inside its one transaction. */
+  async prepare(entry: MoodEntry): Promise<() => void> {
     const [scoreSealed, noteSealed] = await Promise.all([
-      this.vault.seal(String(entry.score), scoreContext(id)),
-      this.vault.sealOptional(entry.note, noteContext(id)),
+      this.vault.seal(String(entry.score), scoreContext(entry.id)),
+      this.vault.sealOptional(entry.note, noteContext(entry.id)),
     ]);
-    this.sql.exec(
-      'INSERT INTO mood_entries (id, at, local_date, source, score_sealed, note_sealed) VALUES (?, ?, ?, ?, ?, ?)',
-      id,
-      entry.at,
-      entry.localDate,
-      entry.source,
-      scoreSealed,
-      noteSealed,
-    );
-    return { id, score: entry.score, note: entry.note, at: new Date(entry.at).toISOString(), localDate: entry.localDate, source: entry.source };
+    return () =>
+      this.sql.exec(
+        'INSERT INTO mood_entries (id, at, local_date, source, score_sealed, note_sealed) VALUES (?, ?, ?, ?, ?, ?)',
+        entry.id,
+        Date.parse(entry.at),
+        entry.localDate,
+        entry.source,
+        scoreSealed,
+        noteSealed,
+      );
+  }
+
+  /** Whether the person has recorded any mood. */
+  hasAny(): boolean {
+    return this.sql.exec('SELECT 1 FROM mood_entries LIMIT 1').toArray().length > 0;
   }
 
   /** Entries whose local day is in `from`–`to` (inclusive, either end open), newest first. */

@@ -1,9 +1,11 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { MoodEntry, MoodRange, MoodSummary, MoodsAnswer, RecordMoodBody } from '../../common/mood.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { localDateOf } from '../../server/time/zoned-time.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import type { WeekInReviewSource } from '../reflection/week-in-review.ts';
 import { goodAndBadDays } from './mood-insights.ts';
 import { MoodStore } from './mood-store.ts';
@@ -85,6 +87,19 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
       summary,
     },
     tools: () => tools,
+    holdsData: async () => store.hasAny(),
+    /** Every entry under its own id, at its instant and on the local day it was recorded on, then. */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const entries = document.moods;
+      if (!entries) return { imported: {}, write: () => undefined };
+      const writes = await Promise.all(entries.map((entry) => store.prepare(entry)));
+      return {
+        imported: { moods: entries.length },
+        write: () => {
+          for (const write of writes) write();
+        },
+      };
+    },
     exportData: async () => ({ moods: exportList(() => store.exportAll()) }),
   } satisfies Capability & WeekInReviewSource;
 }

@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { OutreachAnswer, OutreachLogAnswer, OutreachSettings, OutreachSettingsPatch } from '../../common/outreach.ts';
 import type { OutreachKind } from '../../common/protocol.ts';
 import type { Channel } from '../../server/catalog/system-prompt.ts';
@@ -12,11 +13,12 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { controlWordOf } from './control-words.ts';
 import { writeOutreachMessage } from './message-writer.ts';
-import { type OutreachEntry, OutreachStore } from './outreach-store.ts';
+import { importedSourceKey, type OutreachEntry, OutreachStore, sourceKeyOfOlderExport } from './outreach-store.ts';
 import { checkInTimeOn, clockAt, firstWakingInstant, inQuietHours, nextCheckInAt } from './outreach-time.ts';
 import { outreachSchemaSteps } from './schema.ts';
 
@@ -29,6 +31,9 @@ const checkInRetryMs = 30 * 60_000;
 const followUpWithinDays = 2;
 /** A job that finds its moment was moved (settings changed, event moved) more than this away does nothing. */
 const onTimeSlackMs = 2 * 60_000;
+
+/** Why an entry still being sent when the account was exported ends as failed in the account it is imported into. */
+export const interruptedByExport = 'it was still being sent when the account was exported, and is not sent again after the import';
 
 /** The message an outreach entry leaves in the conversation: one entry, one message, whatever runs again. */
 export const outreachMessageId = (entryId: string) => `msg_${entryId}`;
@@ -454,6 +459,53 @@ export function createOutreachCapability(
     return upcoming.sort((left, right) => left.at.localeCompare(right.at));
   }
 
+  /**
+   * An export's outreach settings and log. Every entry keeps its source key, so what it was about (a
+   * reminder, a day's check-in, an event's start) is not sent again by this account. An entry still
+   * being sent when the account was exported is not finished here: it ends as failed, saying so,
+   * because the old account may or may not have delivered it, and a message twice is worse than a
+   * message the person can still read in the conversation.
+   */
+  async function importOutreach(document: ImportDocument): Promise<ImportPlan> {
+    const section = document.outreach;
+    if (!section) return { imported: {}, write: () => undefined };
+    const usedKeys = new Set<string>();
+    const writes: (() => void)[] = [];
+    for (const logged of section.log) {
+      const createdAt = Date.parse(logged.createdAt);
+      const localDate = logged.localDate ?? localDateOf(createdAt, document.user.timezone);
+      let sourceKey = logged.sourceKey ?? sourceKeyOfOlderExport(logged, localDate);
+      if (usedKeys.has(sourceKey)) sourceKey = importedSourceKey(logged);
+      usedKeys.add(sourceKey);
+      const unfinished = logged.status === 'planned' || logged.status === 'sending';
+      const entry: OutreachEntry = {
+        id: logged.id,
+        sourceKey,
+        kind: logged.kind,
+        reason: logged.reason,
+        // The log shows an entry never written (skipped, or no model could write it) with empty text.
+        text: logged.text === '' ? null : logged.text,
+        messageId: logged.messageId ?? null,
+        conversationId: logged.conversationId ?? null,
+        localDate,
+        createdAt,
+        status: unfinished ? 'failed' : logged.status,
+        statusDetail: unfinished ? interruptedByExport : (logged.statusDetail ?? null),
+      };
+      writes.push(await store.prepareImported(entry, logged.attempts));
+    }
+    const now = host.now();
+    return {
+      imported: { outreach: section.log.length },
+      write: () => {
+        store.saveSettings(section.settings, now);
+        for (const write of writes) write();
+      },
+      // The next check-in and the event reminders of the coming hours, as a change of settings plans them.
+      settle: () => runs.run('plan', plan),
+    };
+  }
+
   return {
     name: 'outreach',
     schema: outreachSchemaSteps,
@@ -528,6 +580,8 @@ export function createOutreachCapability(
       careFollowUp: (payload: { flagId: string; channel: Channel }) => runs.run(`care-follow-up:${payload.flagId}`, () => careFollowUp(payload)),
       retryDelivery: (payload: { outreachId: string; attempt: number }) => deliverOrQueue(payload.outreachId, payload.attempt),
     },
+    holdsData: async () => store.hasEntries(),
+    importData: importOutreach,
     exportData: async () => ({ outreach: { settings: store.settings(), log: exportList(() => store.all()) } }),
   } satisfies Capability;
 }

@@ -1,4 +1,4 @@
-import { type OutreachLogEntry, type OutreachSettings, outreachSettingsSchema } from '../../common/outreach.ts';
+import { type ExportedOutreachLogEntry, type OutreachLogEntry, type OutreachSettings, outreachSettingsSchema } from '../../common/outreach.ts';
 import type { OutreachKind } from '../../common/protocol.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import type { UserVault } from '../host/user-vault.ts';
@@ -31,6 +31,21 @@ function kindOfRow(row: { kind: OutreachKind; source_key: string }): OutreachKin
   if (row.kind !== 'check-in') return row.kind;
   for (const [kind, prefix] of Object.entries(kindsStoredAsCheckIn)) if (row.source_key.startsWith(prefix)) return kind as OutreachKind;
   return row.kind;
+}
+
+/**
+ * The source key of an entry from an export written before keys were exported. A check-in and a
+ * reflection are once a day, so their day names them as it did; any other gets a key of its own (it
+ * went out already, so nothing will look for it by what it was about).
+ */
+export function sourceKeyOfOlderExport(entry: { id: string; kind: OutreachKind }, localDate: string): string {
+  if (entry.kind === 'check-in' || entry.kind === 'reflection') return `${entry.kind}:${localDate}`;
+  return importedSourceKey(entry);
+}
+
+/** A key no job makes, with the prefix that keeps the entry's kind: for an entry whose key cannot be known. */
+export function importedSourceKey(entry: { id: string; kind: OutreachKind }): string {
+  return `${kindsStoredAsCheckIn[entry.kind] ?? `${entry.kind}:`}imported:${entry.id}`;
 }
 
 type LogRow = {
@@ -104,21 +119,81 @@ export class OutreachStore {
     const id = createId('out', input.now);
     const reasonSealed = await this.vault.seal(input.reason, `outreach:${id}:reason`);
     // A run that sealed at the same time as this one may have inserted first: the key decides.
-    const inserted = this.sql
-      .exec<{ id: string }>(
-        `INSERT INTO outreach_log (id, source_key, kind, reason_sealed, local_date, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'planned')
-         ON CONFLICT (source_key) DO NOTHING RETURNING id`,
-        id,
-        input.sourceKey,
-        storedKind(input.kind),
-        reasonSealed,
-        input.localDate,
-        input.now,
-      )
-      .toArray();
+    const inserted = this.#insert({
+      id,
+      source_key: input.sourceKey,
+      kind: storedKind(input.kind),
+      reason_sealed: reasonSealed,
+      text_sealed: null,
+      message_id: null,
+      conversation_id: null,
+      local_date: input.localDate,
+      created_at: input.now,
+      status: 'planned',
+      status_detail: null,
+    });
     const entry = await this.bySourceKey(input.sourceKey);
     if (!entry) throw new Error('An outreach entry vanished as it was made.');
-    return { entry, created: inserted.length > 0 };
+    return { entry, created: inserted };
+  }
+
+  /**
+   * An entry of an imported log, sealed as `open` and `written` seal theirs: answers the write that
+   * stores it with its attempts, as it was. `sourceKey` keeps it once-only here too.
+   */
+  async prepareImported(entry: OutreachEntry, attempts: readonly OutreachLogEntry['attempts'][number][]): Promise<() => void> {
+    const [reasonSealed, textSealed] = await Promise.all([
+      this.vault.seal(entry.reason, `outreach:${entry.id}:reason`),
+      entry.text === null ? null : this.vault.seal(entry.text, `outreach:${entry.id}:text`),
+    ]);
+    return () => {
+      if (
+        !this.#insert({
+          id: entry.id,
+          source_key: entry.sourceKey,
+          kind: storedKind(entry.kind),
+          reason_sealed: reasonSealed,
+          text_sealed: textSealed,
+          message_id: entry.messageId,
+          conversation_id: entry.conversationId,
+          local_date: entry.localDate,
+          created_at: entry.createdAt,
+          status: entry.status,
+          status_detail: entry.statusDetail,
+        })
+      ) {
+        throw new Error('Two imported outreach entries are about the same thing.');
+      }
+      for (const attempt of attempts) this.recordAttempt(entry.id, { ...attempt, at: Date.parse(attempt.at) });
+    };
+  }
+
+  /** Inserts a log row unless one with its source key exists; answers whether it did. */
+  #insert(row: LogRow): boolean {
+    return (
+      this.sql
+        .exec<{ id: string }>(
+          `INSERT INTO outreach_log (id, source_key, kind, reason_sealed, text_sealed, message_id, conversation_id, local_date, created_at, status, status_detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING RETURNING id`,
+          row.id,
+          row.source_key,
+          row.kind,
+          row.reason_sealed,
+          row.text_sealed,
+          row.message_id,
+          row.conversation_id,
+          row.local_date,
+          row.created_at,
+          row.status,
+          row.status_detail,
+        )
+        .toArray().length > 0
+    );
+  }
+
+  /** Whether the log has any entry: the person's own history, which an import must not be mixed into. */
+  hasEntries(): boolean {
+    return this.sql.exec('SELECT 1 FROM outreach_log LIMIT 1').toArray().length > 0;
   }
 
   async bySourceKey(sourceKey: string): Promise<OutreachEntry | undefined> {
@@ -192,11 +267,24 @@ export class OutreachStore {
     return { entries, nextCursor: rows.length > limit ? (shown.at(-1)?.id ?? null) : null };
   }
 
-  async *all(): AsyncGenerator<OutreachLogEntry> {
+  /** Every entry, newest first, with what it was about, its day and its conversation: for the export. */
+  async *all(): AsyncGenerator<ExportedOutreachLogEntry> {
     let cursor: string | undefined;
     do {
       const page = await this.page(100, cursor);
-      yield* page.entries;
+      const rows = new Map(
+        this.sql
+          .exec<Pick<LogRow, 'id' | 'source_key' | 'local_date' | 'conversation_id'>>(
+            `SELECT id, source_key, local_date, conversation_id FROM outreach_log WHERE id IN (${page.entries.map(() => '?').join(', ') || 'NULL'})`,
+            ...page.entries.map((entry) => entry.id),
+          )
+          .toArray()
+          .map((row) => [row.id, row]),
+      );
+      for (const entry of page.entries) {
+        const row = rows.get(entry.id);
+        yield { ...entry, ...(row ? { sourceKey: row.source_key, localDate: row.local_date, conversationId: row.conversation_id } : {}) };
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }

@@ -7,7 +7,9 @@ import { type MetricEvent, observeMetricsForTests } from '../../server/observabi
 import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
+import { interruptedByExport } from './outreach-capability.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 const fakeUrl = inject('fakeOpenAIUrl');
@@ -323,5 +325,51 @@ describe('the outreach log', () => {
     const exported = exportDocumentSchema.parse(await (await api('/api/v1/me/export', { token: first.token })).json());
     expect(exported.outreach.log).toHaveLength(1);
     expect(exported.outreach.settings.checkInCadence).toBe('daily');
+  });
+});
+
+describe('the outreach log brought over by an import', () => {
+  it('sends nothing again: a check-in the old account sent today is not sent by the new one when its job runs', async () => {
+    const before = await buildUser();
+    const date = await checkInDueNow(before.token);
+    await scriptFakeOpenAI(fakeUrl, 'your daily check-in', [{ text: 'How was the walk?' }]);
+    // Sent to an open app, so it is delivered in the object, at once.
+    const app = await openRealtime(before.token);
+    await runJob(before.user.id, 'checkIn', { date });
+    await app.next('notification');
+    app.socket.close();
+    const [sent] = await outreachLog(before.token);
+    expect(sent).toMatchObject({ kind: 'check-in', status: 'sent' });
+    const document = await exportOf(before.token);
+    const exported = document.outreach as { log: Record<string, unknown>[] };
+    expect(exported.log[0]).toMatchObject({ id: sent?.id, sourceKey: `check-in:${date}`, localDate: date });
+    // One the old account was still sending when it was exported.
+    const interrupted = {
+      ...exported.log[0],
+      id: 'out_interrupted',
+      sourceKey: 'follow-up:mem_interrupted',
+      kind: 'follow-up',
+      status: 'sending',
+      attempts: [],
+    };
+    document.outreach = { ...exported, log: [...exported.log, interrupted] };
+
+    const after = await buildUser();
+    expect((await importInto(after.token, document)).imported).toMatchObject({ outreach: 2 });
+    const realtime = await openRealtime(after.token);
+    const messagesBefore = (await newestMessages(after.token)).length;
+    await Promise.all([runJob(after.user.id, 'checkIn', { date }), runJob(after.user.id, 'checkIn', { date })]);
+    await runInDurableObject(testEnv.COMPANION.getByName(after.user.id), (instance) =>
+      instance.runJob({ capability: 'outreach', job: 'retryDelivery', payload: { outreachId: 'out_interrupted', attempt: 1 } }),
+    );
+
+    const log = await outreachLog(after.token);
+    expect(log.find((entry) => entry.id === sent?.id)).toEqual(sent);
+    expect(log.find((entry) => entry.id === 'out_interrupted')).toMatchObject({ status: 'failed', statusDetail: interruptedByExport, attempts: [] });
+    expect(log).toHaveLength(2);
+    expect((await newestMessages(after.token)).length).toBe(messagesBefore);
+    expect(await getOutreach(after.token)).toMatchObject({ settings: (await getOutreach(before.token)).settings });
+    expect(realtime.frames().filter((frame) => frame.type === 'notification')).toEqual([]);
+    realtime.socket.close();
   });
 });

@@ -1,9 +1,11 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { ReflectionAnswer, ReflectionSettingsPatch } from '../../common/reflection.ts';
 import { log } from '../../server/logging/log.ts';
 import { formatInZone } from '../../server/time/zoned-time.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { type ReflectionOutcome, ReflectionStore } from './reflection-store.ts';
@@ -174,6 +176,23 @@ export function createReflectionCapability(
       await ensurePlanned().catch((error: unknown) =>
         log.warn('reflection planning failed', { userId: host.userId, cause: error instanceof Error ? error.message : 'unknown' }),
       );
+    },
+    /**
+     * The settings only (the reflections themselves are messages and outreach entries, imported with
+     * those); when on, the next one is planned once the import has landed. A week that was reflected
+     * on already is not done again: its outreach entry, imported with its source key, stops it.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const settings = document.reflection?.settings;
+      if (!settings) return { imported: {}, write: () => undefined };
+      const now = host.now();
+      return {
+        imported: { reflection: 1 },
+        write: () => store.saveSettings(settings, now),
+        settle: async () => {
+          if (settings.enabled) await planAgain();
+        },
+      };
     },
     exportData: async () => ({ reflection: { settings: store.settings() } }),
   } satisfies Capability;

@@ -9,6 +9,7 @@ import { localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { buildConversation } from '../../test-support/factories.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 
@@ -274,5 +275,27 @@ describe('the weekly reflection', () => {
     expect((await newestMessages(user.token)).filter((message) => message.proactive)).toEqual([]);
     // The quiet week counts as done: the next one is a week later.
     expect(Date.parse((await getReflection(user.token)).nextAt ?? '')).toBe(slot.at + 7 * dayMs);
+  });
+});
+
+describe('the reflection brought over by an import', () => {
+  it('is planned again when it was on, at the same moment; when off, nothing is planned', async () => {
+    const before = await buildUser({ timezone: 'America/Chicago' });
+    await putReflection(before.token, { enabled: true, weekday: 'wednesday', time: '19:40' });
+    const planned = await waitingReflectionJobs(before.user.id);
+    expect(planned).toHaveLength(1);
+    const nextAt = (await getReflection(before.token)).nextAt;
+
+    const after = await buildUser();
+    expect((await importInto(after.token, await exportOf(before.token))).imported).toMatchObject({ reflection: 1 });
+    expect(await waitingReflectionJobs(after.user.id)).toEqual(planned);
+    expect(await getReflection(after.token)).toEqual({ settings: { enabled: true, weekday: 'wednesday', time: '19:40' }, nextAt });
+
+    const off = await buildUser();
+    await putReflection(off.token, { enabled: false, weekday: 'monday' });
+    const quiet = await buildUser();
+    await importInto(quiet.token, await exportOf(off.token));
+    expect(await waitingReflectionJobs(quiet.user.id)).toEqual([]);
+    expect((await getReflection(quiet.token)).settings).toEqual({ enabled: false, weekday: 'monday', time: '18:00' });
   });
 });

@@ -36,14 +36,7 @@ export class ReminderStore {
    * the row is written in one step, so a reminder is never listed without the alarm that fires it.
    */
   insertSealed(reminder: { id: string; text: string; sealedText: string; dueAt: number; createdAt: number }, scheduleId: string | null): Reminder {
-    this.sql.exec(
-      `INSERT INTO reminders (id, text_sealed, due_at, created_at, status, schedule_id) VALUES (?, ?, ?, ?, 'scheduled', ?)`,
-      reminder.id,
-      reminder.sealedText,
-      reminder.dueAt,
-      reminder.createdAt,
-      scheduleId,
-    );
+    this.insertImported({ ...reminder, status: 'scheduled', deliveredAt: null, notifiedAt: null }, scheduleId);
     return {
       id: reminder.id,
       text: reminder.text,
@@ -51,6 +44,40 @@ export class ReminderStore {
       createdAt: new Date(reminder.createdAt).toISOString(),
       status: 'scheduled',
     };
+  }
+
+  /**
+   * Stores a reminder as it was elsewhere (an import): any status, when it went out, and when a client
+   * was told, its text sealed beforehand. A scheduled one gets its alarm afterwards (`setScheduleId`).
+   */
+  insertImported(
+    reminder: {
+      id: string;
+      sealedText: string;
+      dueAt: number;
+      createdAt: number;
+      status: ReminderStatus;
+      deliveredAt: number | null;
+      notifiedAt: number | null;
+    },
+    scheduleId: string | null,
+  ): void {
+    this.sql.exec(
+      'INSERT INTO reminders (id, text_sealed, due_at, created_at, status, delivered_at, schedule_id, notified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      reminder.id,
+      reminder.sealedText,
+      reminder.dueAt,
+      reminder.createdAt,
+      reminder.status,
+      reminder.deliveredAt,
+      scheduleId,
+      reminder.notifiedAt,
+    );
+  }
+
+  /** Records the schedule armed for a reminder still waiting to go out. */
+  setScheduleId(id: string, scheduleId: string): void {
+    this.sql.exec("UPDATE reminders SET schedule_id = ? WHERE id = ? AND status = 'scheduled'", scheduleId, id);
   }
 
   async get(id: string): Promise<Reminder | undefined> {

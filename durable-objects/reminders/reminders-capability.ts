@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import { type CreateReminderBody, type Message, messageSchema, type Reminder, type ServerFrame, type UpdateReminderBody } from '../../common/protocol.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
@@ -5,6 +6,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { parseIsoInstant } from './due-time.ts';
@@ -205,6 +207,41 @@ export function createRemindersCapability(
     for (const reminder of await store.takeUnnotifiedSince(now - missedReminderWindowMs, now)) sendTo(connection, frameOf(reminder));
   }
 
+  /**
+   * An export's reminders, each with its status and times. One that went out is recorded as already
+   * shown to a client, so it is never sent again. One still waiting gets its alarm once the import has
+   * landed: at its time, or at once when that time passed while the account was being moved, so the
+   * person gets it late, with the conversation and the outreach log saying when it was due, rather
+   * than never. Either way it goes out once: its status is claimed like any reminder's.
+   */
+  async function importReminders(reminders: readonly Reminder[] | undefined): Promise<ImportPlan> {
+    if (!reminders) return { imported: {}, write: () => undefined };
+    const rows = await Promise.all(
+      reminders.map(async (reminder) => {
+        const deliveredAt = reminder.deliveredAt === undefined ? null : Date.parse(reminder.deliveredAt);
+        return {
+          id: reminder.id,
+          sealedText: await store.seal(reminder.id, reminder.text),
+          dueAt: Date.parse(reminder.dueAt),
+          createdAt: Date.parse(reminder.createdAt),
+          status: reminder.status,
+          deliveredAt,
+          notifiedAt: deliveredAt,
+        };
+      }),
+    );
+    const waiting = rows.filter((row) => row.status === 'scheduled');
+    return {
+      imported: { reminders: rows.length },
+      write: () => {
+        for (const row of rows) store.insertImported(row, null);
+      },
+      async settle() {
+        for (const row of waiting) store.setScheduleId(row.id, await arm(row.id, row.dueAt));
+      },
+    };
+  }
+
   const tools = createReminderTools({ schedule });
 
   return {
@@ -235,6 +272,8 @@ export function createRemindersCapability(
     },
     onConnect,
     tools: () => tools,
+    holdsData: async () => host.sql.exec('SELECT 1 FROM reminders LIMIT 1').toArray().length > 0,
+    importData: (document: ImportDocument): Promise<ImportPlan> => importReminders(document.reminders),
     exportData: async () => ({ reminders: exportList(() => store.exportAll()) }),
   } satisfies Capability;
 }

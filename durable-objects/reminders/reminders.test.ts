@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { exportDocumentSchema, messagesPageSchema, type Reminder, reminderSchema, remindersAnswerSchema, turnAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
+import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 
@@ -400,5 +401,59 @@ describe('a reminder whose frame reached no client', () => {
     expect(later.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
     open.socket.close();
     later.socket.close();
+  });
+});
+
+describe('a reminder brought over by an import', () => {
+  it('fires once at its own time in the account it came into; one whose time passed while the account moved goes out at once, once', async () => {
+    const before = await buildUser();
+    const waiting = await createReminder(before.token, 'Take the evening pills');
+    const document = await exportOf(before.token);
+    const missedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const missed = { id: 'rem_missed_while_moving', text: 'Missed while moving', dueAt: missedAt, createdAt: missedAt, status: 'scheduled' };
+    document.reminders = [...(document.reminders as Reminder[]), missed];
+
+    const after = await buildUser();
+    expect((await importInto(after.token, document)).imported).toMatchObject({ reminders: 2 });
+    // Armed for the reminder's own time (the whole second before it), named by its due time.
+    const dueAt = Date.parse(waiting.dueAt);
+    expect(await schedulesOf(after.user.id, waiting.id)).toEqual([{ time: Math.floor(dueAt / 1000) * 1000, dueAt }]);
+    // The missed one's alarm is armed in the past: it may have gone out already, to no open app, and then comes to the next one.
+
+    const socket = await openRealtime(after.token);
+    expect(await runScheduledWork(after.user.id)).toBe(true);
+    const frames = [await socket.next('reminder-due'), await socket.next('reminder-due')];
+    expect(frames.map((frame) => frame.reminder.id).sort()).toEqual([missed.id, waiting.id].sort());
+    // Its alarm again, from anywhere: nothing goes out twice.
+    await Promise.all([fireAgain(after.user.id, waiting.id), fireAgain(after.user.id, missed.id)]);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
+    expect((await remindersOf(after.token)).map((reminder) => [reminder.id, reminder.status]).sort()).toEqual(
+      [
+        [missed.id, 'delivered'],
+        [waiting.id, 'delivered'],
+      ].sort(),
+    );
+    const texts = (await readJson(await api('/api/v1/messages', { token: after.token }), messagesPageSchema)).messages.map((message) => message.text);
+    expect(texts.sort()).toEqual(['Reminder: Missed while moving', 'Reminder: Take the evening pills']);
+    socket.socket.close();
+  });
+
+  it('that went out already is not sent again, neither by its job nor to the next app that connects', async () => {
+    const before = await buildUser();
+    const reminder = await createReminder(before.token, 'Already done');
+    expect(await runScheduledWork(before.user.id)).toBe(true);
+    expect((await remindersOf(before.token))[0]).toMatchObject({ id: reminder.id, status: 'delivered' });
+
+    const after = await buildUser();
+    await importInto(after.token, await exportOf(before.token));
+    expect(await schedulesOf(after.user.id, reminder.id)).toEqual([]);
+    await fireAgain(after.user.id, reminder.id);
+    // It went out minutes ago to no open app, which would have it sent on the next connection: the import says it was seen.
+    const socket = await openRealtime(after.token);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
+    expect((await remindersOf(after.token))[0]).toMatchObject({ id: reminder.id, status: 'delivered' });
+    socket.socket.close();
   });
 });
