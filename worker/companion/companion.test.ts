@@ -128,7 +128,15 @@ describe('operations', () => {
   it('serves the OpenAPI document and its browsable page', async () => {
     const document = await readJson(await api('/openapi.json'), openApiDocumentSchema);
     expect(document.openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/auth/signup', '/api/v1/messages', '/api/v1/me/export', '/api/v1/me/import', '/api/v1/realtime', '/api/v1/companion', '/api/v1/tools/{id}']) {
+    for (const path of [
+      '/api/v1/auth/signup',
+      '/api/v1/messages',
+      '/api/v1/me/export',
+      '/api/v1/me/import',
+      '/api/v1/realtime',
+      '/api/v1/companion',
+      '/api/v1/tools/{id}',
+    ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }
     // The tool list declares the human title beside the model's name, and the catalog its speech flag.
