@@ -143,7 +143,12 @@ export class CompanionAgent extends Agent<Env> {
       this.ctx.storage.transactionSync(() => {
         for (const plan of plans) plan.write();
       });
-    } catch (error) {
+    } catch (failure) {
+      // A document that passed its schema can still name one item twice; that is the document's fault, not ours.
+      const error =
+        failure instanceof Error && /constraint failed/i.test(failure.message)
+          ? new AppError('validation_failed', 'The import names the same item twice (two with one id). Send the document `GET /me/export` gave, unchanged.')
+          : failure;
       log.error('import_failed', { userId: this.name, error: error instanceof Error ? error.name : typeof error });
       for (const plan of plans) await plan.abandon?.().catch(() => undefined);
       // The transaction rolled back; what the capabilities cached while writing must go with it.

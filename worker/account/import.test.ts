@@ -82,6 +82,18 @@ describe('POST /me/import', () => {
     expect(me.displayName).toBe('Unchanged');
   });
 
+  it('refuses a document that names one item twice with validation_failed, and stores none of it', async () => {
+    const user = await buildUser({ displayName: 'Before' });
+    const mood = { id: 'mood-1', score: 4, note: 'A walk by the river.', at: '2026-11-20T18:00:00.000Z', localDate: '2026-11-20', source: 'app' };
+    const document = { formatVersion: exportFormatVersion, user: { displayName: 'After', timezone: 'UTC' }, moods: [mood, mood] };
+    const refused = await expectError(await api('/api/v1/me/import', { token: user.token, body: document }), 'validation_failed');
+    expect(refused.error.message).toContain('twice');
+    expect((await readJson(await api('/api/v1/me', { token: user.token }), userSchema)).displayName).toBe('Before');
+    // Nothing of it landed, so the account is still empty and the document, put right, imports.
+    await importInto(user.token, JSON.stringify({ ...document, moods: [mood] }));
+    expect((await readJson(await api('/api/v1/me', { token: user.token }), userSchema)).displayName).toBe('After');
+  });
+
   it('refuses a document over the limit with payload_too_large', async () => {
     const user = await buildUser();
     const oversized = JSON.stringify({ formatVersion: exportFormatVersion, user: { displayName: 'x'.repeat(maxImportBytes), timezone: 'UTC' } });
