@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { ImportDocument, ImportNote } from '../../common/import.ts';
 import type { JsonValue } from '../../common/protocol.ts';
-import { type CreateHttpToolBody, createHttpToolBodySchema, type HttpTool, type ImportOpenApiBody, type ToolRisk, type ToolView } from '../../common/tools.ts';
+import {
+  type CreateHttpToolBody,
+  createHttpToolBodySchema,
+  type HttpTool,
+  type HttpToolHeadersBody,
+  type ImportOpenApiBody,
+  type ToolRisk,
+  type ToolView,
+} from '../../common/tools.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { buildHttpRequest, checkHttpToolDefinition, inputProblems, TemplateError } from '../../server/http-tools/http-tool-definition.ts';
@@ -265,7 +273,7 @@ export function createHttpToolsCapability(
         section: 'httpTools',
         count: missingValues,
         reason:
-          'Header values are never exported: these HTTP tools came back without them and are not used; in Settings → Tools, delete each and add it again with its values.',
+          'Header values are never exported: these HTTP tools came back without them and are not used until you enter the values again in Settings → Tools.',
       });
     if (leftOut.taken > 0) notImported.push({ section: 'httpTools', count: leftOut.taken, reason: 'A tool of the same name already exists here.' });
     if (leftOut.refused > 0)
@@ -308,6 +316,29 @@ export function createHttpToolsCapability(
       },
       /** `POST /tools/http/import-openapi`: every operation, or those named, as tools. */
       importOpenApi: async (body: ImportOpenApiBody): Promise<HttpTool[]> => add(openApiToHttpTools(body)),
+      /**
+       * `PUT /tools/http/:id/headers`: new values for every header the tool names, and nothing else: how a
+       * tool brought back from an export without its values works again, or a key that changed is replaced.
+       */
+      async setHeaders(id: string, body: HttpToolHeadersBody): Promise<HttpTool> {
+        if (sharedTools().some((entry) => entry.id === id)) throw new AppError('tool_is_shared', 'This tool is given to everyone by the operator.');
+        const stored = (await ownTools()).find((entry) => entry.id === id);
+        if (!stored) throw new AppError('http_tool_not_found', `There is no HTTP tool "${id}".`);
+        const named = Object.keys(stored.definition.request.headers ?? {}).sort();
+        const given = Object.keys(body.headers).sort();
+        if (named.length === 0 || named.join('\n') !== given.join('\n')) {
+          throw new AppError('validation_failed', `Give a value for each of the tool's headers and no others: ${named.join(', ') || 'it has none'}.`);
+        }
+        const definition: CreateHttpToolBody = { ...stored.definition, request: { ...stored.definition.request, headers: body.headers } };
+        checkHttpToolDefinition(definition, outboundPolicyFromConfig(host.config()), { secretsAllowed: false });
+        const sealed = await host.vault.seal(JSON.stringify(definition), contextOf(id));
+        host.sql.exec('UPDATE http_tools SET definition_sealed = ?, header_values_missing = 0 WHERE id = ?', sealed, id);
+        own = undefined;
+        for (const key of tools.keys()) if (key.startsWith(`${id}:`)) tools.delete(key);
+        const [view] = await views([{ ...stored, definition, headerValuesMissing: false }]);
+        if (!view) throw new AppError('http_tool_not_found', `There is no HTTP tool "${id}".`);
+        return view;
+      },
       /** `DELETE /tools/http/:id`. */
       async delete(id: string): Promise<void> {
         if (sharedTools().some((entry) => entry.id === id)) {

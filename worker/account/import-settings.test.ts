@@ -1,8 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { type ImportReport, importReportSchema } from '../../common/import.ts';
 import { exportDocumentSchema, exportFormatVersion } from '../../common/protocol.ts';
-import { httpToolsAnswerSchema, mcpServersAnswerSchema } from '../../common/tools.ts';
-import { api, buildUser, readJson, uniqueText } from '../../test-support/api.ts';
+import { httpToolSchema, httpToolsAnswerSchema, mcpServersAnswerSchema } from '../../common/tools.ts';
+import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { recordedHttpToolRequests } from '../../test-support/http-tool-service.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
@@ -104,7 +105,7 @@ describe('importing the settings-and-links sections', () => {
     expect(document.mcpServers).toEqual([]);
   });
 
-  it('keeps a tool that lost its header values, with their names, but never offers or calls it; one without headers works as before', async () => {
+  it('keeps a tool that lost its header values, with their names, but never offers or calls it until the person enters them; one without headers works as before', async () => {
     const person = await buildUser();
     await importInto(person.token, {
       formatVersion: exportFormatVersion,
@@ -129,6 +130,19 @@ describe('importing the settings-and-links sections', () => {
     expect(offered).toContain('open_hours');
     expect(offered).not.toContain('send_note');
     expect(await recordedHttpToolRequests(httpToolService, '/import/notes')).toEqual([]);
+
+    // Once the person enters the values (every header the tool names, and no other), it is offered again.
+    const setHeaders = (headers: Record<string, string>) =>
+      api('/api/v1/tools/http/htt_keyed/headers', { method: 'PUT', token: person.token, body: { headers } });
+    await expectError(await setHeaders({ 'X-Api-Key': 'key-again' }), 'validation_failed');
+    const restored = await readJson(await setHeaders({ 'X-Api-Key': 'key-again', 'X-Team': 'garden' }), z.object({ tool: httpToolSchema }));
+    expect(restored.tool).toMatchObject({ id: 'htt_keyed', request: { headerNames: ['X-Api-Key', 'X-Team'] }, tool: { available: true } });
+    expect(JSON.stringify(restored)).not.toContain('key-again');
+    const again = uniqueText('and now');
+    await scriptFakeOpenAI(fakeUrl, again, [{ text: 'More now.' }]);
+    expect((await api('/api/v1/messages', { token: person.token, body: { text: again } })).status).toBe(200);
+    const [later] = await recordedChatRequests(fakeUrl, again);
+    expect(((later?.body as { tools?: { function: { name: string } }[] } | undefined)?.tools ?? []).map((tool) => tool.function.name)).toContain('send_note');
   });
 
   it('connects an MCP server that needs no secret again, and reads its tools from it', async () => {
