@@ -138,6 +138,10 @@ export const importOpenApiBodySchema = z
   .strict();
 export type ImportOpenApiBody = z.infer<typeof importOpenApiBodySchema>;
 
+/** `PUT /tools/http/{id}/headers`: the values of a tool's headers, every one it names (a tool brought back from an export has none). */
+export const httpToolHeadersBodySchema = z.object({ headers: secretHeadersSchema }).strict();
+export type HttpToolHeadersBody = z.infer<typeof httpToolHeadersBodySchema>;
+
 /** An HTTP tool as the API returns it: header values never, only their names. */
 export const httpToolSchema = z.object({
   id: z.string(),

@@ -1,8 +1,10 @@
 import type { CalendarSource, CalendarSourceBody } from '../../common/calendar-sources.ts';
+import type { ImportDocument } from '../../common/import.ts';
 import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { CalendarCapability, LocalEventChange } from '../calendar/calendar-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import { createCalDavAdapter, discoverCalDavCalendar } from './caldav/caldav-adapter.ts';
 import { changedFields, conflictCopyOf, mergeEvent, uidOfText, withFieldsFrom } from './event-merge.ts';
@@ -327,6 +329,22 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
       },
     },
     exportData: async () => ({ calendarSources: (await store.list()).map(presentSource) }),
+    holdsData: async (): Promise<boolean> => (await store.list()).length > 0,
+    /**
+     * Never brought back: the export holds no password or token. The events that came from a source are
+     * in the calendar section, which the calendar capability imports as the person's own.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const count = document.calendarSources?.length ?? 0;
+      return {
+        imported: document.calendarSources && count === 0 ? { calendarSources: 0 } : {},
+        notImported:
+          count > 0
+            ? [{ section: 'calendarSources', count, reason: 'Passwords and sign-ins are never exported: connect each calendar again in Settings.' }]
+            : [],
+        write: () => {},
+      };
+    },
   } satisfies Capability;
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Care, CareCategory, careExportSchema, careFlagSchema } from '../../common/care.ts';
+import type { ImportDocument } from '../../common/import.ts';
 import { type CareClassifier, combineVerdicts, startClassification } from '../../server/care/classifier.ts';
 import { createCareClassifier } from '../../server/care/classifier-from-config.ts';
 import { resolveCareCountry } from '../../server/care/country.ts';
@@ -11,6 +12,7 @@ import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { type CareLanguage, careLanguageOf, fallbackReplyText, resourcesHeading, spokenResourceLine, steeringInstruction } from './care-texts.ts';
 import { careSchemaSteps } from './schema.ts';
 
@@ -42,6 +44,13 @@ export const followUpAfterMs = 24 * 3600_000;
 export type CareFollowUp = (input: { flagId: string; channel: Channel; conversationId: string }) => Promise<void>;
 
 const countryPattern = /^[A-Z]{2}$/;
+
+/** A time the export wrote (ISO 8601) as milliseconds; a document that holds anything else is refused, not stored as NaN. */
+function timeOf(text: string, path: string): number {
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new AppError('validation_failed', `The import's ${path} is not a time: ${JSON.stringify(text.slice(0, 40))}.`);
+  return time;
+}
 
 /**
  * Care: the safety net every turn passes through. It screens the person's message locally (never the
@@ -139,22 +148,88 @@ export function createCareCapability(
 
   /** Records a flagged conversation (category sealed) and plans the next day's check-in on the channel used. */
   async function flagged(verdict: CareVerdict, where: { conversationId: string; channel: Channel }): Promise<void> {
-    const now = host.now();
-    const id = createId('care', now);
-    const categorySealed = await host.vault.seal(verdict.care.category, `care_flag:${id}:category`);
-    const followUpAt = now + followUpAfterMs;
-    host.sql.exec(
-      'INSERT INTO care_flags (id, conversation_id, category_sealed, channel, flagged_at, follow_up_at) VALUES (?, ?, ?, ?, ?, ?)',
-      id,
-      where.conversationId,
-      categorySealed,
-      where.channel,
-      now,
-      followUpAt,
-    );
-    // Each flag has its job; when it runs, only the newest flag of the conversation checks in.
-    await scheduler.schedule(new Date(followUpAt), 'followUp', { conversationId: where.conversationId, channel: where.channel, flagId: id });
+    const flag = await prepareFlag({ category: verdict.care.category, conversationId: where.conversationId, channel: where.channel, flaggedAt: host.now() });
+    flag.write();
+    await scheduleFollowUp(flag);
     log.info('care flagged', { userId: host.userId, conversationId: where.conversationId, channel: where.channel });
+  }
+
+  interface PreparedFlag {
+    id: string;
+    conversationId: string;
+    channel: string;
+    followUpAt: number;
+    followedUpAt: number | null;
+    write(): void;
+  }
+
+  /**
+   * Seals a flag's category and answers the write that stores it: apart, so that an import seals first
+   * and writes inside its one transaction. The id is made from the time it was flagged, so flags keep
+   * their order; the export does not name them, and nothing else refers to them but their own job.
+   */
+  async function prepareFlag(flag: { category: CareCategory; conversationId: string; channel: string; flaggedAt: number; followedUpAt?: number | null }) {
+    const id = createId('care', flag.flaggedAt);
+    const categorySealed = await host.vault.seal(flag.category, `care_flag:${id}:category`);
+    const followUpAt = flag.flaggedAt + followUpAfterMs;
+    const followedUpAt = flag.followedUpAt ?? null;
+    return {
+      id,
+      conversationId: flag.conversationId,
+      channel: flag.channel,
+      followUpAt,
+      followedUpAt,
+      write: () => {
+        host.sql.exec(
+          'INSERT INTO care_flags (id, conversation_id, category_sealed, channel, flagged_at, follow_up_at, followed_up_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          id,
+          flag.conversationId,
+          categorySealed,
+          flag.channel,
+          flag.flaggedAt,
+          followUpAt,
+          followedUpAt,
+        );
+      },
+    } satisfies PreparedFlag;
+  }
+
+  /** Each flag has its job; when it runs, only the newest flag of the conversation checks in. */
+  async function scheduleFollowUp(flag: PreparedFlag): Promise<void> {
+    await scheduler.schedule(new Date(flag.followUpAt), 'followUp', { conversationId: flag.conversationId, channel: flag.channel as Channel, flagId: flag.id });
+  }
+
+  /**
+   * The country and every flag come back as they were. A flag whose check-in had not gone out yet gets
+   * its job again if it is still ahead; one whose day has passed is not sent late (a check-in a week
+   * after the fact would read strangely), and stays not followed up, as the export said.
+   */
+  async function importCare(document: ImportDocument): Promise<ImportPlan> {
+    const care = document.care;
+    if (!care) return { imported: {}, write: () => {} };
+    const flags = await Promise.all(
+      care.flagged.map((flag) =>
+        prepareFlag({
+          category: flag.category,
+          conversationId: flag.conversationId,
+          channel: flag.channel,
+          flaggedAt: timeOf(flag.flaggedAt, 'care.flagged[].flaggedAt'),
+          followedUpAt: flag.followedUpAt === null ? null : timeOf(flag.followedUpAt, 'care.flagged[].followedUpAt'),
+        }),
+      ),
+    );
+    return {
+      // The settings, and each flagged conversation.
+      imported: { care: 1 + flags.length },
+      write: () => {
+        if (care.settings.country !== null) saveSettings({ country: care.settings.country });
+        for (const flag of flags) flag.write();
+      },
+      settle: async () => {
+        const now = host.now();
+        for (const flag of flags) if (flag.followedUpAt === null && flag.followUpAt > now) await scheduleFollowUp(flag);
+      },
+    };
   }
 
   async function runFollowUp(payload: { flagId: string; conversationId: string; channel: Channel }): Promise<void> {
@@ -202,6 +277,10 @@ export function createCareCapability(
       updateSettings: async (next: { country: string | null }): Promise<CareSettings> => saveSettings(next),
     },
     exportData: async (): Promise<{ care: z.infer<typeof careExportSchema> }> => ({ care: { settings: settings(), flagged: await flags() } }),
+    /** A country chosen, or a conversation flagged; a new account has neither. */
+    holdsData: async (): Promise<boolean> =>
+      settings().country !== null || host.sql.exec<{ held: number }>('SELECT EXISTS (SELECT 1 FROM care_flags) AS held').one().held === 1,
+    importData: importCare,
     jobs: {
       followUp: (payload: { flagId: string; conversationId: string; channel: Channel }) => runFollowUp(payload),
     },

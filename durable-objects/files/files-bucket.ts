@@ -13,7 +13,7 @@ export function wrapFilesBucketForTests(wrap: BucketWrapper | undefined): void {
 }
 
 /**
- * The files bucket as the file store uses it: each call goes to the real binding, or through the
+ * The files bucket as the file store (and the voice store, whose recordings share the bucket) uses it: each call goes to the real binding, or through the
  * test's wrapper when one is set at the time of the call (the store is made once per object, so the
  * wrapper is looked up per call, not when the store is made).
  */

@@ -1,12 +1,22 @@
 import { z } from 'zod';
+import type { ImportDocument, ImportNote } from '../../common/import.ts';
 import type { JsonValue } from '../../common/protocol.ts';
-import { type CreateHttpToolBody, createHttpToolBodySchema, type HttpTool, type ImportOpenApiBody, type ToolRisk, type ToolView } from '../../common/tools.ts';
+import {
+  type CreateHttpToolBody,
+  createHttpToolBodySchema,
+  type HttpTool,
+  type HttpToolHeadersBody,
+  type ImportOpenApiBody,
+  type ToolRisk,
+  type ToolView,
+} from '../../common/tools.ts';
 import { createId } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { buildHttpRequest, checkHttpToolDefinition, inputProblems, TemplateError } from '../../server/http-tools/http-tool-definition.ts';
 import { log } from '../../server/logging/log.ts';
 import { createOutboundFetch, OutboundError, outboundPolicyFromConfig } from '../../server/net/outbound-fetch.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { defaultToolView, type Tool, type ToolProvider } from '../tools/tool.ts';
 import { openApiToHttpTools } from './openapi-import.ts';
 import { httpToolsSchemaSteps } from './schema.ts';
@@ -21,6 +31,8 @@ interface StoredHttpTool {
   definition: CreateHttpToolBody;
   shared: boolean;
   createdAt: number;
+  /** It came back from an export without its header values: listed, but not offered or called until they are given. */
+  headerValuesMissing: boolean;
 }
 
 const sharedIdOf = (name: string) => `shared-${name}`;
@@ -49,7 +61,9 @@ export function createHttpToolsCapability(
   function ownTools(): Promise<StoredHttpTool[]> {
     own ??= (async () => {
       const rows = host.sql
-        .exec<{ id: string; definition_sealed: string; created_at: number }>('SELECT id, definition_sealed, created_at FROM http_tools ORDER BY created_at, id')
+        .exec<{ id: string; definition_sealed: string; created_at: number; header_values_missing: number }>(
+          'SELECT id, definition_sealed, created_at, header_values_missing FROM http_tools ORDER BY created_at, id',
+        )
         .toArray();
       return Promise.all(
         rows.map(async (row) => ({
@@ -57,6 +71,7 @@ export function createHttpToolsCapability(
           definition: createHttpToolBodySchema.parse(JSON.parse(await host.vault.open(row.definition_sealed, contextOf(row.id)))),
           shared: false,
           createdAt: row.created_at,
+          headerValuesMissing: row.header_values_missing === 1,
         })),
       );
     })().catch((error: unknown) => {
@@ -67,7 +82,9 @@ export function createHttpToolsCapability(
   }
 
   function sharedTools(): StoredHttpTool[] {
-    return host.config().SHARED_HTTP_TOOLS.map((definition) => ({ id: sharedIdOf(definition.name), definition, shared: true, createdAt: 0 }));
+    return host
+      .config()
+      .SHARED_HTTP_TOOLS.map((definition) => ({ id: sharedIdOf(definition.name), definition, shared: true, createdAt: 0, headerValuesMissing: false }));
   }
 
   async function allTools(): Promise<StoredHttpTool[]> {
@@ -103,6 +120,8 @@ export function createHttpToolsCapability(
   }
 
   async function call(stored: StoredHttpTool, input: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JsonValue> {
+    // Never offered while so; a call from a turn that listed it before cannot send empty credentials either.
+    if (stored.headerValuesMissing) return { error: 'This tool came back from an export without its header values; the person must add it again with them.' };
     const problems = inputProblems(stored.definition.inputSchema, input);
     if (problems.length > 0) return { error: `Invalid arguments: ${problems.join('; ')}` };
     let request: ReturnType<typeof buildHttpRequest>;
@@ -146,7 +165,7 @@ export function createHttpToolsCapability(
         inputSchema: entry.definition.inputSchema,
         request: { method: request.method, url: request.url, headerNames: Object.keys(request.headers ?? {}), body: request.body },
         shared: entry.shared,
-        tool: byId.get(tool.id) ?? defaultToolView(tool, true),
+        tool: byId.get(tool.id) ?? defaultToolView(tool, !entry.headerValuesMissing),
         createdAt: new Date(entry.createdAt).toISOString(),
       };
     });
@@ -173,21 +192,107 @@ export function createHttpToolsCapability(
       taken.add(definition.name);
     }
     const now = host.now();
-    const sealed = await Promise.all(
-      definitions.map(async (definition) => {
-        const id = createId('htt', now);
-        return { id, definition, sealed: await host.vault.seal(JSON.stringify(definition), contextOf(id)) };
-      }),
+    const prepared = await Promise.all(
+      definitions.map((definition) => prepareTool({ id: createId('htt', now), definition, shared: false, createdAt: now, headerValuesMissing: false })),
     );
-    for (const entry of sealed) host.sql.exec('INSERT INTO http_tools (id, definition_sealed, created_at) VALUES (?, ?, ?)', entry.id, entry.sealed, now);
+    for (const entry of prepared) entry.write();
     own = undefined;
-    return views(sealed.map((entry) => ({ id: entry.id, definition: entry.definition, shared: false, createdAt: now })));
+    return views(prepared.map((entry) => entry.stored));
+  }
+
+  /** Seals a tool and answers the write that stores it: apart, so that an import seals first and writes inside its one transaction. */
+  async function prepareTool(stored: StoredHttpTool): Promise<{ stored: StoredHttpTool; write(): void }> {
+    const sealed = await host.vault.seal(JSON.stringify(stored.definition), contextOf(stored.id));
+    return {
+      stored,
+      write: () => {
+        host.sql.exec(
+          'INSERT INTO http_tools (id, definition_sealed, created_at, header_values_missing) VALUES (?, ?, ?, ?)',
+          stored.id,
+          sealed,
+          stored.createdAt,
+          stored.headerValuesMissing ? 1 : 0,
+        );
+      },
+    };
+  }
+
+  /**
+   * The person's own tools come back with their ids, definitions and times; the operator's shared ones
+   * are not theirs, and this Kindred's configuration gives its own. A tool whose request has headers
+   * comes back with their names and empty values, marked as missing them: it is listed (with
+   * `available: false`) so nothing the person wrote is lost, but never offered or called, since the
+   * export never holds the values. A tool whose name is taken here, or whose address this Kindred
+   * does not allow, is left out with a note.
+   */
+  async function importTools(document: ImportDocument): Promise<ImportPlan> {
+    const exported = document.httpTools?.filter((tool) => !tool.shared);
+    if (!exported) return { imported: {}, write: () => {} };
+    const policy = outboundPolicyFromConfig(host.config());
+    const taken = new Set([...(await dependencies.toolViews()).map((view) => view.name), ...sharedTools().map((entry) => entry.definition.name)]);
+    const prepared: Awaited<ReturnType<typeof prepareTool>>[] = [];
+    const leftOut = { taken: 0, refused: 0 };
+    for (const [index, tool] of exported.entries()) {
+      const parsed = createHttpToolBodySchema.safeParse({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        request: {
+          method: tool.request.method,
+          url: tool.request.url,
+          ...(tool.request.headerNames.length > 0 ? { headers: Object.fromEntries(tool.request.headerNames.map((name) => [name, ''])) } : {}),
+          ...(tool.request.body !== undefined ? { body: tool.request.body } : {}),
+        },
+        risk: tool.tool.defaultRisk,
+      });
+      if (!parsed.success)
+        throw new AppError('validation_failed', `The import's httpTools[${index}] is not a tool Kindred can keep: ${parsed.error.issues[0]?.message}.`);
+      const createdAt = Date.parse(tool.createdAt);
+      if (Number.isNaN(createdAt)) throw new AppError('validation_failed', `The import's httpTools[${index}].createdAt is not a time.`);
+      try {
+        checkHttpToolDefinition(parsed.data, policy, { secretsAllowed: false });
+      } catch (error) {
+        if (!(error instanceof AppError && error.id === 'url_not_allowed')) throw error;
+        leftOut.refused++;
+        continue;
+      }
+      if (taken.has(parsed.data.name)) {
+        leftOut.taken++;
+        continue;
+      }
+      taken.add(parsed.data.name);
+      prepared.push(
+        await prepareTool({ id: tool.id, definition: parsed.data, shared: false, createdAt, headerValuesMissing: tool.request.headerNames.length > 0 }),
+      );
+    }
+    const missingValues = prepared.filter((entry) => entry.stored.headerValuesMissing).length;
+    const notImported: ImportNote[] = [];
+    if (missingValues > 0)
+      notImported.push({
+        section: 'httpTools',
+        count: missingValues,
+        reason:
+          'Header values are never exported: these HTTP tools came back without them and are not used until you enter the values again in Settings → Tools.',
+      });
+    if (leftOut.taken > 0) notImported.push({ section: 'httpTools', count: leftOut.taken, reason: 'A tool of the same name already exists here.' });
+    if (leftOut.refused > 0)
+      notImported.push({ section: 'httpTools', count: leftOut.refused, reason: 'This Kindred does not allow requests to these tools’ addresses.' });
+    return {
+      // Those that came back, whole or waiting for their header values.
+      imported: { httpTools: prepared.length },
+      notImported,
+      write: () => {
+        for (const entry of prepared) entry.write();
+        own = undefined;
+      },
+    };
   }
 
   const provider: ToolProvider = {
     async listTools() {
       try {
-        return (await allTools()).map((stored) => ({ tool: toolOf(stored), available: true }));
+        return (await allTools()).map((stored) => ({ tool: toolOf(stored), available: !stored.headerValuesMissing }));
       } catch (error) {
         // Never throws (the contract): a misconfiguration or an unreadable row leaves the tools out of this turn.
         log.warn('http tools not listed', { userId: host.userId, error: error instanceof Error ? error.message : 'unknown' });
@@ -211,6 +316,29 @@ export function createHttpToolsCapability(
       },
       /** `POST /tools/http/import-openapi`: every operation, or those named, as tools. */
       importOpenApi: async (body: ImportOpenApiBody): Promise<HttpTool[]> => add(openApiToHttpTools(body)),
+      /**
+       * `PUT /tools/http/:id/headers`: new values for every header the tool names, and nothing else: how a
+       * tool brought back from an export without its values works again, or a key that changed is replaced.
+       */
+      async setHeaders(id: string, body: HttpToolHeadersBody): Promise<HttpTool> {
+        if (sharedTools().some((entry) => entry.id === id)) throw new AppError('tool_is_shared', 'This tool is given to everyone by the operator.');
+        const stored = (await ownTools()).find((entry) => entry.id === id);
+        if (!stored) throw new AppError('http_tool_not_found', `There is no HTTP tool "${id}".`);
+        const named = Object.keys(stored.definition.request.headers ?? {}).sort();
+        const given = Object.keys(body.headers).sort();
+        if (named.length === 0 || named.join('\n') !== given.join('\n')) {
+          throw new AppError('validation_failed', `Give a value for each of the tool's headers and no others: ${named.join(', ') || 'it has none'}.`);
+        }
+        const definition: CreateHttpToolBody = { ...stored.definition, request: { ...stored.definition.request, headers: body.headers } };
+        checkHttpToolDefinition(definition, outboundPolicyFromConfig(host.config()), { secretsAllowed: false });
+        const sealed = await host.vault.seal(JSON.stringify(definition), contextOf(id));
+        host.sql.exec('UPDATE http_tools SET definition_sealed = ?, header_values_missing = 0 WHERE id = ?', sealed, id);
+        own = undefined;
+        for (const key of tools.keys()) if (key.startsWith(`${id}:`)) tools.delete(key);
+        const [view] = await views([{ ...stored, definition, headerValuesMissing: false }]);
+        if (!view) throw new AppError('http_tool_not_found', `There is no HTTP tool "${id}".`);
+        return view;
+      },
       /** `DELETE /tools/http/:id`. */
       async delete(id: string): Promise<void> {
         if (sharedTools().some((entry) => entry.id === id)) {
@@ -223,6 +351,8 @@ export function createHttpToolsCapability(
       },
     },
     exportData: async (): Promise<{ httpTools: HttpTool[] }> => ({ httpTools: await views(await allTools()) }),
+    holdsData: async (): Promise<boolean> => host.sql.exec<{ held: number }>('SELECT EXISTS (SELECT 1 FROM http_tools) AS held').one().held === 1,
+    importData: importTools,
     reset() {
       own = undefined;
       tools.clear();

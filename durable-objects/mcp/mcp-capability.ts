@@ -8,12 +8,14 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import type { ImportDocument, ImportNote } from '../../common/import.ts';
 import type { JsonValue } from '../../common/protocol.ts';
 import type { AddMcpServerBody, McpServer, McpServerState, ToolView } from '../../common/tools.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import { checkOutboundUrl, outboundPolicyFromConfig } from '../../server/net/outbound-fetch.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import { defaultToolView, type Tool, type ToolContext, type ToolProvider } from '../tools/tool.ts';
 import { SealedOAuthProvider } from './mcp-oauth-provider.ts';
@@ -339,6 +341,71 @@ export function createMcpCapability(
     return view(server, await describe());
   }
 
+  /**
+   * The servers that need nothing secret come back whole (id, name, address, transport, when added)
+   * and are connected again once the import has landed, which reads their tools afresh. A server
+   * reached with headers or OAuth is left out: the export holds neither header values nor tokens, and
+   * a server cannot be given them after it was added. So is one whose address had a query, which the
+   * export shortens (`?…`) since a key may sit there.
+   */
+  async function importServers(document: ImportDocument): Promise<ImportPlan> {
+    const servers = document.mcpServers;
+    if (!servers) return { imported: {}, write: () => {} };
+    const policy = outboundPolicyFromConfig(host.config());
+    const leftOut = { secrets: 0, shortened: 0, refused: 0 };
+    const writes: (() => void)[] = [];
+    const ids: string[] = [];
+    for (const [index, server] of servers.entries()) {
+      if (server.auth !== 'none' || server.headerNames.length > 0) {
+        leftOut.secrets++;
+        continue;
+      }
+      if (server.url.endsWith('?…')) {
+        leftOut.shortened++;
+        continue;
+      }
+      const url = URL.canParse(server.url) ? new URL(server.url) : undefined;
+      if (!url) throw new AppError('validation_failed', `The import's mcpServers[${index}].url is not an address.`);
+      const createdAt = Date.parse(server.createdAt);
+      if (Number.isNaN(createdAt)) throw new AppError('validation_failed', `The import's mcpServers[${index}].createdAt is not a time.`);
+      // Refused at once, as adding it would be: the guard would stop every request to it.
+      if (!checkOutboundUrl(url, policy).allowed) {
+        leftOut.refused++;
+        continue;
+      }
+      writes.push(
+        await store.prepareInsert({ id: server.id, name: server.name, url: url.href, headers: {}, transport: server.transport, redirectUrl: null, createdAt }),
+      );
+      ids.push(server.id);
+    }
+    const notImported: ImportNote[] = [];
+    if (leftOut.secrets > 0)
+      notImported.push({
+        section: 'mcpServers',
+        count: leftOut.secrets,
+        reason: 'Header values and sign-ins are never exported: add these MCP servers again in Settings → Tools, with their headers or signing in.',
+      });
+    if (leftOut.shortened > 0)
+      notImported.push({
+        section: 'mcpServers',
+        count: leftOut.shortened,
+        reason: 'The export shortens an address with a query (it may hold a key): add these MCP servers again with their full address.',
+      });
+    if (leftOut.refused > 0)
+      notImported.push({ section: 'mcpServers', count: leftOut.refused, reason: 'This Kindred does not allow connecting to these addresses.' });
+    return {
+      imported: { mcpServers: ids.length },
+      notImported,
+      write: () => {
+        for (const write of writes) write();
+      },
+      // Each connects on its own; one that is down is retried later like any other.
+      settle: async () => {
+        await Promise.all(ids.map((id) => connectOrRetryLater(id)));
+      },
+    };
+  }
+
   return {
     name: 'mcp',
     schema: mcpSchemaSteps,
@@ -425,6 +492,8 @@ export function createMcpCapability(
       const described = await describe();
       return { mcpServers: await Promise.all((await store.list()).map((server) => view(server, described))) };
     },
+    holdsData: async (): Promise<boolean> => store.ids().length > 0,
+    importData: importServers,
     reset(): void {
       for (const serverId of [...connections.keys()]) void closeConnection(serverId);
     },

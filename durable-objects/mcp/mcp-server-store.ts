@@ -73,24 +73,44 @@ export class McpServerStore {
 
   async insert(server: { name: string; url: string; headers: Record<string, string>; redirectUrl: string; now: number }): Promise<string> {
     const id = createId('mcp', server.now);
+    (await this.prepareInsert({ ...server, id, transport: null, createdAt: server.now }))();
+    return id;
+  }
+
+  /**
+   * Seals a new server and answers the write that stores it, `connecting`: apart, so that an import
+   * seals first and writes inside its one transaction. Without a redirect URL the server cannot start
+   * an OAuth sign-in.
+   */
+  async prepareInsert(server: {
+    id: string;
+    name: string;
+    url: string;
+    headers: Record<string, string>;
+    transport: McpTransportKind | null;
+    redirectUrl: string | null;
+    createdAt: number;
+  }): Promise<() => void> {
     const hasHeaders = Object.keys(server.headers).length > 0;
     const [nameSealed, urlSealed, headersSealed] = await Promise.all([
-      this.vault.seal(server.name, this.#context(id, 'name')),
-      this.vault.seal(server.url, this.#context(id, 'url')),
-      hasHeaders ? this.vault.seal(JSON.stringify(server.headers), this.#context(id, 'headers')) : null,
+      this.vault.seal(server.name, this.#context(server.id, 'name')),
+      this.vault.seal(server.url, this.#context(server.id, 'url')),
+      hasHeaders ? this.vault.seal(JSON.stringify(server.headers), this.#context(server.id, 'headers')) : null,
     ]);
-    this.sql.exec(
-      `INSERT INTO mcp_servers (id, name_sealed, url_sealed, headers_sealed, auth, state, redirect_url, created_at)
-       VALUES (?, ?, ?, ?, ?, 'connecting', ?, ?)`,
-      id,
-      nameSealed,
-      urlSealed,
-      headersSealed,
-      hasHeaders ? 'headers' : 'none',
-      server.redirectUrl,
-      server.now,
-    );
-    return id;
+    return () => {
+      this.sql.exec(
+        `INSERT INTO mcp_servers (id, name_sealed, url_sealed, headers_sealed, transport, auth, state, redirect_url, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'connecting', ?, ?)`,
+        server.id,
+        nameSealed,
+        urlSealed,
+        headersSealed,
+        server.transport,
+        hasHeaders ? 'headers' : 'none',
+        server.redirectUrl,
+        server.createdAt,
+      );
+    };
   }
 
   ids(): string[] {

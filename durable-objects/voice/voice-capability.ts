@@ -1,9 +1,12 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { VoiceSettings } from '../../common/voice.ts';
 import { findVoice } from '../../server/catalog/catalog.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
+import { filesBucket } from '../files/files-bucket.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import type { TurnCapability } from '../turn/turn-capability.ts';
 import { voiceSchemaSteps } from './schema.ts';
 import type { SpeechPorts } from './speech-ports.ts';
@@ -18,7 +21,8 @@ export function createVoiceCapability(
   host: CapabilityHost,
   dependencies: { companion: CompanionCapability; conversations: ConversationsCapability; turn: Pick<TurnCapability, 'run'>; speech: SpeechPorts },
 ) {
-  const store = new VoiceStore(host.sql, host.vault, host.env.FILES, host.userId);
+  // Through the files' test seam, so the fault tests can make R2 fail for recordings too.
+  const store = new VoiceStore(host.sql, host.vault, filesBucket(host.env.FILES), host.userId);
   const sessions = new Map<string, VoiceSession>();
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -52,6 +56,41 @@ export function createVoiceCapability(
       sessions.set(connection.id, session);
     }
     return session;
+  }
+
+  /**
+   * The settings, and every kept recording with its id, message and time: each recording's audio is
+   * sealed and put in R2 before the rows are written, and taken away again if the import fails. All
+   * are checked before the first is put, so a bad one stores nothing.
+   */
+  async function importVoice(document: ImportDocument): Promise<ImportPlan> {
+    const voice = document.voice;
+    if (!voice) return { imported: {}, write: () => {} };
+    const recordings = voice.recordings.map((recording, index) => ({ kept: VoiceStore.checkImported(recording, index), audio: recording.audio }));
+    const put: string[] = [];
+    const writes: (() => void)[] = [];
+    try {
+      // One at a time: a recording is up to a minute of audio, and the object has 128 MB.
+      for (const recording of recordings) {
+        writes.push(await store.storeAudio(recording.kept, recording.audio));
+        put.push(recording.kept.id);
+      }
+    } catch (error) {
+      // The host only abandons the plans it was given: what this one put before failing goes here, with
+      // the one that failed (a put that threw may still have landed).
+      const attempted = recordings.slice(0, put.length + 1).map((recording) => recording.kept.id);
+      await store.removeAudio(attempted).catch(() => undefined);
+      throw error;
+    }
+    return {
+      // The settings, and each recording.
+      imported: { voice: 1 + recordings.length },
+      write: () => {
+        store.saveSettings(voice.settings, host.now());
+        for (const write of writes) write();
+      },
+      abandon: () => store.removeAudio(put),
+    };
   }
 
   return {
@@ -91,6 +130,9 @@ export function createVoiceCapability(
     exportData: async () => ({
       voice: { settings: store.settings(), recordings: exportList(() => store.exportRecordings()) },
     }),
+    /** Keeping audio switched on, or any recording kept; a new account has it off and none. */
+    holdsData: async (): Promise<boolean> => store.settings().keepAudio || store.recordingCount() > 0,
+    importData: (document: ImportDocument) => importVoice(document),
     destroyExternalData: () => store.deleteAll(),
     reset: () => sessions.clear(),
   } satisfies Capability;

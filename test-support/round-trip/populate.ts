@@ -1,5 +1,6 @@
 import type { buildUser } from '../api.ts';
 import { lifePopulators } from './life.ts';
+import { settingsPopulators } from './settings.ts';
 
 export type TestUser = Awaited<ReturnType<typeof buildUser>>;
 
@@ -20,4 +21,5 @@ export interface Populator {
 }
 
 /** Every capability's populator; the round trip runs them all on one account. */
-export const populators: Populator[] = [...lifePopulators];
+// Life's first: its reminders populator runs every job waiting in the account, and the others leave some.
+export const populators: Populator[] = [...lifePopulators, ...settingsPopulators];

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { createHttpToolBodySchema, httpToolSchema, httpToolsAnswerSchema, importOpenApiBodySchema } from '../../common/tools.ts';
+import { createHttpToolBodySchema, httpToolHeadersBodySchema, httpToolSchema, httpToolsAnswerSchema, importOpenApiBodySchema } from '../../common/tools.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -64,6 +64,26 @@ httpToolRoutes.openapi(
   async (context) => {
     const companion = await companionOf(context.env, context.get('account').id);
     return context.json({ tools: await companion.httpTools.importOpenApi(context.req.valid('json')) }, 201);
+  },
+);
+
+httpToolRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path: '/tools/http/{id}/headers',
+    summary: 'Enter the values of an HTTP tool’s headers',
+    description:
+      'A value for every header the tool names, and no other (`validation_failed`). A tool brought back from an export has its header names but no values (`tool.available` is false) until this is done. Values are sealed and never returned.',
+    tags: ['tools'],
+    request: { params: httpToolIdParam, ...jsonBody(httpToolHeadersBodySchema) },
+    responses: {
+      200: jsonAnswer(z.object({ tool: httpToolSchema }), 'The tool, available again.'),
+      ...errorAnswers(...sessionErrors, ...bodyErrors, 'http_tool_not_found', 'tool_is_shared', 'invalid_tool_schema', 'url_not_allowed'),
+    },
+  }),
+  async (context) => {
+    const companion = await companionOf(context.env, context.get('account').id);
+    return context.json({ tool: await companion.httpTools.setHeaders(context.req.valid('param').id, context.req.valid('json')) }, 200);
   },
 );
 

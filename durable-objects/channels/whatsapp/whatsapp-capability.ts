@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../../common/import.ts';
 import type { WhatsAppLink } from '../../../common/outreach.ts';
 import { bytesToHex, randomBytes } from '../../../server/crypto/encoding.ts';
 import { AppError } from '../../../server/errors/app-error.ts';
@@ -7,6 +8,7 @@ import { maskPhoneNumber, toE164 } from '../../../server/whatsapp/phone-number-d
 import { whatsAppSettings } from '../../../server/whatsapp/settings.ts';
 import type { InboundWhatsAppMessage, WhatsAppStatusReport } from '../../../server/whatsapp/webhook-payload.ts';
 import type { Capability, CapabilityHost } from '../../host/capability.ts';
+import type { ImportPlan } from '../../host/import-document.ts';
 import type { OutboundMessage } from '../delivery-channel.ts';
 import { whatsAppSchemaSteps } from './schema.ts';
 import type { CanSpeak, SpeakReply } from './voice-note-speaker.ts';
@@ -293,6 +295,22 @@ export function createWhatsAppCapability(
     async exportData(): Promise<{ whatsapp: { status: WhatsAppLink['status']; phoneNumber?: string } }> {
       const link = await store.link();
       return { whatsapp: link ? { status: link.status, phoneNumber: link.phoneNumber } : { status: 'unlinked' } };
+    },
+    /** A number linked, or being linked. */
+    holdsData: async (): Promise<boolean> => (await store.link()) !== undefined,
+    /**
+     * Never brought back: a number is linked only once its owner has confirmed it with a code (and the
+     * Worker's directory holds it for this account), which an export cannot stand in for.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const linked = document.whatsapp && document.whatsapp.status !== 'unlinked' ? 1 : 0;
+      return {
+        imported: document.whatsapp && !linked ? { whatsapp: 0 } : {},
+        notImported: linked
+          ? [{ section: 'whatsapp', count: 1, reason: 'Link WhatsApp again in Settings: the number is confirmed with a code each time.' }]
+          : [],
+        write: () => {},
+      };
     },
   } satisfies Capability;
 }
