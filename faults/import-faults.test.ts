@@ -208,7 +208,7 @@ describe('an import whose document fails late', () => {
     const document = exportDocument();
     const [tool] = document.httpTools;
     const twice = { ...document, httpTools: [tool, { ...tool, name: 'order_status_again', tool: { ...tool?.tool, name: 'order_status_again' } }] };
-    await expectError(await importInto(user.token, twice), 'internal_error');
+    await expectError(await importInto(user.token, twice), 'validation_failed');
     expectUntouched(await stored(user));
 
     await readJson(await importInto(user.token, document), importReportSchema);
