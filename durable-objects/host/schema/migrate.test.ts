@@ -52,6 +52,8 @@ const landedStepDigests: Record<number, string> = {
   21: 'e9b353af8cf25fd8e6218b63449de85a9f93883b78a184a25e7c6a861b3a9b74',
   // Turns in flight: a reply being written, stored as failed if a restart cuts it off.
   22: '0ddab002ae37461adab64977bd3fdec2e827c2f9ba1e47cff857cefd71bea066',
+  // Sessions in the user's own object: hashed secrets, realtime tickets, the account identity shown.
+  23: '1cf652cf66b69999b67682ae5c62c97d7d78a25891a3f4fd1965c4c5573d5746',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
