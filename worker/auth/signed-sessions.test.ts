@@ -2,9 +2,10 @@ import { createExecutionContext, listDurableObjectIds, runInDurableObject, waitO
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { authAnswerSchema, realtimeTicketSchema, userSchema } from '../../common/protocol.ts';
+import { sessionsAnswerSchema } from '../../common/sessions.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
 import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
-import { api, buildUser, expectError, origin, randomAddress, readJson } from '../../test-support/api.ts';
+import { api, buildUser, expectError, openRealtime, origin, randomAddress, readJson } from '../../test-support/api.ts';
 import worker from '../index.ts';
 import { sessionLifetimeMs } from './accounts.ts';
 import { type SignedToken, signToken, tokenSigningKeys, verifyToken } from './signed-tokens.ts';
@@ -278,5 +279,38 @@ describe('token signatures', () => {
     const keys = await tokenSigningKeys({ current: keyA });
     await expect(signToken(keys, { ...token, userId: 'user.with.dots' })).rejects.toThrow(/cannot carry/);
     expect(await verifyToken(keys, 'v2', 'v2.a.b.c.d.%%%', 0)).toBeUndefined();
+  });
+});
+
+describe('the list of sessions', () => {
+  it('lists each device signed in, marks this one, and signs another out at once, closing its sockets', async () => {
+    const user = await buildUser();
+    const phone = await readJson(
+      await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password }, headers: { 'user-agent': 'Kindred/1.0 (Android 15)' } }),
+      authAnswerSchema,
+    );
+    const listed = await readJson(await api('/api/v1/me/sessions', { token: user.token }), sessionsAnswerSchema);
+    expect(listed.sessions.map((session) => [session.id, session.device, session.current])).toEqual([
+      [partsOf(phone.token).id, 'Kindred/1.0 (Android 15)', false],
+      [partsOf(user.token).id, null, true],
+    ]);
+    // The label is sealed in the object, not kept in the clear.
+    expect(JSON.stringify(await objectRows(user.user.id, 'SELECT * FROM sessions'))).not.toContain('Android');
+
+    const phoneSocket = await openRealtime(phone.token);
+    const closing = new Promise<number>((resolve) => phoneSocket.socket.addEventListener('close', (event) => resolve(event.code)));
+    expect((await api(`/api/v1/me/sessions/${partsOf(phone.token).id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
+    expect(await closing).toBe(4001);
+    await expectError(await api('/api/v1/me', { token: phone.token }), 'unauthenticated');
+    await expectError(await api(`/api/v1/me/sessions/${partsOf(phone.token).id}`, { method: 'DELETE', token: user.token }), 'not_found');
+    expect((await readJson(await api('/api/v1/me/sessions', { token: user.token }), sessionsAnswerSchema)).sessions).toHaveLength(1);
+    await readJson(await api('/api/v1/me', { token: user.token }), userSchema);
+  });
+
+  it('cannot sign out another person’s session', async () => {
+    const user = await buildUser();
+    const other = await buildUser();
+    await expectError(await api(`/api/v1/me/sessions/${partsOf(other.token).id}`, { method: 'DELETE', token: user.token }), 'not_found');
+    await readJson(await api('/api/v1/me', { token: other.token }), userSchema);
   });
 });
