@@ -54,7 +54,7 @@ const labelLimit = 200;
 
 /**
  * The user's live sessions, kept in their own object so that checking one costs a call to this
- * object and nothing shared by every user (docs/decisions/0007-sessions-in-the-users-object.md).
+ * object and nothing shared by every user (docs/decisions/0008-sessions-in-the-users-object.md).
  * Ending a session removes its row, so the next request with its token is refused at once; deleting
  * the account wipes the object and every session with it. No token is stored: only the SHA-256 of
  * each session's secret, which the Worker's signed token carries.

@@ -3,7 +3,7 @@ import { base64ToBytes, bytesToBase64Url } from '../../server/crypto/encoding.ts
 /**
  * Session tokens and realtime tickets that name their user and are signed, so the Worker refuses a
  * forged, garbled or expired one with WebCrypto alone, before any storage is touched, and knows which
- * user's object to ask whether it is still live (docs/decisions/0007-sessions-in-the-users-object.md).
+ * user's object to ask whether it is still live (docs/decisions/0008-sessions-in-the-users-object.md).
  *
  * A token is `<kind>.<userId>.<id>.<expiry, base36 ms>.<secret>.<signature>`: the signature is an
  * HMAC-SHA-256 over everything before it, with a key HKDF derives from the master key for this purpose

@@ -8,7 +8,7 @@ import { createRealtimeTicket, realtimeTicketLifetimeMs, redeemRealtimeTicket } 
 import { isSignedTokenText, type SignedToken, signToken, tokenSigningKeys, verifyToken } from './signed-tokens.ts';
 
 /**
- * Sessions without D1 on the hot path (docs/decisions/0007-sessions-in-the-users-object.md).
+ * Sessions without D1 on the hot path (docs/decisions/0008-sessions-in-the-users-object.md).
  *
  * A session is opened in the user's own object at sign-in and handed out as a signed token naming its
  * user (`signed-tokens.ts`). Each request's token is verified in the Worker with WebCrypto (a forged,
