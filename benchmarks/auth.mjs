@@ -4,7 +4,9 @@
 // `--requests` authenticated `GET /api/v1/me` one after another, all people at once. `/me` is the
 // cheapest authenticated read (the session check, then the profile from the person's own object), so
 // its latency is mostly the session check and the trip to the object. Reports latency p50/p95/p99 at
-// the client and requests per second over the measured phase.
+// the client, requests per second over the measured phase, and workerd's CPU per request (user +
+// system time of wrangler's workerd processes over the phase, from /proc; null elsewhere), which other
+// work on a shared machine disturbs far less than latency.
 //
 // Kindred runs under `wrangler dev --local` from a bundle made at the start, with a fresh database and
 // no chat model; local D1 is a SQLite file beside workerd, with none of a real D1's network distance to
@@ -19,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, progress, round, signUpUsers, startBenchServer } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, progress, round, signUpUsers, startBenchServer, workerdCpuSeconds } from '../scripts/bench-support.mjs';
 import { prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -59,7 +61,7 @@ export async function run(argv) {
     progress('Bundling a snapshot of the Worker and preparing a fresh database…');
     const persistTo = path.join(workDirectory, 'state');
     const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo, stepOptions: { stdio: ['ignore', 'ignore', 'inherit'] } });
-    const { baseUrl } = await startBenchServer({
+    const { server, baseUrl } = await startBenchServer({
       port: options.port,
       host,
       persistTo,
@@ -93,6 +95,7 @@ export async function run(argv) {
 
     progress(`${options.users} people sending ${options.requests} GET /api/v1/me each, all at once…`);
     const latencies = [];
+    const cpuAtStart = workerdCpuSeconds(server.pid);
     const startedAt = performance.now();
     await Promise.all(
       tokens.map(async (token) => {
@@ -100,6 +103,7 @@ export async function run(argv) {
       }),
     );
     const elapsedMs = performance.now() - startedAt;
+    const cpuAtEnd = workerdCpuSeconds(server.pid);
     const sorted = latencies.sort((left, right) => left - right);
     const report = {
       benchmark: 'auth',
@@ -109,9 +113,11 @@ export async function run(argv) {
       requests: sorted.length,
       latencyMs: { p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1)) },
       requestsPerSecond: round((sorted.length / elapsedMs) * 1000, 1),
+      // Everything workerd ran meanwhile (the Worker, the objects, local D1, wrangler's proxy), per request.
+      workerdCpuMsPerRequest: cpuAtStart === null || cpuAtEnd === null ? null : round(((cpuAtEnd - cpuAtStart) * 1000) / sorted.length),
     };
     progress(
-      `p50 ${format(report.latencyMs.p50)}  p95 ${format(report.latencyMs.p95)}  p99 ${format(report.latencyMs.p99)}  ${report.requestsPerSecond} requests/s`,
+      `p50 ${format(report.latencyMs.p50)}  p95 ${format(report.latencyMs.p95)}  p99 ${format(report.latencyMs.p99)}  ${report.requestsPerSecond} requests/s  workerd CPU ${report.workerdCpuMsPerRequest} ms a request`,
     );
     await mkdir(path.join(root, 'bench-results'), { recursive: true });
     await writeFile(path.join(root, 'bench-results/auth.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -69,6 +69,18 @@ describe('signed sessions', () => {
     expect(d1?.count).toBe(0);
   });
 
+  it('checks the session in an object that has just restarted, before anything else has started it', async () => {
+    const user = await buildUser();
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    expect(await readJson(await api('/api/v1/me', { token: user.token }), userSchema)).toEqual(user.user);
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    const connection = await openRealtime(user.token);
+    connection.socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await connection.next('pong')).toEqual({ type: 'pong' });
+    connection.socket.close();
+  });
+
   it('signs out at once: the next request with that token is refused, the user’s other sessions go on', async () => {
     const user = await buildUser();
     const other = await readJson(await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password } }), authAnswerSchema);

@@ -2,7 +2,7 @@ import { readConfig } from '../../server/config/config.ts';
 import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
 import type { Env } from '../../server/env.ts';
 import type { Account, AuthenticatedSession } from '../app-env.ts';
-import { companionOf } from '../companion-stub.ts';
+import { companionOf, sessionsOf } from '../companion-stub.ts';
 import { deleteLegacySession, findLegacySession, sessionLifetimeMs } from './accounts.ts';
 import { createRealtimeTicket, realtimeTicketLifetimeMs, redeemRealtimeTicket } from './realtime-tickets.ts';
 import { isSignedTokenText, type SignedToken, signToken, tokenSigningKeys, verifyToken } from './signed-tokens.ts';
@@ -48,7 +48,7 @@ export async function findSession(env: Env, token: string): Promise<Authenticate
   if (!isSignedTokenText(token)) return findLegacySession(env.DB, token);
   const signed = await verifyToken(await signingKeys(env), 'v2', token);
   if (!signed) return undefined;
-  const live = await (await companionOf(env, signed.userId)).sessions.check({
+  const live = await sessionsOf(env, signed.userId).check({
     userId: signed.userId,
     id: signed.id,
     secretHash: await sha256Hex(signed.secret),
@@ -98,7 +98,7 @@ export async function redeemTicket(env: Env, ticket: string): Promise<Authentica
   if (!isSignedTokenText(ticket)) return redeemRealtimeTicket(env.DB, ticket);
   const signed = await verifyToken(await signingKeys(env), 'rt2', ticket);
   if (!signed) return undefined;
-  const live = await (await companionOf(env, signed.userId)).sessions.redeemTicket({
+  const live = await sessionsOf(env, signed.userId).redeemTicket({
     userId: signed.userId,
     id: signed.id,
     secretHash: await sha256Hex(signed.secret),
