@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { authAnswerSchema, conversationAnswerSchema, realtimeTicketSchema } from '../../common/protocol.ts';
 import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
-import { sha256Hex } from '../../server/crypto/encoding.ts';
+import { bytesToBase64Url, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
 import { api, buildUser, expectError, openRealtime, origin, randomAddress, readJson } from '../../test-support/api.ts';
 import { addressPrefix, attemptLimits, attemptWindowMs, slowDownMs } from './attempt-limits.ts';
 import { passwordWeakness } from './password-policy.ts';
@@ -65,7 +65,7 @@ describe('sockets and sessions', () => {
     const user = await buildUser();
     // A session that ends two seconds from now, opened by the bearer header: one of the old format, in
     // D1, whose expiry a test can set (a signed token's expiry is in its signature).
-    const token = `short-lived-${crypto.randomUUID()}`;
+    const token = bytesToBase64Url(randomBytes(32));
     const tokenHash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)))]
       .map((byte) => byte.toString(16).padStart(2, '0'))
       .join('');

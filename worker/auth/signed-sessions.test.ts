@@ -211,6 +211,17 @@ describe('signed sessions', () => {
     await readJson(await api('/api/v1/me', { token: user.token }), userSchema);
   });
 
+  it('refuses, without asking D1, a token of neither format', async () => {
+    for (const token of ['not-a-real-token', 'x'.repeat(44), `${'x'.repeat(42)}!`]) {
+      const { response, d1Calls } = await withD1Unavailable(new Request(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }));
+      await expectError(response, 'unauthenticated');
+      expect(d1Calls, token).toEqual([]);
+    }
+    const ticket = await withD1Unavailable(new Request(`${origin}/api/v1/realtime?ticket=not-a-ticket`, { headers: { upgrade: 'websocket' } }));
+    await expectError(ticket.response, 'unauthenticated');
+    expect(ticket.d1Calls).toEqual([]);
+  });
+
   it('refuses an old-format token once its D1 row has expired', async () => {
     const user = await buildUser();
     const legacy = bytesToBase64Url(randomBytes(32));

@@ -18,6 +18,12 @@ import { isSignedTokenText, type SignedToken, signToken, tokenSigningKeys, verif
  * → user, the attempt guard), which is rare, and for old-format tokens until they have all expired.
  */
 
+/**
+ * Old-format tokens and tickets were always 32 random bytes in base64url: anything else that is not a
+ * signed token is refused without asking D1.
+ */
+const legacyTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
 const signingKeys = (env: Env) => {
   const config = readConfig(env);
   return tokenSigningKeys({ current: config.MASTER_KEY, previous: config.MASTER_KEY_PREVIOUS });
@@ -45,7 +51,7 @@ export async function startSession(env: Env, account: Account, label: string | n
 
 /** The live session a token stands for, or undefined. A signed token never touches D1. */
 export async function findSession(env: Env, token: string): Promise<AuthenticatedSession | undefined> {
-  if (!isSignedTokenText(token)) return findLegacySession(env.DB, token);
+  if (!isSignedTokenText(token)) return legacyTokenPattern.test(token) ? findLegacySession(env.DB, token) : undefined;
   const signed = await verifyToken(await signingKeys(env), 'v2', token);
   if (!signed) return undefined;
   const live = await sessionsOf(env, signed.userId).check({
@@ -95,7 +101,7 @@ export async function createTicket(env: Env, session: AuthenticatedSession, now 
 
 /** Spends a realtime ticket: the session it stands for while that session lives, else undefined. */
 export async function redeemTicket(env: Env, ticket: string): Promise<AuthenticatedSession | undefined> {
-  if (!isSignedTokenText(ticket)) return redeemRealtimeTicket(env.DB, ticket);
+  if (!isSignedTokenText(ticket)) return legacyTokenPattern.test(ticket) ? redeemRealtimeTicket(env.DB, ticket) : undefined;
   const signed = await verifyToken(await signingKeys(env), 'rt2', ticket);
   if (!signed) return undefined;
   const live = await sessionsOf(env, signed.userId).redeemTicket({
