@@ -22,6 +22,7 @@ import { createOutreachCapability } from './outreach/outreach-capability.ts';
 import { createReflectionCapability } from './reflection/reflection-capability.ts';
 import { createRemindersCapability } from './reminders/reminders-capability.ts';
 import { createRetrievalCapability } from './retrieval/retrieval-capability.ts';
+import { createSessionsCapability } from './sessions/sessions-capability.ts';
 import { createToolsCapability } from './tools/tools-capability.ts';
 import { createTurnCapability, type TurnAnswer } from './turn/turn-capability.ts';
 import { configuredSpeech, speechPorts } from './voice/speech-ports.ts';
@@ -33,6 +34,8 @@ import { createVoiceCapability } from './voice/voice-capability.ts';
  */
 export function buildCapabilities(host: CapabilityHost) {
   const companion = createCompanionCapability(host);
+  // The user's sessions: asked on every authenticated request, so it depends on nothing else.
+  const sessions = createSessionsCapability(host);
   const retrieval = createRetrievalCapability(host);
   const conversations = createConversationsCapability(host, { retrieval, companion });
   const files = createFilesCapability(host, { retrieval });
@@ -98,6 +101,7 @@ export function buildCapabilities(host: CapabilityHost) {
   });
   return {
     companion,
+    sessions,
     care,
     retrieval,
     conversations,

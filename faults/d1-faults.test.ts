@@ -1,11 +1,14 @@
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { authAnswerSchema, messagesPageSchema, turnAnswerSchema } from '../common/protocol.ts';
-import { sha256Hex } from '../server/crypto/encoding.ts';
+import { bytesToBase64Url, randomBytes, sha256Hex } from '../server/crypto/encoding.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../test-support/fake-openai/control.ts';
+import { sessionLifetimeMs } from '../worker/auth/accounts.ts';
 import { wrapDatabaseForTests } from '../worker/db/database.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
+const testEnv = env as unknown as { DB: D1Database };
 
 /**
  * D1 unavailable for one person: every statement bound to one of `faulted` (their email, their
@@ -58,9 +61,22 @@ async function expectPlainFailure(response: Response) {
 
 const messagesOf = async (token: string) => (await readJson(await api('/api/v1/messages?limit=100', { token }), messagesPageSchema)).messages;
 
+/**
+ * A session of the old format, as sign-in made them before signed tokens: a D1 row holding the
+ * token's hash. Those still in use are checked against D1 until they expire (worker/auth/accounts.ts).
+ */
+async function legacySessionOf(userId: string): Promise<string> {
+  const token = bytesToBase64Url(randomBytes(32));
+  await testEnv.DB.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+    .bind(await sha256Hex(token), userId, Date.now(), Date.now() + sessionLifetimeMs)
+    .run();
+  return token;
+}
+
 describe('D1 unavailable', () => {
-  it('answers internal_error to a signed-in request and to signing in, changes nothing in the object, and all works once D1 is back', async () => {
-    const user = await buildUser();
+  it('answers internal_error to a request signed in by an old-format session and to signing in, changes nothing in the object, and all works once D1 is back', async () => {
+    const signedUp = await buildUser();
+    const user = { ...signedUp, token: await legacySessionOf(signedUp.user.id) };
     const earlier = uniqueText('before the outage');
     await scriptFakeOpenAI(fakeUrl, earlier, [{ text: 'Noted.' }]);
     await readJson(await api('/api/v1/messages', { token: user.token, body: { text: earlier } }), turnAnswerSchema);
@@ -101,5 +117,23 @@ describe('D1 unavailable', () => {
     await expectError(await api('/api/v1/auth/signup', { body: { email, password } }), 'email_taken');
     const signedIn = await readJson(await api('/api/v1/auth/login', { body: { email, password } }), authAnswerSchema);
     expect(signedIn.user.id).toBe(account.user.id);
+  });
+
+  it('answers a signed session’s requests with every statement about the person failing, while signing in answers internal_error', async () => {
+    const user = await buildUser();
+    const earlier = uniqueText('signed, before the outage');
+    await scriptFakeOpenAI(fakeUrl, earlier, [{ text: 'Noted.' }]);
+    await readJson(await api('/api/v1/messages', { token: user.token, body: { text: earlier } }), turnAnswerSchema);
+    const before = await messagesOf(user.token);
+
+    // The signed token is checked by its signature and the person's own object: D1 is never asked.
+    const failures = makeD1Unavailable(new Set([user.user.email, user.user.id]));
+    expect(await messagesOf(user.token)).toEqual(before);
+    const during = uniqueText('signed, during the outage');
+    await scriptFakeOpenAI(fakeUrl, during, [{ text: 'Still here.' }]);
+    await readJson(await api('/api/v1/messages', { token: user.token, body: { text: during } }), turnAnswerSchema);
+    expect(failures).toEqual([]);
+    await expectPlainFailure(await api('/api/v1/auth/login', { body: { email: user.user.email, password: user.password } }));
+    expect(failures.length).toBeGreaterThan(0);
   });
 });

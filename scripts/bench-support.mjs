@@ -1,7 +1,7 @@
 // Small helpers every benchmark shares: figures for the report, and people to measure with.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, root, startWranglerDev, stopProcessGroup, waitForHealth } from './local-server.mjs';
 
@@ -203,4 +203,36 @@ export async function startBenchServer({ port: requestedPort, host, persistTo, s
   progress(`Starting wrangler dev on ${baseUrl} (log: ${path.relative(root, logFile)})…`);
   await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
   return { server, port, baseUrl, inspectorPort };
+}
+
+/**
+ * CPU seconds (user + system) the workerd processes in the process group `groupId` have spent so far,
+ * from /proc/<pid>/stat; null where there is no /proc. Less sensitive than latency to other work on a
+ * shared machine: it counts only what workerd itself ran.
+ */
+export function workerdCpuSeconds(groupId) {
+  let entries;
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields are counted after its closing one.
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[2] is the process group (field 5); utime and stime are fields 14 and 15.
+      if (!name.startsWith('workerd') || Number(fields[2]) !== groupId) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on.
+  return found ? ticks / 100 : null;
 }

@@ -1,7 +1,7 @@
 // `npm run capacity [-- --inputs docs/capacity-inputs.json] [--people 10000,1000000,10000000] [--set path=value ...]`
 //
 // `--set` changes one input for this run, by its dotted path in the JSON, to try the design's answers:
-// `--set assumedDay.d1QueriesPerRequest=0` (sessions checked without D1), `--set deployment.vectorizeIndexes=2000`
+// `--set assumedDay.d1QueriesPerRequest=1` (sessions checked in D1, as before signed tokens), `--set deployment.vectorizeIndexes=2000`
 // (vectors sharded over indexes by user), `--set limits.workersAiTextGenerationPerMinute.value=60000`.
 //
 // The capacity model of docs/capacity.md, computed from docs/capacity-inputs.json: the per-operation
@@ -118,7 +118,8 @@ export function limitsAt(inputs, day, people) {
       demand: people * assumedDay.d1BytesPerPerson,
       capacity: limits.d1DatabaseBytes.value,
       unit: 'bytes',
-      design: 'D1 holds identities, sessions, the WhatsApp directory and sign-in counters only; everything a person writes lives in their own object and R2.',
+      design:
+        'D1 holds identities, the WhatsApp directory and sign-in counters only (sessions live in each person’s object); everything a person writes lives in their own object and R2.',
     },
     {
       limit: 'D1 queries per second (one primary)',
@@ -126,7 +127,7 @@ export function limitsAt(inputs, day, people) {
       capacity: limits.d1QueriesPerSecond.value,
       unit: 'queries/s',
       design:
-        'Today every API request reads its session from D1. Checking sessions without D1 on the hot path (a signed token with revocation kept in the object, or read replicas through the Sessions API) takes this to near zero: set assumedDay.d1QueriesPerRequest to 0 to see it.',
+        'An API request checks its session without D1 (a signed token, with the session kept live by the person’s object): what is left is sign-in, sign-up and the WhatsApp directory, whose reads can go to read replicas through the Sessions API. Set assumedDay.d1QueriesPerRequest to 1 to see the design before.',
     },
     {
       limit: `Vectorize namespaces (${indexes} ${indexes === 1 ? 'index' : 'indexes'})`,

@@ -73,3 +73,19 @@ export async function companionOf(env: Env, userId: string): Promise<CompanionCl
     get: (target, name) => (typeof name !== 'string' || name === 'then' || Object.hasOwn(target, name) ? Reflect.get(target, name) : capability(name)),
   }) as unknown as CompanionClient;
 }
+
+/**
+ * The user's sessions capability alone, for the session check every authenticated request makes
+ * (`worker/auth/user-sessions.ts`). It takes the plain stub, without the agents SDK's set-up call that
+ * `companionOf` makes first (`__unsafe_ensureInitialized`, one more round trip to the object): the
+ * check reads one table and needs nothing of the object's start-up, and the object's name comes from
+ * its id. The route the request goes on to reaches the object through `companionOf`, which starts it.
+ */
+export function sessionsOf(env: Env, userId: string): CompanionClient['sessions'] {
+  const namespace = env.COMPANION as unknown as DurableObjectNamespace<CompanionAgent>;
+  const stub = namespace.get(namespace.idFromName(userId)) as unknown as CompanionStub;
+  return new Proxy({} as CompanionClient['sessions'], {
+    get: (_target, method) =>
+      typeof method === 'string' && method !== 'then' ? async (...args: unknown[]) => unwrapOutcome(await stub.invoke('sessions', method, args)) : undefined,
+  });
+}

@@ -8,7 +8,7 @@ export const userIdHeader = 'x-kindred-user-id';
 /** The header by which the Worker tells the object what kind of client opened a connection (`mobile` or `web`). */
 export const channelHeader = 'x-kindred-client';
 
-/** The header naming the session (its token's hash, never the token) that opened a connection. */
+/** The header naming the session that opened a connection (a signed session's id, or an old-format token's hash; never the token). */
 export const sessionHeader = 'x-kindred-session';
 
 /** The header carrying when that session expires, in milliseconds since the epoch. */

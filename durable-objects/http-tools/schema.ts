@@ -19,7 +19,6 @@ export const httpToolsSchemaSteps: readonly SchemaStep[] = [
     ],
   },
   {
-    // Numbered 23 on this branch (the last landed step is 22); renumbered at merge.
     version: 23,
     description:
       'http tools: whether a tool still lacks its header values (it came back from an export, which names headers but never holds their values), so it is not offered until they are given',

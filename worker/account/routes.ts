@@ -1,9 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie } from 'hono/cookie';
+import { z } from 'zod';
 import { importDocumentSchema, importReportSchema, maxImportBytes } from '../../common/import.ts';
 import { type ExportDocument, type ExportHead, exportDocumentSchema, exportFormatVersion, updateMeBodySchema, userSchema } from '../../common/protocol.ts';
+import { sessionsAnswerSchema } from '../../common/sessions.ts';
 import type { UserDataExport } from '../../durable-objects/companion-agent.ts';
-import { AppError } from '../../server/errors/app-error.ts';
+import { AppError, notFound } from '../../server/errors/app-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { deleteAccount } from '../auth/accounts.ts';
 import { requireSession, sessionCookieName } from '../auth/session-middleware.ts';
@@ -63,6 +65,57 @@ accountRoutes.openapi(
     await deleteUserFiles(context.env.FILES, account.id);
     await deleteAccount(context.env.DB, account.id);
     deleteCookie(context, sessionCookieName, { path: '/' });
+    return context.body(null, 204);
+  },
+);
+
+const sessionIdParam = z.object({ id: z.string().min(1).max(64) });
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/me/sessions',
+    summary: 'The devices signed in',
+    description:
+      'Every live session, newest first, with the device that signed in and whether it is this one. Sessions signed in before signed tokens (an opaque token of the old format) are not listed: they end on their own within 30 days of that change, or by signing out on that device.',
+    tags: ['account'],
+    responses: { 200: jsonAnswer(sessionsAnswerSchema, 'The live sessions.'), ...errorAnswers(...sessionErrors) },
+  }),
+  async (context) => {
+    const current = context.get('session');
+    const sessions = await (await companionOf(context.env, current.account.id)).sessions.list();
+    return context.json(
+      {
+        sessions: sessions.map((session) => ({
+          id: session.id,
+          createdAt: new Date(session.createdAt).toISOString(),
+          expiresAt: new Date(session.expiresAt).toISOString(),
+          device: session.label,
+          current: current.store === 'object' && session.id === current.key,
+        })),
+      },
+      200,
+    );
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/me/sessions/{id}',
+    summary: 'Sign a device out',
+    description: 'Ends the session at once: its next request is refused, and its realtime sockets close. Signing out this very session works too.',
+    tags: ['account'],
+    request: { params: sessionIdParam },
+    responses: { 204: noContent, ...errorAnswers(...sessionErrors, 'not_found') },
+  }),
+  async (context) => {
+    const { id } = context.req.valid('param');
+    const current = context.get('session');
+    const companion = await companionOf(context.env, current.account.id);
+    if (!(await companion.sessions.revoke(id))) throw notFound('session');
+    await companion.endSession(id);
+    if (current.store === 'object' && current.key === id) deleteCookie(context, sessionCookieName, { path: '/' });
     return context.body(null, 204);
   },
 );

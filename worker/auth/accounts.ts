@@ -1,7 +1,7 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { bytesToBase64Url, createId, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
 import { AppError } from '../../server/errors/app-error.ts';
-import type { Account } from '../app-env.ts';
+import type { Account, AuthenticatedSession } from '../app-env.ts';
 import { database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 import { guardSignIn } from './attempt-limits.ts';
@@ -74,24 +74,13 @@ export async function authenticate(
   });
 }
 
-/** A new opaque session token; only its SHA-256 is stored. */
-export async function createSession(db: D1Database, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const token = bytesToBase64Url(randomBytes(32));
-  const now = Date.now();
-  const expiresAt = new Date(now + sessionLifetimeMs);
-  await database(db)
-    .insert(schema.sessions)
-    .values({ tokenHash: await sha256Hex(token), userId, createdAt: new Date(now), expiresAt });
-  return { token, expiresAt };
-}
-
-export interface LiveSession {
-  account: Account;
-  tokenHash: string;
-  expiresAt: Date;
-}
-
-export async function findSession(db: D1Database, token: string): Promise<LiveSession | undefined> {
+/**
+ * A session of the old format: an opaque token whose SHA-256 is a row in D1. New sign-ins no longer
+ * make these (they get a signed token checked by the user's object, `user-sessions.ts`), but those
+ * already handed out keep working until they expire, at most `sessionLifetimeMs` after the change is
+ * deployed, so nobody is signed out by it. After that the D1 `sessions` table is empty and this goes.
+ */
+export async function findLegacySession(db: D1Database, token: string): Promise<AuthenticatedSession | undefined> {
   const tokenHash = await sha256Hex(token);
   const row = await database(db)
     .select({ id: schema.users.id, email: schema.users.email, createdAt: schema.users.createdAt, expiresAt: schema.sessions.expiresAt })
@@ -101,14 +90,14 @@ export async function findSession(db: D1Database, token: string): Promise<LiveSe
     .get();
   if (!row) return undefined;
   const { expiresAt, ...account } = row;
-  return { account, tokenHash, expiresAt };
+  return { account, key: tokenHash, expiresAt, store: 'd1' };
 }
 
-export async function deleteSession(db: D1Database, tokenHash: string): Promise<void> {
+export async function deleteLegacySession(db: D1Database, tokenHash: string): Promise<void> {
   await database(db).delete(schema.sessions).where(eq(schema.sessions.tokenHash, tokenHash));
 }
 
-/** Removes the account's identity and sessions from D1. */
+/** Removes the account's identity and its old-format sessions from D1 (the others went with the object). */
 export async function deleteAccount(db: D1Database, userId: string): Promise<void> {
   const orm = database(db);
   await orm.batch([orm.delete(schema.sessions).where(eq(schema.sessions.userId, userId)), orm.delete(schema.users).where(eq(schema.users.id, userId))]);

@@ -1,11 +1,16 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
 import { bytesToBase64Url, randomBytes, sha256Hex } from '../../server/crypto/encoding.ts';
-import type { Account } from '../app-env.ts';
+import type { AuthenticatedSession } from '../app-env.ts';
 import { database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 
 /** Long enough to open a socket on a slow phone network, short enough that a ticket in a log is worthless. */
 export const realtimeTicketLifetimeMs = 30_000;
+
+/**
+ * Realtime tickets of old-format sessions, kept in D1 beside them (`findLegacySession`): they go when
+ * those sessions have expired. Signed sessions keep their tickets in the user's object (`user-sessions.ts`).
+ */
 
 /** A new ticket for the session: the only credential that ever appears in the realtime socket's URL. */
 export async function createRealtimeTicket(db: D1Database, sessionTokenHash: string, now = Date.now()): Promise<{ ticket: string; expiresAt: Date }> {
@@ -23,11 +28,7 @@ export async function createRealtimeTicket(db: D1Database, sessionTokenHash: str
  * Spends a ticket: deleting it and reading its session is one statement, so two sockets racing
  * with the same ticket cannot both open. Answers the session it stands for while that session lives.
  */
-export async function redeemRealtimeTicket(
-  db: D1Database,
-  ticket: string,
-  now = Date.now(),
-): Promise<{ account: Account; tokenHash: string; expiresAt: Date } | undefined> {
+export async function redeemRealtimeTicket(db: D1Database, ticket: string, now = Date.now()): Promise<AuthenticatedSession | undefined> {
   const orm = database(db);
   const spent = await orm
     .delete(schema.realtimeTickets)
@@ -43,5 +44,5 @@ export async function redeemRealtimeTicket(
     .get();
   if (!row) return undefined;
   const { expiresAt, ...account } = row;
-  return { account, tokenHash: spent.sessionTokenHash, expiresAt };
+  return { account, key: spent.sessionTokenHash, expiresAt, store: 'd1' };
 }

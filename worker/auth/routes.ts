@@ -2,21 +2,25 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { authAnswerSchema, loginBodySchema, realtimeTicketSchema, signupBodySchema } from '../../common/protocol.ts';
 import { readConfig } from '../../server/config/config.ts';
+import { unauthenticated } from '../../server/errors/app-error.ts';
 import { presentUser } from '../account/present-user.ts';
 import type { AppEnv } from '../app-env.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, serverErrors, sessionErrors } from '../openapi/route-helpers.ts';
-import { authenticate, createAccount, createSession, deleteSession } from './accounts.ts';
+import { authenticate, createAccount } from './accounts.ts';
 import { guardSignUp } from './attempt-limits.ts';
 import { passwordHashParametersFor } from './password.ts';
 import { assertStrongPassword } from './password-policy.ts';
-import { createRealtimeTicket } from './realtime-tickets.ts';
 import { requireSession, sessionCookieName } from './session-middleware.ts';
+import { createTicket, endSession, startSession } from './user-sessions.ts';
 
 export const authRoutes = new OpenAPIHono<AppEnv>();
 
 /** The caller's address as Cloudflare saw it; locally there is none, and every caller shares one bucket. */
 const clientAddressOf = (context: { req: { header(name: string): string | undefined } }) => context.req.header('cf-connecting-ip') ?? 'unknown';
+
+/** The device as its user agent names it, for the person's list of sessions. */
+const deviceLabelOf = (context: { req: { header(name: string): string | undefined } }) => context.req.header('user-agent')?.trim() || null;
 
 function setSessionCookie(context: Parameters<typeof setCookie>[0], token: string, expiresAt: Date): void {
   setCookie(context, sessionCookieName, token, {
@@ -50,7 +54,7 @@ authRoutes.openapi(
     const account = await createAccount(context.env.DB, body.email, body.password, passwordHashParametersFor(config.PASSWORD_HASH_LOG2_COST));
     const profile = { displayName: body.displayName ?? null, timezone: body.timezone ?? 'UTC' };
     await (await companionOf(context.env, account.id)).companion.updateProfile(profile);
-    const session = await createSession(context.env.DB, account.id);
+    const session = await startSession(context.env, account, deviceLabelOf(context));
     setSessionCookie(context, session.token, session.expiresAt);
     return context.json({ user: presentUser(account, profile), token: session.token }, 201);
   },
@@ -75,7 +79,7 @@ authRoutes.openapi(
     const cost = readConfig(context.env).PASSWORD_HASH_LOG2_COST;
     const account = await authenticate(context.env.DB, body.email, body.password, clientAddressOf(context), passwordHashParametersFor(cost));
     const profile = await (await companionOf(context.env, account.id)).companion.getProfile();
-    const session = await createSession(context.env.DB, account.id);
+    const session = await startSession(context.env, account, deviceLabelOf(context));
     setSessionCookie(context, session.token, session.expiresAt);
     return context.json({ user: presentUser(account, profile), token: session.token }, 200);
   },
@@ -92,9 +96,7 @@ authRoutes.openapi(
     responses: { 204: noContent, ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
-    const session = context.get('sessionTokenHash');
-    await deleteSession(context.env.DB, session);
-    await (await companionOf(context.env, context.get('account').id)).endSession(session);
+    await endSession(context.env, context.get('session'));
     deleteCookie(context, sessionCookieName, { path: '/' });
     return context.body(null, 204);
   },
@@ -112,7 +114,10 @@ authRoutes.openapi(
     responses: { 201: jsonAnswer(realtimeTicketSchema, 'The ticket and when it expires.'), ...errorAnswers(...sessionErrors) },
   }),
   async (context) => {
-    const { ticket, expiresAt } = await createRealtimeTicket(context.env.DB, context.get('sessionTokenHash'));
+    const created = await createTicket(context.env, context.get('session'));
+    // The session ended between its check and here (signed out on another device).
+    if (!created) throw unauthenticated('The session has ended. Sign in again.');
+    const { ticket, expiresAt } = created;
     return context.json({ ticket, expiresAt: expiresAt.toISOString() }, 201);
   },
 );

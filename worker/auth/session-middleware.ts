@@ -3,9 +3,8 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { readConfig } from '../../server/config/config.ts';
 import { AppError, unauthenticated } from '../../server/errors/app-error.ts';
-import type { AppEnv } from '../app-env.ts';
-import { findSession, type LiveSession } from './accounts.ts';
-import { redeemRealtimeTicket } from './realtime-tickets.ts';
+import type { AppEnv, AuthenticatedSession } from '../app-env.ts';
+import { findSession, redeemTicket } from './user-sessions.ts';
 
 export const sessionCookieName = 'kindred_session';
 
@@ -46,19 +45,22 @@ function assertOwnOrigin(context: Context<AppEnv>): void {
   throw new AppError('origin_not_allowed', 'This request came from another site’s page, so it was refused. Use Kindred’s own app.');
 }
 
-function admit(context: Context<AppEnv>, session: LiveSession): void {
+function admit(context: Context<AppEnv>, session: AuthenticatedSession): void {
   context.set('account', session.account);
-  context.set('sessionTokenHash', session.tokenHash);
-  context.set('sessionExpiresAt', session.expiresAt);
+  context.set('session', session);
 }
 
-/** Lets a request through only with a live session, and names its account for the route. */
+/**
+ * Lets a request through only with a live session, and names its account for the route. A signed
+ * token is checked without D1 (`user-sessions.ts`): its signature and expiry here, its liveness by
+ * the user's own object.
+ */
 export const requireSession = () =>
   createMiddleware<AppEnv>(async (context, next) => {
     const credential = credentialOf(context);
     if (!credential) throw unauthenticated();
     if (credential.kind === 'cookie') assertOwnOrigin(context);
-    const session = await findSession(context.env.DB, credential.token);
+    const session = await findSession(context.env, credential.token);
     if (!session) throw unauthenticated('The session token is not valid or has expired. Sign in again.');
     admit(context, session);
     await next();
@@ -73,7 +75,7 @@ export const requireRealtimeSession = () =>
   createMiddleware<AppEnv>(async (context, next) => {
     const ticket = context.req.query('ticket');
     if (ticket) {
-      const session = await redeemRealtimeTicket(context.env.DB, ticket);
+      const session = await redeemTicket(context.env, ticket);
       if (!session) throw unauthenticated('The realtime ticket is not valid, was already used or has expired. Ask for a new one.');
       admit(context, session);
       return next();

@@ -143,8 +143,8 @@ conversationRoutes.openapi(
     const account = context.get('account');
     const headers = new Headers(context.req.raw.headers);
     headers.set(userIdHeader, account.id);
-    headers.set(sessionHeader, context.get('sessionTokenHash'));
-    headers.set(sessionExpiresHeader, String(context.get('sessionExpiresAt').getTime()));
+    headers.set(sessionHeader, context.get('session').key);
+    headers.set(sessionExpiresHeader, String(context.get('session').expiresAt.getTime()));
     // Browsers cannot set headers on a WebSocket: the app says what it is in the query (`?client=mobile`).
     headers.set(channelHeader, channelOf(context.req.query('client') ?? context.req.header(channelHeader)));
     const companion = await companionOf(context.env, account.id);

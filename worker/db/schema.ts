@@ -1,9 +1,10 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * D1 holds only what must be found across users: identities (email → user), sessions and the
- * sign-in guard. The profile and everything a person says live encrypted in their own companion
- * object (docs/decisions/0001-where-data-lives.md).
+ * D1 holds only what must be found across users: identities (email → user) and the sign-in guard,
+ * and the sessions of the old token format until they expire (new ones live in the user's object,
+ * docs/decisions/0008-sessions-in-the-users-object.md). The profile and everything a person says
+ * live encrypted in their own companion object (docs/decisions/0001-where-data-lives.md).
  */
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -17,7 +18,7 @@ export const users = sqliteTable('users', {
 export const sessions = sqliteTable(
   'sessions',
   {
-    /** SHA-256 of the opaque token: a database dump cannot be replayed as a login. */
+    /** SHA-256 of the opaque token (the old format, no longer issued): a database dump cannot be replayed as a login. */
     tokenHash: text('token_hash').primaryKey(),
     userId: text('user_id')
       .notNull()

@@ -52,8 +52,10 @@ const landedStepDigests: Record<number, string> = {
   21: 'e9b353af8cf25fd8e6218b63449de85a9f93883b78a184a25e7c6a861b3a9b74',
   // Turns in flight: a reply being written, stored as failed if a restart cuts it off.
   22: '0ddab002ae37461adab64977bd3fdec2e827c2f9ba1e47cff857cefd71bea066',
-  // HTTP tools that came back from an export without their header values (numbered 23 on this branch; renumbered at merge).
+  // HTTP tools that came back from an export without their header values.
   23: '9773c997afcb4df776dcccbfae6da4a34e233cce136ea7b7ff76fcb13c387ccb',
+  // Sessions in the user's own object: hashed secrets, realtime tickets, the account identity shown.
+  24: '70bb4937f61f6fe17bec7bed903fc6e32648f8becfa0335ffa032cbf9b068678',
 };
 
 async function digestOf(step: SchemaStep): Promise<string> {
