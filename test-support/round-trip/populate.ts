@@ -1,4 +1,5 @@
 import type { buildUser } from '../api.ts';
+import { talkPopulators } from './talk.ts';
 
 export type TestUser = Awaited<ReturnType<typeof buildUser>>;
 
@@ -19,4 +20,4 @@ export interface Populator {
 }
 
 /** Every capability's populator; the round trip runs them all on one account. */
-export const populators: Populator[] = [];
+export const populators: Populator[] = [...talkPopulators];
