@@ -425,12 +425,15 @@ export class FileStore {
     try {
       const all = planned.flatMap((file) => file.versions);
       for (let start = 0; start < all.length; start += importPutsAtOnce) {
-        await Promise.all(
+        // Settled, not raced: a failure must wait for the puts beside it, or one landing after the cleanup would be left behind.
+        const outcomes = await Promise.allSettled(
           all.slice(start, start + importPutsAtOnce).map(async (version) => {
             await this.#bucket.put(version.key, version.content, { httpMetadata: { contentType: 'application/octet-stream' } });
             put.push(version.key);
           }),
         );
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (error) {
       await removePut().catch(() => undefined);
