@@ -76,7 +76,10 @@ export function createToolsCapability(
      */
     async importData(document: ImportDocument): Promise<ImportPlan> {
       const entries = document.tools ?? [];
-      const known = new Set(fixedTools().map((tool) => tool.id));
+      // Every tool there is now: built in, the capabilities', and those MCP servers and HTTP tools (the operator's shared ones) list.
+      const { settings } = await current();
+      const listed = settings.list().map((entry) => entry.tool);
+      const known = new Set(listed.map((tool) => tool.id));
       const mcpServers = new Set((document.mcpServers ?? []).map((server) => server.id));
       const httpTools = new Set((document.httpTools ?? []).map((tool) => tool.id));
       const comesAlong = (entry: ToolSummary): boolean =>
@@ -85,8 +88,7 @@ export function createToolsCapability(
         (entry.source.kind === 'http' && httpTools.has(entry.source.httpToolId));
       const kept = entries.filter(comesAlong);
       const leftOut = entries.length - kept.length;
-      const settings = new ToolSettings(host.sql, fixedTools());
-      const defaults = new Map(fixedTools().map((tool) => [tool.id, tool]));
+      const defaults = new Map(listed.map((tool) => [tool.id, tool]));
       // A tool left as it comes needs no row: a later version's own default then applies to it, as for anyone.
       const chosen = kept.filter((entry) => {
         const tool = defaults.get(entry.id);
