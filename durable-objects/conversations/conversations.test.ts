@@ -131,4 +131,35 @@ describe('conversations brought in by an import (POST /me/import)', () => {
     expect(asked).toHaveLength(2);
     expect(JSON.stringify(asked[1]?.body)).not.toContain('Rottnest island and felt hopeless');
   });
+
+  it('indexes a history longer than one batch over several runs, to its last message', async () => {
+    const user = await buildUser();
+    const token = uniqueText('numbat');
+    const conversationId = 'conv_imported_long';
+    const messages = Array.from({ length: 450 }, (_, index) => ({
+      id: `msg_long_${String(index).padStart(3, '0')}`,
+      conversationId,
+      role: index % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      text: index === 440 ? `At last a ${token} crossed the road.` : `Ordinary day number ${index}.`,
+      status: 'complete' as const,
+      errorId: null,
+      tools: [],
+      memoryIds: [],
+      createdAt: at(index),
+      speaker: null,
+      externalId: null,
+    }));
+    const document = {
+      formatVersion: exportFormatVersion,
+      user: { displayName: null, timezone: 'UTC' },
+      conversations: [{ id: conversationId, title: null, createdAt: at(0), updatedAt: at(449), summary: null, messages }],
+    };
+    expect((await api('/api/v1/me/import', { token: user.token, body: document })).status).toBe(200);
+    // Each run indexes one batch and schedules the next.
+    let runs = 0;
+    while (await runScheduledWork(user.user.id)) runs++;
+    expect(runs).toBeGreaterThanOrEqual(1);
+    const search = await readJson(await api(`/api/v1/search?query=${token}`, { token: user.token }), searchAnswerSchema);
+    expect(search.results.filter((result) => result.kind === 'turn').map((result) => result.sourceId)).toContain('msg_long_440');
+  });
 });
