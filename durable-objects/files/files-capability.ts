@@ -143,13 +143,15 @@ export function createFilesCapability(host: CapabilityHost, dependencies: { retr
         notImported,
         write: prepared.write,
         settle: async () => {
-          await prepared.settle();
-          // What the replaced files had in the index goes; a replacement at the same path is indexed anew below.
+          // The index first: removing the replaced files' objects may fail (they are then orphans that
+          // `deleteAll` still finds), and must not keep the imported files from being found.
+          await scheduler.schedule(0, 'indexImportedFiles', { afterPathHash: null });
+          // What the replaced files had in the index goes; a replacement at the same path is indexed anew by the job.
           for (const file of defaults) {
             const pathHash = await hashPath(file.path);
             if (!prepared.pathHashes.includes(pathHash)) await indexFile({ type: 'deleted', path: file.path, pathHash });
           }
-          await scheduler.schedule(0, 'indexImportedFiles', { afterPathHash: null });
+          await prepared.settle();
         },
         abandon: prepared.abandon,
       };
