@@ -4,6 +4,7 @@ import type { Conversation, Message, MessagesPage, OutreachKind, ToolActivity } 
 export type { ToolActivity };
 
 import { createId } from '../../server/crypto/encoding.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import type { UserVault } from '../host/user-vault.ts';
 
@@ -108,6 +109,19 @@ export interface ConversationSummaryExport {
   updatedAt: string;
 }
 
+/** A message sealed for storage: what `#insertMessage` writes, and the message as it reads back. */
+interface SealedMessage {
+  stored: Message;
+  createdAt: number;
+  columns: (string | number | null)[];
+}
+
+/** A conversation of an imported export document, with its messages and summary. */
+export type ImportedConversation = Conversation & {
+  summary: ConversationSummaryExport | null;
+  messages: readonly (Message & { speaker: string | null; externalId: string | null })[];
+};
+
 /** A message with its position in the object's message sequence, and what indexing needs besides. */
 export interface SequencedMessage {
   sequence: number;
@@ -181,6 +195,24 @@ export class ConversationStore {
    * competes with the reply's first token. Later turns wait for it (`indexingSettled`) before searching.
    */
   async append(message: NewMessage, options: { deferIndexing?: boolean } = {}): Promise<Message> {
+    const sealed = await this.#sealMessage(message);
+    const sequence = this.#insertMessage(sealed);
+    const { stored, createdAt } = sealed;
+    // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
+    const entry: SequencedMessage = { sequence, message: stored, speaker: message.speaker ?? null, externalId: message.externalId ?? null };
+    const cached = this.#recentCache.get(message.conversationId);
+    if (cached) {
+      cached.push(entry);
+      if (cached.length > cachedMessagesPerConversation) cached.shift();
+    }
+    this.#deferred.push(entry);
+    await this.#touch(message.conversationId, message, createdAt);
+    if (!options.deferIndexing) await this.startDeferredIndexing();
+    return stored;
+  }
+
+  /** A message sealed and ready to insert: apart from the insert, so an import seals first and writes inside its one transaction. */
+  async #sealMessage(message: NewMessage): Promise<SealedMessage> {
     const createdAt = message.createdAt ?? Date.now();
     const id = message.id ?? createId('msg', createdAt);
     const tools = message.tools ?? [];
@@ -204,10 +236,10 @@ export class ConversationStore {
       ...(message.proactive ? { proactive: message.proactive } : {}),
       ...(message.care ? { care: message.care } : {}),
     };
-    const inserted = this.sql
-      .exec<{ sequence: number }>(
-        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive, proactive_kind, care_sealed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+    return {
+      stored,
+      createdAt,
+      columns: [
         id,
         message.conversationId,
         message.role,
@@ -222,19 +254,123 @@ export class ConversationStore {
         proactive.proactive,
         proactive.proactiveKind,
         careSealed,
+      ],
+    };
+  }
+
+  /** Inserts a sealed message; synchronous. Answers its place in the object's message sequence. */
+  #insertMessage(sealed: SealedMessage): number {
+    return this.sql
+      .exec<{ sequence: number }>(
+        `INSERT INTO messages (id, conversation_id, role, text_sealed, tools_sealed, speaker_sealed, external_id, memory_ids, status, error_id, created_at, proactive, proactive_kind, care_sealed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+        ...sealed.columns,
       )
-      .one();
-    // Into the cache in the same synchronous step as the insert, so concurrent appends keep their order there too.
-    const entry: SequencedMessage = { sequence: inserted.sequence, message: stored, speaker: message.speaker ?? null, externalId: message.externalId ?? null };
-    const cached = this.#recentCache.get(message.conversationId);
-    if (cached) {
-      cached.push(entry);
-      if (cached.length > cachedMessagesPerConversation) cached.shift();
+      .one().sequence;
+  }
+
+  /**
+   * An imported document's conversations (ids, times, titles, summaries and every message with all its
+   * fields kept) sealed here, and the synchronous write that stores them, for the import's one
+   * transaction. Indexing is left to `indexStoredAfter`, run in batches once the import has committed.
+   * Throws AppError `validation_failed` for an id given twice, which the tables could not hold.
+   */
+  async prepareImport(conversations: readonly ImportedConversation[]): Promise<() => void> {
+    const conversationIds = new Set<string>();
+    const messageIds = new Set<string>();
+    for (const conversation of conversations) {
+      if (conversationIds.has(conversation.id)) throw new AppError('validation_failed', `The conversation ${conversation.id} is in the import twice.`);
+      conversationIds.add(conversation.id);
+      for (const message of conversation.messages) {
+        if (messageIds.has(message.id)) throw new AppError('validation_failed', `The message ${message.id} is in the import twice.`);
+        messageIds.add(message.id);
+      }
     }
-    this.#deferred.push(entry);
-    await this.#touch(message.conversationId, message, createdAt);
-    if (!options.deferIndexing) await this.startDeferredIndexing();
-    return stored;
+    const prepared: { conversation: ImportedConversation; titleSealed: string | null; summarySealed: string | null; messages: SealedMessage[] }[] = [];
+    for (const conversation of conversations) {
+      const titleSealed = await this.vault.sealOptional(conversation.title, `conversation:${conversation.id}:title`);
+      const summarySealed = conversation.summary ? await this.vault.seal(conversation.summary.text, `conversation:${conversation.id}:summary`) : null;
+      const messages: SealedMessage[] = [];
+      for (const message of conversation.messages) {
+        messages.push(
+          await this.#sealMessage({
+            id: message.id,
+            conversationId: conversation.id,
+            role: message.role,
+            text: message.text,
+            tools: message.tools,
+            status: message.status,
+            errorId: message.errorId,
+            createdAt: Date.parse(message.createdAt),
+            speaker: message.speaker ?? undefined,
+            externalId: message.externalId ?? undefined,
+            memoryIds: message.memoryIds,
+            proactive: message.proactive,
+            care: message.care,
+          }),
+        );
+      }
+      prepared.push({ conversation, titleSealed, summarySealed, messages });
+    }
+    return () => {
+      for (const { conversation, titleSealed, summarySealed, messages } of prepared) {
+        this.sql.exec(
+          'INSERT INTO conversations (id, title_sealed, created_at, updated_at) VALUES (?, ?, ?, ?)',
+          conversation.id,
+          titleSealed,
+          Date.parse(conversation.createdAt),
+          Date.parse(conversation.updatedAt),
+        );
+        for (const message of messages) this.#insertMessage(message);
+        if (conversation.summary && summarySealed) {
+          // The summary reaches the message it names, now at its new place in the sequence; without one, it takes in nothing yet.
+          this.sql.exec(
+            `INSERT INTO conversation_summaries (conversation_id, through_sequence, summary_sealed, updated_at)
+             VALUES (?, coalesce((SELECT sequence FROM messages WHERE id = ? AND conversation_id = ?), 0), ?, ?)`,
+            conversation.id,
+            conversation.summary.throughMessageId,
+            conversation.id,
+            summarySealed,
+            Date.parse(conversation.summary.updatedAt),
+          );
+        }
+      }
+    };
+  }
+
+  /** Whether any conversation is stored: what an import into this account must not mix with. */
+  holdsAny(): boolean {
+    return this.sql.exec('SELECT 1 FROM conversations LIMIT 1').toArray().length > 0;
+  }
+
+  /** The highest message sequence number stored (0 for none): where indexing the messages written after it starts. */
+  newestSequence(conversationId?: string): number {
+    const row =
+      conversationId === undefined
+        ? this.sql.exec<{ newest: number | null }>('SELECT max(sequence) AS newest FROM messages').one()
+        : this.sql.exec<{ newest: number | null }>('SELECT max(sequence) AS newest FROM messages WHERE conversation_id = ?', conversationId).one();
+    return row.newest ?? 0;
+  }
+
+  /**
+   * Indexes up to `limit` stored messages after `afterSequence`, of any conversation, through the same
+   * batches live turns take (each with its neighbours; the one before a batch is indexed again, as it now
+   * has a next neighbour). Answers the last sequence indexed, and whether more may follow.
+   */
+  async indexStoredAfter(afterSequence: number, limit: number): Promise<{ last: number; more: boolean } | undefined> {
+    const rows = this.sql.exec<MessageRow>('SELECT * FROM messages WHERE sequence > ? ORDER BY sequence LIMIT ?', afterSequence, limit).toArray();
+    const last = rows.at(-1);
+    if (!last) return undefined;
+    const entries = await Promise.all(rows.map((row) => this.#presentSequenced(row)));
+    const byConversation = new Map<string, SequencedMessage[]>();
+    for (const entry of entries) byConversation.set(entry.message.conversationId, [...(byConversation.get(entry.message.conversationId) ?? []), entry]);
+    // Behind whatever live indexing was started, as every batch is.
+    const run = this.#indexing.then(async () => {
+      for (const [conversationId, batch] of byConversation) await this.#indexBatch(conversationId, batch);
+    });
+    this.#indexing = run.catch(() => undefined);
+    await run;
+    return { last: last.sequence, more: rows.length === limit };
   }
 
   /**

@@ -1,9 +1,11 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { Conversation, CreateConversationBody, ImportConversationBody, MessagesPage } from '../../common/protocol.ts';
 import { findPersona } from '../../server/catalog/catalog.ts';
 import { notFound } from '../../server/errors/app-error.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { ConversationStore, type IndexableTurn } from './conversation-store.ts';
@@ -14,6 +16,8 @@ import { conversationsSchemaSteps } from './schema.ts';
 export const recentWindow = 24;
 /** Older messages are folded into the rolling summary once this many have left the recent window. */
 const summaryBatchSize = 12;
+/** Messages an imported history is indexed by per job run: a long life's history is indexed over many runs, none of them long. */
+const importIndexBatchSize = 200;
 
 /** Conversations and their messages, sealed; every turn indexed for retrieval; long ones folded into a rolling summary. */
 export function createConversationsCapability(host: CapabilityHost, dependencies: { retrieval: RetrievalCapability; companion: CompanionCapability }) {
@@ -112,7 +116,38 @@ export function createConversationsCapability(host: CapabilityHost, dependencies
         return { conversation: listed ?? conversation, messages };
       },
     },
+    /** A conversation of the person's own (a new account has none). */
+    holdsData: async () => store.holdsAny(),
+    /**
+     * The document's conversations with their summaries and every message, ids and times kept. The
+     * search index is built after the import has committed, by `indexImportedMessages`, in batches.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const conversations = document.conversations ?? [];
+      const write = await store.prepareImport(conversations);
+      let afterSequence = 0;
+      return {
+        imported: document.conversations ? { conversations: conversations.length } : {},
+        write: () => {
+          afterSequence = store.newestSequence();
+          write();
+        },
+        settle: async () => {
+          if (conversations.some((conversation) => conversation.messages.length > 0)) {
+            await scheduler.schedule(0, 'indexImportedMessages', { afterSequence });
+          }
+        },
+      };
+    },
     jobs: {
+      /**
+       * Indexes stored messages after `afterSequence` (an import's), one batch per run, each run
+       * scheduling the next: as findable as turns written here once the last run is done.
+       */
+      async indexImportedMessages(payload: { afterSequence: number }): Promise<void> {
+        const indexed = await store.indexStoredAfter(payload.afterSequence, importIndexBatchSize);
+        if (indexed?.more) await scheduler.schedule(0, 'indexImportedMessages', { afterSequence: indexed.last });
+      },
       /** Folds messages that left the recent window into the conversation's rolling summary. */
       updateRollingSummary: (payload: { conversationId: string }): Promise<void> =>
         summaries.run(payload.conversationId, async () => {

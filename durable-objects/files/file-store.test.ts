@@ -1,10 +1,14 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importReportSchema } from '../../common/import.ts';
+import { exportDocumentSchema, exportFormatVersion } from '../../common/protocol.ts';
+import { api, buildUser, expectError } from '../../test-support/api.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { UserVault } from '../host/user-vault.ts';
 import { seedDefaultFiles } from './default-files.ts';
 import { type FileChange, FileStore, type FileStoreLimits } from './file-store.ts';
+import { wrapFilesBucketForTests } from './files-bucket.ts';
 import { createPathHasher } from './path-hash.ts';
 
 const testEnv = env as unknown as { FILES: R2Bucket; COMPANION: DurableObjectNamespace<CompanionAgent>; MASTER_KEY: string };
@@ -375,5 +379,127 @@ describe('seedDefaultFiles', () => {
       expect(await seedDefaultFiles(store, { displayName: 'Mirela', timezone: 'Europe/Lisbon' })).toEqual([]);
       expect((await store.read('profile.md'))?.content).toBe('My own words.');
     });
+  });
+});
+
+describe('importing files (POST /me/import)', () => {
+  const version = (versionId: string, content: string, author: 'user' | 'companion', createdAt: string, current = false) => ({
+    versionId,
+    content,
+    size: new TextEncoder().encode(content).byteLength,
+    author,
+    createdAt,
+    current,
+  });
+  const garden = {
+    path: 'notes/garden.md',
+    currentVersionId: 'ver_garden_2',
+    updatedAt: '2026-05-02T08:00:00.000Z',
+    versions: [
+      version('ver_garden_1', '# Garden\n\nTomatoes.', 'user', '2026-05-01T08:00:00.000Z'),
+      version('ver_garden_2', '# Garden\n\nTomatoes and basil.', 'companion', '2026-05-02T08:00:00.000Z', true),
+    ],
+  };
+  const documentWith = (files: unknown[], more: Record<string, unknown> = {}) => ({
+    formatVersion: exportFormatVersion,
+    user: { displayName: 'Mirela', timezone: 'Europe/Lisbon' },
+    files,
+    ...more,
+  });
+  const exportedFiles = async (token: string) => exportDocumentSchema.parse(await (await api('/api/v1/me/export', { token })).json()).files;
+
+  afterEach(() => wrapFilesBucketForTests(undefined));
+
+  it('replaces the profile.md a new account starts with, which is not yet the person’s own, and removes its objects', async () => {
+    const user = await buildUser();
+    await asUser(user.user.id, ({ store }) => seedDefaultFiles(store, { displayName: null, timezone: 'UTC' }));
+    const [seededKey] = await r2Keys(`users/${user.user.id}/files/`);
+    expect(seededKey).toBeDefined();
+    const profile = {
+      path: 'profile.md',
+      currentVersionId: 'ver_profile_1',
+      updatedAt: '2026-04-01T08:00:00.000Z',
+      versions: [version('ver_profile_1', '# About me\n\nI grow tomatoes.', 'user', '2026-04-01T08:00:00.000Z', true)],
+    };
+    const report = importReportSchema.parse(await (await api('/api/v1/me/import', { token: user.token, body: documentWith([garden, profile]) })).json());
+    expect(report.imported).toMatchObject({ files: 2 });
+    expect(await exportedFiles(user.token)).toEqual([garden, profile]);
+    const keys = await r2Keys(`users/${user.user.id}/files/`);
+    expect(keys).toHaveLength(3);
+    expect(keys).not.toContain(seededKey);
+    // The imported version is the one a later write must name.
+    expect(
+      (await api('/api/v1/files/notes/garden.md', { method: 'PUT', token: user.token, body: { content: 'x', expectedVersionId: 'ver_garden_2' } })).status,
+    ).toBe(200);
+  });
+
+  it('does not take an account whose profile.md the person has changed', async () => {
+    const user = await buildUser();
+    await asUser(user.user.id, ({ store }) => seedDefaultFiles(store, { displayName: null, timezone: 'UTC' }));
+    await api('/api/v1/files/profile.md', { method: 'PUT', token: user.token, body: { content: 'Mine now.' } });
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: documentWith([garden]) }), 'account_not_empty');
+  });
+
+  it('leaves nothing behind when R2 fails half-way through the files, and the same import succeeds after', async () => {
+    const user = await buildUser();
+    let puts = 0;
+    wrapFilesBucketForTests((bucket) => ({
+      ...bucket,
+      head: (key) => bucket.head(key),
+      get: ((key: string) => bucket.get(key)) as R2Bucket['get'],
+      list: (options) => bucket.list(options),
+      delete: (keys) => bucket.delete(keys),
+      createMultipartUpload: (...args) => bucket.createMultipartUpload(...args),
+      resumeMultipartUpload: (...args) => bucket.resumeMultipartUpload(...args),
+      put: ((key: string, ...rest: [never, never]) => {
+        if (key.startsWith(`users/${user.user.id}/`) && ++puts === 2) return Promise.reject(new Error('R2 is unavailable (injected by a test)'));
+        return bucket.put(key, ...rest);
+      }) as R2Bucket['put'],
+    }));
+    const journal = {
+      ...garden,
+      path: 'journal/2026-05-03.md',
+      currentVersionId: 'ver_journal_1',
+      versions: [version('ver_journal_1', 'Rain.', 'user', '2026-05-03T08:00:00.000Z', true)],
+    };
+    await expectError(await api('/api/v1/me/import', { token: user.token, body: documentWith([garden, journal]) }), 'internal_error');
+    expect(await r2Keys(`users/${user.user.id}/files/`)).toEqual([]);
+    expect(await exportedFiles(user.token)).toEqual([]);
+    wrapFilesBucketForTests(undefined);
+    expect((await api('/api/v1/me/import', { token: user.token, body: documentWith([garden, journal]) })).status).toBe(200);
+    expect(await exportedFiles(user.token)).toEqual([journal, garden]);
+  });
+
+  it('removes the objects it put when another part of the import fails', async () => {
+    const user = await buildUser();
+    const memory = {
+      id: 'mem_twice',
+      text: 'Grows tomatoes.',
+      kind: 'fact',
+      importance: 0.5,
+      eventDate: null,
+      sourceMessageIds: [],
+      createdAt: '2026-05-01T08:00:00.000Z',
+      lastUsedAt: null,
+      validFrom: '2026-05-01T08:00:00.000Z',
+      validTo: null,
+      supersededBy: null,
+    };
+    const response = await api('/api/v1/me/import', { token: user.token, body: documentWith([garden], { memories: [memory, memory] }) });
+    expect((await expectError(response, 'validation_failed')).error.message).toContain('mem_twice');
+    expect(await r2Keys(`users/${user.user.id}/files/`)).toEqual([]);
+    expect(await exportedFiles(user.token)).toEqual([]);
+  });
+
+  it('keeps the newest 50 versions of a file and says how many older ones were left out', async () => {
+    const user = await buildUser();
+    const versions = Array.from({ length: 52 }, (_, index) =>
+      version(`ver_many_${index}`, `Draft ${index}`, 'user', new Date(Date.parse('2026-01-01T00:00:00Z') + index * 60_000).toISOString(), index === 51),
+    );
+    const many = { path: 'notes/drafts.md', currentVersionId: 'ver_many_51', updatedAt: versions[51]?.createdAt, versions };
+    const report = importReportSchema.parse(await (await api('/api/v1/me/import', { token: user.token, body: documentWith([many]) })).json());
+    expect(report.notImported).toEqual([expect.objectContaining({ section: 'files', count: 2 })]);
+    const [file] = await exportedFiles(user.token);
+    expect(file?.versions.map((entry) => entry.versionId)).toEqual(versions.slice(2).map((entry) => entry.versionId));
   });
 });

@@ -1,5 +1,5 @@
 import { createId } from '../../server/crypto/encoding.ts';
-import { notFound } from '../../server/errors/app-error.ts';
+import { AppError, notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
 import { fileTooLarge, tooManyFiles, versionConflict } from './file-errors.ts';
 import { requireFilePath } from './file-path.ts';
@@ -113,6 +113,40 @@ type VersionRow = {
 const r2BatchSize = 1000;
 const safeUserId = /^[A-Za-z0-9_-]+$/;
 const safePathHash = /^[A-Za-z0-9_-]{16,}$/;
+/** An imported version id is kept when it can be part of an R2 key as it is (ours are `ver_…`; format 1's `imported-1`). */
+const safeVersionId = /^[A-Za-z0-9_-]{1,100}$/;
+/** Objects an import puts side by side. */
+const importPutsAtOnce = 8;
+
+/** One version of an imported file, as the export lists it, oldest first. */
+export interface ImportedFileVersion {
+  versionId: string;
+  content: string;
+  author: FileAuthor;
+  createdAt: string;
+  current: boolean;
+}
+
+/** A file of an imported export document. */
+export interface ImportedFile {
+  path: string;
+  currentVersionId: string;
+  updatedAt?: string;
+  versions: readonly ImportedFileVersion[];
+}
+
+/** An import's files with their objects put in R2, and what finishes or undoes it (see `FileStore.prepareImport`). */
+export interface PreparedFileImport {
+  /** The imported files' path hashes, to index them. */
+  readonly pathHashes: readonly string[];
+  /** Paths of files with a version whose id could not be kept. */
+  readonly renamedVersions: readonly string[];
+  /** Versions beyond the per-file limit, not brought in. */
+  readonly versionsLeftOut: number;
+  write(): void;
+  settle(): Promise<void>;
+  abandon(): Promise<void>;
+}
 
 /**
  * The user's persistent text files (`profile.md`, `notes/…`, `journal/…`), kept in R2 and
@@ -329,6 +363,142 @@ export class FileStore {
       const content = await this.readVersion(path, version.versionId);
       if (content) yield { ...content, current: version.current };
     }
+  }
+
+  /**
+   * An imported document's files, every version kept with its author and time, brought in as `write`
+   * stores them: each version sealed to its own R2 object under the user's prefix, keyed by the path's
+   * hash and the version id. The objects are put here; the answer's `write` updates the catalogue
+   * synchronously (for the import's one transaction), `settle` removes what the import replaced
+   * (`replacing`: files a new account starts with), `abandon` removes every object put here. A version
+   * id that cannot name an R2 key is given a new one (listed in `renamedVersions`); beyond the version
+   * limit the oldest versions are left out (`versionsLeftOut`). Throws AppError (invalid_path,
+   * file_too_large, too_many_files, validation_failed) before anything is put.
+   */
+  async prepareImport(files: readonly ImportedFile[], options: { replacing?: readonly string[] } = {}): Promise<PreparedFileImport> {
+    if (files.length > this.#limits.maxFiles) throw tooManyFiles(this.#limits.maxFiles);
+    const planned: {
+      pathHash: string;
+      sealedPath: string;
+      currentVersionId: string;
+      updatedAt: number | undefined;
+      versions: (ImportedFileVersion & { key: string; size: number })[];
+    }[] = [];
+    const hashes = new Set<string>();
+    const renamedVersions: string[] = [];
+    let versionsLeftOut = 0;
+    for (const file of files) {
+      const path = requireFilePath(file.path);
+      const pathHash = await this.#pathHashOf(path);
+      if (hashes.has(pathHash)) throw new AppError('validation_failed', `The file ${path} is in the import twice.`);
+      hashes.add(pathHash);
+      if (file.versions.length === 0) throw new AppError('validation_failed', `The file ${path} has no version in the import.`);
+      // The newest versions are kept, as a write prunes the oldest.
+      const kept = file.versions.slice(-this.#limits.maxVersionsPerFile);
+      versionsLeftOut += file.versions.length - kept.length;
+      const seen = new Set<string>();
+      const versions = [];
+      let currentVersionId: string | undefined;
+      for (const version of kept) {
+        const size = new TextEncoder().encode(version.content).byteLength;
+        if (size > this.#limits.maxFileBytes) throw fileTooLarge(size, this.#limits.maxFileBytes);
+        const keyable = safeVersionId.test(version.versionId) && !seen.has(version.versionId);
+        const versionId = keyable ? version.versionId : createId('ver', Date.parse(version.createdAt));
+        if (!keyable) renamedVersions.push(path);
+        seen.add(versionId);
+        if (version.current || version.versionId === file.currentVersionId) currentVersionId = versionId;
+        versions.push({ ...version, versionId, size, key: this.#versionKey(pathHash, versionId) });
+      }
+      planned.push({
+        pathHash,
+        sealedPath: await this.#vault.seal(path, pathContext(pathHash)),
+        updatedAt: file.updatedAt === undefined ? undefined : Date.parse(file.updatedAt),
+        // A document naming no current version (or one left out) has its newest one current, as after a write.
+        currentVersionId: currentVersionId ?? (versions.at(-1) as { versionId: string }).versionId,
+        versions: await Promise.all(
+          versions.map(async (version) => ({ ...version, content: await this.#vault.seal(version.content, contentContext(path, version.versionId)) })),
+        ),
+      });
+    }
+    const put: string[] = [];
+    const removePut = () => this.#deleteObjects(put);
+    try {
+      const all = planned.flatMap((file) => file.versions);
+      for (let start = 0; start < all.length; start += importPutsAtOnce) {
+        // Settled, not raced: a failure must wait for the puts beside it, or one landing after the cleanup would be left behind.
+        const outcomes = await Promise.allSettled(
+          all.slice(start, start + importPutsAtOnce).map(async (version) => {
+            await this.#bucket.put(version.key, version.content, { httpMetadata: { contentType: 'application/octet-stream' } });
+            put.push(version.key);
+          }),
+        );
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+    } catch (error) {
+      await removePut().catch(() => undefined);
+      throw error;
+    }
+    const replacing = await Promise.all((options.replacing ?? []).map(async (path) => this.#pathHashOf(requireFilePath(path))));
+    const ours = new Set(put);
+    return {
+      pathHashes: planned.map((file) => file.pathHash),
+      renamedVersions,
+      versionsLeftOut,
+      write: () => {
+        for (const pathHash of replacing) {
+          this.#sql.exec('DELETE FROM file_versions WHERE path_hash = ?', pathHash);
+          this.#sql.exec('DELETE FROM files WHERE path_hash = ?', pathHash);
+        }
+        for (const file of planned) {
+          const current = file.versions.find((version) => version.versionId === file.currentVersionId) as (typeof file.versions)[number];
+          const createdAt = Math.min(...file.versions.map((version) => Date.parse(version.createdAt)));
+          const updatedAt = file.updatedAt ?? Date.parse(current.createdAt);
+          this.#sql.exec(
+            'INSERT INTO files (path_hash, path_sealed, current_version, size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+            file.pathHash,
+            file.sealedPath,
+            file.currentVersionId,
+            current.size,
+            createdAt,
+            updatedAt,
+          );
+          for (const version of file.versions) {
+            this.#sql.exec(
+              'INSERT INTO file_versions (path_hash, version_id, size, author, created_at) VALUES (?, ?, ?, ?, ?)',
+              file.pathHash,
+              version.versionId,
+              version.size,
+              version.author,
+              Date.parse(version.createdAt),
+            );
+          }
+        }
+      },
+      settle: async () => {
+        // The replaced files' objects, now that nothing points at them (an imported version of the same path keeps its own).
+        for (const pathHash of replacing) {
+          const stale = (await this.#listKeys(this.#filePrefix(pathHash))).filter((key) => !ours.has(key));
+          await this.#deleteObjects(stale);
+        }
+      },
+      abandon: removePut,
+    };
+  }
+
+  /**
+   * The current content of up to `limit` files after `afterPathHash` in path-hash order, for indexing
+   * what an import brought: each as a `written` change, as if it had just been written.
+   */
+  async currentAfter(afterPathHash: string | null, limit: number): Promise<Extract<FileChange, { type: 'written' }>[]> {
+    const rows = this.#sql.exec<FileRow>('SELECT * FROM files WHERE path_hash > ? ORDER BY path_hash LIMIT ?', afterPathHash ?? '', limit).toArray();
+    return Promise.all(
+      rows.map(async (row) => {
+        const path = await this.#openPath(row);
+        const content = await this.#readObject(path, row.path_hash, row.current_version);
+        return { type: 'written' as const, path, pathHash: row.path_hash, content, versionId: row.current_version };
+      }),
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { MemoryView, RecallAnswer, RecallBody } from '../../common/protocol.ts';
 import { notFound } from '../../server/errors/app-error.ts';
 import { log } from '../../server/logging/log.ts';
@@ -6,6 +7,7 @@ import { type ConversationsCapability, recentWindow } from '../conversations/con
 import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { applyExtraction, extractMemories } from './memory-extraction.ts';
@@ -15,6 +17,8 @@ import { answerRecall, type RecallSources } from './recall.ts';
 
 /** The most messages one memory extraction reads; more are left for the next run. */
 const extractionBatchSize = 40;
+/** Memories an import is indexed by per job run. */
+const importIndexBatchSize = 200;
 
 export const presentMemory = (memory: Memory, score?: number): MemoryView => ({
   id: memory.id,
@@ -39,17 +43,21 @@ export function createMemoryCapability(
   dependencies: { retrieval: RetrievalCapability; conversations: ConversationsCapability; files: FilesCapability; companion: CompanionCapability },
 ) {
   const { retrieval } = dependencies;
+  const toDocument = (memory: Memory) => ({
+    id: memory.id,
+    kind: 'memory' as const,
+    sourceId: memory.id,
+    text: memory.eventDate ? `${memory.text} (${memory.eventDate})` : memory.text,
+    createdAt: Date.parse(memory.createdAt),
+    importance: memory.importance,
+    validTo: memory.validTo === null ? null : Date.parse(memory.validTo),
+  });
   const store = new MemoryStore(host.sql, host.vault, {
     indexMemory: async (memory) => {
-      await retrieval.retriever().index({
-        id: memory.id,
-        kind: 'memory',
-        sourceId: memory.id,
-        text: memory.eventDate ? `${memory.text} (${memory.eventDate})` : memory.text,
-        createdAt: Date.parse(memory.createdAt),
-        importance: memory.importance,
-        validTo: memory.validTo === null ? null : Date.parse(memory.validTo),
-      });
+      await retrieval.retriever().index(toDocument(memory));
+    },
+    indexMemories: async (memories) => {
+      await retrieval.retriever().index(memories.map(toDocument));
     },
     removeMemory: async (id) => {
       await retrieval.retriever().removeBySource(id);
@@ -187,6 +195,12 @@ export function createMemoryCapability(
       },
     },
     jobs: {
+      /** Indexes stored memories after the one named (an import's), one batch per run, each run scheduling the next. */
+      async indexImportedMemories(payload: { afterCreatedAt: number | null; afterId: string | null }): Promise<void> {
+        const after = payload.afterCreatedAt === null || payload.afterId === null ? null : { createdAt: payload.afterCreatedAt, id: payload.afterId };
+        const next = await store.indexAfter(after, importIndexBatchSize);
+        if (next) await scheduler.schedule(0, 'indexImportedMemories', { afterCreatedAt: next.createdAt, afterId: next.id });
+      },
       /**
        * The model reads the conversation's messages since the last extraction and proposes memories,
        * which are applied. Runs at least once: the cursor makes a repeat a no-op.
@@ -196,6 +210,34 @@ export function createMemoryCapability(
     },
     tools: () => tools,
     holdsData: async () => host.sql.exec('SELECT 1 FROM memories LIMIT 1').toArray().length > 0,
+    /**
+     * The document's memories, active or not, with their history. The imported conversations' extraction
+     * cursors are set past their last message: what the companion learned from them is in `memories`
+     * already, and reading them again would learn it twice. Runs after the conversations' write, in the
+     * same transaction. Indexed after the import has committed, by `indexImportedMemories`.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const memories = document.memories ?? [];
+      const write = await store.prepareImport(memories);
+      const conversationIds = (document.conversations ?? []).map((conversation) => conversation.id);
+      return {
+        imported: document.memories ? { memories: memories.length } : {},
+        write: () => {
+          write();
+          for (const conversationId of conversationIds) {
+            host.sql.exec(
+              `INSERT INTO memory_extraction_cursors (conversation_id, through_sequence) VALUES (?, ?)
+               ON CONFLICT (conversation_id) DO UPDATE SET through_sequence = excluded.through_sequence`,
+              conversationId,
+              dependencies.conversations.store.newestSequence(conversationId),
+            );
+          }
+        },
+        settle: async () => {
+          if (memories.length > 0) await scheduler.schedule(0, 'indexImportedMemories', { afterCreatedAt: null, afterId: null });
+        },
+      };
+    },
     exportData: async () => ({
       memories: exportList(async function* () {
         for await (const memory of store.exportAll()) yield { ...presentMemory(memory), validFrom: memory.validFrom };

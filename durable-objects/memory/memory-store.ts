@@ -1,4 +1,5 @@
 import { createId } from '../../server/crypto/encoding.ts';
+import { AppError } from '../../server/errors/app-error.ts';
 import type { UserVault } from '../host/user-vault.ts';
 
 export const memoryKinds = ['fact', 'preference', 'person', 'event', 'goal'] as const;
@@ -48,6 +49,8 @@ type MemoryRow = {
 /** What the store tells the retrieval index, so memory and index never disagree. */
 export interface MemoryIndexer {
   indexMemory(memory: Memory): Promise<void>;
+  /** Many at once, in one batch to the index (an import's). */
+  indexMemories(memories: readonly Memory[]): Promise<void>;
   removeMemory(id: string): Promise<void>;
 }
 
@@ -62,21 +65,90 @@ export class MemoryStore {
   async add(memory: NewMemory): Promise<Memory> {
     const now = memory.createdAt ?? Date.now();
     const id = createId('mem', now);
-    this.sql.exec(
-      `INSERT INTO memories (id, kind, text_sealed, importance, source_message_ids, event_date, created_at, valid_from)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.#insert({
       id,
-      memory.kind,
-      await this.vault.seal(memory.text, `memory:${id}:text`),
-      clampImportance(memory.importance),
-      JSON.stringify(memory.sourceMessageIds ?? []),
-      memory.eventDate ?? null,
-      now,
-      now,
-    );
+      kind: memory.kind,
+      text_sealed: await this.vault.seal(memory.text, `memory:${id}:text`),
+      importance: clampImportance(memory.importance),
+      source_message_ids: JSON.stringify(memory.sourceMessageIds ?? []),
+      event_date: memory.eventDate ?? null,
+      created_at: now,
+      last_used_at: null,
+      valid_from: now,
+      valid_to: null,
+      superseded_by: null,
+    });
     const stored = (await this.get(id)) as Memory;
     await this.indexer.indexMemory(stored);
     return stored;
+  }
+
+  #insert(row: MemoryRow): void {
+    this.sql.exec(
+      `INSERT INTO memories (id, kind, text_sealed, importance, source_message_ids, event_date, created_at, last_used_at, valid_from, valid_to, superseded_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.id,
+      row.kind,
+      row.text_sealed,
+      row.importance,
+      row.source_message_ids,
+      row.event_date,
+      row.created_at,
+      row.last_used_at,
+      row.valid_from,
+      row.valid_to,
+      row.superseded_by,
+    );
+  }
+
+  /**
+   * An imported document's memories, sealed here, every field kept (ids, history, times), and the
+   * synchronous write that stores them, for the import's one transaction; indexing follows with
+   * `indexAfter`. Throws AppError `validation_failed` for an id given twice.
+   */
+  async prepareImport(memories: readonly Memory[]): Promise<() => void> {
+    const ids = new Set<string>();
+    const rows: MemoryRow[] = [];
+    for (const memory of memories) {
+      if (ids.has(memory.id)) throw new AppError('validation_failed', `The memory ${memory.id} is in the import twice.`);
+      ids.add(memory.id);
+      rows.push({
+        id: memory.id,
+        kind: memory.kind,
+        text_sealed: await this.vault.seal(memory.text, `memory:${memory.id}:text`),
+        importance: clampImportance(memory.importance),
+        source_message_ids: JSON.stringify(memory.sourceMessageIds),
+        event_date: memory.eventDate,
+        created_at: Date.parse(memory.createdAt),
+        last_used_at: memory.lastUsedAt === null ? null : Date.parse(memory.lastUsedAt),
+        valid_from: Date.parse(memory.validFrom),
+        valid_to: memory.validTo === null ? null : Date.parse(memory.validTo),
+        superseded_by: memory.supersededBy,
+      });
+    }
+    return () => {
+      for (const row of rows) this.#insert(row);
+    };
+  }
+
+  /**
+   * Indexes up to `limit` memories after `after` in (created_at, id) order, active or not, as `add` and
+   * `supersede` index them; answers where the next batch starts, or undefined when none is left.
+   */
+  async indexAfter(after: { createdAt: number; id: string } | null, limit: number): Promise<{ createdAt: number; id: string } | undefined> {
+    const rows = this.sql
+      .exec<MemoryRow>(
+        'SELECT * FROM memories WHERE created_at > ? OR (created_at = ? AND id > ?) ORDER BY created_at, id LIMIT ?',
+        after?.createdAt ?? Number.MIN_SAFE_INTEGER,
+        after?.createdAt ?? Number.MIN_SAFE_INTEGER,
+        after?.id ?? '',
+        limit,
+      )
+      .toArray();
+    const last = rows.at(-1);
+    if (!last) return undefined;
+    await this.indexer.indexMemories(await Promise.all(rows.map((row) => this.#present(row))));
+    return rows.length === limit ? { createdAt: last.created_at, id: last.id } : undefined;
   }
 
   async get(id: string): Promise<Memory | undefined> {

@@ -68,16 +68,26 @@ export class ToolSettings {
     const current = this.list().find((entry) => entry.tool.id === toolId);
     if (!current) return false;
     // One row per tool holds all three; a column the body leaves out keeps what it was.
-    const risk = change.risk === undefined ? current.riskOverride : change.risk;
-    const approval = change.approval ?? current.approval;
+    this.restore(toolId, {
+      enabled: change.enabled ?? current.enabled,
+      risk: change.risk === undefined ? current.riskOverride : change.risk,
+      approval: change.approval ?? current.approval,
+    });
+    return true;
+  }
+
+  /**
+   * Stores all three choices of a tool as given, whether or not the tool is listed now: an import
+   * brings back the choices over an MCP server's tools before the server has listed them.
+   */
+  restore(toolId: string, setting: { enabled: boolean; risk: ToolRisk | null; approval: ToolApprovalMode }): void {
     this.sql.exec(
       `INSERT INTO tool_settings (tool_id, enabled, risk, approval) VALUES (?, ?, ?, ?)
        ON CONFLICT (tool_id) DO UPDATE SET enabled = excluded.enabled, risk = excluded.risk, approval = excluded.approval`,
       toolId,
-      (change.enabled ?? current.enabled) ? 1 : 0,
-      risk,
-      approval,
+      setting.enabled ? 1 : 0,
+      setting.risk,
+      setting.approval,
     );
-    return true;
   }
 }

@@ -1,6 +1,8 @@
+import type { ImportDocument } from '../../common/import.ts';
 import type { ToolSummary, UpdateToolBody } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
+import type { ImportPlan } from '../host/import-document.ts';
 import { builtInTools, type ToolSetting, ToolSettings } from './registry.ts';
 import { defaultToolView, type Tool, type ToolProvider } from './tool.ts';
 
@@ -65,6 +67,51 @@ export function createToolsCapability(
       },
     },
     exportData: async (): Promise<{ tools: ToolSummary[] }> => ({ tools: await summaries() }),
+    /** A switch or choice the person made (a row in the settings); a new account has none. */
+    holdsData: async () => host.sql.exec('SELECT 1 FROM tool_settings LIMIT 1').toArray().length > 0,
+    /**
+     * The person's switches and choices (on or off, their own risk level, always allow) for the tools
+     * in the document. Those of tools this version has, and of MCP servers' and HTTP tools' tools whose
+     * server or tool the document brings too, are kept; a tool known nowhere is left out with a note.
+     */
+    async importData(document: ImportDocument): Promise<ImportPlan> {
+      const entries = document.tools ?? [];
+      // Every tool there is now: built in, the capabilities', and those MCP servers and HTTP tools (the operator's shared ones) list.
+      const { settings } = await current();
+      const listed = settings.list().map((entry) => entry.tool);
+      const known = new Set(listed.map((tool) => tool.id));
+      const mcpServers = new Set((document.mcpServers ?? []).map((server) => server.id));
+      const httpTools = new Set((document.httpTools ?? []).map((tool) => tool.id));
+      const comesAlong = (entry: ToolSummary): boolean =>
+        known.has(entry.id) ||
+        (entry.source.kind === 'mcp' && mcpServers.has(entry.source.serverId)) ||
+        (entry.source.kind === 'http' && httpTools.has(entry.source.httpToolId));
+      const kept = entries.filter(comesAlong);
+      const leftOut = entries.length - kept.length;
+      const defaults = new Map(listed.map((tool) => [tool.id, tool]));
+      // A tool left as it comes needs no row: a later version's own default then applies to it, as for anyone.
+      const chosen = kept.filter((entry) => {
+        const tool = defaults.get(entry.id);
+        return !tool || entry.enabled !== tool.enabledByDefault || entry.risk !== entry.defaultRisk || entry.approval !== 'ask';
+      });
+      return {
+        imported: document.tools ? { tools: kept.length } : {},
+        notImported:
+          leftOut > 0
+            ? [
+                {
+                  section: 'tools',
+                  count: leftOut,
+                  reason: 'These tools are not in this version of Kindred (or their server was not imported); switch them again if they come back.',
+                },
+              ]
+            : [],
+        write: () => {
+          for (const entry of chosen)
+            settings.restore(entry.id, { enabled: entry.enabled, risk: entry.risk === entry.defaultRisk ? null : entry.risk, approval: entry.approval });
+        },
+      };
+    },
   } satisfies Capability;
 }
 

@@ -1,6 +1,7 @@
 import type { buildUser } from '../api.ts';
 import { lifePopulators } from './life.ts';
 import { settingsPopulators } from './settings.ts';
+import { talkPopulators } from './talk.ts';
 
 export type TestUser = Awaited<ReturnType<typeof buildUser>>;
 
@@ -22,4 +23,4 @@ export interface Populator {
 
 /** Every capability's populator; the round trip runs them all on one account. */
 // Life's first: its reminders populator runs every job waiting in the account, and the others leave some.
-export const populators: Populator[] = [...lifePopulators, ...settingsPopulators];
+export const populators: Populator[] = [...lifePopulators, ...settingsPopulators, ...talkPopulators];

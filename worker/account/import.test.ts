@@ -56,6 +56,79 @@ describe('POST /me/import', () => {
     expect(document.companion).toEqual(versionOne.companion);
   });
 
+  it('brings back a format 1 export’s conversations, memories and files: a file’s one version is `imported-1`, by the person', async () => {
+    const user = await buildUser();
+    const message = {
+      id: 'msg_v1_0001',
+      conversationId: 'conv_v1_0001',
+      role: 'user' as const,
+      text: 'My brother Arjun is getting married in Pune.',
+      status: 'complete' as const,
+      errorId: null,
+      tools: [],
+      memoryIds: [],
+      createdAt: '2025-06-01T08:00:00.000Z',
+    };
+    const reply = {
+      ...message,
+      id: 'msg_v1_0002',
+      role: 'assistant' as const,
+      text: 'Congratulations to Arjun!',
+      memoryIds: ['mem_v1_0001'],
+      createdAt: '2025-06-01T08:00:05.000Z',
+    };
+    const memory = {
+      id: 'mem_v1_0001',
+      text: 'Ravi’s brother Arjun is getting married in Pune.',
+      kind: 'person' as const,
+      importance: 0.8,
+      eventDate: null,
+      sourceMessageIds: ['msg_v1_0001'],
+      createdAt: '2025-06-01T08:01:00.000Z',
+      lastUsedAt: '2025-06-02T10:00:00.000Z',
+      validTo: null,
+      supersededBy: null,
+    };
+    const versionOne = {
+      user: { displayName: 'Ravi', timezone: 'Asia/Kolkata' },
+      conversations: [{ id: 'conv_v1_0001', title: 'Wedding', createdAt: message.createdAt, updatedAt: reply.createdAt, messages: [message, reply] }],
+      memories: [memory],
+      files: [{ path: 'notes/wedding.md', content: '# Wedding\n\nSarees for the sangeet.', updatedAt: '2025-06-03T12:00:00.000Z', versions: 3 }],
+    };
+    const report = await importInto(user.token, JSON.stringify(versionOne));
+    expect(report).toMatchObject({ formatVersion: 1, imported: { conversations: 1, memories: 1, files: 1 } });
+    const document = exportDocumentSchema.parse(JSON.parse(await exportText(user.token)));
+    expect(document.conversations).toEqual([
+      { ...versionOne.conversations[0], summary: null, messages: [message, reply].map((entry) => ({ ...entry, speaker: null, externalId: null })) },
+    ]);
+    // Format 1 had no `validFrom`: a memory held from when it was made.
+    expect(document.memories).toEqual([{ ...memory, validFrom: memory.createdAt }]);
+    expect(document.files).toEqual([
+      {
+        path: 'notes/wedding.md',
+        currentVersionId: 'imported-1',
+        updatedAt: '2025-06-03T12:00:00.000Z',
+        versions: [
+          {
+            versionId: 'imported-1',
+            content: '# Wedding\n\nSarees for the sangeet.',
+            size: 34,
+            author: 'user',
+            createdAt: '2025-06-03T12:00:00.000Z',
+            current: true,
+          },
+        ],
+      },
+    ]);
+    // The version is stored as any other: read, and written over with it as the expected version.
+    const written = await api('/api/v1/files/notes/wedding.md', {
+      method: 'PUT',
+      token: user.token,
+      body: { content: 'Updated.', expectedVersionId: 'imported-1' },
+    });
+    expect(written.status).toBe(200);
+  });
+
   it('refuses an account that already holds data of its own, and changes nothing in it', async () => {
     const user = await buildUser({ displayName: 'Kept' });
     await buildMemory(user, { text: 'I keep bees.', kind: 'fact' });

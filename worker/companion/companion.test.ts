@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { catalogAnswerSchema } from '../../common/catalog.ts';
 import { errorIds, errorStatus } from '../../common/error-ids.ts';
-import { companionSchema, toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
+import { importReportSchema } from '../../common/import.ts';
+import { companionSchema, exportFormatVersion, toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
 import { createApp } from '../app.ts';
 
@@ -110,6 +111,24 @@ describe('the catalog and the companion', () => {
     const othersTools = await readJson(await api('/api/v1/tools', { token: other.token }), toolsAnswerSchema);
     expect(othersTools.tools.find((tool) => tool.id === 'current-time')?.enabled).toBe(true);
     await expectError(await api('/api/v1/tools/teleporter', { method: 'PATCH', token: user.token, body: { enabled: true } }), 'unknown_tool');
+  });
+});
+
+describe('tool switches brought in by an import (POST /me/import)', () => {
+  it('keeps the switches of the tools this version has and leaves out, with a note, a tool it does not know', async () => {
+    const before = await buildUser();
+    await api('/api/v1/tools/calculator', { method: 'PATCH', token: before.token, body: { enabled: false } });
+    await api('/api/v1/tools/current-time', { method: 'PATCH', token: before.token, body: { risk: 'act', approval: 'always' } });
+    const { tools } = await readJson(await api('/api/v1/tools', { token: before.token }), toolsAnswerSchema);
+    const gone = { ...tools[0], id: 'teleporter', name: 'teleporter', enabled: false, source: { kind: 'built-in' as const } };
+    const user = await buildUser();
+    const document = { formatVersion: exportFormatVersion, user: { displayName: null, timezone: 'UTC' }, tools: [...tools, gone] };
+    const report = importReportSchema.parse(await (await api('/api/v1/me/import', { token: user.token, body: document })).json());
+    expect(report.imported).toMatchObject({ tools: tools.length });
+    expect(report.notImported).toEqual([expect.objectContaining({ section: 'tools', count: 1 })]);
+    expect((await readJson(await api('/api/v1/tools', { token: user.token }), toolsAnswerSchema)).tools).toEqual(tools);
+    // A switch is the person's own: an account holding one takes no import.
+    await expectError(await api('/api/v1/me/import', { token: before.token, body: { ...document, tools: [] } }), 'account_not_empty');
   });
 });
 
