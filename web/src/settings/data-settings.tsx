@@ -4,6 +4,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
+import { BackupSettings } from './backup-settings.tsx';
 
 export function DataSettings() {
   const session = useSession();
@@ -62,6 +63,8 @@ export function DataSettings() {
           </span>
         </div>
       </div>
+
+      <BackupSettings />
 
       <form onSubmit={deleteAccount} className="settings-block settings-danger" noValidate>
         <h3>Delete account</h3>
