@@ -162,15 +162,18 @@ export function createBackupsCapability(host: CapabilityHost, dependencies: { co
       async list(): Promise<Backup[]> {
         return (await store().list()).reverse().map(present);
       },
-      /** `POST /me/backups`: a snapshot now (or the newest, when nothing changed). */
-      take: (): Promise<TakenBackup> => take(),
+      /**
+       * `POST /me/backups`: a snapshot now (or the newest, when nothing changed). Never while an import
+       * or a restore runs (`import_in_progress`): it would catch the account half cleared or half written.
+       */
+      take: (): Promise<TakenBackup> => dependencies.accountData.exclusively(take),
       restore: (id: string): Promise<RestoreAnswer> => restore(id),
     },
     jobs: {
-      /** The scheduled snapshot; a failure is logged and the next slot armed all the same. */
+      /** The scheduled snapshot, never during an import or restore; a failure is logged and the next slot armed all the same. */
       takeBackup: async (payload: BackupJobPayload) => {
         try {
-          await take();
+          await dependencies.accountData.exclusively(take);
         } catch (error) {
           log.error('backup_failed', { userId: host.userId, error: error instanceof Error ? error.name : typeof error });
         } finally {

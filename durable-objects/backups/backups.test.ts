@@ -207,6 +207,23 @@ describe('backups', () => {
     expect((await companionOf(token)).name).toBe('Juniper');
   });
 
+  it('takes no snapshot and starts no second restore while a restore runs (import_in_progress)', async () => {
+    const { token, user } = await buildUser({ displayName: 'Once' });
+    const snapshot = await backUpNow(token);
+    await setDisplayName(token, 'Twice');
+    const [during, second, restored] = await runInDurableObject(testEnv.COMPANION.getByName(user.id), async (instance) => {
+      // The restore claims the account before its first wait, so the calls made next find it taken.
+      const restoring = instance.invoke('backups', 'restore', [snapshot.id]);
+      const taking = await instance.invoke('backups', 'take', []);
+      const restoringAgain = await instance.invoke('backups', 'restore', [snapshot.id]);
+      return [taking, restoringAgain, await restoring];
+    });
+    expect(during).toMatchObject({ success: false, error: { id: 'import_in_progress' } });
+    expect(second).toMatchObject({ success: false, error: { id: 'import_in_progress' } });
+    expect(restored).toMatchObject({ success: true });
+    expect(await displayNameOf(token)).toBe('Once');
+  });
+
   it("deleting the account deletes the person's snapshots", async () => {
     const { token, user } = await buildUser();
     await backUpNow(token);

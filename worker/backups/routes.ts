@@ -38,7 +38,7 @@ backupRoutes.openapi(
     tags: ['backups'],
     responses: {
       201: jsonAnswer(takenBackupSchema, 'The snapshot holding the account as it is now.'),
-      ...errorAnswers(...sessionErrors, 'feature_not_configured'),
+      ...errorAnswers(...sessionErrors, 'import_in_progress', 'feature_not_configured'),
     },
   }),
   async (context) => {
