@@ -4,7 +4,7 @@
  * come from the wire schemas in `protocol.ts`; errors come back as `KindredApiError` with the stable
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
-
+import type { Backup, BackupsAnswer, RestoreAnswer, TakenBackup } from './backups.ts';
 import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Care, CareCategory, CareResource, CareSettings } from './care.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
@@ -325,6 +325,12 @@ export function createKindredClient(options: KindredClientOptions = {}) {
       (await (
         await send('POST', '/me/import', undefined, undefined, 'application/json', {}, { text: documentText, mediaType: 'application/json' })
       ).json()) as ImportReport,
+    /** The account's encrypted snapshots, newest first (docs/backups.md). */
+    backups: async (): Promise<Backup[]> => (await json<BackupsAnswer>('GET', '/me/backups')).backups,
+    /** Takes a snapshot now; `stored: false` when nothing changed since the newest one. */
+    takeBackup: () => json<TakenBackup>('POST', '/me/backups'),
+    /** Replaces the account's data with a snapshot; `undoBackupId` undoes it. */
+    restoreBackup: (id: string) => json<RestoreAnswer>('POST', `/me/backups/${encodeURIComponent(id)}/restore`),
 
     catalog: () => json<Catalog>('GET', '/catalog'),
     companion: () => json<Companion>('GET', '/companion'),

@@ -78,6 +78,8 @@ export const errorStatus = {
   /** Another import or restore is running in this account. */
   import_in_progress: 409,
   backup_not_found: 404,
+  /** A backup that cannot be read whole: changed, cut short, or not this account's. Nothing was changed. */
+  backup_unreadable: 422,
   // Kindred itself.
   configuration_invalid: 500,
   internal_error: 500,

@@ -1,6 +1,7 @@
 import { findVoice } from '../server/catalog/catalog.ts';
 import { createOutboundFetch, outboundPolicyFromConfig } from '../server/net/outbound-fetch.ts';
 import { createApprovalsCapability } from './approvals/approvals-capability.ts';
+import { createBackupsCapability } from './backups/backups-capability.ts';
 import { createCalendarCapability } from './calendar/calendar-capability.ts';
 import { createCalendarSourcesCapability } from './calendar-sources/calendar-sources-capability.ts';
 import { createCareCapability } from './care/care-capability.ts';
@@ -13,6 +14,7 @@ import { createConfirmationsCapability } from './confirmations/confirmations-cap
 import { createConversationsCapability } from './conversations/conversations-capability.ts';
 import { createFilesCapability } from './files/files-capability.ts';
 import { createGoalsCapability } from './goals/goals-capability.ts';
+import type { AccountData } from './host/account-data.ts';
 import type { CapabilityHost } from './host/capability.ts';
 import { createHttpToolsCapability } from './http-tools/http-tools-capability.ts';
 import { createMcpCapability } from './mcp/mcp-capability.ts';
@@ -31,8 +33,10 @@ import { createVoiceCapability } from './voice/voice-capability.ts';
 /**
  * Every capability of the companion object, each given the interfaces of those it uses. A new
  * feature is a new folder and one line here; the host (`companion-agent.ts`) does not change.
+ * `accountData` is the host's own part over every capability (the whole document, clearing it), which
+ * only backups use.
  */
-export function buildCapabilities(host: CapabilityHost) {
+export function buildCapabilities(host: CapabilityHost, accountData: AccountData) {
   const companion = createCompanionCapability(host);
   // The user's sessions: asked on every authenticated request, so it depends on nothing else.
   const sessions = createSessionsCapability(host);
@@ -99,6 +103,7 @@ export function buildCapabilities(host: CapabilityHost) {
     turn,
     speech,
   });
+  const backups = createBackupsCapability(host, { companion, accountData });
   return {
     companion,
     sessions,
@@ -123,6 +128,7 @@ export function buildCapabilities(host: CapabilityHost) {
     approvals,
     turn,
     voice,
+    backups,
   };
 }
 

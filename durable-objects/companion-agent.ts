@@ -9,6 +9,7 @@ import { log } from '../server/logging/log.ts';
 import type { ChatModel } from '../server/providers/chat/chat-model.ts';
 import { chatModelFromConfig } from '../server/providers/from-config.ts';
 import { buildCapabilities, type Capabilities } from './capabilities.ts';
+import type { AccountData, InternalDocumentHead } from './host/account-data.ts';
 import type { Capability, CapabilityHost, ClientConnection, JobPayload, LiveConnections } from './host/capability.ts';
 import {
   type ConnectionState,
@@ -57,7 +58,7 @@ export class CompanionAgent extends Agent<Env> {
     super(ctx, env);
     const userId = ctx.id.name ?? ctx.id.toString();
     this.#vault = new UserVault(ctx.storage.sql, userId, configuredMasterKeys(env));
-    this.#capabilities = buildCapabilities(this.#host(userId));
+    this.#capabilities = buildCapabilities(this.#host(userId), this.#accountData());
     this.#all = Object.values(this.#capabilities);
     this.#byName = new Map(this.#all.map((capability) => [capability.name, capability]));
     for (const capability of this.#all) {
@@ -100,6 +101,10 @@ export class CompanionAgent extends Agent<Env> {
    * years of messages and file versions never has them all in memory at once.
    */
   async exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>> {
+    return this.#documentOf(head);
+  }
+
+  async #documentOf(head: ExportHead | InternalDocumentHead): Promise<ReadableStream<Uint8Array>> {
     const document: Record<string, unknown> = { ...head };
     for (const capability of this.#all) {
       for (const [section, value] of Object.entries((await capability.exportData?.()) ?? {})) {
@@ -118,17 +123,59 @@ export class CompanionAgent extends Agent<Env> {
    * then are jobs scheduled and the search index built. One import at a time.
    */
   async importDocument(source: ReadableStream<Uint8Array>): Promise<Outcome<ImportReport>> {
-    if (this.#importing) return failWith(new AppError('import_in_progress', 'An import is already running in this account.'));
-    this.#importing = true;
     try {
-      const { document, fromVersion } = upgradeImportDocument(await readImportDocument(source));
-      return succeed(await this.#importInto(document, fromVersion));
+      return succeed(
+        await this.#exclusively(async () => {
+          const { document, fromVersion } = upgradeImportDocument(await readImportDocument(source));
+          return this.#importInto(document, fromVersion);
+        }),
+      );
     } catch (error) {
       if (error instanceof AppError) return failWith(error);
       throw error;
+    }
+  }
+
+  /** One import or restore at a time: a second one would find the account as empty as the first did. */
+  async #exclusively<Result>(work: () => Promise<Result>): Promise<Result> {
+    if (this.#importing) throw new AppError('import_in_progress', 'An import or a restore is already running in this account.');
+    this.#importing = true;
+    try {
+      return await work();
     } finally {
       this.#importing = false;
     }
+  }
+
+  /** The host's part the backups capability uses: see `AccountData`. Its methods are called only after construction. */
+  #accountData(): AccountData {
+    return {
+      document: (head) => this.#documentOf(head),
+      exclusively: (work) => this.#exclusively(work),
+      replaceWith: async (document, fromVersion) => {
+        await this.#clearForRestore();
+        return this.#importInto(document, fromVersion);
+      },
+    };
+  }
+
+  /**
+   * Restoring a backup: the person's data goes — what lives outside the object, every row of every
+   * capability's table — and the account stays: the data key (`user_keys`, so the backups stay
+   * readable), the schema version, and the Agents SDK's own tables with the scheduled jobs. Not
+   * `deleteAll`, which would take those too. Jobs are kept because every job already does nothing when
+   * what it was for is gone or changed (a reminder's job checks its id and due time), and the import
+   * arms, idempotently, those of what it brings back; recurring ones (the backups' own) go on. Rows go
+   * in one transaction.
+   */
+  async #clearForRestore(): Promise<void> {
+    for (const capability of this.#all) await capability.destroyExternalData?.('restore');
+    const sql = this.ctx.storage.sql;
+    const tables = personTables(sql.exec<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").toArray());
+    this.ctx.storage.transactionSync(() => {
+      for (const table of tables) sql.exec(`DELETE FROM "${table}"`);
+    });
+    for (const capability of this.#all) capability.reset?.();
   }
 
   async #importInto(document: ImportDocument, fromVersion: number): Promise<ImportReport> {
@@ -333,6 +380,31 @@ export class CompanionAgent extends Agent<Env> {
       }),
     };
   }
+}
+
+/** Tables the restore keeps: the data key, the schema version. The SDK's (`cf_…`) and SQLite's own are never the person's data. */
+const keptOnRestore = new Set(['user_keys', 'kindred_schema']);
+
+/**
+ * The tables that hold the person's data, from `sqlite_master`: every capability's, less those kept.
+ * Full-text tables are cleared through themselves, never through their shadow tables, and `fts5vocab`
+ * views over them hold nothing of their own (and refuse a DELETE).
+ */
+function personTables(tables: readonly { name: string; sql: string | null }[]): string[] {
+  const virtual = tables.filter((table) => /^CREATE VIRTUAL TABLE/i.test(table.sql ?? ''));
+  const fullText = virtual.filter((table) => /USING\s+fts5\s*\(/i.test(table.sql ?? '')).map((table) => table.name);
+  const views = new Set(virtual.filter((table) => /USING\s+fts5vocab/i.test(table.sql ?? '')).map((table) => table.name));
+  return tables
+    .map((table) => table.name)
+    .filter(
+      (name) =>
+        !keptOnRestore.has(name) &&
+        !name.startsWith('cf_') &&
+        !name.startsWith('_cf_') &&
+        !name.startsWith('sqlite_') &&
+        !views.has(name) &&
+        !fullText.some((owner) => name.startsWith(`${owner}_`)),
+    );
 }
 
 type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (part: infer Intersection) => void ? Intersection : never;

@@ -17,6 +17,7 @@ const placeholderId = '00000000-0000-0000-0000-000000000000';
 const requiredBindings = [
   ['d1_databases', 'DB'],
   ['r2_buckets', 'FILES'],
+  ['r2_buckets', 'BACKUPS'],
   ['durable_objects', 'COMPANION'],
   ['ai', 'AI'],
   ['vectorize', 'VECTORIZE'],

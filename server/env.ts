@@ -6,6 +6,8 @@
 export interface Env {
   DB: D1Database;
   FILES: R2Bucket;
+  /** Encrypted per-user snapshots (durable-objects/backups, docs/backups.md). Absent: no backups are taken. */
+  BACKUPS?: R2Bucket;
   COMPANION: DurableObjectNamespace;
   ASSETS?: Fetcher;
   AI?: Ai;

@@ -12,6 +12,7 @@ import { accountRoutes } from './account/routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { approvalRoutes } from './approvals/routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { backupRoutes } from './backups/routes.ts';
 import { bodyLimit } from './body-limit.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { calendarSourceRoutes } from './calendar/source-routes.ts';
@@ -64,6 +65,7 @@ export function createApp() {
   });
   api.route('/', authRoutes);
   api.route('/', accountRoutes);
+  api.route('/', backupRoutes);
   // Before the companion's `/tools` routes: the MCP sign-in callback has no session and answers before their session check.
   api.route('/', mcpServerRoutes);
   api.route('/', httpToolRoutes);

@@ -105,8 +105,12 @@ export interface Capability<Rpc extends object = object, Export extends object =
    * kept, so what one section names in another (a memory's source messages) still holds.
    */
   importData?(document: ImportDocument): Promise<ImportPlan>;
-  /** Account deletion: remove what lives outside the object (R2, Vectorize) before its storage is wiped. */
-  destroyExternalData?(): Promise<void>;
+  /**
+   * Remove what lives outside the object (R2, Vectorize) before its storage is wiped: for `account-deleted`
+   * (the default), or for `restore`, when a backup replaces the person's data (docs/backups.md) and what
+   * keeps the account restorable — its backups — stays.
+   */
+  destroyExternalData?(reason?: 'account-deleted' | 'restore'): Promise<void>;
   /** After the storage was wiped: forget whatever is kept in memory. */
   reset?(): void;
   /** Besides these, a capability exposes whatever interface the capabilities built after it use. */

@@ -1,5 +1,5 @@
 import { readConfig } from '../../server/config/config.ts';
-import { decryptText, encryptText } from '../../server/crypto/content-cipher.ts';
+import { decryptBytes, decryptText, encryptBytes, encryptText } from '../../server/crypto/content-cipher.ts';
 import { createUserKeys, type MasterKeyRing, masterKeyRing, rewrapUserKey, type UserKeys, unwrapUserKeys } from '../../server/crypto/user-keys.ts';
 
 /** The configured master keys, base64: the one in use and, during a rotation, those it replaces. */
@@ -47,6 +47,29 @@ export class UserVault {
 
   async open(sealed: string, context: string): Promise<string> {
     return decryptText((await this.keys()).encryption, sealed, context);
+  }
+
+  /** Bytes (a backup's chunks), bound to `context` like `seal`. */
+  async sealBytes(plaintext: Uint8Array<ArrayBuffer>, context: string): Promise<Uint8Array<ArrayBuffer>> {
+    return encryptBytes((await this.keys()).encryption, plaintext, context);
+  }
+
+  async openBytes(sealed: Uint8Array<ArrayBuffer>, context: string): Promise<Uint8Array<ArrayBuffer>> {
+    return decryptBytes((await this.keys()).encryption, sealed, context);
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA-256 with the user's blind-index key, hex) of `label` and `bytes`: equal
+   * inputs give equal digests for this user only, and a digest tells nothing of what it was made
+   * from to anyone without the key. The label keeps each use apart from the blind-index terms.
+   */
+  async keyedDigest(label: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+    const prefix = new TextEncoder().encode(`${label}:`);
+    const labelled = new Uint8Array(prefix.byteLength + bytes.byteLength);
+    labelled.set(prefix);
+    labelled.set(bytes, prefix.byteLength);
+    const signature = await crypto.subtle.sign('HMAC', (await this.keys()).blindIndex, labelled);
+    return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   }
 
   async sealOptional(plaintext: string | null, context: string): Promise<string | null> {

@@ -39,6 +39,15 @@ const configSchema = z.object({
   /** How long a tool call that needs the person's approval waits for an answer before it expires and the model is told. */
   TOOL_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   MEMORY_EXTRACTION_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  /** How often each person's object writes an encrypted snapshot of their data to the BACKUPS bucket (docs/backups.md); none when nothing changed. */
+  BACKUP_INTERVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  /** How many of a person's snapshots are kept: the newest ones; older ones are deleted after each new snapshot. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(100).default(7),
   EMBEDDINGS_PROVIDER: provider(['workers-ai', 'openai-compatible', 'none'] as const),
   EMBEDDINGS_BASE_URL: optionalUrl,
   EMBEDDINGS_API_KEY: optionalText,

@@ -56,3 +56,24 @@ export async function decryptText(key: CryptoKey, sealed: string, context: strin
   remember(key, sealed, context, plaintext);
   return plaintext;
 }
+
+/**
+ * AES-256-GCM for bytes (a backup's chunks), bound to `context` like `encryptText`: twelve bytes of
+ * IV, then the ciphertext and its tag. Nothing is cached: chunks are large and read once.
+ */
+export async function encryptBytes(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, context: string): Promise<Uint8Array<ArrayBuffer>> {
+  const iv = randomBytes(12);
+  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, key, plaintext);
+  const combined = new Uint8Array(iv.length + sealed.byteLength);
+  combined.set(iv);
+  combined.set(new Uint8Array(sealed), iv.length);
+  return combined;
+}
+
+/** Opens what `encryptBytes` sealed under the same context; throws when a byte or the context differs. */
+export async function decryptBytes(key: CryptoKey, sealed: Uint8Array<ArrayBuffer>, context: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (sealed.byteLength < 12 + 16) throw new Error('Sealed bytes too short');
+  return new Uint8Array(
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: encoder.encode(context) }, key, sealed.subarray(12)),
+  );
+}

@@ -66,6 +66,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   account_not_empty: 'An export can only be brought into an account that has nothing in it yet. Create a new account for it, or delete this one first.',
   import_in_progress: 'Kindred is already bringing in your data. Wait for it to finish.',
   backup_not_found: 'That backup is not there any more. Choose another one.',
+  backup_unreadable: 'That backup is damaged and cannot be restored. Nothing was changed: choose another one.',
   configuration_invalid: 'The server is not set up correctly. Please tell whoever runs it.',
   internal_error: 'Something went wrong on the server. Please try again.',
   network_error: "Kindred can't reach the server. Check your connection and try again.",

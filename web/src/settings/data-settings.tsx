@@ -6,6 +6,7 @@ import type { ImportReport } from '../../../common/import.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
+import { BackupSettings } from './backup-settings.tsx';
 
 export function DataSettings() {
   const session = useSession();
@@ -104,6 +105,8 @@ export function DataSettings() {
         <ErrorAlert error={importError} />
         {report && <ImportSummary report={report} />}
       </div>
+
+      <BackupSettings />
 
       <form onSubmit={deleteAccount} className="settings-block settings-danger" noValidate>
         <h3>Delete account</h3>
