@@ -171,7 +171,8 @@ export class CompanionAgent extends Agent<Env> {
   async #clearForRestore(): Promise<void> {
     for (const capability of this.#all) await capability.destroyExternalData?.('restore');
     const sql = this.ctx.storage.sql;
-    const tables = personTables(sql.exec<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").toArray());
+    const kept = new Set([...keptOnRestore, ...this.#all.flatMap((capability) => capability.keptOnRestore ?? [])]);
+    const tables = personTables(sql.exec<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").toArray(), kept);
     this.ctx.storage.transactionSync(() => {
       for (const table of tables) sql.exec(`DELETE FROM "${table}"`);
     });
@@ -390,7 +391,7 @@ const keptOnRestore = new Set(['user_keys', 'kindred_schema']);
  * Full-text tables are cleared through themselves, never through their shadow tables, and `fts5vocab`
  * views over them hold nothing of their own (and refuse a DELETE).
  */
-function personTables(tables: readonly { name: string; sql: string | null }[]): string[] {
+function personTables(tables: readonly { name: string; sql: string | null }[], kept: ReadonlySet<string>): string[] {
   const virtual = tables.filter((table) => /^CREATE VIRTUAL TABLE/i.test(table.sql ?? ''));
   const fullText = virtual.filter((table) => /USING\s+fts5\s*\(/i.test(table.sql ?? '')).map((table) => table.name);
   const views = new Set(virtual.filter((table) => /USING\s+fts5vocab/i.test(table.sql ?? '')).map((table) => table.name));
@@ -398,7 +399,7 @@ function personTables(tables: readonly { name: string; sql: string | null }[]): 
     .map((table) => table.name)
     .filter(
       (name) =>
-        !keptOnRestore.has(name) &&
+        !kept.has(name) &&
         !name.startsWith('cf_') &&
         !name.startsWith('_cf_') &&
         !name.startsWith('sqlite_') &&

@@ -2,8 +2,21 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { type Backup, backupsAnswerSchema, restoreAnswerSchema, type TakenBackup, takenBackupSchema } from '../../common/backups.ts';
-import { type Companion, companionSchema, exportFormatVersion, memoriesAnswerSchema, memorySchema, userSchema } from '../../common/protocol.ts';
+import {
+  type Companion,
+  companionSchema,
+  conversationAnswerSchema,
+  exportFormatVersion,
+  fileEntrySchema,
+  memoriesAnswerSchema,
+  memorySchema,
+  userSchema,
+} from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
+import { differences } from '../../test-support/round-trip/compare-exports.ts';
+import { exportOf } from '../../test-support/round-trip/move-account.ts';
+import { populators } from '../../test-support/round-trip/populate.ts';
+import { settledDeliveries } from '../../test-support/round-trip/settled.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { configuredMasterKeys, UserVault } from '../host/user-vault.ts';
@@ -154,16 +167,33 @@ describe('backups', () => {
     expect((await companionOf(token)).name).toBe('Wren');
   });
 
-  // Fails until memory import (`importData` in durable-objects/memory) merges: restore brings back what
-  // import brings back, and on main today only the profile and companion import. Once it merges this
-  // test turns red because it passes: change `it.fails` to `it`.
-  it.fails('restores the memories of a snapshot, and none made after it', async () => {
+  it('restores the memories of a snapshot, and none made after it', async () => {
     const { token } = await buildUser();
     await remember(token, 'Likes green tea');
     const snapshot = await backUpNow(token);
     await remember(token, 'Moved to Porto');
     await readJson(await api(`/api/v1/me/backups/${snapshot.id}/restore`, { token, method: 'POST' }), restoreAnswerSchema);
     expect(await memoryTexts(token)).toEqual(['Likes green tea']);
+  });
+
+  it('restores a whole life as it was at the snapshot: the export after the restore is the snapshot’s, field by field, and the session goes on', async () => {
+    const user = await buildUser({ displayName: 'Marta', timezone: 'Europe/Lisbon' });
+    for (const populator of populators) await populator.populate(user);
+    await settledDeliveries(user.token);
+    const atSnapshot = await exportOf(user.token);
+    const snapshot = await backUpNow(user.token);
+
+    // Life goes on after the snapshot: a memory, a file, a conversation.
+    await remember(user.token, 'Moved to Porto');
+    await readJson(await api('/api/v1/files/notes/porto.md', { method: 'PUT', token: user.token, body: { content: 'New flat.' } }), fileEntrySchema);
+    await readJson(await api('/api/v1/conversations', { method: 'POST', token: user.token }), conversationAnswerSchema, 201);
+
+    const restored = await readJson(await api(`/api/v1/me/backups/${snapshot.id}/restore`, { token: user.token, method: 'POST' }), restoreAnswerSchema);
+    expect(restored.undoBackupId).toBeTruthy();
+    const afterRestore = await exportOf(user.token);
+    // The same account: only the export's own time differs, and what an import cannot keep (the same list the import round trip allows).
+    const ignore = ['exportedAt', ...populators.flatMap((populator) => Object.keys(populator.differsAfterImport ?? {}))];
+    expect(differences(atSnapshot, afterRestore, { ignore })).toEqual([]);
   });
 
   for (const [damage, change] of [

@@ -74,6 +74,11 @@ export interface Capability<Rpc extends object = object, Export extends object =
   readonly schema?: readonly SchemaStep[];
   /** Methods the Worker calls. They throw AppError for expected failures; the host turns it into a value that survives RPC. */
   readonly rpc?: Rpc;
+  /**
+   * Tables of the account rather than of the person's life (who is signed in where): restoring a
+   * backup clears every other table, and leaves these, so a restore signs nobody out.
+   */
+  readonly keptOnRestore?: readonly string[];
   // biome-ignore lint/suspicious/noExplicitAny: each job validates its own payload; the map is keyed by name only.
   readonly jobs?: Readonly<Record<string, (payload: any) => Promise<void>>>;
   readonly frames?: { readonly [Type in ClientFrame['type']]?: FrameHandler<Extract<ClientFrame, { type: Type }>> };

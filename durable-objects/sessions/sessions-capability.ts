@@ -93,6 +93,8 @@ export function createSessionsCapability(host: CapabilityHost) {
   return {
     name: 'sessions',
     schema: sessionsSchemaSteps,
+    // Who is signed in where is the account's, not a moment of the person's life: a restore keeps it.
+    keptOnRestore: ['sessions', 'session_tickets', 'session_account'],
     rpc: {
       /** Signs a session in. The account is written each time, so the identity shown stays the one D1 last gave. */
       open: async (session: NewSession): Promise<void> => {

@@ -1,11 +1,11 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ImportReport, importReportSchema, maxImportBytes } from '../../common/import.ts';
-import { outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { companionSchema, exportDocumentSchema, exportFormatVersion, userSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson } from '../../test-support/api.ts';
 import { buildMemory } from '../../test-support/factories.ts';
 import { differences } from '../../test-support/round-trip/compare-exports.ts';
 import { populators } from '../../test-support/round-trip/populate.ts';
+import { settledDeliveries } from '../../test-support/round-trip/settled.ts';
 
 /** The export's text as the person downloads it. */
 async function exportText(token: string): Promise<string> {
@@ -27,15 +27,7 @@ describe('POST /me/import', () => {
     const companion = { name: 'Wren', personaId: 'calm-coach', voiceId: 'soft-calm', avatarId: 'night-owl' };
     await readJson(await api('/api/v1/companion', { method: 'PUT', token: before.token, body: companion }), companionSchema);
     for (const populator of populators) await populator.populate(before);
-    // Taken at rest: a message the delivery queue is still sending would come back as failed (an import
-    // never resends; the outreach tests show that), so the queue's consumer is let finish first.
-    await vi.waitFor(
-      async () => {
-        const { entries } = await readJson(await api('/api/v1/outreach/log', { token: before.token }), outreachLogAnswerSchema);
-        expect(entries.filter((entry) => entry.status === 'sending')).toEqual([]);
-      },
-      { timeout: 15_000, interval: 100 },
-    );
+    await settledDeliveries(before.token);
     const exported = await exportText(before.token);
     expect((await api('/api/v1/me', { method: 'DELETE', token: before.token })).status).toBe(204);
 
