@@ -348,10 +348,7 @@ async function compareHeapSnapshots(inspector, middleSnapshot) {
       middle: totals(middle),
       end: totals(end),
       files: middle === undefined ? [heapSnapshotFile('end')] : [heapSnapshotFile('middle'), heapSnapshotFile('end')],
-      grewMost:
-        middle === undefined
-          ? null
-          : heapGrowth(middle, end).map((entry) => ({ ...entry, bytes: entry.bytes, mibAfter: round(entry.bytesAfter / 1024 / 1024, 2) })),
+      grewMost: middle === undefined ? null : heapGrowth(middle, end).map((entry) => ({ ...entry, mibAfter: round(entry.bytesAfter / 1024 / 1024, 2) })),
       note: 'Self sizes by kind (objects by constructor name), from the middle of the run to its end; the files open in DevTools’ Memory tab.',
     };
   } catch (error) {

@@ -1,13 +1,15 @@
 // What a benchmark can tell about workerd's memory, and what of it is Kindred's:
 //
-// - The workerd processes' resident memory from /proc (Linux only), split the way the kernel keeps it:
-//   anonymous pages (the malloc heap, V8's heaps, SQLite's page caches) and file-backed or shared ones.
+// - The resident memory of `wrangler dev`'s processes from /proc (Linux only), each told apart
+//   (`wranglerDevProcesses`: workerd's runtime, wrangler's dev proxy, wrangler's Node) and split the
+//   way the kernel keeps it: anonymous pages (the allocator's heap, V8's heaps, SQLite's page caches)
+//   and file-backed or shared ones.
 // - The V8 heap of the isolate that runs the Worker and its Durable Objects, through the DevTools
 //   protocol wrangler serves on the inspector port: `Runtime.getHeapUsage` after
 //   `HeapProfiler.collectGarbage`, so what is counted is what is still reachable, not garbage a lazy
 //   collector has yet to free. That is the memory Kindred's code holds on to; workerd's own native
 //   memory (its SQLite connections, the local simulators of D1, R2 and Queues, the allocator's
-//   retained pages) is outside it.
+//   retained pages) is outside it. Heap snapshots, summarised by kind, say what it holds.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 
