@@ -279,10 +279,10 @@ async function watchMemory({ processesOf, inspector, nudge }) {
 /**
  * The memory part of the report: each measure at start and end, its largest value, its samples and
  * the least-squares slope over the run's second half (the first holds the warm-up, when objects,
- * modules and caches are first made). Two are checked: the Worker's V8 heap (what Kindred's code
- * keeps reachable) and the RSS of workerd's runtime process (that heap plus workerd's native memory:
- * the objects' SQLite, the local simulators). wrangler's dev proxy and wrangler's own Node process are
- * reported beside them and not checked: neither exists on Cloudflare.
+ * modules and caches are first made). One is checked: the Worker's V8 heap, what Kindred's code keeps
+ * reachable. The RSS of workerd's runtime, of wrangler's dev proxy and of wrangler's Node process are
+ * reported beside it, the first two also as KiB per request over the second half, and not checked:
+ * under wrangler dev both workerd processes grow with every request whatever it does (the header).
  */
 function reportMemory(samples, records, options) {
   const halfMs = (options.minutes * 60_000) / 2;
