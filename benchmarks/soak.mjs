@@ -41,7 +41,8 @@
 // request) in an array. A run of a minute or two has a short, noisy second half: the flag means
 // something at the default 10 minutes and longer. `--heap-snapshots` adds two heap snapshots (half-way
 // and at the end) and the kinds of objects that grew between them; taking one streams ~100 MB through
-// wrangler's processes, so that run's RSS figures are not comparable with others.
+// wrangler's processes, so that run's RSS figures are not comparable with others, and it leaves the
+// heap larger for a while, so heap samples pause from the snapshot until 20 s after it.
 //
 // At the end every person's reminders are read back: each one due before the end should have been
 // delivered, once (`deliveredAt`), and its lateness is reported. workerd's CPU (from /proc, as the
