@@ -1,4 +1,5 @@
-// `npm run bench -- soak [--minutes 10] [--users 50] [--window-seconds 60] [--think-ms 2000] [--delay-ms 150] [--port 0]`
+// `npm run bench -- soak [--minutes 10] [--users 50] [--window-seconds 60] [--think-ms 2000] [--delay-ms 150]
+//   [--heap-slope-limit 0.5] [--heap-snapshots] [--port 0]`
 //
 // Whether Kindred holds up under a realistic mixed load for a long time, and whether workerd's memory
 // stays bounded while it does. N simulated people act one after another, each pausing a random
@@ -12,29 +13,53 @@
 //
 // Every `--window-seconds` the report takes a window: requests per second, latency p50/p95/p99 per
 // kind, errors by error id (the API's `error.id`, or `http-<status>`/`network` when there is none),
-// and workerd's resident memory (VmRSS from /proc/<pid>/status, summed over the workerd processes
-// in wrangler's process group; Linux only, else null). Memory is also sampled every 5 s: the
-// least-squares slope over the second half of the run (the first half holds the warm-up, when
-// objects, modules and caches are first made) must stay under `--rss-slope-limit` MiB per minute
-// (default 2: a leak of 2 MiB a minute is ~3 GiB a day, and a bounded cache levels off well before).
-// `memoryGrowing: true` when it does not. A run of a minute or two has a short, noisy second half: the
-// flag means something at the default 10 minutes and longer.
+// and the latest memory figures.
+//
+// Memory, and which of it is Kindred's. `wrangler dev` runs two workerd processes and a Node one
+// (scripts/bench-memory.mjs tells them apart): the runtime, which runs the Worker, its Durable Objects
+// and miniflare's local D1, R2, Queues and static assets; wrangler's dev proxy, which every request
+// passes through first; and wrangler itself. What is checked is the V8 heap of the Worker's isolate
+// (every Durable Object of the Worker runs in it), read through the inspector after a forced full
+// collection every 15 s, so it counts what our code keeps reachable and not garbage yet to be
+// collected: its least-squares slope over the second half of the run (the first half holds the
+// warm-up, when objects, modules and caches are first made) must stay under `--heap-slope-limit` MiB a
+// minute (default 0.5; on Cloudflare an isolate has 128 MB, which a leak of 0.5 MiB a minute fills in
+// hours). `memoryGrowing: true` when it does not.
+//
+// The processes' RSS (VmRSS from /proc, Linux only, else null) is reported beside it, with its slope
+// and, for the runtime, its growth per request over the second half, and not checked. Both workerd
+// processes grow under `wrangler dev` with every request, whatever the request does: with nothing but
+// `GET /healthz` (no Durable Object, no SQLite, the V8 heap flat at 23 MiB) the runtime grew about
+// 17 KiB a request for 11,000 requests and the proxy about 50 KiB, and requests for static files,
+// which never reach the Worker, grew both (docs/capacity.md has the runs). Neither process is what
+// runs on Cloudflare, so their RSS cannot tell a leak of ours from the local runtime's own growth;
+// a runtime growing much faster per request than that baseline is worth a heap snapshot.
+// Before this split the report summed both workerd processes, which is kept as `allWorkerdRss`.
+//
+// The inspector is attached before any load for another reason too: until a DevTools client attaches,
+// wrangler's InspectorProxyWorker keeps every message of the runtime's inspector (a console line per
+// request) in an array. A run of a minute or two has a short, noisy second half: the flag means
+// something at the default 10 minutes and longer. `--heap-snapshots` adds two heap snapshots (half-way
+// and at the end) and the kinds of objects that grew between them; taking one streams ~100 MB through
+// wrangler's processes, so that run's RSS figures are not comparable with others, and it leaves the
+// heap larger for a while, so heap samples pause from the snapshot until 20 s after it.
 //
 // At the end every person's reminders are read back: each one due before the end should have been
 // delivered, once (`deliveredAt`), and its lateness is reported. workerd's CPU (from /proc, as the
-// reminders bench reads it) over the whole measured run divided by the requests gives the average
-// CPU per request of this mix, an input of docs/capacity-inputs.json.
+// reminders bench reads it: both workerd processes) over the whole measured run divided by the
+// requests gives the average CPU per request of this mix, an input of docs/capacity-inputs.json;
+// `runtimeCpuMsPerRequest` is the runtime process's alone, without wrangler's proxy.
 //
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/soak.json. Exits with 1 when more than 1% of the requests failed, a due reminder was
 // not delivered, or memory kept growing.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, heapGrowth, openInspector, sumMiB, wranglerDevProcesses } from '../scripts/bench-memory.mjs';
 import {
   cleanUpOnExit,
   countBackgroundCalls,
@@ -61,6 +86,8 @@ const serverLogFile = path.join(resultsDirectory, 'soak-wrangler.log');
 const modelLogFile = path.join(resultsDirectory, 'soak-fake-model.log');
 const allowedFailureRatio = 0.01;
 const memorySampleMs = 5_000;
+// Each heap sample forces a full collection (tens of ms with the isolate paused): every 15 s is enough for a slope.
+const heapSampleMs = 15_000;
 const requestTimeoutMs = 30_000;
 
 /**
@@ -88,8 +115,11 @@ const usage = `Usage: npm run bench -- soak [options]
   --window-seconds N   length of each reported window (default 60)
   --think-ms N         mean pause between one person's actions (default 2000)
   --delay-ms N         the fake model's time to first token (default 150)
-  --rss-slope-limit N  MiB per minute of workerd RSS growth over the second half above which
-                       memoryGrowing is true (default 2)
+  --heap-slope-limit N MiB per minute of growth of the Worker's V8 heap (after a full collection)
+                       over the second half above which memoryGrowing is true (default 0.5)
+  --heap-snapshots     also take a heap snapshot of the Worker's isolate half-way and at the end (the
+                       isolate pauses a few seconds for each), written beside the report, and
+                       report which kinds of objects grew between them
   --port N             port for wrangler dev; 0 picks a free one (default 0)`;
 
 function readOptions(argv) {
@@ -103,8 +133,9 @@ function readOptions(argv) {
         'window-seconds': { type: 'string', default: '60' },
         'think-ms': { type: 'string', default: '2000' },
         'delay-ms': { type: 'string', default: '150' },
-        'rss-slope-limit': { type: 'string', default: '2' },
+        'heap-slope-limit': { type: 'string', default: '0.5' },
         port: { type: 'string', default: '0' },
+        'heap-snapshots': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -123,54 +154,20 @@ function readOptions(argv) {
     windowSeconds: Number(values['window-seconds']),
     thinkMs: Number(values['think-ms']),
     delayMs: Number(values['delay-ms']),
-    rssSlopeLimitMiBPerMinute: Number(values['rss-slope-limit']),
+    heapSlopeLimitMiBPerMinute: Number(values['heap-slope-limit']),
     port: Number(values.port),
+    heapSnapshots: values['heap-snapshots'],
   };
-  const positive = ['minutes', 'users', 'windowSeconds', 'rssSlopeLimitMiBPerMinute'];
-  const invalid = Object.entries(options).find(([name, value]) => !Number.isFinite(value) || value < 0 || (positive.includes(name) && value <= 0));
+  const positive = ['minutes', 'users', 'windowSeconds', 'heapSlopeLimitMiBPerMinute'];
+  const invalid = Object.entries(options)
+    .filter(([name]) => name !== 'heapSnapshots')
+    .find(([name, value]) => !Number.isFinite(value) || value < 0 || (positive.includes(name) && value <= 0));
   if (invalid || !Number.isInteger(options.users) || !Number.isInteger(options.port)) {
     console.error(`--${invalid?.[0] ?? 'users'} is not valid.`);
     console.error(usage);
     return undefined;
   }
   return options;
-}
-
-// --- workerd's processes ------------------------------------------------------------------------------
-
-/** The workerd processes in the process group `groupId`, with their RSS (KiB) and CPU ticks; empty off Linux. */
-function workerdProcesses(groupId) {
-  if (!existsSync('/proc/self/status')) return [];
-  const found = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces: fields are counted after its closing one.
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[2] is the process group (field 5); utime and stime are fields 14 and 15.
-      if (!name.startsWith('workerd') || Number(fields[2]) !== groupId) continue;
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const rssKiB = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
-      found.push({ pid: Number(entry), rssKiB, cpuTicks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  return found;
-}
-
-/** workerd's RSS in MiB (summed over its processes), or null where it cannot be read. */
-function workerdRssMiB(groupId) {
-  const processes = workerdProcesses(groupId).filter((entry) => Number.isFinite(entry.rssKiB));
-  return processes.length === 0 ? null : processes.reduce((sum, entry) => sum + entry.rssKiB, 0) / 1024;
-}
-
-/** workerd's CPU seconds so far (user + system; Linux reports 1/100 s ticks), or null. */
-function workerdCpuSeconds(groupId) {
-  const processes = workerdProcesses(groupId);
-  return processes.length === 0 ? null : processes.reduce((sum, entry) => sum + entry.cpuTicks, 0) / 100;
 }
 
 // --- statistics ---------------------------------------------------------------------------------------
@@ -219,6 +216,160 @@ function summariseRequests(records, seconds) {
   const errorsById = {};
   for (const record of records) if (record.errorId !== undefined) errorsById[record.errorId] = (errorsById[record.errorId] ?? 0) + 1;
   return { requests: records.length, perSecond: round(records.length / seconds, 2), kinds, errorsById };
+}
+
+// --- memory ---------------------------------------------------------------------------------------------
+
+/**
+ * Samples wrangler dev's processes every 5 s (RSS of workerd's runtime, of wrangler's dev proxy and of
+ * wrangler's Node process) and the Worker's V8 heap after a full collection every 15 s, from now
+ * until `stop()`, which takes one last sample of each. Times are from `startedAt`: when the first
+ * sample was taken.
+ *
+ * @param {{ processesOf: () => ReturnType<typeof wranglerDevProcesses>, inspector: Awaited<ReturnType<typeof openInspector>>,
+ *   nudge: () => Promise<void> }} options (`nudge`: see `heapAfterCollection`)
+ */
+async function watchMemory({ processesOf, inspector, nudge }) {
+  const samples = [];
+  let startedAt;
+  const sampleProcesses = () => {
+    const processes = processesOf();
+    return {
+      atMs: performance.now() - startedAt,
+      runtimeRssMiB: sumMiB(processes.runtime),
+      runtimeAnonMiB: sumMiB(processes.runtime, 'rssAnonKiB'),
+      proxyRssMiB: sumMiB(processes.proxy),
+      wranglerRssMiB: sumMiB(processes.wrangler),
+      allWorkerdRssMiB: sumMiB(processes.workerd),
+    };
+  };
+  let heapInFlight = Promise.resolve();
+  // A heap snapshot leaves V8's heap larger for a while, even after a full collection (70.7 MiB
+  // against 46–49 around it in one run): no heap samples while one is taken and for 20 s after.
+  let heapPausedUntil = 0;
+  let heapPausedBy;
+  const sampleHeap = () => {
+    if (heapPausedBy !== undefined || performance.now() < heapPausedUntil) return heapInFlight;
+    // One at a time: a slow collection must not pile up behind it.
+    heapInFlight = heapInFlight.then(async () => {
+      const heap = await inspector.heapAfterCollection({ nudge });
+      if (heap !== null) {
+        samples.push({ ...sampleProcesses(), heapUsedMiB: heap.usedMiB, heapTotalMiB: heap.totalMiB, backingStoreMiB: heap.backingStoreMiB });
+      }
+    });
+    return heapInFlight;
+  };
+  startedAt = performance.now();
+  await sampleHeap();
+  if (samples.length === 0) progress(`Measuring the Worker's V8 heap failed: ${inspector.lastError}.`);
+  // The first sample is the start, however long its collection took.
+  startedAt = performance.now();
+  if (samples[0] !== undefined) samples[0].atMs = 0;
+  const processTimer = setInterval(() => samples.push(sampleProcesses()), memorySampleMs);
+  const heapTimer = setInterval(sampleHeap, heapSampleMs);
+  const lastOf = (field) => samples.findLast((sample) => sample[field] !== null && sample[field] !== undefined)?.[field] ?? null;
+  return {
+    samples,
+    startedAt,
+    /** No heap samples until `snapshot` (a promise) settles, and for 20 s after. */
+    pauseHeapFor(snapshot) {
+      heapPausedBy = snapshot;
+      snapshot
+        .catch(() => {})
+        .finally(() => {
+          heapPausedBy = undefined;
+          heapPausedUntil = performance.now() + 20_000;
+        });
+    },
+    /** The latest value of each measure. */
+    latest: () => ({ heapUsedMiB: lastOf('heapUsedMiB'), runtimeRssMiB: lastOf('runtimeRssMiB'), proxyRssMiB: lastOf('proxyRssMiB') }),
+    async stop() {
+      clearInterval(processTimer);
+      clearInterval(heapTimer);
+      await heapInFlight;
+      await sampleHeap();
+    },
+  };
+}
+
+/**
+ * The memory part of the report: each measure at start and end, its largest value, its samples and
+ * the least-squares slope over the run's second half (the first holds the warm-up, when objects,
+ * modules and caches are first made). One is checked: the Worker's V8 heap, what Kindred's code keeps
+ * reachable. The RSS of workerd's runtime, of wrangler's dev proxy and of wrangler's Node process are
+ * reported beside it, the first two also as KiB per request over the second half, and not checked:
+ * under wrangler dev both workerd processes grow with every request whatever it does (the header).
+ */
+function reportMemory(samples, records, options) {
+  const halfMs = (options.minutes * 60_000) / 2;
+  const lastAtMs = samples.at(-1)?.atMs ?? 0;
+  const secondHalfRequestsPerMinute = lastAtMs > halfMs ? records.filter((record) => record.atMs >= halfMs).length / ((lastAtMs - halfMs) / 60_000) : 0;
+  /** A slope in MiB a minute as KiB per request served meanwhile. */
+  const perRequestKiB = (slope) => (slope === null || secondHalfRequestsPerMinute === 0 ? null : round((slope * 1024) / secondHalfRequestsPerMinute, 1));
+  const describe = (field, slopeLimit) => {
+    const series = samples
+      .filter((sample) => sample[field] !== null && sample[field] !== undefined)
+      .map((sample) => ({ atMs: sample.atMs, value: sample[field] }));
+    const slope = slopePerMinute(series.filter((sample) => sample.atMs >= halfMs));
+    return {
+      mibAtStart: round(series[0]?.value, 1),
+      mibAtEnd: round(series.at(-1)?.value, 1),
+      mibMax: series.length === 0 ? null : round(Math.max(...series.map((sample) => sample.value)), 1),
+      secondHalfSlopeMiBPerMinute: round(slope, 3),
+      ...(slopeLimit === undefined ? {} : { slopeLimitMiBPerMinute: slopeLimit, growing: slope !== null && slope > slopeLimit }),
+      samples: series.map((sample) => [round(sample.atMs / 1000, 0), round(sample.value, 1)]),
+    };
+  };
+  const heap = describe('heapUsedMiB', options.heapSlopeLimitMiBPerMinute);
+  const runtimeRss = describe('runtimeRssMiB');
+  const proxyRss = describe('proxyRssMiB');
+  const lastHeapSample = samples.findLast((sample) => sample.heapUsedMiB !== undefined);
+  return {
+    memoryGrowing: heap.growing,
+    heap: {
+      ...heap,
+      totalMiBAtEnd: round(lastHeapSample?.heapTotalMiB, 1),
+      backingStoreMiBAtEnd: round(lastHeapSample?.backingStoreMiB, 1),
+      note: 'The V8 heap of the isolate that runs the Worker and its Durable Objects, used bytes after a full collection (HeapProfiler.collectGarbage, then Runtime.getHeapUsage through the inspector), every 15 s.',
+    },
+    runtimeRss: {
+      ...runtimeRss,
+      secondHalfKiBPerRequest: perRequestKiB(runtimeRss.secondHalfSlopeMiBPerMinute),
+      anonMiBAtEnd: round(samples.findLast((sample) => sample.runtimeAnonMiB !== null)?.runtimeAnonMiB, 1),
+      note: 'VmRSS of workerd’s runtime process (the Worker, its Durable Objects and their SQLite, and miniflare’s local D1, R2, Queues and static assets), every 5 s. Not checked: under wrangler dev it grows with every request whatever the request does (about 17 KiB a GET /healthz, which touches no object; docs/capacity.md), so it cannot tell a leak of ours from the local runtime’s own growth.',
+    },
+    wranglerProxyRss: {
+      ...proxyRss,
+      secondHalfKiBPerRequest: perRequestKiB(proxyRss.secondHalfSlopeMiBPerMinute),
+      note: 'VmRSS of wrangler dev’s proxy workerd (the process serving the dev port, which every request passes through before the runtime). Not checked: it does not exist on Cloudflare, and it grows with every request it forwards, static files that never reach the Worker included (docs/capacity.md).',
+    },
+    wranglerNodeRss: { ...describe('wranglerRssMiB'), note: 'VmRSS of wrangler’s own Node process. Not checked.' },
+    allWorkerdRss: {
+      ...describe('allWorkerdRssMiB'),
+      note: 'Both workerd processes summed: what runs before this split reported as “workerd RSS”.',
+    },
+  };
+}
+
+const heapSnapshotFile = (moment) => path.join(resultsDirectory, `soak-${moment}.heapsnapshot`);
+
+/** The end's heap snapshot beside the middle's: their totals, and the kinds of objects that grew most. */
+async function compareHeapSnapshots(inspector, middleSnapshot) {
+  progress('Taking a heap snapshot of the Worker’s isolate…');
+  try {
+    const middle = await middleSnapshot;
+    const end = await inspector.heapSnapshot({ keepAs: heapSnapshotFile('end') });
+    const totals = (summary) => (summary === undefined ? null : { objects: summary.total.count, mib: round(summary.total.bytes / 1024 / 1024, 1) });
+    return {
+      middle: totals(middle),
+      end: totals(end),
+      files: middle === undefined ? [heapSnapshotFile('end')] : [heapSnapshotFile('middle'), heapSnapshotFile('end')],
+      grewMost: middle === undefined ? null : heapGrowth(middle, end).map((entry) => ({ ...entry, mibAfter: round(entry.bytesAfter / 1024 / 1024, 2) })),
+      note: 'Self sizes by kind (objects by constructor name), from the middle of the run to its end; the files open in DevTools’ Memory tab.',
+    };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 // --- the simulated people -----------------------------------------------------------------------------
@@ -398,7 +549,7 @@ export async function run(argv) {
     const scriptedAnswers = Math.ceil(options.users * actionsPerPerson * chatShare * 2) + 100;
     await scriptBackgroundAnswers(model.url, { count: scriptedAnswers, delayMs: options.delayMs });
 
-    const { server, baseUrl } = await startBenchServer({
+    const { server, port, baseUrl, inspectorPort } = await startBenchServer({
       port: options.port,
       host,
       persistTo: persistDirectory,
@@ -418,52 +569,79 @@ export async function run(argv) {
       },
       logFile: serverLogFile,
       cleanups,
+      withInspector: true,
     });
+    // Attached before any load: wrangler's InspectorProxyWorker keeps every message of the runtime's
+    // inspector (a console line of every request) in an array until a DevTools client attaches, so a
+    // dev server nobody inspects grows for that alone. Attached, the messages are passed on and dropped.
+    const inspector = await openInspector({ host, inspectorPort });
+    cleanups.push(() => inspector.close());
+    const processesOf = () => wranglerDevProcesses(server.pid, { host, port });
 
     progress(`Signing up ${options.users} people (not measured)…`);
     const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'soak-user', concurrency: 4 });
     const people = tokens.map((token, index) => ({ index, token, files: new Set(), reminders: [] }));
 
     const records = [];
-    const memorySamples = [];
     const windows = [];
-    const startedAt = performance.now();
+    const nudge = async () => {
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      await response.body?.cancel();
+    };
+    const memory = await watchMemory({ processesOf, inspector, nudge });
+    const { startedAt } = memory;
     const startedAtWall = Date.now();
     const endsAt = startedAtWall + options.minutes * 60_000;
-    const rssAtStart = workerdRssMiB(server.pid);
-    const cpuAtStart = workerdCpuSeconds(server.pid);
-    if (rssAtStart !== null) memorySamples.push({ atMs: 0, value: rssAtStart });
+    const cpuAtStart = cpuSeconds(processesOf().workerd);
+    const runtimeCpuAtStart = cpuSeconds(processesOf().runtime);
+    const atStart = memory.latest();
     progress(
-      `Soaking: ${options.users} people for ${options.minutes} min, windows of ${options.windowSeconds} s; workerd RSS ${round(rssAtStart, 1)} MiB at start.`,
+      `Soaking: ${options.users} people for ${options.minutes} min, windows of ${options.windowSeconds} s; at start the Worker's V8 heap ${round(atStart.heapUsedMiB, 1)} MiB, workerd runtime RSS ${round(atStart.runtimeRssMiB, 1)} MiB, wrangler's proxy ${round(atStart.proxyRssMiB, 1)} MiB.`,
     );
 
-    const sampler = setInterval(() => {
-      const value = workerdRssMiB(server.pid);
-      if (value !== null) memorySamples.push({ atMs: performance.now() - startedAt, value });
-    }, memorySampleMs);
     let windowStart = 0;
     const closeWindow = () => {
       const now = performance.now() - startedAt;
       const inWindow = records.filter((record) => record.atMs >= windowStart && record.atMs < now);
       const summary = summariseRequests(inWindow, (now - windowStart) / 1000);
-      const rss = workerdRssMiB(server.pid);
-      windows.push({ index: windows.length, fromSeconds: round(windowStart / 1000, 1), toSeconds: round(now / 1000, 1), rssMiB: round(rss, 1), ...summary });
+      const latest = memory.latest();
+      windows.push({
+        index: windows.length,
+        fromSeconds: round(windowStart / 1000, 1),
+        toSeconds: round(now / 1000, 1),
+        heapUsedMiB: round(latest.heapUsedMiB, 1),
+        runtimeRssMiB: round(latest.runtimeRssMiB, 1),
+        proxyRssMiB: round(latest.proxyRssMiB, 1),
+        ...summary,
+      });
       const slowest = Object.entries(summary.kinds).sort((left, right) => (right[1].p95 ?? 0) - (left[1].p95 ?? 0))[0];
       progress(
-        `  window ${windows.length}: ${summary.requests} requests (${summary.perSecond}/s), errors ${JSON.stringify(summary.errorsById)}, slowest p95 ${slowest ? `${slowest[0]} ${format(slowest[1].p95)}` : 'n/a'}, workerd RSS ${round(rss, 1)} MiB`,
+        `  window ${windows.length}: ${summary.requests} requests (${summary.perSecond}/s), errors ${JSON.stringify(summary.errorsById)}, slowest p95 ${slowest ? `${slowest[0]} ${format(slowest[1].p95)}` : 'n/a'}; V8 heap ${round(latest.heapUsedMiB, 1)} MiB, runtime RSS ${round(latest.runtimeRssMiB, 1)} MiB, wrangler's proxy ${round(latest.proxyRssMiB, 1)} MiB`,
       );
       windowStart = now;
     };
     const windowTimer = setInterval(closeWindow, options.windowSeconds * 1000);
+    let middleSnapshot;
+    const middleSnapshotTimer = options.heapSnapshots
+      ? setTimeout(
+          () => {
+            middleSnapshot = inspector.heapSnapshot({ keepAs: heapSnapshotFile('middle') });
+            middleSnapshot.catch(() => {});
+            memory.pauseHeapFor(middleSnapshot);
+          },
+          (options.minutes * 60_000) / 2,
+        )
+      : undefined;
     await Promise.all(people.map((person) => actAsPerson(baseUrl, person, options, endsAt, records, startedAt)));
     clearInterval(windowTimer);
-    clearInterval(sampler);
-    // The last, possibly short, window (a person's last request may end a little after `endsAt`).
+    // The last samples, then the last, possibly short, window (a person's last request may end a little after `endsAt`).
+    await memory.stop();
     if (records.some((record) => record.atMs >= windowStart)) closeWindow();
     const measuredSeconds = (performance.now() - startedAt) / 1000;
-    const cpuAtEnd = workerdCpuSeconds(server.pid);
-    const rssAtEnd = workerdRssMiB(server.pid);
-    if (rssAtEnd !== null) memorySamples.push({ atMs: performance.now() - startedAt, value: rssAtEnd });
+    const cpuAtEnd = cpuSeconds(processesOf().workerd);
+    const runtimeCpuAtEnd = cpuSeconds(processesOf().runtime);
+    clearTimeout(middleSnapshotTimer);
+    const heapSnapshots = options.heapSnapshots ? await compareHeapSnapshots(inspector, middleSnapshot) : undefined;
 
     // Reminders set last fall due up to 15 s after the end: wait for them, then read them all back.
     progress('Waiting for the last reminders to fall due, then reading every person’s reminders back…');
@@ -472,9 +650,7 @@ export async function run(argv) {
     const reminders = await checkReminders(baseUrl, people, Date.now() - 5_000);
     const backgroundModelCalls = await countBackgroundCalls(model.url);
 
-    const halfMs = (options.minutes * 60_000) / 2;
-    const secondHalf = memorySamples.filter((sample) => sample.atMs >= halfMs);
-    const slope = slopePerMinute(secondHalf);
+    const memoryReport = reportMemory(memory.samples, records, options);
     const overall = summariseRequests(records, measuredSeconds);
     const report = {
       benchmark: 'soak',
@@ -494,16 +670,14 @@ export async function run(argv) {
       backgroundModelCalls,
       workerdCpuMsPerRequest:
         cpuAtStart === null || cpuAtEnd === null || overall.requests === 0 ? null : round(((cpuAtEnd - cpuAtStart) * 1000) / overall.requests, 2),
-      memory: {
-        rssMiBAtStart: round(rssAtStart, 1),
-        rssMiBAtEnd: round(rssAtEnd, 1),
-        rssMiBMax: memorySamples.length === 0 ? null : round(Math.max(...memorySamples.map((sample) => sample.value)), 1),
-        samples: memorySamples.map((sample) => [round(sample.atMs / 1000, 0), round(sample.value, 1)]),
-        secondHalfSlopeMiBPerMinute: round(slope, 3),
-        slopeLimitMiBPerMinute: options.rssSlopeLimitMiBPerMinute,
-        memoryGrowing: slope !== null && slope > options.rssSlopeLimitMiBPerMinute,
-        note: 'VmRSS of the workerd processes in wrangler dev’s process group, summed. The slope is a least-squares fit over the samples (every 5 s) of the second half; with fewer than 3 samples it is null and memoryGrowing false.',
-      },
+      runtimeCpuMsPerRequest:
+        runtimeCpuAtStart === null || runtimeCpuAtEnd === null || overall.requests === 0
+          ? null
+          : round(((runtimeCpuAtEnd - runtimeCpuAtStart) * 1000) / overall.requests, 2),
+      cpuNote:
+        'workerdCpuMsPerRequest: both workerd processes, wrangler’s dev proxy included (as earlier runs reported it); runtimeCpuMsPerRequest: the runtime process alone (the Worker, its objects and the local simulators).',
+      memory: memoryReport,
+      ...(heapSnapshots === undefined ? {} : { heapSnapshots }),
       environment: {
         node: process.version,
         wrangler: packageVersion('wrangler'),
@@ -528,7 +702,9 @@ export async function run(argv) {
       return 1;
     }
     if (report.memory.memoryGrowing) {
-      progress(`FAILED: workerd's memory grew ${report.memory.secondHalfSlopeMiBPerMinute} MiB a minute over the second half.`);
+      progress(
+        `FAILED: the Worker's V8 heap kept growing over the second half: ${report.memory.heap.secondHalfSlopeMiBPerMinute} MiB a minute (limit ${report.memory.heap.slopeLimitMiBPerMinute}).`,
+      );
       return 1;
     }
     return 0;
@@ -548,14 +724,25 @@ function printSummary(report) {
       `    ${kind.padEnd(16)} ${String(figures.requests).padStart(6)} (${String(figures.perSecond).padStart(6)}/s)  p50 ${format(figures.p50)}  p95 ${format(figures.p95)}  p99 ${format(figures.p99)}  errors ${figures.errors}`,
   );
   const { memory, reminders } = report;
+  const trend = (measure) =>
+    `${measure.mibAtStart} → ${measure.mibAtEnd} MiB (max ${measure.mibMax}), second-half slope ${measure.secondHalfSlopeMiBPerMinute ?? 'n/a'} MiB/min`;
+  const verdict = (measure) => `(limit ${measure.slopeLimitMiBPerMinute}): ${measure.growing ? 'GROWING' : 'bounded'}`;
   progress(
     [
       '',
-      `Soak: ${report.users} people for ${formatSeconds(report.measuredSeconds * 1000)}, ${report.throughput.requests} requests (${report.throughput.perSecond}/s), workerd CPU ${report.workerdCpuMsPerRequest ?? 'n/a'} ms per request`,
+      `Soak: ${report.users} people for ${formatSeconds(report.measuredSeconds * 1000)}, ${report.throughput.requests} requests (${report.throughput.perSecond}/s), workerd CPU ${report.workerdCpuMsPerRequest ?? 'n/a'} ms per request (the runtime alone ${report.runtimeCpuMsPerRequest ?? 'n/a'} ms)`,
       ...kindLines,
       `  Errors by id: ${JSON.stringify(report.errorsById)}`,
       `  Reminders: ${reminders.set} set, ${reminders.delivered} of ${reminders.dueBeforeEnd} due delivered, lateness p50 ${format(reminders.latenessMs.p50)} p95 ${format(reminders.latenessMs.p95)}`,
-      `  workerd RSS: ${memory.rssMiBAtStart} MiB at start, ${memory.rssMiBAtEnd} MiB at the end, max ${memory.rssMiBMax} MiB; second-half slope ${memory.secondHalfSlopeMiBPerMinute ?? 'n/a'} MiB/min (limit ${memory.slopeLimitMiBPerMinute}): ${memory.memoryGrowing ? 'GROWING' : 'bounded'}`,
+      `  The Worker's V8 heap after a full collection: ${trend(memory.heap)} ${verdict(memory.heap)}`,
+      `  Not checked (local tooling grows per request, see the header): workerd runtime RSS ${trend(memory.runtimeRss)}, ${memory.runtimeRss.secondHalfKiBPerRequest ?? 'n/a'} KiB a request;`,
+      `    wrangler's dev proxy RSS ${trend(memory.wranglerProxyRss)}, ${memory.wranglerProxyRss.secondHalfKiBPerRequest ?? 'n/a'} KiB a request; wrangler's Node RSS ${trend(memory.wranglerNodeRss)}`,
+      ...(report.heapSnapshots?.grewMost
+        ? [
+            `  Heap snapshots: ${JSON.stringify(report.heapSnapshots.middle)} half-way, ${JSON.stringify(report.heapSnapshots.end)} at the end; grew most:`,
+            ...report.heapSnapshots.grewMost.map((entry) => `    ${String(entry.bytes).padStart(10)} B ${String(entry.count).padStart(7)} × ${entry.kind}`),
+          ]
+        : []),
       `  Voice: ${report.voice}`,
       '',
     ].join('\n'),

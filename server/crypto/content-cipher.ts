@@ -9,25 +9,43 @@ const decoder = new TextDecoder();
  * messages every time (the prompt's window of 24), and each open is an AES-GCM decryption with its
  * base64 and text decoding, about 25 µs in workerd. Entries hang off the CryptoKey object itself (a
  * WeakMap: they go when the key goes), so only a holder of that same key gets a hit, and a hit means
- * this exact ciphertext was sealed here or already authenticated under the same context. Long texts
- * (file contents) are not kept, and each key keeps a bounded number, oldest dropped first.
+ * this exact ciphertext was sealed here or already authenticated under the same context.
+ *
+ * Bounded by what it holds, not only by how many: each key keeps at most `keptCharactersPerKey`
+ * characters (sealed and opened forms together), oldest dropped first, and no text longer than
+ * `longestKeptText`. A count alone (512 texts) let one object keep about 5 MB of texts up to 4 kB and
+ * their sealed forms (more outside Latin-1), in an isolate that on Cloudflare has 128 MB for every
+ * object it hosts, and in the soak the heap grew by this cache all through a 5-minute run. 64 Ki
+ * characters holds the prompt's window several times over at the length of ordinary messages.
  */
-const openedByKey = new WeakMap<CryptoKey, Map<string, { context: string; plaintext: string }>>();
-const openedPerKey = 512;
+const openedByKey = new WeakMap<CryptoKey, { texts: Map<string, { context: string; plaintext: string }>; characters: number }>();
+export const keptCharactersPerKey = 64 * 1024;
 const longestKeptText = 4_096;
+
+const sizeOf = (sealed: string, plaintext: string) => sealed.length + plaintext.length;
 
 function remember(key: CryptoKey, sealed: string, context: string, plaintext: string): void {
   if (plaintext.length > longestKeptText) return;
   let opened = openedByKey.get(key);
   if (opened === undefined) {
-    opened = new Map();
+    opened = { texts: new Map(), characters: 0 };
     openedByKey.set(key, opened);
   }
-  if (opened.size >= openedPerKey) {
-    const oldest = opened.keys().next().value;
-    if (oldest !== undefined) opened.delete(oldest);
+  const previous = opened.texts.get(sealed);
+  if (previous !== undefined) opened.characters -= sizeOf(sealed, previous.plaintext);
+  opened.texts.set(sealed, { context, plaintext });
+  opened.characters += sizeOf(sealed, plaintext);
+  for (const [oldest, { plaintext: oldestText }] of opened.texts) {
+    if (opened.characters <= keptCharactersPerKey) break;
+    opened.texts.delete(oldest);
+    opened.characters -= sizeOf(oldest, oldestText);
   }
-  opened.set(sealed, { context, plaintext });
+}
+
+/** How many texts, and characters, are kept for `key`: for tests of the bound. */
+export function keptUnder(key: CryptoKey): { texts: number; characters: number } {
+  const opened = openedByKey.get(key);
+  return { texts: opened?.texts.size ?? 0, characters: opened?.characters ?? 0 };
 }
 
 /**
@@ -46,7 +64,7 @@ export async function encryptText(key: CryptoKey, plaintext: string, context: st
 }
 
 export async function decryptText(key: CryptoKey, sealed: string, context: string): Promise<string> {
-  const known = openedByKey.get(key)?.get(sealed);
+  const known = openedByKey.get(key)?.texts.get(sealed);
   if (known !== undefined && known.context === context) return known.plaintext;
   if (!sealed.startsWith('v1.')) throw new Error('Unknown ciphertext format');
   const combined = base64ToBytes(sealed.slice(3));

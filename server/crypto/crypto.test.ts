@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decryptText, encryptText } from './content-cipher.ts';
+import { decryptText, encryptText, keptCharactersPerKey, keptUnder } from './content-cipher.ts';
 import { base64ToBytes, bytesToBase64, bytesToBase64Url, bytesToHex, randomBytes } from './encoding.ts';
 import { createUserKeys, importMasterKey, masterKeyId, masterKeyRing, rewrapUserKey, unwrapUserKeys } from './user-keys.ts';
 
@@ -108,5 +108,29 @@ describe('opened texts kept per key', () => {
     const { keys } = await createUserKeys(await masterKey(), 'user_a');
     const long = 'a long file '.repeat(1_000);
     expect(await decryptText(keys.encryption, await encryptText(keys.encryption, long, 'file:1'), 'file:1')).toBe(long);
+    expect(keptUnder(keys.encryption).texts).toBe(0);
+  });
+
+  it('keeps no more characters under a key than its bound, and still opens the texts it dropped', async () => {
+    const { keys } = await createUserKeys(await masterKey(), 'user_a');
+    const texts = Array.from({ length: 60 }, (_, index) => `message ${index}: ${'so much to say '.repeat(200)}`);
+    const sealed: string[] = [];
+    for (const [index, text] of texts.entries()) sealed.push(await encryptText(keys.encryption, text, `message:${index}:text`));
+    // 60 texts of ~3,000 characters and their ~4,100-character sealed forms: over 400 Ki characters sealed.
+    const kept = keptUnder(keys.encryption);
+    expect(kept.characters).toBeGreaterThan(keptCharactersPerKey / 2);
+    expect(kept.characters).toBeLessThanOrEqual(keptCharactersPerKey);
+    expect(kept.texts).toBeLessThan(texts.length);
+    for (const [index, text] of texts.entries()) expect(await decryptText(keys.encryption, sealed[index] ?? '', `message:${index}:text`)).toBe(text);
+    expect(keptUnder(keys.encryption).characters).toBeLessThanOrEqual(keptCharactersPerKey);
+  });
+
+  it('counts a text opened again once', async () => {
+    const { keys } = await createUserKeys(await masterKey(), 'user_a');
+    const sealed = await encryptText(keys.encryption, 'kept once', 'message:1:text');
+    const once = keptUnder(keys.encryption);
+    await decryptText(keys.encryption, sealed, 'message:1:text');
+    expect(keptUnder(keys.encryption)).toEqual(once);
+    expect(once.texts).toBe(1);
   });
 });
