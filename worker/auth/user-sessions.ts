@@ -52,13 +52,25 @@ export async function startSession(env: Env, account: Account, label: string | n
 /** The live session a token stands for, or undefined. A signed token never touches D1. */
 export async function findSession(env: Env, token: string): Promise<AuthenticatedSession | undefined> {
   if (!isSignedTokenText(token)) return legacyTokenPattern.test(token) ? findLegacySession(env.DB, token) : undefined;
-  const signed = await verifyToken(await signingKeys(env), 'v2', token);
+  return liveSessionOf(env, 'v2', token, (sessions, proof) => sessions.check(proof));
+}
+
+/**
+ * A signed token's session as its user's object answers for it: the signature is checked first, with no
+ * I/O, so only a token we signed reaches an object; `ask` hands the object the secret's hash to check.
+ */
+async function liveSessionOf(
+  env: Env,
+  kind: SignedToken['kind'],
+  text: string,
+  ask: (
+    sessions: ReturnType<typeof sessionsOf>,
+    proof: { userId: string; id: string; secretHash: string },
+  ) => Promise<{ id: string; expiresAt: number; account: { email: string; createdAt: number } } | null | undefined>,
+): Promise<AuthenticatedSession | undefined> {
+  const signed = await verifyToken(await signingKeys(env), kind, text);
   if (!signed) return undefined;
-  const live = await sessionsOf(env, signed.userId).check({
-    userId: signed.userId,
-    id: signed.id,
-    secretHash: await sha256Hex(signed.secret),
-  });
+  const live = await ask(sessionsOf(env, signed.userId), { userId: signed.userId, id: signed.id, secretHash: await sha256Hex(signed.secret) });
   if (!live) return undefined;
   return {
     account: { id: signed.userId, email: live.account.email, createdAt: new Date(live.account.createdAt) },
@@ -102,18 +114,5 @@ export async function createTicket(env: Env, session: AuthenticatedSession, now 
 /** Spends a realtime ticket: the session it stands for while that session lives, else undefined. */
 export async function redeemTicket(env: Env, ticket: string): Promise<AuthenticatedSession | undefined> {
   if (!isSignedTokenText(ticket)) return legacyTokenPattern.test(ticket) ? redeemRealtimeTicket(env.DB, ticket) : undefined;
-  const signed = await verifyToken(await signingKeys(env), 'rt2', ticket);
-  if (!signed) return undefined;
-  const live = await sessionsOf(env, signed.userId).redeemTicket({
-    userId: signed.userId,
-    id: signed.id,
-    secretHash: await sha256Hex(signed.secret),
-  });
-  if (!live) return undefined;
-  return {
-    account: { id: signed.userId, email: live.account.email, createdAt: new Date(live.account.createdAt) },
-    key: live.id,
-    expiresAt: new Date(live.expiresAt),
-    store: 'object',
-  };
+  return liveSessionOf(env, 'rt2', ticket, (sessions, proof) => sessions.redeemTicket(proof));
 }
