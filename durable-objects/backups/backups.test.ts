@@ -194,6 +194,10 @@ describe('backups', () => {
     // The same account: only the export's own time differs, and what an import cannot keep (the same list the import round trip allows).
     const ignore = ['exportedAt', ...populators.flatMap((populator) => Object.keys(populator.differsAfterImport ?? {}))];
     expect(differences(atSnapshot, afterRestore, { ignore })).toEqual([]);
+    // Unlike an import into another account, a restore keeps the account's links: its devices and WhatsApp number.
+    expect(afterRestore.pushSubscriptions).toEqual(atSnapshot.pushSubscriptions);
+    expect(afterRestore.whatsapp).toEqual(atSnapshot.whatsapp);
+    expect(atSnapshot.whatsapp).toMatchObject({ status: 'linked' });
   });
 
   for (const [damage, change] of [

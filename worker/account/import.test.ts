@@ -140,6 +140,25 @@ describe('POST /me/import', () => {
     expect(me.displayName).toBe('Kept');
   });
 
+  it('goes into a new account whose app already asked for notifications and whose WhatsApp is linked: those are the account’s, and stay', async () => {
+    const user = await buildUser();
+    const links = populators.filter((populator) => populator.sections.some((section) => section === 'pushSubscriptions' || section === 'whatsapp'));
+    expect(links).toHaveLength(2);
+    for (const populator of links) await populator.populate(user);
+    const document = {
+      formatVersion: exportFormatVersion,
+      user: { displayName: 'Moved in', timezone: 'UTC' },
+      whatsapp: { status: 'linked', phoneNumber: '+15550000000' },
+    };
+    const report = await importInto(user.token, JSON.stringify(document));
+    // This account's own number is linked already: nothing to link again.
+    expect(report.notImported).toEqual([]);
+    const after = exportDocumentSchema.parse(JSON.parse(await exportText(user.token)));
+    expect(after.pushSubscriptions).toHaveLength(1);
+    expect(after.whatsapp.status).toBe('linked');
+    expect(after.whatsapp.phoneNumber).not.toBe('+15550000000');
+  });
+
   it('answers a clear error for what is not an export, and stores nothing', async () => {
     const user = await buildUser({ displayName: 'Unchanged' });
     await expectError(await api('/api/v1/me/import', { token: user.token, body: '{"formatVersion": 2, "user": ' }), 'invalid_json');

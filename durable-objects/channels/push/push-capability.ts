@@ -70,7 +70,10 @@ export function createPushCapability(host: CapabilityHost, options: { fetch?: ty
       },
     },
     exportData: async () => ({ pushSubscriptions: await store.list() }),
-    holdsData: async (): Promise<boolean> => (await store.list()).length > 0,
+    // A device's subscription belongs to the account, not to the life an import brings: a new account's
+    // app may have subscribed already, and that is no reason to refuse an import. A restore keeps them,
+    // so every device goes on hearing from the companion.
+    keptOnRestore: ['push_subscriptions', 'push_deliveries'],
     /** Never brought back: the export holds no endpoint, key or token, and a device's subscription is its own to make. */
     async importData(document: ImportDocument): Promise<ImportPlan> {
       const count = document.pushSubscriptions?.length ?? 0;

@@ -296,14 +296,16 @@ export function createWhatsAppCapability(
       const link = await store.link();
       return { whatsapp: link ? { status: link.status, phoneNumber: link.phoneNumber } : { status: 'unlinked' } };
     },
-    /** A number linked, or being linked. */
-    holdsData: async (): Promise<boolean> => (await store.link()) !== undefined,
+    // The link belongs to the account, not to the life an import brings (a new account may link its
+    // number first), so it does not refuse an import; a restore keeps it, with the webhooks' bookkeeping.
+    keptOnRestore: ['whatsapp_link', 'whatsapp_inbound', 'whatsapp_outbound', 'whatsapp_outbound_statuses'],
     /**
      * Never brought back: a number is linked only once its owner has confirmed it with a code (and the
      * Worker's directory holds it for this account), which an export cannot stand in for.
      */
     async importData(document: ImportDocument): Promise<ImportPlan> {
-      const linked = document.whatsapp && document.whatsapp.status !== 'unlinked' ? 1 : 0;
+      // Nothing to do when this account is linked already (a restore keeps its link).
+      const linked = document.whatsapp && document.whatsapp.status !== 'unlinked' && (await store.link())?.status !== 'linked' ? 1 : 0;
       return {
         imported: document.whatsapp && !linked ? { whatsapp: 0 } : {},
         notImported: linked
