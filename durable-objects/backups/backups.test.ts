@@ -94,7 +94,7 @@ describe('backups', () => {
     await remember(token, `My sister ${secret} lives in Lisbon`);
     expect(await backupsOf(token)).toEqual([]);
 
-    expect(await runScheduledWork(user.id)).toBe(true);
+    expect(await runScheduledWork(user.id, { backups: true })).toBe(true);
 
     const [backup] = await backupsOf(token);
     expect(backup).toBeDefined();
@@ -112,16 +112,16 @@ describe('backups', () => {
 
   it('stores nothing new when nothing changed since the newest snapshot, and a new one once something did', async () => {
     const { token, user } = await buildUser({ displayName: 'Bea' });
-    await runScheduledWork(user.id);
+    await runScheduledWork(user.id, { backups: true });
     const [first] = await backupsOf(token);
     // The job armed the next interval's backup itself: it runs, finds the same content, and stores nothing.
-    expect(await runScheduledWork(user.id)).toBe(true);
+    expect(await runScheduledWork(user.id, { backups: true })).toBe(true);
     expect(await backupsOf(token)).toEqual([first]);
     expect(await backUpNow(token)).toEqual({ ...first, stored: false });
     expect(await storedKeys(user.id)).toHaveLength(1);
 
     await setDisplayName(token, 'Beatriz');
-    expect(await runScheduledWork(user.id)).toBe(true);
+    expect(await runScheduledWork(user.id, { backups: true })).toBe(true);
     const backups = await backupsOf(token);
     expect(backups).toHaveLength(2);
     expect(backups[1]).toEqual(first);
@@ -261,7 +261,7 @@ describe('backups', () => {
   it("deleting the account deletes the person's snapshots", async () => {
     const { token, user } = await buildUser();
     await backUpNow(token);
-    await runScheduledWork(user.id);
+    await runScheduledWork(user.id, { backups: true });
     expect(await storedKeys(user.id)).not.toEqual([]);
     expect((await api('/api/v1/me', { token, method: 'DELETE' })).status).toBe(204);
     expect(await storedKeys(user.id)).toEqual([]);

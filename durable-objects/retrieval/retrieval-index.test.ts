@@ -15,7 +15,7 @@ describe('retrieval index', () => {
 
     const { dump, terms } = await withRetrieval(uniqueUserId('privacy'), async ({ index, sql }) => {
       await index.indexMany([
-        memory('memory_1', `My secret: I dream of ${word} every night`),
+        memory('memory_1', `My wish: I dream of ${word} every night`),
         { id: 'turn_1', kind: 'turn', sourceId: 'message_1', text: `${word}!`, contextText: `Tell me about the ${word.toLowerCase()}`, createdAt: now },
       ]);
       const stored = sql.exec<{ own: string; context: string }>('SELECT own, context FROM retrieval_terms').toArray();
@@ -23,7 +23,7 @@ describe('retrieval index', () => {
     });
 
     expect(dump).toContain('retrieval_terms_data');
-    for (const fragment of ['hippopotamuses', 'hippopotamus', 'hippopotamu', 'secret', 'dream', 'night']) expect(dump).not.toContain(fragment);
+    for (const fragment of ['hippopotamuses', 'hippopotamus', 'hippopotamu', 'wish', 'dream', 'night']) expect(dump).not.toContain(fragment);
     expect(terms.length).toBeGreaterThan(0);
     for (const term of terms) expect(term).toMatch(/^[0-9a-f]{12}$/);
   });
