@@ -17,6 +17,12 @@ function clientAnswering(answer: unknown, status = 200) {
 const api = 'https://kindred.test/api/v1';
 
 describe('the tools in the client', () => {
+  it('gives an HTTP tool its header values with one PUT, and answers the tool', async () => {
+    const { client, requests } = clientAnswering({ tool: { id: 'htt_1', tool: { available: true } } });
+    expect(await client.setHttpToolHeaders('htt/1', { 'X-Api-Key': 'k' })).toEqual({ id: 'htt_1', tool: { available: true } });
+    expect(requests).toEqual([{ url: `${api}/tools/http/htt%2F1/headers`, method: 'PUT', body: { headers: { 'X-Api-Key': 'k' } } }]);
+  });
+
   it('changes a tool’s switch, risk and approval with one PATCH', async () => {
     const { client, requests } = clientAnswering({ id: 'tool_1' });
     await client.updateTool('tool/1', { risk: null, approval: 'always' });

@@ -354,6 +354,9 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     createHttpTool: (body: CreateHttpToolBody) => json<HttpTool>('POST', '/tools/http', body),
     /** A shared tool cannot be deleted here (`tool_is_shared`); it can be switched off. */
     deleteHttpTool: (id: string) => json<void>('DELETE', `/tools/http/${encodeURIComponent(id)}`),
+    /** Gives the values of every header the tool names (one brought back from an export has none until then); answers the tool. */
+    setHttpToolHeaders: async (id: string, headers: Record<string, string>) =>
+      (await json<{ tool: HttpTool }>('PUT', `/tools/http/${encodeURIComponent(id)}/headers`, { headers })).tool,
     /** Makes one HTTP tool per operation of an OpenAPI 3 document; answers the tools made. */
     importOpenApi: async (body: ImportOpenApiBody) => (await json<HttpToolsAnswer>('POST', '/tools/http/import-openapi', body)).tools,
 

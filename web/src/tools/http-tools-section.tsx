@@ -67,8 +67,9 @@ export function HttpToolsSection({ tools, onAdded, onRemoved }: HttpToolsSection
   );
 }
 
-function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved(id: string): void; onStatus(status: string): void }) {
+function HttpToolCard({ tool: shown, onRemoved, onStatus }: { tool: HttpTool; onRemoved(id: string): void; onStatus(status: string): void }) {
   const { busy, error, run } = useBusyWork();
+  const [tool, setTool] = useState(shown);
   const headingId = `http-tool-${tool.id}-name`;
   const remove = () =>
     run(async () => {
@@ -87,6 +88,15 @@ function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved
         {tool.request.url}
       </p>
       <SealedHeaderNames names={tool.request.headerNames} />
+      {!tool.shared && !tool.tool.available && tool.request.headerNames.length > 0 && (
+        <HeaderValuesForm
+          tool={tool}
+          onSaved={(saved) => {
+            setTool(saved);
+            onStatus(`${saved.title} can be used again.`);
+          }}
+        />
+      )}
       <ErrorAlert error={error} />
       {tool.shared ? (
         <p className="settings-muted">Set up for everyone by whoever runs this server. You can switch it off in the list above.</p>
@@ -101,6 +111,48 @@ function HttpToolCard({ tool, onRemoved, onStatus }: { tool: HttpTool; onRemoved
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * A tool brought back from an export names its headers but has none of their values (an export never
+ * holds a secret): the companion cannot use it until the person gives them again, here.
+ */
+function HeaderValuesForm({ tool, onSaved }: { tool: HttpTool; onSaved(tool: HttpTool): void }) {
+  const baseId = useId();
+  const [values, setValues] = useState<Record<string, string>>({});
+  const { busy, error, run } = useBusyWork();
+  const complete = tool.request.headerNames.every((name) => (values[name] ?? '').length > 0);
+  const save = () => run(async () => onSaved(await api.setHttpToolHeaders(tool.id, values)));
+  return (
+    <form
+      className="tools-header-values"
+      aria-describedby={`${baseId}-why`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (complete) void save();
+      }}
+    >
+      <p id={`${baseId}-why`} className="settings-warning">
+        This tool came back from an export without its header values, so your companion cannot use it yet. Enter them again.
+      </p>
+      {tool.request.headerNames.map((name) => (
+        <div className="field" key={name}>
+          <label htmlFor={`${baseId}-${name}`}>{name}</label>
+          <input
+            id={`${baseId}-${name}`}
+            type="password"
+            autoComplete="off"
+            value={values[name] ?? ''}
+            onChange={(event) => setValues({ ...values, [name]: event.target.value })}
+          />
+        </div>
+      ))}
+      <ErrorAlert error={error} />
+      <button type="submit" className="button secondary" disabled={busy || !complete}>
+        {busy ? 'Saving…' : 'Save the values'}
+      </button>
+    </form>
   );
 }
 
