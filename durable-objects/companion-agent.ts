@@ -1,15 +1,14 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
-import type { ImportDocument, ImportReport } from '../common/import.ts';
+import type { ImportReport } from '../common/import.ts';
 import { clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
-import { AppError } from '../server/errors/app-error.ts';
-import { failWith, type Outcome, succeed } from '../server/errors/outcome.ts';
+import { type Outcome, outcomeOf } from '../server/errors/outcome.ts';
 import { log } from '../server/logging/log.ts';
 import type { ChatModel } from '../server/providers/chat/chat-model.ts';
 import { chatModelFromConfig } from '../server/providers/from-config.ts';
 import { buildCapabilities, type Capabilities } from './capabilities.ts';
-import type { AccountData, InternalDocumentHead } from './host/account-data.ts';
+import { AccountDataHost } from './host/account-data.ts';
 import type { Capability, CapabilityHost, ClientConnection, JobPayload, LiveConnections } from './host/capability.ts';
 import {
   type ConnectionState,
@@ -23,8 +22,7 @@ import {
   toClientConnection,
   userIdHeader,
 } from './host/connections.ts';
-import { streamJsonDocument, type Written } from './host/export-document.ts';
-import { type ImportPlan, readImportDocument, sectionsPresent, upgradeImportDocument } from './host/import-document.ts';
+import type { Written } from './host/export-document.ts';
 import { hostSchemaSteps, migrateObjectSchema, orderSchemaSteps, type SchemaStep } from './host/schema/migrate.ts';
 import { configuredMasterKeys, UserVault } from './host/user-vault.ts';
 
@@ -50,15 +48,17 @@ export class CompanionAgent extends Agent<Env> {
   readonly #all: readonly Capability[];
   readonly #byName: ReadonlyMap<string, Capability>;
   readonly #runningJobs = new Set<Promise<void>>();
-  /** Set while an import runs: a second one would find the account as empty as the first did. */
-  #importing = false;
+  /** What spans every capability's data: the export document, import, and the restore's clearing. */
+  readonly #accountData: AccountDataHost;
   readonly #frameHandlers = new Map<string, NonNullable<Capability['frames']>[keyof NonNullable<Capability['frames']>]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const userId = ctx.id.name ?? ctx.id.toString();
     this.#vault = new UserVault(ctx.storage.sql, userId, configuredMasterKeys(env));
-    this.#capabilities = buildCapabilities(this.#host(userId), this.#accountData());
+    // The capabilities are read when an export, import or restore runs, after they are all built.
+    this.#accountData = new AccountDataHost({ userId, storage: ctx.storage, capabilities: () => this.#all });
+    this.#capabilities = buildCapabilities(this.#host(userId), this.#accountData);
     this.#all = Object.values(this.#capabilities);
     this.#byName = new Map(this.#all.map((capability) => [capability.name, capability]));
     for (const capability of this.#all) {
@@ -87,12 +87,7 @@ export class CompanionAgent extends Agent<Env> {
     const rpc = this.#byName.get(capabilityName)?.rpc as Record<string, unknown> | undefined;
     const handler = rpc && Object.hasOwn(rpc, method) ? rpc[method] : undefined;
     if (typeof handler !== 'function') throw new Error(`The companion has no RPC method ${capabilityName}.${method}.`);
-    try {
-      return succeed(await handler(...args));
-    } catch (error) {
-      if (error instanceof AppError) return failWith(error);
-      throw error;
-    }
+    return outcomeOf(async () => handler(...args));
   }
 
   /**
@@ -101,121 +96,12 @@ export class CompanionAgent extends Agent<Env> {
    * years of messages and file versions never has them all in memory at once.
    */
   async exportDocument(head: ExportHead): Promise<ReadableStream<Uint8Array>> {
-    return this.#documentOf(head);
+    return this.#accountData.document(head);
   }
 
-  async #documentOf(head: ExportHead | InternalDocumentHead): Promise<ReadableStream<Uint8Array>> {
-    const document: Record<string, unknown> = { ...head };
-    for (const capability of this.#all) {
-      for (const [section, value] of Object.entries((await capability.exportData?.()) ?? {})) {
-        // Two capabilities naming the same section would silently overwrite one another's data.
-        if (Object.hasOwn(document, section)) throw new Error(`Two parts of the export are both named "${section}".`);
-        document[section] = value;
-      }
-    }
-    return streamJsonDocument(document, { userId: this.name });
-  }
-
-  /**
-   * `POST /me/import`: the export document in `source` (JSON, any format version) brought into this
-   * account, which must hold nothing of the person's yet. Every capability prepares its sections, then
-   * all of them are written in one storage transaction, so the import lands whole or not at all; only
-   * then are jobs scheduled and the search index built. One import at a time.
-   */
+  /** `POST /me/import`: see `AccountDataHost.importFrom`. Expected failures come back as values, as from `invoke`. */
   async importDocument(source: ReadableStream<Uint8Array>): Promise<Outcome<ImportReport>> {
-    try {
-      return succeed(
-        await this.#exclusively(async () => {
-          const { document, fromVersion } = upgradeImportDocument(await readImportDocument(source));
-          return this.#importInto(document, fromVersion);
-        }),
-      );
-    } catch (error) {
-      if (error instanceof AppError) return failWith(error);
-      throw error;
-    }
-  }
-
-  /** One import or restore at a time: a second one would find the account as empty as the first did. */
-  async #exclusively<Result>(work: () => Promise<Result>): Promise<Result> {
-    if (this.#importing) throw new AppError('import_in_progress', 'An import or a restore is already running in this account.');
-    this.#importing = true;
-    try {
-      return await work();
-    } finally {
-      this.#importing = false;
-    }
-  }
-
-  /** The host's part the backups capability uses: see `AccountData`. Its methods are called only after construction. */
-  #accountData(): AccountData {
-    return {
-      document: (head) => this.#documentOf(head),
-      exclusively: (work) => this.#exclusively(work),
-      replaceWith: async (document, fromVersion) => {
-        await this.#clearForRestore();
-        return this.#importInto(document, fromVersion);
-      },
-    };
-  }
-
-  /**
-   * Restoring a backup: the person's data goes — what lives outside the object, every row of every
-   * capability's table — and the account stays: the data key (`user_keys`, so the backups stay
-   * readable), the schema version, and the Agents SDK's own tables with the scheduled jobs. Not
-   * `deleteAll`, which would take those too. Jobs are kept because every job already does nothing when
-   * what it was for is gone or changed (a reminder's job checks its id and due time), and the import
-   * arms, idempotently, those of what it brings back; recurring ones (the backups' own) go on. Rows go
-   * in one transaction.
-   */
-  async #clearForRestore(): Promise<void> {
-    for (const capability of this.#all) await capability.destroyExternalData?.('restore');
-    const sql = this.ctx.storage.sql;
-    const kept = new Set([...keptOnRestore, ...this.#all.flatMap((capability) => capability.keptOnRestore ?? [])]);
-    const tables = personTables(sql.exec<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'").toArray(), kept);
-    this.ctx.storage.transactionSync(() => {
-      for (const table of tables) sql.exec(`DELETE FROM "${table}"`);
-    });
-    for (const capability of this.#all) capability.reset?.();
-  }
-
-  async #importInto(document: ImportDocument, fromVersion: number): Promise<ImportReport> {
-    for (const capability of this.#all) {
-      if (await capability.holdsData?.()) {
-        throw new AppError('account_not_empty', 'This account already holds data of its own. An export can only be brought into an empty account.');
-      }
-    }
-    const plans: ImportPlan[] = [];
-    try {
-      for (const capability of this.#all) if (capability.importData) plans.push(await capability.importData(document));
-      this.ctx.storage.transactionSync(() => {
-        for (const plan of plans) plan.write();
-      });
-    } catch (failure) {
-      // A document that passed its schema can still name one item twice; that is the document's fault, not ours.
-      const error =
-        failure instanceof Error && /constraint failed/i.test(failure.message)
-          ? new AppError('validation_failed', 'The import names the same item twice (two with one id). Send the document `GET /me/export` gave, unchanged.')
-          : failure;
-      log.error('import_failed', { userId: this.name, error: error instanceof Error ? error.name : typeof error });
-      for (const plan of plans) await plan.abandon?.().catch(() => undefined);
-      // The transaction rolled back; what the capabilities cached while writing must go with it.
-      for (const capability of this.#all) capability.reset?.();
-      throw error;
-    }
-    for (const plan of plans) {
-      await plan.settle?.().catch((error: unknown) => {
-        log.error('import_settle_failed', { userId: this.name, error: error instanceof Error ? error.name : typeof error });
-      });
-    }
-    const imported = Object.assign({}, ...plans.map((plan) => plan.imported)) as Record<string, number>;
-    const notImported = plans.flatMap((plan) => plan.notImported ?? []);
-    const named = new Set([...Object.keys(imported), ...notImported.map((note) => note.section)]);
-    for (const section of sectionsPresent(document)) {
-      if (!named.has(section)) notImported.push({ section, count: 0, reason: 'This version of Kindred does not bring this part of an export back.' });
-    }
-    log.info('import_done', { userId: this.name, fromVersion });
-    return { formatVersion: fromVersion, imported, notImported };
+    return outcomeOf(() => this.#accountData.importFrom(source));
   }
 
   /**
@@ -381,31 +267,6 @@ export class CompanionAgent extends Agent<Env> {
       }),
     };
   }
-}
-
-/** Tables the restore keeps: the data key, the schema version. The SDK's (`cf_…`) and SQLite's own are never the person's data. */
-const keptOnRestore = new Set(['user_keys', 'kindred_schema']);
-
-/**
- * The tables that hold the person's data, from `sqlite_master`: every capability's, less those kept.
- * Full-text tables are cleared through themselves, never through their shadow tables, and `fts5vocab`
- * views over them hold nothing of their own (and refuse a DELETE).
- */
-function personTables(tables: readonly { name: string; sql: string | null }[], kept: ReadonlySet<string>): string[] {
-  const virtual = tables.filter((table) => /^CREATE VIRTUAL TABLE/i.test(table.sql ?? ''));
-  const fullText = virtual.filter((table) => /USING\s+fts5\s*\(/i.test(table.sql ?? '')).map((table) => table.name);
-  const views = new Set(virtual.filter((table) => /USING\s+fts5vocab/i.test(table.sql ?? '')).map((table) => table.name));
-  return tables
-    .map((table) => table.name)
-    .filter(
-      (name) =>
-        !kept.has(name) &&
-        !name.startsWith('cf_') &&
-        !name.startsWith('_cf_') &&
-        !name.startsWith('sqlite_') &&
-        !views.has(name) &&
-        !fullText.some((owner) => name.startsWith(`${owner}_`)),
-    );
 }
 
 type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (part: infer Intersection) => void ? Intersection : never;

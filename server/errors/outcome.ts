@@ -14,6 +14,16 @@ export const fail = (id: ErrorId, message: string): Outcome<never> => ({ success
 
 export const failWith = (error: AppError): Outcome<never> => fail(error.id, error.message);
 
+/** The value `work` answers, or the AppError it threw as a failure; any other error is thrown on. */
+export async function outcomeOf<Value>(work: () => Promise<Value>): Promise<Outcome<Value>> {
+  try {
+    return succeed(await work());
+  } catch (error) {
+    if (error instanceof AppError) return failWith(error);
+    throw error;
+  }
+}
+
 /** Back in the Worker: the value, or the AppError the object described. */
 export function unwrapOutcome<Value>(outcome: Outcome<Value>): Value {
   if (outcome.success) return outcome.value;
