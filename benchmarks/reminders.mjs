@@ -24,6 +24,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { analyseV8Profile, bundleModuleIndex, startV8Profiler } from '../scripts/bench-cpu-profile.mjs';
 import { format, formatSeconds, progress, round } from '../scripts/bench-support.mjs';
 import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
@@ -41,7 +42,10 @@ const usage = `Usage: npm run bench -- reminders [options]
   --lead S        seconds between setting the first reminder and the earliest due time (default auto:
                   the reminders divided by ${assumedCreationsPerSecond} a second, the rate wrangler dev sets them at on two cores)
   --grace S       seconds to wait after the last due time for late frames (default 30)
-  --port N        port for wrangler dev; 0 picks a free one (default 0)`;
+  --port N        port for wrangler dev; 0 picks a free one (default 0)
+  --profile       run V8's sampling profiler over the firing window and report where workerd's CPU went
+                  (written to bench-results/reminders-kindred.cpuprofile); it slows workerd, so the
+                  lateness of a profiled run is not comparable with an unprofiled one`;
 
 function readOptions(argv) {
   const { values } = parseArgs({
@@ -54,6 +58,7 @@ function readOptions(argv) {
       lead: { type: 'string', default: 'auto' },
       grace: { type: 'string', default: '30' },
       port: { type: 'string', default: '0' },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,7 +71,7 @@ function readOptions(argv) {
     console.error(usage);
     return undefined;
   }
-  return options;
+  return { ...options, profile: values.profile };
 }
 
 /**
@@ -100,6 +105,29 @@ function workerdCpuSeconds(groupId) {
   return found ? ticks / 100 : undefined;
 }
 
+/** Where the firing window's samples went: by kind of work, by our folder, and our costliest functions (shares of the samples). */
+async function summariseProfile(profile, bundle) {
+  await writeFile(path.join(root, 'bench-results/reminders-kindred.cpuprofile'), JSON.stringify(profile));
+  const v8 = analyseV8Profile(profile, bundleModuleIndex(readFileSync(bundle, 'utf8')));
+  const shares = (table, limit) =>
+    Object.fromEntries(
+      [...table]
+        .sort((left, right) => right[1] - left[1])
+        .slice(0, limit)
+        .map(([name, count]) => [name, round((100 * count) / Math.max(1, v8.samples), 1)]),
+    );
+  const summary = {
+    samples: v8.samples,
+    idleSamples: v8.idleSamples,
+    percentByCategory: shares(v8.byCategory, 15),
+    percentByFolder: shares(v8.ownByFolder, 15),
+    percentByFunction: shares(v8.ownFunctions, 25),
+    percentSelf: shares(v8.selfByFunction, 20),
+  };
+  progress(`Profile: ${JSON.stringify(summary, null, 2)}`);
+  return summary;
+}
+
 function percentile(sorted, fraction) {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
@@ -129,10 +157,11 @@ export async function run(argv) {
   progress('Bundling a snapshot of the Worker and preparing a fresh database…');
   const persistTo = path.join(workDirectory, 'state');
   const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo, stepOptions: quiet });
+  const inspectorPort = await freePort(host);
   const server = startWranglerDev({
     port,
     host,
-    inspectorPort: await freePort(host),
+    inspectorPort,
     persistTo,
     snapshot,
     variables: {
@@ -251,6 +280,7 @@ export async function run(argv) {
 
     // The firing window's CPU starts at the first due time, or now if setting them ran past it.
     if (Date.now() < firstDueAt) await new Promise((resolve) => setTimeout(resolve, firstDueAt - Date.now()));
+    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort, samplingMicroseconds: 1000 }) : undefined;
     const firingCpuStart = workerdCpuSeconds(server.pid);
     let firingCpuEnd;
     let lastArrivalSeen = 0;
@@ -268,6 +298,7 @@ export async function run(argv) {
         break;
       }
     }
+    const profile = await profiler?.stop();
     stopping = true;
     clearInterval(pinger);
     for (const socket of sockets) socket.close();
@@ -308,6 +339,7 @@ export async function run(argv) {
       `Delivered ${report.delivered} of ${report.reminders}; fired twice ${firedTwice}, never fired ${neverFired}; lateness p50 ${format(report.latenessMs?.p50 ?? 0)}, p99 ${format(report.latenessMs?.p99 ?? 0)}, max ${format(report.latenessMs?.max ?? 0)}; workerd CPU ${report.cpuMsPerFiredReminder ?? 'n/a'} ms per fired reminder.`,
     );
     await mkdir(path.join(root, 'bench-results'), { recursive: true });
+    if (profile) report.profile = await summariseProfile(profile, snapshot.script);
     await writeFile(path.join(root, 'bench-results/reminders.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(JSON.stringify(report));
     return firedTwice > 0 || neverFired > 0 || creationFailures > 0 ? 1 : 0;

@@ -6,6 +6,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { AccountData } from '../host/account-data.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { readImportDocument, upgradeImportDocument } from '../host/import-document.ts';
+import { offsetWithin } from '../host/spread.ts';
 import { type ChunkCipher, DamagedBackupError, openBackup, sealBackup } from './backup-format.ts';
 import { BackupStore, newBackupId, type StoredBackup } from './backup-store.ts';
 
@@ -14,16 +15,6 @@ const digestLabel = 'kindred/backup-digest/v1';
 
 /** The job's payload: which interval slot it runs for (see `slotTime`), and the interval it was armed with. */
 type BackupJobPayload = { slot: number; everyHours: number };
-
-/**
- * Where in each interval this user's backup falls: spread by the user id, so a million objects do not
- * all write at midnight. Not secret, only stable.
- */
-function offsetWithin(userId: string, intervalMs: number): number {
-  let hash = 2166136261;
-  for (let index = 0; index < userId.length; index += 1) hash = Math.imul(hash ^ userId.charCodeAt(index), 16777619) >>> 0;
-  return hash % intervalMs;
-}
 
 /**
  * Encrypted snapshots of the person's data (docs/backups.md): the export document, sealed with their

@@ -94,9 +94,16 @@ export function createOutreachCapability(
   const metrics = metricsOf(host.env);
 
   /** One delivery attempt: in the entry's log, and counted by channel, outcome and kind for operations. */
-  function recordAttempt(entry: { id: string; kind: OutreachKind }, attempt: Parameters<OutreachStore['recordAttempt']>[1]): void {
+  /** Records an attempt, and its metric; `latenessMs` for a delivery that was due at a moment (a reminder). */
+  function recordAttempt(entry: { id: string; kind: OutreachKind }, attempt: Parameters<OutreachStore['recordAttempt']>[1], latenessMs?: number): void {
     store.recordAttempt(entry.id, attempt);
-    metrics.record({ name: 'delivery', channel: attempt.channel, outcome: attempt.outcome, kind: entry.kind });
+    metrics.record({
+      name: 'delivery',
+      channel: attempt.channel,
+      outcome: attempt.outcome,
+      kind: entry.kind,
+      ...(latenessMs === undefined ? {} : { latenessMs }),
+    });
   }
 
   const profile = () => dependencies.companion.settings.profile();
@@ -538,11 +545,15 @@ export function createOutreachCapability(
         reason: announcement.reason,
         localDate: localDateOf(now, timezone),
         now,
+        written: { text: announcement.text, messageId: announcement.messageId, conversationId: announcement.conversationId },
       });
+      // An entry a run cut short left as planned (before `open` could write it whole).
       if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
       if (options.deliveredInApp) {
         // The reminder's own frame reached an open app: recorded as the app's delivery, so nothing sends it again.
-        if (store.markDelivered('app', announcement.messageId, now)) recordAttempt(entry, { channel: 'app', at: now, outcome: 'sent' });
+        if (store.markDelivered('app', announcement.messageId, now)) {
+          recordAttempt(entry, { channel: 'app', at: now, outcome: 'sent' }, announcement.dueAt === undefined ? undefined : now - announcement.dueAt);
+        }
         store.finish(entry.id, 'sent', null);
         return;
       }

@@ -103,7 +103,9 @@ export class OutreachStore {
 
   /**
    * Opens an entry for `sourceKey`, or answers the one already there: the same reminder, day's
-   * check-in or event start never gets two entries, whichever job runs it.
+   * check-in or event start never gets two entries, whichever job runs it. With `written`, a new
+   * entry starts as `sending` with its message, as `written` would leave it, in one statement: a
+   * message already stored (a due reminder) needs no separate step.
    */
   async open(input: {
     sourceKey: string;
@@ -111,30 +113,48 @@ export class OutreachStore {
     reason: string;
     localDate: string;
     now: number;
+    written?: { text: string; messageId: string; conversationId: string };
   }): Promise<{ entry: OutreachEntry; created: boolean }> {
     const prefix = kindsStoredAsCheckIn[input.kind];
     if (prefix && !input.sourceKey.startsWith(prefix)) throw new Error(`A ${input.kind} entry's source key starts with ${prefix}`);
-    const existing = await this.bySourceKey(input.sourceKey);
-    if (existing) return { entry: existing, created: false };
+    // Inserted first and read only when the key was taken: the usual case (a new entry) reads
+    // nothing back and opens nothing sealed.
     const id = createId('out', input.now);
-    const reasonSealed = await this.vault.seal(input.reason, `outreach:${id}:reason`);
+    const [reasonSealed, textSealed] = await Promise.all([
+      this.vault.seal(input.reason, `outreach:${id}:reason`),
+      input.written ? this.vault.seal(input.written.text, `outreach:${id}:text`) : null,
+    ]);
+    const entry: OutreachEntry = {
+      id,
+      sourceKey: input.sourceKey,
+      kind: input.kind,
+      reason: input.reason,
+      text: input.written?.text ?? null,
+      messageId: input.written?.messageId ?? null,
+      conversationId: input.written?.conversationId ?? null,
+      localDate: input.localDate,
+      createdAt: input.now,
+      status: input.written ? 'sending' : 'planned',
+      statusDetail: null,
+    };
     // A run that sealed at the same time as this one may have inserted first: the key decides.
     const inserted = this.#insert({
       id,
-      source_key: input.sourceKey,
-      kind: storedKind(input.kind),
+      source_key: entry.sourceKey,
+      kind: storedKind(entry.kind),
       reason_sealed: reasonSealed,
-      text_sealed: null,
-      message_id: null,
-      conversation_id: null,
-      local_date: input.localDate,
-      created_at: input.now,
-      status: 'planned',
+      text_sealed: textSealed,
+      message_id: entry.messageId,
+      conversation_id: entry.conversationId,
+      local_date: entry.localDate,
+      created_at: entry.createdAt,
+      status: entry.status,
       status_detail: null,
     });
-    const entry = await this.bySourceKey(input.sourceKey);
-    if (!entry) throw new Error('An outreach entry vanished as it was made.');
-    return { entry, created: inserted };
+    if (inserted) return { entry, created: true };
+    const existing = await this.bySourceKey(input.sourceKey);
+    if (!existing) throw new Error('An outreach entry vanished as it was made.');
+    return { entry: existing, created: false };
   }
 
   /**

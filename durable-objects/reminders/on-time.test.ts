@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliverEachOnTime, dueWindowEnd, type ReminderClock, scheduleTimeFor, waitUntilDue } from './on-time.ts';
+import { deliverEachOnTime, dueWindowEnd, type ReminderClock, scheduleTimeFor, waitUntilDue, windowPhaseOf } from './on-time.ts';
 
 /**
  * A clock that moves only when the test says. `sleep` resolves when the clock is moved past its end;
@@ -47,13 +47,26 @@ async function settleMicrotasks(): Promise<void> {
 
 const second = (n: number) => Date.UTC(2026, 10, 30, 15, 0, n);
 
-describe('scheduling on whole seconds', () => {
-  it('arms the schedule at the whole second at or before the due time, never after it', () => {
-    expect(scheduleTimeFor(second(7) + 999).getTime()).toBe(second(7));
-    expect(scheduleTimeFor(second(7) + 1).getTime()).toBe(second(7));
-    expect(scheduleTimeFor(second(7)).getTime()).toBe(second(7));
-    expect(dueWindowEnd(second(7) + 3)).toBe(second(8));
-    expect(dueWindowEnd(second(7))).toBe(second(8));
+describe('scheduling on ten-second windows', () => {
+  it('arms the schedule at the start of the window the due time falls in, a whole second, never after the due time', () => {
+    expect(scheduleTimeFor(second(19) + 999).getTime()).toBe(second(10));
+    expect(scheduleTimeFor(second(17) + 1).getTime()).toBe(second(10));
+    expect(scheduleTimeFor(second(10)).getTime()).toBe(second(10));
+    expect(scheduleTimeFor(second(9) + 999).getTime()).toBe(second(0));
+    expect(dueWindowEnd(second(10) + 3)).toBe(second(20));
+    expect(dueWindowEnd(second(10))).toBe(second(20));
+    expect(dueWindowEnd(second(19) + 999)).toBe(second(20));
+  });
+
+  it('shifts the windows of each person by whole seconds of their own, so objects do not all wake together', () => {
+    const phases = new Set(Array.from({ length: 200 }, (_, index) => windowPhaseOf(`usr_${index}`)));
+    expect(phases.size).toBe(10);
+    for (const phase of phases) expect(phase % 1000).toBe(0);
+    expect(windowPhaseOf('usr_7')).toBe(windowPhaseOf('usr_7'));
+    expect(scheduleTimeFor(second(12) + 500, 3000).getTime()).toBe(second(3));
+    expect(scheduleTimeFor(second(13), 3000).getTime()).toBe(second(13));
+    expect(dueWindowEnd(second(12) + 500, 3000)).toBe(second(13));
+    expect(dueWindowEnd(second(13), 3000)).toBe(second(23));
   });
 });
 
@@ -73,17 +86,31 @@ describe('waiting for the due millisecond', () => {
     expect(resolvedAt).toBe(second(7) + 640);
   });
 
-  it('does not wait for a time already past, nor for one further off than the scheduler rounds (a job run by hand)', async () => {
+  it('does not wait for a time already past, nor for one further off than a window (a job run by hand)', async () => {
     const clock = new ManualClock(second(7));
     let settled = 0;
     void waitUntilDue(second(6), clock).then(() => settled++);
+    void waitUntilDue(second(7) + 10_001, clock).then(() => settled++);
     void waitUntilDue(second(7) + 3600_000, clock).then(() => settled++);
     await settleMicrotasks();
-    expect(settled).toBe(2);
+    expect(settled).toBe(3);
+  });
+
+  it('waits for a reminder up to a whole window ahead, as the first job of a window does for its last', async () => {
+    const clock = new ManualClock(second(10));
+    let resolvedAt: number | undefined;
+    const waiting = waitUntilDue(second(19) + 900, clock).then(() => {
+      resolvedAt = clock.now();
+    });
+    await clock.advanceTo(second(19));
+    expect(resolvedAt).toBeUndefined();
+    await clock.advanceTo(second(20));
+    await waiting;
+    expect(resolvedAt).toBe(second(19) + 900);
   });
 });
 
-describe('delivering the reminders of one second', () => {
+describe('delivering the reminders of one window', () => {
   it('delivers each on its own millisecond, a later one never holding back an earlier one, an overdue one at once', async () => {
     const woke = second(7);
     const clock = new ManualClock(woke);

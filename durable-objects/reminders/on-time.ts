@@ -1,18 +1,26 @@
 /**
- * Firing reminders on the millisecond with a scheduler that keeps whole seconds.
+ * Firing reminders on the millisecond, with as few alarms as that allows.
  *
  * The Agents SDK stores a schedule's time in whole seconds (rounded down) and sets the object's
- * alarm from it. Rounding the due time up instead would never be early, but is on average half a
- * second late, and up to a second. So a reminder's schedule is set at the whole second at or before
- * its due time, and the job, woken up to a second early, waits in the object for the exact
- * millisecond. The alarm handler awaits the job, so the object stays alive while it waits.
+ * alarm from it. Rounding the due time up instead would never be early, but would be up to a second
+ * late. And each alarm the SDK runs costs a dozen SQLite statements and three alarm writes of its
+ * own (its fallback alarm, the due-job scan, the re-arm), more than delivering the reminder itself;
+ * with many reminders close together that overhead, not the delivery, is what makes them late.
  *
- * The SDK runs an alarm's due jobs one after the other. A job that only waited for its own reminder
- * would hold back the next one due in the same second (and a reminder due at .300 would go out
- * after one due at .800, half a second late). So the first job to wake in a second waits for every
- * reminder due before the end of that second at once, each to its own millisecond; the jobs of
- * the others then find them delivered and return.
+ * So a reminder's schedule is set at the start of the ten-second window its due time falls in (each
+ * person's windows shifted by a few seconds of their own, so that objects do not all wake together).
+ * Every reminder of that window shares the one alarm: the first job to wake takes every reminder
+ * still scheduled and due before the window ends (or overdue) and waits for each, at once, to its
+ * own millisecond, holding the alarm (which keeps the object alive) until the last has gone. The
+ * jobs of the others then find them delivered and return, in the same alarm round. The SDK runs an
+ * alarm's due jobs one after the other, so a job that waited only for its own reminder would hold
+ * back the next one.
+ *
+ * Ten seconds keeps the hold well inside the SDK's 30-second hung-job and dead-man timers, and a
+ * check-in or other job due meanwhile waits at most that long (their slack is two minutes).
  */
+
+import { offsetWithin } from '../host/spread.ts';
 
 /** The clock the waiting reads and sleeps on: the real one in the object, a fake one in tests. */
 export interface ReminderClock {
@@ -27,15 +35,29 @@ export const realClock: ReminderClock = {
 };
 
 /**
- * How early a job may wake and still wait for its reminder: the scheduler's rounding, one second.
- * A job run further ahead of its reminder was run by hand (a test, an operator), not by the alarm,
- * and delivers at once rather than holding the object for hours.
+ * The window one alarm delivers, and so how early a job may wake and still wait for its reminder. A
+ * job run further ahead of its reminder was run by hand (a test, an operator), not by the alarm, and
+ * delivers at once rather than holding the object for hours.
  */
-export const scheduleGranularityMs = 1000;
+export const scheduleGranularityMs = 10_000;
 
-/** When to set a reminder's schedule: the whole second at or before it is due (the SDK keeps seconds only). */
-export function scheduleTimeFor(dueAt: number): Date {
-  return new Date(Math.floor(dueAt / scheduleGranularityMs) * scheduleGranularityMs);
+/**
+ * The start of the window `time` falls in. Each person's windows are shifted by a whole number of
+ * seconds of their own (`phaseMs`, see `windowPhaseOf`): with windows aligned for everyone, every
+ * object holding a reminder in a window would wake at its first instant, together.
+ */
+function windowStart(time: number, phaseMs: number): number {
+  return Math.floor((time - phaseMs) / scheduleGranularityMs) * scheduleGranularityMs + phaseMs;
+}
+
+/** A person's window phase: whole seconds (the SDK keeps seconds only), spread by their id. */
+export function windowPhaseOf(userId: string): number {
+  return Math.floor(offsetWithin(userId, scheduleGranularityMs) / 1000) * 1000;
+}
+
+/** When to set a reminder's schedule: the start of its window, a whole second at or before it is due. */
+export function scheduleTimeFor(dueAt: number, phaseMs = 0): Date {
+  return new Date(windowStart(dueAt, phaseMs));
 }
 
 /** Resolves at `dueAt` or after, never before (a timer may fire early by a millisecond; the loop checks again). */
@@ -50,11 +72,11 @@ export async function waitUntilDue(dueAt: number, clock: ReminderClock): Promise
 
 /**
  * The reminders one woken job takes care of: its own, and every other reminder still scheduled and
- * due before the end of the second the job woke in (or overdue). The window is whole seconds, like
- * the schedules: a reminder due in the next second has a schedule of its own that wakes for it.
+ * due before the end of the window the job woke in (or overdue). The windows are those the schedules
+ * are set at: a reminder due in the next window has a schedule there that wakes for it.
  */
-export function dueWindowEnd(now: number): number {
-  return Math.floor(now / scheduleGranularityMs) * scheduleGranularityMs + scheduleGranularityMs;
+export function dueWindowEnd(now: number, phaseMs = 0): number {
+  return windowStart(now, phaseMs) + scheduleGranularityMs;
 }
 
 /**

@@ -15,6 +15,9 @@ type ReminderRow = {
   notified_at: number | null;
 };
 
+/** The message id of a reminder's delivery (see `ReminderStore.waitingDelivery`). */
+const messageIdOf = (id: string, row: { due_at: number; delivered_at: number | null }) => (row.delivered_at === null ? `msg_${id}` : `msg_${id}_${row.due_at}`);
+
 /** Reminders in the user's object: the text sealed, times and status plain so they can be ordered and claimed without decrypting. */
 export class ReminderStore {
   constructor(
@@ -126,14 +129,16 @@ export class ReminderStore {
   }
 
   /**
-   * The id of the message a delivery leaves in the conversation. The first delivery's is the
-   * reminder's own (`msg_<id>`); a snoozed reminder goes out again under one made from its new due
-   * time, so each delivery writes one message however often it runs.
+   * A reminder still waiting to go out: when it is due, and the id of the message its delivery leaves
+   * in the conversation, in one read; undefined for any other, or none. The first delivery's message
+   * id is the reminder's own (`msg_<id>`); a snoozed reminder goes out again under one made from its
+   * new due time, so each delivery writes one message however often it runs.
    */
-  messageIdFor(id: string): string | undefined {
-    const row = this.sql.exec<{ due_at: number; delivered_at: number | null }>('SELECT due_at, delivered_at FROM reminders WHERE id = ?', id).toArray()[0];
-    if (!row) return undefined;
-    return row.delivered_at === null ? `msg_${id}` : `msg_${id}_${row.due_at}`;
+  waitingDelivery(id: string): { dueAt: number; messageId: string } | undefined {
+    const row = this.sql
+      .exec<{ due_at: number; delivered_at: number | null }>("SELECT due_at, delivered_at FROM reminders WHERE id = ? AND status = 'scheduled'", id)
+      .toArray()[0];
+    return row ? { dueAt: row.due_at, messageId: messageIdOf(id, row) } : undefined;
   }
 
   /**
@@ -170,9 +175,9 @@ export class ReminderStore {
     return this.sql.exec<{ status: ReminderStatus }>('SELECT status FROM reminders WHERE id = ?', id).toArray()[0]?.status;
   }
 
-  /** Records that a delivered reminder's frame was handed to at least one open client. */
-  markNotified(id: string, now: number): void {
-    this.sql.exec('UPDATE reminders SET notified_at = ? WHERE id = ? AND notified_at IS NULL', now, id);
+  /** Takes back the claim's note that clients were told, when no socket took the frame after all. */
+  unmarkNotified(id: string): void {
+    this.sql.exec('UPDATE reminders SET notified_at = NULL WHERE id = ?', id);
   }
 
   /**
@@ -198,8 +203,15 @@ export class ReminderStore {
    * the same alarm exactly one gets true back. A cancelled, done or delivered one answers false.
    * Synchronous, so the caller can push the frame before anything else runs in the object.
    */
-  claimForDelivery(id: string, now: number): boolean {
-    return this.sql.exec("UPDATE reminders SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'scheduled'", now, id).rowsWritten > 0;
+  claimForDelivery(id: string, now: number, clientsTold: boolean): boolean {
+    return (
+      this.sql.exec(
+        "UPDATE reminders SET status = 'delivered', delivered_at = ?, notified_at = ? WHERE id = ? AND status = 'scheduled'",
+        now,
+        clientsTold ? now : null,
+        id,
+      ).rowsWritten > 0
+    );
   }
 
   /** Every reminder, oldest first, each opened as the export reaches it: for the user's data export. */

@@ -10,7 +10,7 @@ import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { parseIsoInstant } from './due-time.ts';
-import { deliverEachOnTime, dueWindowEnd, type ReminderClock, realClock, scheduleTimeFor, waitUntilDue } from './on-time.ts';
+import { deliverEachOnTime, dueWindowEnd, type ReminderClock, realClock, scheduleTimeFor, waitUntilDue, windowPhaseOf } from './on-time.ts';
 import { ReminderStore } from './reminder-store.ts';
 import { createReminderTools } from './reminder-tools.ts';
 import { remindersSchemaSteps } from './schema.ts';
@@ -50,6 +50,9 @@ export function createRemindersCapability(
 ) {
   const store = new ReminderStore(host.sql, host.vault);
   const scheduler = host.scheduler('reminders');
+  const windowPhase = windowPhaseOf(host.userId);
+  /** The end of the window a woken job is delivering right now (0 when none is): a reminder set meanwhile and due before it joins. */
+  let windowBeingDelivered = 0;
 
   /** Stores a reminder and sets its alarm. Throws `invalid_due_time` for a time that is past or too far. */
   async function schedule(text: string, dueAt: Date): Promise<Reminder> {
@@ -60,21 +63,24 @@ export function createRemindersCapability(
     // either nothing or a complete reminder (at worst an alarm that finds no reminder and does nothing).
     const id = store.newId(now);
     const sealedText = await store.seal(id, text);
-    // The SDK keeps whole seconds: the schedule wakes at the second at or before the due time and the
-    // job waits out the rest (see on-time.ts). Idempotent on the payload: a retried call never arms
+    // The schedule wakes at the start of the due time's ten-second window, shared with the other
+    // reminders of that window, and the job waits out the rest (see on-time.ts). Idempotent on the payload: a retried call never arms
     // a second alarm for the same reminder and time.
     const scheduleId = await arm(id, dueAt.getTime());
     const reminder = store.insertSealed({ id, text, sealedText, dueAt: dueAt.getTime(), createdAt: now }, scheduleId);
+    // Its window's alarm may already be holding (see on-time.ts): the reminder joins it rather than
+    // waiting for that alarm to end. Its own schedule stays as the fallback, and the claim keeps it to one.
+    if (dueAt.getTime() < windowBeingDelivered) host.waitUntil(deliveries.run(id, () => deliver(id, () => waitUntilDue(dueAt.getTime(), clock))));
     return reminder;
   }
 
   function arm(reminderId: string, dueAt: number): Promise<string> {
-    return scheduler.schedule(scheduleTimeFor(dueAt), 'deliverReminder', { reminderId, dueAt } satisfies DeliveryPayload, { idempotent: true });
+    return scheduler.schedule(scheduleTimeFor(dueAt, windowPhase), 'deliverReminder', { reminderId, dueAt } satisfies DeliveryPayload, { idempotent: true });
   }
 
   /**
-   * A reminder's schedule has woken, up to a second before it is due. Delivers it on its millisecond,
-   * together with every other reminder due before the end of this second, each on its own (see
+   * A reminder's schedule has woken, up to ten seconds before it is due. Delivers it on its millisecond,
+   * together with every other reminder due before the end of this window, each on its own (see
    * on-time.ts). A schedule armed for a time the reminder no longer has (it was snoozed since) does
    * nothing: the reminder's current schedule fires it.
    */
@@ -82,11 +88,16 @@ export function createRemindersCapability(
     const dueAt = store.scheduledDueAt(payload.reminderId);
     if (dueAt === undefined) return;
     if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return;
-    const now = clock.now();
-    const sameSecond = store.scheduledDueBefore(dueWindowEnd(now)).filter((reminder) => reminder.id !== payload.reminderId);
-    await deliverEachOnTime([{ id: payload.reminderId, dueAt }, ...sameSecond], clock, (reminderId, waitForDue) =>
-      deliveries.run(reminderId, () => deliver(reminderId, waitForDue)),
-    );
+    const windowEnd = dueWindowEnd(clock.now(), windowPhase);
+    const sameWindow = store.scheduledDueBefore(windowEnd).filter((reminder) => reminder.id !== payload.reminderId);
+    windowBeingDelivered = Math.max(windowBeingDelivered, windowEnd);
+    try {
+      await deliverEachOnTime([{ id: payload.reminderId, dueAt }, ...sameWindow], clock, (reminderId, waitForDue) =>
+        deliveries.run(reminderId, () => deliver(reminderId, waitForDue)),
+      );
+    } finally {
+      if (windowBeingDelivered === windowEnd) windowBeingDelivered = 0;
+    }
   }
 
   /**
@@ -105,11 +116,11 @@ export function createRemindersCapability(
     // Never early, whoever called: the due time read now is the one waited for.
     await waitUntilDue(Date.parse(pending.dueAt), clock);
     // Cancelled, done or snoozed while it waited: nothing goes out now (a snoozed one has its new schedule).
-    if (store.scheduledDueAt(reminderId) !== Date.parse(pending.dueAt)) return;
+    const waiting = store.waitingDelivery(reminderId);
+    if (waiting?.dueAt !== Date.parse(pending.dueAt)) return;
     const now = clock.now();
     const conversations = dependencies.conversations.store;
-    const messageId = store.messageIdFor(reminderId);
-    if (!messageId) return;
+    const { messageId } = waiting;
     const existing = (await conversations.getMessages([messageId])).get(messageId);
     const message = existing
       ? messageSchema.parse(existing)
@@ -127,12 +138,15 @@ export function createRemindersCapability(
           { deferIndexing: true },
         );
     // The claim, the frame and the note that a client took it run in one synchronous stretch: a
-    // client connecting meanwhile cannot be sent the same reminder again from onConnect.
-    if (!store.claimForDelivery(reminderId, now)) return;
-    // Recorded only once a socket took the frame: one that reached none goes out on the next connection.
-    const reachedApp = sendToAll(frameOf(pending, message)) > 0;
-    if (reachedApp) store.markNotified(reminderId, now);
-    log.info('reminder delivered', { userId: host.userId, reminderId, latenessMs: now - Date.parse(pending.dueAt) });
+    // client connecting meanwhile cannot be sent the same reminder again from onConnect. The claim
+    // notes the open clients as told; if no socket took the frame after all, the note is taken back,
+    // so the reminder goes out on the next connection. (How late it went out is the delivery
+    // metric's, recorded with the outreach log below: a log line per reminder cost more than the rest
+    // of its delivery.)
+    const clients = host.connections.list();
+    if (!store.claimForDelivery(reminderId, now, clients.length > 0)) return;
+    const reachedApp = sendToAll(clients, frameOf(pending, message)) > 0;
+    if (clients.length > 0 && !reachedApp) store.unmarkNotified(reminderId);
     // Logged with the rest of outreach; with no app open, it goes on by push or WhatsApp in the person's order.
     await dependencies.outreach.announce(
       {
@@ -150,10 +164,10 @@ export function createRemindersCapability(
   }
   const deliveries = new SingleFlight();
 
-  /** Sends a frame to every open client; answers to how many it was handed. */
-  function sendToAll(frame: string): number {
+  /** Sends a frame to each of `clients`; answers to how many it was handed. */
+  function sendToAll(clients: readonly ClientConnection[], frame: string): number {
     let sent = 0;
-    for (const connection of host.connections.list()) {
+    for (const connection of clients) {
       if (sendTo(connection, frame)) sent++;
     }
     return sent;

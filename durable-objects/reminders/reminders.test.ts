@@ -7,6 +7,7 @@ import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
+import { scheduleTimeFor, windowPhaseOf } from './on-time.ts';
 
 const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 const fakeUrl = inject('fakeOpenAIUrl');
@@ -241,11 +242,34 @@ describe('the create_reminder tool', () => {
 });
 
 describe('firing on the millisecond', () => {
-  it('arms the schedule at the whole second at or before the due time, naming the due time in its payload', async () => {
+  it('arms the schedule at the start of the ten-second window of the due time, naming the due time in its payload', async () => {
     const user = await buildUser();
-    const dueAt = Math.floor((Date.now() + hour) / 1000) * 1000 + 637;
+    const windowStart = scheduleTimeFor(Date.now() + hour, windowPhaseOf(user.user.id)).getTime();
+    const dueAt = windowStart + 7637;
     const reminder = await createReminder(user.token, 'Exactly then', new Date(dueAt).toISOString());
-    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: dueAt - 637, dueAt }]);
+    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: windowStart, dueAt }]);
+  });
+
+  it('delivers a reminder set while its window is being delivered with that window, on its time, not after the window', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    // Set-up, not a measurement: the test needs four seconds left in the current ten-second window.
+    const leftInWindow = () => scheduleTimeFor(Date.now(), windowPhaseOf(user.user.id)).getTime() + 10_000 - Date.now();
+    if (leftInWindow() < 4000) await new Promise((resolve) => setTimeout(resolve, leftInWindow() + 50));
+    const later = await createReminder(user.token, 'Later in the window', inFuture(2500));
+    // The window's job, as its alarm runs it: it holds until the later reminder is due.
+    const holding = fireAgain(user.user.id, later.id);
+    await settle();
+    const sooner = await createReminder(user.token, 'Set while the window waits', inFuture(1200));
+    await holding;
+    const due = socket.frames().filter((frame) => frame.type === 'reminder-due');
+    expect(due.map((frame) => (frame.type === 'reminder-due' ? frame.reminder.id : ''))).toEqual([sooner.id, later.id]);
+    expect((await remindersOf(user.token)).map((entry) => entry.status)).toEqual(['delivered', 'delivered']);
+    // Their own schedules then find them delivered.
+    await runScheduledWork(user.user.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
+    socket.socket.close();
   });
 
   it('ignores a schedule armed for a time the reminder no longer has', async () => {
@@ -293,7 +317,7 @@ describe('marking a reminder done and snoozing it', () => {
     const newDueAt = Date.parse(snoozed.dueAt);
     expect(newDueAt).toBeGreaterThanOrEqual(before + 10 * 60_000);
     expect(newDueAt).toBeLessThanOrEqual(Date.now() + 10 * 60_000);
-    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: Math.floor(newDueAt / 1000) * 1000, dueAt: newDueAt }]);
+    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: scheduleTimeFor(newDueAt, windowPhaseOf(user.user.id)).getTime(), dueAt: newDueAt }]);
 
     expect(await runScheduledWork(user.user.id)).toBe(true);
     expect(await socket.next('reminder-due')).toMatchObject({
@@ -314,7 +338,7 @@ describe('marking a reminder done and snoozing it', () => {
     const reminder = await createReminder(user.token, 'Call back', inFuture(5 * 60_000));
     const snoozed = await readJson(await patchReminder(user.token, reminder.id, { snoozeMinutes: 60 }), reminderSchema);
     const schedules = await schedulesOf(user.user.id, reminder.id);
-    expect(schedules).toEqual([{ time: Math.floor(Date.parse(snoozed.dueAt) / 1000) * 1000, dueAt: Date.parse(snoozed.dueAt) }]);
+    expect(schedules).toEqual([{ time: scheduleTimeFor(Date.parse(snoozed.dueAt), windowPhaseOf(user.user.id)).getTime(), dueAt: Date.parse(snoozed.dueAt) }]);
     expect(await runScheduledWork(user.user.id)).toBe(true);
     expect((await socket.next('reminder-due')).reminder.dueAt).toBe(snoozed.dueAt);
     await settle();
@@ -417,7 +441,7 @@ describe('a reminder brought over by an import', () => {
     expect((await importInto(after.token, document)).imported).toMatchObject({ reminders: 2 });
     // Armed for the reminder's own time (the whole second before it), named by its due time.
     const dueAt = Date.parse(waiting.dueAt);
-    expect(await schedulesOf(after.user.id, waiting.id)).toEqual([{ time: Math.floor(dueAt / 1000) * 1000, dueAt }]);
+    expect(await schedulesOf(after.user.id, waiting.id)).toEqual([{ time: scheduleTimeFor(dueAt, windowPhaseOf(after.user.id)).getTime(), dueAt }]);
     // The missed one's alarm is armed in the past: it may have gone out already, to no open app, and then comes to the next one.
 
     const socket = await openRealtime(after.token);

@@ -36,8 +36,9 @@ describe('metric data points', () => {
     expect(dataPointOf({ name: 'delivery', channel: 'push', outcome: 'failed', kind: 'reminder' })).toEqual({
       indexes: ['delivery'],
       blobs: ['push', 'failed', 'reminder'],
-      doubles: [1],
+      doubles: [1, -1],
     });
+    expect(dataPointOf({ name: 'delivery', channel: 'app', outcome: 'sent', kind: 'reminder', latenessMs: 12 }).doubles).toEqual([1, 12]);
   });
 
   it('go to the bound dataset, and a dataset that throws never reaches the caller', () => {

@@ -27,7 +27,14 @@ export type MetricEvent =
       firstTokenMs: number | null;
       toolCalls: number;
     }
-  | { name: 'delivery'; channel: string; outcome: string; kind: string };
+  | {
+      name: 'delivery';
+      channel: string;
+      outcome: string;
+      kind: string;
+      /** How long after its due moment it went out, for a message that had one (a reminder). */
+      latenessMs?: number;
+    };
 
 export interface Metrics {
   /** Records one event. Never throws and never waits: metrics must not cost a person their answer. */
@@ -49,7 +56,8 @@ export function dataPointOf(event: MetricEvent): { indexes: string[]; blobs: str
         doubles: [event.durationMs, event.firstTokenMs ?? -1, event.toolCalls],
       };
     case 'delivery':
-      return { indexes: ['delivery'], blobs: [event.channel, event.outcome, event.kind], doubles: [1] };
+      // -1 stands for "no due moment", as for the turn's first token.
+      return { indexes: ['delivery'], blobs: [event.channel, event.outcome, event.kind], doubles: [1, event.latenessMs ?? -1] };
   }
 }
 
