@@ -43,3 +43,21 @@ export async function runScheduledWork(userId: string, options: { backups?: bool
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** A job waiting in the user's object: when it is due (milliseconds) and the payload it will get. */
+export interface WaitingJob {
+  time: number;
+  payload: Record<string, unknown>;
+}
+
+/** The jobs of one capability and name waiting (not running) in the user's object, soonest first. */
+export async function waitingJobs(userId: string, capability: string, job: string): Promise<WaitingJob[]> {
+  const rows = await runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
+    state.storage.sql.exec<{ time: number; payload: string }>('SELECT time, payload FROM cf_agents_jobs WHERE running = 0 ORDER BY time, id').toArray(),
+  );
+  return rows.flatMap((row) => {
+    // The SDK's row holds its own fields around the `ScheduledJob` the object passed to it.
+    const scheduled = (JSON.parse(row.payload) as { payload?: { capability?: string; job?: string; payload?: Record<string, unknown> } }).payload;
+    return scheduled?.capability === capability && scheduled.job === job ? [{ time: row.time, payload: scheduled.payload ?? {} }] : [];
+  });
+}

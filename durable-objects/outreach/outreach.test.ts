@@ -8,7 +8,7 @@ import { formatInZone, localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
-import { runScheduledWork } from '../../test-support/scheduled-work.ts';
+import { runScheduledWork, waitingJobs } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { interruptedByExport } from './outreach-capability.ts';
 
@@ -56,15 +56,7 @@ async function eventIn(token: string, title: string, minutes: number) {
 }
 
 /** The outreach jobs of one name waiting in the person's object, with when each is due. */
-async function waitingOutreachJobs(userId: string, job: string): Promise<{ time: number; payload: Record<string, unknown> }[]> {
-  const rows = await runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
-    state.storage.sql.exec<{ time: number; payload: string }>('SELECT time, payload FROM cf_agents_jobs WHERE running = 0').toArray(),
-  );
-  return rows.flatMap((row) => {
-    const scheduled = (JSON.parse(row.payload) as { payload?: { capability?: string; job?: string; payload?: Record<string, unknown> } }).payload;
-    return scheduled?.capability === 'outreach' && scheduled.job === job ? [{ time: row.time, payload: scheduled.payload ?? {} }] : [];
-  });
-}
+const waitingOutreachJobs = (userId: string, job: string) => waitingJobs(userId, 'outreach', job);
 
 describe('outreach settings', () => {
   it('start from sensible defaults and keep what a change leaves out', async () => {
@@ -371,7 +363,7 @@ describe('reminders ahead of events, after a change to the calendar', () => {
     expect((await api(`/api/v1/events/${event.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
     await runScheduledWork(user.user.id, headsUpsDueNow);
     expect(await eventSoonEntries(user.token)).toEqual([]);
-    expect((await newestMessages(user.token)).filter((message) => message.proactive)).toEqual([]);
+    expect((await newestMessages(user.token)).filter((message) => message.proactive === 'event-soon')).toEqual([]);
   });
 
   it('are planned once for an ICS file of many events, and again for the next change', async () => {
