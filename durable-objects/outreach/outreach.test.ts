@@ -294,7 +294,7 @@ describe('reminders ahead of events', () => {
     const scheduled = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
       state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
     );
-    // Planned when the settings changed, before this event existed; the next plan (hourly) finds it.
+    // Planned when the settings changed, before this event existed; the next plan (the one the change scheduled, or the hourly one) finds it.
     await runJob(user.user.id, 'plan', {});
     const after = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
       state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
@@ -351,6 +351,30 @@ describe('reminders ahead of events, after a change to the calendar', () => {
     expect(await waitingOutreachJobs(user.user.id, 'eventSoon')).toEqual([
       { time: movedTo - lead * 60_000, payload: { eventId: event.id, startsAt: movedTo } },
     ]);
+  });
+
+  it('for an event the companion moved come at its new time, planned when the person confirmed the move', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const { event } = await eventIn(user.token, uniqueText('Dentist'), 90);
+    await runScheduledWork(user.user.id, planAfterChange);
+    const text = uniqueText('move the dentist earlier');
+    const movedTo = minuteIn(40);
+    await scriptFakeOpenAI(fakeUrl, text, [
+      { toolCalls: [{ name: 'move_event', arguments: { eventId: event.id, start: utcMinute(movedTo) } }] },
+      { text: 'I have asked you to confirm the move.' },
+    ]);
+    const turn = await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
+    const asked = turn.assistantMessage.tools[0]?.output as { confirmationId?: string } | undefined;
+    expect(asked?.confirmationId).toEqual(expect.any(String));
+    const confirmationId = String(asked?.confirmationId);
+    // Asking changes nothing, so nothing is planned yet.
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toEqual([]);
+
+    expect((await api(`/api/v1/confirmations/${confirmationId}`, { token: user.token, body: { accept: true } })).status).toBe(200);
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toHaveLength(1);
+    await runScheduledWork(user.user.id, planAfterChange);
+    expect((await waitingOutreachJobs(user.user.id, 'eventSoon')).map((job) => job.payload)).toContainEqual({ eventId: event.id, startsAt: movedTo });
   });
 
   it('do not come for a cancelled event', async () => {
