@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { calendarSourceSchema, calendarSourcesAnswerSchema } from '../../common/calendar-sources.ts';
+import { outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { calendarEventSchema, type EventsAnswer, eventsAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, readJson } from '../../test-support/api.ts';
 import { createRadicaleAccount, icsOf, type RadicaleAccount } from '../../test-support/radicale-account.ts';
-import { runScheduledWork } from '../../test-support/scheduled-work.ts';
+import { runScheduledWork, waitingJobs } from '../../test-support/scheduled-work.ts';
 import { conflictCopyMarker } from './calendar-sources-capability.ts';
 
 const listEvents = async (token: string, from = '2026-12-01T00:00:00Z', to = '2027-01-31T00:00:00Z'): Promise<EventsAnswer['events']> =>
@@ -107,6 +108,46 @@ describe('a CalDAV calendar, synced with Radicale', { timeout: 120_000 }, () => 
     expect(await account.delete('dinner-1.ics')).toBe(200);
     await sync(token, source.id);
     expect((await listEvents(token)).map((event) => event.title)).toEqual(['Walk']);
+  });
+
+  it('lets outreach plan heads-ups for the events a sync brings in, once per sync, and none for one deleted there', async () => {
+    const { token, user, account, source } = await connectedUser();
+    // Whatever connecting left waiting (the plan after its first sync, the periodic sync) runs first.
+    await runScheduledWork(user.id);
+    // Outreach's default: a heads-up 30 minutes before an event.
+    const leadMs = 30 * 60_000;
+    const icsTime = (instant: number) =>
+      new Date(instant)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+    const minuteIn = (minutes: number) => Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
+    const starts = [minuteIn(32), minuteIn(50), minuteIn(70)];
+    for (const [index, start] of starts.entries()) {
+      const event = icsOf(
+        `UID:soon-${index}@other.example`,
+        'DTSTAMP:20261101T000000Z',
+        `DTSTART:${icsTime(start)}`,
+        `DTEND:${icsTime(start + 30 * 60_000)}`,
+        `SUMMARY:Soon ${index}`,
+      );
+      expect((await account.put(`soon-${index}.ics`, event)).status).toBe(201);
+    }
+    await sync(token, source.id);
+    expect(await waitingJobs(user.id, 'outreach', 'planAfterCalendarChange')).toHaveLength(1);
+    // Only what is due in the next seconds: the plan after the sync, not the hourly one or the next periodic sync.
+    await runScheduledWork(user.id, { dueWithinMs: 10_000 });
+    const planned = await waitingJobs(user.id, 'outreach', 'eventSoon');
+    expect(planned.map((job) => job.time)).toEqual(starts.map((start) => start - leadMs));
+
+    // Deleted on the other side just before its heads-up: the sync plans again, and the heads-up due now says nothing.
+    expect(await account.delete('soon-0.ics')).toBe(200);
+    await sync(token, source.id);
+    expect(await waitingJobs(user.id, 'outreach', 'planAfterCalendarChange')).toHaveLength(1);
+    await runScheduledWork(user.id, { dueWithinMs: 3 * 60_000 });
+    const log = await readJson(await api('/api/v1/outreach/log', { token }), outreachLogAnswerSchema);
+    expect(log.entries.filter((entry) => entry.kind === 'event-soon')).toEqual([]);
+    expect((await waitingJobs(user.id, 'outreach', 'eventSoon')).map((job) => job.time)).toEqual(starts.slice(1).map((start) => start - leadMs));
   });
 
   it('merges a change made on each side to different fields, keeping both', async () => {

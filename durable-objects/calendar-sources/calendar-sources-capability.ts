@@ -121,7 +121,7 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
       await store.saveLink({ ...link, remoteId: null, etag: null, remoteText: null, state: 'pending_create' });
       return;
     }
-    calendar.remove(link.eventId);
+    await calendar.remove(link.eventId);
     store.removeLink(link.sourceId, link.eventId);
   }
 
@@ -259,7 +259,7 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
     try {
       await syncNow(id);
     } catch (error) {
-      forget(id);
+      await forget(id);
       throw error;
     }
     await scheduler.schedule(periodicSyncSeconds, 'syncPeriodically', { sourceId: id, round: 1 }, { idempotent: true });
@@ -278,10 +278,10 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
     });
   }
 
-  function forget(sourceId: string): boolean {
+  async function forget(sourceId: string): Promise<boolean> {
     const eventIds = store.remove(sourceId);
     if (!eventIds) return false;
-    for (const eventId of eventIds) calendar.remove(eventId);
+    for (const eventId of eventIds) await calendar.remove(eventId);
     return true;
   }
 
@@ -302,7 +302,7 @@ export function createCalendarSourcesCapability(host: CapabilityHost, dependenci
         connectSource('google', 'Google Calendar', { kind: 'google', calendarId: 'primary', credentials }),
       /** Forgets the source and the events that came from it; the remote calendar is left as it is. */
       async disconnect(sourceId: string): Promise<null> {
-        if (!forget(sourceId)) throw notFound('calendar source');
+        if (!(await forget(sourceId))) throw notFound('calendar source');
         return null;
       },
       async sync(sourceId: string): Promise<CalendarSource> {

@@ -30,11 +30,17 @@ const presentOccurrence = ({ startsAt: _startsAt, endsAt: _endsAt, ...occurrence
 
 /** The person's calendar: events sealed as iCalendar in their object, listed by occurrence, imported and exported as ICS. */
 export function createCalendarCapability(host: CapabilityHost, dependencies: { companion: CompanionCapability; confirmations: Confirmations }) {
+  // Whatever plans around the person's events (outreach's heads-ups) listens here: told of every
+  // write and deletion, sync's own included, so it can plan again at once rather than on its next round.
+  const eventChangeListeners: ((eventId: string) => Promise<void>)[] = [];
   const store = new CalendarStore(
     host.sql,
     host.vault,
     () => host.now(),
     createUidHasher(async () => (await host.vault.keys()).blindIndex),
+    async (eventId) => {
+      for (const listener of eventChangeListeners) await listener(eventId);
+    },
   );
   // Calendar sync listens here; changes sync itself writes (`sync.write`, `sync.remove`) are not announced.
   const changeListeners: ((change: LocalEventChange) => Promise<void>)[] = [];
@@ -79,7 +85,7 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
         const { timezone } = await dependencies.companion.settings.profile();
         return store.writeForeign(text, timezone, id);
       },
-      remove: (id: string): boolean => store.delete(id),
+      remove: (id: string): Promise<boolean> => store.delete(id),
       /** Text from elsewhere in the stored form, without storing it: what sync compares a remote version in. */
       async normalize(text: string): Promise<string> {
         const { timezone } = await dependencies.companion.settings.profile();
@@ -91,6 +97,15 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
         const event = await store.get(id);
         return event ? describeEvent(event) : undefined;
       },
+    },
+    /**
+     * Tells `listener` of every event written or deleted, by anyone (the API, the companion's tools,
+     * an ICS import, a connected calendar's sync), after the change is stored. It is awaited, once per
+     * event: a sync or an import of many events calls it many times, so a listener with costly work
+     * coalesces it. An account import does not call it (see `CalendarStore`).
+     */
+    onChange: (listener: (eventId: string) => Promise<void>): void => {
+      eventChangeListeners.push(listener);
     },
     /** Other capabilities (reminders, outreach) read the calendar through this, never its table. */
     occurrencesBetween: (from: number, to: number): Promise<EventOccurrence[]> => store.between(from, to),
@@ -120,7 +135,7 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
         return updated;
       },
       async delete(id: string): Promise<null> {
-        if (!store.delete(id)) throw notFound('event');
+        if (!(await store.delete(id))) throw notFound('event');
         await announce(id, 'deleted');
         return null;
       },

@@ -28,6 +28,12 @@ export type EventChange = Partial<EventDraft>;
 /**
  * The person's events in their object: each one an iCalendar VCALENDAR (the event and the instances
  * that override it), sealed whole, beside the plain span a range query filters on.
+ *
+ * `changed` is told of every event written or deleted here, whoever asked (the API, the companion's
+ * tools, an ICS file, a connected calendar's sync), once the row is written: what plans around the
+ * calendar hears of a change at the one place all of them pass. An account import (`prepareImport`)
+ * is the exception: its writes run inside the import's transaction, and what reads the calendar
+ * plans again once the import has settled.
  */
 export class CalendarStore {
   constructor(
@@ -35,6 +41,7 @@ export class CalendarStore {
     private readonly vault: UserVault,
     private readonly now: () => number,
     private readonly hashUid: (uid: string) => Promise<string>,
+    private readonly changed: (eventId: string) => Promise<void> = async () => undefined,
   ) {}
 
   async create(draft: EventDraft): Promise<CalendarEvent> {
@@ -67,7 +74,7 @@ export class CalendarStore {
     if (!current) return undefined;
     const calendar = applyEventEdit(current, edit, { now: this.now() });
     if (calendar === null) {
-      if (options.write) this.delete(id);
+      if (options.write) await this.delete(id);
       return null;
     }
     if (!options.write) {
@@ -78,8 +85,10 @@ export class CalendarStore {
     return this.#write(id, calendar.toString());
   }
 
-  delete(id: string): boolean {
-    return this.sql.exec('DELETE FROM calendar_events WHERE id = ?', id).rowsWritten > 0;
+  async delete(id: string): Promise<boolean> {
+    const deleted = this.sql.exec('DELETE FROM calendar_events WHERE id = ?', id).rowsWritten > 0;
+    if (deleted) await this.changed(id);
+    return deleted;
   }
 
   /** Every occurrence overlapping `[from, to)`, by start. Only events whose span meets the range are opened. */
@@ -185,6 +194,7 @@ export class CalendarStore {
   async #write(id: string, text: string, options: { createdAt?: number } = {}): Promise<ParsedEvent> {
     const prepared = await this.#prepare(id, text, options);
     prepared.write();
+    await this.changed(id);
     return prepared.parsed;
   }
 

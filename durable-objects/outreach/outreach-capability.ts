@@ -25,6 +25,11 @@ import { outreachSchemaSteps } from './schema.ts';
 /** How far ahead planning looks for events; it runs every `planEveryMs`, so each event is seen more than once. */
 const planHorizonMs = 26 * 3600_000;
 const planEveryMs = 3600_000;
+/**
+ * A change to the calendar plans again this many seconds later, not at once: a sync or an ICS import
+ * writes its events one by one, and waiting lets them all land so they are planned once, together.
+ */
+const planAfterCalendarChangeSeconds = 5;
 /** A check-in the model could not write waits this long and tries again, while the person is awake. */
 const checkInRetryMs = 30 * 60_000;
 /** Follow-ups on a past event go out on the days after it, at the check-in time; later than this and the moment has passed. */
@@ -91,6 +96,12 @@ export function createOutreachCapability(
   });
   const runs = new SingleFlight();
   let plannedInThisInstance = false;
+  /**
+   * True from a calendar change until a plan next starts: while it is, further changes need no job
+   * of their own, since the one waiting will read them all. Lost with the instance, which at worst
+   * lets a later change schedule a second plan; planning twice doubles nothing.
+   */
+  let planAfterCalendarChangeWaiting = false;
   const metrics = metricsOf(host.env);
 
   /** One delivery attempt: in the entry's log, and counted by channel, outcome and kind for operations. */
@@ -137,6 +148,8 @@ export function createOutreachCapability(
    * doubles one; each job checks again when it runs, because plans change.
    */
   async function plan(): Promise<void> {
+    // Every change before this line is read below; one after it schedules a plan of its own.
+    planAfterCalendarChangeWaiting = false;
     const settings = store.settings();
     const now = host.now();
     const { timezone } = await profile();
@@ -163,8 +176,39 @@ export function createOutreachCapability(
         );
       }
     }
-    await scheduler.schedule(new Date(Math.ceil((now + planEveryMs) / planEveryMs) * planEveryMs), 'plan', {}, { idempotent: true });
+    // The payload names the hour, so the next hour's plan is never taken for the one running now
+    // (the scheduler keeps a running job's row, and an idempotent schedule matching it would be
+    // dropped with it), while every plan within this hour arms the same one.
+    const nextPlanAt = Math.ceil((now + planEveryMs) / planEveryMs) * planEveryMs;
+    await scheduler.schedule(new Date(nextPlanAt), 'plan', { hour: nextPlanAt }, { idempotent: true });
     plannedInThisInstance = true;
+  }
+
+  /**
+   * The calendar's change hook: any event written or deleted, by anyone, plans again shortly, so an
+   * event made, moved or cancelled less than an hour ahead has its heads-up at its new time (the
+   * old one's job finds the event gone or moved when it runs, and says nothing). The many changes
+   * of one sync or import schedule one plan. A failure here must not fail the change to the calendar.
+   */
+  async function calendarChanged(): Promise<void> {
+    if (planAfterCalendarChangeWaiting || store.settings().eventReminderMinutes === 0) return;
+    planAfterCalendarChangeWaiting = true;
+    try {
+      await scheduler.schedule(planAfterCalendarChangeSeconds, 'planAfterCalendarChange', {});
+    } catch (error) {
+      planAfterCalendarChangeWaiting = false;
+      log.warn('outreach planning after a calendar change could not be scheduled', {
+        userId: host.userId,
+        cause: error instanceof Error ? error.message : 'unknown',
+      });
+    }
+  }
+  dependencies.calendar.onChange(calendarChanged);
+
+  async function planAfterCalendarChange(): Promise<void> {
+    await runs.run('plan', plan);
+    // That may have joined a plan which had started before the change; if no plan has started since, one does now.
+    if (planAfterCalendarChangeWaiting) await runs.run('plan', plan);
   }
 
   /** Events the person told the companion about, dated in the last few days, not yet followed up. */
@@ -584,6 +628,7 @@ export function createOutreachCapability(
     },
     jobs: {
       plan: () => runs.run('plan', plan),
+      planAfterCalendarChange,
       checkIn: (payload: { date: string; attempt?: number }) => runs.run(`check-in:${payload.date}`, () => checkIn(payload.date, payload.attempt ?? 0)),
       eventSoon: (payload: { eventId: string; startsAt: number }) =>
         runs.run(`event:${payload.eventId}:${payload.startsAt}`, () => eventSoon(payload.eventId, payload.startsAt)),

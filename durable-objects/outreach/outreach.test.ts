@@ -4,10 +4,11 @@ import { describe, expect, inject, it, vi } from 'vitest';
 import { type OutreachSettingsPatch, outreachAnswerSchema, outreachLogAnswerSchema } from '../../common/outreach.ts';
 import { calendarEventSchema, exportDocumentSchema, type Message, messagesPageSchema, turnAnswerSchema } from '../../common/protocol.ts';
 import { type MetricEvent, observeMetricsForTests } from '../../server/observability/metrics.ts';
-import { localAt } from '../../server/time/zoned-time.ts';
+import { formatInZone, localAt } from '../../server/time/zoned-time.ts';
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { recordedChatRequests, scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
+import { runScheduledWork, waitingJobs } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { interruptedByExport } from './outreach-capability.ts';
 
@@ -34,20 +35,28 @@ async function checkInDueNow(token: string, change: OutreachSettingsPatch = {}, 
   return `${now.year}-${pad(now.month)}-${pad(now.day)}`;
 }
 
+/** An instant as the calendar API takes a wall-clock time in UTC, to the minute. */
+const utcMinute = (instant: number) => {
+  const time = localAt(instant, 'UTC');
+  return `${time.year}-${pad(time.month)}-${pad(time.day)}T${pad(time.hour)}:${pad(time.minute)}`;
+};
+
+/** The start of the minute `minutes` from now: how the calendar keeps a time given to the minute. */
+const minuteIn = (minutes: number) => Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
+
 /** A calendar event starting `minutes` from now (to the second, as the calendar keeps it). */
 async function eventIn(token: string, title: string, minutes: number) {
-  const startsAt = Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
-  const local = (instant: number) => {
-    const time = localAt(instant, 'UTC');
-    return `${time.year}-${pad(time.month)}-${pad(time.day)}T${pad(time.hour)}:${pad(time.minute)}`;
-  };
+  const startsAt = minuteIn(minutes);
   const event = readJson(
-    await api('/api/v1/events', { token, body: { title, start: local(startsAt), end: local(startsAt + 3600_000), timezone: 'UTC' } }),
+    await api('/api/v1/events', { token, body: { title, start: utcMinute(startsAt), end: utcMinute(startsAt + 3600_000), timezone: 'UTC' } }),
     calendarEventSchema,
     201,
   );
   return { event: await event, startsAt };
 }
+
+/** The outreach jobs of one name waiting in the person's object, with when each is due. */
+const waitingOutreachJobs = (userId: string, job: string) => waitingJobs(userId, 'outreach', job);
 
 describe('outreach settings', () => {
   it('start from sensible defaults and keep what a change leaves out', async () => {
@@ -285,13 +294,167 @@ describe('reminders ahead of events', () => {
     const scheduled = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
       state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
     );
-    // Planned when the settings changed, before this event existed; the next plan (hourly) finds it.
+    // Planned when the settings changed, before this event existed; the next plan (the one the change scheduled, or the hourly one) finds it.
     await runJob(user.user.id, 'plan', {});
     const after = await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
       state.storage.sql.exec<{ payload: string }>("SELECT payload FROM cf_agents_jobs WHERE payload LIKE '%eventSoon%'").toArray(),
     );
     expect(after.length).toBeGreaterThan(scheduled.length - 1);
     expect(after.some((row) => row.payload.includes(event.id))).toBe(true);
+  });
+});
+
+describe('reminders ahead of events, after a change to the calendar', () => {
+  /** Minutes of warning the tests set; their events start two minutes after that, so the heads-up is due in a minute or two. */
+  const lead = 18;
+  /** What runs "now": the plan a change schedules (a few seconds ahead), not the hourly one, nor a heads-up minutes away. */
+  const planAfterChange = { dueWithinMs: 10_000 };
+  /** A heads-up due within the next couple of minutes runs, at a moment its on-time check accepts. */
+  const headsUpsDueNow = { dueWithinMs: 3 * 60_000 };
+  const eventSoonEntries = async (token: string) => (await outreachLog(token)).filter((entry) => entry.kind === 'event-soon');
+
+  it('come for an event made less than an hour ahead, without waiting for the hourly plan', async () => {
+    const user = await buildUser();
+    // Changing the settings plans; the event comes after, so only a plan after the change can see it.
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const title = uniqueText('Call with the landlord');
+    const { event, startsAt } = await eventIn(user.token, title, lead + 2);
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toHaveLength(1);
+
+    await runScheduledWork(user.user.id, planAfterChange);
+    expect(await waitingOutreachJobs(user.user.id, 'eventSoon')).toEqual([{ time: startsAt - lead * 60_000, payload: { eventId: event.id, startsAt } }]);
+
+    await scriptFakeOpenAI(fakeUrl, title, [{ text: `${title} is coming up soon.` }]);
+    await runScheduledWork(user.user.id, headsUpsDueNow);
+    expect(await eventSoonEntries(user.token)).toEqual([expect.objectContaining({ reason: `Your event at ${formatInZone(startsAt, 'UTC')}` })]);
+    expect((await newestMessages(user.token))[0]).toMatchObject({ proactive: 'event-soon', text: `${title} is coming up soon.` });
+  });
+
+  it('for a moved event come at its new time only: the old time’s job finds it moved and says nothing', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const { event, startsAt } = await eventIn(user.token, uniqueText('Parents evening'), lead + 2);
+    await runScheduledWork(user.user.id, planAfterChange);
+    expect((await waitingOutreachJobs(user.user.id, 'eventSoon')).map((job) => job.payload)).toEqual([{ eventId: event.id, startsAt }]);
+
+    const movedTo = minuteIn(50);
+    const moved = await api(`/api/v1/events/${event.id}`, {
+      method: 'PATCH',
+      token: user.token,
+      body: { start: utcMinute(movedTo), end: utcMinute(movedTo + 3600_000), timezone: 'UTC' },
+    });
+    expect(moved.status).toBe(200);
+    await runScheduledWork(user.user.id, planAfterChange);
+    // The old time's heads-up is due now, and runs: the event no longer starts then.
+    await runScheduledWork(user.user.id, headsUpsDueNow);
+    expect(await eventSoonEntries(user.token)).toEqual([]);
+    expect(await waitingOutreachJobs(user.user.id, 'eventSoon')).toEqual([
+      { time: movedTo - lead * 60_000, payload: { eventId: event.id, startsAt: movedTo } },
+    ]);
+  });
+
+  it('for an event the companion moved come at its new time, planned when the person confirmed the move', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const { event } = await eventIn(user.token, uniqueText('Dentist'), 90);
+    await runScheduledWork(user.user.id, planAfterChange);
+    const text = uniqueText('move the dentist earlier');
+    const movedTo = minuteIn(40);
+    await scriptFakeOpenAI(fakeUrl, text, [
+      { toolCalls: [{ name: 'move_event', arguments: { eventId: event.id, start: utcMinute(movedTo) } }] },
+      { text: 'I have asked you to confirm the move.' },
+    ]);
+    const turn = await readJson(await api('/api/v1/messages', { token: user.token, body: { text } }), turnAnswerSchema);
+    const asked = turn.assistantMessage.tools[0]?.output as { confirmationId?: string } | undefined;
+    expect(asked?.confirmationId).toEqual(expect.any(String));
+    const confirmationId = String(asked?.confirmationId);
+    // Asking changes nothing, so nothing is planned yet.
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toEqual([]);
+
+    expect((await api(`/api/v1/confirmations/${confirmationId}`, { token: user.token, body: { accept: true } })).status).toBe(200);
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toHaveLength(1);
+    await runScheduledWork(user.user.id, planAfterChange);
+    expect((await waitingOutreachJobs(user.user.id, 'eventSoon')).map((job) => job.payload)).toContainEqual({ eventId: event.id, startsAt: movedTo });
+  });
+
+  it('do not come for a cancelled event', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const { event } = await eventIn(user.token, uniqueText('Haircut'), lead + 2);
+    await runScheduledWork(user.user.id, planAfterChange);
+    expect(await waitingOutreachJobs(user.user.id, 'eventSoon')).toHaveLength(1);
+
+    expect((await api(`/api/v1/events/${event.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
+    await runScheduledWork(user.user.id, headsUpsDueNow);
+    expect(await eventSoonEntries(user.token)).toEqual([]);
+    expect((await newestMessages(user.token)).filter((message) => message.proactive === 'event-soon')).toEqual([]);
+  });
+
+  it('are planned once for an ICS file of many events, and again for the next change', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: lead });
+    const icsTime = (instant: number) =>
+      new Date(instant)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+    const starts = Array.from({ length: 25 }, (_, index) => minuteIn(120 + index * 10));
+    const file = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//EN',
+      ...starts.flatMap((start, index) => [
+        'BEGIN:VEVENT',
+        `UID:${crypto.randomUUID()}@test.example`,
+        'DTSTAMP:20261101T000000Z',
+        `DTSTART:${icsTime(start)}`,
+        `DTEND:${icsTime(start + 30 * 60_000)}`,
+        `SUMMARY:Session ${index + 1}`,
+        'END:VEVENT',
+      ]),
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const imported = await api('/api/v1/calendar/import', { token: user.token, body: file, headers: { 'content-type': 'text/calendar' } });
+    expect(await imported.json()).toEqual({ imported: 25 });
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toHaveLength(1);
+
+    await runScheduledWork(user.user.id, planAfterChange);
+    const planned = await waitingOutreachJobs(user.user.id, 'eventSoon');
+    expect(planned.map((job) => job.time).sort()).toEqual(starts.map((start) => start - lead * 60_000));
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toEqual([]);
+
+    // Planned, the next change plans again.
+    await eventIn(user.token, uniqueText('One more'), 60);
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toHaveLength(1);
+  });
+
+  it('are not planned on a change while event reminders are off', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, { ...awake, eventReminderMinutes: 0 });
+    await eventIn(user.token, uniqueText('Lunch'), 30);
+    expect(await waitingOutreachJobs(user.user.id, 'planAfterCalendarChange')).toEqual([]);
+  });
+});
+
+describe('the hourly plan', () => {
+  it('arms the next hour’s plan when it runs from the schedule', async () => {
+    const user = await buildUser();
+    await putOutreach(user.token, awake);
+    const nextHour = Math.ceil((Date.now() + 3600_000) / 3600_000) * 3600_000;
+    expect(await waitingOutreachJobs(user.user.id, 'plan')).toEqual([{ time: nextHour, payload: { hour: nextHour } }]);
+    // As if it had been armed an hour ago and its hour had come: the plan it makes is for the hour
+    // after its own. Running, it must arm that one, not take its own row (which the scheduler deletes
+    // once it has run) for it.
+    await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (_instance, state) =>
+      state.storage.sql.exec(
+        'UPDATE cf_agents_jobs SET payload = replace(payload, ?, ?) WHERE payload LIKE \'%"job":"plan"%\'',
+        String(nextHour),
+        String(nextHour - 3600_000),
+      ),
+    );
+    await runScheduledWork(user.user.id);
+    expect(await waitingOutreachJobs(user.user.id, 'plan')).toEqual([{ time: nextHour, payload: { hour: nextHour } }]);
   });
 });
 

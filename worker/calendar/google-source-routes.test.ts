@@ -3,6 +3,7 @@ import { calendarSourceSchema, calendarSourcesAnswerSchema, googleAuthorizationA
 import { eventsAnswerSchema } from '../../common/protocol.ts';
 import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
 import { fakeGoogleEvents, putFakeGoogleEvent } from '../../test-support/fake-google-calendar/control.ts';
+import { runScheduledWork, waitingJobs } from '../../test-support/scheduled-work.ts';
 
 const fakeGoogleUrl = inject('fakeGoogleUrl');
 const redirectUri = 'https://kindred.test/today/google-callback';
@@ -50,6 +51,24 @@ describe('connecting Google Calendar', () => {
     // The tokens never appear in what the person's data lists or exports.
     const listed = await readJson(await api('/api/v1/calendar/sources', { token }), calendarSourcesAnswerSchema);
     expect(JSON.stringify(listed)).not.toMatch(/token/i);
+  });
+
+  it('lets outreach plan the heads-up of an event the first sync brings in, less than an hour ahead', async () => {
+    const { token, user } = await buildUser();
+    const startsAt = Math.floor((Date.now() + 45 * 60_000) / 60_000) * 60_000;
+    const wallClock = (instant: number) => new Date(instant).toISOString().slice(0, 19);
+    const eventId = `kindred${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
+    await putFakeGoogleEvent(fakeGoogleUrl, 'primary', eventId, {
+      summary: uniqueText('Standup'),
+      start: { dateTime: wallClock(startsAt), timeZone: 'UTC' },
+      end: { dateTime: wallClock(startsAt + 15 * 60_000), timeZone: 'UTC' },
+    });
+    await readJson(await api('/api/v1/calendar/sources/google/complete', { token, body: await authorize(token) }), calendarSourceSchema, 201);
+    expect(await waitingJobs(user.id, 'outreach', 'planAfterCalendarChange')).toHaveLength(1);
+    // Only the plan the sync scheduled, a few seconds ahead: not the hourly one, nor the next sync.
+    await runScheduledWork(user.id, { dueWithinMs: 10_000 });
+    // Outreach's default: 30 minutes before.
+    expect((await waitingJobs(user.id, 'outreach', 'eventSoon')).map((job) => job.time)).toEqual([startsAt - 30 * 60_000]);
   });
 
   it('refuses a state made for someone else, or tampered with', async () => {
