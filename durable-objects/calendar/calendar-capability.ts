@@ -13,6 +13,7 @@ import type { Confirmations } from '../confirmations/confirmations-capability.ts
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import { calendarConfirmationHandlers, createCalendarChangeTools } from './calendar-change-tools.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { createCalendarTools } from './calendar-tools.ts';
@@ -61,11 +62,11 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
       return edited;
     },
   };
-  const tools = [
+  const tools = lazily(() => [
     ...createCalendarTools({ between: (from, to) => store.between(from, to), create: createEvent }),
     // Moving and cancelling ask the person first: the tools only ask, the handlers act once they accept.
     ...createCalendarChangeTools({ ...changes, confirmations: dependencies.confirmations }),
-  ];
+  ]);
   dependencies.confirmations.register(calendarConfirmationHandlers(changes));
 
   return {
@@ -153,7 +154,7 @@ export function createCalendarCapability(host: CapabilityHost, dependencies: { c
         return writeIcs(events);
       },
     },
-    tools: () => tools,
+    tools,
     holdsData: async () => host.sql.exec('SELECT 1 FROM calendar_events LIMIT 1').toArray().length > 0,
     /**
      * Every event under its own id, at its wall-clock times in its zone, with its rule, dates and

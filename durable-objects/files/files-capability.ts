@@ -3,6 +3,7 @@ import { notFound } from '../../server/errors/app-error.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { chunkMarkdown } from './chunk-markdown.ts';
 import { defaultFiles } from './default-files.ts';
@@ -59,7 +60,7 @@ export function createFilesCapability(host: CapabilityHost, dependencies: { retr
     const texts = await chunks.texts(results.map((result) => result.id));
     return new Map([...texts].map(([id, chunk]) => [id, { text: chunk.text }]));
   });
-  const tools = createFileTools({ files: store, search: retrieval.search });
+  const tools = lazily(() => createFileTools({ files: store, search: retrieval.search }));
   const scheduler = host.scheduler('files');
 
   /**
@@ -97,7 +98,7 @@ export function createFilesCapability(host: CapabilityHost, dependencies: { retr
         return (await store.readVersion(path, versionId)) ?? Promise.reject(notFound('file version'));
       },
     },
-    tools: () => tools,
+    tools,
     exportData: async () => ({
       files: exportList(async function* () {
         for (const file of await store.list()) {

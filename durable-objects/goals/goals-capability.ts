@@ -8,6 +8,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { defaultOutreachSettings } from '../outreach/outreach-store.ts';
@@ -308,7 +309,7 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
     };
   }
 
-  const tools = createGoalTools({ list, create, change, record });
+  const tools = lazily(() => createGoalTools({ list, create, change, record }));
 
   return {
     name: 'goals',
@@ -334,7 +335,7 @@ export function createGoalsCapability(host: CapabilityHost, dependencies: { comp
     jobs: {
       checkIn: (payload: CheckInPayload): Promise<void> => runs.run(`goal-check-in:${payload.slot}`, () => runCheckIn(payload.slot)),
     },
-    tools: () => tools,
+    tools,
     holdsData: async () => store.hasAny(),
     importData: (document: ImportDocument): Promise<ImportPlan> => importGoals(document.goals),
     exportData: async () => ({ goals: exportList(exportedGoals) }),

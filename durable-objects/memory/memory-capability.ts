@@ -8,6 +8,7 @@ import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
 import { applyExtraction, extractMemories } from './memory-extraction.ts';
@@ -74,7 +75,7 @@ export function createMemoryCapability(
   });
   const scheduler = host.scheduler('memory');
   const extractions = new SingleFlight();
-  const tools = createMemoryTools({ memories: store, search: retrieval.search });
+  const tools = lazily(() => createMemoryTools({ memories: store, search: retrieval.search }));
   /** What the prompt's recall reads: memories with file excerpts and past turns, each opened by its owner. */
   const recallSources: RecallSources = {
     retriever: retrieval.retriever,
@@ -208,7 +209,7 @@ export function createMemoryCapability(
       extractPendingMemories: (payload: { conversationId: string }): Promise<void> =>
         extractions.run(payload.conversationId, () => extractPendingMemories(payload.conversationId)),
     },
-    tools: () => tools,
+    tools,
     holdsData: async () => host.sql.exec('SELECT 1 FROM memories LIMIT 1').toArray().length > 0,
     /**
      * The document's memories, active or not, with their history. The imported conversations' extraction

@@ -6,6 +6,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { Capability, CapabilityHost } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import type { WeekInReviewSource } from '../reflection/week-in-review.ts';
 import { goodAndBadDays } from './mood-insights.ts';
 import { MoodStore } from './mood-store.ts';
@@ -48,14 +49,16 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
     return summarizeMoods(range, today, await store.forSummary(from, to, goodAndBadDays));
   }
 
-  const tools = createMoodTools({
-    record: (entry) => record(entry, 'conversation'),
-    async recent(days) {
-      const zone = await timezone();
-      const today = localDateOf(host.now(), zone);
-      return { entries: await store.list({ from: addDays(today, -(days - 1)), to: today, limit: 500 }), timezone: zone };
-    },
-  });
+  const tools = lazily(() =>
+    createMoodTools({
+      record: (entry) => record(entry, 'conversation'),
+      async recent(days) {
+        const zone = await timezone();
+        const today = localDateOf(host.now(), zone);
+        return { entries: await store.list({ from: addDays(today, -(days - 1)), to: today, limit: 500 }), timezone: zone };
+      },
+    }),
+  );
 
   const weekInReview: WeekInReviewSource['weekInReview'] = async (week) => {
     const entries = await store.between(week.from, week.to);
@@ -86,7 +89,7 @@ export function createMoodsCapability(host: CapabilityHost, dependencies: { comp
       /** `GET /moods/summary`: the trend over the range and, for the person alone, the insights. */
       summary,
     },
-    tools: () => tools,
+    tools,
     holdsData: async () => store.hasAny(),
     /** Every entry under its own id, at its instant and on the local day it was recorded on, then. */
     async importData(document: ImportDocument): Promise<ImportPlan> {

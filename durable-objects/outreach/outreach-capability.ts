@@ -589,7 +589,12 @@ export function createOutreachCapability(
         reason: announcement.reason,
         localDate: localDateOf(now, timezone),
         now,
-        written: { text: announcement.text, messageId: announcement.messageId, conversationId: announcement.conversationId },
+        written: {
+          text: announcement.text,
+          messageId: announcement.messageId,
+          conversationId: announcement.conversationId,
+          alreadySent: options.deliveredInApp,
+        },
       });
       // An entry a run cut short left as planned (before `open` could write it whole).
       if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
@@ -598,7 +603,7 @@ export function createOutreachCapability(
         if (store.markDelivered('app', announcement.messageId, now)) {
           recordAttempt(entry, { channel: 'app', at: now, outcome: 'sent' }, announcement.dueAt === undefined ? undefined : now - announcement.dueAt);
         }
-        store.finish(entry.id, 'sent', null);
+        if (entry.status !== 'sent') store.finish(entry.id, 'sent', null);
         return;
       }
       // No app took it: the reminders capability sends it to the next app that connects, so the

@@ -105,7 +105,8 @@ export class OutreachStore {
    * Opens an entry for `sourceKey`, or answers the one already there: the same reminder, day's
    * check-in or event start never gets two entries, whichever job runs it. With `written`, a new
    * entry starts as `sending` with its message, as `written` would leave it, in one statement: a
-   * message already stored (a due reminder) needs no separate step.
+   * message already stored (a due reminder) needs no separate step. `alreadySent` starts it as
+   * `sent`, for a message that reached the person before it was logged (a reminder's own frame).
    */
   async open(input: {
     sourceKey: string;
@@ -113,7 +114,7 @@ export class OutreachStore {
     reason: string;
     localDate: string;
     now: number;
-    written?: { text: string; messageId: string; conversationId: string };
+    written?: { text: string; messageId: string; conversationId: string; alreadySent?: boolean };
   }): Promise<{ entry: OutreachEntry; created: boolean }> {
     const prefix = kindsStoredAsCheckIn[input.kind];
     if (prefix && !input.sourceKey.startsWith(prefix)) throw new Error(`A ${input.kind} entry's source key starts with ${prefix}`);
@@ -134,7 +135,7 @@ export class OutreachStore {
       conversationId: input.written?.conversationId ?? null,
       localDate: input.localDate,
       createdAt: input.now,
-      status: input.written ? 'sending' : 'planned',
+      status: input.written ? (input.written.alreadySent ? 'sent' : 'sending') : 'planned',
       statusDetail: null,
     };
     // A run that sealed at the same time as this one may have inserted first: the key decides.

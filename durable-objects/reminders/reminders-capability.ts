@@ -7,6 +7,7 @@ import type { ConversationsCapability } from '../conversations/conversations-cap
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
 import { exportList } from '../host/export-document.ts';
 import type { ImportPlan } from '../host/import-document.ts';
+import { lazily } from '../host/lazily.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { parseIsoInstant } from './due-time.ts';
@@ -256,7 +257,7 @@ export function createRemindersCapability(
     };
   }
 
-  const tools = createReminderTools({ schedule });
+  const tools = lazily(() => createReminderTools({ schedule }));
 
   return {
     name: 'reminders',
@@ -285,7 +286,7 @@ export function createRemindersCapability(
       deliverReminder: (payload: DeliveryPayload): Promise<void> => fireDue(payload),
     },
     onConnect,
-    tools: () => tools,
+    tools,
     holdsData: async () => host.sql.exec('SELECT 1 FROM reminders LIMIT 1').toArray().length > 0,
     importData: (document: ImportDocument): Promise<ImportPlan> => importReminders(document.reminders),
     exportData: async () => ({ reminders: exportList(() => store.exportAll()) }),
