@@ -20,10 +20,22 @@ export const calendarSourceBodySchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('google'),
+      /**
+       * Who finishes the connection. `web` (the default): Google sends the browser back to
+       * `redirectUri`, whose page posts the code to `/calendar/sources/google/complete`. `app`: the
+       * mobile app opens Google in the system browser, Google sends it back to Kindred's own callback,
+       * and that ends at `kindred://calendar/connected?source=<id>` (or `connect-failed?error=<id>`);
+       * no `redirectUri` then, since the app's return address is fixed.
+       */
+      returnTo: z.enum(['web', 'app']).optional(),
       /** Where Google sends the browser back with the code: the same address the authorization started with. */
-      redirectUri: z.string().url().max(2048),
+      redirectUri: z.string().url().max(2048).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((body) => (body.returnTo === 'app') === (body.redirectUri === undefined), {
+      message: "Give redirectUri for a connection finished on the web, and none with returnTo 'app'.",
+      path: ['redirectUri'],
+    }),
 ]);
 export type CalendarSourceBody = z.infer<typeof calendarSourceBodySchema>;
 

@@ -1,7 +1,9 @@
+import { exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
+import { readCalendarAppLink } from '../../common/calendar-app-links.ts';
 import { calendarSourceSchema, calendarSourcesAnswerSchema, googleAuthorizationAnswerSchema } from '../../common/calendar-sources.ts';
 import { eventsAnswerSchema } from '../../common/protocol.ts';
-import { api, buildUser, expectError, readJson, uniqueText } from '../../test-support/api.ts';
+import { api, buildUser, expectError, origin, randomAddress, readJson, uniqueText } from '../../test-support/api.ts';
 import { fakeGoogleEvents, putFakeGoogleEvent } from '../../test-support/fake-google-calendar/control.ts';
 
 const fakeGoogleUrl = inject('fakeGoogleUrl');
@@ -69,5 +71,142 @@ describe('connecting Google Calendar', () => {
     const grant = await authorize(token);
     await expectError(await api('/api/v1/calendar/sources/google/complete', { token, body: { ...grant, code: '4/not-a-code' } }), 'source_auth_failed');
     expect((await readJson(await api('/api/v1/calendar/sources', { token }), calendarSourcesAnswerSchema)).sources).toEqual([]);
+  });
+});
+
+/** Kindred's own callback, where Google sends the system browser back when the app started the connection. */
+const appCallback = `${origin}/api/v1/calendar/sources/google/callback`;
+
+/** The system browser opening a Kindred address: no session, and a redirect is reported, not followed (it leads out of the browser). */
+function systemBrowserVisit(pathAndQuery: string): Promise<Response> {
+  const worker = (exports as unknown as { default: Fetcher }).default;
+  return worker.fetch(new Request(`${origin}${pathAndQuery}`, { redirect: 'manual', headers: { 'cf-connecting-ip': randomAddress() } }));
+}
+
+/** Starts a connection as the mobile app does, with extra `body` fields a client might add. */
+async function beginFromApp(token: string, body: Record<string, unknown> = {}): Promise<URL> {
+  const begun = await readJson(
+    await api('/api/v1/calendar/sources', { token, body: { kind: 'google', returnTo: 'app', ...body } }),
+    googleAuthorizationAnswerSchema,
+  );
+  return new URL(begun.authorizationUrl);
+}
+
+/** Plays the system browser: Google's consent page, then Kindred's callback, whose redirect it returns. */
+async function consentInSystemBrowser(authorization: URL, tamper: (back: URL) => void = () => {}): Promise<string> {
+  const consent = await fetch(authorization, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  expect(`${back.origin}${back.pathname}`).toBe(appCallback);
+  tamper(back);
+  const answer = await systemBrowserVisit(`${back.pathname}${back.search}`);
+  expect(answer.status).toBe(302);
+  expect(answer.headers.get('cache-control')).toBe('no-store');
+  return answer.headers.get('location') ?? '';
+}
+
+const sourcesOf = async (token: string) => (await readJson(await api('/api/v1/calendar/sources', { token }), calendarSourcesAnswerSchema)).sources;
+
+describe('connecting Google Calendar from the mobile app', () => {
+  it('ends at kindred://calendar/connected with the new source, its tokens kept and its calendar synced', async () => {
+    const { token } = await buildUser();
+    const title = uniqueText('Dentist');
+    const day = new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10);
+    await putFakeGoogleEvent(fakeGoogleUrl, 'primary', `kindred${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`, {
+      summary: title,
+      start: { dateTime: `${day}T09:00:00Z` },
+      end: { dateTime: `${day}T09:30:00Z` },
+    });
+
+    const authorization = await beginFromApp(token);
+    expect(authorization.searchParams.get('redirect_uri')).toBe(appCallback);
+    // The state is sealed: the person's id does not travel through Google in the clear.
+    expect(authorization.searchParams.get('state')).toMatch(/^app\.[A-Za-z0-9_-]+$/);
+    const link = await consentInSystemBrowser(authorization);
+
+    const [source] = await sourcesOf(token);
+    expect(source).toMatchObject({ kind: 'google', status: 'ok' });
+    expect(link).toBe(`kindred://calendar/connected?source=${source?.id}`);
+    expect(readCalendarAppLink(link)).toEqual({ outcome: 'connected', sourceId: source?.id });
+    const events = await readJson(
+      await api(`/api/v1/events?${new URLSearchParams({ from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` })}`, { token }),
+      eventsAnswerSchema,
+    );
+    expect(events.events.some((event) => event.title === title)).toBe(true);
+  });
+
+  it('ends at kindred://calendar/connect-failed with a stable id when Google refuses, keeping nothing', async () => {
+    const { token } = await buildUser();
+    const refusedCode = await consentInSystemBrowser(await beginFromApp(token), (back) => back.searchParams.set('code', '4/not-a-code'));
+    expect(refusedCode).toBe('kindred://calendar/connect-failed?error=source_auth_failed');
+
+    // The person pressed "Cancel" on Google's consent page: Google sends `error` and the state, no code.
+    const declined = await consentInSystemBrowser(await beginFromApp(token), (back) => {
+      back.searchParams.delete('code');
+      back.searchParams.set('error', 'access_denied');
+    });
+    expect(declined).toBe('kindred://calendar/connect-failed?error=source_access_denied');
+    expect(readCalendarAppLink(declined)).toEqual({ outcome: 'failed', errorId: 'source_access_denied' });
+    expect(await sourcesOf(token)).toEqual([]);
+  });
+
+  it('refuses a forged, altered or web-flow state at the callback, and an app state at the web completion', async () => {
+    const { token } = await buildUser();
+    const authorization = await beginFromApp(token);
+    const appState = authorization.searchParams.get('state') ?? '';
+    const callbackWith = async (query: Record<string, string>) => {
+      const answer = await systemBrowserVisit(`/api/v1/calendar/sources/google/callback?${new URLSearchParams(query)}`);
+      expect(answer.status).toBe(302);
+      return answer.headers.get('location');
+    };
+    const failed = 'kindred://calendar/connect-failed?error=invalid_oauth_state';
+    expect(await callbackWith({ code: '4/anything' })).toBe(failed);
+    expect(await callbackWith({ code: '4/anything', state: 'app.forged-state-that-nobody-sealed-0123456789abcdef' })).toBe(failed);
+    // One character changed in the sealed part: AES-GCM's tag no longer matches.
+    const altered = `${appState.slice(0, -2)}${appState.at(-2) === 'A' ? 'B' : 'A'}${appState.at(-1)}`;
+    expect(await callbackWith({ code: '4/anything', state: altered })).toBe(failed);
+    // A state the web flow issued never passes the app's callback, and the app's never passes the web's completion.
+    const web = await authorize(token);
+    expect(await callbackWith({ code: web.code, state: web.state })).toBe(failed);
+    await expectError(await api('/api/v1/calendar/sources/google/complete', { token, body: { code: web.code, state: appState } }), 'invalid_oauth_state');
+    expect(await sourcesOf(token)).toEqual([]);
+  });
+
+  it('takes its return address from nothing in a request', async () => {
+    const { token } = await buildUser();
+    // The start refuses an address next to returnTo 'app', and any field the schema does not know.
+    await expectError(
+      await api('/api/v1/calendar/sources', { token, body: { kind: 'google', returnTo: 'app', redirectUri: 'https://attacker.example/steal' } }),
+      'validation_failed',
+    );
+    for (const field of ['returnUrl', 'redirect', 'target', 'next']) {
+      await expectError(
+        await api('/api/v1/calendar/sources', { token, body: { kind: 'google', returnTo: 'app', [field]: 'https://attacker.example/steal' } }),
+        'validation_failed',
+      );
+    }
+    // The callback ignores whatever else arrives with Google's answer.
+    const link = await consentInSystemBrowser(await beginFromApp(token), (back) => {
+      for (const field of ['redirect_uri', 'returnTo', 'redirect', 'next', 'target']) back.searchParams.set(field, 'https://attacker.example/steal');
+    });
+    const [source] = await sourcesOf(token);
+    expect(link).toBe(`kindred://calendar/connected?source=${source?.id}`);
+  });
+
+  it('leaves the web-started flow as it was: back to the page at redirectUri, finished with the session', async () => {
+    const { token } = await buildUser();
+    const authorization = new URL(
+      (
+        await readJson(
+          await api('/api/v1/calendar/sources', { token, body: { kind: 'google', returnTo: 'web', redirectUri } }),
+          googleAuthorizationAnswerSchema,
+        )
+      ).authorizationUrl,
+    );
+    expect(authorization.searchParams.get('redirect_uri')).toBe(redirectUri);
+    expect(authorization.searchParams.get('state')).not.toMatch(/^app\./);
+    const source = await readJson(await api('/api/v1/calendar/sources/google/complete', { token, body: await authorize(token) }), calendarSourceSchema, 201);
+    expect(source).toMatchObject({ kind: 'google', status: 'ok' });
+    // A web start without an address is refused, as it always was.
+    await expectError(await api('/api/v1/calendar/sources', { token, body: { kind: 'google' } }), 'validation_failed');
   });
 });

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { calendarConnectedLink, calendarConnectFailedLink } from '../../common/calendar-app-links.ts';
 import {
   calendarSourceBodySchema,
   calendarSourceSchema,
@@ -8,13 +9,18 @@ import {
   googleCompletionBodySchema,
 } from '../../common/calendar-sources.ts';
 import {
+  beginGoogleAppConnection,
   beginGoogleConnection,
   completeGoogleConnection,
-  deriveOAuthStateKey,
+  deriveOAuthStateKeys,
+  errorIdOfGoogleRefusal,
+  exchangeGoogleCode,
   googleSettingsOf,
+  openAppOAuthState,
 } from '../../durable-objects/calendar-sources/google/google-oauth.ts';
 import { readConfig } from '../../server/config/config.ts';
 import { AppError } from '../../server/errors/app-error.ts';
+import { noteError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
@@ -22,7 +28,11 @@ import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionError
 
 /** The person's connected calendars (CalDAV, Google), each synced both ways by their own companion object. */
 export const calendarSourceRoutes = new OpenAPIHono<AppEnv>();
-for (const path of ['/calendar/sources', '/calendar/sources/*']) calendarSourceRoutes.use(path, requireSession());
+/** Where Google sends the system browser back when the mobile app started the connection; it has no session. */
+const googleCallbackPath = '/calendar/sources/google/callback';
+for (const path of ['/calendar/sources', '/calendar/sources/*']) {
+  calendarSourceRoutes.use(path, async (context, next) => (context.req.path.endsWith(googleCallbackPath) ? next() : requireSession()(context, next)));
+}
 
 const sourceIdParam = z.object({ id: z.string().min(1).max(64) });
 const sourceErrors = ['source_unreachable', 'source_auth_failed', 'source_invalid', 'feature_not_configured'] as const;
@@ -55,7 +65,8 @@ calendarSourceRoutes.openapi(
     responses: {
       200: jsonAnswer(
         googleAuthorizationAnswerSchema,
-        'For Google: where to send the person to grant access; they come back to `redirectUri` with `code` and `state`.',
+        'For Google: where to send the person to grant access; they come back to `redirectUri` with `code` and `state`, ' +
+          "or, with `returnTo: 'app'`, to `GET /calendar/sources/google/callback`, which ends at a `kindred://calendar/` link.",
       ),
       201: jsonAnswer(calendarSourceSchema, 'The connected calendar.'),
       ...errorAnswers(...sessionErrors, ...bodyErrors, ...sourceErrors),
@@ -65,8 +76,15 @@ calendarSourceRoutes.openapi(
     const body = context.req.valid('json');
     const userId = context.get('account').id;
     if (body.kind === 'google') {
-      const { settings, stateKey } = await googleConnection(context.env);
-      return context.json(await beginGoogleConnection(settings, stateKey, userId, body.redirectUri, Date.now()), 200);
+      const { settings, stateKeys } = await googleConnection(context.env);
+      if (body.returnTo === 'app') {
+        // Kindred's own callback on the address the app reached, never an address from the request body.
+        const callbackUrl = new URL(`/api/v1${googleCallbackPath}`, context.req.url).href;
+        return context.json(await beginGoogleAppConnection(settings, stateKeys, userId, callbackUrl, Date.now()), 200);
+      }
+      // The schema's refinement guarantees a redirectUri for the web.
+      if (body.redirectUri === undefined) throw new AppError('validation_failed', 'redirectUri is required.');
+      return context.json(await beginGoogleConnection(settings, stateKeys.signing, userId, body.redirectUri, Date.now()), 200);
     }
     const companion = await companionOf(context.env, userId);
     return context.json(await companion.calendarSources.connect(body), 201);
@@ -89,20 +107,64 @@ calendarSourceRoutes.openapi(
   }),
   async (context) => {
     const userId = context.get('account').id;
-    const { settings, stateKey } = await googleConnection(context.env);
+    const { settings, stateKeys } = await googleConnection(context.env);
     // Tokens are obtained here and handed straight to the person's object, which seals them.
-    const credentials = await completeGoogleConnection(settings, stateKey, userId, context.req.valid('json'), Date.now());
+    const credentials = await completeGoogleConnection(settings, stateKeys.signing, userId, context.req.valid('json'), Date.now());
     const companion = await companionOf(context.env, userId);
     return context.json(await companion.calendarSources.connectGoogle(credentials), 201);
   },
 );
 
-/** Google's OAuth client and the key that signs the state, or `feature_not_configured`. */
+calendarSourceRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: googleCallbackPath,
+    summary: 'Where Google sends the browser back when the mobile app started the connection',
+    description:
+      "Not called by clients: Google redirects the system browser here with `code` and `state` (or `error`) after a connection started with `returnTo: 'app'`. " +
+      "The state is sealed by Kindred, names the person, and expires after 15 minutes. The code is exchanged, the tokens are sealed in the person's object and the calendar is synced once; " +
+      'then the browser is sent to `kindred://calendar/connected?source=<id>`, or to `kindred://calendar/connect-failed?error=<id>` with a stable error id ' +
+      '(`invalid_oauth_state`, `source_access_denied` when the person declined, `source_auth_failed`, `source_unreachable`, `source_invalid`, `feature_not_configured`). ' +
+      'Those two links are the only places it sends anyone.',
+    tags: ['calendar'],
+    request: {
+      query: z.object({
+        code: z.string().max(2048).optional(),
+        state: z.string().max(2048).optional(),
+        error: z.string().max(200).optional(),
+      }),
+    },
+    responses: { 302: { description: 'To a `kindred://calendar/` link the mobile app opens.' }, ...errorAnswers('validation_failed') },
+  }),
+  async (context) => {
+    const query = context.req.valid('query');
+    const backToApp = (link: string) => {
+      context.header('cache-control', 'no-store');
+      context.header('referrer-policy', 'no-referrer');
+      return context.redirect(link, 302);
+    };
+    try {
+      const { settings, stateKeys } = await googleConnection(context.env);
+      const state = await openAppOAuthState(stateKeys, query.state ?? '', Date.now());
+      if (query.error !== undefined) return backToApp(calendarConnectFailedLink(errorIdOfGoogleRefusal(query.error)));
+      if (!query.code) return backToApp(calendarConnectFailedLink('source_auth_failed'));
+      // Tokens are obtained here and handed straight to the person's object, which seals them.
+      const credentials = await exchangeGoogleCode(settings, query.code, state.redirectUri, state.codeVerifier);
+      const companion = await companionOf(context.env, state.userId);
+      const source = await companion.calendarSources.connectGoogle(credentials);
+      return backToApp(calendarConnectedLink(source.id));
+    } catch (error) {
+      return backToApp(calendarConnectFailedLink(noteError(error, context).id));
+    }
+  },
+);
+
+/** Google's OAuth client and the keys of its state, or `feature_not_configured`. */
 async function googleConnection(env: AppEnv['Bindings']) {
   const config = readConfig(env);
   const settings = googleSettingsOf(config);
   if (!settings) throw new AppError('feature_not_configured', 'Google Calendar is not configured on this server.');
-  return { settings, stateKey: await deriveOAuthStateKey(config.MASTER_KEY) };
+  return { settings, stateKeys: await deriveOAuthStateKeys(config.MASTER_KEY) };
 }
 
 calendarSourceRoutes.openapi(

@@ -6,11 +6,15 @@ import {
   beginGoogleConnection,
   completeGoogleConnection,
   deriveOAuthStateKey,
+  deriveOAuthStateKeys,
+  errorIdOfGoogleRefusal,
   exchangeGoogleCode,
   googleAuthorizationUrl,
   googleSettingsOf,
+  issueAppOAuthState,
   issueOAuthState,
   oauthStateLifetimeMs,
+  openAppOAuthState,
   verifyOAuthState,
 } from './google-oauth.ts';
 
@@ -143,6 +147,43 @@ describe('OAuth state', () => {
   it('refuses a redirect URI too long to fit in a state', async () => {
     const key = await deriveOAuthStateKey(masterKey);
     await expectAppError(issueOAuthState(key, 'user-1', `https://app.example/${'a'.repeat(400)}`, 5_000), 'validation_failed');
+  });
+});
+
+describe('OAuth state of a connection started in the app', () => {
+  const callbackUrl = 'https://kindred.example/api/v1/calendar/sources/google/callback';
+
+  it('names the person only sealed, and opens to who started it, the callback address and the verifier', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { state, codeVerifier } = await issueAppOAuthState(keys, 'user-app-1', callbackUrl, 5_000);
+    expect(state).toMatch(/^app\.[A-Za-z0-9_-]+$/);
+    expect(atob(state.slice(4).replaceAll('-', '+').replaceAll('_', '/'))).not.toContain('user-app-1');
+    expect(codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await expect(openAppOAuthState(keys, state, 5_000 + oauthStateLifetimeMs)).resolves.toEqual({
+      userId: 'user-app-1',
+      redirectUri: callbackUrl,
+      codeVerifier,
+    });
+  });
+
+  it('is refused after it expires, when altered, sealed by another key, or issued for the web', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { state } = await issueAppOAuthState(keys, 'user-app-1', callbackUrl, 5_000);
+    await expectAppError(openAppOAuthState(keys, state, 5_001 + oauthStateLifetimeMs), 'invalid_oauth_state');
+    const flipped = `${state.slice(0, 10)}${state[10] === 'A' ? 'B' : 'A'}${state.slice(11)}`;
+    await expectAppError(openAppOAuthState(keys, flipped, 5_000), 'invalid_oauth_state');
+    await expectAppError(openAppOAuthState(await deriveOAuthStateKeys(bytesToBase64(new Uint8Array(32).fill(8))), state, 5_000), 'invalid_oauth_state');
+    const web = await issueOAuthState(keys.signing, 'user-app-1', callbackUrl, 5_000);
+    await expectAppError(openAppOAuthState(keys, web.state, 5_000), 'invalid_oauth_state');
+    await expectAppError(verifyOAuthState(keys.signing, 'user-app-1', state, 5_000), 'invalid_oauth_state');
+    await expectAppError(openAppOAuthState(keys, 'app.', 5_000), 'invalid_oauth_state');
+  });
+
+  it("turns Google's error parameter into a stable id", () => {
+    expect(errorIdOfGoogleRefusal('access_denied')).toBe('source_access_denied');
+    expect(errorIdOfGoogleRefusal('temporarily_unavailable')).toBe('source_unreachable');
+    expect(errorIdOfGoogleRefusal('server_error')).toBe('source_unreachable');
+    expect(errorIdOfGoogleRefusal('invalid_scope')).toBe('source_auth_failed');
   });
 });
 

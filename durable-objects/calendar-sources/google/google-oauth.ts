@@ -197,7 +197,7 @@ const base64UrlToBytes = (text: string) =>
   );
 
 /** The person's id is signed over but not written into the state, which travels through Google and the browser. */
-const signedText = (purpose: 'state' | 'verifier', userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
+const signedText = (purpose: 'state' | 'verifier' | 'app-verifier', userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
   `${purpose}\n${userId}\n${nonce}\n${expiresAt}\n${redirectUri}`;
 
 /**
@@ -266,4 +266,120 @@ export async function completeGoogleConnection(
 ): Promise<GoogleCredentials> {
   const { codeVerifier, redirectUri } = await verifyOAuthState(stateKey, userId, completion.state, now);
   return exchangeGoogleCode(settings, completion.code, redirectUri, codeVerifier);
+}
+
+// --- a connection started in the mobile app ---------------------------------------------------------
+//
+// Google refuses its consent page inside an embedded web view, so the app opens it in the system
+// browser, which has no Kindred session. Google therefore sends that browser back to Kindred's own
+// callback (`GET /calendar/sources/google/callback`), which must learn from the state alone whose
+// connection it is; the state is sealed (AES-GCM) rather than only signed, so the person's id inside
+// it is not readable on the way through Google and the browser. The state says nothing about where
+// to go afterwards: a state of this form always ends at the app's fixed `kindred://calendar/` links.
+
+const appStateKeyLabel = new TextEncoder().encode('kindred/google-oauth-app-state/v1');
+
+/** Marks a state issued for the app, so neither route mistakes one kind of state for the other. */
+const appStatePrefix = 'app.';
+
+/** The keys an app-started connection's state needs: the HMAC key of `deriveOAuthStateKey` and a sealing key. */
+export interface OAuthStateKeys {
+  /** Derives the PKCE code verifier (and signs the web flow's states). */
+  signing: CryptoKey;
+  /** Seals the app flow's states. */
+  sealing: CryptoKey;
+}
+
+/** Both state keys, derived from the master key (HKDF, a label each). */
+export async function deriveOAuthStateKeys(masterKeyBase64: string): Promise<OAuthStateKeys> {
+  const material = await crypto.subtle.importKey('raw', base64ToBytes(masterKeyBase64), 'HKDF', false, ['deriveKey']);
+  const sealing = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: appStateKeyLabel },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+  return { signing: await deriveOAuthStateKey(masterKeyBase64), sealing };
+}
+
+/** What an app-started connection's state carries back to the callback, which has no session. */
+export interface AppOAuthState {
+  userId: string;
+  /** Kindred's own callback address, which the exchange must repeat. */
+  redirectUri: string;
+  codeVerifier: string;
+}
+
+const appVerifierOf = async (keys: OAuthStateKeys, userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
+  bytesToBase64Url(await sign(keys.signing, signedText('app-verifier', userId, nonce, expiresAt, redirectUri)));
+
+/**
+ * A state for an authorization started by the app: the person's id, a nonce, the expiry and the
+ * callback address sealed together; the PKCE verifier is derived from them, as for the web's states.
+ */
+export async function issueAppOAuthState(
+  keys: OAuthStateKeys,
+  userId: string,
+  redirectUri: string,
+  now: number,
+): Promise<{ state: string; codeVerifier: string }> {
+  const nonce = bytesToBase64Url(randomBytes(16));
+  const expiresAt = now + oauthStateLifetimeMs;
+  const iv = randomBytes(12);
+  const plaintext = new TextEncoder().encode(JSON.stringify([userId, nonce, expiresAt, redirectUri]));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, keys.sealing, plaintext));
+  const joined = new Uint8Array(iv.length + sealed.length);
+  joined.set(iv);
+  joined.set(sealed, iv.length);
+  const state = `${appStatePrefix}${bytesToBase64Url(joined)}`;
+  if (state.length > longestState) throw new AppError('validation_failed', "This server's address is too long to carry through Google.");
+  return { state, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
+}
+
+/**
+ * Opens a state that came back to the callback: sealed here, unaltered, an app state, not expired.
+ * Anything else (a web flow's state, a forged or stale one) is `invalid_oauth_state`.
+ */
+export async function openAppOAuthState(keys: OAuthStateKeys, state: string, now: number): Promise<AppOAuthState> {
+  const invalid = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
+  if (!state.startsWith(appStatePrefix) || state.length > longestState) throw invalid();
+  const sealedText = state.slice(appStatePrefix.length);
+  if (!/^[A-Za-z0-9_-]{40,}$/.test(sealedText)) throw invalid();
+  let fields: unknown;
+  try {
+    const bytes = base64UrlToBytes(sealedText);
+    const plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12) }, keys.sealing, bytes.slice(12));
+    fields = JSON.parse(new TextDecoder().decode(plaintext));
+  } catch {
+    throw invalid();
+  }
+  const parsed = z.tuple([z.string().min(1), z.string().min(1), z.number(), z.string().url()]).safeParse(fields);
+  if (!parsed.success) throw invalid();
+  const [userId, nonce, expiresAt, redirectUri] = parsed.data;
+  if (now > expiresAt) throw invalid();
+  return { userId, redirectUri, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
+}
+
+/** `POST /calendar/sources` with `returnTo: 'app'`: Google's address, coming back to Kindred's callback. */
+export async function beginGoogleAppConnection(
+  settings: { clientId: string; authUrl: string },
+  keys: OAuthStateKeys,
+  userId: string,
+  callbackUrl: string,
+  now: number,
+): Promise<{ authorizationUrl: string }> {
+  const { state, codeVerifier } = await issueAppOAuthState(keys, userId, callbackUrl, now);
+  const { authorizationUrl } = await googleAuthorizationUrl(settings, state, callbackUrl, codeVerifier);
+  return { authorizationUrl };
+}
+
+/**
+ * Google's `error` parameter (https://developers.google.com/identity/protocols/oauth2/web-server#handlingresponse)
+ * as Kindred's stable id: the person said no, Google could not answer, or the request was refused.
+ */
+export function errorIdOfGoogleRefusal(googleError: string): 'source_access_denied' | 'source_unreachable' | 'source_auth_failed' {
+  if (googleError === 'access_denied') return 'source_access_denied';
+  if (googleError === 'server_error' || googleError === 'temporarily_unavailable') return 'source_unreachable';
+  return 'source_auth_failed';
 }
