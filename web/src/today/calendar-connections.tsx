@@ -1,11 +1,14 @@
 // Where the agenda's events come from besides the chat: an .ics file imported once, a CalDAV
 // calendar (iCloud, Fastmail, Nextcloud…) or Google Calendar kept in sync. Google is connected by
-// sending the browser to Google, which returns to /today/google-callback to finish.
+// sending the browser to Google, which returns to /today/google-callback to finish. In the mobile
+// app, Google's page opens in the system browser instead (Google refuses embedded web views) and
+// Kindred's callback returns to the app through a `kindred://calendar/` link (calendar-app-return.ts).
 import { type ChangeEvent, type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type CalendarSource, KindredApiError } from '../../../common/client.ts';
-import { api } from '../api.ts';
+import { api, isNativeApp } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { calendarAppReturn, calendarOutcomeNotice } from './calendar-app-return.ts';
 
 /** Where Google sends the browser back; the same address must start and finish the connection. */
 export const googleRedirectPath = '/today/google-callback';
@@ -19,18 +22,40 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
   const [busy, setBusy] = useState(false);
   const [caldav, setCaldav] = useState({ url: '', username: '', password: '', name: '' });
 
-  const reload = useCallback(async () => {
+  const reload = useCallback(async (): Promise<CalendarSource[]> => {
     try {
-      setSources(await api.calendarSources());
+      const listed = await api.calendarSources();
+      setSources(listed);
+      return listed;
     } catch (caught) {
       // A server without connected calendars answers not_found: it simply has none to list.
       if (caught instanceof KindredApiError && caught.id === 'not_found') setSources([]);
       else setError(caught);
+      return [];
     }
   }, []);
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // The app's Google connection coming back from the system browser: show the new calendar, or why not.
+  useEffect(
+    () =>
+      calendarAppReturn.subscribe((outcome) => {
+        setError(undefined);
+        setStatus('');
+        setBusy(false);
+        void reload().then((listed) => {
+          const notice = calendarOutcomeNotice(outcome, listed);
+          if ('error' in notice) setError(notice.error);
+          else {
+            setStatus(notice.status);
+            onEventsChanged();
+          }
+        });
+      }),
+    [reload, onEventsChanged],
+  );
 
   const run = async (action: () => Promise<string>) => {
     setError(undefined);
@@ -77,10 +102,15 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
 
   const connectGoogle = () =>
     void run(async () => {
-      const answer = await api.addCalendarSource({ kind: 'google', redirectUri: `${window.location.origin}${googleRedirectPath}` });
+      const inApp = isNativeApp();
+      const answer = await api.addCalendarSource(
+        inApp ? { kind: 'google', returnTo: 'app' } : { kind: 'google', redirectUri: `${window.location.origin}${googleRedirectPath}` },
+      );
       if (!('authorizationUrl' in answer)) throw new KindredApiError('unexpected_response', 'Google connection answered no address.', 200);
+      // In the app this leaves for the system browser: Capacitor hands any address outside the app
+      // (and outside `server.allowNavigation`, which must never list Google) to the operating system.
       window.location.assign(answer.authorizationUrl);
-      return 'Opening Google…';
+      return inApp ? 'Finish in the browser: Kindred comes back here when Google is done.' : 'Opening Google…';
     });
 
   const disconnect = (source: CalendarSource) =>
