@@ -101,7 +101,10 @@ async function consentInSystemBrowser(authorization: URL, tamper: (back: URL) =>
   const answer = await systemBrowserVisit(`${back.pathname}${back.search}`);
   expect(answer.status).toBe(302);
   expect(answer.headers.get('cache-control')).toBe('no-store');
-  return answer.headers.get('location') ?? '';
+  const link = answer.headers.get('location') ?? '';
+  // The same link as a page, for a browser that asks for a tap before leaving for an app.
+  expect(await answer.text()).toContain(`<a href="${link}">`);
+  return link;
 }
 
 const sourcesOf = async (token: string) => (await readJson(await api('/api/v1/calendar/sources', { token }), calendarSourcesAnswerSchema)).sources;

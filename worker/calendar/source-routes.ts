@@ -138,10 +138,17 @@ calendarSourceRoutes.openapi(
   }),
   async (context) => {
     const query = context.req.valid('query');
+    // A redirect, and a page with the same link for a browser that will not follow a redirect out of
+    // itself without a tap. The link is one of the two fixed ones, holding only ids; escaped all the same.
     const backToApp = (link: string) => {
-      context.header('cache-control', 'no-store');
-      context.header('referrer-policy', 'no-referrer');
-      return context.redirect(link, 302);
+      const href = link.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+      const page = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Back to Kindred</title><p><a href="${href}">Return to the Kindred app</a></p></html>`;
+      return context.body(page, 302, {
+        location: link,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
     };
     try {
       const { settings, stateKeys } = await googleConnection(context.env);
