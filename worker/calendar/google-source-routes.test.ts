@@ -1,12 +1,15 @@
-import { exports } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { readCalendarAppLink } from '../../common/calendar-app-links.ts';
 import { calendarSourceSchema, calendarSourcesAnswerSchema, googleAuthorizationAnswerSchema } from '../../common/calendar-sources.ts';
 import { eventsAnswerSchema } from '../../common/protocol.ts';
+import type { CompanionAgent } from '../../durable-objects/companion-agent.ts';
 import { api, buildUser, expectError, origin, randomAddress, readJson, uniqueText } from '../../test-support/api.ts';
 import { fakeGoogleEvents, putFakeGoogleEvent } from '../../test-support/fake-google-calendar/control.ts';
 
 const fakeGoogleUrl = inject('fakeGoogleUrl');
+const testEnv = env as unknown as { COMPANION: DurableObjectNamespace<CompanionAgent> };
 const redirectUri = 'https://kindred.test/today/google-callback';
 
 /** Starts the connection and follows Google's consent page back to Kindred, as the browser would. */
@@ -172,6 +175,18 @@ describe('connecting Google Calendar from the mobile app', () => {
     expect(await callbackWith({ code: web.code, state: web.state })).toBe(failed);
     await expectError(await api('/api/v1/calendar/sources/google/complete', { token, body: { code: web.code, state: appState } }), 'invalid_oauth_state');
     expect(await sourcesOf(token)).toEqual([]);
+  });
+
+  it('connects nothing for an account deleted while the person was at Google', async () => {
+    const { token, user } = await buildUser();
+    const authorization = await beginFromApp(token);
+    expect((await api('/api/v1/me', { method: 'DELETE', token })).status).toBe(204);
+    expect(await consentInSystemBrowser(authorization)).toBe('kindred://calendar/connect-failed?error=invalid_oauth_state');
+    // The deleted person's object was not woken to keep tokens: it still holds no calendar.
+    const stored = await runInDurableObject(testEnv.COMPANION.getByName(user.id), (_instance, state) =>
+      state.storage.sql.exec('SELECT COUNT(*) AS count FROM calendar_sources').one(),
+    );
+    expect(stored.count).toBe(0);
   });
 
   it('takes its return address from nothing in a request', async () => {

@@ -22,6 +22,7 @@ import { readConfig } from '../../server/config/config.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { noteError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
+import { accountExists } from '../auth/accounts.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
@@ -153,6 +154,10 @@ calendarSourceRoutes.openapi(
     try {
       const { settings, stateKeys } = await googleConnection(context.env);
       const state = await openAppOAuthState(stateKeys, query.state ?? '', Date.now());
+      // The account may have been deleted since the connection started; its object is not to be woken.
+      if (!(await accountExists(context.env.DB, state.userId))) {
+        throw new AppError('invalid_oauth_state', 'The account that started this calendar connection no longer exists.');
+      }
       if (query.error !== undefined) return backToApp(calendarConnectFailedLink(errorIdOfGoogleRefusal(query.error)));
       if (!query.code) return backToApp(calendarConnectFailedLink('source_auth_failed'));
       // Tokens are obtained here and handed straight to the person's object, which seals them.
