@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CalendarConnectionOutcome } from '../../../common/calendar-app-links.ts';
 import { calendarConnectedLink, calendarConnectFailedLink, readCalendarAppLink } from '../../../common/calendar-app-links.ts';
 import { sentenceForErrorId } from '../error-messages.ts';
-import { calendarOutcomeNotice, createCalendarAppReturn } from './calendar-app-return.ts';
+import { calendarOutcomeNotice, connectedElsewhereSentence, createCalendarAppReturn } from './calendar-app-return.ts';
 
 describe('calendar deep links', () => {
   it('read back what the callback wrote', () => {
@@ -54,7 +54,8 @@ describe('the hand-over to the calendar connections screen', () => {
   it('names the connected calendar, or says why it was not connected', () => {
     const sources = [{ id: 'src_1', name: 'ada@example.com' }];
     expect(calendarOutcomeNotice({ outcome: 'connected', sourceId: 'src_1' }, sources)).toEqual({ status: 'Connected ada@example.com.' });
-    expect(calendarOutcomeNotice({ outcome: 'connected', sourceId: 'src_gone' }, sources)).toEqual({ status: 'Connected Google Calendar.' });
+    // A calendar this account does not have went to whoever started the connection: the person is told so.
+    expect(calendarOutcomeNotice({ outcome: 'connected', sourceId: 'src_elsewhere' }, sources)).toEqual({ error: connectedElsewhereSentence });
     expect(calendarOutcomeNotice({ outcome: 'failed', errorId: 'source_access_denied' }, sources)).toEqual({
       error: sentenceForErrorId('source_access_denied'),
     });

@@ -45,6 +45,14 @@ export function createCalendarAppReturn(): CalendarAppReturn {
 /** The app's one hand-over. */
 export const calendarAppReturn = createCalendarAppReturn();
 
+/**
+ * Said when the link names a calendar this account does not have. The callback connects before it
+ * redirects, so the calendar went to another Kindred account: someone else started the connection
+ * and this person granted it. They are told plainly, with the way to take that access back.
+ */
+export const connectedElsewhereSentence =
+  "That Google Calendar was connected, but not to the account signed in here. If you did not start this, remove Kindred's access in your Google Account's security settings.";
+
 /** What the screen says once the connections are reloaded: which calendar is now connected, or why not. */
 export function calendarOutcomeNotice(
   outcome: CalendarConnectionOutcome,
@@ -52,5 +60,5 @@ export function calendarOutcomeNotice(
 ): { status: string } | { error: string } {
   if (outcome.outcome === 'failed') return { error: sentenceForErrorId(outcome.errorId) };
   const source = sources.find((candidate) => candidate.id === outcome.sourceId);
-  return { status: `Connected ${source?.name ?? 'Google Calendar'}.` };
+  return source ? { status: `Connected ${source.name}.` } : { error: connectedElsewhereSentence };
 }

@@ -22,16 +22,20 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
   const [busy, setBusy] = useState(false);
   const [caldav, setCaldav] = useState({ url: '', username: '', password: '', name: '' });
 
-  const reload = useCallback(async (): Promise<CalendarSource[]> => {
+  /** The connections as listed now, or undefined when they could not be (the error is then shown). */
+  const reload = useCallback(async (): Promise<CalendarSource[] | undefined> => {
     try {
       const listed = await api.calendarSources();
       setSources(listed);
       return listed;
     } catch (caught) {
       // A server without connected calendars answers not_found: it simply has none to list.
-      if (caught instanceof KindredApiError && caught.id === 'not_found') setSources([]);
-      else setError(caught);
-      return [];
+      if (caught instanceof KindredApiError && caught.id === 'not_found') {
+        setSources([]);
+        return [];
+      }
+      setError(caught);
+      return undefined;
     }
   }, []);
   useEffect(() => {
@@ -46,6 +50,7 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
         setStatus('');
         setBusy(false);
         void reload().then((listed) => {
+          if (listed === undefined) return;
           const notice = calendarOutcomeNotice(outcome, listed);
           if ('error' in notice) setError(notice.error);
           else {
