@@ -1,8 +1,8 @@
 // What only the mobile shell does: open `kindred://conversation/<id>` links on that conversation,
-// bring `kindred://calendar/…` links (the end of a Google Calendar connection made in the system
-// browser) to the calendar connections on Today, and resume push notifications if the person turned
-// reminders on in settings. Permission is never asked here, at launch: only when they turn the
-// switch on. In a browser tab none of this runs.
+// bring `kindred://calendar/…` links (Google's answer to a calendar connection made in the system
+// browser) to the calendar connections on Today, which finish it with this app's session, and resume
+// push notifications if the person turned reminders on in settings. Permission is never asked here,
+// at launch: only when they turn the switch on. In a browser tab none of this runs.
 import { isNativeApp } from './api.ts';
 import { deviceReminders } from './reminders/device-reminders.ts';
 import { navigate } from './router.tsx';
@@ -14,7 +14,7 @@ export function pathForDeepLink(link: string): string | undefined {
   return match ? `/chat/${match[1]}` : undefined;
 }
 
-/** Where a deep link takes the app; a calendar link also hands its outcome to the calendar connections. */
+/** Where a deep link takes the app; a calendar link is also handed to the calendar connections, which finish it. */
 function openDeepLink(url: string): void {
   if (calendarAppReturn.receive(url)) {
     navigate('/today');

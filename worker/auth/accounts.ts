@@ -97,15 +97,6 @@ export async function deleteLegacySession(db: D1Database, tokenHash: string): Pr
   await database(db).delete(schema.sessions).where(eq(schema.sessions.tokenHash, tokenHash));
 }
 
-/**
- * Whether the account still exists: for the few routes that act for a person without their session
- * (an OAuth callback), since an object must never be addressed again once its account is deleted.
- */
-export async function accountExists(db: D1Database, userId: string): Promise<boolean> {
-  const row = await database(db).select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.id, userId)).get();
-  return row !== undefined;
-}
-
 /** Removes the account's identity and its old-format sessions from D1 (the others went with the object). */
 export async function deleteAccount(db: D1Database, userId: string): Promise<void> {
   const orm = database(db);

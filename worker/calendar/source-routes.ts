@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { calendarConnectedLink, calendarConnectFailedLink } from '../../common/calendar-app-links.ts';
+import { calendarConnectFailedLink, calendarGoogleReturnLink, readCalendarAppLink } from '../../common/calendar-app-links.ts';
 import {
   calendarSourceBodySchema,
   calendarSourceSchema,
@@ -14,7 +14,6 @@ import {
   completeGoogleConnection,
   deriveOAuthStateKeys,
   errorIdOfGoogleRefusal,
-  exchangeGoogleCode,
   googleSettingsOf,
   openAppOAuthState,
 } from '../../durable-objects/calendar-sources/google/google-oauth.ts';
@@ -22,14 +21,13 @@ import { readConfig } from '../../server/config/config.ts';
 import { AppError } from '../../server/errors/app-error.ts';
 import { noteError } from '../../server/errors/error-handler.ts';
 import type { AppEnv } from '../app-env.ts';
-import { accountExists } from '../auth/accounts.ts';
 import { requireSession } from '../auth/session-middleware.ts';
 import { companionOf } from '../companion-stub.ts';
 import { bodyErrors, errorAnswers, jsonAnswer, jsonBody, noContent, sessionErrors } from '../openapi/route-helpers.ts';
 
 /** The person's connected calendars (CalDAV, Google), each synced both ways by their own companion object. */
 export const calendarSourceRoutes = new OpenAPIHono<AppEnv>();
-/** Where Google sends the system browser back when the mobile app started the connection; it has no session. */
+/** Where Google sends the system browser back when the mobile app started the connection; it has no session and only bounces to the app. */
 const googleCallbackPath = '/calendar/sources/google/callback';
 for (const path of ['/calendar/sources', '/calendar/sources/*']) {
   calendarSourceRoutes.use(path, async (context, next) => (context.req.path.endsWith(googleCallbackPath) ? next() : requireSession()(context, next)));
@@ -67,7 +65,8 @@ calendarSourceRoutes.openapi(
       200: jsonAnswer(
         googleAuthorizationAnswerSchema,
         'For Google: where to send the person to grant access; they come back to `redirectUri` with `code` and `state`, ' +
-          "or, with `returnTo: 'app'`, to `GET /calendar/sources/google/callback`, which ends at a `kindred://calendar/` link.",
+          "or, with `returnTo: 'app'`, to `GET /calendar/sources/google/callback`, which hands `code` and `state` to the app through a `kindred://calendar/` link; " +
+          'either way the connection is finished with `POST /calendar/sources/google/complete` by the person who started it.',
       ),
       201: jsonAnswer(calendarSourceSchema, 'The connected calendar.'),
       ...errorAnswers(...sessionErrors, ...bodyErrors, ...sourceErrors),
@@ -98,7 +97,9 @@ calendarSourceRoutes.openapi(
     path: '/calendar/sources/google/complete',
     summary: 'Finish connecting Google Calendar with the code and state Google sent back',
     description:
-      'The state is signed for this person and expires after 15 minutes (`invalid_oauth_state`); the code is exchanged once, with the PKCE verifier the state carries. The primary calendar is synced once before the answer.',
+      'For the web, `code` and `state` come from the page at `redirectUri`; for the mobile app, from the `kindred://calendar/google-return` link the callback sent it. ' +
+      'The state was issued for the person of this session and expires after 15 minutes: anyone else, or a stale or altered state, gets `invalid_oauth_state` and nothing is exchanged. ' +
+      'The code is exchanged once, with the PKCE verifier and the redirect URI the state carries. The primary calendar is synced once before the answer.',
     tags: ['calendar'],
     request: jsonBody(googleCompletionBodySchema),
     responses: {
@@ -110,7 +111,7 @@ calendarSourceRoutes.openapi(
     const userId = context.get('account').id;
     const { settings, stateKeys } = await googleConnection(context.env);
     // Tokens are obtained here and handed straight to the person's object, which seals them.
-    const credentials = await completeGoogleConnection(settings, stateKeys.signing, userId, context.req.valid('json'), Date.now());
+    const credentials = await completeGoogleConnection(settings, stateKeys, userId, context.req.valid('json'), Date.now());
     const companion = await companionOf(context.env, userId);
     return context.json(await companion.calendarSources.connectGoogle(credentials), 201);
   },
@@ -123,9 +124,10 @@ calendarSourceRoutes.openapi(
     summary: 'Where Google sends the browser back when the mobile app started the connection',
     description:
       "Not called by clients: Google redirects the system browser here with `code` and `state` (or `error`) after a connection started with `returnTo: 'app'`. " +
-      "The state is sealed by Kindred, names the person, and expires after 15 minutes. The code is exchanged, the tokens are sealed in the person's object and the calendar is synced once; " +
-      'then the browser is sent to `kindred://calendar/connected?source=<id>`, or to `kindred://calendar/connect-failed?error=<id>` with a stable error id ' +
-      '(`invalid_oauth_state`, `source_access_denied` when the person declined, `source_auth_failed`, `source_unreachable`, `source_invalid`, `feature_not_configured`). ' +
+      'It has no session, so it connects nothing and exchanges nothing: a state sealed here and still fresh is sent on to the app with its code, at ' +
+      '`kindred://calendar/google-return?code=<code>&state=<state>`, and the app finishes with `POST /calendar/sources/google/complete` and its own session. ' +
+      'Otherwise the browser goes to `kindred://calendar/connect-failed?error=<id>` with a stable error id ' +
+      '(`invalid_oauth_state`, `source_access_denied` when the person declined, `source_auth_failed`, `source_unreachable`, `feature_not_configured`). ' +
       'Those two links are the only places it sends anyone.',
     tags: ['calendar'],
     request: {
@@ -140,9 +142,10 @@ calendarSourceRoutes.openapi(
   async (context) => {
     const query = context.req.valid('query');
     // A redirect, and a page with the same link for a browser that will not follow a redirect out of
-    // itself without a tap. The link is one of the two fixed ones, holding only ids; escaped all the same.
+    // itself without a tap. The link starts with the fixed prefix and its values are URL-encoded;
+    // escaped for HTML all the same. Not stored, and not sent on as a referrer: it carries the code.
     const backToApp = (link: string) => {
-      const href = link.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+      const href = link.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
       const page = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Back to Kindred</title><p><a href="${href}">Return to the Kindred app</a></p></html>`;
       return context.body(page, 302, {
         location: link,
@@ -152,19 +155,14 @@ calendarSourceRoutes.openapi(
       });
     };
     try {
-      const { settings, stateKeys } = await googleConnection(context.env);
-      const state = await openAppOAuthState(stateKeys, query.state ?? '', Date.now());
-      // The account may have been deleted since the connection started; its object is not to be woken.
-      if (!(await accountExists(context.env.DB, state.userId))) {
-        throw new AppError('invalid_oauth_state', 'The account that started this calendar connection no longer exists.');
-      }
+      const { stateKeys } = await googleConnection(context.env);
+      // Only a state Kindred sealed for the app, still fresh, is bounced; whose it is, the completion checks against its session.
+      const state = query.state ?? '';
+      await openAppOAuthState(stateKeys, state, Date.now());
       if (query.error !== undefined) return backToApp(calendarConnectFailedLink(errorIdOfGoogleRefusal(query.error)));
-      if (!query.code) return backToApp(calendarConnectFailedLink('source_auth_failed'));
-      // Tokens are obtained here and handed straight to the person's object, which seals them.
-      const credentials = await exchangeGoogleCode(settings, query.code, state.redirectUri, state.codeVerifier);
-      const companion = await companionOf(context.env, state.userId);
-      const source = await companion.calendarSources.connectGoogle(credentials);
-      return backToApp(calendarConnectedLink(source.id));
+      // A code the app would not read back (none, or not printable ASCII) is no answer Google gives.
+      const link = calendarGoogleReturnLink(query.code ?? '', state);
+      return backToApp(readCalendarAppLink(link) === undefined ? calendarConnectFailedLink('source_auth_failed') : link);
     } catch (error) {
       return backToApp(calendarConnectFailedLink(noteError(error, context).id));
     }

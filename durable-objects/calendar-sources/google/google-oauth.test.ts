@@ -3,6 +3,7 @@ import { bytesToBase64 } from '../../../server/crypto/encoding.ts';
 import { AppError } from '../../../server/errors/app-error.ts';
 import { fakeGoogleEndpoints, fakeGoogleRequests } from '../../../test-support/fake-google-calendar/control.ts';
 import {
+  beginGoogleAppConnection,
   beginGoogleConnection,
   completeGoogleConnection,
   deriveOAuthStateKey,
@@ -192,15 +193,33 @@ describe('connecting a Google calendar, start to finish', () => {
   const redirectUri = 'https://app.example/settings/calendars';
 
   it('begins with a URL for this person and completes with the code and state Google sends back', async () => {
-    const key = await deriveOAuthStateKey(masterKey);
-    const { authorizationUrl } = await beginGoogleConnection(settings, key, 'user-flow', redirectUri, Date.now());
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { authorizationUrl } = await beginGoogleConnection(settings, keys.signing, 'user-flow', redirectUri, Date.now());
     const back = await consent(authorizationUrl);
     expect(back.origin + back.pathname).toBe(redirectUri);
     const completion = { code: back.searchParams.get('code') ?? '', state: back.searchParams.get('state') ?? '' };
     // Someone else signed in cannot finish this person's connection, and their attempt does not use the code up.
-    await expectAppError(completeGoogleConnection(settings, key, 'user-other', completion, Date.now()), 'invalid_oauth_state');
-    const credentials = await completeGoogleConnection(settings, key, 'user-flow', completion, Date.now());
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-other', completion, Date.now()), 'invalid_oauth_state');
+    const credentials = await completeGoogleConnection(settings, keys, 'user-flow', completion, Date.now());
     expect(credentials.refreshToken).not.toBe('');
     expect(credentials.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('completes an app-started connection only for the person who started it, with the callback as redirect URI', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const callbackUrl = 'https://kindred.example/api/v1/calendar/sources/google/callback';
+    const { authorizationUrl } = await beginGoogleAppConnection(settings, keys, 'user-app-flow', callbackUrl, Date.now());
+    const back = await consent(authorizationUrl);
+    expect(back.origin + back.pathname).toBe(callbackUrl);
+    const completion = { code: back.searchParams.get('code') ?? '', state: back.searchParams.get('state') ?? '' };
+    // Whoever granted access, a session of anyone but the starter is refused before Google is asked.
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-who-granted', completion, Date.now()), 'invalid_oauth_state');
+    expect((await fakeGoogleRequests(fakeUrl, '/token')).filter((request) => (request.body as Record<string, string>).code === completion.code)).toEqual([]);
+    // An app state expires like the web's.
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-app-flow', completion, Date.now() + oauthStateLifetimeMs + 1), 'invalid_oauth_state');
+    const credentials = await completeGoogleConnection(settings, keys, 'user-app-flow', completion, Date.now());
+    expect(credentials.refreshToken).not.toBe('');
+    const [exchange] = (await fakeGoogleRequests(fakeUrl, '/token')).filter((request) => (request.body as Record<string, string>).code === completion.code);
+    expect(exchange?.body).toMatchObject({ redirect_uri: callbackUrl });
   });
 });

@@ -185,6 +185,9 @@ async function sign(key: CryptoKey, text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
 }
 
+/** Any state refused: not issued here, altered, expired, or for someone else. */
+const invalidOAuthState = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
+
 /** `googleCompletionBodySchema` takes a state of at most this many characters. */
 const longestState = 512;
 
@@ -220,9 +223,8 @@ export async function issueOAuthState(key: CryptoKey, userId: string, redirectUr
  * code verifier and redirect URI of its authorization; anything else is `invalid_oauth_state`.
  */
 export async function verifyOAuthState(key: CryptoKey, userId: string, state: string, now: number): Promise<{ codeVerifier: string; redirectUri: string }> {
-  const invalid = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
   const [nonce, expiresText, redirectText, signatureText, ...rest] = state.split('.');
-  if (!nonce || !expiresText || !redirectText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalid();
+  if (!nonce || !expiresText || !redirectText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalidOAuthState();
   const expiresAt = Number.parseInt(expiresText, 36);
   let signature: Uint8Array<ArrayBuffer>;
   let redirectUri: string;
@@ -230,11 +232,11 @@ export async function verifyOAuthState(key: CryptoKey, userId: string, state: st
     signature = base64UrlToBytes(signatureText);
     redirectUri = new TextDecoder('utf-8', { fatal: true }).decode(base64UrlToBytes(redirectText));
   } catch {
-    throw invalid();
+    throw invalidOAuthState();
   }
   // `verify` compares in constant time.
   const valid = await crypto.subtle.verify('HMAC', key, signature, new TextEncoder().encode(signedText('state', userId, nonce, expiresAt, redirectUri)));
-  if (!valid || now > expiresAt) throw invalid();
+  if (!valid || now > expiresAt) throw invalidOAuthState();
   return { codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt, redirectUri))), redirectUri };
 }
 
@@ -255,16 +257,22 @@ export async function beginGoogleConnection(
 
 /**
  * `POST /calendar/sources/google/complete`: checks the state is this person's and fresh, then trades
- * the code for credentials, proving the PKCE verifier and repeating the redirect URI.
+ * the code for credentials, proving the PKCE verifier and repeating the redirect URI the state
+ * recorded. Both kinds of state come here: the web's (signed, back at the page's `redirectUri`) and
+ * the app's (sealed, back at Kindred's callback, which only bounced the code to the app). Either way
+ * the signed-in person must be the one who started the connection, or nothing is exchanged
+ * (`invalid_oauth_state`), so a consent link sent to someone else connects nothing for its sender.
  */
 export async function completeGoogleConnection(
   settings: GoogleClientSettings,
-  stateKey: CryptoKey,
+  keys: OAuthStateKeys,
   userId: string,
   completion: { code: string; state: string },
   now: number,
 ): Promise<GoogleCredentials> {
-  const { codeVerifier, redirectUri } = await verifyOAuthState(stateKey, userId, completion.state, now);
+  const { codeVerifier, redirectUri } = isAppOAuthState(completion.state)
+    ? await openAppOAuthStateOf(keys, userId, completion.state, now)
+    : await verifyOAuthState(keys.signing, userId, completion.state, now);
   return exchangeGoogleCode(settings, completion.code, redirectUri, codeVerifier);
 }
 
@@ -272,10 +280,13 @@ export async function completeGoogleConnection(
 //
 // Google refuses its consent page inside an embedded web view, so the app opens it in the system
 // browser, which has no Kindred session. Google therefore sends that browser back to Kindred's own
-// callback (`GET /calendar/sources/google/callback`), which must learn from the state alone whose
-// connection it is; the state is sealed (AES-GCM) rather than only signed, so the person's id inside
-// it is not readable on the way through Google and the browser. The state says nothing about where
-// to go afterwards: a state of this form always ends at the app's fixed `kindred://calendar/` links.
+// callback (`GET /calendar/sources/google/callback`), which does nothing with the code but bounce it
+// to the app (`kindred://calendar/google-return`); the app then finishes at
+// `POST /calendar/sources/google/complete` with its own session, as the web page does (RFC 8252's
+// pattern for native apps). The state is sealed (AES-GCM) rather than only signed, so the callback
+// can tell a state Kindred issued from any other before bouncing it, and the person's id inside is
+// not readable on the way through Google and the browser. The state says nothing about where to go
+// afterwards: a state of this form always ends at the app's fixed `kindred://calendar/` links.
 
 const appStateKeyLabel = new TextEncoder().encode('kindred/google-oauth-app-state/v1');
 
@@ -303,8 +314,9 @@ export async function deriveOAuthStateKeys(masterKeyBase64: string): Promise<OAu
   return { signing: await deriveOAuthStateKey(masterKeyBase64), sealing };
 }
 
-/** What an app-started connection's state carries back to the callback, which has no session. */
+/** What an app-started connection's state carries back: checked by the callback, used by the completion. */
 export interface AppOAuthState {
+  /** Who started the connection: the only person whose session may complete it. */
   userId: string;
   /** Kindred's own callback address, which the exchange must repeat. */
   redirectUri: string;
@@ -337,31 +349,40 @@ export async function issueAppOAuthState(
   return { state, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
 }
 
+/** Whether a state is of the app's kind (its form only; `openAppOAuthState` says whether it is genuine). */
+export const isAppOAuthState = (state: string): boolean => state.startsWith(appStatePrefix);
+
 /**
- * Opens a state that came back to the callback: sealed here, unaltered, an app state, not expired.
+ * Opens a state that came back to the callback or the completion: sealed here, unaltered, an app state, not expired.
  * Anything else (a web flow's state, a forged or stale one) is `invalid_oauth_state`.
  */
 export async function openAppOAuthState(keys: OAuthStateKeys, state: string, now: number): Promise<AppOAuthState> {
-  const invalid = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
-  if (!state.startsWith(appStatePrefix) || state.length > longestState) throw invalid();
+  if (!state.startsWith(appStatePrefix) || state.length > longestState) throw invalidOAuthState();
   const sealedText = state.slice(appStatePrefix.length);
-  if (!/^[A-Za-z0-9_-]{40,}$/.test(sealedText)) throw invalid();
+  if (!/^[A-Za-z0-9_-]{40,}$/.test(sealedText)) throw invalidOAuthState();
   let fields: unknown;
   try {
     const bytes = base64UrlToBytes(sealedText);
     const plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12) }, keys.sealing, bytes.slice(12));
     fields = JSON.parse(new TextDecoder().decode(plaintext));
   } catch {
-    throw invalid();
+    throw invalidOAuthState();
   }
   const parsed = z.tuple([z.string().min(1), z.string().min(1), z.number(), z.string().url()]).safeParse(fields);
-  if (!parsed.success) throw invalid();
+  if (!parsed.success) throw invalidOAuthState();
   const [userId, nonce, expiresAt, redirectUri] = parsed.data;
-  if (now > expiresAt) throw invalid();
+  if (now > expiresAt) throw invalidOAuthState();
   return { userId, redirectUri, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
 }
 
-/** `POST /calendar/sources` with `returnTo: 'app'`: Google's address, coming back to Kindred's callback. */
+/** An app state opened for the completion: also refused (`invalid_oauth_state`) when `userId` did not start it. */
+async function openAppOAuthStateOf(keys: OAuthStateKeys, userId: string, state: string, now: number): Promise<AppOAuthState> {
+  const opened = await openAppOAuthState(keys, state, now);
+  if (opened.userId !== userId) throw invalidOAuthState();
+  return opened;
+}
+
+/** `POST /calendar/sources` with `returnTo: 'app'`: Google's address, coming back to Kindred's callback, which bounces to the app. */
 export async function beginGoogleAppConnection(
   settings: { clientId: string; authUrl: string },
   keys: OAuthStateKeys,

@@ -1,14 +1,15 @@
 // Where the agenda's events come from besides the chat: an .ics file imported once, a CalDAV
 // calendar (iCloud, Fastmail, Nextcloud…) or Google Calendar kept in sync. Google is connected by
 // sending the browser to Google, which returns to /today/google-callback to finish. In the mobile
-// app, Google's page opens in the system browser instead (Google refuses embedded web views) and
-// Kindred's callback returns to the app through a `kindred://calendar/` link (calendar-app-return.ts).
+// app, Google's page opens in the system browser instead (Google refuses embedded web views),
+// Kindred's callback hands the code back to the app through a `kindred://calendar/` link, and the
+// app finishes the connection with its own session (calendar-app-return.ts).
 import { type ChangeEvent, type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type CalendarSource, KindredApiError } from '../../../common/client.ts';
 import { api, isNativeApp } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
-import { calendarAppReturn, calendarOutcomeNotice } from './calendar-app-return.ts';
+import { calendarAppReturn, finishCalendarAppLink } from './calendar-app-return.ts';
 
 /** Where Google sends the browser back; the same address must start and finish the connection. */
 export const googleRedirectPath = '/today/google-callback';
@@ -22,41 +23,37 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
   const [busy, setBusy] = useState(false);
   const [caldav, setCaldav] = useState({ url: '', username: '', password: '', name: '' });
 
-  /** The connections as listed now, or undefined when they could not be (the error is then shown). */
-  const reload = useCallback(async (): Promise<CalendarSource[] | undefined> => {
+  const reload = useCallback(async () => {
     try {
-      const listed = await api.calendarSources();
-      setSources(listed);
-      return listed;
+      setSources(await api.calendarSources());
     } catch (caught) {
       // A server without connected calendars answers not_found: it simply has none to list.
-      if (caught instanceof KindredApiError && caught.id === 'not_found') {
-        setSources([]);
-        return [];
-      }
-      setError(caught);
-      return undefined;
+      if (caught instanceof KindredApiError && caught.id === 'not_found') setSources([]);
+      else setError(caught);
     }
   }, []);
   useEffect(() => {
     void reload();
   }, [reload]);
 
-  // The app's Google connection coming back from the system browser: show the new calendar, or why not.
+  // The app's Google connection coming back from the system browser: finish it with this session,
+  // then show the new calendar, or why nothing was connected.
   useEffect(
     () =>
-      calendarAppReturn.subscribe((outcome) => {
+      calendarAppReturn.subscribe((link) => {
         setError(undefined);
-        setStatus('');
-        setBusy(false);
-        void reload().then((listed) => {
-          if (listed === undefined) return;
-          const notice = calendarOutcomeNotice(outcome, listed);
-          if ('error' in notice) setError(notice.error);
-          else {
-            setStatus(notice.status);
-            onEventsChanged();
+        setStatus(link.outcome === 'google-return' ? 'Finishing the connection…' : '');
+        setBusy(link.outcome === 'google-return');
+        void finishCalendarAppLink(link, (grant) => api.completeGoogleConnection(grant)).then(async (notice) => {
+          setBusy(false);
+          if ('error' in notice) {
+            setStatus('');
+            setError(notice.error);
+            return;
           }
+          setStatus(notice.status);
+          await reload();
+          onEventsChanged();
         });
       }),
     [reload, onEventsChanged],
