@@ -450,7 +450,9 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     calendarSources: async () => (await json<{ sources: CalendarSource[] }>('GET', '/calendar/sources')).sources,
     /**
      * Connects a calendar. CalDAV answers the new source; Google answers where to send the browser
-     * to grant access (`authorizationUrl`), and the connection is finished by `completeGoogleConnection`.
+     * to grant access (`authorizationUrl`), and the connection is finished by `completeGoogleConnection`;
+     * with `returnTo: 'app'` the server's callback hands the code and state to the app through a
+     * `kindred://calendar/google-return` link, and the app finishes with `completeGoogleConnection` too.
      */
     addCalendarSource: (body: CalendarSourceBody) => json<CalendarSource | { authorizationUrl: string }>('POST', '/calendar/sources', body),
     deleteCalendarSource: (id: string) => json<void>('DELETE', `/calendar/sources/${encodeURIComponent(id)}`),

@@ -39,6 +39,7 @@ export const errorStatus = {
   source_auth_failed: 422,
   source_invalid: 422,
   invalid_oauth_state: 400,
+  source_access_denied: 403,
   invalid_signature: 401,
   invalid_phone_number: 400,
   invalid_code: 400,

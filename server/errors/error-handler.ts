@@ -9,6 +9,16 @@ import { AppError } from './app-error.ts';
 
 /** Writes the one wire shape for every failure, `{ error: { id, message } }`, and logs unexpected ones. */
 export function errorResponse(error: unknown, context: Context): Response {
+  const appError = noteError(error, context);
+  const body: ErrorBody = { error: { id: appError.id, message: appError.message } };
+  return context.json(body, appError.status as ContentfulStatusCode, appError.headers);
+}
+
+/**
+ * Logs an unexpected failure and counts every one, answering the AppError it stands for; for the few
+ * routes that tell the client about a failure other than with JSON (a redirect carrying the id).
+ */
+export function noteError(error: unknown, context: Context): AppError {
   const appError = toAppError(error);
   if (appError.status >= 500) {
     log.error('request failed', {
@@ -18,8 +28,7 @@ export function errorResponse(error: unknown, context: Context): Response {
     });
   }
   metricsOf(context.env ?? {}).record({ name: 'error', errorId: appError.id, route: context.req.routePath, status: appError.status });
-  const body: ErrorBody = { error: { id: appError.id, message: appError.message } };
-  return context.json(body, appError.status as ContentfulStatusCode, appError.headers);
+  return appError;
 }
 
 function toAppError(error: unknown): AppError {

@@ -33,6 +33,7 @@ const sentences: Record<ErrorId | ClientErrorId, string> = {
   source_auth_failed: 'That calendar refused the sign-in. Check the user name and password, or connect it again.',
   source_invalid: 'That address does not lead to a calendar Kindred can read.',
   invalid_oauth_state: 'Connecting that calendar took too long or was started elsewhere. Please start again.',
+  source_access_denied: 'Google was not given access to the calendar, so nothing was connected. Connect it again to allow access.',
   invalid_signature: 'That request could not be verified.',
   invalid_phone_number: 'That does not look like a phone number. Include the country code, such as +44 7700 900123.',
   invalid_code: 'That code is not right or has expired. Check the latest WhatsApp message, or send a new code.',

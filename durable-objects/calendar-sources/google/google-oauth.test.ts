@@ -3,14 +3,19 @@ import { bytesToBase64 } from '../../../server/crypto/encoding.ts';
 import { AppError } from '../../../server/errors/app-error.ts';
 import { fakeGoogleEndpoints, fakeGoogleRequests } from '../../../test-support/fake-google-calendar/control.ts';
 import {
+  beginGoogleAppConnection,
   beginGoogleConnection,
   completeGoogleConnection,
   deriveOAuthStateKey,
+  deriveOAuthStateKeys,
+  errorIdOfGoogleRefusal,
   exchangeGoogleCode,
   googleAuthorizationUrl,
   googleSettingsOf,
+  issueAppOAuthState,
   issueOAuthState,
   oauthStateLifetimeMs,
+  openAppOAuthState,
   verifyOAuthState,
 } from './google-oauth.ts';
 
@@ -146,20 +151,75 @@ describe('OAuth state', () => {
   });
 });
 
+describe('OAuth state of a connection started in the app', () => {
+  const callbackUrl = 'https://kindred.example/api/v1/calendar/sources/google/callback';
+
+  it('names the person only sealed, and opens to who started it, the callback address and the verifier', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { state, codeVerifier } = await issueAppOAuthState(keys, 'user-app-1', callbackUrl, 5_000);
+    expect(state).toMatch(/^app\.[A-Za-z0-9_-]+$/);
+    expect(atob(state.slice(4).replaceAll('-', '+').replaceAll('_', '/'))).not.toContain('user-app-1');
+    expect(codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await expect(openAppOAuthState(keys, state, 5_000 + oauthStateLifetimeMs)).resolves.toEqual({
+      userId: 'user-app-1',
+      redirectUri: callbackUrl,
+      codeVerifier,
+    });
+  });
+
+  it('is refused after it expires, when altered, sealed by another key, or issued for the web', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { state } = await issueAppOAuthState(keys, 'user-app-1', callbackUrl, 5_000);
+    await expectAppError(openAppOAuthState(keys, state, 5_001 + oauthStateLifetimeMs), 'invalid_oauth_state');
+    const flipped = `${state.slice(0, 10)}${state[10] === 'A' ? 'B' : 'A'}${state.slice(11)}`;
+    await expectAppError(openAppOAuthState(keys, flipped, 5_000), 'invalid_oauth_state');
+    await expectAppError(openAppOAuthState(await deriveOAuthStateKeys(bytesToBase64(new Uint8Array(32).fill(8))), state, 5_000), 'invalid_oauth_state');
+    const web = await issueOAuthState(keys.signing, 'user-app-1', callbackUrl, 5_000);
+    await expectAppError(openAppOAuthState(keys, web.state, 5_000), 'invalid_oauth_state');
+    await expectAppError(verifyOAuthState(keys.signing, 'user-app-1', state, 5_000), 'invalid_oauth_state');
+    await expectAppError(openAppOAuthState(keys, 'app.', 5_000), 'invalid_oauth_state');
+  });
+
+  it("turns Google's error parameter into a stable id", () => {
+    expect(errorIdOfGoogleRefusal('access_denied')).toBe('source_access_denied');
+    expect(errorIdOfGoogleRefusal('temporarily_unavailable')).toBe('source_unreachable');
+    expect(errorIdOfGoogleRefusal('server_error')).toBe('source_unreachable');
+    expect(errorIdOfGoogleRefusal('invalid_scope')).toBe('source_auth_failed');
+  });
+});
+
 describe('connecting a Google calendar, start to finish', () => {
   const settings = { clientId: 'client-flow', clientSecret: 'secret', tokenUrl: endpoints.tokenUrl, authUrl: endpoints.authUrl };
   const redirectUri = 'https://app.example/settings/calendars';
 
   it('begins with a URL for this person and completes with the code and state Google sends back', async () => {
-    const key = await deriveOAuthStateKey(masterKey);
-    const { authorizationUrl } = await beginGoogleConnection(settings, key, 'user-flow', redirectUri, Date.now());
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const { authorizationUrl } = await beginGoogleConnection(settings, keys.signing, 'user-flow', redirectUri, Date.now());
     const back = await consent(authorizationUrl);
     expect(back.origin + back.pathname).toBe(redirectUri);
     const completion = { code: back.searchParams.get('code') ?? '', state: back.searchParams.get('state') ?? '' };
     // Someone else signed in cannot finish this person's connection, and their attempt does not use the code up.
-    await expectAppError(completeGoogleConnection(settings, key, 'user-other', completion, Date.now()), 'invalid_oauth_state');
-    const credentials = await completeGoogleConnection(settings, key, 'user-flow', completion, Date.now());
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-other', completion, Date.now()), 'invalid_oauth_state');
+    const credentials = await completeGoogleConnection(settings, keys, 'user-flow', completion, Date.now());
     expect(credentials.refreshToken).not.toBe('');
     expect(credentials.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('completes an app-started connection only for the person who started it, with the callback as redirect URI', async () => {
+    const keys = await deriveOAuthStateKeys(masterKey);
+    const callbackUrl = 'https://kindred.example/api/v1/calendar/sources/google/callback';
+    const { authorizationUrl } = await beginGoogleAppConnection(settings, keys, 'user-app-flow', callbackUrl, Date.now());
+    const back = await consent(authorizationUrl);
+    expect(back.origin + back.pathname).toBe(callbackUrl);
+    const completion = { code: back.searchParams.get('code') ?? '', state: back.searchParams.get('state') ?? '' };
+    // Whoever granted access, a session of anyone but the starter is refused before Google is asked.
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-who-granted', completion, Date.now()), 'invalid_oauth_state');
+    expect((await fakeGoogleRequests(fakeUrl, '/token')).filter((request) => (request.body as Record<string, string>).code === completion.code)).toEqual([]);
+    // An app state expires like the web's.
+    await expectAppError(completeGoogleConnection(settings, keys, 'user-app-flow', completion, Date.now() + oauthStateLifetimeMs + 1), 'invalid_oauth_state');
+    const credentials = await completeGoogleConnection(settings, keys, 'user-app-flow', completion, Date.now());
+    expect(credentials.refreshToken).not.toBe('');
+    const [exchange] = (await fakeGoogleRequests(fakeUrl, '/token')).filter((request) => (request.body as Record<string, string>).code === completion.code);
+    expect(exchange?.body).toMatchObject({ redirect_uri: callbackUrl });
   });
 });

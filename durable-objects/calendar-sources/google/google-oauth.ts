@@ -185,6 +185,9 @@ async function sign(key: CryptoKey, text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
 }
 
+/** Any state refused: not issued here, altered, expired, or for someone else. */
+const invalidOAuthState = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
+
 /** `googleCompletionBodySchema` takes a state of at most this many characters. */
 const longestState = 512;
 
@@ -197,7 +200,7 @@ const base64UrlToBytes = (text: string) =>
   );
 
 /** The person's id is signed over but not written into the state, which travels through Google and the browser. */
-const signedText = (purpose: 'state' | 'verifier', userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
+const signedText = (purpose: 'state' | 'verifier' | 'app-verifier', userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
   `${purpose}\n${userId}\n${nonce}\n${expiresAt}\n${redirectUri}`;
 
 /**
@@ -220,9 +223,8 @@ export async function issueOAuthState(key: CryptoKey, userId: string, redirectUr
  * code verifier and redirect URI of its authorization; anything else is `invalid_oauth_state`.
  */
 export async function verifyOAuthState(key: CryptoKey, userId: string, state: string, now: number): Promise<{ codeVerifier: string; redirectUri: string }> {
-  const invalid = () => new AppError('invalid_oauth_state', 'This calendar connection was not started here, or was started too long ago: start again.');
   const [nonce, expiresText, redirectText, signatureText, ...rest] = state.split('.');
-  if (!nonce || !expiresText || !redirectText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalid();
+  if (!nonce || !expiresText || !redirectText || !signatureText || rest.length > 0 || !/^[0-9a-z]+$/.test(expiresText)) throw invalidOAuthState();
   const expiresAt = Number.parseInt(expiresText, 36);
   let signature: Uint8Array<ArrayBuffer>;
   let redirectUri: string;
@@ -230,11 +232,11 @@ export async function verifyOAuthState(key: CryptoKey, userId: string, state: st
     signature = base64UrlToBytes(signatureText);
     redirectUri = new TextDecoder('utf-8', { fatal: true }).decode(base64UrlToBytes(redirectText));
   } catch {
-    throw invalid();
+    throw invalidOAuthState();
   }
   // `verify` compares in constant time.
   const valid = await crypto.subtle.verify('HMAC', key, signature, new TextEncoder().encode(signedText('state', userId, nonce, expiresAt, redirectUri)));
-  if (!valid || now > expiresAt) throw invalid();
+  if (!valid || now > expiresAt) throw invalidOAuthState();
   return { codeVerifier: bytesToBase64Url(await sign(key, signedText('verifier', userId, nonce, expiresAt, redirectUri))), redirectUri };
 }
 
@@ -255,15 +257,150 @@ export async function beginGoogleConnection(
 
 /**
  * `POST /calendar/sources/google/complete`: checks the state is this person's and fresh, then trades
- * the code for credentials, proving the PKCE verifier and repeating the redirect URI.
+ * the code for credentials, proving the PKCE verifier and repeating the redirect URI the state
+ * recorded. Both kinds of state come here: the web's (signed, back at the page's `redirectUri`) and
+ * the app's (sealed, back at Kindred's callback, which only bounced the code to the app). Either way
+ * the signed-in person must be the one who started the connection, or nothing is exchanged
+ * (`invalid_oauth_state`), so a consent link sent to someone else connects nothing for its sender.
  */
 export async function completeGoogleConnection(
   settings: GoogleClientSettings,
-  stateKey: CryptoKey,
+  keys: OAuthStateKeys,
   userId: string,
   completion: { code: string; state: string },
   now: number,
 ): Promise<GoogleCredentials> {
-  const { codeVerifier, redirectUri } = await verifyOAuthState(stateKey, userId, completion.state, now);
+  const { codeVerifier, redirectUri } = isAppOAuthState(completion.state)
+    ? await openAppOAuthStateOf(keys, userId, completion.state, now)
+    : await verifyOAuthState(keys.signing, userId, completion.state, now);
   return exchangeGoogleCode(settings, completion.code, redirectUri, codeVerifier);
+}
+
+// --- a connection started in the mobile app ---------------------------------------------------------
+//
+// Google refuses its consent page inside an embedded web view, so the app opens it in the system
+// browser, which has no Kindred session. Google therefore sends that browser back to Kindred's own
+// callback (`GET /calendar/sources/google/callback`), which does nothing with the code but bounce it
+// to the app (`kindred://calendar/google-return`); the app then finishes at
+// `POST /calendar/sources/google/complete` with its own session, as the web page does (RFC 8252's
+// pattern for native apps). The state is sealed (AES-GCM) rather than only signed, so the callback
+// can tell a state Kindred issued from any other before bouncing it, and the person's id inside is
+// not readable on the way through Google and the browser. The state says nothing about where to go
+// afterwards: a state of this form always ends at the app's fixed `kindred://calendar/` links.
+
+const appStateKeyLabel = new TextEncoder().encode('kindred/google-oauth-app-state/v1');
+
+/** Marks a state issued for the app, so neither route mistakes one kind of state for the other. */
+const appStatePrefix = 'app.';
+
+/** The keys an app-started connection's state needs: the HMAC key of `deriveOAuthStateKey` and a sealing key. */
+export interface OAuthStateKeys {
+  /** Derives the PKCE code verifier (and signs the web flow's states). */
+  signing: CryptoKey;
+  /** Seals the app flow's states. */
+  sealing: CryptoKey;
+}
+
+/** Both state keys, derived from the master key (HKDF, a label each). */
+export async function deriveOAuthStateKeys(masterKeyBase64: string): Promise<OAuthStateKeys> {
+  const material = await crypto.subtle.importKey('raw', base64ToBytes(masterKeyBase64), 'HKDF', false, ['deriveKey']);
+  const sealing = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: appStateKeyLabel },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+  return { signing: await deriveOAuthStateKey(masterKeyBase64), sealing };
+}
+
+/** What an app-started connection's state carries back: checked by the callback, used by the completion. */
+export interface AppOAuthState {
+  /** Who started the connection: the only person whose session may complete it. */
+  userId: string;
+  /** Kindred's own callback address, which the exchange must repeat. */
+  redirectUri: string;
+  codeVerifier: string;
+}
+
+const appVerifierOf = async (keys: OAuthStateKeys, userId: string, nonce: string, expiresAt: number, redirectUri: string) =>
+  bytesToBase64Url(await sign(keys.signing, signedText('app-verifier', userId, nonce, expiresAt, redirectUri)));
+
+/**
+ * A state for an authorization started by the app: the person's id, a nonce, the expiry and the
+ * callback address sealed together; the PKCE verifier is derived from them, as for the web's states.
+ */
+export async function issueAppOAuthState(
+  keys: OAuthStateKeys,
+  userId: string,
+  redirectUri: string,
+  now: number,
+): Promise<{ state: string; codeVerifier: string }> {
+  const nonce = bytesToBase64Url(randomBytes(16));
+  const expiresAt = now + oauthStateLifetimeMs;
+  const iv = randomBytes(12);
+  const plaintext = new TextEncoder().encode(JSON.stringify([userId, nonce, expiresAt, redirectUri]));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, keys.sealing, plaintext));
+  const joined = new Uint8Array(iv.length + sealed.length);
+  joined.set(iv);
+  joined.set(sealed, iv.length);
+  const state = `${appStatePrefix}${bytesToBase64Url(joined)}`;
+  if (state.length > longestState) throw new AppError('validation_failed', "This server's address is too long to carry through Google.");
+  return { state, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
+}
+
+/** Whether a state is of the app's kind (its form only; `openAppOAuthState` says whether it is genuine). */
+export const isAppOAuthState = (state: string): boolean => state.startsWith(appStatePrefix);
+
+/**
+ * Opens a state that came back to the callback or the completion: sealed here, unaltered, an app state, not expired.
+ * Anything else (a web flow's state, a forged or stale one) is `invalid_oauth_state`.
+ */
+export async function openAppOAuthState(keys: OAuthStateKeys, state: string, now: number): Promise<AppOAuthState> {
+  if (!state.startsWith(appStatePrefix) || state.length > longestState) throw invalidOAuthState();
+  const sealedText = state.slice(appStatePrefix.length);
+  if (!/^[A-Za-z0-9_-]{40,}$/.test(sealedText)) throw invalidOAuthState();
+  let fields: unknown;
+  try {
+    const bytes = base64UrlToBytes(sealedText);
+    const plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12) }, keys.sealing, bytes.slice(12));
+    fields = JSON.parse(new TextDecoder().decode(plaintext));
+  } catch {
+    throw invalidOAuthState();
+  }
+  const parsed = z.tuple([z.string().min(1), z.string().min(1), z.number(), z.string().url()]).safeParse(fields);
+  if (!parsed.success) throw invalidOAuthState();
+  const [userId, nonce, expiresAt, redirectUri] = parsed.data;
+  if (now > expiresAt) throw invalidOAuthState();
+  return { userId, redirectUri, codeVerifier: await appVerifierOf(keys, userId, nonce, expiresAt, redirectUri) };
+}
+
+/** An app state opened for the completion: also refused (`invalid_oauth_state`) when `userId` did not start it. */
+async function openAppOAuthStateOf(keys: OAuthStateKeys, userId: string, state: string, now: number): Promise<AppOAuthState> {
+  const opened = await openAppOAuthState(keys, state, now);
+  if (opened.userId !== userId) throw invalidOAuthState();
+  return opened;
+}
+
+/** `POST /calendar/sources` with `returnTo: 'app'`: Google's address, coming back to Kindred's callback, which bounces to the app. */
+export async function beginGoogleAppConnection(
+  settings: { clientId: string; authUrl: string },
+  keys: OAuthStateKeys,
+  userId: string,
+  callbackUrl: string,
+  now: number,
+): Promise<{ authorizationUrl: string }> {
+  const { state, codeVerifier } = await issueAppOAuthState(keys, userId, callbackUrl, now);
+  const { authorizationUrl } = await googleAuthorizationUrl(settings, state, callbackUrl, codeVerifier);
+  return { authorizationUrl };
+}
+
+/**
+ * Google's `error` parameter (https://developers.google.com/identity/protocols/oauth2/web-server#handlingresponse)
+ * as Kindred's stable id: the person said no, Google could not answer, or the request was refused.
+ */
+export function errorIdOfGoogleRefusal(googleError: string): 'source_access_denied' | 'source_unreachable' | 'source_auth_failed' {
+  if (googleError === 'access_denied') return 'source_access_denied';
+  if (googleError === 'server_error' || googleError === 'temporarily_unavailable') return 'source_unreachable';
+  return 'source_auth_failed';
 }

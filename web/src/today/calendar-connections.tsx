@@ -1,11 +1,15 @@
 // Where the agenda's events come from besides the chat: an .ics file imported once, a CalDAV
 // calendar (iCloud, Fastmail, Nextcloud…) or Google Calendar kept in sync. Google is connected by
-// sending the browser to Google, which returns to /today/google-callback to finish.
+// sending the browser to Google, which returns to /today/google-callback to finish. In the mobile
+// app, Google's page opens in the system browser instead (Google refuses embedded web views),
+// Kindred's callback hands the code back to the app through a `kindred://calendar/` link, and the
+// app finishes the connection with its own session (calendar-app-return.ts).
 import { type ChangeEvent, type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type CalendarSource, KindredApiError } from '../../../common/client.ts';
-import { api } from '../api.ts';
+import { api, isNativeApp } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { sentenceForErrorId } from '../error-messages.ts';
+import { calendarAppReturn, finishCalendarAppLink } from './calendar-app-return.ts';
 
 /** Where Google sends the browser back; the same address must start and finish the connection. */
 export const googleRedirectPath = '/today/google-callback';
@@ -31,6 +35,29 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // The app's Google connection coming back from the system browser: finish it with this session,
+  // then show the new calendar, or why nothing was connected.
+  useEffect(
+    () =>
+      calendarAppReturn.subscribe((link) => {
+        setError(undefined);
+        setStatus(link.outcome === 'google-return' ? 'Finishing the connection…' : '');
+        setBusy(link.outcome === 'google-return');
+        void finishCalendarAppLink(link, (grant) => api.completeGoogleConnection(grant)).then(async (notice) => {
+          setBusy(false);
+          if ('error' in notice) {
+            setStatus('');
+            setError(notice.error);
+            return;
+          }
+          setStatus(notice.status);
+          await reload();
+          onEventsChanged();
+        });
+      }),
+    [reload, onEventsChanged],
+  );
 
   const run = async (action: () => Promise<string>) => {
     setError(undefined);
@@ -77,10 +104,15 @@ export function CalendarConnections({ onEventsChanged }: { onEventsChanged(): vo
 
   const connectGoogle = () =>
     void run(async () => {
-      const answer = await api.addCalendarSource({ kind: 'google', redirectUri: `${window.location.origin}${googleRedirectPath}` });
+      const inApp = isNativeApp();
+      const answer = await api.addCalendarSource(
+        inApp ? { kind: 'google', returnTo: 'app' } : { kind: 'google', redirectUri: `${window.location.origin}${googleRedirectPath}` },
+      );
       if (!('authorizationUrl' in answer)) throw new KindredApiError('unexpected_response', 'Google connection answered no address.', 200);
+      // In the app this leaves for the system browser: Capacitor hands any address outside the app
+      // (and outside `server.allowNavigation`, which must never list Google) to the operating system.
       window.location.assign(answer.authorizationUrl);
-      return 'Opening Google…';
+      return inApp ? 'Finish in the browser: Kindred comes back here when Google is done.' : 'Opening Google…';
     });
 
   const disconnect = (source: CalendarSource) =>
