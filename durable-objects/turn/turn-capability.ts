@@ -58,6 +58,12 @@ export interface TurnObserver {
    * sentence now, without waiting for the write (the object would hold its request until the write commits).
    */
   onReplyComplete?: () => void;
+  /**
+   * Each piece of the reply's text as the model streams it, before `send` gets the deltas joined into
+   * frames at the end of the event loop's run: a speaker finds sentences in it without waiting for that
+   * run to end (with many sessions in one object's isolate, a turn of the loop can take milliseconds).
+   */
+  onText?: (text: string) => void;
 }
 
 const notConfiguredMessage =
@@ -291,6 +297,7 @@ export function createTurnCapability(
           onProgress: (progress) => {
             if (progress.type === 'text-delta') {
               firstTextAt ??= Date.now();
+              observer.onText?.(progress.text);
               return deltas.push(progress.text);
             }
             deltas.flush();

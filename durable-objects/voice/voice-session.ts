@@ -359,14 +359,17 @@ export class VoiceSession {
           onReplyComplete: () => {
             for (const sentence of chunker.flush()) speak(sentence);
           },
+          // The reply's text straight from the model, not the joined frames the devices get: a
+          // sentence goes to synthesis the moment its last word arrives.
+          onText: (delta: string) => {
+            timings.mark('firstDelta');
+            for (const sentence of chunker.add(delta)) speak(sentence);
+          },
           send: (event: StreamEvent) => {
             if (!sentToEverySocketByApprovals(event)) toDevices(JSON.stringify(event));
             if (event.type === 'message-start') {
               reply.messageId = event.messageId;
               timings.mark('replyStarted');
-            } else if (event.type === 'text-delta' && event.messageId === reply.messageId) {
-              timings.mark('firstDelta');
-              for (const sentence of chunker.add(event.text)) speak(sentence);
             }
           },
           onUserMessage: (message) => {
