@@ -2,7 +2,7 @@
 //
 // What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
 // `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
-// tiny OpenAI-compatible audio fake in this process (`/v1/audio/transcriptions`, `/v1/audio/speech`,
+// tiny OpenAI-compatible audio fake in a worker thread (`/v1/audio/transcriptions`, `/v1/audio/speech`,
 // each answering after a fixed latency), and the chat model against the fake OpenAI server
 // (test-support/fake-openai), whose first token comes after a fixed delay.
 //
@@ -33,11 +33,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, startBenchServer, startFakeModel, stopChild } from '../scripts/bench-support.mjs';
 import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
@@ -77,7 +77,7 @@ export async function run(argv) {
     cleanups.push(() => stopChild(model.child));
     await scriptModel(model.url, options);
     const speech = await startFakeSpeech(options);
-    cleanups.push(() => new Promise((resolve) => speech.server.close(resolve)));
+    cleanups.push(() => speech.stop());
     progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
 
     const { baseUrl } = await startBenchServer({
@@ -110,12 +110,22 @@ export async function run(argv) {
     const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-voice' });
 
     progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns at ${options.pace} pace, then one barge-in each…`);
+    // The clients' own event loop: a frame that arrives while it is busy is timed late, and that
+    // lateness is in the overhead too. Reported so it can be told apart from Kindred's.
+    const clientLoop = monitorEventLoopDelay({ resolution: 5 });
+    clientLoop.enable();
     const startedAt = performance.now();
     const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
+    clientLoop.disable();
+    const clientEventLoopDelayMs = {
+      p50: round(clientLoop.percentile(50) / 1e6),
+      p95: round(clientLoop.percentile(95) / 1e6),
+      max: round(clientLoop.max / 1e6),
+    };
 
     const stages = stageTimings(readFileSync(serverLogFile, 'utf8'));
-    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: speech.counts, stages });
+    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: await speech.counts(), stages, clientEventLoopDelayMs });
     printSummary(report);
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     progress(`Written to ${path.relative(root, resultsFile)}.`);
@@ -178,47 +188,24 @@ function readOptions(argv) {
 // --- the fakes -----------------------------------------------------------------------------------
 
 /**
- * A tiny OpenAI-compatible audio server: transcriptions answer `spokenText` (or `bargeInText` for the
- * longer utterance) after `sttMs`; speech answers a 24 kHz PCM16 tone of 60 ms a character after `ttsMs`.
+ * The speech fake (scripts/fake-speech-server.mjs) runs in a worker thread of its own: on this
+ * thread, its fixed waits would fire late whenever the 50 clients' frames (each reply segment is
+ * a few hundred kB of base64) held the event loop, and that lateness would be counted as Kindred's.
  */
 async function startFakeSpeech(options) {
-  const counts = { transcriptions: 0, speech: 0 };
-  const server = createServer(async (request, response) => {
-    const chunks = [];
-    for await (const chunk of request) chunks.push(chunk);
-    const body = Buffer.concat(chunks);
-    if (request.method === 'POST' && request.url?.endsWith('/audio/transcriptions')) {
-      counts.transcriptions += 1;
-      // The PCM of the 1.5 s utterance is 48 000 bytes, the 1 s one 32 000: a WAV header or form fields add far less.
-      const text = body.byteLength > 40_000 ? bargeInText : spokenText;
-      await sleep(options.sttMs);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ text }));
-      return;
-    }
-    if (request.method === 'POST' && request.url?.endsWith('/audio/speech')) {
-      counts.speech += 1;
-      let input = '';
-      try {
-        input = String(JSON.parse(body.toString('utf8')).input ?? '');
-      } catch {
-        response.writeHead(400, { 'content-type': 'application/json' });
-        response.end('{"error":{"message":"not JSON"}}');
-        return;
-      }
-      // Made before the wait: the fake's own work is not part of its fixed latency, nor Kindred's.
-      const audio = tone(220, (input.length * 60) / 1000, 24_000);
-      await sleep(options.ttsMs);
-      response.writeHead(200, { 'content-type': 'audio/pcm' });
-      response.end(audio);
-      return;
-    }
-    response.writeHead(404, { 'content-type': 'application/json' });
-    response.end('{"error":{"message":"not found"}}');
+  const worker = new Worker(new URL('../scripts/fake-speech-server.mjs', import.meta.url), {
+    workerData: { host, sttMs: options.sttMs, ttsMs: options.ttsMs, spokenText, bargeInText },
   });
-  await new Promise((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  return { server, url: `http://${host}:${address.port}/v1`, counts };
+  const url = await new Promise((resolve, reject) => {
+    worker.once('message', (message) => resolve(message.url));
+    worker.once('error', reject);
+  });
+  const counts = () =>
+    new Promise((resolve) => {
+      worker.once('message', (message) => resolve(message.counts));
+      worker.postMessage('counts');
+    });
+  return { url, counts, stop: () => worker.terminate() };
 }
 
 function tone(frequency, seconds, sampleRate) {
@@ -399,7 +386,7 @@ function stageTimings(serverLog) {
   return { turns: turns.length, reachedMs: reached, stepMs: steps };
 }
 
-function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests, stages }) {
+function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests, stages, clientEventLoopDelayMs }) {
   const turns = results.flatMap((result) => result.firstSegmentMs);
   const bargeIns = results.flatMap((result) => result.bargeInMs);
   const errors = results.flatMap((result) => result.errors);
@@ -414,6 +401,8 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
       loadAverageAtStart,
       loadAverageAtEnd: os.loadavg().map((load) => round(load)),
       wrangler: packageVersion('wrangler'),
+      /** How late the benchmark's own timers ran (its clients share one event loop); includes the 5 ms resolution. */
+      clientEventLoopDelayMs,
     },
     durationMs: round(durationMs),
     fixedLatencyMs: { stt: options.sttMs, llmFirstToken: options.llmMs, tts: options.ttsMs },
