@@ -120,13 +120,8 @@ export class OutreachStore {
     if (prefix && !input.sourceKey.startsWith(prefix)) throw new Error(`A ${input.kind} entry's source key starts with ${prefix}`);
     // Inserted first and read only when the key was taken: the usual case (a new entry) reads
     // nothing back and opens nothing sealed.
-    const id = createId('out', input.now);
-    const [reasonSealed, textSealed] = await Promise.all([
-      this.vault.seal(input.reason, `outreach:${id}:reason`),
-      input.written ? this.vault.seal(input.written.text, `outreach:${id}:text`) : null,
-    ]);
     const entry: OutreachEntry = {
-      id,
+      id: createId('out', input.now),
       sourceKey: input.sourceKey,
       kind: input.kind,
       reason: input.reason,
@@ -139,19 +134,7 @@ export class OutreachStore {
       statusDetail: null,
     };
     // A run that sealed at the same time as this one may have inserted first: the key decides.
-    const inserted = this.#insert({
-      id,
-      source_key: entry.sourceKey,
-      kind: storedKind(entry.kind),
-      reason_sealed: reasonSealed,
-      text_sealed: textSealed,
-      message_id: entry.messageId,
-      conversation_id: entry.conversationId,
-      local_date: entry.localDate,
-      created_at: entry.createdAt,
-      status: entry.status,
-      status_detail: null,
-    });
+    const inserted = this.#insert(await this.#sealedRow(entry));
     if (inserted) return { entry, created: true };
     const existing = await this.bySourceKey(input.sourceKey);
     if (!existing) throw new Error('An outreach entry vanished as it was made.');
@@ -163,29 +146,31 @@ export class OutreachStore {
    * stores it with its attempts, as it was. `sourceKey` keeps it once-only here too.
    */
   async prepareImported(entry: OutreachEntry, attempts: readonly OutreachLogEntry['attempts'][number][]): Promise<() => void> {
+    const row = await this.#sealedRow(entry);
+    return () => {
+      if (!this.#insert(row)) throw new Error('Two imported outreach entries are about the same thing.');
+      for (const attempt of attempts) this.recordAttempt(entry.id, { ...attempt, at: Date.parse(attempt.at) });
+    };
+  }
+
+  /** The log row of an entry, its reason and text sealed under the entry's id. */
+  async #sealedRow(entry: OutreachEntry): Promise<LogRow> {
     const [reasonSealed, textSealed] = await Promise.all([
       this.vault.seal(entry.reason, `outreach:${entry.id}:reason`),
       entry.text === null ? null : this.vault.seal(entry.text, `outreach:${entry.id}:text`),
     ]);
-    return () => {
-      if (
-        !this.#insert({
-          id: entry.id,
-          source_key: entry.sourceKey,
-          kind: storedKind(entry.kind),
-          reason_sealed: reasonSealed,
-          text_sealed: textSealed,
-          message_id: entry.messageId,
-          conversation_id: entry.conversationId,
-          local_date: entry.localDate,
-          created_at: entry.createdAt,
-          status: entry.status,
-          status_detail: entry.statusDetail,
-        })
-      ) {
-        throw new Error('Two imported outreach entries are about the same thing.');
-      }
-      for (const attempt of attempts) this.recordAttempt(entry.id, { ...attempt, at: Date.parse(attempt.at) });
+    return {
+      id: entry.id,
+      source_key: entry.sourceKey,
+      kind: storedKind(entry.kind),
+      reason_sealed: reasonSealed,
+      text_sealed: textSealed,
+      message_id: entry.messageId,
+      conversation_id: entry.conversationId,
+      local_date: entry.localDate,
+      created_at: entry.createdAt,
+      status: entry.status,
+      status_detail: entry.statusDetail,
     };
   }
 
