@@ -82,6 +82,7 @@ import type {
 } from './protocol.ts';
 import { pingFrame } from './protocol.ts';
 import type { ReflectionAnswer, ReflectionSettings, ReflectionSettingsPatch } from './reflection.ts';
+import type { Session, SessionsAnswer } from './sessions.ts';
 import type {
   AddMcpServerBody,
   AnswerToolApprovalBody,
@@ -331,6 +332,10 @@ export function createKindredClient(options: KindredClientOptions = {}) {
     takeBackup: () => json<TakenBackup>('POST', '/me/backups'),
     /** Replaces the account's data with a snapshot; `undoBackupId` undoes it. */
     restoreBackup: (id: string) => json<RestoreAnswer>('POST', `/me/backups/${encodeURIComponent(id)}/restore`),
+    /** Every device signed in to the account, this one marked `current`. */
+    sessions: async (): Promise<Session[]> => (await json<SessionsAnswer>('GET', '/me/sessions')).sessions,
+    /** Signs one device out; its next request is refused. */
+    endSession: (id: string) => json<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`),
 
     catalog: () => json<Catalog>('GET', '/catalog'),
     companion: () => json<Companion>('GET', '/companion'),

@@ -448,6 +448,10 @@ export async function runJourney(browser: Browser, profile: DeviceProfile, optio
 
   // Deleting the account asks for the word; once typed, the instruction turns into a confirmation.
   await openSettingsSection('Your data');
+  // Among the devices signed in, this one is marked, and is signed out from the menu rather than here.
+  const thisDevice = page.getByRole('list', { name: 'Signed-in devices' }).getByRole('listitem').filter({ hasText: '(this device)' });
+  await thisDevice.waitFor();
+  assert.equal(await thisDevice.getByRole('button').count(), 0, 'this device has no sign-out button of its own');
   const deleteInstruction = page.getByText('Type the word delete to confirm.');
   await deleteInstruction.waitFor();
   await page.getByLabel('Type “delete” to confirm').fill('delete');

@@ -7,6 +7,7 @@ import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useSession } from '../session.tsx';
 import { BackupSettings } from './backup-settings.tsx';
+import { SessionSettings } from './session-settings.tsx';
 
 export function DataSettings() {
   const session = useSession();
@@ -107,6 +108,8 @@ export function DataSettings() {
       </div>
 
       <BackupSettings />
+
+      <SessionSettings />
 
       <form onSubmit={deleteAccount} className="settings-block settings-danger" noValidate>
         <h3>Delete account</h3>
