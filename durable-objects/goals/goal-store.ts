@@ -64,6 +64,21 @@ export function checkInOf(row: Pick<GoalRow, 'check_in_every' | 'check_in_weekda
 export const habitOf = (row: Pick<GoalRow, 'habit_times' | 'habit_period'>): Goal['habit'] =>
   row.habit_times !== null && row.habit_period !== null ? { timesPerPeriod: row.habit_times, period: row.habit_period } : null;
 
+/** The columns a goal's editable fields are stored in, in the order `#sealedFieldValues` answers them. */
+const fieldColumns = [
+  'area',
+  'title_sealed',
+  'notes_sealed',
+  'status',
+  'progress',
+  'habit_times',
+  'habit_period',
+  'check_in_every',
+  'check_in_weekday',
+  'check_in_time',
+  'target_date',
+] as const;
+
 /**
  * Goals and their updates in the user's object. Titles, notes and update notes are sealed, each
  * bound to its table, row and field (`goal:<id>:title`), so a sealed value moved to another row or
@@ -85,26 +100,14 @@ export class GoalStore {
 
   /** Seals a goal and answers the write that stores it, apart so that an import can seal first and write inside its one transaction. */
   async prepareInsert(id: string, fields: GoalFields, times: { createdAt: number; updatedAt: number }): Promise<() => void> {
-    const [titleSealed, notesSealed] = await Promise.all([this.#sealTitle(id, fields.title), this.#sealNotes(id, fields.notes)]);
-    const checkIn = fields.checkIn;
+    const values = await this.#sealedFieldValues(id, fields);
     return () =>
       this.sql.exec(
-        `INSERT INTO goals (id, area, kind, title_sealed, notes_sealed, status, progress, habit_times, habit_period,
-         check_in_every, check_in_weekday, check_in_time, target_date, created_at, updated_at, completed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO goals (id, kind, ${fieldColumns.join(', ')}, created_at, updated_at, completed_at)
+         VALUES (?, ?, ${fieldColumns.map(() => '?').join(', ')}, ?, ?, ?)`,
         id,
-        fields.area,
         fields.kind,
-        titleSealed,
-        notesSealed,
-        fields.status,
-        fields.progress,
-        fields.habit?.timesPerPeriod ?? null,
-        fields.habit?.period ?? null,
-        checkIn.every,
-        checkIn.every === 'week' ? checkIn.weekday : null,
-        checkIn.every === 'off' ? null : checkIn.time,
-        fields.targetDate,
+        ...values,
         times.createdAt,
         times.updatedAt,
         fields.completedAt,
@@ -118,29 +121,35 @@ export class GoalStore {
 
   /** Writes every field of a goal that exists; answers false when it does not. */
   async replace(id: string, fields: GoalFields, now: number): Promise<boolean> {
-    const [titleSealed, notesSealed] = await Promise.all([this.#sealTitle(id, fields.title), this.#sealNotes(id, fields.notes)]);
-    const checkIn = fields.checkIn;
+    const values = await this.#sealedFieldValues(id, fields);
     return (
       this.sql.exec(
-        `UPDATE goals SET area = ?, title_sealed = ?, notes_sealed = ?, status = ?, progress = ?, habit_times = ?, habit_period = ?,
-           check_in_every = ?, check_in_weekday = ?, check_in_time = ?, target_date = ?, updated_at = ?, completed_at = ?
-         WHERE id = ?`,
-        fields.area,
-        titleSealed,
-        notesSealed,
-        fields.status,
-        fields.progress,
-        fields.habit?.timesPerPeriod ?? null,
-        fields.habit?.period ?? null,
-        checkIn.every,
-        checkIn.every === 'week' ? checkIn.weekday : null,
-        checkIn.every === 'off' ? null : checkIn.time,
-        fields.targetDate,
+        `UPDATE goals SET ${fieldColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ?, completed_at = ? WHERE id = ?`,
+        ...values,
         now,
         fields.completedAt,
         id,
       ).rowsWritten > 0
     );
+  }
+
+  /** The values of `fieldColumns` for a goal's fields, its title and notes sealed: what an insert and a replace both write. */
+  async #sealedFieldValues(id: string, fields: GoalFields): Promise<SqlStorageValue[]> {
+    const [titleSealed, notesSealed] = await Promise.all([this.#sealTitle(id, fields.title), this.#sealNotes(id, fields.notes)]);
+    const checkIn = fields.checkIn;
+    return [
+      fields.area,
+      titleSealed,
+      notesSealed,
+      fields.status,
+      fields.progress,
+      fields.habit?.timesPerPeriod ?? null,
+      fields.habit?.period ?? null,
+      checkIn.every,
+      checkIn.every === 'week' ? checkIn.weekday : null,
+      checkIn.every === 'off' ? null : checkIn.time,
+      fields.targetDate,
+    ];
   }
 
   row(id: string): GoalRow | undefined {
