@@ -21,16 +21,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, progress, round, signUpUsers, startBenchServer, workerdCpuSeconds } from '../scripts/bench-support.mjs';
+import { cleanUpOnExit, format, percentile, progress, round, signUpUsers, startBenchServer, workerdCpuSeconds } from '../scripts/bench-support.mjs';
 import { prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** Unmeasured requests per person first, so neither the isolate's start nor each object's first wake is timed. */
 const warmUpRequests = 3;
-
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
-}
 
 function readOptions(argv) {
   const { values } = parseArgs({

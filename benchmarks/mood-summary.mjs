@@ -16,16 +16,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { format, progress, round } from '../scripts/bench-support.mjs';
+import { format, percentile, progress, round } from '../scripts/bench-support.mjs';
 import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const day = 86_400_000;
 const requestsInFlight = 16;
 const words = ['walk', 'work', 'deadline', 'friends', 'sleep', 'rain', 'yoga', 'family', 'headache', 'music'];
-
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
-}
 
 function summarise(samples) {
   const sorted = [...samples].sort((left, right) => left - right);

@@ -19,13 +19,13 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/reminders.json. Exits with 1 when a reminder fired twice or never, or a call failed.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyseV8Profile, bundleModuleIndex, startV8Profiler } from '../scripts/bench-cpu-profile.mjs';
-import { format, formatSeconds, progress, round } from '../scripts/bench-support.mjs';
+import { format, formatSeconds, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
 import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -74,37 +74,6 @@ function readOptions(argv) {
   return { ...options, profile: values.profile };
 }
 
-/**
- * CPU seconds (user + system) spent so far by the workerd processes in the process group `groupId`,
- * read from /proc/<pid>/stat; undefined where there is no /proc. A process that exited is not counted.
- */
-function workerdCpuSeconds(groupId) {
-  let pids;
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  let ticks = 0;
-  let found = false;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces: fields are counted after its closing one.
-      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is field 3 (state): the group id is field 5, utime and stime fields 14 and 15.
-      if (!command.startsWith('workerd') || Number(fields[2]) !== groupId) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-      found = true;
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on.
-  return found ? ticks / 100 : undefined;
-}
-
 /** Where the firing window's samples went: by kind of work, by our folder, and our costliest functions (shares of the samples). */
 async function summariseProfile(profile, bundle) {
   await writeFile(path.join(root, 'bench-results/reminders-kindred.cpuprofile'), JSON.stringify(profile));
@@ -126,10 +95,6 @@ async function summariseProfile(profile, bundle) {
   };
   progress(`Profile: ${JSON.stringify(summary, null, 2)}`);
   return summary;
-}
-
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
 /** Runs `work` over `items` with at most `limit` at once; answers the results in order. */
@@ -197,15 +162,7 @@ export async function run(argv) {
 
     progress(`Signing up ${options.users} users…`);
     const signupStartedAt = Date.now();
-    const runId = Date.now().toString(36);
-    const tokens = await inPool(
-      Array.from({ length: options.users }, (_, index) => index),
-      signupsInFlight,
-      async (index) => {
-        const answer = await call('POST', '/auth/signup', undefined, { email: `reminders-${runId}-${index}@example.com`, password: 'quiet river morning' });
-        return answer.token;
-      },
-    );
+    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'reminders', concurrency: signupsInFlight });
     progress(`Signed up in ${formatSeconds(Date.now() - signupStartedAt)}. Opening ${options.users} realtime sockets…`);
 
     /** Arrivals per reminder id: each `reminder-due` frame's arrival time. */
@@ -313,7 +270,8 @@ export async function run(argv) {
       if (received[0]) lateness.push(received[0].arrivedAt - received[0].dueAt);
     }
     lateness.sort((left, right) => left - right);
-    const cpuMsPer = (start, end, count) => (start === undefined || end === undefined || count === 0 ? null : round(((end - start) * 1000) / count, 3));
+    const cpuMsPer = (start, end, count) =>
+      start === null || end === null || end === undefined || count === 0 ? null : round(((end - start) * 1000) / count, 3);
     const report = {
       benchmark: 'reminders',
       users: options.users,

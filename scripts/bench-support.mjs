@@ -13,6 +13,11 @@ export function round(value, digits = 2) {
 }
 
 /** Milliseconds, aligned for the human summary. */
+/** The value at `fraction` (0 to 1) of `sorted`, ascending: the element a `fraction` of the way along, the last for 1. */
+export function percentile(sorted, fraction) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
 export function format(value) {
   return value === null || value === undefined ? '   n/a' : `${value.toFixed(1).padStart(6)} ms`;
 }
