@@ -243,7 +243,7 @@ async function voiceUser(baseUrl, token, options) {
   socket.addEventListener('message', (event) => {
     const receivedAt = performance.now();
     const frame = JSON.parse(String(event.data));
-    if (frame.type === 'voice-segment') replyAudioMs += frame.durationMs;
+    if (frame.type === 'voice-segment' || frame.type === 'voice-segment-audio') replyAudioMs += frame.durationMs;
     for (const waiter of [...waiters]) {
       if (waiter.accepts(frame)) {
         waiters.splice(waiters.indexOf(waiter), 1);

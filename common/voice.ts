@@ -8,7 +8,8 @@ import { z } from 'zod';
  * at most `maxVoiceChunkBytes` decoded each, so a frame stays far below the WebSocket message limit)
  * followed by `voice-utterance-end`. The object transcribes it, stores the transcript as the person's
  * message, runs the turn, and speaks the reply sentence by sentence as `voice-segment` frames while
- * the usual `message-start` / `text-delta` / `message-end` events flow as for a typed message.
+ * the usual `message-start` / `text-delta` / `message-end` events flow as for a typed message. A
+ * sentence's PCM streams: its first part is the `voice-segment`, the rest follow as `voice-segment-audio`.
  */
 
 /** The audio a client sends: 16 kHz mono signed 16-bit little-endian PCM, no header. */
@@ -84,8 +85,10 @@ export const voiceServerFrameSchemas = [
     messageId: z.string().optional(),
   }),
   /**
-   * One spoken sentence of the reply `messageId`, sent as soon as it is synthesized. `envelope` is the
-   * mouth opening (0 to 1) every `envelopeStepMs` milliseconds from the segment's start, for lip sync.
+   * One spoken sentence of the reply `messageId`, sent as soon as its first audio is synthesized.
+   * `envelope` is the mouth opening (0 to 1) every `envelopeStepMs` milliseconds from the segment's
+   * start, for lip sync. `final: false` (PCM only) means the sentence's audio streams on in
+   * `voice-segment-audio` frames; `audio`, `durationMs` and `envelope` are then this first part's.
    */
   z.object({
     type: z.literal('voice-segment'),
@@ -100,6 +103,23 @@ export const voiceServerFrameSchemas = [
     envelopeStepMs: z.number().int().positive(),
     envelope: z.array(z.number().min(0).max(1)),
     emotion: emotionSchema,
+    final: z.boolean().optional(),
+  }),
+  /**
+   * More PCM of segment `index`, in order (`part` from 1), played straight after the part before;
+   * its envelope continues the segment's. The one without `final: false` is the sentence's last (its
+   * audio may be empty when the stream ended or broke off after the part before).
+   */
+  z.object({
+    type: z.literal('voice-segment-audio'),
+    messageId: z.string(),
+    index: z.number().int().min(0),
+    part: z.number().int().min(1),
+    /** Base64 of PCM16 at the segment's `sampleRate`. */
+    audio: z.string(),
+    durationMs: z.number().min(0),
+    envelope: z.array(z.number().min(0).max(1)),
+    final: z.boolean().optional(),
   }),
   /** The reply is fully spoken (or was cut): `spokenText` is what the stored message now holds. */
   z.object({

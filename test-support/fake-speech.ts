@@ -38,6 +38,10 @@ export class FakeTextToSpeech implements TextToSpeech {
   readonly formats = ['pcm16'] as const;
   readonly requests: { text: string; format: string }[] = [];
   aborted = 0;
+  /** While set, each synthesis streams its first chunk and then waits for it before the rest. */
+  hold: Promise<void> | undefined;
+  /** Chunks handed out so far, over every synthesis. */
+  chunksStreamed = 0;
 
   constructor(readonly options: { latencyMs: number; msPerCharacter: number; sampleRate: number } = { latencyMs: 5, msPerCharacter: 50, sampleRate: 24_000 }) {}
 
@@ -56,9 +60,13 @@ export class FakeTextToSpeech implements TextToSpeech {
       format: 'pcm16',
       sampleRate: this.options.sampleRate,
       contentType: 'audio/pcm',
-      chunks: (async function* () {
-        for (let start = 0; start < pcm.byteLength; start += 8192) yield pcm.subarray(start, start + 8192);
-      })(),
+      chunks: (async function* (fake: FakeTextToSpeech, hold: Promise<void> | undefined) {
+        for (let start = 0; start < pcm.byteLength; start += 8192) {
+          if (start > 0 && hold) await hold;
+          fake.chunksStreamed += 1;
+          yield pcm.subarray(start, start + 8192);
+        }
+      })(this, this.hold),
       alignment: Promise.resolve(undefined),
     };
   }

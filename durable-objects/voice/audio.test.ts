@@ -5,8 +5,9 @@ import {
   envelopeStepMs,
   fromBase64,
   heardPart,
+  normalisedEnvelope,
   pcm16DurationMs,
-  pcm16Envelope,
+  pcm16Levels,
   pcm16Samples,
   rms,
   silenceRms,
@@ -21,7 +22,7 @@ describe('the mouth envelope', () => {
     const quiet = tone(220, 0.2, sampleRate, 0.2);
     const silence = new Uint8Array(0.1 * sampleRate * 2);
     const audio = new Uint8Array([...loud, ...silence, ...quiet]);
-    const envelope = pcm16Envelope(audio, sampleRate);
+    const envelope = normalisedEnvelope(pcm16Levels(audio, sampleRate), 0);
     expect(envelope).toHaveLength(Math.ceil(pcm16DurationMs(audio.byteLength, sampleRate) / envelopeStepMs));
     expect(envelope.every((value) => value >= 0 && value <= 1)).toBe(true);
     expect(Math.max(...envelope.slice(0, 10))).toBe(1);
@@ -32,8 +33,8 @@ describe('the mouth envelope', () => {
   });
 
   it('is all closed for silence, and empty for no audio', () => {
-    expect(pcm16Envelope(new Uint8Array(9600), 24_000).every((value) => value === 0)).toBe(true);
-    expect(pcm16Envelope(new Uint8Array(0), 24_000)).toEqual([]);
+    expect(normalisedEnvelope(pcm16Levels(new Uint8Array(9600), 24_000), 0).every((value) => value === 0)).toBe(true);
+    expect(normalisedEnvelope(pcm16Levels(new Uint8Array(0), 24_000), 0)).toEqual([]);
   });
 
   it('follows character timings when only compressed audio is there', () => {

@@ -32,16 +32,27 @@ export function pcm16DurationMs(byteLength: number, sampleRate: number): number 
   return (Math.floor(byteLength / 2) / sampleRate) * 1000;
 }
 
-/**
- * The mouth opening per 20 ms frame: each frame's RMS, normalised by the loudest frame so quiet and
- * loud voices both open the mouth fully at their peaks. Rounded to two decimals to keep frames small.
- */
-export function pcm16Envelope(bytes: Uint8Array, sampleRate: number): number[] {
+/** The RMS of each 20 ms frame of PCM16, 0 to 1; the last frame may be shorter. */
+export function pcm16Levels(bytes: Uint8Array, sampleRate: number): number[] {
   const samples = pcm16Samples(bytes);
-  const frame = Math.max(1, Math.round((sampleRate * envelopeStepMs) / 1000));
+  const frame = envelopeFrameSamples(sampleRate);
   const levels: number[] = [];
   for (let start = 0; start < samples.length; start += frame) levels.push(rms(samples, start, Math.min(samples.length, start + frame)));
-  const loudest = Math.max(0, ...levels);
+  return levels;
+}
+
+/** Samples in one envelope step at this rate. */
+export function envelopeFrameSamples(sampleRate: number): number {
+  return Math.max(1, Math.round((sampleRate * envelopeStepMs) / 1000));
+}
+
+/**
+ * Levels as mouth openings: divided by the loudest of them or `reference`, whichever is louder (a
+ * streamed sentence passes the loudest frame of its earlier parts), so quiet and loud voices both open
+ * the mouth fully at their peaks. Rounded to two decimals to keep frames small.
+ */
+export function normalisedEnvelope(levels: readonly number[], reference: number): number[] {
+  const loudest = Math.max(reference, ...levels);
   if (loudest === 0) return levels.map(() => 0);
   return levels.map((level) => Math.round((level / loudest) * 100) / 100);
 }

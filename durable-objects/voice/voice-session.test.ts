@@ -54,6 +54,27 @@ async function startVoice(token: string): Promise<RealtimeUnderTest> {
   return connection;
 }
 
+/**
+ * Each spoken sentence put back together from its `voice-segment` and the `voice-segment-audio` parts
+ * after it, checking the parts come numbered from 1, in order, and only the last is final.
+ */
+function spokenSentences(connection: RealtimeUnderTest) {
+  const frames = connection.frames();
+  return eventsOfType(frames, 'voice-segment').map((segment) => {
+    const parts = eventsOfType(frames, 'voice-segment-audio').filter((part) => part.messageId === segment.messageId && part.index === segment.index);
+    expect(parts.map((part) => part.part)).toEqual(parts.map((_, position) => position + 1));
+    const finals = [segment, ...parts].map((part) => part.final !== false);
+    expect(finals).toEqual(finals.map((_, position) => position === finals.length - 1));
+    return {
+      segment,
+      parts,
+      durationMs: [segment, ...parts].reduce((sum, part) => sum + part.durationMs, 0),
+      envelope: [segment, ...parts].flatMap((part) => part.envelope),
+      audioBytes: [segment, ...parts].reduce((sum, part) => sum + atob(part.audio).length, 0),
+    };
+  });
+}
+
 const threeSentences = 'The first sentence is here. The second one follows it. And the third ends the reply.';
 
 describe('a spoken turn', () => {
@@ -75,13 +96,15 @@ describe('a spoken turn', () => {
     const segments = eventsOfType(connection.frames(), 'voice-segment');
     expect(segments.map((segment) => segment.index)).toEqual([0, 1, 2]);
     expect(segments.map((segment) => segment.text)).toEqual(['The first sentence is here.', 'The second one follows it.', 'And the third ends the reply.']);
-    for (const segment of segments) {
-      expect(segment).toMatchObject({ messageId: start.messageId, format: 'pcm16', sampleRate: 24_000, envelopeStepMs: 20 });
+    for (const sentence of spokenSentences(connection)) {
+      expect(sentence.segment).toMatchObject({ messageId: start.messageId, format: 'pcm16', sampleRate: 24_000, envelopeStepMs: 20 });
+      // The first part is short, so the first audio goes out before the sentence's synthesis ends.
+      expect(sentence.segment.durationMs).toBeLessThanOrEqual(240);
       // The fake speaks 50 ms a character: the duration is read from the audio itself.
-      expect(segment.durationMs).toBeCloseTo(segment.text.length * 50, 0);
-      expect(segment.envelope).toHaveLength(Math.ceil(segment.durationMs / 20));
-      expect(Math.max(...segment.envelope)).toBe(1);
-      expect(atob(segment.audio).length).toBeCloseTo((segment.durationMs / 1000) * 24_000 * 2, 0);
+      expect(sentence.durationMs).toBeCloseTo(sentence.segment.text.length * 50, 0);
+      expect(sentence.envelope).toHaveLength(Math.ceil(sentence.durationMs / 20));
+      expect(Math.max(...sentence.envelope)).toBe(1);
+      expect(sentence.audioBytes).toBeCloseTo((sentence.durationMs / 1000) * 24_000 * 2, 0);
     }
     expect(textToSpeech?.requests.every((request) => request.format === 'pcm16')).toBe(true);
     const states = eventsOfType(connection.frames(), 'voice-state').map((frame) => frame.state);
@@ -96,6 +119,30 @@ describe('a spoken turn', () => {
     const [question, reply] = await history(user.token);
     expect(question).toMatchObject({ id: transcript.messageId, role: 'user', text: words });
     expect(reply).toMatchObject({ id: start.messageId, role: 'assistant', text: threeSentences, status: 'complete' });
+    connection.socket.close();
+  });
+
+  it("sends a sentence's first audio while its synthesis still streams, and the rest as it comes", async () => {
+    const user = await buildUser();
+    const connection = await startVoice(user.token);
+    const words = uniqueText('one long sentence');
+    const sentence = 'This single sentence of the reply takes a few seconds to say out loud.';
+    await scriptFakeOpenAI(fakeUrl, words, [{ text: sentence }]);
+    let release = () => {};
+    const fake = textToSpeech as FakeTextToSpeech;
+    fake.hold = new Promise<void>((resolve) => (release = resolve));
+    await say(connection, words);
+    const first = await connection.next('voice-segment');
+    // The synthesis has streamed one 8 KiB chunk of the sentence's 170 KB and waits: the device has
+    // its first audio anyway, and knows more is coming.
+    expect(fake.chunksStreamed).toBe(1);
+    expect(first).toMatchObject({ index: 0, text: sentence, final: false });
+    expect(atob(first.audio).length).toBe(7680);
+    release();
+    await connection.next('voice-reply-end');
+    const [spoken] = spokenSentences(connection);
+    expect(spoken?.parts.length).toBeGreaterThan(0);
+    expect(spoken?.durationMs).toBeCloseTo(sentence.length * 50, 0);
     connection.socket.close();
   });
 

@@ -23,14 +23,16 @@ import {
   envelopeStepMs,
   fromBase64,
   heardPart,
+  normalisedEnvelope,
   pcm16DurationMs,
-  pcm16Envelope,
+  pcm16Levels,
   pcm16Samples,
   rms,
   silenceRms,
   toBase64,
 } from './audio.ts';
 import { chooseEmotion } from './emotion.ts';
+import { PcmParts } from './pcm-parts.ts';
 
 // `agents/voice/text` rather than `agents/voice`: the index also loads the SDK's whole voice pipeline
 // (its SFU transport, protobuf framing and Workers AI clients), none of which this session uses.
@@ -101,7 +103,9 @@ class StageTimings {
 
 interface SpokenSegment {
   text: string;
+  /** The audio sent so far; the whole sentence's once `complete`. */
   durationMs: number;
+  complete: boolean;
   alignment?: SpeechAlignment;
 }
 
@@ -310,17 +314,20 @@ export class VoiceSession {
       const synthesized = synthesize(textToSpeech, voice, sentence, controller.signal, segmentIndex === 0 ? timings : undefined);
       synthesized.catch(() => {});
       reply.spoken = reply.spoken.then(async () => {
-        let segment: SynthesizedSegment;
+        let segment: SynthesizedSegment | StreamedSegment;
         try {
           segment = await synthesized;
         } catch (error) {
-          if (!controller.signal.aborted)
-            log.warn('speech synthesis failed', { provider: textToSpeech.provider, error: error instanceof Error ? error.name : 'unknown' });
+          this.#synthesisFailed(textToSpeech, controller.signal, error);
           return;
         }
         if (reply.stopped || this.#closed || reply.messageId === undefined) return;
+        if (segment.kind === 'streamed') {
+          await this.#sendStreamed(reply, reply.messageId, { index: segmentIndex, text: sentence, emotion }, segment, segmentIndex === 0 ? timings : undefined);
+          return;
+        }
         if (segmentIndex === 0) this.#setState('speaking', emotion);
-        reply.sent.push({ text: sentence, durationMs: segment.durationMs, ...(segment.alignment ? { alignment: segment.alignment } : {}) });
+        reply.sent.push({ text: sentence, durationMs: segment.durationMs, complete: true, ...(segment.alignment ? { alignment: segment.alignment } : {}) });
         this.#sendFrame({
           type: 'voice-segment',
           messageId: reply.messageId,
@@ -431,7 +438,7 @@ export class VoiceSession {
                   heardPart(
                     reply.sent[heard.segments]?.text ?? '',
                     heard.playedMs,
-                    reply.sent[heard.segments]?.durationMs ?? 0,
+                    wholeDurationMs(reply.sent[heard.segments]),
                     reply.sent[heard.segments]?.alignment,
                   ),
                 ]
@@ -463,6 +470,70 @@ export class VoiceSession {
     }
   }
 
+  /**
+   * Sends a sentence whose PCM streams: its first part as `voice-segment` the moment it arrives, the
+   * rest as `voice-segment-audio`, the last marked `final`. A stream that breaks off still ends the
+   * segment, so the device does not wait for audio that will not come.
+   */
+  async #sendStreamed(
+    reply: Reply,
+    messageId: string,
+    sentence: { index: number; text: string; emotion: Emotion },
+    segment: StreamedSegment,
+    timings: StageTimings | undefined,
+  ): Promise<void> {
+    const spoken: SpokenSegment = { text: sentence.text, durationMs: 0, complete: false };
+    let part = 0;
+    let loudest = 0;
+    let ended = false;
+    try {
+      for await (const { bytes, last } of segment.parts.parts()) {
+        if (reply.stopped || this.#closed) return;
+        const levels = pcm16Levels(bytes, segment.sampleRate);
+        const envelope = normalisedEnvelope(levels, loudest);
+        loudest = Math.max(loudest, ...levels);
+        const durationMs = pcm16DurationMs(bytes.byteLength, segment.sampleRate);
+        spoken.durationMs += durationMs;
+        spoken.complete = last;
+        const audio = { audio: toBase64(bytes), durationMs, envelope, ...(last ? {} : { final: false }) };
+        if (part === 0) {
+          if (sentence.index === 0) this.#setState('speaking', sentence.emotion);
+          reply.sent.push(spoken);
+          const { index, text, emotion } = sentence;
+          this.#sendFrame({
+            type: 'voice-segment',
+            messageId,
+            index,
+            text,
+            format: 'pcm16',
+            sampleRate: segment.sampleRate,
+            envelopeStepMs,
+            emotion,
+            ...audio,
+          });
+          timings?.mark('firstSegmentSent');
+        } else {
+          this.#sendFrame({ type: 'voice-segment-audio', messageId, index: sentence.index, part, ...audio });
+        }
+        part += 1;
+        ended = last;
+      }
+      timings?.mark('synthesisComplete');
+    } catch (error) {
+      this.#synthesisFailed(segment, reply.controller.signal, error);
+    } finally {
+      if (part > 0 && !ended && !reply.stopped) {
+        spoken.complete = true;
+        this.#sendFrame({ type: 'voice-segment-audio', messageId, index: sentence.index, part, audio: '', durationMs: 0, envelope: [] });
+      }
+    }
+  }
+
+  #synthesisFailed(textToSpeech: Pick<TextToSpeech, 'provider'>, signal: AbortSignal, error: unknown): void {
+    if (signal.aborted) return;
+    log.warn('speech synthesis failed', { provider: textToSpeech.provider, error: error instanceof Error ? error.name : 'unknown' });
+  }
+
   #noticeMissingOutput(): void {
     if (this.#outputNoticeSent || this.dependencies.textToSpeech()) return;
     this.#outputNoticeSent = true;
@@ -488,6 +559,7 @@ export class VoiceSession {
 }
 
 interface SynthesizedSegment {
+  kind: 'whole';
   format: VoiceAudioFormat;
   sampleRate?: number;
   audio: Uint8Array;
@@ -496,14 +568,31 @@ interface SynthesizedSegment {
   alignment?: SpeechAlignment;
 }
 
-/** One sentence as audio, with its duration and mouth envelope: from the samples for PCM, else from timings when offered. */
+/** A sentence whose PCM is sent as it streams. */
+interface StreamedSegment {
+  kind: 'streamed';
+  provider: string;
+  sampleRate: number;
+  parts: PcmParts;
+}
+
+/** How long the whole of a sentence sent so far is: for one still streaming, at least what its text takes to say. */
+function wholeDurationMs(segment: SpokenSegment | undefined): number {
+  if (!segment) return 0;
+  return segment.complete ? segment.durationMs : Math.max(segment.durationMs, segment.text.length * estimatedMsPerCharacter);
+}
+
+/**
+ * One sentence as audio. PCM (what the session asks for) streams on in parts as it arrives; other
+ * formats are read whole, with the duration and mouth envelope from timings when offered.
+ */
 async function synthesize(
   textToSpeech: TextToSpeech,
   voice: Voice,
   text: string,
   signal: AbortSignal,
   timings: StageTimings | undefined,
-): Promise<SynthesizedSegment> {
+): Promise<SynthesizedSegment | StreamedSegment> {
   const wantsPcm = textToSpeech.formats.includes('pcm16');
   const audio = await textToSpeech.synthesize({
     text,
@@ -514,6 +603,10 @@ async function synthesize(
     signal,
   });
   timings?.mark('synthesisAnswered');
+  if (audio.format === 'pcm16') {
+    const sampleRate = audio.sampleRate ?? synthesisSampleRate;
+    return { kind: 'streamed', provider: textToSpeech.provider, sampleRate, parts: new PcmParts(audio.chunks, sampleRate, signal) };
+  }
   const chunks: Uint8Array[] = [];
   for await (const chunk of audio.chunks) {
     if (signal.aborted) throw signal.reason;
@@ -522,23 +615,21 @@ async function synthesize(
   timings?.mark('synthesisComplete');
   const bytes = concatBytes(chunks);
   const alignment = await audio.alignment;
-  if (audio.format === 'pcm16') {
-    const sampleRate = audio.sampleRate ?? synthesisSampleRate;
-    return {
-      format: 'pcm16',
-      sampleRate,
-      audio: bytes,
-      durationMs: pcm16DurationMs(bytes.byteLength, sampleRate),
-      envelope: pcm16Envelope(bytes, sampleRate),
-      ...(alignment ? { alignment } : {}),
-    };
-  }
   if (alignment && alignment.characters.length > 0) {
     const { envelope, durationMs } = alignmentEnvelope(alignment);
-    return { format: audio.format, ...(audio.sampleRate ? { sampleRate: audio.sampleRate } : {}), audio: bytes, durationMs, envelope, alignment };
+    return {
+      kind: 'whole',
+      format: audio.format,
+      ...(audio.sampleRate ? { sampleRate: audio.sampleRate } : {}),
+      audio: bytes,
+      durationMs,
+      envelope,
+      alignment,
+    };
   }
   // Compressed audio without timings: the client's analyser moves the mouth; the duration is estimated for cutting.
   return {
+    kind: 'whole',
     format: audio.format,
     ...(audio.sampleRate ? { sampleRate: audio.sampleRate } : {}),
     audio: bytes,

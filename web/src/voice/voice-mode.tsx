@@ -287,6 +287,9 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
             setReplyPlaying(true);
           }
           return;
+        case 'voice-segment-audio':
+          playerRef.current?.addAudio(frame);
+          return;
         case 'voice-reply-end':
           if (frame.interrupted) {
             setLines((previous) => previous.map((line) => (line.key === frame.messageId ? { ...line, text: frame.spokenText } : line)));
