@@ -74,6 +74,28 @@ function readOptions(argv) {
   return { ...options, profile: values.profile };
 }
 
+/**
+ * Lateness in ten-second stretches of due time: whether the tail is spread evenly (a thread short of
+ * CPU) or in bursts (objects waking together, a pause), which the overall percentiles cannot tell.
+ */
+function latenessByDueTime(created, arrivals) {
+  const firstDue = created.reduce((first, reminder) => Math.min(first, Date.parse(reminder.dueAt)), Number.POSITIVE_INFINITY);
+  const buckets = new Map();
+  for (const reminder of created) {
+    const arrival = arrivals.get(reminder.id)?.[0];
+    if (!arrival) continue;
+    const bucket = Math.floor((Date.parse(reminder.dueAt) - firstDue) / 10_000) * 10;
+    if (!buckets.has(bucket)) buckets.set(bucket, []);
+    buckets.get(bucket).push(arrival.arrivedAt - arrival.dueAt);
+  }
+  return [...buckets.entries()]
+    .sort(([left], [right]) => left - right)
+    .map(([fromSecond, values]) => {
+      values.sort((left, right) => left - right);
+      return { fromSecond, count: values.length, p50: round(percentile(values, 0.5)), p99: round(percentile(values, 0.99)), max: round(values.at(-1)) };
+    });
+}
+
 /** Where the firing window's samples went: by kind of work, by our folder, and our costliest functions (shares of the samples). */
 async function summariseProfile(profile, bundle) {
   await writeFile(path.join(root, 'bench-results/reminders-kindred.cpuprofile'), JSON.stringify(profile));
@@ -270,6 +292,7 @@ export async function run(argv) {
       if (received[0]) lateness.push(received[0].arrivedAt - received[0].dueAt);
     }
     lateness.sort((left, right) => left - right);
+    const byDueTime = latenessByDueTime(created, arrivals);
     const cpuMsPer = (start, end, count) =>
       start === null || end === null || end === undefined || count === 0 ? null : round(((end - start) * 1000) / count, 3);
     const report = {
@@ -292,9 +315,13 @@ export async function run(argv) {
         lateness.length === 0
           ? null
           : { p50: round(percentile(lateness, 0.5)), p99: round(percentile(lateness, 0.99)), max: round(lateness.at(-1)), min: round(lateness[0]) },
+      latenessByDueTime: byDueTime,
     };
     progress(
       `Delivered ${report.delivered} of ${report.reminders}; fired twice ${firedTwice}, never fired ${neverFired}; lateness p50 ${format(report.latenessMs?.p50 ?? 0)}, p99 ${format(report.latenessMs?.p99 ?? 0)}, max ${format(report.latenessMs?.max ?? 0)}; workerd CPU ${report.cpuMsPerFiredReminder ?? 'n/a'} ms per fired reminder.`,
+    );
+    progress(
+      `Lateness by when the reminders fell due (seconds from the first: p99 ms): ${byDueTime.map((bucket) => `${bucket.fromSecond}s ${format(bucket.p99)}`).join(', ')}`,
     );
     await mkdir(path.join(root, 'bench-results'), { recursive: true });
     if (profile) report.profile = await summariseProfile(profile, snapshot.script);

@@ -46,8 +46,29 @@ export function isKnownTimezone(timezone: string): boolean {
   }
 }
 
+/**
+ * The last UTC minute each zone was read at, and its wall-clock time then. A reminder going out asks
+ * the same zone about the same minute several times (its local day, quiet hours, the daily cap), and
+ * `formatToParts` is the costliest step of that. Since 1973 (when Liberia, the last, left a local mean
+ * time) every zone's offset is whole minutes and every change falls on a whole minute, so within one
+ * UTC minute the wall-clock minute holds and only the second moves. Earlier instants, and any offset
+ * with seconds, are read afresh every time.
+ */
+const wholeMinuteOffsetsSince = Date.UTC(1973, 0, 1);
+const lastMinuteRead = new Map<string, { minute: number; local: LocalDateTime }>();
+
 /** The wall-clock time in `timezone` at an instant. */
 export function localAt(instant: number, timezone: string): LocalDateTime {
+  const minute = Math.floor(instant / 60_000);
+  const read = lastMinuteRead.get(timezone);
+  if (read?.minute === minute) return { ...read.local, second: Math.floor(instant / 1000) - minute * 60 };
+  const local = formattedLocal(instant, timezone);
+  const offsetMs = wallClockAsUtc(local) - Math.floor(instant / 1000) * 1000;
+  if (instant >= wholeMinuteOffsetsSince && offsetMs % 60_000 === 0) lastMinuteRead.set(timezone, { minute, local });
+  return local;
+}
+
+function formattedLocal(instant: number, timezone: string): LocalDateTime {
   const parts = Object.fromEntries(
     formatterFor(timezone)
       .formatToParts(new Date(instant))
