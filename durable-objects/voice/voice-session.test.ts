@@ -254,6 +254,32 @@ describe('barge-in', () => {
     connection.socket.close();
   });
 
+  it('cuts a sentence whose audio is still streaming by what its text takes to say, and sends no more of it', async () => {
+    const user = await buildUser();
+    const connection = await startVoice(user.token);
+    const words = uniqueText('stop me early');
+    const sentence = 'This single sentence of the reply takes a few seconds to say out loud.';
+    await scriptFakeOpenAI(fakeUrl, words, [{ text: sentence }]);
+    let release = () => {};
+    const fake = textToSpeech as FakeTextToSpeech;
+    fake.hold = new Promise<void>((resolve) => (release = resolve));
+    await say(connection, words);
+    const first = await connection.next('voice-segment');
+    expect(first.durationMs).toBe(160);
+    // All of the audio sent so far was heard, but that is the start of a 3.5 s sentence, not all of
+    // it: no whole word yet. Taken as the whole sentence, the stored reply would keep every word.
+    connection.socket.send(JSON.stringify({ type: 'voice-interrupt', messageId: first.messageId, playedSegments: 0, playedMs: 160 }));
+    expect(await connection.next('voice-reply-end')).toMatchObject({ interrupted: true, spokenText: '' });
+    release();
+    await voiceSettled(user.user.id);
+    const frames = connection.frames();
+    const endPosition = frames.findIndex((frame) => frame.type === 'voice-reply-end');
+    expect(frames.slice(endPosition).some((frame) => frame.type === 'voice-segment-audio')).toBe(false);
+    const [, reply] = await history(user.token);
+    expect(reply).toMatchObject({ id: first.messageId, text: '' });
+    connection.socket.close();
+  });
+
   it('cuts a reply already sent in full when the person talks over its playback', async () => {
     const user = await buildUser();
     const connection = await startVoice(user.token);
