@@ -35,13 +35,17 @@ export class PcmParts {
     void this.#read(chunks, signal);
   }
 
-  /** The parts in order; throws what the stream threw (the abort's reason when cancelled). */
+  /** The parts in order; throws what the stream threw (the abort's reason when cancelled) after what came before it. */
   async *parts(): AsyncGenerator<PcmPart> {
     let first = true;
     for (;;) {
       const wanted = first ? this.#frameBytes : this.#laterPartBytes;
       while (!this.#ended && !this.#failure && this.#bufferedBytes < wanted) await new Promise<void>((resolve) => (this.#wake = resolve));
-      if (this.#failure) throw this.#failure.error;
+      if (this.#failure) {
+        // What arrived before the failure is still the sentence's: it goes on, then the failure.
+        if (this.#bufferedBytes > 0) yield { bytes: this.#take(this.#bufferedBytes), last: false };
+        throw this.#failure.error;
+      }
       const limit = first ? this.#firstPartBytes : Number.POSITIVE_INFINITY;
       const take = this.#ended && this.#bufferedBytes <= limit ? this.#bufferedBytes : this.#wholeSteps(Math.min(limit, this.#bufferedBytes));
       const bytes = this.#take(take);
