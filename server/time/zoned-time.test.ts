@@ -34,7 +34,16 @@ describe('wall-clock times in a zone', () => {
     /** What Intl says, with nothing remembered between reads. */
     const fresh = (instant: number, timezone: string) => {
       const parts = Object.fromEntries(
-        new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: timezone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        })
           .formatToParts(new Date(instant))
           .map((part) => [part.type, Number(part.value)]),
       );
