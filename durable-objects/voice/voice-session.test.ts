@@ -75,6 +75,25 @@ function spokenSentences(connection: RealtimeUnderTest) {
   });
 }
 
+const longSentence = 'This single sentence of the reply takes a few seconds to say out loud.';
+
+/**
+ * A spoken turn whose one-sentence reply's synthesis streams its first 8 KiB chunk and then waits
+ * for `release`: answers once the first `voice-segment` has arrived.
+ */
+async function heldSentence(utterance: string) {
+  const user = await buildUser();
+  const connection = await startVoice(user.token);
+  const words = uniqueText(utterance);
+  await scriptFakeOpenAI(fakeUrl, words, [{ text: longSentence }]);
+  let release = () => {};
+  const fake = textToSpeech as FakeTextToSpeech;
+  fake.hold = new Promise<void>((resolve) => (release = resolve));
+  await say(connection, words);
+  const first = await connection.next('voice-segment');
+  return { user, connection, fake, first, release };
+}
+
 const threeSentences = 'The first sentence is here. The second one follows it. And the third ends the reply.';
 
 describe('a spoken turn', () => {
@@ -123,26 +142,17 @@ describe('a spoken turn', () => {
   });
 
   it("sends a sentence's first audio while its synthesis still streams, and the rest as it comes", async () => {
-    const user = await buildUser();
-    const connection = await startVoice(user.token);
-    const words = uniqueText('one long sentence');
-    const sentence = 'This single sentence of the reply takes a few seconds to say out loud.';
-    await scriptFakeOpenAI(fakeUrl, words, [{ text: sentence }]);
-    let release = () => {};
-    const fake = textToSpeech as FakeTextToSpeech;
-    fake.hold = new Promise<void>((resolve) => (release = resolve));
-    await say(connection, words);
-    const first = await connection.next('voice-segment');
+    const { connection, fake, first, release } = await heldSentence('one long sentence');
     // The synthesis has streamed one 8 KiB chunk of the sentence's 170 KB and waits: the device has
     // its first audio anyway, and knows more is coming.
     expect(fake.chunksStreamed).toBe(1);
-    expect(first).toMatchObject({ index: 0, text: sentence, final: false });
+    expect(first).toMatchObject({ index: 0, text: longSentence, final: false });
     expect(atob(first.audio).length).toBe(7680);
     release();
     await connection.next('voice-reply-end');
     const [spoken] = spokenSentences(connection);
     expect(spoken?.parts.length).toBeGreaterThan(0);
-    expect(spoken?.durationMs).toBeCloseTo(sentence.length * 50, 0);
+    expect(spoken?.durationMs).toBeCloseTo(longSentence.length * 50, 0);
     connection.socket.close();
   });
 
@@ -255,16 +265,7 @@ describe('barge-in', () => {
   });
 
   it('cuts a sentence whose audio is still streaming by what its text takes to say, and sends no more of it', async () => {
-    const user = await buildUser();
-    const connection = await startVoice(user.token);
-    const words = uniqueText('stop me early');
-    const sentence = 'This single sentence of the reply takes a few seconds to say out loud.';
-    await scriptFakeOpenAI(fakeUrl, words, [{ text: sentence }]);
-    let release = () => {};
-    const fake = textToSpeech as FakeTextToSpeech;
-    fake.hold = new Promise<void>((resolve) => (release = resolve));
-    await say(connection, words);
-    const first = await connection.next('voice-segment');
+    const { user, connection, first, release } = await heldSentence('stop me early');
     expect(first.durationMs).toBe(160);
     // All of the audio sent so far was heard, but that is the start of a 3.5 s sentence, not all of
     // it: no whole word yet. Taken as the whole sentence, the stored reply would keep every word.
