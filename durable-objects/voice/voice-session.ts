@@ -326,22 +326,24 @@ export class VoiceSession {
           await this.#sendStreamed(reply, reply.messageId, { index: segmentIndex, text: sentence, emotion }, segment, segmentIndex === 0 ? timings : undefined);
           return;
         }
-        if (segmentIndex === 0) this.#setState('speaking', emotion);
-        reply.sent.push({ text: sentence, durationMs: segment.durationMs, complete: true, ...(segment.alignment ? { alignment: segment.alignment } : {}) });
-        this.#sendFrame({
-          type: 'voice-segment',
-          messageId: reply.messageId,
-          index: segmentIndex,
-          text: sentence,
-          format: segment.format,
-          ...(segment.sampleRate ? { sampleRate: segment.sampleRate } : {}),
-          audio: toBase64(segment.audio),
-          durationMs: segment.durationMs,
-          envelopeStepMs,
-          envelope: segment.envelope,
-          emotion,
-        });
-        if (segmentIndex === 0) timings.mark('firstSegmentSent');
+        this.#sendSegment(
+          reply,
+          { text: sentence, durationMs: segment.durationMs, complete: true, ...(segment.alignment ? { alignment: segment.alignment } : {}) },
+          {
+            type: 'voice-segment',
+            messageId: reply.messageId,
+            index: segmentIndex,
+            text: sentence,
+            format: segment.format,
+            ...(segment.sampleRate ? { sampleRate: segment.sampleRate } : {}),
+            audio: toBase64(segment.audio),
+            durationMs: segment.durationMs,
+            envelopeStepMs,
+            envelope: segment.envelope,
+            emotion,
+          },
+          segmentIndex === 0 ? timings : undefined,
+        );
       });
     };
 
@@ -471,6 +473,17 @@ export class VoiceSession {
   }
 
   /**
+   * A sentence's first frame: the reply's first puts the face to `speaking` with its emotion; the
+   * sentence is noted as sent (what a barge-in cuts against) as its `voice-segment` goes out.
+   */
+  #sendSegment(reply: Reply, spoken: SpokenSegment, frame: Extract<VoiceServerFrame, { type: 'voice-segment' }>, timings: StageTimings | undefined): void {
+    if (frame.index === 0) this.#setState('speaking', frame.emotion);
+    reply.sent.push(spoken);
+    this.#sendFrame(frame);
+    timings?.mark('firstSegmentSent');
+  }
+
+  /**
    * Sends a sentence whose PCM streams: its first part as `voice-segment` the moment it arrives, the
    * rest as `voice-segment-audio`, the last marked `final`. A stream that breaks off still ends the
    * segment, so the device does not wait for audio that will not come.
@@ -497,10 +510,8 @@ export class VoiceSession {
         spoken.complete = last;
         const audio = { audio: toBase64(bytes), durationMs, envelope, ...(last ? {} : { final: false }) };
         if (part === 0) {
-          if (sentence.index === 0) this.#setState('speaking', sentence.emotion);
-          reply.sent.push(spoken);
           const { index, text, emotion } = sentence;
-          this.#sendFrame({
+          const frame = {
             type: 'voice-segment',
             messageId,
             index,
@@ -510,8 +521,8 @@ export class VoiceSession {
             envelopeStepMs,
             emotion,
             ...audio,
-          });
-          timings?.mark('firstSegmentSent');
+          } as const;
+          this.#sendSegment(reply, spoken, frame, timings);
         } else {
           this.#sendFrame({ type: 'voice-segment-audio', messageId, index: sentence.index, part, ...audio });
         }
