@@ -4,15 +4,18 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Session } from '../../../common/sessions.ts';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { useBusyWork } from '../tools/use-busy-work.ts';
 import { deviceLabel } from './device-label.ts';
 
 const signedInOn = (session: Session) => new Date(session.createdAt).toLocaleDateString(undefined, { dateStyle: 'medium' });
 
 export function SessionSettings() {
   const [sessions, setSessions] = useState<Session[]>();
-  const [error, setError] = useState<unknown>();
   const [status, setStatus] = useState('');
+  /** The session being signed out, for its button's label while the work runs. */
   const [ending, setEnding] = useState<string>();
+  const work = useBusyWork();
+  const { setError } = work;
 
   const load = useCallback(async () => {
     try {
@@ -20,23 +23,18 @@ export function SessionSettings() {
     } catch (caught) {
       setError(caught);
     }
-  }, []);
+  }, [setError]);
   useEffect(() => {
     void load();
   }, [load]);
 
-  const signOut = async (session: Session) => {
-    setError(undefined);
+  const signOut = (session: Session) => {
     setEnding(session.id);
-    try {
+    return work.run(async () => {
       await api.endSession(session.id);
       setStatus(`Signed out ${deviceLabel(session.device)}.`);
       await load();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setEnding(undefined);
-    }
+    });
   };
 
   return (
@@ -52,15 +50,15 @@ export function SessionSettings() {
                 {session.current && <strong> (this device)</strong>}
               </span>{' '}
               {!session.current && (
-                <button type="button" className="button secondary" disabled={ending !== undefined} onClick={() => void signOut(session)}>
-                  {ending === session.id ? 'Signing out…' : 'Sign out'}
+                <button type="button" className="button secondary" disabled={work.busy} onClick={() => void signOut(session)}>
+                  {work.busy && ending === session.id ? 'Signing out…' : 'Sign out'}
                 </button>
               )}
             </li>
           ))}
         </ul>
       )}
-      <ErrorAlert error={error} />
+      <ErrorAlert error={work.error} />
       <span role="status" className="settings-status">
         {status}
       </span>

@@ -1,5 +1,6 @@
-// A piece of the Tools screen that sends something and waits (a form, a card's Reconnect or Remove):
-// busy while it waits, so its buttons cannot send twice, and the error it got, for an ErrorAlert.
+// A piece of a screen that sends something and waits (a Tools form, a card's Reconnect or Remove, a
+// signed-in device's Sign out): busy while it waits, so its buttons cannot send twice, and the error
+// it got, for an ErrorAlert.
 import { useState } from 'react';
 
 /** What `useBusyWork` gives: the state, and the one way to run work under it. */
