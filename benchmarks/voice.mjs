@@ -200,9 +200,15 @@ async function startFakeSpeech(options) {
     worker.once('message', (message) => resolve(message.url));
     worker.once('error', reject);
   });
+  /** How many requests each route had, and how long after arriving each was answered (its fixed wait, kept or not). */
   const counts = () =>
     new Promise((resolve) => {
-      worker.once('message', (message) => resolve(message.counts));
+      worker.once('message', ({ counts, answeredAfterMs }) =>
+        resolve({
+          ...counts,
+          answeredAfterMs: { transcriptions: percentiles(answeredAfterMs.transcriptions), speech: percentiles(answeredAfterMs.speech) },
+        }),
+      );
       worker.postMessage('counts');
     });
   return { url, counts, stop: () => worker.terminate() };

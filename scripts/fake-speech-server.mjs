@@ -1,13 +1,17 @@
 // A tiny OpenAI-compatible audio server for the voice benchmark, run in a worker thread (see
 // benchmarks/voice.mjs): `/audio/transcriptions` answers `spokenText` (or `bargeInText` for the longer
-// utterance) after `sttMs`; `/audio/speech` answers a 24 kHz PCM16 tone of 60 ms a character after
-// `ttsMs`. It posts its URL once listening, and its request counts when asked.
+// utterance) `sttMs` after the request arrives; `/audio/speech` answers a 24 kHz PCM16 tone of 60 ms a
+// character `ttsMs` after it arrives. Reading the body and making the tone happen within that time: they
+// are the fake's own work, and counted from the end of them they were charged to Kindred's overhead. It
+// posts its URL once listening, and its request counts and answer times (arrival to the answer's
+// headers, which is what the caller waits for) when asked.
 import { createServer } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { host, sttMs, ttsMs, spokenText, bargeInText } = workerData;
 const counts = { transcriptions: 0, speech: 0 };
-const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const answeredAfterMs = { transcriptions: [], speech: [] };
+const sleepUntil = (time) => new Promise((resolve) => setTimeout(resolve, time - performance.now()));
 
 function tone(frequency, seconds, sampleRate) {
   const samples = new Int16Array(Math.round(seconds * sampleRate));
@@ -16,6 +20,12 @@ function tone(frequency, seconds, sampleRate) {
 }
 
 const server = createServer(async (request, response) => {
+  const arrivedAt = performance.now();
+  const answer = (kind, status, contentType, body) => {
+    response.writeHead(status, { 'content-type': contentType });
+    answeredAfterMs[kind]?.push(performance.now() - arrivedAt);
+    response.end(body);
+  };
   const chunks = [];
   for await (const chunk of request) chunks.push(chunk);
   const body = Buffer.concat(chunks);
@@ -23,9 +33,8 @@ const server = createServer(async (request, response) => {
     counts.transcriptions += 1;
     // The PCM of the 1.5 s utterance is 48 000 bytes, the 1 s one 32 000: a WAV header or form fields add far less.
     const text = body.byteLength > 40_000 ? bargeInText : spokenText;
-    await sleep(sttMs);
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ text }));
+    await sleepUntil(arrivedAt + sttMs);
+    answer('transcriptions', 200, 'application/json', JSON.stringify({ text }));
     return;
   }
   if (request.method === 'POST' && request.url?.endsWith('/audio/speech')) {
@@ -34,24 +43,20 @@ const server = createServer(async (request, response) => {
     try {
       input = String(JSON.parse(body.toString('utf8')).input ?? '');
     } catch {
-      response.writeHead(400, { 'content-type': 'application/json' });
-      response.end('{"error":{"message":"not JSON"}}');
+      answer('invalid', 400, 'application/json', '{"error":{"message":"not JSON"}}');
       return;
     }
-    // Made before the wait: the fake's own work is not part of its fixed latency, nor Kindred's.
     const audio = tone(220, (input.length * 60) / 1000, 24_000);
-    await sleep(ttsMs);
-    response.writeHead(200, { 'content-type': 'audio/pcm' });
-    response.end(audio);
+    await sleepUntil(arrivedAt + ttsMs);
+    answer('speech', 200, 'audio/pcm', audio);
     return;
   }
-  response.writeHead(404, { 'content-type': 'application/json' });
-  response.end('{"error":{"message":"not found"}}');
+  answer('invalid', 404, 'application/json', '{"error":{"message":"not found"}}');
 });
 
 server.listen(0, host, () => {
   parentPort.postMessage({ url: `http://${host}:${server.address().port}/v1` });
 });
 parentPort.on('message', (message) => {
-  if (message === 'counts') parentPort.postMessage({ counts });
+  if (message === 'counts') parentPort.postMessage({ counts, answeredAfterMs });
 });

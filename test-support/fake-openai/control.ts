@@ -23,7 +23,7 @@ export interface FakeError {
 export interface FakeStep {
   text?: string;
   toolCalls?: FakeToolCall[];
-  /** Wait before the first byte of the answer. */
+  /** Time from the request's arrival to the first byte of the answer (reading and checking the request are within it). */
   delayMs?: number;
   /** Wait between streamed chunks. */
   chunkDelayMs?: number;

@@ -92,7 +92,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return chosen?.steps.shift();
   }
 
-  async function handleChatCompletion(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+  async function handleChatCompletion(request: IncomingMessage, response: ServerResponse, body: unknown, arrivedAt: number): Promise<void> {
     const chat = parseChatCompletionBody(body);
     const key = lastUserMessage(chat.messages);
     recordings.push({ path: request.url ?? '', headers: flattenHeaders(request.headers), body, key });
@@ -100,7 +100,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     completionCounter += 1;
     const completionId = `chatcmpl-fake-${completionCounter}`;
 
-    if (step.delayMs !== undefined && step.delayMs > 0) await sleep(step.delayMs);
+    // Counted from the request's arrival, so the fake's own reading and parsing are not taken for its caller's time.
+    if (step.delayMs !== undefined && step.delayMs > 0) await sleep(arrivedAt + step.delayMs - performance.now());
     if (response.destroyed) return;
     // A hanging answer is left open; `close()` tears its connection down.
     if (step.hang === true) return;
@@ -292,6 +293,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that hung up must not crash the process with an unhandled stream error.
     response.on('error', () => {});
+    const arrivedAt = performance.now();
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
     const rawBytes = await readBodyBytes(request);
     if (request.method === 'POST' && url.pathname === '/v1/audio/transcriptions') {
@@ -314,7 +316,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (url.pathname === '/__control' || url.pathname.startsWith('/__control/')) {
         handleControl(request, response, url, body);
       } else if (request.method === 'POST' && url.pathname === '/v1/chat/completions') {
-        await handleChatCompletion(request, response, body);
+        await handleChatCompletion(request, response, body, arrivedAt);
       } else if (request.method === 'POST' && url.pathname === '/v1/audio/speech') {
         await handleSpeech(request, response, body);
       } else if (request.method === 'POST' && url.pathname === '/v1/embeddings') {
