@@ -366,7 +366,10 @@ export class VoiceSession {
         {
           signal: controller.signal,
           onReplyComplete: () => {
-            for (const sentence of chunker.flush()) speak(sentence);
+            const last = chunker.flush();
+            for (const sentence of last) speak(sentence);
+            // Its synthesis request leaves on the event loop's next turn; the reply's write waits for that.
+            return last.length > 0 ? nextTurnOfEventLoop() : undefined;
           },
           // The reply's text straight from the model, not the joined frames the devices get: a
           // sentence goes to synthesis the moment its last word arrives.
@@ -591,6 +594,11 @@ interface StreamedSegment {
 function wholeDurationMs(segment: SpokenSegment | undefined): number {
   if (!segment) return 0;
   return segment.complete ? segment.durationMs : Math.max(segment.durationMs, segment.text.length * estimatedMsPerCharacter);
+}
+
+/** Resolves once the event loop has turned: I/O started before (a request) is under way by then. */
+function nextTurnOfEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**
