@@ -12,6 +12,7 @@ import type { CompanionCapability } from '../companion/companion-capability.ts';
 import { type ConversationsCapability, recentWindow } from '../conversations/conversations-capability.ts';
 import type { FilesCapability } from '../files/files-capability.ts';
 import type { Capability, CapabilityHost, ClientConnection } from '../host/capability.ts';
+import { letRequestsLeave } from '../host/requests-leave.ts';
 import type { MemoryCapability } from '../memory/memory-capability.ts';
 import { recall } from '../memory/recall.ts';
 import type { RetrievalCapability } from '../retrieval/retrieval-capability.ts';
@@ -55,9 +56,8 @@ export interface TurnObserver {
   signal?: AbortSignal;
   /**
    * The model has finished the reply (every delta sent), before it is stored: a speaker says its last
-   * sentence now. The turn awaits what it returns before the write: workerd sends a request only once
-   * the code that started it has yielded, and holds it until any write made meanwhile commits, so a
-   * request started just before the write still waits for it (measured: 7–8 ms of the first audio).
+   * sentence now. The turn awaits what it returns before the write, so a request it starts can leave
+   * before the write would hold it (see `letRequestsLeave`).
    */
   onReplyComplete?: () => void | Promise<void>;
   /**
@@ -169,8 +169,8 @@ export function createTurnCapability(
       );
     };
     // Until the model has been asked, the turn only reads: the object holds an outgoing request until
-    // the writes before it are committed, so the person's message is stored right after asking (or,
-    // when the model cannot be asked, before failing). No failure can lose it.
+    // the writes before it are committed, so the person's message is stored right after the request
+    // has left (or, when the model cannot be asked, before failing). No failure can lose it.
     const askedAt = host.now();
     // Set once the reply has an id; a care fallback after the model started goes on in the same message.
     let startedReplyId: string | undefined;
@@ -272,6 +272,7 @@ export function createTurnCapability(
         return answered.status === 'pending' ? 'expired' : answered.status;
       });
     const onModelAsked = async () => {
+      await letRequestsLeave();
       await storeUserMessage();
       startedReplyId = assistantMessageId;
       // Until the reply is stored: a restart now leaves this row, and the next start stores the reply as failed.

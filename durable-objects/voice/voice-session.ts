@@ -16,6 +16,7 @@ import type { SpeechAlignment, TextToSpeech } from '../../server/providers/speec
 import { sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { ClientConnection } from '../host/capability.ts';
 import { frameError } from '../host/connections.ts';
+import { letRequestsLeave } from '../host/requests-leave.ts';
 import type { TurnAnswer, TurnObserver, TurnRequest } from '../turn/turn-capability.ts';
 import {
   alignmentEnvelope,
@@ -368,8 +369,8 @@ export class VoiceSession {
           onReplyComplete: () => {
             const last = chunker.flush();
             for (const sentence of last) speak(sentence);
-            // Its synthesis request leaves on the event loop's next turn; the reply's write waits for that.
-            return last.length > 0 ? nextTurnOfEventLoop() : undefined;
+            // The reply's write waits until the last sentence's synthesis request is on its way.
+            return last.length > 0 ? letRequestsLeave() : undefined;
           },
           // The reply's text straight from the model, not the joined frames the devices get: a
           // sentence goes to synthesis the moment its last word arrives.
@@ -594,11 +595,6 @@ interface StreamedSegment {
 function wholeDurationMs(segment: SpokenSegment | undefined): number {
   if (!segment) return 0;
   return segment.complete ? segment.durationMs : Math.max(segment.durationMs, segment.text.length * estimatedMsPerCharacter);
-}
-
-/** Resolves once the event loop has turned: I/O started before (a request) is under way by then. */
-function nextTurnOfEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**
