@@ -19,12 +19,11 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/reminders.json. Exits with 1 when a reminder fired twice or never, or a call failed.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyseV8Profile, bundleModuleIndex, startV8Profiler } from '../scripts/bench-cpu-profile.mjs';
+import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
 import { format, formatSeconds, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
 import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
@@ -94,29 +93,6 @@ function latenessByDueTime(created, arrivals) {
       values.sort((left, right) => left - right);
       return { fromSecond, count: values.length, p50: round(percentile(values, 0.5)), p99: round(percentile(values, 0.99)), max: round(values.at(-1)) };
     });
-}
-
-/** Where the firing window's samples went: by kind of work, by our folder, and our costliest functions (shares of the samples). */
-async function summariseProfile(profile, bundle) {
-  await writeFile(path.join(root, 'bench-results/reminders-kindred.cpuprofile'), JSON.stringify(profile));
-  const v8 = analyseV8Profile(profile, bundleModuleIndex(readFileSync(bundle, 'utf8')));
-  const shares = (table, limit) =>
-    Object.fromEntries(
-      [...table]
-        .sort((left, right) => right[1] - left[1])
-        .slice(0, limit)
-        .map(([name, count]) => [name, round((100 * count) / Math.max(1, v8.samples), 1)]),
-    );
-  const summary = {
-    samples: v8.samples,
-    idleSamples: v8.idleSamples,
-    percentByCategory: shares(v8.byCategory, 15),
-    percentByFolder: shares(v8.ownByFolder, 15),
-    percentByFunction: shares(v8.ownFunctions, 25),
-    percentSelf: shares(v8.selfByFunction, 20),
-  };
-  progress(`Profile: ${JSON.stringify(summary, null, 2)}`);
-  return summary;
 }
 
 /** Runs `work` over `items` with at most `limit` at once; answers the results in order. */
@@ -324,7 +300,10 @@ export async function run(argv) {
       `Lateness by when the reminders fell due (seconds from the first: p99 ms): ${byDueTime.map((bucket) => `${bucket.fromSecond}s ${format(bucket.p99)}`).join(', ')}`,
     );
     await mkdir(path.join(root, 'bench-results'), { recursive: true });
-    if (profile) report.profile = await summariseProfile(profile, snapshot.script);
+    if (profile) {
+      report.profile = await summariseV8Profile(profile, { bundle: snapshot.script, file: path.join(root, 'bench-results/reminders-kindred.cpuprofile') });
+      progress(`Profile: ${JSON.stringify(report.profile, null, 2)}`);
+    }
     await writeFile(path.join(root, 'bench-results/reminders.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(JSON.stringify(report));
     return firedTwice > 0 || neverFired > 0 || creationFailures > 0 ? 1 : 0;

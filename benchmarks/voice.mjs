@@ -1,4 +1,4 @@
-// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0]`
+// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0] [--profile]`
 //
 // What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
 // `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
@@ -28,6 +28,11 @@
 // it shows where the milliseconds go. The object's clock only moves on I/O: CPU work shows up inside
 // the stage that follows it.
 //
+// The report gives workerd's CPU (both its processes: Kindred's and the proxy in front of it, from /proc)
+// per utterance of the run, warm-ups and barge-ins included. `--profile` runs V8's sampling profiler over
+// the sessions and says which code the CPU went to (bench-results/voice-kindred.cpuprofile); the
+// profiler slows workerd, so that run's latencies are marked as profiled and are not comparable.
+//
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/voice.json. Exits with 1 when more than 1% of the turns failed.
 import { randomBytes } from 'node:crypto';
@@ -38,7 +43,19 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { cleanUpOnExit, format, packageVersion, progress, round, signUpUsers, startBenchServer, startFakeModel, stopChild } from '../scripts/bench-support.mjs';
+import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
+import {
+  cleanUpOnExit,
+  format,
+  packageVersion,
+  progress,
+  round,
+  signUpUsers,
+  startBenchServer,
+  startFakeModel,
+  stopChild,
+  workerdCpuSeconds,
+} from '../scripts/bench-support.mjs';
 import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -49,6 +66,7 @@ const persistDirectory = path.join(stateDirectory, 'data');
 const snapshotDirectory = path.join(stateDirectory, 'snapshot');
 const resultsDirectory = path.join(root, 'bench-results');
 const resultsFile = path.join(resultsDirectory, 'voice.json');
+const profileFile = path.join(resultsDirectory, 'voice-kindred.cpuprofile');
 const serverLogFile = path.join(resultsDirectory, 'voice-wrangler.log');
 const modelLogFile = path.join(resultsDirectory, 'voice-fake-model.log');
 /** What the fake transcriber hears in an ordinary utterance, and in the one each user cuts in on. */
@@ -80,9 +98,10 @@ export async function run(argv) {
     cleanups.push(() => speech.stop());
     progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
 
-    const { baseUrl } = await startBenchServer({
+    const { baseUrl, server, inspectorPort } = await startBenchServer({
       port: options.port,
       host,
+      withInspector: options.profile,
       persistTo: persistDirectory,
       snapshot,
       variables: {
@@ -114,10 +133,15 @@ export async function run(argv) {
     // lateness is in the overhead too. Reported so it can be told apart from Kindred's.
     const clientLoop = monitorEventLoopDelay({ resolution: 5 });
     clientLoop.enable();
+    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort, samplingMicroseconds: 250 }) : undefined;
+    const cpuAtStart = workerdCpuSeconds(server.pid);
     const startedAt = performance.now();
     const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
+    const cpuAtEnd = workerdCpuSeconds(server.pid);
     clientLoop.disable();
+    const cpu = workerdCpu(results, cpuAtStart, cpuAtEnd);
+    const profile = profiler === undefined ? undefined : await summariseV8Profile(await profiler.stop(), { bundle: snapshot.script, file: profileFile });
     const clientEventLoopDelayMs = {
       p50: round(clientLoop.percentile(50) / 1e6),
       p95: round(clientLoop.percentile(95) / 1e6),
@@ -125,7 +149,15 @@ export async function run(argv) {
     };
 
     const stages = stageTimings(readFileSync(serverLogFile, 'utf8'));
-    const report = buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests: await speech.counts(), stages, clientEventLoopDelayMs });
+    const report = buildReport(options, results, {
+      durationMs,
+      loadAverageAtStart,
+      speechRequests: await speech.counts(),
+      stages,
+      clientEventLoopDelayMs,
+      cpu,
+      profile,
+    });
     printSummary(report);
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     progress(`Written to ${path.relative(root, resultsFile)}.`);
@@ -158,6 +190,7 @@ function readOptions(argv) {
         'tts-ms': { type: 'string', default: '100' },
         pace: { type: 'string', default: 'conversation' },
         port: { type: 'string', default: '0' },
+        profile: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -175,11 +208,12 @@ function readOptions(argv) {
       llmMs: integer('llm-ms', 0),
       ttsMs: integer('tts-ms', 0),
       port: integer('port', 0),
+      profile: values.profile,
     };
   } catch (error) {
     progress(error instanceof Error ? error.message : String(error));
     progress(
-      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0]',
+      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0] [--profile]',
     );
     return undefined;
   }
@@ -392,7 +426,14 @@ function stageTimings(serverLog) {
   return { turns: turns.length, reachedMs: reached, stepMs: steps };
 }
 
-function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests, stages, clientEventLoopDelayMs }) {
+/** workerd's CPU over the sessions, per utterance the object handled (warm-ups and barge-ins included). */
+function workerdCpu(results, atStart, atEnd) {
+  if (atStart === null || atEnd === null) return { available: false };
+  const utterances = results.reduce((sum, result) => sum + result.firstSegmentMs.length + result.bargeInMs.length + 1, 0);
+  return { available: true, utterances, seconds: round(atEnd - atStart), msPerUtterance: round(((atEnd - atStart) * 1000) / utterances) };
+}
+
+function buildReport(options, results, { durationMs, loadAverageAtStart, speechRequests, stages, clientEventLoopDelayMs, cpu, profile }) {
   const turns = results.flatMap((result) => result.firstSegmentMs);
   const bargeIns = results.flatMap((result) => result.bargeInMs);
   const errors = results.flatMap((result) => result.errors);
@@ -411,6 +452,9 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
       clientEventLoopDelayMs,
     },
     durationMs: round(durationMs),
+    ...(profile === undefined ? {} : { profiled: 'V8 profiler on: latencies are slowed and not comparable with unprofiled runs' }),
+    workerdCpu: cpu,
+    ...(profile === undefined ? {} : { profile }),
     fixedLatencyMs: { stt: options.sttMs, llmFirstToken: options.llmMs, tts: options.ttsMs },
     turns: {
       measured: turns.length,
@@ -450,4 +494,16 @@ function printSummary(report) {
   progress(
     `  barge-in stop (interrupt → reply-end)  p50 ${format(report.bargeIn.stopMs.p50)}  p95 ${format(report.bargeIn.stopMs.p95)}  target ≤ ${targets.bargeInMs} ms: ${report.met.bargeIn ? 'met' : 'NOT met'}`,
   );
+  if (report.workerdCpu.available)
+    progress(`  workerd CPU per utterance  ${format(report.workerdCpu.msPerUtterance)} (${report.workerdCpu.utterances} utterances)`);
+  if (report.profile === undefined) return;
+  progress(`  ${report.profiled}. Of ${report.profile.samples} samples (${report.profile.file}):`);
+  for (const [title, shares] of [
+    ['by kind', report.profile.percentByCategory],
+    ['our functions with their callees', report.profile.percentByFunction],
+    ['self time', report.profile.percentSelf],
+  ]) {
+    progress(`   ${title}:`);
+    for (const [name, percent] of Object.entries(shares)) progress(`     ${String(percent).padStart(5)}%  ${name}`);
+  }
 }

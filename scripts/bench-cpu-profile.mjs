@@ -11,8 +11,12 @@
 // Both are scaled to a CPU time per turn measured apart from the profiled turns (from /proc), since
 // profiling itself costs CPU.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { round } from './bench-support.mjs';
+import { root } from './local-server.mjs';
 
 // --- the V8 profile ------------------------------------------------------------------------------------
 
@@ -210,6 +214,32 @@ export function analyseV8Profile(profile, modules) {
     ownByFolder,
     ownFunctions,
     selfByFunction,
+  };
+}
+
+/**
+ * A V8 profile written to `file` (to open in DevTools) and summarised for a benchmark's report: shares of
+ * the running samples by kind of work, by our folder and our function (with their callees), and by
+ * function's own time, the largest first.
+ */
+export async function summariseV8Profile(profile, { bundle, file }) {
+  await writeFile(file, JSON.stringify(profile));
+  const v8 = analyseV8Profile(profile, bundleModuleIndex(readFileSync(bundle, 'utf8')));
+  const shares = (table, limit) =>
+    Object.fromEntries(
+      [...table]
+        .sort((left, right) => right[1] - left[1])
+        .slice(0, limit)
+        .map(([name, count]) => [name, round((100 * count) / Math.max(1, v8.samples), 1)]),
+    );
+  return {
+    file: path.relative(root, file),
+    samples: v8.samples,
+    idleSamples: v8.idleSamples,
+    percentByCategory: shares(v8.byCategory, 15),
+    percentByFolder: shares(v8.ownByFolder, 15),
+    percentByFunction: shares(v8.ownFunctions, 25),
+    percentSelf: shares(v8.selfByFunction, 20),
   };
 }
 

@@ -101,7 +101,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const completionId = `chatcmpl-fake-${completionCounter}`;
 
     // Counted from the request's arrival, so the fake's own reading and parsing are not taken for its caller's time.
-    if (step.delayMs !== undefined && step.delayMs > 0) await sleep(arrivedAt + step.delayMs - performance.now());
+    if (step.delayMs !== undefined && step.delayMs > 0) await sleep(Math.max(0, arrivedAt + step.delayMs - performance.now()));
     if (response.destroyed) return;
     // A hanging answer is left open; `close()` tears its connection down.
     if (step.hang === true) return;
