@@ -156,6 +156,23 @@ describe('a spoken turn', () => {
     connection.socket.close();
   });
 
+  it('speaks a finished sentence while the model has not yet ended its stream', async () => {
+    const user = await buildUser();
+    const connection = await startVoice(user.token);
+    const words = uniqueText('say one thing');
+    const sentence = 'Here is one thing to say.';
+    // The role chunk and the sentence's seven pieces, then the stream stays open: no finish, no [DONE].
+    await scriptFakeOpenAI(fakeUrl, words, [{ text: sentence, hangAfterChunks: 8 }]);
+    await say(connection, words);
+    const segment = await connection.next('voice-segment');
+    expect(segment).toMatchObject({ index: 0, text: sentence });
+    expect(eventsOfType(connection.frames(), 'message-end')).toEqual([]);
+    // The model never finishes: the turn fails on its silence limit, and what was said stays said.
+    expect(await connection.next('error')).toMatchObject({ id: 'llm_timeout' });
+    connection.socket.close();
+    await voiceSettled(user.user.id);
+  });
+
   it('shows a concerned face when the person sounds sad', async () => {
     const user = await buildUser();
     const connection = await startVoice(user.token);

@@ -1,4 +1,3 @@
-import { SentenceChunker } from 'agents/voice/text';
 import type { Voice } from '../../common/catalog.ts';
 import type { Message, StreamEvent } from '../../common/protocol.ts';
 import {
@@ -34,6 +33,7 @@ import {
 } from './audio.ts';
 import { chooseEmotion } from './emotion.ts';
 import { PcmParts } from './pcm-parts.ts';
+import { SpokenSentences } from './spoken-sentences.ts';
 
 // `agents/voice/text` rather than `agents/voice`: the index also loads the SDK's whole voice pipeline
 // (its SFU transport, protobuf framing and Workers AI clients), none of which this session uses.
@@ -290,7 +290,8 @@ export class VoiceSession {
     const textToSpeech = this.dependencies.textToSpeech();
     if (!textToSpeech) this.#noticeMissingOutput();
     const controller = new AbortController();
-    const chunker = new SentenceChunker();
+    const sentences = new SpokenSentences();
+    let settling = false;
     let resolveStored: (answer: TurnAnswer | undefined) => void = () => {};
     const reply: Reply = {
       controller,
@@ -367,7 +368,7 @@ export class VoiceSession {
         {
           signal: controller.signal,
           onReplyComplete: () => {
-            const last = chunker.flush();
+            const last = sentences.flush();
             for (const sentence of last) speak(sentence);
             // The reply's write waits until the last sentence's synthesis request is on its way.
             return last.length > 0 ? letRequestsLeave() : undefined;
@@ -376,7 +377,15 @@ export class VoiceSession {
           // sentence goes to synthesis the moment its last word arrives.
           onText: (delta: string) => {
             timings.mark('firstDelta');
-            for (const sentence of chunker.add(delta)) speak(sentence);
+            for (const sentence of sentences.add(delta)) speak(sentence);
+            if (settling) return;
+            // Once the deltas that came in this read are handled: a finished sentence need not wait
+            // for the model's next token.
+            settling = true;
+            setTimeout(() => {
+              settling = false;
+              for (const sentence of sentences.settle()) speak(sentence);
+            }, 0);
           },
           send: (event: StreamEvent) => {
             if (!sentToEverySocketByApprovals(event)) toDevices(JSON.stringify(event));
@@ -399,7 +408,7 @@ export class VoiceSession {
       );
       reply.messageId = answer.assistantMessage.id;
       // A reply Kindred gave itself (no model) has no completion hook: what is left is said now.
-      if (!answer.interrupted) for (const sentence of chunker.flush()) speak(sentence);
+      if (!answer.interrupted) for (const sentence of sentences.flush()) speak(sentence);
       // A flagged message: after the reply, the person hears where to call (the app shows the rest).
       const spokenLine = answer.care?.verdict.spokenLine;
       if (!answer.interrupted && spokenLine) speak(spokenLine);
