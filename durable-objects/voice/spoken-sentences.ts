@@ -40,6 +40,22 @@ const abbreviations = new Set([
   'av',
   'pág',
   'ex',
+  'ave',
+  'rd',
+  'blvd',
+  'mt',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
 ]);
 
 /** A sentence's end that cannot be the middle of a number, an initial or an abbreviation. */

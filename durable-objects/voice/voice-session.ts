@@ -292,6 +292,11 @@ export class VoiceSession {
     const controller = new AbortController();
     const sentences = new SpokenSentences();
     let settling = false;
+    /** Synthesis requests asked for that have not answered yet: the reply's write must not hold them. */
+    let unanswered = 0;
+    const answered = () => {
+      unanswered -= 1;
+    };
     let resolveStored: (answer: TurnAnswer | undefined) => void = () => {};
     const reply: Reply = {
       controller,
@@ -313,8 +318,10 @@ export class VoiceSession {
       const emotion = chooseEmotion(sentSoFar, text);
       if (segmentIndex === 0) timings.mark('firstSentence');
       // Synthesis starts now; sending waits for the segments before it, so they go out in order.
+      unanswered += 1;
       const synthesized = synthesize(textToSpeech, voice, sentence, controller.signal, segmentIndex === 0 ? timings : undefined);
-      synthesized.catch(() => {});
+      // A failure is handled where the segment is sent.
+      synthesized.then(answered, answered);
       reply.spoken = reply.spoken.then(async () => {
         let segment: SynthesizedSegment | StreamedSegment;
         try {
@@ -368,10 +375,11 @@ export class VoiceSession {
         {
           signal: controller.signal,
           onReplyComplete: () => {
-            const last = sentences.flush();
-            for (const sentence of last) speak(sentence);
-            // The reply's write waits until the last sentence's synthesis request is on its way.
-            return last.length > 0 ? letRequestsLeave() : undefined;
+            for (const sentence of sentences.flush()) speak(sentence);
+            // The reply's write waits until the synthesis requests are on their way: the one for the
+            // last sentence, asked for just now, and one asked for when the stream paused, which may
+            // still be waiting for its connection.
+            return unanswered > 0 ? letRequestsLeave() : undefined;
           },
           // The reply's text straight from the model, not the joined frames the devices get: a
           // sentence goes to synthesis the moment its last word arrives.
