@@ -1,4 +1,4 @@
-// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0] [--profile]`
+// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--profile]`
 //
 // What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
 // `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
@@ -9,6 +9,10 @@
 // N users each hold a realtime WebSocket in voice mode. Each first speaks one warm-up utterance that
 // is not measured (the object starting, its modules and schema loading, the first connections to the
 // fakes: a cold start, not the cost of a turn), then T utterances one after another.
+//
+// Frames. With `--frames binary` (the default, as the web client does) the audio goes both ways as
+// binary frames (a JSON header and the bytes, `common/binary-frame.ts`); `--frames text` sends it as
+// base64 in JSON, as clients did before, to compare.
 //
 // Pace. With `--pace conversation` (the default) each user behaves as a person in a spoken
 // conversation: speaks for the utterance's length in real time (its audio sent as it is spoken), then
@@ -43,6 +47,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { decodeBinaryFrame, encodeBinaryFrame } from '../common/binary-frame.ts';
+import { voiceBinaryFields } from '../common/voice.ts';
 import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
 import {
   cleanUpOnExit,
@@ -189,6 +195,7 @@ function readOptions(argv) {
         'llm-ms': { type: 'string', default: '150' },
         'tts-ms': { type: 'string', default: '100' },
         pace: { type: 'string', default: 'conversation' },
+        frames: { type: 'string', default: 'binary' },
         port: { type: 'string', default: '0' },
         profile: { type: 'boolean', default: false },
       },
@@ -200,8 +207,10 @@ function readOptions(argv) {
       return value;
     };
     if (values.pace !== 'conversation' && values.pace !== 'back-to-back') throw new Error(`--pace must be conversation or back-to-back, got "${values.pace}".`);
+    if (values.frames !== 'binary' && values.frames !== 'text') throw new Error(`--frames must be binary or text, got "${values.frames}".`);
     return {
       pace: values.pace,
+      frames: values.frames,
       users: integer('users', 1),
       turns: integer('turns', 1),
       sttMs: integer('stt-ms', 0),
@@ -213,7 +222,7 @@ function readOptions(argv) {
   } catch (error) {
     progress(error instanceof Error ? error.message : String(error));
     progress(
-      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--port 0] [--profile]',
+      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--profile]',
     );
     return undefined;
   }
@@ -277,12 +286,14 @@ async function voiceUser(baseUrl, token, options) {
   const ticketResponse = await fetch(`${baseUrl}/api/v1/realtime/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   const { ticket } = await ticketResponse.json();
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`);
+  socket.binaryType = 'arraybuffer';
+  const binary = options.frames === 'binary';
   const waiters = [];
   /** How long the reply heard so far plays: the person listens to all of it before speaking again. */
   let replyAudioMs = 0;
   socket.addEventListener('message', (event) => {
     const receivedAt = performance.now();
-    const frame = JSON.parse(String(event.data));
+    const frame = typeof event.data === 'string' ? JSON.parse(event.data) : decodeBinaryFrame(event.data, voiceBinaryFields);
     if (frame.type === 'voice-segment' || frame.type === 'voice-segment-audio') replyAudioMs += frame.durationMs;
     for (const waiter of [...waiters]) {
       if (waiter.accepts(frame)) {
@@ -307,7 +318,7 @@ async function voiceUser(baseUrl, token, options) {
     socket.addEventListener('close', () => reject(new Error('closed before opening')), { once: true });
   });
   const started = waitFor((frame) => (frame.type === 'voice-state' && frame.state === 'listening') || frame.type === 'error');
-  socket.send(JSON.stringify({ type: 'voice-start' }));
+  socket.send(JSON.stringify({ type: 'voice-start', binaryAudio: binary }));
   const { frame: answer } = await started;
   // Without the speech adapters (or with STT/TTS not reaching the fake), nothing here can be measured.
   if (answer.type === 'error') throw new Error(`voice-start answered ${answer.id}: speech is not configured in this build (${answer.message})`);
@@ -321,7 +332,8 @@ async function voiceUser(baseUrl, token, options) {
     replyAudioMs = 0;
     for (let start = 0, seq = 0; start < pcm.byteLength; start += 32_000, seq++) {
       const chunk = pcm.subarray(start, start + 32_000);
-      socket.send(JSON.stringify({ type: 'voice-audio', utteranceId, seq, data: chunk.toString('base64') }));
+      const header = { type: 'voice-audio', utteranceId, seq };
+      socket.send(binary ? encodeBinaryFrame(header, chunk) : JSON.stringify({ ...header, data: chunk.toString('base64') }));
       if (conversational) await sleep((chunk.byteLength / 32_000) * 1000);
     }
     const firstSegment = waitFor((frame) => frame.type === 'voice-segment' && frame.index === 0);

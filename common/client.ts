@@ -5,6 +5,7 @@
  * id from `error-ids.ts`, so a caller can branch on `error.id` and never on a message's wording.
  */
 import type { Backup, BackupsAnswer, RestoreAnswer, TakenBackup } from './backups.ts';
+import { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 import type { CalendarSource, CalendarSourceBody } from './calendar-sources.ts';
 import type { Care, CareCategory, CareResource, CareSettings } from './care.ts';
 import type { Avatar, CatalogAnswer, Persona, Voice } from './catalog.ts';
@@ -80,7 +81,7 @@ import type {
   User,
   WriteFileBody,
 } from './protocol.ts';
-import { pingFrame } from './protocol.ts';
+import { binaryFrameFields, pingFrame } from './protocol.ts';
 import type { ReflectionAnswer, ReflectionSettings, ReflectionSettingsPatch } from './reflection.ts';
 import type { Session, SessionsAnswer } from './sessions.ts';
 import type {
@@ -681,6 +682,7 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
     if (closedForGood) return;
     const isReconnection = attempt > 0;
     const current = new WebSocket(url);
+    current.binaryType = 'arraybuffer';
     socket = current;
     current.addEventListener('open', () => {
       attempt = 0;
@@ -705,13 +707,19 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
       flush();
     });
     current.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return;
       let frame: ServerFrame;
-      try {
-        frame = JSON.parse(event.data) as ServerFrame;
-      } catch {
-        return;
-      }
+      if (event.data instanceof ArrayBuffer) {
+        // The reply's audio after `voice-start` with `binaryAudio`: a header and the bytes.
+        const decoded = decodeBinaryFrame(event.data, binaryFrameFields);
+        if (decoded === undefined) return;
+        frame = decoded as ServerFrame;
+      } else if (typeof event.data === 'string') {
+        try {
+          frame = JSON.parse(event.data) as ServerFrame;
+        } catch {
+          return;
+        }
+      } else return;
       if (frame.type === 'user-message') {
         const index = unacknowledged.findIndex((pending) => pending.text.trim() === frame.message.text.trim());
         if (index >= 0) unacknowledged.splice(index, 1);
@@ -746,7 +754,11 @@ export function openRealtime(options: RealtimeOptions & { url: string | (() => P
     },
     sendVoiceFrame(frame) {
       if (socket?.readyState !== 1) return false;
-      socket.send(JSON.stringify(frame satisfies ClientFrame));
+      // Audio bytes go as they are, in a binary frame; base64 audio and every other frame as JSON text.
+      if (frame.type === 'voice-audio' && typeof frame.data !== 'string') {
+        const { data, ...header } = frame;
+        socket.send(encodeBinaryFrame(header, data));
+      } else socket.send(JSON.stringify(frame satisfies ClientFrame));
       return true;
     },
     get status() {

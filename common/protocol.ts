@@ -24,7 +24,7 @@ import {
   type UpdateToolBody,
   updateToolBodySchema,
 } from './tools.ts';
-import { exportedVoiceRecordingSchema, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
+import { exportedVoiceRecordingSchema, voiceBinaryFields, voiceClientFrameSchemas, voiceServerFrameSchemas, voiceSettingsSchema } from './voice.ts';
 
 /** The body of every failing HTTP answer. */
 export const errorBodySchema = z.object({ error: z.object({ id: z.enum(errorIds), message: z.string() }) });
@@ -217,6 +217,9 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   ...toolClientFrameSchemas,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/** Frames that may travel as binary messages (`common/binary-frame.ts`), either way, and the field their bytes fill. */
+export const binaryFrameFields = voiceBinaryFields;
 
 /**
  * The keep-alive ping exactly as clients send it, and its answer: the object has the runtime answer

@@ -4,9 +4,12 @@ import { z } from 'zod';
  * The wire shapes of a spoken conversation on `/api/v1/realtime`. protocol.ts adds these frames to
  * its client and server unions, so nothing here imports protocol.ts.
  *
- * One utterance travels as `voice-audio` chunks (base64 of 16 kHz mono PCM, little-endian 16-bit,
- * at most `maxVoiceChunkBytes` decoded each, so a frame stays far below the WebSocket message limit)
- * followed by `voice-utterance-end`. The object transcribes it, stores the transcript as the person's
+ * One utterance travels as `voice-audio` chunks (16 kHz mono PCM, little-endian 16-bit, at most
+ * `maxVoiceChunkBytes` each, so a frame stays far below the WebSocket message limit) followed by
+ * `voice-utterance-end`. Audio travels either as base64 in a JSON text frame or, without base64, as a
+ * binary frame (`common/binary-frame.ts`: a JSON header and the bytes; `voiceBinaryFields` says which
+ * field the bytes fill): a client sends binary `voice-audio` whenever it likes, and hears binary
+ * `voice-segment` and `voice-segment-audio` after `voice-start` with `binaryAudio: true`. The object transcribes it, stores the transcript as the person's
  * message, runs the turn, and speaks the reply sentence by sentence as `voice-segment` frames while
  * the usual `message-start` / `text-delta` / `message-end` events flow as for a typed message. A
  * sentence's PCM streams: its first part is the `voice-segment`, the rest follow as `voice-segment-audio`.
@@ -33,23 +36,35 @@ export type VoiceAudioFormat = z.infer<typeof voiceAudioFormatSchema>;
 
 const utteranceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, - and _');
 
+/** Audio in a frame: base64 in a text frame, the bytes themselves in a binary one. */
+const audioBytesSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'audio bytes');
+
+/** The field of each voice frame that a binary frame's bytes fill. */
+export const voiceBinaryFields = { 'voice-audio': 'data', 'voice-segment': 'audio', 'voice-segment-audio': 'audio' } as const;
+
 /** Frames the client sends for voice. */
 export const voiceClientFrameSchemas = [
   /** Opens (or re-opens) voice mode: the object answers `voice-state` and speaks replies from now on. */
   z.object({
     type: z.literal('voice-start'),
     conversationId: z.string().min(1).max(64).optional(),
+    /** The reply's audio comes as binary frames (no base64) rather than JSON text; text when left out. */
+    binaryAudio: z.boolean().optional(),
   }),
   /** One chunk of an utterance, in order (`seq` from 0). */
   z.object({
     type: z.literal('voice-audio'),
     utteranceId: utteranceIdSchema,
     seq: z.number().int().min(0).max(10_000),
-    /** Base64 of 16 kHz mono PCM16 little-endian. */
-    data: z
-      .string()
-      .min(1)
-      .max(Math.ceil(maxVoiceChunkBytes / 3) * 4),
+    /** 16 kHz mono PCM16 little-endian: base64 in a text frame, the bytes in a binary one. */
+    data: z.union([
+      z
+        .string()
+        .min(1)
+        .max(Math.ceil(maxVoiceChunkBytes / 3) * 4),
+      // The session answers a chunk over `maxVoiceChunkBytes` with `voice_chunk_too_large`, as for base64.
+      audioBytesSchema.refine((bytes) => bytes.byteLength > 0, { message: 'at least one byte of audio' }),
+    ]),
   }),
   /** The person stopped speaking: transcribe the utterance and answer it. */
   z.object({
@@ -97,8 +112,8 @@ export const voiceServerFrameSchemas = [
     text: z.string(),
     format: voiceAudioFormatSchema,
     sampleRate: z.number().int().positive().optional(),
-    /** Base64 of the audio. */
-    audio: z.string(),
+    /** The audio: base64 in a text frame, the bytes in a binary one. */
+    audio: z.union([z.string(), audioBytesSchema]),
     durationMs: z.number().min(0),
     envelopeStepMs: z.number().int().positive(),
     envelope: z.array(z.number().min(0).max(1)),
@@ -115,8 +130,8 @@ export const voiceServerFrameSchemas = [
     messageId: z.string(),
     index: z.number().int().min(0),
     part: z.number().int().min(1),
-    /** Base64 of PCM16 at the segment's `sampleRate`. */
-    audio: z.string(),
+    /** PCM16 at the segment's `sampleRate`: base64 in a text frame, the bytes in a binary one. */
+    audio: z.union([z.string(), audioBytesSchema]),
     durationMs: z.number().min(0),
     envelope: z.array(z.number().min(0).max(1)),
     final: z.boolean().optional(),

@@ -1,6 +1,7 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
+import { decodeBinaryFrame } from '../common/binary-frame.ts';
 import type { ImportReport } from '../common/import.ts';
-import { clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
+import { binaryFrameFields, clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
 import { type Outcome, outcomeOf } from '../server/errors/outcome.ts';
@@ -211,12 +212,18 @@ export class CompanionAgent extends Agent<Env> {
       connection.close(sessionEndedCloseCode, 'session ended');
       return;
     }
-    if (typeof message !== 'string') return client.send(frameError('invalid_frame', 'Frames must be JSON text.'));
     let frame: unknown;
-    try {
-      frame = JSON.parse(message);
-    } catch {
-      return client.send(frameError('invalid_frame', 'The frame is not valid JSON.'));
+    if (typeof message !== 'string') {
+      // Audio comes without base64 as a binary frame: a JSON header and the bytes (common/binary-frame.ts).
+      frame = decodeBinaryFrame(message, binaryFrameFields);
+      if (frame === undefined)
+        return client.send(frameError('invalid_frame', 'A binary frame must be a header length, a JSON header of a frame that carries audio, and the audio.'));
+    } else {
+      try {
+        frame = JSON.parse(message);
+      } catch {
+        return client.send(frameError('invalid_frame', 'The frame is not valid JSON.'));
+      }
     }
     const parsed = clientFrameSchema.safeParse(frame);
     if (!parsed.success) {

@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { decodeBinaryFrame } from '../common/binary-frame.ts';
+import { voiceBinaryFields } from '../common/voice.ts';
 import { checkAccessibility } from './accessibility.ts';
 import type { DeviceProfile, JourneyReport } from './journey.ts';
 
@@ -52,7 +54,9 @@ interface SentFrame {
   type: string;
   utteranceId?: string;
   seq?: number;
-  data?: string;
+  /** Base64 in a text frame; the bytes in a binary one. */
+  data?: string | Uint8Array;
+  binary: boolean;
 }
 
 export async function runVoiceJourney(browser: Browser, profile: DeviceProfile, options: VoiceJourneyOptions): Promise<JourneyReport> {
@@ -65,10 +69,15 @@ export async function runVoiceJourney(browser: Browser, profile: DeviceProfile, 
   const sent: SentFrame[] = [];
   page.on('websocket', (socket) => {
     socket.on('framesent', ({ payload }) => {
-      if (typeof payload !== 'string') return;
+      if (typeof payload !== 'string') {
+        // The utterance's audio goes as binary frames: a JSON header and the PCM.
+        const frame = decodeBinaryFrame(payload, voiceBinaryFields) as Omit<SentFrame, 'binary'> | undefined;
+        if (frame) sent.push({ ...frame, binary: true });
+        return;
+      }
       try {
-        const frame = JSON.parse(payload) as SentFrame;
-        if (frame.type.startsWith('voice-')) sent.push(frame);
+        const frame = JSON.parse(payload) as Omit<SentFrame, 'binary'>;
+        if (frame.type.startsWith('voice-')) sent.push({ ...frame, binary: false });
       } catch {
         // Not JSON: not ours to read.
       }
@@ -148,7 +157,14 @@ export async function runVoiceJourney(browser: Browser, profile: DeviceProfile, 
     chunks.map((_, index) => index),
     'the chunks are numbered in order from 0',
   );
-  const bytes = chunks.reduce((total, chunk) => total + Buffer.from(chunk.data ?? '', 'base64').length, 0);
+  assert.ok(
+    chunks.every((chunk) => chunk.binary),
+    'the audio went as binary frames, not base64',
+  );
+  const bytes = chunks.reduce(
+    (total, chunk) => total + (typeof chunk.data === 'string' ? Buffer.from(chunk.data, 'base64').length : (chunk.data?.length ?? 0)),
+    0,
+  );
   // The sentence lasts about two seconds: 16 kHz × 2 bytes each.
   assert.ok(bytes > 32_000, `the utterance carries the spoken sentence (${bytes} bytes)`);
 

@@ -1,10 +1,12 @@
 import { exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { z } from 'zod';
+import { decodeBinaryFrame } from '../common/binary-frame.ts';
 import { type ErrorId, errorStatus } from '../common/error-ids.ts';
 import {
   type AuthAnswer,
   authAnswerSchema,
+  binaryFrameFields,
   type ErrorBody,
   errorBodySchema,
   realtimeTicketSchema,
@@ -122,6 +124,13 @@ export interface RealtimeUnderTest {
   frames(): ServerFrame[];
   /** The first frame of this type after the last one taken, waiting for it if need be. */
   next<Type extends ServerFrame['type']>(type: Type): Promise<FrameOf<Type>>;
+  /** The type of every frame that came as a binary message, in order. */
+  binaryFrameTypes(): string[];
+}
+
+/** A frame's audio as bytes, whether it came in a binary frame or as base64 in a text one. */
+export function audioBytesOf(audio: string | Uint8Array): Uint8Array {
+  return typeof audio === 'string' ? Uint8Array.from(atob(audio), (character) => character.charCodeAt(0)) : audio;
 }
 
 /** Opens the realtime WebSocket through the Worker and collects what arrives. */
@@ -133,11 +142,19 @@ export async function openRealtime(token: string, extraHeaders: Record<string, s
   );
   const socket = response.webSocket;
   if (!socket) throw new Error(`no WebSocket: ${response.status} ${await response.text()}`);
+  socket.binaryType = 'arraybuffer';
   socket.accept();
   const received: Record<string, unknown>[] = [];
   const waiters: { type: string; resolve: (frame: Record<string, unknown>) => void; from: number }[] = [];
+  const binaryTypes: string[] = [];
   socket.addEventListener('message', (event: MessageEvent) => {
-    received.push(JSON.parse(String(event.data)) as Record<string, unknown>);
+    if (typeof event.data === 'string') received.push(JSON.parse(event.data) as Record<string, unknown>);
+    else {
+      const frame = decodeBinaryFrame(event.data as ArrayBuffer, binaryFrameFields);
+      if (!frame) throw new Error('a binary frame that is not a header and its bytes');
+      binaryTypes.push(String(frame.type));
+      received.push(frame);
+    }
     for (const waiter of [...waiters]) {
       const found = received.slice(waiter.from).find((frame) => frame.type === waiter.type);
       if (found) {
@@ -169,6 +186,7 @@ export async function openRealtime(token: string, extraHeaders: Record<string, s
   return {
     socket,
     frames: () => received.map((frame) => parseWire(serverFrameSchema, frame)),
+    binaryFrameTypes: () => [...binaryTypes],
     async next(type) {
       const frame = parseWire(serverFrameSchema, await nextReceived(type));
       if (!isFrameOf(frame, type)) throw new Error(`expected a ${type} frame, read a ${frame.type} frame`);

@@ -26,7 +26,8 @@ export interface ClientConnection {
   readonly id: string;
   /** Where the client runs: the turn tells the model, and later outreach picks a channel by it. */
   readonly channel: 'web' | 'mobile';
-  send(frame: string): void;
+  /** A JSON text frame, or a binary one (`common/binary-frame.ts`). */
+  send(frame: string | Uint8Array<ArrayBuffer>): void;
 }
 
 /** The user's open clients. The object only ever holds this one user's connections. */

@@ -98,7 +98,7 @@ export function createVoiceCapability(
     schema: voiceSchemaSteps,
     frames: {
       'voice-start': async (frame, connection) => {
-        sessionOf(connection).start(frame.conversationId);
+        sessionOf(connection).start(frame.conversationId, frame.binaryAudio);
       },
       'voice-audio': async (frame, connection) => {
         sessionOf(connection).audio(frame);

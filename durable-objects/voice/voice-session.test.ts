@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { encodeBinaryFrame } from '../../common/binary-frame.ts';
 import { exportDocumentSchema, type Message, messagesPageSchema } from '../../common/protocol.ts';
 import { maxUtteranceSeconds, voiceSettingsSchema } from '../../common/voice.ts';
-import { api, buildUser, eventsOfType, openRealtime, type RealtimeUnderTest, readJson, uniqueText } from '../../test-support/api.ts';
+import { api, audioBytesOf, buildUser, eventsOfType, openRealtime, type RealtimeUnderTest, readJson, uniqueText } from '../../test-support/api.ts';
 import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { audioFrames, base64, FakeSpeechToText, FakeTextToSpeech, faintNoise, tone } from '../../test-support/fake-speech.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
@@ -38,18 +39,28 @@ async function history(token: string): Promise<Message[]> {
 }
 
 /** Says an utterance the fake transcriber knows as `text`; a distinct tone per utterance. */
-async function say(connection: RealtimeUnderTest, text: string, options: { seconds?: number } = {}): Promise<string> {
+async function say(connection: RealtimeUnderTest, text: string, options: { seconds?: number; binary?: boolean } = {}): Promise<string> {
   const pcm = tone(200 + Math.floor(Math.random() * 600), options.seconds ?? 1.5);
   await speechToText.teach(pcm, text);
   const utteranceId = `utt_${crypto.randomUUID().slice(0, 8)}`;
-  for (const frame of audioFrames(utteranceId, pcm)) connection.socket.send(frame);
+  const frames = options.binary ? binaryAudioFrames(utteranceId, pcm) : audioFrames(utteranceId, pcm);
+  for (const frame of frames) connection.socket.send(frame);
   connection.socket.send(JSON.stringify({ type: 'voice-utterance-end', utteranceId }));
   return utteranceId;
 }
 
-async function startVoice(token: string): Promise<RealtimeUnderTest> {
+/** The utterance's chunks as binary frames: a JSON header and the PCM itself. */
+function binaryAudioFrames(utteranceId: string, pcm: Uint8Array): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let start = 0, seq = 0; start < pcm.byteLength; start += 32_000, seq++) {
+    frames.push(encodeBinaryFrame({ type: 'voice-audio', utteranceId, seq }, pcm.subarray(start, start + 32_000)));
+  }
+  return frames;
+}
+
+async function startVoice(token: string, options: { binaryAudio?: boolean } = {}): Promise<RealtimeUnderTest> {
   const connection = await openRealtime(token);
-  connection.socket.send(JSON.stringify({ type: 'voice-start' }));
+  connection.socket.send(JSON.stringify({ type: 'voice-start', ...options }));
   expect(await connection.next('voice-state')).toMatchObject({ state: 'listening' });
   return connection;
 }
@@ -70,7 +81,7 @@ function spokenSentences(connection: RealtimeUnderTest) {
       parts,
       durationMs: [segment, ...parts].reduce((sum, part) => sum + part.durationMs, 0),
       envelope: [segment, ...parts].flatMap((part) => part.envelope),
-      audioBytes: [segment, ...parts].reduce((sum, part) => sum + atob(part.audio).length, 0),
+      audioBytes: [segment, ...parts].reduce((sum, part) => sum + audioBytesOf(part.audio).length, 0),
     };
   });
 }
@@ -147,7 +158,7 @@ describe('a spoken turn', () => {
     // its first audio anyway, and knows more is coming.
     expect(fake.chunksStreamed).toBe(1);
     expect(first).toMatchObject({ index: 0, text: longSentence, final: false });
-    expect(atob(first.audio).length).toBe(7680);
+    expect(audioBytesOf(first.audio).length).toBe(7680);
     release();
     await connection.next('voice-reply-end');
     const [spoken] = spokenSentences(connection);
@@ -233,6 +244,72 @@ describe('a spoken turn', () => {
     expect(await connection.next('error')).toMatchObject({ id: 'voice_chunk_too_large' });
     connection.socket.send(JSON.stringify({ type: 'voice-utterance-end', utteranceId: 'utt_big' }));
     expect(await connection.next('voice-state')).toMatchObject({ state: 'listening' });
+    expect(speechToText.calls).toHaveLength(0);
+    connection.socket.close();
+  });
+});
+
+describe('binary frames', () => {
+  it('takes the utterance and gives the reply as binary frames when asked, the same audio without base64', async () => {
+    const user = await buildUser();
+    const connection = await startVoice(user.token, { binaryAudio: true });
+    const words = uniqueText('binary please');
+    await scriptFakeOpenAI(fakeUrl, words, [{ text: threeSentences }]);
+    const utteranceId = await say(connection, words, { binary: true });
+    expect(await connection.next('voice-transcript')).toMatchObject({ utteranceId, text: words });
+    const start = await connection.next('message-start');
+    expect(await connection.next('voice-reply-end')).toMatchObject({ messageId: start.messageId, interrupted: false, spokenText: threeSentences });
+
+    const sentences = spokenSentences(connection);
+    expect(sentences.map((sentence) => sentence.segment.text)).toEqual([
+      'The first sentence is here.',
+      'The second one follows it.',
+      'And the third ends the reply.',
+    ]);
+    for (const sentence of sentences) {
+      expect(sentence.segment.audio).toBeInstanceOf(Uint8Array);
+      expect(sentence.audioBytes).toBeCloseTo((sentence.durationMs / 1000) * 24_000 * 2, 0);
+    }
+    // Only frames with audio are binary; every other frame stays JSON text.
+    const binary = connection.binaryFrameTypes();
+    const withAudio = connection.frames().filter((frame) => frame.type === 'voice-segment' || frame.type === 'voice-segment-audio');
+    expect(binary).toEqual(withAudio.map((frame) => frame.type));
+    expect(binary.length).toBeGreaterThan(sentences.length);
+    const [question] = await history(user.token);
+    expect(question).toMatchObject({ role: 'user', text: words });
+    connection.socket.close();
+  });
+
+  it('answers a binary frame that is not a header and audio with invalid_frame, and bad audio as a text frame would be', async () => {
+    const user = await buildUser();
+    const connection = await startVoice(user.token);
+    const header = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      const frame = new Uint8Array(4 + bytes.byteLength + 2);
+      new DataView(frame.buffer).setUint32(0, bytes.byteLength);
+      frame.set(bytes, 4);
+      return frame;
+    };
+    const lengthBeyondTheMessage = header('{"type":"voice-audio"}');
+    new DataView(lengthBeyondTheMessage.buffer).setUint32(0, 1000);
+    for (const malformed of [
+      new Uint8Array([0, 0]),
+      lengthBeyondTheMessage,
+      header('{"type":"voice-audio",'),
+      header('["voice-audio"]'),
+      // A frame that carries no audio has no binary form.
+      encodeBinaryFrame({ type: 'voice-start' }, new Uint8Array(4)),
+    ]) {
+      connection.socket.send(malformed);
+      expect(await connection.next('error')).toMatchObject({ id: 'invalid_frame' });
+    }
+    connection.socket.send(encodeBinaryFrame({ type: 'voice-audio', utteranceId: 'utt_empty', seq: 0 }, new Uint8Array()));
+    expect(await connection.next('error')).toMatchObject({ id: 'validation_failed' });
+    connection.socket.send(encodeBinaryFrame({ type: 'voice-audio', utteranceId: 'utt_big', seq: 0 }, new Uint8Array(32_001).fill(7)));
+    expect(await connection.next('error')).toMatchObject({ id: 'voice_chunk_too_large' });
+    // The socket goes on: a ping is still answered, and nothing was transcribed.
+    connection.socket.send(JSON.stringify({ type: 'ping' }));
+    await connection.next('pong');
     expect(speechToText.calls).toHaveLength(0);
     connection.socket.close();
   });

@@ -1,3 +1,4 @@
+import { encodeBinaryFrame } from '../../common/binary-frame.ts';
 import type { Voice } from '../../common/catalog.ts';
 import type { Message, StreamEvent } from '../../common/protocol.ts';
 import {
@@ -136,6 +137,8 @@ export class VoiceSession {
   #reply: Reply | undefined;
   #conversationId: string | undefined;
   #outputNoticeSent = false;
+  /** The client asked for the reply's audio as binary frames (`voice-start`'s `binaryAudio`). */
+  #binaryAudio = false;
   #closed = false;
   #turnsHeard = 0;
 
@@ -145,8 +148,9 @@ export class VoiceSession {
   ) {}
 
   /** `voice-start`: false when no transcriber is configured (the client listens itself then). */
-  start(conversationId: string | undefined): boolean {
+  start(conversationId: string | undefined, binaryAudio = false): boolean {
     if (conversationId !== undefined) this.#conversationId = conversationId;
+    this.#binaryAudio = binaryAudio;
     if (!this.dependencies.speechToText()) {
       this.#send(frameError('voice_input_not_configured', 'No speech recognition is configured on this server; use the device to listen and send the text.'));
       return false;
@@ -157,10 +161,11 @@ export class VoiceSession {
   }
 
   /** One `voice-audio` chunk. Synchronous up to the barge-in, so chunks are taken strictly in the order they arrive. */
-  audio(frame: { utteranceId: string; seq: number; data: string }): void {
+  audio(frame: { utteranceId: string; seq: number; data: string | Uint8Array }): void {
     let bytes: Uint8Array;
     try {
-      bytes = fromBase64(frame.data);
+      // A binary frame brings the bytes; a text frame, their base64.
+      bytes = typeof frame.data === 'string' ? fromBase64(frame.data) : frame.data;
     } catch {
       this.#send(frameError('validation_failed', 'The audio is not valid base64.'));
       return;
@@ -345,7 +350,7 @@ export class VoiceSession {
             text: sentence,
             format: segment.format,
             ...(segment.sampleRate ? { sampleRate: segment.sampleRate } : {}),
-            audio: toBase64(segment.audio),
+            audio: segment.audio,
             durationMs: segment.durationMs,
             envelopeStepMs,
             envelope: segment.envelope,
@@ -529,7 +534,7 @@ export class VoiceSession {
         const durationMs = pcm16DurationMs(bytes.byteLength, segment.sampleRate);
         spoken.durationMs += durationMs;
         spoken.complete = last;
-        const audio = { audio: toBase64(bytes), durationMs, envelope, ...(last ? {} : { final: false }) };
+        const audio = { audio: bytes, durationMs, envelope, ...(last ? {} : { final: false }) };
         if (part === 0) {
           const { index, text, emotion } = sentence;
           const frame = {
@@ -556,7 +561,7 @@ export class VoiceSession {
     } finally {
       if (part > 0 && !ended && !reply.stopped) {
         spoken.complete = true;
-        this.#sendFrame({ type: 'voice-segment-audio', messageId, index: sentence.index, part, audio: '', durationMs: 0, envelope: [] });
+        this.#sendFrame({ type: 'voice-segment-audio', messageId, index: sentence.index, part, audio: new Uint8Array(), durationMs: 0, envelope: [] });
       }
     }
   }
@@ -576,11 +581,20 @@ export class VoiceSession {
     this.#sendFrame({ type: 'voice-state', state, ...(emotion ? { emotion } : {}) });
   }
 
+  /**
+   * A frame with audio goes as a binary frame to a client that asked for one (the bytes as they are),
+   * else as JSON with the audio in base64; every other frame as JSON.
+   */
   #sendFrame(frame: VoiceServerFrame): void {
-    this.#send(JSON.stringify(frame));
+    if (!('audio' in frame) || typeof frame.audio === 'string') {
+      this.#send(JSON.stringify(frame));
+      return;
+    }
+    const { audio, ...header } = frame;
+    this.#send(this.#binaryAudio ? encodeBinaryFrame(header, audio) : JSON.stringify({ ...header, audio: toBase64(audio) }));
   }
 
-  #send(frame: string): void {
+  #send(frame: string | Uint8Array<ArrayBuffer>): void {
     if (this.#closed) return;
     try {
       this.connection.send(frame);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxVoiceChunkBytes, voiceClientFrameSchema } from '../../../common/voice.ts';
-import { base64ToBytes, bytesToBase64, chunkBytes, floatToPcm16, meterLevel, pcm16ToFloat, utteranceFrames } from './pcm.ts';
+import { audioBytes, base64ToBytes, bytesToBase64, chunkBytes, floatToPcm16, meterLevel, pcm16ToFloat, utteranceFrames } from './pcm.ts';
 
 describe('PCM conversion', () => {
   it('writes 16-bit little-endian samples over the full range and clips what is beyond it', () => {
@@ -50,7 +50,7 @@ describe('chunking an utterance into frames', () => {
       expect(voiceClientFrameSchema.safeParse(frame).success).toBe(true);
       if (frame.type !== 'voice-audio') continue;
       expect(frame.seq).toBe(index);
-      const bytes = base64ToBytes(frame.data);
+      const bytes = audioBytes(frame.data);
       expect(bytes.length).toBeLessThanOrEqual(maxVoiceChunkBytes);
       decoded.push(...bytes);
     }

@@ -38,6 +38,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** A frame's audio as bytes: as they came in a binary frame, or decoded from a text frame's base64. */
+export function audioBytes(audio: string | Uint8Array): Uint8Array {
+  return typeof audio === 'string' ? base64ToBytes(audio) : audio;
+}
+
 export function base64ToBytes(text: string): Uint8Array {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -46,8 +51,8 @@ export function base64ToBytes(text: string): Uint8Array {
 }
 
 /**
- * The frames that carry one utterance: its `voice-audio` chunks in order from `seq` 0, then
- * `voice-utterance-end`. An empty utterance sends only the end, which the server answers with an
+ * The frames that carry one utterance: its `voice-audio` chunks in order from `seq` 0 (the PCM bytes
+ * themselves, which the connection sends as binary frames), then `voice-utterance-end`. An empty utterance sends only the end, which the server answers with an
  * empty transcript.
  */
 export function utteranceFrames(utteranceId: string, samples: Float32Array, conversationId?: string): VoiceClientFrame[] {
@@ -55,7 +60,7 @@ export function utteranceFrames(utteranceId: string, samples: Float32Array, conv
     type: 'voice-audio',
     utteranceId,
     seq,
-    data: bytesToBase64(chunk),
+    data: chunk,
   }));
   frames.push({ type: 'voice-utterance-end', utteranceId, ...(conversationId ? { conversationId } : {}) });
   return frames;

@@ -5,7 +5,7 @@
 // what was heard.
 import type { VoiceServerFrame } from '../../../common/client.ts';
 import { mouthOpeningAt } from '../avatar/face.ts';
-import { base64ToBytes, meterLevel, pcm16ToFloat } from './pcm.ts';
+import { audioBytes, meterLevel, pcm16ToFloat } from './pcm.ts';
 
 type Segment = Extract<VoiceServerFrame, { type: 'voice-segment' }>;
 type SegmentAudio = Extract<VoiceServerFrame, { type: 'voice-segment-audio' }>;
@@ -97,7 +97,7 @@ export class SegmentPlayer {
     if (part.messageId !== this.messageId || this.interrupted.has(part.messageId)) return;
     const sentence = this.sentences.get(part.index);
     if (sentence === undefined || sentence.complete || part.part !== sentence.later.length + 1) return;
-    const samples = pcm16ToFloat(base64ToBytes(part.audio));
+    const samples = pcm16ToFloat(audioBytes(part.audio));
     if (samples.length > 0) {
       const buffer = this.context.createBuffer(1, samples.length, sentence.segment.sampleRate ?? defaultPcmSampleRate);
       buffer.copyToChannel(samples, 0);
@@ -213,7 +213,7 @@ export class SegmentPlayer {
   }
 
   private async decode(segment: Segment): Promise<AudioBuffer> {
-    const bytes = base64ToBytes(segment.audio);
+    const bytes = audioBytes(segment.audio);
     if (segment.format === 'pcm16') {
       const samples = pcm16ToFloat(bytes);
       const buffer = this.context.createBuffer(1, Math.max(1, samples.length), segment.sampleRate ?? defaultPcmSampleRate);

@@ -150,11 +150,14 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
-    realtime.sendVoiceFrame({ type: 'voice-start', ...(conversationRef.current ? { conversationId: conversationRef.current } : {}) });
+    // The reply's audio comes as binary frames: no base64 to make on the server or to undo here.
+    const startVoice = () =>
+      realtime.sendVoiceFrame({ type: 'voice-start', binaryAudio: true, ...(conversationRef.current ? { conversationId: conversationRef.current } : {}) });
+    startVoice();
     const stopWatching = realtime.watchStatus((status) => {
       setOnline(status === 'open');
       // A new socket knows nothing of voice mode: say again that it is on.
-      if (status === 'open') realtime.sendVoiceFrame({ type: 'voice-start', ...(conversationRef.current ? { conversationId: conversationRef.current } : {}) });
+      if (status === 'open') startVoice();
     });
     return () => {
       stopWatching();
