@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConfirmationEvent, ConfirmationSummary, JsonValue } from '../../common/protocol.ts';
 import { AppError } from '../../server/errors/app-error.ts';
+import { zonedFormat } from '../../server/time/formatters.ts';
 import { formatInZone, formatLocalDate, formatLocalDateTime, instantOf, localAt, parseLocal } from '../../server/time/zoned-time.ts';
 import type { ConfirmationHandler, Confirmations } from '../confirmations/confirmations-capability.ts';
 import { defineTool, type Tool, type ToolContext } from '../tools/tool.ts';
@@ -39,11 +40,13 @@ const oneDay = 86_400_000;
 
 const quoted = (title: string) => `“${title || 'Untitled'}”`;
 
+const dayFormat = zonedFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'short' });
+const timeFormat = zonedFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 /** "Thursday 3 Dec, 10:00–11:00" in the event's zone; all-day events by their days alone. */
 export function describeWhen(startsAt: number, endsAt: number, timezone: string, allDay: boolean): string {
-  const day = (instant: number) => new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'short', timeZone: timezone }).format(instant);
-  const time = (instant: number) =>
-    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timezone }).format(instant);
+  const day = (instant: number) => dayFormat(timezone).format(instant);
+  const time = (instant: number) => timeFormat(timezone).format(instant);
   if (allDay) {
     // The end of an all-day event is midnight after its last day; half a day back is inside that day, even across a DST change.
     const lastDay = Math.max(endsAt - oneDay / 2, startsAt);

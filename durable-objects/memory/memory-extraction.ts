@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatModel } from '../../server/providers/chat/chat-model.ts';
+import { zonedFormat } from '../../server/time/formatters.ts';
 import type { Memory, MemoryKind, MemoryStore } from './memory-store.ts';
 import { memoryKinds } from './memory-store.ts';
 import { resolveRelativeDate } from './relative-dates.ts';
@@ -157,6 +158,8 @@ const normalize = (text: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
+const fullDateTime = zonedFormat('en-US', { dateStyle: 'full', timeStyle: 'short' });
+
 function localTime(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: timezone, dateStyle: 'full', timeStyle: 'short' }).format(instant);
+  return fullDateTime(timezone).format(instant);
 }

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { zonedFormat } from '../../server/time/formatters.ts';
 
 /**
  * Resolves what a person said about time ("next Friday", "tomorrow at 3pm", "in two weeks")
@@ -28,21 +29,16 @@ export function resolveRelativeDate(expression: string, spokenAt: Date, timezone
 
 /** The calendar date of an instant in a zone, as YYYY-MM-DD. */
 export function calendarDate(instant: Date, timezone: string): string {
-  let format = dateFormats.get(timezone);
-  if (!format) {
-    // Building a formatter costs far more than using one, and the prompt's memory block dates every memory.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    if (dateFormats.size > 500) dateFormats.clear();
-    dateFormats.set(timezone, format);
-  }
-  return format.format(instant);
+  // The prompt's memory block dates every memory.
+  return isoDate(timezone).format(instant);
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const isoDate = zonedFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+const offsetName = zonedFormat('en-US', { timeZoneName: 'longOffset' });
 
 /** The zone's offset from UTC at that instant, in minutes (daylight saving included). */
 export function offsetMinutes(instant: Date, timezone: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' })
+  const name = offsetName(timezone)
     .formatToParts(instant)
     .find((part) => part.type === 'timeZoneName')?.value;
   const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');

@@ -1,3 +1,5 @@
+import { zonedFormat } from '../../server/time/formatters.ts';
+
 /** What the weekly reflection reads of an entry. */
 export interface MoodWeekEntry {
   at: number;
@@ -22,10 +24,12 @@ function shortened(note: string): string {
  * first entry with that score; one check-in is named alone, and a week of one score says so.
  * Empty when there were none. The insights never go here: they are shown only to the person.
  */
+const weekdayFormat = zonedFormat('en-US', { weekday: 'long' });
+
 export function moodWeekLines(entries: readonly MoodWeekEntry[], timezone: string): string[] {
   if (entries.length === 0) return [];
   const ordered = [...entries].sort((left, right) => left.at - right.at);
-  const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: timezone });
+  const weekday = weekdayFormat(timezone);
   const describe = (entry: MoodWeekEntry) => `${weekday.format(new Date(entry.at))}, ${entry.score}${entry.note ? `: ${shortened(entry.note)}` : ''}`;
   const lowest = ordered.reduce((low, entry) => (entry.score < low.score ? entry : low));
   const highest = ordered.reduce((high, entry) => (entry.score > high.score ? entry : high));

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { timezoneSchema } from '../../common/protocol.ts';
+import { zonedFormat } from '../../server/time/formatters.ts';
 import { defineTool } from './tool.ts';
+
+const isoParts = zonedFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+});
+const weekday = zonedFormat('en-US', { weekday: 'long' });
+const fullDateTime = zonedFormat('en-US', { dateStyle: 'full', timeStyle: 'short' });
 
 export const currentTimeTool = defineTool({
   id: 'current-time',
@@ -14,17 +28,7 @@ export const currentTimeTool = defineTool({
   async execute({ timezone }, context) {
     const zone = timezone ?? context.timezone;
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: zone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'longOffset',
-      })
+      isoParts(zone)
         .formatToParts(context.now)
         .map((part) => [part.type, part.value]),
     );
@@ -32,8 +36,8 @@ export const currentTimeTool = defineTool({
     return {
       timezone: zone,
       localDateTime: `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`,
-      weekday: new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(context.now),
-      human: new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'full', timeStyle: 'short' }).format(context.now),
+      weekday: weekday(zone).format(context.now),
+      human: fullDateTime(zone).format(context.now),
     };
   },
 });

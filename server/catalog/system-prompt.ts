@@ -5,6 +5,8 @@
  * formatting advice changes with the channel.
  */
 import type { Persona } from '../../common/catalog.ts';
+import { zonedFormat } from '../time/formatters.ts';
+import { isKnownTimezone } from '../time/zoned-time.ts';
 
 /** Where the conversation happens, which decides how replies should be formatted. */
 export type Channel = 'web' | 'mobile' | 'whatsapp' | 'voice';
@@ -118,47 +120,11 @@ function describeLocalTime(now: Date, timezone: string): LocalTime {
   return { spoken: formats.spoken.format(now), numeric, timezone: formats.zone };
 }
 
-/**
- * Building an Intl formatter costs far more than using one, and the prompt is built on every turn:
- * formatters are kept per time zone (a user has one, an isolate serves a few).
- */
-const formatCache = new Map<string, { zone: string; spoken: Intl.DateTimeFormat; numeric: Intl.DateTimeFormat }>();
+/** The prompt is built on every turn: its formats are kept per zone (`zonedFormat`). */
+const spokenFormat = zonedFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const numericFormat = zonedFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 function formatsFor(timezone: string) {
-  const cached = formatCache.get(timezone);
-  if (cached) return cached;
   const zone = isKnownTimezone(timezone) ? timezone : 'UTC';
-  const formats = {
-    zone,
-    spoken: new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      weekday: 'long',
-      year: 'numeric',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-    }),
-    numeric: new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }),
-  };
-  if (formatCache.size > 500) formatCache.clear();
-  formatCache.set(timezone, formats);
-  return formats;
-}
-
-function isKnownTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
+  return { zone, spoken: spokenFormat(zone), numeric: numericFormat(zone) };
 }

@@ -7,6 +7,8 @@
  * into an instant here, which keeps a weekly 09:00 at 09:00 across daylight-saving changes.
  */
 
+import { zonedFormat } from './formatters.ts';
+
 /** A wall-clock date and time, with no zone: months 1–12. */
 export interface LocalDateTime {
   year: number;
@@ -17,25 +19,15 @@ export interface LocalDateTime {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
+const formatterFor = zonedFormat('en-US', {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 
 export function isKnownTimezone(timezone: string): boolean {
   try {
