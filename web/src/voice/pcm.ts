@@ -31,13 +31,6 @@ export function chunkBytes(bytes: Uint8Array, size = maxVoiceChunkBytes): Uint8A
   return chunks;
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  // In slices, since String.fromCharCode with a whole second of audio would overflow the argument list.
-  for (let offset = 0; offset < bytes.length; offset += 0x8000) binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
-  return btoa(binary);
-}
-
 /** A frame's audio as bytes: as they came in a binary frame, or decoded from a text frame's base64. */
 export function audioBytes(audio: string | Uint8Array): Uint8Array {
   return typeof audio === 'string' ? base64ToBytes(audio) : audio;

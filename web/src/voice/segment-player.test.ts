@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceServerFrame } from '../../../common/client.ts';
-import { bytesToBase64 } from './pcm.ts';
 import { SegmentPlayer } from './segment-player.ts';
 
 type Segment = Extract<VoiceServerFrame, { type: 'voice-segment' }>;
@@ -47,7 +46,8 @@ function segment(messageId: string, index: number, samples: number, envelope: nu
     text: `sentence ${index}`,
     format: 'pcm16',
     sampleRate: 16_000,
-    audio: bytesToBase64(new Uint8Array(samples * 2)),
+    // The bytes, as a binary frame brings them.
+    audio: new Uint8Array(samples * 2),
     durationMs: samples / 16,
     envelopeStepMs: 100,
     envelope,
@@ -62,7 +62,8 @@ function part(messageId: string, index: number, partNumber: number, samples: num
     messageId,
     index,
     part: partNumber,
-    audio: samples > 0 ? bytesToBase64(new Uint8Array(samples * 2)) : '',
+    // Base64 of silence, as a text frame brings it.
+    audio: btoa('\0'.repeat(samples * 2)),
     durationMs: samples / 16,
     envelope,
     ...(final ? {} : { final: false }),
