@@ -18,7 +18,7 @@ import { exportOf, importInto } from '../../test-support/round-trip/move-account
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import { deliverInbound, inObjectStorage, linkWhatsApp } from '../../test-support/whatsapp.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
-import { approvalWordOf } from './approval-words.ts';
+import { approvalWordOf, spokenApprovalWordOf } from './approval-words.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
 const whatsAppUrl = inject('fakeWhatsAppUrl');
@@ -489,9 +489,33 @@ describe('the words that answer on WhatsApp', () => {
     expect(approvalWordOf(text)).toBe(word);
   });
 
-  it.each(['yes please save it', 'maybe', '', 'yes no'])('%j is not an answer', (text) => {
+  it.each(['yes please save it', 'maybe', '', 'yes no', 'constructor', 'toString', '__proto__'])('%j is not an answer', (text) => {
     expect(approvalWordOf(text)).toBeNull();
   });
+});
+
+describe('the words that answer aloud in voice mode', () => {
+  it.each([
+    ['Yes.', 'yes'],
+    ['Yes please.', 'yes'],
+    ['Sure, go ahead.', 'yes'],
+    ['Go ahead', 'yes'],
+    ['okay thank you', 'yes'],
+    ['Oui merci', 'yes'],
+    ['No thanks.', 'no'],
+    ["Don't.", 'no'],
+    ['Nope', 'no'],
+    ['Always.', 'always'],
+  ] as const)('%j is %s', (text, word) => {
+    expect(spokenApprovalWordOf(text)).toBe(word);
+  });
+
+  it.each(['No, I want something else.', 'Yes and add milk too', 'What is it?', '', 'constructor', 'please yes', 'yes please please please please'])(
+    '%j is not an answer',
+    (text) => {
+      expect(spokenApprovalWordOf(text)).toBeNull();
+    },
+  );
 });
 
 describe('tool approvals brought over by an import', () => {
