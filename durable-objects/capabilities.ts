@@ -102,6 +102,7 @@ export function buildCapabilities(host: CapabilityHost, accountData: AccountData
     conversations,
     turn,
     speech,
+    approvals: approvals.rpc,
   });
   const backups = createBackupsCapability(host, { companion, accountData });
   return {

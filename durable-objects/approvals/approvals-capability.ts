@@ -62,6 +62,11 @@ function shownInput(input: JsonValue): JsonValue {
 /** The longest input a WhatsApp question quotes: the app shows all of it. */
 const whatsAppInputLength = 600;
 
+/** The question as the companion says it in voice mode, where the person answers aloud. */
+export function spokenApprovalQuestion(approval: Pick<ToolApproval, 'toolTitle' | 'reason'>): string {
+  return `May I use ${approval.toolTitle}? ${approval.reason} Say yes or no.`;
+}
+
 function whatsAppQuestion(approval: ToolApproval): string {
   const input = JSON.stringify(approval.input, null, 1);
   const shown = input.length > whatsAppInputLength ? `${input.slice(0, whatsAppInputLength)}…` : input;

@@ -1,6 +1,8 @@
 import type { ImportDocument } from '../../common/import.ts';
 import type { VoiceSettings } from '../../common/voice.ts';
 import { findVoice } from '../../server/catalog/catalog.ts';
+import { AppError } from '../../server/errors/app-error.ts';
+import type { ApprovalsCapability } from '../approvals/approvals-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
 import { filesBucket } from '../files/files-bucket.ts';
@@ -19,7 +21,14 @@ import { VoiceStore } from './voice-store.ts';
  */
 export function createVoiceCapability(
   host: CapabilityHost,
-  dependencies: { companion: CompanionCapability; conversations: ConversationsCapability; turn: Pick<TurnCapability, 'run'>; speech: SpeechPorts },
+  dependencies: {
+    companion: CompanionCapability;
+    conversations: ConversationsCapability;
+    turn: Pick<TurnCapability, 'run'>;
+    speech: SpeechPorts;
+    /** Answers a request to approve a tool call, as a tap on its card would. */
+    approvals: Pick<ApprovalsCapability['rpc'], 'answer'>;
+  },
 ) {
   // Through the files' test seam, so the fault tests can make R2 fail for recordings too.
   const store = new VoiceStore(host.sql, host.vault, filesBucket(host.env.FILES), host.userId);
@@ -50,6 +59,16 @@ export function createVoiceCapability(
         keepAudio: async (pcm, messageId) => {
           if (!store.settings().keepAudio) return;
           await store.keepUtterance(pcm, messageId, host.now());
+        },
+        answerApproval: async (approvalId, word) => {
+          try {
+            await dependencies.approvals.answer(approvalId, { approved: word !== 'no', always: word === 'always' });
+            return true;
+          } catch (error) {
+            // Answered on a device or expired a moment before: the words are a turn of their own.
+            if (error instanceof AppError && error.id === 'approval_not_found') return false;
+            throw error;
+          }
         },
         track,
       });

@@ -315,6 +315,83 @@ describe('binary frames', () => {
   });
 });
 
+describe('a tool call asked aloud', () => {
+  /** A spoken turn whose reply asks to save a memory: answers once the question has been said. */
+  async function askedToSave(utterance: string, after: string) {
+    const user = await buildUser();
+    const connection = await startVoice(user.token);
+    const words = uniqueText(utterance);
+    await scriptFakeOpenAI(fakeUrl, words, [
+      { text: 'Let me note that.', toolCalls: [{ name: 'memory_save', arguments: { text: 'The bike is blue.', kind: 'fact' } }] },
+      { text: after },
+    ]);
+    await say(connection, words);
+    const transcript = await connection.next('voice-transcript');
+    const asked = await connection.next('tool-approval-request');
+    const said = await connection.next('voice-segment');
+    const question = await connection.next('voice-segment');
+    return { user, connection, transcript, asked, said, question };
+  }
+
+  async function memoryTexts(token: string): Promise<string[]> {
+    const response = await api('/api/v1/memories', { token });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { memories: { text: string }[] }).memories.map((memory) => memory.text);
+  }
+
+  it('says the question after what the model said, and a spoken yes lets the tool run and the reply go on', async () => {
+    const { user, connection, transcript, asked, said, question } = await askedToSave('remember my bike is blue', 'Saved it.');
+    expect(said.text).toBe('Let me note that.');
+    expect(question.text).toBe(`May I use ${asked.approval.toolTitle}? ${asked.approval.reason} Say yes or no.`);
+    expect(question.index).toBe(said.index + 1);
+    // Nothing is saved while it waits.
+    expect(await memoryTexts(user.token)).toEqual([]);
+
+    const answerId = await say(connection, 'Yes please.');
+    expect((await connection.next('tool-approval-resolved')).approval).toMatchObject({ id: asked.approvalId, status: 'approved' });
+    expect(await connection.next('voice-transcript')).toEqual({ type: 'voice-transcript', utteranceId: answerId, text: 'Yes please.' });
+    expect(await connection.next('voice-reply-end')).toMatchObject({ interrupted: false, spokenText: 'Let me note that.\n\nSaved it.' });
+    expect(eventsOfType(connection.frames(), 'voice-segment').map((segment) => segment.text)).toEqual([said.text, question.text, 'Saved it.']);
+    expect(await memoryTexts(user.token)).toEqual(['The bike is blue.']);
+    // The yes answered the question: it is no message of its own, and no model was asked about it.
+    const messages = await history(user.token);
+    expect(messages.map((message) => [message.role, message.text])).toEqual([
+      ['user', transcript.text],
+      ['assistant', 'Let me note that.\n\nSaved it.'],
+    ]);
+    // The face speaks again after it waited.
+    const states = eventsOfType(connection.frames(), 'voice-state').map((frame) => frame.state);
+    expect(states).toEqual(['listening', 'transcribing', 'thinking', 'speaking', 'transcribing', 'thinking', 'speaking', 'listening']);
+    connection.socket.close();
+  });
+
+  it('a spoken no declines: the tool does not run and the reply goes on', async () => {
+    const { user, connection, asked } = await askedToSave('remember my bike is blue', 'All right, I will not.');
+    await say(connection, 'No thanks.');
+    expect((await connection.next('tool-approval-resolved')).approval).toMatchObject({ id: asked.approvalId, status: 'denied' });
+    expect(await connection.next('voice-reply-end')).toMatchObject({ interrupted: false });
+    expect(await memoryTexts(user.token)).toEqual([]);
+    connection.socket.close();
+  });
+
+  it('other words move on: the reply stops, the request is declined at once, and the words are a turn of their own', async () => {
+    const { user, connection, asked, question } = await askedToSave('remember my bike is blue', 'Saved it.');
+    const other = uniqueText('tell me a joke instead');
+    await scriptFakeOpenAI(fakeUrl, other, [{ text: 'Here is one.' }]);
+    await say(connection, other);
+    expect(await connection.next('voice-reply-end')).toMatchObject({ messageId: asked.messageId, interrupted: true, spokenText: 'Let me note that.' });
+    expect((await connection.next('tool-approval-resolved')).approval).toMatchObject({ id: asked.approvalId, status: 'denied' });
+    expect(await connection.next('voice-reply-end')).toMatchObject({ interrupted: false, spokenText: 'Here is one.' });
+    await voiceSettled(user.user.id);
+    expect(await memoryTexts(user.token)).toEqual([]);
+    const messages = await history(user.token);
+    // The question was said around the reply, not in it: the cut reply keeps only the model's words.
+    expect(messages.map((message) => message.text)).not.toContain(expect.stringContaining(question.text));
+    expect(messages.filter((message) => message.role === 'user').map((message) => message.text)).toContain(other);
+    connection.socket.close();
+  });
+});
+
 describe('barge-in', () => {
   it('stops the reply after the first segment: no later segment, and the stored reply is the sentence heard', async () => {
     const user = await buildUser();

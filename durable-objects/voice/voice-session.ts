@@ -13,7 +13,8 @@ import {
 import { log } from '../../server/logging/log.ts';
 import type { SpeechToText } from '../../server/providers/speech/speech-to-text.ts';
 import type { SpeechAlignment, TextToSpeech } from '../../server/providers/speech/text-to-speech.ts';
-import { sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
+import { type ApprovalWord, spokenApprovalWordOf } from '../approvals/approval-words.ts';
+import { sentToEverySocketByApprovals, spokenApprovalQuestion } from '../approvals/approvals-capability.ts';
 import type { ClientConnection } from '../host/capability.ts';
 import { frameError } from '../host/connections.ts';
 import { letRequestsLeave } from '../host/requests-leave.ts';
@@ -58,6 +59,8 @@ export interface VoiceSessionDependencies {
   replaceAssistantText: (messageId: string, text: string) => Promise<Message | undefined>;
   /** Seals and keeps the utterance's audio when the person turned that on; does nothing otherwise. */
   keepAudio: (pcm: Uint8Array, messageId: string) => Promise<void>;
+  /** Answers a request to approve a tool call; false when it no longer waits (answered elsewhere, expired). */
+  answerApproval: (approvalId: string, answer: ApprovalWord) => Promise<boolean>;
   track: (work: Promise<unknown>) => void;
 }
 
@@ -109,6 +112,8 @@ interface SpokenSegment {
   durationMs: number;
   complete: boolean;
   alignment?: SpeechAlignment;
+  /** Said around the reply, not part of it (the question before a tool runs): a cut reply's text leaves it out. */
+  aside?: boolean;
 }
 
 /** One reply being spoken, or the last one spoken (a client may still be playing it when the person cuts in). */
@@ -124,6 +129,8 @@ interface Reply {
   stored: Promise<TurnAnswer | undefined>;
   /** Settles once every segment was sent (or dropped). */
   spoken: Promise<void>;
+  /** The request to approve a tool call the reply waits on: the person's next words answer it. */
+  approvalId?: string;
 }
 
 /**
@@ -137,6 +144,8 @@ export class VoiceSession {
   #reply: Reply | undefined;
   #conversationId: string | undefined;
   #outputNoticeSent = false;
+  /** The last `voice-state` sent. */
+  #state: VoiceState = 'idle';
   /** The client asked for the reply's audio as binary frames (`voice-start`'s `binaryAudio`). */
   #binaryAudio = false;
   #closed = false;
@@ -155,7 +164,7 @@ export class VoiceSession {
       this.#send(frameError('voice_input_not_configured', 'No speech recognition is configured on this server; use the device to listen and send the text.'));
       return false;
     }
-    this.#sendFrame({ type: 'voice-state', state: 'listening' });
+    this.#setState('listening');
     this.#noticeMissingOutput();
     return true;
   }
@@ -177,8 +186,9 @@ export class VoiceSession {
         this.#utterance = { id: frame.utteranceId, chunks: [], nextSeq: 0, bytes: 0, capped: false, rejected: true };
         return;
       }
-      // The person speaks while the companion talks: they hear nothing more of it.
-      if (this.#reply && !this.#reply.finished)
+      // The person speaks while the companion talks: they hear nothing more of it. While it waits for
+      // their yes or no, what they say may be the answer: that is read once it is transcribed.
+      if (this.#reply && !this.#reply.finished && this.#reply.approvalId === undefined)
         this.dependencies.track(this.#stopReply(this.#reply, { kind: 'sent' }, { notify: true, arrivedAt: Date.now() }));
       utterance = { id: frame.utteranceId, chunks: [], nextSeq: 0, bytes: 0, capped: false, rejected: false };
       this.#utterance = utterance;
@@ -247,10 +257,30 @@ export class VoiceSession {
       return;
     }
     if (this.#closed) return;
+    if (await this.#answeredApproval(text, frame.utteranceId)) return;
     this.#turnsHeard += 1;
     const turnOfSession = this.#turnsHeard;
     const reply = await this.#speakReply(text, frame.utteranceId, frame.conversationId ?? this.#conversationId, pcm, voice, timings);
     timings.log({ turnOfSession, interrupted: reply.stopped });
+  }
+
+  /**
+   * While the reply waits for the person to approve a tool call, a spoken "yes", "no" or "always"
+   * answers it and the reply goes on: true then. Anything else moves on to a new turn, and the reply
+   * it talks over stops, which declines the request.
+   */
+  async #answeredApproval(text: string, utteranceId: string): Promise<boolean> {
+    const reply = this.#reply;
+    const approvalId = reply && !reply.finished ? reply.approvalId : undefined;
+    if (reply === undefined || approvalId === undefined) return false;
+    const word = spokenApprovalWordOf(text);
+    if (word !== null && (await this.dependencies.answerApproval(approvalId, word))) {
+      this.#sendFrame({ type: 'voice-transcript', utteranceId, text });
+      this.#setState('thinking', 'thinking');
+      return true;
+    }
+    await this.#stopReply(reply, { kind: 'sent' }, { notify: true, arrivedAt: Date.now() });
+    return false;
   }
 
   /** No words in the utterance: an empty transcript, no turn, and back to listening. */
@@ -316,10 +346,10 @@ export class VoiceSession {
     this.#reply = reply;
     let sentSoFar = '';
     let index = 0;
-    const speak = (sentence: string) => {
+    const speak = (sentence: string, aside = false) => {
       if (!textToSpeech || !voice || reply.stopped) return;
       const segmentIndex = index++;
-      sentSoFar = sentSoFar === '' ? sentence : `${sentSoFar} ${sentence}`;
+      if (!aside) sentSoFar = sentSoFar === '' ? sentence : `${sentSoFar} ${sentence}`;
       const emotion = chooseEmotion(sentSoFar, text);
       if (segmentIndex === 0) timings.mark('firstSentence');
       // Synthesis starts now; sending waits for the segments before it, so they go out in order.
@@ -337,12 +367,18 @@ export class VoiceSession {
         }
         if (reply.stopped || this.#closed || reply.messageId === undefined) return;
         if (segment.kind === 'streamed') {
-          await this.#sendStreamed(reply, reply.messageId, { index: segmentIndex, text: sentence, emotion }, segment, segmentIndex === 0 ? timings : undefined);
+          await this.#sendStreamed(
+            reply,
+            reply.messageId,
+            { index: segmentIndex, text: sentence, emotion, aside },
+            segment,
+            segmentIndex === 0 ? timings : undefined,
+          );
           return;
         }
         this.#sendSegment(
           reply,
-          { text: sentence, durationMs: segment.durationMs, complete: true, ...(segment.alignment ? { alignment: segment.alignment } : {}) },
+          { text: sentence, durationMs: segment.durationMs, complete: true, aside, ...(segment.alignment ? { alignment: segment.alignment } : {}) },
           {
             type: 'voice-segment',
             messageId: reply.messageId,
@@ -405,6 +441,14 @@ export class VoiceSession {
             if (event.type === 'message-start') {
               reply.messageId = event.messageId;
               timings.mark('replyStarted');
+            } else if (event.type === 'tool-approval-request') {
+              // Hands-free, the card is not enough: the question is said too, after what the model said
+              // so far, and the person's next words answer it.
+              reply.approvalId = event.approvalId;
+              for (const sentence of sentences.flush()) speak(sentence);
+              speak(spokenApprovalQuestion(event.approval), true);
+            } else if (event.type === 'tool-approval-resolved' && event.approval.id === reply.approvalId) {
+              reply.approvalId = undefined;
             }
           },
           onUserMessage: (message) => {
@@ -455,13 +499,24 @@ export class VoiceSession {
     reply.stopped = true;
     reply.finished = true;
     reply.controller.abort(new DOMException('The person cut in.', 'AbortError'));
+    // A tool call the reply waited on does not run without a yes; declining it lets the turn end now
+    // rather than when the request expires.
+    const approvalId = reply.approvalId;
+    reply.approvalId = undefined;
+    if (approvalId !== undefined) this.dependencies.track(this.dependencies.answerApproval(approvalId, 'no'));
     if (wasStopped && heard.kind === 'sent') return;
     const spokenText =
       heard.kind === 'sent'
-        ? reply.sent.map((segment) => segment.text).join(' ')
+        ? reply.sent
+            .filter((segment) => !segment.aside)
+            .map((segment) => segment.text)
+            .join(' ')
         : [
-            ...reply.sent.slice(0, heard.segments).map((segment) => segment.text),
-            ...(heard.segments < reply.sent.length
+            ...reply.sent
+              .slice(0, heard.segments)
+              .filter((segment) => !segment.aside)
+              .map((segment) => segment.text),
+            ...(heard.segments < reply.sent.length && !reply.sent[heard.segments]?.aside
               ? [
                   heardPart(
                     reply.sent[heard.segments]?.text ?? '',
@@ -503,7 +558,8 @@ export class VoiceSession {
    * sentence is noted as sent (what a barge-in cuts against) as its `voice-segment` goes out.
    */
   #sendSegment(reply: Reply, spoken: SpokenSegment, frame: Extract<VoiceServerFrame, { type: 'voice-segment' }>, timings: StageTimings | undefined): void {
-    if (frame.index === 0) this.#setState('speaking', frame.emotion);
+    // The reply's first sentence, or the first after it paused for a question's answer.
+    if (frame.index === 0 || this.#state !== 'speaking') this.#setState('speaking', frame.emotion);
     reply.sent.push(spoken);
     this.#sendFrame(frame);
     timings?.mark('firstSegmentSent');
@@ -517,11 +573,11 @@ export class VoiceSession {
   async #sendStreamed(
     reply: Reply,
     messageId: string,
-    sentence: { index: number; text: string; emotion: Emotion },
+    sentence: { index: number; text: string; emotion: Emotion; aside: boolean },
     segment: StreamedSegment,
     timings: StageTimings | undefined,
   ): Promise<void> {
-    const spoken: SpokenSegment = { text: sentence.text, durationMs: 0, complete: false };
+    const spoken: SpokenSegment = { text: sentence.text, durationMs: 0, complete: false, aside: sentence.aside };
     let part = 0;
     let loudest = 0;
     let ended = false;
@@ -578,6 +634,7 @@ export class VoiceSession {
   }
 
   #setState(state: VoiceState, emotion?: Emotion): void {
+    this.#state = state;
     this.#sendFrame({ type: 'voice-state', state, ...(emotion ? { emotion } : {}) });
   }
 

@@ -108,6 +108,8 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
   const microphoneRef = useRef<Microphone | undefined>(undefined);
   const playerRef = useRef<SegmentPlayer | undefined>(undefined);
   const browserSpeakingRef = useRef<{ messageId: string } | undefined>(undefined);
+  /** A request to approve a tool call the reply waits on: the companion asks it aloud, and the person's words answer it. */
+  const awaitedApprovalRef = useRef<string | undefined>(undefined);
   const browserOpening = useRef(0);
   const utteranceCounter = useRef(0);
 
@@ -121,6 +123,9 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
 
   /** Speaking over the companion: its voice stops now and the server learns how much was heard. */
   const bargeIn = useCallback(() => {
+    // While the companion asks whether it may use a tool, what the person says is the answer: its
+    // voice is not cut, and the reply goes on after a yes or a no.
+    if (awaitedApprovalRef.current !== undefined) return;
     const heard = playerRef.current?.interrupt();
     if (heard) {
       setReplyPlaying(false);
@@ -247,6 +252,12 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
         case 'voice-state':
           setServerState(frame.state);
           if (frame.emotion) setFaceEmotion(frame.emotion);
+          return;
+        case 'tool-approval-request':
+          awaitedApprovalRef.current = frame.approvalId;
+          return;
+        case 'tool-approval-resolved':
+          if (frame.approval.id === awaitedApprovalRef.current) awaitedApprovalRef.current = undefined;
           return;
         case 'voice-transcript':
           if (frame.text.trim() === '') return;
