@@ -1,3 +1,4 @@
+import { approvalWordOf } from '../../common/approval-words.ts';
 import type { ImportDocument } from '../../common/import.ts';
 import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
 import { maxApprovalInputLength, type ToolApproval, type ToolApprovalStatus, type ToolRisk } from '../../common/tools.ts';
@@ -11,7 +12,6 @@ import type { ImportPlan } from '../host/import-document.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ToolsCapability } from '../tools/tools-capability.ts';
 import { ApprovalStore } from './approval-store.ts';
-import { approvalWordOf } from './approval-words.ts';
 import { approvalsSchemaSteps } from './schema.ts';
 
 /** What became of a request once it is no longer pending. */
@@ -61,11 +61,6 @@ function shownInput(input: JsonValue): JsonValue {
 
 /** The longest input a WhatsApp question quotes: the app shows all of it. */
 const whatsAppInputLength = 600;
-
-/** The question as the companion says it in voice mode, where the person answers aloud. */
-export function spokenApprovalQuestion(approval: Pick<ToolApproval, 'toolTitle' | 'reason'>): string {
-  return `May I use ${approval.toolTitle}? ${approval.reason} Say yes or no.`;
-}
 
 function whatsAppQuestion(approval: ToolApproval): string {
   const input = JSON.stringify(approval.input, null, 1);

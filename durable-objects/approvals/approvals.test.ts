@@ -18,7 +18,6 @@ import { exportOf, importInto } from '../../test-support/round-trip/move-account
 import { runScheduledWork } from '../../test-support/scheduled-work.ts';
 import { deliverInbound, inObjectStorage, linkWhatsApp } from '../../test-support/whatsapp.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
-import { approvalWordOf, spokenApprovalWordOf } from './approval-words.ts';
 
 const fakeUrl = inject('fakeOpenAIUrl');
 const whatsAppUrl = inject('fakeWhatsAppUrl');
@@ -472,50 +471,6 @@ describe('a turn from WhatsApp that needs approval', () => {
     expect(await toolOf(user.token, 'memory-save')).toMatchObject({ approval: 'always' });
     expect(await memoryTexts(user.token)).toEqual(['Gym locker 31.']);
   });
-});
-
-describe('the words that answer on WhatsApp', () => {
-  it.each([
-    ['YES', 'yes'],
-    [' oui. ', 'yes'],
-    ['Sí', 'yes'],
-    ['Ja', 'yes'],
-    ['não', 'no'],
-    ['Nee', 'no'],
-    ['NO!', 'no'],
-    ['toujours', 'always'],
-    ['Immer', 'always'],
-  ] as const)('%j is %s', (text, word) => {
-    expect(approvalWordOf(text)).toBe(word);
-  });
-
-  it.each(['yes please save it', 'maybe', '', 'yes no', 'constructor', 'toString', '__proto__'])('%j is not an answer', (text) => {
-    expect(approvalWordOf(text)).toBeNull();
-  });
-});
-
-describe('the words that answer aloud in voice mode', () => {
-  it.each([
-    ['Yes.', 'yes'],
-    ['Yes please.', 'yes'],
-    ['Sure, go ahead.', 'yes'],
-    ['Go ahead', 'yes'],
-    ['okay thank you', 'yes'],
-    ['Oui merci', 'yes'],
-    ['No thanks.', 'no'],
-    ["Don't.", 'no'],
-    ['Nope', 'no'],
-    ['Always.', 'always'],
-  ] as const)('%j is %s', (text, word) => {
-    expect(spokenApprovalWordOf(text)).toBe(word);
-  });
-
-  it.each(['No, I want something else.', 'Yes and add milk too', 'What is it?', '', 'constructor', 'please yes', 'yes please please please please'])(
-    '%j is not an answer',
-    (text) => {
-      expect(spokenApprovalWordOf(text)).toBeNull();
-    },
-  );
 });
 
 describe('tool approvals brought over by an import', () => {

@@ -1,3 +1,4 @@
+import { type ApprovalWord, spokenApprovalQuestion, spokenApprovalWordOf } from '../../common/approval-words.ts';
 import { encodeBinaryFrame } from '../../common/binary-frame.ts';
 import type { Voice } from '../../common/catalog.ts';
 import type { Message, StreamEvent } from '../../common/protocol.ts';
@@ -13,8 +14,7 @@ import {
 import { log } from '../../server/logging/log.ts';
 import type { SpeechToText } from '../../server/providers/speech/speech-to-text.ts';
 import type { SpeechAlignment, TextToSpeech } from '../../server/providers/speech/text-to-speech.ts';
-import { type ApprovalWord, spokenApprovalWordOf } from '../approvals/approval-words.ts';
-import { sentToEverySocketByApprovals, spokenApprovalQuestion } from '../approvals/approvals-capability.ts';
+import { sentToEverySocketByApprovals } from '../approvals/approvals-capability.ts';
 import type { ClientConnection } from '../host/capability.ts';
 import { frameError } from '../host/connections.ts';
 import { letRequestsLeave } from '../host/requests-leave.ts';

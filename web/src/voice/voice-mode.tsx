@@ -4,7 +4,8 @@
 // push-to-talk (hold the button or Space), barge-in (speaking over the companion stops it and tells
 // the server how much was heard), and an exit always one tap or Escape away.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Care, Emotion, ServerFrame, Voice, VoiceState } from '../../../common/client.ts';
+import { spokenApprovalQuestion, spokenApprovalWordOf } from '../../../common/approval-words.ts';
+import type { Care, Emotion, ServerFrame, ToolApproval, Voice, VoiceState } from '../../../common/client.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
 import { CareCard } from '../care/care-card.tsx';
 import { ToolApprovalCardList } from '../chat/tool-approval-card.tsx';
@@ -109,7 +110,9 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
   const playerRef = useRef<SegmentPlayer | undefined>(undefined);
   const browserSpeakingRef = useRef<{ messageId: string } | undefined>(undefined);
   /** A request to approve a tool call the reply waits on: the companion asks it aloud, and the person's words answer it. */
-  const awaitedApprovalRef = useRef<string | undefined>(undefined);
+  const awaitedApprovalRef = useRef<ToolApproval | undefined>(undefined);
+  const answerApprovalRef = useRef(toolApprovals.cards.onAnswer);
+  answerApprovalRef.current = toolApprovals.cards.onAnswer;
   const browserOpening = useRef(0);
   const utteranceCounter = useRef(0);
 
@@ -222,6 +225,13 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
             onSpeechStart: () => bargeIn(),
             onPhrase: (text) => {
               setLines((previous) => [...previous, { key: `phrase-${previous.length}`, speaker: 'person', text }]);
+              // A short yes, no or always answers the question the companion asked; anything else is a turn.
+              const awaited = awaitedApprovalRef.current;
+              const word = awaited === undefined ? null : spokenApprovalWordOf(text);
+              if (awaited !== undefined && word !== null) {
+                answerApprovalRef.current(awaited, { approved: word !== 'no', ...(word === 'always' ? { always: true } : {}) });
+                return;
+              }
               realtime.sendMessage({ text, ...(conversationRef.current ? { conversationId: conversationRef.current } : {}) });
             },
             onError: (reason) => {
@@ -254,10 +264,18 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
           if (frame.emotion) setFaceEmotion(frame.emotion);
           return;
         case 'tool-approval-request':
-          awaitedApprovalRef.current = frame.approvalId;
+          awaitedApprovalRef.current = frame.approval;
+          // The server says the question when it synthesizes speech; with the browser's voice, this does.
+          if (abilities.speaking === 'browser')
+            speakInBrowser(spokenApprovalQuestion(frame.approval), voice, {
+              onWord: () => {
+                browserOpening.current = 0.8;
+              },
+              onEnd: () => {},
+            });
           return;
         case 'tool-approval-resolved':
-          if (frame.approval.id === awaitedApprovalRef.current) awaitedApprovalRef.current = undefined;
+          if (frame.approval.id === awaitedApprovalRef.current?.id) awaitedApprovalRef.current = undefined;
           return;
         case 'voice-transcript':
           if (frame.text.trim() === '') return;

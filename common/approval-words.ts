@@ -1,4 +1,10 @@
-/** The answers a WhatsApp message can give to a request to approve. */
+/**
+ * The words that answer a request to approve a tool call without a tap: on WhatsApp, and aloud in
+ * voice mode (the object hears them through its transcriber, the web client through the browser's
+ * own recognition). Shared by both, so they take the same words.
+ */
+
+/** The answers a message or an utterance can give to a request to approve. */
 export type ApprovalWord = 'yes' | 'no' | 'always';
 
 /**
@@ -69,4 +75,9 @@ export function spokenApprovalWordOf(text: string): ApprovalWord | null {
   const rest = spoken.slice(twoWordYes ? 2 : 1);
   if (answer === undefined || rest.length > 3 || !rest.every((word) => courtesies.has(word))) return null;
   return answer;
+}
+
+/** The question as the companion says it in voice mode, where the person answers aloud. */
+export function spokenApprovalQuestion(approval: { toolTitle: string; reason: string }): string {
+  return `May I use ${approval.toolTitle}? ${approval.reason} Say yes or no.`;
 }
