@@ -1,7 +1,6 @@
 import { Agent, type Connection, type ConnectionContext, type WSMessage } from 'agents';
-import { decodeBinaryFrame } from '../common/binary-frame.ts';
 import type { ImportReport } from '../common/import.ts';
-import { binaryFrameFields, clientFrameSchema, type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
+import { type ExportHead, pingFrame, pongFrame } from '../common/protocol.ts';
 import { readConfig } from '../server/config/config.ts';
 import type { Env } from '../server/env.ts';
 import { type Outcome, outcomeOf } from '../server/errors/outcome.ts';
@@ -16,6 +15,7 @@ import {
   channelHeader,
   connectionStateFrom,
   frameError,
+  readClientFrame,
   sessionEndedCloseCode,
   sessionExpiresHeader,
   sessionHeader,
@@ -212,30 +212,14 @@ export class CompanionAgent extends Agent<Env> {
       connection.close(sessionEndedCloseCode, 'session ended');
       return;
     }
-    let frame: unknown;
-    if (typeof message !== 'string') {
-      // Audio comes without base64 as a binary frame: a JSON header and the bytes (common/binary-frame.ts).
-      frame = decodeBinaryFrame(message, binaryFrameFields);
-      if (frame === undefined)
-        return client.send(frameError('invalid_frame', 'A binary frame must be a header length, a JSON header of a frame that carries audio, and the audio.'));
-    } else {
-      try {
-        frame = JSON.parse(message);
-      } catch {
-        return client.send(frameError('invalid_frame', 'The frame is not valid JSON.'));
-      }
-    }
-    const parsed = clientFrameSchema.safeParse(frame);
-    if (!parsed.success) {
-      const tooLong = parsed.error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
-      const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
-      return client.send(frameError(tooLong ? 'message_too_long' : 'validation_failed', `The frame is not valid: ${details}.`));
-    }
+    const read = readClientFrame(message);
+    if ('error' in read) return client.send(read.error);
+    const frame = read.frame;
     // A ping spelled otherwise than `pingFrame` (spaces, key order) still gets its answer here.
-    if (parsed.data.type === 'ping') return client.send(pongFrame);
-    const handler = this.#frameHandlers.get(parsed.data.type) as ((frame: unknown, connection: ClientConnection) => Promise<void>) | undefined;
-    if (!handler) return client.send(frameError('invalid_frame', `Frames of type ${parsed.data.type} are not handled.`));
-    await handler(parsed.data, client);
+    if (frame.type === 'ping') return client.send(pongFrame);
+    const handler = this.#frameHandlers.get(frame.type) as ((frame: unknown, connection: ClientConnection) => Promise<void>) | undefined;
+    if (!handler) return client.send(frameError('invalid_frame', `Frames of type ${frame.type} are not handled.`));
+    await handler(frame, client);
   }
 
   // --- the host slice the capabilities see --------------------------------------------------------

@@ -1,5 +1,7 @@
-import type { Connection } from 'agents';
+import type { Connection, WSMessage } from 'agents';
+import { decodeBinaryFrame } from '../../common/binary-frame.ts';
 import type { ErrorId } from '../../common/error-ids.ts';
+import { binaryFrameFields, type ClientFrame, clientFrameSchema } from '../../common/protocol.ts';
 import type { ClientConnection } from './capability.ts';
 
 /** The header by which the Worker, after authenticating, tells the object whose connection it hands over. */
@@ -47,6 +49,31 @@ export function connectionChannel(state: unknown): ClientConnection['channel'] {
 /** An `error` frame for a frame the object refused. */
 export function frameError(id: ErrorId, message: string): string {
   return JSON.stringify({ type: 'error', id, message });
+}
+
+/**
+ * A client's message read as a frame: JSON text, or a binary message whose audio comes without base64
+ * (a JSON header and the bytes, `common/binary-frame.ts`), checked against the frame schemas. What does
+ * not read answers with the `error` frame to send back.
+ */
+export function readClientFrame(message: WSMessage): { frame: ClientFrame } | { error: string } {
+  let frame: unknown;
+  if (typeof message !== 'string') {
+    frame = decodeBinaryFrame(message, binaryFrameFields);
+    if (frame === undefined)
+      return { error: frameError('invalid_frame', 'A binary frame must be a header length, a JSON header of a frame that carries audio, and the audio.') };
+  } else {
+    try {
+      frame = JSON.parse(message);
+    } catch {
+      return { error: frameError('invalid_frame', 'The frame is not valid JSON.') };
+    }
+  }
+  const parsed = clientFrameSchema.safeParse(frame);
+  if (parsed.success) return { frame: parsed.data };
+  const tooLong = parsed.error.issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text');
+  const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
+  return { error: frameError(tooLong ? 'message_too_long' : 'validation_failed', `The frame is not valid: ${details}.`) };
 }
 
 /** The Agents SDK's connection as a capability sees it; the channel is read only when asked for. */
