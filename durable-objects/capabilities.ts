@@ -102,7 +102,7 @@ export function buildCapabilities(host: CapabilityHost, accountData: AccountData
     conversations,
     turn,
     speech,
-    approvals: approvals.rpc,
+    approvals,
   });
   const backups = createBackupsCapability(host, { companion, accountData });
   return {

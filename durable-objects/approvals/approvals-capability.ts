@@ -1,4 +1,4 @@
-import { approvalWordOf } from '../../common/approval-words.ts';
+import { type ApprovalWord, approvalWordOf } from '../../common/approval-words.ts';
 import type { ImportDocument } from '../../common/import.ts';
 import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
 import { maxApprovalInputLength, type ToolApproval, type ToolApprovalStatus, type ToolRisk } from '../../common/tools.ts';
@@ -203,6 +203,19 @@ export function createApprovalsCapability(
   }
 
   /**
+   * Answers a waiting request with a word the person said or wrote instead of tapping: the approval as
+   * answered, or null when it no longer waits (answered on a device or expired a moment before).
+   */
+  async function answerWithWord(approvalId: string, word: ApprovalWord): Promise<ToolApproval | null> {
+    try {
+      return await answer(approvalId, { approved: word !== 'no', always: word === 'always' });
+    } catch (error) {
+      if (error instanceof AppError && error.id === 'approval_not_found') return null;
+      throw error;
+    }
+  }
+
+  /**
    * A WhatsApp message that is only YES, NO or ALWAYS (in the languages the personas speak) while a
    * WhatsApp turn waits answers that request instead of starting a turn; the text is what Kindred
    * says back. Null for anything else: the message is a turn as usual.
@@ -212,15 +225,11 @@ export function createApprovalsCapability(
     if (!word) return null;
     const id = store.oldestPendingOn('whatsapp', host.now());
     if (!id) return null;
-    try {
-      const approval = await answer(id, { approved: word !== 'no', always: word === 'always' });
-      if (approval.status === 'denied') return `Understood: I won't use ${approval.toolTitle}.`;
-      return word === 'always' ? `Thanks. I'll use ${approval.toolTitle} without asking from now on.` : `Thanks, going ahead with ${approval.toolTitle}.`;
-    } catch (error) {
-      // Answered in the app a moment before: the word starts a turn as usual.
-      if (error instanceof AppError && error.id === 'approval_not_found') return null;
-      throw error;
-    }
+    const approval = await answerWithWord(id, word);
+    // Answered in the app a moment before: the word starts a turn as usual.
+    if (!approval) return null;
+    if (approval.status === 'denied') return `Understood: I won't use ${approval.toolTitle}.`;
+    return word === 'always' ? `Thanks. I'll use ${approval.toolTitle} without asking from now on.` : `Thanks, going ahead with ${approval.toolTitle}.`;
   }
 
   return {
@@ -228,6 +237,7 @@ export function createApprovalsCapability(
     schema: approvalsSchemaSteps,
     approvals,
     answerFromWhatsApp,
+    answerWithWord,
     rpc: {
       /** Newest first; a client that reconnects asks for the pending ones and shows their cards again. */
       list: (query: { status?: ToolApprovalStatus }): Promise<ToolApproval[]> => store.list({ status: query.status, now: host.now() }),

@@ -1,7 +1,6 @@
 import type { ImportDocument } from '../../common/import.ts';
 import type { VoiceSettings } from '../../common/voice.ts';
 import { findVoice } from '../../server/catalog/catalog.ts';
-import { AppError } from '../../server/errors/app-error.ts';
 import type { ApprovalsCapability } from '../approvals/approvals-capability.ts';
 import type { CompanionCapability } from '../companion/companion-capability.ts';
 import type { ConversationsCapability } from '../conversations/conversations-capability.ts';
@@ -26,8 +25,8 @@ export function createVoiceCapability(
     conversations: ConversationsCapability;
     turn: Pick<TurnCapability, 'run'>;
     speech: SpeechPorts;
-    /** Answers a request to approve a tool call, as a tap on its card would. */
-    approvals: Pick<ApprovalsCapability['rpc'], 'answer'>;
+    /** Answers a request to approve a tool call with a spoken word, as a tap on its card would. */
+    approvals: Pick<ApprovalsCapability, 'answerWithWord'>;
   },
 ) {
   // Through the files' test seam, so the fault tests can make R2 fail for recordings too.
@@ -60,16 +59,8 @@ export function createVoiceCapability(
           if (!store.settings().keepAudio) return;
           await store.keepUtterance(pcm, messageId, host.now());
         },
-        answerApproval: async (approvalId, word) => {
-          try {
-            await dependencies.approvals.answer(approvalId, { approved: word !== 'no', always: word === 'always' });
-            return true;
-          } catch (error) {
-            // Answered on a device or expired a moment before: the words are a turn of their own.
-            if (error instanceof AppError && error.id === 'approval_not_found') return false;
-            throw error;
-          }
-        },
+        // Answered on a device or expired a moment before: the words are a turn of their own.
+        answerApproval: async (approvalId, word) => (await dependencies.approvals.answerWithWord(approvalId, word)) !== null,
         track,
       });
       sessions.set(connection.id, session);
