@@ -505,30 +505,16 @@ export class VoiceSession {
     reply.approvalId = undefined;
     if (approvalId !== undefined) this.dependencies.track(this.dependencies.answerApproval(approvalId, 'no'));
     if (wasStopped && heard.kind === 'sent') return;
-    const spokenText =
-      heard.kind === 'sent'
-        ? reply.sent
-            .filter((segment) => !segment.aside)
-            .map((segment) => segment.text)
-            .join(' ')
-        : [
-            ...reply.sent
-              .slice(0, heard.segments)
-              .filter((segment) => !segment.aside)
-              .map((segment) => segment.text),
-            ...(heard.segments < reply.sent.length && !reply.sent[heard.segments]?.aside
-              ? [
-                  heardPart(
-                    reply.sent[heard.segments]?.text ?? '',
-                    heard.playedMs,
-                    wholeDurationMs(reply.sent[heard.segments]),
-                    reply.sent[heard.segments]?.alignment,
-                  ),
-                ]
-              : []),
-          ]
-            .filter((part) => part !== '')
-            .join(' ');
+    // What was heard: every segment sent, or those played to the end and the words of the one playing.
+    // A question said around the reply is not part of its text.
+    const playedThrough = heard.kind === 'sent' ? reply.sent : reply.sent.slice(0, heard.segments);
+    const playing = heard.kind === 'played' ? reply.sent[heard.segments] : undefined;
+    const spokenText = [
+      ...playedThrough.filter((segment) => !segment.aside).map((segment) => segment.text),
+      ...(heard.kind === 'played' && playing && !playing.aside ? [heardPart(playing.text, heard.playedMs, wholeDurationMs(playing), playing.alignment)] : []),
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
     const notify = () => options.notify && !this.#closed;
     if (notify() && reply.messageId) {
       this.#sendFrame({ type: 'voice-reply-end', messageId: reply.messageId, interrupted: true, spokenText });
