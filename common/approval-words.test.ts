@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalWordOf, spokenApprovalQuestion, spokenApprovalWordOf } from './approval-words.ts';
+import { approvalAnswerOf, approvalWordOf, spokenApprovalQuestion, spokenApprovalWordOf } from './approval-words.ts';
 
 describe('the words that answer on WhatsApp', () => {
   it.each([
@@ -50,5 +50,15 @@ describe('the question said aloud', () => {
     expect(spokenApprovalQuestion({ toolTitle: 'Memories', reason: 'Remembers what matters. This changes your data.' })).toBe(
       'May I use Memories? Remembers what matters. This changes your data. Say yes or no.',
     );
+  });
+});
+
+describe('what a word answers', () => {
+  it.each([
+    ['yes', { approved: true }],
+    ['no', { approved: false }],
+    ['always', { approved: true, always: true }],
+  ] as const)('%s is %j', (word, answer) => {
+    expect(approvalAnswerOf(word)).toEqual(answer);
   });
 });

@@ -77,6 +77,11 @@ export function spokenApprovalWordOf(text: string): ApprovalWord | null {
   return answer;
 }
 
+/** What a word answers, as a tap on the card would: allow (and stop asking, for "always") or decline. */
+export function approvalAnswerOf(word: ApprovalWord): { approved: boolean; always?: true } {
+  return { approved: word !== 'no', ...(word === 'always' ? { always: true } : {}) };
+}
+
 /** The question as the companion says it in voice mode, where the person answers aloud. */
 export function spokenApprovalQuestion(approval: { toolTitle: string; reason: string }): string {
   return `May I use ${approval.toolTitle}? ${approval.reason} Say yes or no.`;

@@ -9,10 +9,11 @@ import { z } from 'zod';
  * `voice-utterance-end`. Audio travels either as base64 in a JSON text frame or, without base64, as a
  * binary frame (`common/binary-frame.ts`: a JSON header and the bytes; `voiceBinaryFields` says which
  * field the bytes fill): a client sends binary `voice-audio` whenever it likes, and hears binary
- * `voice-segment` and `voice-segment-audio` after `voice-start` with `binaryAudio: true`. The object transcribes it, stores the transcript as the person's
- * message, runs the turn, and speaks the reply sentence by sentence as `voice-segment` frames while
- * the usual `message-start` / `text-delta` / `message-end` events flow as for a typed message. A
- * sentence's PCM streams: its first part is the `voice-segment`, the rest follow as `voice-segment-audio`.
+ * `voice-segment` and `voice-segment-audio` after `voice-start` with `binaryAudio: true`. The object
+ * transcribes the utterance, stores the transcript as the person's message, runs the turn, and speaks
+ * the reply sentence by sentence as `voice-segment` frames while the usual `message-start` /
+ * `text-delta` / `message-end` events flow as for a typed message. A sentence's PCM streams: its first
+ * part is the `voice-segment`, the rest follow as `voice-segment-audio`.
  */
 
 /** The audio a client sends: 16 kHz mono signed 16-bit little-endian PCM, no header. */

@@ -1,4 +1,4 @@
-import { type ApprovalWord, approvalWordOf } from '../../common/approval-words.ts';
+import { type ApprovalWord, approvalAnswerOf, approvalWordOf } from '../../common/approval-words.ts';
 import type { ImportDocument } from '../../common/import.ts';
 import type { JsonValue, ServerFrame, StreamEvent } from '../../common/protocol.ts';
 import { maxApprovalInputLength, type ToolApproval, type ToolApprovalStatus, type ToolRisk } from '../../common/tools.ts';
@@ -208,7 +208,7 @@ export function createApprovalsCapability(
    */
   async function answerWithWord(approvalId: string, word: ApprovalWord): Promise<ToolApproval | null> {
     try {
-      return await answer(approvalId, { approved: word !== 'no', always: word === 'always' });
+      return await answer(approvalId, approvalAnswerOf(word));
     } catch (error) {
       if (error instanceof AppError && error.id === 'approval_not_found') return null;
       throw error;

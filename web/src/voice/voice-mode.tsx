@@ -4,7 +4,7 @@
 // push-to-talk (hold the button or Space), barge-in (speaking over the companion stops it and tells
 // the server how much was heard), and an exit always one tap or Escape away.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { spokenApprovalQuestion, spokenApprovalWordOf } from '../../../common/approval-words.ts';
+import { approvalAnswerOf, spokenApprovalQuestion, spokenApprovalWordOf } from '../../../common/approval-words.ts';
 import type { Care, Emotion, ServerFrame, ToolApproval, Voice, VoiceState } from '../../../common/client.ts';
 import { LivingAvatar } from '../avatar/living-avatar.tsx';
 import { CareCard } from '../care/care-card.tsx';
@@ -229,7 +229,7 @@ export function VoiceMode({ companionName, avatarId, voice, conversationId, serv
               const awaited = awaitedApprovalRef.current;
               const word = awaited === undefined ? null : spokenApprovalWordOf(text);
               if (awaited !== undefined && word !== null) {
-                answerApprovalRef.current(awaited, { approved: word !== 'no', ...(word === 'always' ? { always: true } : {}) });
+                answerApprovalRef.current(awaited, approvalAnswerOf(word));
                 return;
               }
               realtime.sendMessage({ text, ...(conversationRef.current ? { conversationId: conversationRef.current } : {}) });
