@@ -20,6 +20,10 @@ export const mcpControl = {
   async revokeTokens(baseUrl: string): Promise<void> {
     await controlPost(baseUrl, '/revoke-tokens', {});
   },
+  /** Gives every live `/changing/mcp` session a tool named `name`; answers how many sessions got it. */
+  async addTool(baseUrl: string, name: string): Promise<number> {
+    return ((await controlPost(baseUrl, '/add-tool', { name })) as { sessions: number }).sessions;
+  },
   async calls(baseUrl: string): Promise<RecordedMcpCall[]> {
     return ((await (await fetch(`${baseUrl}/__control/calls`)).json()) as { calls: RecordedMcpCall[] }).calls;
   },

@@ -164,7 +164,13 @@ export function createMcpCapability(
       let firstError: unknown;
       for (const kind of kinds) {
         const transport = transportFor(server, kind, provider);
-        const client = new Client({ name: 'Kindred', version: '1.0.0' });
+        // A server that adds or drops tools while connected says so (`notifications/tools/list_changed`,
+        // only if it declared `tools.listChanged`): the SDK debounces the notices, and the list is read
+        // again here, paged and capped like the first, rather than by the SDK's own single-page refresh.
+        const client = new Client(
+          { name: 'Kindred', version: '1.0.0' },
+          { listChanged: { tools: { autoRefresh: false, onChanged: () => host.waitUntil(toolsChanged(serverId, client, kind)) } } },
+        );
         try {
           const tools = await withTimeout(
             client.connect(transport).then(() => readTools(client)),
@@ -203,6 +209,23 @@ export function createMcpCapability(
       log.info('mcp server not connected', { userId: host.userId, serverId, state, error: firstError instanceof Error ? firstError.name : 'unknown' });
       return { server: await store.get(serverId), retryable: !refused };
     });
+  }
+
+  /**
+   * The server's tools changed while it was connected: they are read again and stored, so the next
+   * turn and the Tools screen see them (new ones with the default switch, like any first listing).
+   * Ignored once this client is no longer the server's connection; a list that cannot be read keeps
+   * the old one, and the next connection reads it afresh anyway.
+   */
+  async function toolsChanged(serverId: string, client: Client, kind: McpTransportKind): Promise<void> {
+    if (connections.get(serverId)?.client !== client) return;
+    try {
+      const tools = await withTimeout(readTools(client), mcpConnectTimeoutMs, () => undefined);
+      if (connections.get(serverId)?.client !== client) return;
+      await store.setState(serverId, { state: 'ready', reason: null, authorizationUrl: null, tools, transport: kind, now: host.now() });
+    } catch (error) {
+      log.info('mcp tools not read again', { userId: host.userId, serverId, error: error instanceof Error ? error.name : 'unknown' });
+    }
   }
 
   /** Connects, and arms the scheduled retry when the server is down (not when it waits for the person or refused the credentials). */

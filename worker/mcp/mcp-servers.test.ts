@@ -248,6 +248,27 @@ describe('MCP servers', () => {
     expect((await mcpControl.calls(mcpUrl)).filter((call) => call.tool === 'delete_note')).toHaveLength(callsBefore);
   });
 
+  it('follows a server whose tools change while connected: the new tool is listed and callable', async () => {
+    const user = await buildUser();
+    const server = await addServer(user.token, { name: 'Changing', url: `${mcpUrl}/changing/mcp` });
+    expect(server).toMatchObject({ state: 'ready', transport: 'streamable-http' });
+    const toolName = `check_tides_${crypto.randomUUID().slice(0, 8)}`;
+    expect(server.tools.map((tool) => tool.name)).not.toContain(`changing__${toolName}`);
+
+    expect(await mcpControl.addTool(mcpUrl, toolName)).toBeGreaterThan(0);
+    let listed = server;
+    for (let tries = 0; tries < 50 && !listed.tools.some((tool) => tool.name === `changing__${toolName}`); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      listed = (await readJson(await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token }), serverAnswer)).server;
+    }
+    expect(listed.tools.find((tool) => tool.name === `changing__${toolName}`)).toMatchObject({ risk: 'read', enabled: true, available: true });
+    // The tools it had are still there.
+    expect(listed.tools.some((tool) => tool.name === 'changing__lookup_weather')).toBe(true);
+
+    const { result } = await turnCalling(user.token, `changing__${toolName}`, {});
+    expect(JSON.stringify(result)).toContain(`${toolName} answered.`);
+  });
+
   it('makes its client again after the object restarts', async () => {
     const user = await buildUser();
     await addServer(user.token, { name: 'Sturdy', url: `${mcpUrl}/plain/mcp` });
