@@ -1,4 +1,4 @@
-// `npm run bench -- reminders [--users 2000] [--per-user 50] [--spread 180] [--lead auto] [--grace 30]`
+// `npm run bench -- reminders [--users 2000] [--per-user 50] [--spread 180] [--lead auto] [--grace 30] [--shards 1]`
 //
 // Whether reminders go out on time, once, when many people's objects fire alarms together. N users each
 // hold a realtime WebSocket (opened with a ticket, as the apps do) and set M reminders through the API,
@@ -9,6 +9,13 @@
 // Kindred runs under `wrangler dev --local` from a bundle made at the start, with a fresh database and no
 // chat model (delivery needs none). Lateness includes the frame's trip through wrangler's local proxy,
 // and both clocks are this machine's.
+//
+// Local workerd runs every Durable Object of a Worker on one thread, so with one server the whole
+// benchmark is bounded by one core; on Cloudflare each person's object runs where it lives, never
+// queued behind two thousand others. `--shards N` starts N servers (each its own workerd, database and
+// objects) and gives each a share of the users, round robin, so the objects are spread over N threads
+// as Cloudflare spreads them over machines. The report says how many there were, and CPU is summed
+// over all of them.
 //
 // CPU per fired reminder: the user+system CPU time of the workerd processes (from /proc/<pid>/stat,
 // summed over wrangler's process group) between the first due time and the last frame's arrival,
@@ -25,23 +32,27 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
 import { format, formatSeconds, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
-import { freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
+import { applyMigrations, freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 /** Sign-up hashes the password with scrypt (32 MiB): more at once than the cores only queues them. */
 const signupsInFlight = 4;
 const requestsInFlight = 16;
-/** Reminders set per second on wrangler dev with two shared cores (about 60 measured), lowered for headroom: sizes `--lead auto`. */
-const assumedCreationsPerSecond = 45;
+/**
+ * Reminders set per second per shard (2 December: 2,000 users over two shards set 153 a second in all; 400 users
+ * set 260, as fewer objects stay warm), lowered for headroom: sizes `--lead auto`.
+ */
+const assumedCreationsPerSecond = 70;
 
 const usage = `Usage: npm run bench -- reminders [options]
   --users N       users, each with a realtime WebSocket (default 2000)
   --per-user N    reminders per user (default 50; --reminders is the same)
   --spread S      seconds over which the reminders fall due (default 180)
   --lead S        seconds between setting the first reminder and the earliest due time (default auto:
-                  the reminders divided by ${assumedCreationsPerSecond} a second, the rate wrangler dev sets them at on two cores)
+                  the reminders divided by ${assumedCreationsPerSecond} a second per shard, the rate wrangler dev sets them at here)
   --grace S       seconds to wait after the last due time for late frames (default 30)
-  --port N        port for wrangler dev; 0 picks a free one (default 0)
+  --port N        port for wrangler dev; 0 picks a free one (default 0; with --shards, the first shard's)
+  --shards N      local servers the users are spread over, one workerd thread each (default 1)
   --profile       run V8's sampling profiler over the firing window and report where workerd's CPU went
                   (written to bench-results/reminders-kindred.cpuprofile); it slows workerd, so the
                   lateness of a profiled run is not comparable with an unprofiled one`;
@@ -57,13 +68,17 @@ function readOptions(argv) {
       lead: { type: 'string', default: 'auto' },
       grace: { type: 'string', default: '30' },
       port: { type: 'string', default: '0' },
+      shards: { type: 'string', default: '1' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   values.reminders = values['per-user'] ?? values.reminders ?? '50';
-  if (values.lead === 'auto') values.lead = String(Math.ceil((Number(values.users) * Number(values.reminders)) / assumedCreationsPerSecond) + 20);
-  const options = Object.fromEntries(['users', 'reminders', 'spread', 'lead', 'grace', 'port'].map((name) => [name, Number(values[name])]));
+  if (values.lead === 'auto') {
+    const shards = Math.max(1, Number(values.shards) || 1);
+    values.lead = String(Math.ceil((Number(values.users) * Number(values.reminders)) / (assumedCreationsPerSecond * shards)) + 20);
+  }
+  const options = Object.fromEntries(['users', 'reminders', 'spread', 'lead', 'grace', 'port', 'shards'].map((name) => [name, Number(values[name])]));
   const invalid = Object.entries(options).find(([name, value]) => !Number.isInteger(value) || value < (name === 'port' || name === 'grace' ? 0 : 1));
   if (values.help || invalid) {
     if (invalid) console.error(`--${invalid[0]} must be a whole number${invalid[0] === 'port' || invalid[0] === 'grace' ? '' : ' of at least 1'}.`);
@@ -115,39 +130,51 @@ export async function run(argv) {
   const benchmarkStartedAt = Date.now();
   const workDirectory = await mkdtemp(path.join(os.tmpdir(), 'kindred-bench-reminders-'));
   const quiet = { stdio: ['ignore', 2, 2] };
-  const port = options.port || (await freePort(host));
-  const baseUrl = `http://${host}:${port}`;
-  progress('Bundling a snapshot of the Worker and preparing a fresh database…');
-  const persistTo = path.join(workDirectory, 'state');
-  const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo, stepOptions: quiet });
-  const inspectorPort = await freePort(host);
-  const server = startWranglerDev({
-    port,
-    host,
-    inspectorPort,
-    persistTo,
-    snapshot,
-    variables: {
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      SIGNUPS_PER_ADDRESS: '1000000',
-      // Sign-up is not what this measures: thousands of people are made before the clock starts.
-      PASSWORD_HASH_LOG2_COST: '10',
-      LLM_PROVIDER: 'none',
-      VECTOR_INDEX: 'local',
-    },
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
+  progress(`Bundling a snapshot of the Worker and preparing ${options.shards === 1 ? 'a fresh database' : `${options.shards} fresh databases`}…`);
+  // Every database is ready before the first server starts, so a failed step leaves nothing running.
+  const persistTo = Array.from({ length: options.shards }, (_, shard) => path.join(workDirectory, `state-${shard}`));
+  const snapshot = await prepareSnapshot({ directory: workDirectory, persistTo: persistTo[0], stepOptions: quiet });
+  for (const directory of persistTo.slice(1)) await applyMigrations({ persistTo: directory, ...quiet });
+  const ports = [];
+  for (let shard = 0; shard < options.shards; shard++) {
+    ports.push({ port: shard === 0 && options.port ? options.port : await freePort(host), inspectorPort: await freePort(host) });
+  }
+  const servers = [];
+  for (const [shard, { port, inspectorPort }] of ports.entries()) {
+    const server = startWranglerDev({
+      port,
+      host,
+      inspectorPort,
+      persistTo: persistTo[shard],
+      snapshot,
+      variables: {
+        MASTER_KEY: randomBytes(32).toString('base64'),
+        SIGNUPS_PER_ADDRESS: '1000000',
+        // Sign-up is not what this measures: thousands of people are made before the clock starts.
+        PASSWORD_HASH_LOG2_COST: '10',
+        LLM_PROVIDER: 'none',
+        VECTOR_INDEX: 'local',
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    servers.push({ server, baseUrl: `http://${host}:${port}`, inspectorPort });
+  }
+  /** CPU seconds of every shard's workerd processes, or null where they cannot be read. */
+  const workerdCpu = () => {
+    const readings = servers.map(({ server }) => workerdCpuSeconds(server.pid));
+    return readings.includes(null) ? null : readings.reduce((sum, value) => sum + value, 0);
+  };
   const sockets = [];
   const stopOnSignal = (signal) => {
-    progress(`Received ${signal}: stopping the server.`);
+    progress(`Received ${signal}: stopping the servers.`);
     for (const socket of sockets) socket.close();
-    void stopProcessGroup(server).finally(() => process.exit(130));
+    void Promise.all(servers.map(({ server }) => stopProcessGroup(server))).finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    await waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 });
-    const call = async (method, route, token, body) => {
+    await Promise.all(servers.map(({ server, baseUrl }) => waitForHealth(baseUrl, { child: server, timeoutMs: 120_000 })));
+    const call = async ({ baseUrl, token }, method, route, body) => {
       const response = await fetch(`${baseUrl}/api/v1${route}`, {
         method,
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -160,16 +187,23 @@ export async function run(argv) {
 
     progress(`Signing up ${options.users} users…`);
     const signupStartedAt = Date.now();
-    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'reminders', concurrency: signupsInFlight });
+    // Round robin over the shards: user i lives on shard i mod N.
+    const perShard = servers.map((_, shard) => Math.floor(options.users / options.shards) + (shard < options.users % options.shards ? 1 : 0));
+    const shardTokens = await Promise.all(
+      servers.map(async ({ baseUrl }, shard) =>
+        (await signUpUsers(baseUrl, perShard[shard], { prefix: `reminders-${shard}`, concurrency: signupsInFlight })).map((token) => ({ baseUrl, token })),
+      ),
+    );
+    const users = Array.from({ length: options.users }, (_, index) => shardTokens[index % options.shards][Math.floor(index / options.shards)]);
     progress(`Signed up in ${formatSeconds(Date.now() - signupStartedAt)}. Opening ${options.users} realtime sockets…`);
 
     /** Arrivals per reminder id: each `reminder-due` frame's arrival time. */
     const arrivals = new Map();
     let unexpectedCloses = 0;
     let stopping = false;
-    await inPool(tokens, requestsInFlight, async (token) => {
-      const { ticket } = await call('POST', '/realtime/tickets', token);
-      const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`);
+    await inPool(users, requestsInFlight, async (user) => {
+      const { ticket } = await call(user, 'POST', '/realtime/tickets');
+      const socket = new WebSocket(`${user.baseUrl.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${encodeURIComponent(ticket)}`);
       await new Promise((resolve, reject) => {
         socket.addEventListener('open', resolve, { once: true });
         socket.addEventListener('error', () => reject(new Error('a realtime socket did not open')), { once: true });
@@ -197,12 +231,12 @@ export async function run(argv) {
     const lastDueAt = firstDueAt + options.spread * 1000;
     progress(`Setting ${total} reminders, due over ${options.spread} s from ${options.lead} s from now…`);
     const creationStartedAt = Date.now();
-    const creationCpuStart = workerdCpuSeconds(server.pid);
+    const creationCpuStart = workerdCpu();
     // Soonest first, so that a slow setting phase eats into the lead of the latest reminders, not the earliest.
-    const jobs = tokens
-      .flatMap((token, userIndex) =>
+    const jobs = users
+      .flatMap((user, userIndex) =>
         Array.from({ length: options.reminders }, (_, reminderIndex) => ({
-          token,
+          user,
           text: `Reminder ${reminderIndex + 1} of user ${userIndex + 1}`,
           dueAt: new Date(firstDueAt + Math.floor(Math.random() * options.spread * 1000)).toISOString(),
         })),
@@ -217,7 +251,7 @@ export async function run(argv) {
     const created = (
       await inPool(jobs, requestsInFlight, async (job) => {
         try {
-          return await call('POST', '/reminders', job.token, { text: job.text, dueAt: job.dueAt });
+          return await call(job.user, 'POST', '/reminders', { text: job.text, dueAt: job.dueAt });
         } catch (error) {
           creationFailures++;
           progress(`A reminder was not set: ${error.message}`);
@@ -229,14 +263,15 @@ export async function run(argv) {
     ).filter((reminder) => reminder !== undefined);
     clearInterval(creationProgress);
     const creationMs = Date.now() - creationStartedAt;
-    const creationCpuEnd = workerdCpuSeconds(server.pid);
+    const creationCpuEnd = workerdCpu();
     progress(`Set ${created.length} reminders in ${formatSeconds(creationMs)}; waiting for them to fall due…`);
     if (Date.now() > firstDueAt) progress('Setting them took longer than --lead: reminders fell due while others were still being set.');
 
     // The firing window's CPU starts at the first due time, or now if setting them ran past it.
     if (Date.now() < firstDueAt) await new Promise((resolve) => setTimeout(resolve, firstDueAt - Date.now()));
-    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort, samplingMicroseconds: 1000 }) : undefined;
-    const firingCpuStart = workerdCpuSeconds(server.pid);
+    // With shards, the first one's workerd stands for the rest: they run the same code on like loads.
+    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort: servers[0].inspectorPort, samplingMicroseconds: 1000 }) : undefined;
+    const firingCpuStart = workerdCpu();
     let firingCpuEnd;
     let lastArrivalSeen = 0;
     const waitUntil = lastDueAt + options.grace * 1000;
@@ -245,7 +280,7 @@ export async function run(argv) {
       // Sampled each second while frames still come, so the idle tail after the last one is not counted.
       if (arrivals.size !== lastArrivalSeen) {
         lastArrivalSeen = arrivals.size;
-        firingCpuEnd = workerdCpuSeconds(server.pid);
+        firingCpuEnd = workerdCpu();
       }
       if (arrivals.size === created.length) {
         // Everything arrived once; a second copy of any would come within a moment, not after the grace.
@@ -275,6 +310,7 @@ export async function run(argv) {
       benchmark: 'reminders',
       users: options.users,
       remindersPerUser: options.reminders,
+      shards: options.shards,
       spreadSeconds: options.spread,
       leadSeconds: options.lead,
       runtimeMs: Date.now() - benchmarkStartedAt,
@@ -309,7 +345,7 @@ export async function run(argv) {
     return firedTwice > 0 || neverFired > 0 || creationFailures > 0 ? 1 : 0;
   } finally {
     for (const socket of sockets) socket.close();
-    await stopProcessGroup(server);
+    await Promise.all(servers.map(({ server }) => stopProcessGroup(server)));
     await rm(workDirectory, { recursive: true, force: true });
   }
 }
