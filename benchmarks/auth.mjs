@@ -15,13 +15,22 @@
 //
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/auth.json.
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanUpOnExit, format, percentile, progress, round, signUpUsers, startBenchServer, workerdCpuSeconds } from '../scripts/bench-support.mjs';
+import {
+  cleanUpOnExit,
+  format,
+  noModelServerVariables,
+  percentile,
+  progress,
+  round,
+  signUpUsers,
+  startBenchServer,
+  workerdCpuSeconds,
+} from '../scripts/bench-support.mjs';
 import { prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -62,14 +71,7 @@ export async function run(argv) {
       host,
       persistTo,
       snapshot,
-      variables: {
-        MASTER_KEY: randomBytes(32).toString('base64'),
-        SIGNUPS_PER_ADDRESS: '1000000',
-        // Sign-up is not what this measures.
-        PASSWORD_HASH_LOG2_COST: '10',
-        LLM_PROVIDER: 'none',
-        VECTOR_INDEX: 'local',
-      },
+      variables: noModelServerVariables(),
       logFile: path.join(workDirectory, 'wrangler.log'),
       cleanups,
     });

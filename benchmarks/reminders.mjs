@@ -25,13 +25,12 @@
 //
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/reminders.json. Exits with 1 when a reminder fired twice or never, or a call failed.
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
-import { format, formatSeconds, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
+import { format, formatSeconds, noModelServerVariables, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
 import { applyMigrations, freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -147,14 +146,7 @@ export async function run(argv) {
       inspectorPort,
       persistTo: persistTo[shard],
       snapshot,
-      variables: {
-        MASTER_KEY: randomBytes(32).toString('base64'),
-        SIGNUPS_PER_ADDRESS: '1000000',
-        // Sign-up is not what this measures: thousands of people are made before the clock starts.
-        PASSWORD_HASH_LOG2_COST: '10',
-        LLM_PROVIDER: 'none',
-        VECTOR_INDEX: 'local',
-      },
+      variables: noModelServerVariables(),
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     servers.push({ server, baseUrl: `http://${host}:${port}`, inspectorPort });

@@ -211,6 +211,20 @@ export async function startBenchServer({ port: requestedPort, host, persistTo, s
 }
 
 /**
+ * The settings of a benchmark's server that runs without a chat model: a fresh master key, and sign-up
+ * neither throttled nor slow (people are made before the clock starts; sign-up is not what is measured).
+ */
+export function noModelServerVariables() {
+  return {
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    SIGNUPS_PER_ADDRESS: '1000000',
+    PASSWORD_HASH_LOG2_COST: '10',
+    LLM_PROVIDER: 'none',
+    VECTOR_INDEX: 'local',
+  };
+}
+
+/**
  * CPU seconds (user + system) the workerd processes in the process group `groupId` have spent so far,
  * from /proc/<pid>/stat; null where there is no /proc. Less sensitive than latency to other work on a
  * shared machine: it counts only what workerd itself ran.
