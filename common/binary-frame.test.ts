@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
+import { audioBytes, decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 import { binaryFrameFields } from './protocol.ts';
 
 describe('binary frames', () => {
@@ -49,5 +49,13 @@ describe('binary frames', () => {
     ]) {
       expect(decodeBinaryFrame(message, binaryFrameFields)).toBeUndefined();
     }
+  });
+
+  it('give audio from base64 (a text frame) or its bytes as they are (a binary frame)', () => {
+    const bytes = new Uint8Array(70_001).map((_, index) => (index * 31) % 256);
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    expect(audioBytes(btoa(binary))).toEqual(bytes);
+    expect(audioBytes(bytes)).toBe(bytes);
   });
 });

@@ -51,3 +51,11 @@ export function decodeBinaryFrame(message: ArrayBuffer | ArrayBufferView, fields
   if (field === undefined) return undefined;
   return { ...header, [field]: bytes.subarray(lengthBytes + headerLength) };
 }
+
+/**
+ * A frame's audio as bytes: as they came in a binary frame, or decoded from the base64 of a text frame
+ * (how older clients, and `--frames text` in the voice bench, send it). Clients and tests share it.
+ */
+export function audioBytes(audio: string | Uint8Array): Uint8Array {
+  return typeof audio === 'string' ? Uint8Array.from(atob(audio), (character) => character.charCodeAt(0)) : audio;
+}

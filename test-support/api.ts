@@ -128,11 +128,6 @@ export interface RealtimeUnderTest {
   binaryFrameTypes(): string[];
 }
 
-/** A frame's audio as bytes, whether it came in a binary frame or as base64 in a text one. */
-export function audioBytesOf(audio: string | Uint8Array): Uint8Array {
-  return typeof audio === 'string' ? Uint8Array.from(atob(audio), (character) => character.charCodeAt(0)) : audio;
-}
-
 /** Opens the realtime WebSocket through the Worker and collects what arrives. */
 export async function openRealtime(token: string, extraHeaders: Record<string, string> = {}, query: Record<string, string> = {}): Promise<RealtimeUnderTest> {
   // As the apps do: a single-use ticket in the URL, never the session token.

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { encodeBinaryFrame } from '../../common/binary-frame.ts';
+import { audioBytes, encodeBinaryFrame } from '../../common/binary-frame.ts';
 import { exportDocumentSchema, type Message, messagesPageSchema } from '../../common/protocol.ts';
 import { maxUtteranceSeconds, voiceSettingsSchema } from '../../common/voice.ts';
-import { api, audioBytesOf, buildUser, eventsOfType, openRealtime, type RealtimeUnderTest, readJson, uniqueText } from '../../test-support/api.ts';
+import { api, buildUser, eventsOfType, openRealtime, type RealtimeUnderTest, readJson, uniqueText } from '../../test-support/api.ts';
 import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { audioFrames, base64, FakeSpeechToText, FakeTextToSpeech, faintNoise, tone } from '../../test-support/fake-speech.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
@@ -81,7 +81,7 @@ function spokenSentences(connection: RealtimeUnderTest) {
       parts,
       durationMs: [segment, ...parts].reduce((sum, part) => sum + part.durationMs, 0),
       envelope: [segment, ...parts].flatMap((part) => part.envelope),
-      audioBytes: [segment, ...parts].reduce((sum, part) => sum + audioBytesOf(part.audio).length, 0),
+      audioBytes: [segment, ...parts].reduce((sum, part) => sum + audioBytes(part.audio).length, 0),
     };
   });
 }
@@ -158,7 +158,7 @@ describe('a spoken turn', () => {
     // its first audio anyway, and knows more is coming.
     expect(fake.chunksStreamed).toBe(1);
     expect(first).toMatchObject({ index: 0, text: longSentence, final: false });
-    expect(audioBytesOf(first.audio).length).toBe(7680);
+    expect(audioBytes(first.audio).length).toBe(7680);
     release();
     await connection.next('voice-reply-end');
     const [spoken] = spokenSentences(connection);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { audioBytes } from '../../../common/binary-frame.ts';
 import { maxVoiceChunkBytes, voiceClientFrameSchema } from '../../../common/voice.ts';
-import { audioBytes, base64ToBytes, chunkBytes, floatToPcm16, meterLevel, pcm16ToFloat, utteranceFrames } from './pcm.ts';
+import { chunkBytes, floatToPcm16, meterLevel, pcm16ToFloat, utteranceFrames } from './pcm.ts';
 
 describe('PCM conversion', () => {
   it('writes 16-bit little-endian samples over the full range and clips what is beyond it', () => {
@@ -21,15 +22,6 @@ describe('PCM conversion', () => {
   it('ignores a trailing odd byte and reads from an offset view', () => {
     const bytes = new Uint8Array([9, 0x00, 0x40, 0x00, 0xc0, 7]);
     expect(Array.from(pcm16ToFloat(bytes.subarray(1)))).toEqual([0.5, -0.5]);
-  });
-
-  it('reads audio from base64 (a text frame) or takes its bytes as they are (a binary frame)', () => {
-    const bytes = new Uint8Array(70_001).map((_, index) => (index * 31) % 256);
-    let binary = '';
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    expect(base64ToBytes(btoa(binary))).toEqual(bytes);
-    expect(audioBytes(btoa(binary))).toEqual(bytes);
-    expect(audioBytes(bytes)).toBe(bytes);
   });
 });
 

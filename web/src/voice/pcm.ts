@@ -31,18 +31,6 @@ export function chunkBytes(bytes: Uint8Array, size = maxVoiceChunkBytes): Uint8A
   return chunks;
 }
 
-/** A frame's audio as bytes: as they came in a binary frame, or decoded from a text frame's base64. */
-export function audioBytes(audio: string | Uint8Array): Uint8Array {
-  return typeof audio === 'string' ? base64ToBytes(audio) : audio;
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return bytes;
-}
-
 /**
  * The frames that carry one utterance: its `voice-audio` chunks in order from `seq` 0 (the PCM bytes
  * themselves, which the connection sends as binary frames), then `voice-utterance-end`. An empty utterance sends only the end, which the server answers with an

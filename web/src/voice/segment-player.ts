@@ -3,9 +3,11 @@
 // one before, as it comes), and knows at every moment how far playback is: the mouth reads the segment's
 // envelope at that time (an analyser when the envelope is empty), and a barge-in reports exactly
 // what was heard.
+
+import { audioBytes } from '../../../common/binary-frame.ts';
 import type { VoiceServerFrame } from '../../../common/client.ts';
 import { mouthOpeningAt } from '../avatar/face.ts';
-import { audioBytes, meterLevel, pcm16ToFloat } from './pcm.ts';
+import { meterLevel, pcm16ToFloat } from './pcm.ts';
 
 type Segment = Extract<VoiceServerFrame, { type: 'voice-segment' }>;
 type SegmentAudio = Extract<VoiceServerFrame, { type: 'voice-segment-audio' }>;
