@@ -124,6 +124,14 @@ export class ApprovalStore {
     );
   }
 
+  /** Every approval still pending, whatever its expiry: at start, no turn in memory waits on any of them. */
+  pendingIds(): string[] {
+    return this.sql
+      .exec<{ id: string }>("SELECT id FROM tool_approvals WHERE status = 'pending' ORDER BY created_at, id")
+      .toArray()
+      .map((row) => row.id);
+  }
+
   /** The oldest approval still waiting for an answer from a turn on this channel, if any. */
   oldestPendingOn(channel: string, now: number): string | undefined {
     return this.sql

@@ -84,7 +84,10 @@ export function createApprovalsCapability(
 ) {
   const store = new ApprovalStore(host.sql, host.vault);
   const scheduler = host.scheduler('approvals');
-  /** The turns waiting, by approval id. Kept in memory: an object evicted mid-wait loses its turn, and the expiry job closes the request. */
+  /**
+   * The turns waiting, by approval id. Kept in memory, as the turn itself is: an object restarted
+   * mid-wait has lost the turn (it is stored as interrupted), and `closeOrphaned` closes its request.
+   */
   const waiting = new Map<string, (approval: ToolApproval) => void>();
   const broadcast = (frame: ServerFrame) => broadcastFrame(host, frame);
 
@@ -203,6 +206,21 @@ export function createApprovalsCapability(
   }
 
   /**
+   * At the object's start, every request still pending belongs to a turn the restart cut off (turns
+   * wait in memory): it is closed as expired, its expiry job cancelled, and every client told, so a
+   * "yes" given later is refused clearly instead of approving a call that no turn will make.
+   */
+  async function closeOrphaned(): Promise<void> {
+    for (const id of store.pendingIds()) {
+      const scheduleId = store.scheduleIdOf(id);
+      if (!store.expire(id, host.now())) continue;
+      if (scheduleId) await scheduler.cancel(scheduleId);
+      await settle(id);
+      log.warn('tool approval closed: its turn was cut off by a restart', { userId: host.userId, approvalId: id });
+    }
+  }
+
+  /**
    * Answers a waiting request with a word the person said or wrote instead of tapping: the approval as
    * answered, or null when it no longer waits (answered on a device or expired a moment before).
    */
@@ -235,6 +253,7 @@ export function createApprovalsCapability(
   return {
     name: 'approvals',
     schema: approvalsSchemaSteps,
+    onStart: closeOrphaned,
     approvals,
     answerFromWhatsApp,
     answerWithWord,

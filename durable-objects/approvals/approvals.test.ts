@@ -5,6 +5,7 @@ import {
   eventsAnswerSchema,
   fileContentSchema,
   memoriesAnswerSchema,
+  messagesPageSchema,
   type StreamEvent,
   streamEventSchema,
   toolSummarySchema,
@@ -297,6 +298,42 @@ describe('a turn that needs approval, over the socket', () => {
     ]);
     await expectError(await api('/api/v1/files/pin.md', { token: user.token }), 'not_found');
     socket.socket.close();
+  });
+
+  it('is closed when a restart cuts off the turn that asked: a later yes is refused and the tool never runs', async () => {
+    const user = await buildUser();
+    const text = uniqueText('remember that my kayak is green');
+    await scriptFakeOpenAI(fakeUrl, text, [
+      { toolCalls: [{ name: 'memory_save', arguments: { text: 'The kayak is green.', kind: 'fact' } }] },
+      { text: 'Saved.' },
+    ]);
+    const phone = await openRealtime(user.token);
+    phone.socket.send(JSON.stringify({ type: 'message-send', text }));
+    const asked = await phone.next('tool-approval-request');
+    const stub = testEnv.COMPANION.getByName(user.user.id);
+    // The object is reset, as an eviction or a deploy does: the turn waiting in memory is gone.
+    await runInDurableObject(stub, (_instance, state) => state.abort('restart under test')).catch(() => undefined);
+    phone.socket.close();
+
+    // The next request starts the object again, which closes the request no turn waits on.
+    expect((await approvalsOf(user.token)).map((approval) => [approval.id, approval.status])).toEqual([[asked.approvalId, 'expired']]);
+    await expectError(await answer(user.token, asked.approvalId, { approved: true }), 'approval_not_found');
+    expect(await memoryTexts(user.token)).toEqual([]);
+    // Its expiry job was cancelled with it: nothing is left to run for it.
+    // A stub made before the restart stays broken: a fresh one reaches the new instance.
+    const expiryJobs = await runInDurableObject(
+      testEnv.COMPANION.getByName(user.user.id),
+      (_instance, state) => state.storage.sql.exec(`SELECT id FROM cf_agents_jobs WHERE payload LIKE '%${asked.approvalId}%'`).toArray().length,
+    );
+    expect(expiryJobs).toBe(0);
+    // The cut-off reply is shown as stopped, so the person can ask again.
+    const { messages } = await readJson(
+      await api(`/api/v1/messages?conversationId=${asked.approval.conversationId}`, { token: user.token }),
+      messagesPageSchema,
+    );
+    expect(messages.map(({ role, status, errorId }) => ({ role, status, errorId }))).toEqual(
+      expect.arrayContaining([{ role: 'assistant', status: 'failed', errorId: 'turn_interrupted' }]),
+    );
   });
 });
 
