@@ -4,6 +4,8 @@
  */
 import type { McpTestServerName, RecordedMcpCall } from './mcp-servers.ts';
 
+type OAuthCounts = { registrations: number; codeExchanges: number; refreshes: number; revocations: number };
+
 export const mcpControl = {
   async down(baseUrl: string, server: McpTestServerName): Promise<void> {
     await controlPost(baseUrl, '/down', { server });
@@ -27,8 +29,9 @@ export const mcpControl = {
   async calls(baseUrl: string): Promise<RecordedMcpCall[]> {
     return ((await (await fetch(`${baseUrl}/__control/calls`)).json()) as { calls: RecordedMcpCall[] }).calls;
   },
-  async oauthCounts(baseUrl: string): Promise<{ registrations: number; codeExchanges: number; refreshes: number }> {
-    return (await (await fetch(`${baseUrl}/__control/oauth`)).json()) as { registrations: number; codeExchanges: number; refreshes: number };
+  /** What the OAuth server has done; `revocations` counts live tokens revoked (RFC 7009). */
+  async oauthCounts(baseUrl: string): Promise<OAuthCounts> {
+    return (await (await fetch(`${baseUrl}/__control/oauth`)).json()) as OAuthCounts;
   },
 };
 

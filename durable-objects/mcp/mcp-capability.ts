@@ -5,6 +5,8 @@ import {
   SdkErrorCode,
   SdkHttpError,
   SSEClientTransport,
+  type StoredOAuthClientInformation,
+  type StoredOAuthTokens,
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
@@ -19,6 +21,7 @@ import type { ImportPlan } from '../host/import-document.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import { defaultToolView, type Tool, type ToolContext, type ToolProvider } from '../tools/tool.ts';
 import { SealedOAuthProvider } from './mcp-oauth-provider.ts';
+import { type RevocationOutcome, revokeMcpTokens } from './mcp-oauth-revocation.ts';
 import { type KnownMcpTool, type McpServerRecord, McpServerStore, type McpTransportKind } from './mcp-server-store.ts';
 import { type McpCallResult, outputOfMcpResult, slugOf, toKindredTool } from './mcp-tools.ts';
 import { mcpSchemaSteps } from './schema.ts';
@@ -140,6 +143,15 @@ export function createMcpCapability(
       cursor = page.nextCursor;
     } while (cursor && tools.length < 500);
     return tools;
+  }
+
+  async function revokeAfterDelete(serverUrl: string, client: StoredOAuthClientInformation | undefined, tokens: StoredOAuthTokens): Promise<void> {
+    const outcome = await withTimeout(revokeMcpTokens(serverUrl, client, tokens, outboundFetch), mcpConnectTimeoutMs, () => undefined).catch(
+      (): RevocationOutcome => ({ failed: 'timeout' }),
+    );
+    if ('revoked' in outcome) return;
+    // The host is not logged: it is the person's choice of server, and could say what they use.
+    log.warn('mcp tokens not revoked', { userId: host.userId, ...('failed' in outcome ? { cause: outcome.failed } : { skipped: outcome.skipped }) });
   }
 
   async function closeConnection(serverId: string): Promise<void> {
@@ -456,10 +468,19 @@ export function createMcpCapability(
         return Promise.all((await store.list()).map((server) => view(server, described)));
       },
       get: (serverId: string): Promise<McpServer> => viewOf(serverId),
-      /** Forgets the server, its secrets and its tools; its pending retry finds nothing and stops. */
+      /**
+       * Forgets the server, its secrets and its tools; its pending retry finds nothing and stops. OAuth
+       * tokens it held are then revoked at its authorization server, in the background and best effort:
+       * the server is gone from Kindred whatever that server answers.
+       */
       async delete(serverId: string): Promise<null> {
+        const server = await store.get(serverId);
+        if (!server) throw notFound();
+        const provider = oauthProviderFor(server);
+        const [tokens, client] = provider ? await Promise.all([provider.tokens(), provider.clientInformation()]) : [undefined, undefined];
         await closeConnection(serverId);
         if (!store.delete(serverId)) throw notFound();
+        if (tokens) host.waitUntil(revokeAfterDelete(server.url, client, tokens));
         return null;
       },
       /** `POST /tools/mcp-servers/{id}/reconnect`: tries now, whatever the state. */

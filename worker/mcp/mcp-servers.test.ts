@@ -1,6 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 import { toolSummarySchema, toolsAnswerSchema } from '../../common/protocol.ts';
 import { mcpServerSchema, mcpServersAnswerSchema } from '../../common/tools.ts';
@@ -132,6 +132,20 @@ describe('MCP servers', () => {
     const again = (await readJson(await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token }), serverAnswer)).server;
     expect(again.state).toBe('needs-sign-in');
     expect(again.authorizationUrl).toContain('code_challenge=');
+  });
+
+  it('revokes the tokens of a signed-in server at its authorization server when the person removes it', async () => {
+    const user = await buildUser();
+    const server = await addServer(user.token, { name: 'Notes', url: `${mcpUrl}/oauth/mcp` });
+    const consent = await fetch(new URL(server.authorizationUrl ?? ''), { redirect: 'manual' });
+    expect((await browserVisit(consent.headers.get('location') ?? '')).status).toBe(302);
+    expect((await readJson(await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token }), serverAnswer)).server.state).toBe('ready');
+
+    const before = await mcpControl.oauthCounts(mcpUrl);
+    expect((await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token, method: 'DELETE' })).status).toBe(204);
+    // In the background, after the answer: the refresh token, then the access token, each live when revoked.
+    await vi.waitFor(async () => expect((await mcpControl.oauthCounts(mcpUrl)).revocations).toBe(before.revocations + 2), { timeout: 5000 });
+    await expectError(await api(`/api/v1/tools/mcp-servers/${server.id}`, { token: user.token }), 'mcp_server_not_found');
   });
 
   it('falls back to the old HTTP+SSE transport for a server that only speaks it', async () => {
