@@ -38,10 +38,11 @@ const host = '127.0.0.1';
 const signupsInFlight = 4;
 const requestsInFlight = 16;
 /**
- * Reminders set per second per shard (2 December: 2,000 users over two shards set 153 a second in all; 400 users
- * set 260, as fewer objects stay warm), lowered for headroom: sizes `--lead auto`.
+ * Reminders set per second per shard, which sizes `--lead auto`: 2,000 users over two shards set 153 a
+ * second in all on one machine and 83 on a slower one (2 December; 400 users set 260, as fewer objects
+ * stay warm). Sized for the slower, so that setting them never runs into the first due time.
  */
-const assumedCreationsPerSecond = 70;
+const assumedCreationsPerSecond = 40;
 
 const usage = `Usage: npm run bench -- reminders [options]
   --users N       users, each with a realtime WebSocket (default 2000)
