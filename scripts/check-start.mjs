@@ -18,7 +18,9 @@ import { applyMigrations, buildWeb, freePort, localConfigPath, root, startWrangl
 // `triggers`: local mode has no cron (wrangler warns at every start), and the one cron job, the master key
 // rotation's sweep, only matters deployed.
 // `env`: the deployed environments (staging, production), which local mode is not.
-const localDifferences = ['ai', 'vectorize', 'vars', 'triggers', 'env'];
+// `minify`, `keep_names`, `upload_source_maps`: deployed builds are minified; local mode keeps its
+// sources readable (the deploy dry run starts the minified bundle instead).
+const localDifferences = ['ai', 'vectorize', 'vars', 'triggers', 'env', 'minify', 'keep_names', 'upload_source_maps'];
 
 /** Output that must never appear when local mode starts, each with what it means. */
 const forbiddenOutput = [

@@ -1,15 +1,30 @@
 // `npm run deploy -- --env staging|production [--dry-run]`: checks that the environment's bindings,
 // secrets and D1 migrations are in place, applies the migrations, builds the web app and deploys.
 // With --dry-run it checks what can be checked offline (the configuration), builds and bundles the
-// Worker as a deploy would (`wrangler deploy --dry-run`), and touches nothing on Cloudflare: `npm test`
-// runs it for both environments, so a broken deploy configuration fails CI, not a release.
+// Worker as a deploy would (`wrangler deploy --dry-run`, minified with its source map), starts that very
+// bundle under local workerd and drives it through sign-up and the new person's object, and touches
+// nothing on Cloudflare: `npm test` runs it for both environments, so a broken deploy configuration or
+// a bundle the minifier broke fails CI, not a release.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildWeb, localWranglerEnvironment, root, runStep, wranglerCommand } from './local-server.mjs';
+import {
+  applyMigrations,
+  buildWeb,
+  freePort,
+  localWranglerEnvironment,
+  root,
+  runStep,
+  startWranglerDev,
+  stopProcessGroup,
+  waitForHealth,
+  wranglerCommand,
+} from './local-server.mjs';
 
 const placeholderId = '00000000-0000-0000-0000-000000000000';
 
@@ -83,6 +98,50 @@ function output(command, args) {
   });
 }
 
+/**
+ * Starts the bundle a deploy would upload under local workerd, with local mode's bindings, and drives
+ * it through sign-up, the profile and a reminder set and listed (the Worker, D1, the person's object
+ * and its scheduler): a bundle the minifier broke fails here rather than on Cloudflare.
+ */
+async function checkBundleRuns(script) {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'kindred-deploy-run-'));
+  const logPath = path.join(work, 'run.log');
+  const output = { stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')] };
+  let server;
+  try {
+    const persistTo = path.join(work, 'state');
+    await applyMigrations({ persistTo, ...output });
+    const port = await freePort();
+    const snapshot = { script, assets: path.join(root, 'web/dist') };
+    server = startWranglerDev({ port, persistTo, snapshot, variables: { MASTER_KEY: randomBytes(32).toString('base64') }, ...output });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHealth(base, { child: server });
+    const call = async (method, route, { token, body, status }) => {
+      const response = await fetch(new URL(`/api/v1${route}`, base), {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (response.status !== status) throw new Error(`the deployed bundle answered ${method} ${route} with ${response.status}: ${await response.text()}`);
+      return response.json();
+    };
+    const email = `deploy-check-${Date.now()}@example.com`;
+    const { token } = await call('POST', '/auth/signup', { body: { email, password: 'correct horse battery staple' }, status: 201 });
+    const me = await call('GET', '/me', { token, status: 200 });
+    if (me.user?.email !== email && me.email !== email) throw new Error(`GET /me did not name the new person: ${JSON.stringify(me)}`);
+    const dueAt = new Date(Date.now() + 3_600_000).toISOString();
+    const reminder = await call('POST', '/reminders', { token, body: { text: 'Check the deploy', dueAt }, status: 201 });
+    const { reminders } = await call('GET', '/reminders', { token, status: 200 });
+    if (!reminders.some((listed) => listed.id === reminder.id && listed.text === 'Check the deploy')) throw new Error('the reminder set was not listed');
+  } catch (error) {
+    console.error(`--- the deployed bundle's output ---\n${await readFile(logPath, 'utf8').catch(() => '')}\n--- end ---`);
+    throw error;
+  } finally {
+    if (server) await stopProcessGroup(server);
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const { values } = parseArgs({ options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
   const environment = values.env;
@@ -111,10 +170,14 @@ async function main() {
         stdio: ['ignore', 'ignore', 'inherit'],
         env: localWranglerEnvironment(),
       });
+      if (config.upload_source_maps && !existsSync(path.join(outdir, 'index.js.map'))) throw new Error('the bundle has no source map to upload');
+      await checkBundleRuns(path.join(outdir, 'index.js'));
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }
-    console.log(`deploy ${environment} (dry run): the Worker bundles; nothing was deployed`);
+    console.log(
+      `deploy ${environment} (dry run): the Worker bundles${config.minify ? ' minified' : ''}, and that bundle signs a person up and keeps their reminder; nothing was deployed`,
+    );
     return 0;
   }
 
