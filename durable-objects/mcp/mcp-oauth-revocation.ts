@@ -6,6 +6,9 @@ import {
   selectClientAuthMethod,
 } from '@modelcontextprotocol/client';
 
+/** RFC 6749 §2.3.1: the client id and secret are form-encoded before they are joined and base64-encoded. */
+const formEncoded = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+
 /** What became of a revocation: each token the server was asked to forget, or why it was not asked. */
 export type RevocationOutcome = { revoked: ('refresh_token' | 'access_token')[] } | { skipped: 'no_revocation_endpoint' | 'no_client' } | { failed: string };
 
@@ -41,7 +44,7 @@ export async function revokeMcpTokens(
       const body = new URLSearchParams({ token, token_type_hint: hint });
       const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' });
       if (method === 'client_secret_basic' && client.client_secret) {
-        headers.set('authorization', `Basic ${btoa(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`)}`);
+        headers.set('authorization', `Basic ${btoa(`${formEncoded(client.client_id)}:${formEncoded(client.client_secret)}`)}`);
       } else {
         body.set('client_id', client.client_id);
         if (method === 'client_secret_post' && client.client_secret) body.set('client_secret', client.client_secret);
