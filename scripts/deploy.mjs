@@ -128,7 +128,7 @@ async function checkBundleRuns(script) {
     const email = `deploy-check-${Date.now()}@example.com`;
     const { token } = await call('POST', '/auth/signup', { body: { email, password: 'correct horse battery staple' }, status: 201 });
     const me = await call('GET', '/me', { token, status: 200 });
-    if (me.user?.email !== email && me.email !== email) throw new Error(`GET /me did not name the new person: ${JSON.stringify(me)}`);
+    if (me.email !== email) throw new Error(`GET /me did not name the new person: ${JSON.stringify(me)}`);
     const dueAt = new Date(Date.now() + 3_600_000).toISOString();
     const reminder = await call('POST', '/reminders', { token, body: { text: 'Check the deploy', dueAt }, status: 201 });
     const { reminders } = await call('GET', '/reminders', { token, status: 200 });
