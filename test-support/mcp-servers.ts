@@ -295,6 +295,14 @@ class InMemoryOAuthProvider implements OAuthServerProvider {
   }
 }
 
+/** The server a control request names in its body; an unknown name is answered 400 here and gives undefined. */
+function controlledServer(request: Request, response: Response): McpTestServerName | undefined {
+  const name: unknown = request.body.server;
+  if (isMcpTestServerName(name)) return name;
+  response.status(400).json({ error: 'unknown_server' });
+  return undefined;
+}
+
 const serverOfPath = (path: string): McpTestServerName | undefined => {
   const first = path.split('/')[1];
   return isMcpTestServerName(first) ? first : undefined;
@@ -318,21 +326,15 @@ export async function startMcpServers(options: { port?: number } = {}): Promise<
   });
 
   app.post('/__control/down', (request, response) => {
-    const name: unknown = request.body.server;
-    if (!isMcpTestServerName(name)) {
-      response.status(400).json({ error: 'unknown_server' });
-      return;
-    }
+    const name = controlledServer(request, response);
+    if (!name) return;
     state.down.add(name);
     for (const stream of state.openStreams.get(name) ?? []) stream.socket?.destroy();
     response.json({ ok: true });
   });
   app.post('/__control/up', (request, response) => {
-    const name: unknown = request.body.server;
-    if (!isMcpTestServerName(name)) {
-      response.status(400).json({ error: 'unknown_server' });
-      return;
-    }
+    const name = controlledServer(request, response);
+    if (!name) return;
     state.down.delete(name);
     response.json({ ok: true });
   });
