@@ -4,6 +4,7 @@ import { describe, expect, inject, it, vi } from 'vitest';
 import { type OutreachLogEntry, outreachLogAnswerSchema } from '../common/outreach.ts';
 import { messagesPageSchema, type Reminder, reminderSchema, remindersAnswerSchema } from '../common/protocol.ts';
 import type { CompanionAgent } from '../durable-objects/companion-agent.ts';
+import { scheduleTimeFor, windowPhaseOf } from '../durable-objects/reminders/on-time.ts';
 import { localAt } from '../server/time/zoned-time.ts';
 import { api, buildUser, readJson } from '../test-support/api.ts';
 import { createFakeSubscription, subscriptionRecord } from '../test-support/fake-push-service/control.ts';
@@ -73,7 +74,8 @@ describe('a scheduled job running more than once', () => {
       reminderSchema,
       201,
     );
-    const fire = () => runJob(user.user.id, 'reminders', 'deliverReminder', { reminderId: reminder.id });
+    const window = scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(user.user.id)).getTime();
+    const fire = () => runJob(user.user.id, 'reminders', 'deliverWindow', { window });
     // The real alarm and two more firings of the same job, all at once.
     await Promise.all([runScheduledWork(user.user.id), fire(), fire()]);
     const entry = await sentEntry(user.token);

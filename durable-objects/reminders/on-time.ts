@@ -7,14 +7,13 @@
  * own (its fallback alarm, the due-job scan, the re-arm), more than delivering the reminder itself;
  * with many reminders close together that overhead, not the delivery, is what makes them late.
  *
- * So a reminder's schedule is set at the start of the ten-second window its due time falls in (each
- * person's windows shifted by a few seconds of their own, so that objects do not all wake together).
- * Every reminder of that window shares the one alarm: the first job to wake takes every reminder
- * still scheduled and due before the window ends (or overdue) and waits for each, at once, to its
- * own millisecond, holding the alarm (which keeps the object alive) until the last has gone. The
- * jobs of the others then find them delivered and return, in the same alarm round. The SDK runs an
- * alarm's due jobs one after the other, so a job that waited only for its own reminder would hold
- * back the next one.
+ * So the reminders of each ten-second window (each person's windows shifted by a few seconds of
+ * their own, so that objects do not all wake together) share one schedule, set at the window's start:
+ * its job takes every reminder still scheduled and due before the window ends (or overdue) and waits
+ * for each, at once, to its own millisecond, holding the alarm (which keeps the object alive) until
+ * the last has gone. The SDK runs an alarm's due jobs one after the other, so a job that waited only
+ * for its own reminder would hold back the next one; and one job per window rather than per reminder
+ * spares the SDK's per-job statements.
  *
  * Ten seconds keeps the hold well inside the SDK's 30-second hung-job and dead-man timers, and a
  * check-in or other job due meanwhile waits at most that long (their slack is two minutes).

@@ -120,6 +120,11 @@ export class ReminderStore {
     return this.sql.exec<{ due_at: number }>("SELECT due_at FROM reminders WHERE id = ? AND status = 'scheduled'", id).toArray()[0]?.due_at;
   }
 
+  /** Whether a reminder still waiting to go out is fired by the schedule `scheduleId` (the reminders of one window share it). */
+  scheduleInUse(scheduleId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM reminders WHERE status = 'scheduled' AND schedule_id = ? LIMIT 1", scheduleId).toArray().length > 0;
+  }
+
   /** The reminders still waiting to go out that are due before `end` (overdue ones too), soonest first. */
   scheduledDueBefore(end: number): { id: string; dueAt: number }[] {
     return this.sql

@@ -11,7 +11,16 @@ import { lazily } from '../host/lazily.ts';
 import { SingleFlight } from '../host/single-flight.ts';
 import type { OutreachCapability } from '../outreach/outreach-capability.ts';
 import { parseIsoInstant } from './due-time.ts';
-import { deliverEachOnTime, dueWindowEnd, type ReminderClock, realClock, scheduleTimeFor, waitUntilDue, windowPhaseOf } from './on-time.ts';
+import {
+  deliverEachOnTime,
+  dueWindowEnd,
+  type ReminderClock,
+  realClock,
+  scheduleGranularityMs,
+  scheduleTimeFor,
+  waitUntilDue,
+  windowPhaseOf,
+} from './on-time.ts';
 import { ReminderStore } from './reminder-store.ts';
 import { createReminderTools } from './reminder-tools.ts';
 import { remindersSchemaSteps } from './schema.ts';
@@ -29,7 +38,14 @@ export const reminderMessageText = (text: string) => `Reminder: ${text}`;
  */
 export const missedReminderWindowMs = 60 * 60_000;
 
-/** The job's payload: the reminder, and the due time its schedule was armed for (absent in schedules set before snoozing existed). */
+/** A window's job: every reminder due in the ten-second window that starts at `window` (see on-time.ts). */
+type WindowPayload = { window: number };
+
+/**
+ * One reminder's job: the reminder, and the due time its schedule was armed for (absent in schedules
+ * set before snoozing existed). Armed for a reminder set while its window is already being delivered,
+ * and by objects from before the reminders of a window shared one job.
+ */
 type DeliveryPayload = { reminderId: string; dueAt?: number };
 
 const frameOf = (reminder: Reminder, message?: Message) =>
@@ -64,38 +80,76 @@ export function createRemindersCapability(
     // either nothing or a complete reminder (at worst an alarm that finds no reminder and does nothing).
     const id = store.newId(now);
     const sealedText = await store.seal(id, text);
-    // The schedule wakes at the start of the due time's ten-second window, shared with the other
-    // reminders of that window, and the job waits out the rest (see on-time.ts). Idempotent on the payload: a retried call never arms
-    // a second alarm for the same reminder and time.
-    const scheduleId = await arm(id, dueAt.getTime());
-    const reminder = store.insertSealed({ id, text, sealedText, dueAt: dueAt.getTime(), createdAt: now }, scheduleId);
-    // Its window's alarm may already be holding (see on-time.ts): the reminder joins it rather than
-    // waiting for that alarm to end. Its own schedule stays as the fallback, and the claim keeps it to one.
-    if (dueAt.getTime() < windowBeingDelivered) host.waitUntil(deliveries.run(id, () => deliver(id, () => waitUntilDue(dueAt.getTime(), clock))));
-    return reminder;
-  }
-
-  function arm(reminderId: string, dueAt: number): Promise<string> {
-    return scheduler.schedule(scheduleTimeFor(dueAt, windowPhase), 'deliverReminder', { reminderId, dueAt } satisfies DeliveryPayload, { idempotent: true });
+    return oneAtATime(async () => {
+      const scheduleId = await arm(id, dueAt.getTime());
+      const reminder = store.insertSealed({ id, text, sealedText, dueAt: dueAt.getTime(), createdAt: now }, scheduleId);
+      // Its window's alarm may already be holding (see on-time.ts): the reminder joins it rather than
+      // waiting for that alarm to end. Its own schedule stays as the fallback, and the claim keeps it to one.
+      if (dueAt.getTime() < windowBeingDelivered) host.waitUntil(deliveries.run(id, () => deliver(id, () => waitUntilDue(dueAt.getTime(), clock))));
+      return reminder;
+    });
   }
 
   /**
-   * A reminder's schedule has woken, up to ten seconds before it is due. Delivers it on its millisecond,
-   * together with every other reminder due before the end of this window, each on its own (see
-   * on-time.ts). A schedule armed for a time the reminder no longer has (it was snoozed since) does
-   * nothing: the reminder's current schedule fires it.
+   * Arms the schedule that fires a reminder due at `dueAt`: the job of its ten-second window, which
+   * every reminder of that window shares, so the object runs one job per window rather than one per
+   * reminder (each job costs the SDK a dozen statements, and setting a schedule scans the waiting
+   * ones). Idempotent on the payload: a retried call, or another reminder of the window, never arms a
+   * second one. A reminder of a window being delivered right now gets a job of its own instead: the
+   * window's job is finishing and would not fire again if joining it failed.
    */
-  async function fireDue(payload: DeliveryPayload): Promise<void> {
+  function arm(reminderId: string, dueAt: number): Promise<string> {
+    const window = scheduleTimeFor(dueAt, windowPhase);
+    if (dueAt < windowBeingDelivered) {
+      return scheduler.schedule(window, 'deliverReminder', { reminderId, dueAt } satisfies DeliveryPayload, { idempotent: true });
+    }
+    return scheduler.schedule(window, 'deliverWindow', { window: window.getTime() } satisfies WindowPayload, { idempotent: true });
+  }
+
+  /** Cancels a schedule no waiting reminder is fired by any more (the others of its window may still be). */
+  async function release(scheduleId: string | null): Promise<void> {
+    if (scheduleId !== null && !store.scheduleInUse(scheduleId)) await scheduler.cancel(scheduleId);
+  }
+
+  /**
+   * Runs arming and releasing schedules one at a time. Both wait on the SDK between reading and
+   * writing, so a release that found its window's schedule unused could otherwise cancel it just as
+   * a new reminder of that window was armed onto it.
+   */
+  let scheduling: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const result = scheduling.then(work);
+    scheduling = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * A window's schedule has woken, at the start of the window. Delivers every reminder still waiting
+   * that is due before the window ends (or before the end of the window it woke in, when it woke
+   * late; overdue ones too), each on its own millisecond (see on-time.ts).
+   */
+  function fireWindow(payload: WindowPayload): Promise<void> {
+    return deliverWindow(Math.max(payload.window + scheduleGranularityMs, dueWindowEnd(clock.now(), windowPhase)));
+  }
+
+  /**
+   * One reminder's schedule has woken, up to ten seconds before it is due: it is delivered with the
+   * rest of the window it woke in. A schedule armed for a time the reminder no longer has (it was
+   * snoozed since) does nothing: the reminder's current schedule fires it.
+   */
+  function fireDue(payload: DeliveryPayload): Promise<void> {
     const dueAt = store.scheduledDueAt(payload.reminderId);
-    if (dueAt === undefined) return;
-    if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return;
-    const windowEnd = dueWindowEnd(clock.now(), windowPhase);
-    const sameWindow = store.scheduledDueBefore(windowEnd).filter((reminder) => reminder.id !== payload.reminderId);
+    if (dueAt === undefined) return Promise.resolve();
+    if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return Promise.resolve();
+    return deliverWindow(dueWindowEnd(clock.now(), windowPhase), { id: payload.reminderId, dueAt });
+  }
+
+  /** Delivers `own` (when a reminder's own schedule woke) and every reminder still waiting that is due before `windowEnd`. */
+  async function deliverWindow(windowEnd: number, own?: { id: string; dueAt: number }): Promise<void> {
+    const due = store.scheduledDueBefore(windowEnd).filter((reminder) => reminder.id !== own?.id);
     windowBeingDelivered = Math.max(windowBeingDelivered, windowEnd);
     try {
-      await deliverEachOnTime([{ id: payload.reminderId, dueAt }, ...sameWindow], clock, (reminderId, waitForDue) =>
-        deliveries.run(reminderId, () => deliver(reminderId, waitForDue)),
-      );
+      await deliverEachOnTime(own ? [own, ...due] : due, clock, (reminderId, waitForDue) => deliveries.run(reminderId, () => deliver(reminderId, waitForDue)));
     } finally {
       if (windowBeingDelivered === windowEnd) windowBeingDelivered = 0;
     }
@@ -188,23 +242,27 @@ export function createRemindersCapability(
   /** Marks a reminder done, or snoozes it: the RPC behind `PATCH /reminders/:id`. */
   async function update(id: string, body: UpdateReminderBody): Promise<Reminder> {
     if ('status' in body) {
-      const done = store.markDone(id);
-      if (!done) throw notFound('reminder');
-      if (done.scheduleId) await scheduler.cancel(done.scheduleId);
+      await oneAtATime(async () => {
+        const done = store.markDone(id);
+        if (!done) throw notFound('reminder');
+        await release(done.scheduleId);
+      });
     } else {
       const status = store.status(id);
       if (status === undefined || status === 'cancelled') throw notFound('reminder');
       if (status === 'done') throw new AppError('validation_failed', 'This reminder is done: set a new one instead of snoozing it.');
       const dueAt = clock.now() + body.snoozeMinutes * 60_000;
-      // Armed first, under a payload naming the new time: a restart before the row changes leaves a
-      // schedule that finds its time gone and does nothing, never a reminder without its alarm.
-      const scheduleId = await arm(id, dueAt);
-      const snoozed = store.snooze(id, dueAt, scheduleId);
-      if (!snoozed) {
-        await scheduler.cancel(scheduleId);
-        throw notFound('reminder');
-      }
-      if (snoozed.previousScheduleId && snoozed.previousScheduleId !== scheduleId) await scheduler.cancel(snoozed.previousScheduleId);
+      await oneAtATime(async () => {
+        // Armed first: a restart before the row changes leaves a schedule that finds nothing of its
+        // window waiting and does nothing, never a reminder without its alarm.
+        const scheduleId = await arm(id, dueAt);
+        const snoozed = store.snooze(id, dueAt, scheduleId);
+        if (!snoozed) {
+          await release(scheduleId);
+          throw notFound('reminder');
+        }
+        if (snoozed.previousScheduleId !== scheduleId) await release(snoozed.previousScheduleId);
+      });
     }
     const reminder = await store.get(id);
     if (!reminder) throw notFound('reminder');
@@ -251,9 +309,10 @@ export function createRemindersCapability(
       write: () => {
         for (const row of rows) store.insertImported(row, null);
       },
-      async settle() {
-        for (const row of waiting) store.setScheduleId(row.id, await arm(row.id, row.dueAt));
-      },
+      settle: () =>
+        oneAtATime(async () => {
+          for (const row of waiting) store.setScheduleId(row.id, await arm(row.id, row.dueAt));
+        }),
     };
   }
 
@@ -275,14 +334,16 @@ export function createRemindersCapability(
       /** Marks it done or snoozes it; see `updateReminderBodySchema`. */
       update: (id: string, body: UpdateReminderBody): Promise<Reminder> => update(id, body),
       /** Cancels the reminder and its alarm; it leaves the list but stays in the export as cancelled. */
-      async delete(id: string): Promise<null> {
-        const cancelled = store.cancel(id);
-        if (!cancelled) throw notFound('reminder');
-        if (cancelled.scheduleId) await scheduler.cancel(cancelled.scheduleId);
-        return null;
-      },
+      delete: (id: string): Promise<null> =>
+        oneAtATime(async () => {
+          const cancelled = store.cancel(id);
+          if (!cancelled) throw notFound('reminder');
+          await release(cancelled.scheduleId);
+          return null;
+        }),
     },
     jobs: {
+      deliverWindow: (payload: WindowPayload): Promise<void> => fireWindow(payload),
       deliverReminder: (payload: DeliveryPayload): Promise<void> => fireDue(payload),
     },
     onConnect,

@@ -5,7 +5,7 @@ import { exportDocumentSchema, messagesPageSchema, type Reminder, reminderSchema
 import { api, buildUser, expectError, openRealtime, readJson, uniqueText } from '../../test-support/api.ts';
 import { scriptFakeOpenAI } from '../../test-support/fake-openai/control.ts';
 import { exportOf, importInto } from '../../test-support/round-trip/move-account.ts';
-import { runScheduledWork } from '../../test-support/scheduled-work.ts';
+import { runScheduledWork, waitingJobs } from '../../test-support/scheduled-work.ts';
 import type { CompanionAgent } from '../companion-agent.ts';
 import { scheduleTimeFor, windowPhaseOf } from './on-time.ts';
 
@@ -23,10 +23,20 @@ async function remindersOf(token: string): Promise<Reminder[]> {
   return (await readJson(await api('/api/v1/reminders', { token }), remindersAnswerSchema)).reminders;
 }
 
-/** Runs the delivery job directly, as a second firing of the same alarm would. */
-async function fireAgain(userId: string, reminderId: string): Promise<void> {
+/** The start of the ten-second window a reminder's schedule wakes at (see on-time.ts). */
+const windowOf = (userId: string, reminder: { dueAt: string }) => scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(userId)).getTime();
+
+/** Runs the job of the reminder's window directly, as a second firing of the same alarm would. */
+async function fireAgain(userId: string, reminder: { dueAt: string }): Promise<void> {
   await runInDurableObject(testEnv.COMPANION.getByName(userId), (instance) =>
-    instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: { reminderId } }),
+    instance.runJob({ capability: 'reminders', job: 'deliverWindow', payload: { window: windowOf(userId, reminder) } }),
+  );
+}
+
+/** Runs a job armed for one reminder, as a reminder set while its window was being delivered has, and as objects from before windows were shared armed. */
+async function fireOwnJob(userId: string, reminderId: string, dueAt?: number): Promise<void> {
+  await runInDurableObject(testEnv.COMPANION.getByName(userId), (instance) =>
+    instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: dueAt === undefined ? { reminderId } : { reminderId, dueAt } }),
   );
 }
 
@@ -40,29 +50,11 @@ async function dumpObjectStorage(userId: string): Promise<string> {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
-/** The SDK's waiting jobs for a reminder: when each is armed for (milliseconds), and the due time its payload names. */
-async function schedulesOf(userId: string, reminderId: string): Promise<{ time: number; dueAt: number | undefined }[]> {
-  return runInDurableObject(testEnv.COMPANION.getByName(userId), (_instance, state) =>
-    state.storage.sql
-      .exec<{ time: number; payload: string }>('SELECT time, payload FROM cf_agents_jobs')
-      .toArray()
-      .map((row) => ({ time: row.time, payload: JSON.parse(row.payload) as { payload?: { payload?: { reminderId?: string; dueAt?: number } } } }))
-      .filter((row) => JSON.stringify(row.payload).includes(reminderId))
-      .map((row) => ({ time: row.time, dueAt: findDueAt(row.payload) })),
-  );
-}
+/** The windows' waiting jobs: when each is armed for (milliseconds) and the window its payload names, soonest first. */
+const windowJobs = (userId: string) => waitingJobs(userId, 'reminders', 'deliverWindow');
 
-/** The `dueAt` in a job's stored payload, however deep the SDK nests it. */
-function findDueAt(value: unknown): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  if (typeof record.dueAt === 'number' && typeof record.reminderId === 'string') return record.dueAt;
-  for (const member of Object.values(record)) {
-    const found = findDueAt(member);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
+/** A window's job as `windowJobs` lists it. */
+const windowJob = (window: number) => ({ time: window, payload: { window } });
 
 const patchReminder = (token: string, id: string, body: unknown) => api(`/api/v1/reminders/${id}`, { method: 'PATCH', token, body });
 
@@ -133,7 +125,7 @@ describe('a reminder coming due', () => {
     expect(page.messages.map((message) => [message.role, message.text])).toEqual([['assistant', `Reminder: ${text}`]]);
 
     // The same alarm firing again, even twice at once, delivers nothing more.
-    await Promise.all([fireAgain(user.user.id, reminder.id), fireAgain(user.user.id, reminder.id)]);
+    await Promise.all([fireAgain(user.user.id, reminder), fireAgain(user.user.id, reminder)]);
     await settle();
     for (const socket of [phone, laptop]) expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
     expect((await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema)).messages).toHaveLength(1);
@@ -145,7 +137,7 @@ describe('a reminder coming due', () => {
     const user = await buildUser();
     const socket = await openRealtime(user.token);
     const reminder = await createReminder(user.token, 'Stretch');
-    await Promise.all([fireAgain(user.user.id, reminder.id), fireAgain(user.user.id, reminder.id), runScheduledWork(user.user.id)]);
+    await Promise.all([fireAgain(user.user.id, reminder), fireAgain(user.user.id, reminder), runScheduledWork(user.user.id)]);
     await socket.next('reminder-due');
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
@@ -162,7 +154,7 @@ describe('a reminder coming due', () => {
     const socket = await openRealtime(user.token);
     expect(await runScheduledWork(user.user.id)).toBe(true);
     expect(await socket.next('reminder-due')).toMatchObject({ reminder: { id: reminder.id, text: 'After the restart' } });
-    await fireAgain(user.user.id, reminder.id);
+    await fireAgain(user.user.id, reminder);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
     socket.socket.close();
@@ -174,7 +166,7 @@ describe('a reminder coming due', () => {
     const reminder = await createReminder(user.token, 'Cancelled plan');
     expect((await api(`/api/v1/reminders/${reminder.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
     expect(await runScheduledWork(user.user.id)).toBe(false);
-    await fireAgain(user.user.id, reminder.id);
+    await fireAgain(user.user.id, reminder);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
     expect((await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema)).messages).toEqual([]);
@@ -187,7 +179,7 @@ describe('a reminder coming due', () => {
     await scriptFakeOpenAI(fakeUrl, said, [{ text: 'Hi!' }]);
     const turn = await readJson(await api('/api/v1/messages', { token: user.token, body: { text: said } }), turnAnswerSchema);
     const reminder = await createReminder(user.token, 'Drink water');
-    await fireAgain(user.user.id, reminder.id);
+    await fireAgain(user.user.id, reminder);
     const page = await readJson(await api('/api/v1/messages', { token: user.token }), messagesPageSchema);
     expect(page.messages.map((message) => [message.conversationId, message.role, message.text])).toContainEqual([
       turn.userMessage.conversationId,
@@ -205,7 +197,7 @@ describe('reminders at rest and in the export', () => {
     const delivered = await createReminder(user.token, `Pick up the ${secretWord} prescription`);
     const cancelled = await createReminder(user.token, `Book the ${secretWord} clinic`, inFuture(5 * hour));
     await api(`/api/v1/reminders/${cancelled.id}`, { method: 'DELETE', token: user.token });
-    await fireAgain(user.user.id, delivered.id);
+    await fireAgain(user.user.id, delivered);
 
     const dump = await dumpObjectStorage(user.user.id);
     expect(dump).toContain('v1.');
@@ -242,12 +234,44 @@ describe('the create_reminder tool', () => {
 });
 
 describe('firing on the millisecond', () => {
-  it('arms the schedule at the start of the ten-second window of the due time, naming the due time in its payload', async () => {
+  it('arms one schedule per ten-second window, at its start, shared by the reminders due in it until the last is taken back', async () => {
     const user = await buildUser();
+    const socket = await openRealtime(user.token);
     const windowStart = scheduleTimeFor(Date.now() + hour, windowPhaseOf(user.user.id)).getTime();
-    const dueAt = windowStart + 7637;
-    const reminder = await createReminder(user.token, 'Exactly then', new Date(dueAt).toISOString());
-    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: windowStart, dueAt }]);
+    const first = await createReminder(user.token, 'Exactly then', new Date(windowStart + 7637).toISOString());
+    const second = await createReminder(user.token, 'Same window', new Date(windowStart + 1200).toISOString());
+    const nextWindow = await createReminder(user.token, 'Next window', new Date(windowStart + 10_000).toISOString());
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowStart), windowJob(windowStart + 10_000)]);
+
+    // Taking one back leaves the window's schedule to the other; taking both back cancels it.
+    expect((await api(`/api/v1/reminders/${first.id}`, { method: 'DELETE', token: user.token })).status).toBe(204);
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowStart), windowJob(windowStart + 10_000)]);
+    await readJson(await patchReminder(user.token, second.id, { status: 'done' }), reminderSchema);
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowStart + 10_000)]);
+
+    // A window with several reminders delivers each once, from its one job.
+    const third = await createReminder(user.token, 'Also next window', new Date(windowStart + 14_000).toISOString());
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowStart + 10_000)]);
+    expect(await runScheduledWork(user.user.id)).toBe(true);
+    const due = [await socket.next('reminder-due'), await socket.next('reminder-due')];
+    expect(due.map((frame) => frame.reminder.id).sort()).toEqual([nextWindow.id, third.id].sort());
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
+    expect(await windowJobs(user.user.id)).toEqual([]);
+    socket.socket.close();
+  });
+
+  it('still delivers, once, from a schedule armed for one reminder (as objects armed them before windows shared one)', async () => {
+    const user = await buildUser();
+    const socket = await openRealtime(user.token);
+    const reminder = await createReminder(user.token, 'Armed the old way');
+    await Promise.all([fireOwnJob(user.user.id, reminder.id, Date.parse(reminder.dueAt)), fireOwnJob(user.user.id, reminder.id)]);
+    expect((await socket.next('reminder-due')).reminder.id).toBe(reminder.id);
+    await runScheduledWork(user.user.id);
+    await settle();
+    expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    expect(await reminderMessages(user.token)).toEqual(['Reminder: Armed the old way']);
+    socket.socket.close();
   });
 
   it('delivers a reminder set while its window is being delivered with that window, on its time, not after the window', async () => {
@@ -258,7 +282,7 @@ describe('firing on the millisecond', () => {
     if (leftInWindow() < 4000) await new Promise((resolve) => setTimeout(resolve, leftInWindow() + 50));
     const later = await createReminder(user.token, 'Later in the window', inFuture(2500));
     // The window's job, as its alarm runs it: it holds until the later reminder is due.
-    const holding = fireAgain(user.user.id, later.id);
+    const holding = fireAgain(user.user.id, later);
     await settle();
     const sooner = await createReminder(user.token, 'Set while the window waits', inFuture(1200));
     await holding;
@@ -276,9 +300,9 @@ describe('firing on the millisecond', () => {
     const user = await buildUser();
     const socket = await openRealtime(user.token);
     const reminder = await createReminder(user.token, 'Moved');
-    await runInDurableObject(testEnv.COMPANION.getByName(user.user.id), (instance) =>
-      instance.runJob({ capability: 'reminders', job: 'deliverReminder', payload: { reminderId: reminder.id, dueAt: Date.parse(reminder.dueAt) - 60_000 } }),
-    );
+    await fireOwnJob(user.user.id, reminder.id, Date.parse(reminder.dueAt) - 60_000);
+    // Nor does the job of a window it is no longer due in.
+    await fireAgain(user.user.id, { dueAt: new Date(Date.parse(reminder.dueAt) - 60_000).toISOString() });
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
     expect((await remindersOf(user.token))[0]?.status).toBe('scheduled');
@@ -293,9 +317,9 @@ describe('marking a reminder done and snoozing it', () => {
     const reminder = await createReminder(user.token, 'Already handled');
     const done = await readJson(await patchReminder(user.token, reminder.id, { status: 'done' }), reminderSchema);
     expect(done).toMatchObject({ id: reminder.id, status: 'done', text: 'Already handled' });
-    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([]);
+    expect(await windowJobs(user.user.id)).toEqual([]);
     expect(await runScheduledWork(user.user.id)).toBe(false);
-    await fireAgain(user.user.id, reminder.id);
+    await fireAgain(user.user.id, reminder);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toEqual([]);
     expect(await reminderMessages(user.token)).toEqual([]);
@@ -317,14 +341,14 @@ describe('marking a reminder done and snoozing it', () => {
     const newDueAt = Date.parse(snoozed.dueAt);
     expect(newDueAt).toBeGreaterThanOrEqual(before + 10 * 60_000);
     expect(newDueAt).toBeLessThanOrEqual(Date.now() + 10 * 60_000);
-    expect(await schedulesOf(user.user.id, reminder.id)).toEqual([{ time: scheduleTimeFor(newDueAt, windowPhaseOf(user.user.id)).getTime(), dueAt: newDueAt }]);
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowOf(user.user.id, snoozed))]);
 
     expect(await runScheduledWork(user.user.id)).toBe(true);
     expect(await socket.next('reminder-due')).toMatchObject({
       type: 'reminder-due',
       reminder: { id: reminder.id, text: 'Take the pills', dueAt: snoozed.dueAt },
     });
-    await fireAgain(user.user.id, reminder.id);
+    await fireAgain(user.user.id, snoozed);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
     expect(await reminderMessages(user.token)).toEqual(['Reminder: Take the pills', 'Reminder: Take the pills']);
@@ -336,9 +360,9 @@ describe('marking a reminder done and snoozing it', () => {
     const user = await buildUser();
     const socket = await openRealtime(user.token);
     const reminder = await createReminder(user.token, 'Call back', inFuture(5 * 60_000));
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowOf(user.user.id, reminder))]);
     const snoozed = await readJson(await patchReminder(user.token, reminder.id, { snoozeMinutes: 60 }), reminderSchema);
-    const schedules = await schedulesOf(user.user.id, reminder.id);
-    expect(schedules).toEqual([{ time: scheduleTimeFor(Date.parse(snoozed.dueAt), windowPhaseOf(user.user.id)).getTime(), dueAt: Date.parse(snoozed.dueAt) }]);
+    expect(await windowJobs(user.user.id)).toEqual([windowJob(windowOf(user.user.id, snoozed))]);
     expect(await runScheduledWork(user.user.id)).toBe(true);
     expect((await socket.next('reminder-due')).reminder.dueAt).toBe(snoozed.dueAt);
     await settle();
@@ -439,9 +463,8 @@ describe('a reminder brought over by an import', () => {
 
     const after = await buildUser();
     expect((await importInto(after.token, document)).imported).toMatchObject({ reminders: 2 });
-    // Armed for the reminder's own time (the whole second before it), named by its due time.
-    const dueAt = Date.parse(waiting.dueAt);
-    expect(await schedulesOf(after.user.id, waiting.id)).toEqual([{ time: scheduleTimeFor(dueAt, windowPhaseOf(after.user.id)).getTime(), dueAt }]);
+    // Armed for the start of its window in the account it came into.
+    expect(await windowJobs(after.user.id)).toContainEqual(windowJob(windowOf(after.user.id, waiting)));
     // The missed one's alarm is armed in the past: it may have gone out already, to no open app, and then comes to the next one.
 
     const socket = await openRealtime(after.token);
@@ -449,7 +472,7 @@ describe('a reminder brought over by an import', () => {
     const frames = [await socket.next('reminder-due'), await socket.next('reminder-due')];
     expect(frames.map((frame) => frame.reminder.id).sort()).toEqual([missed.id, waiting.id].sort());
     // Its alarm again, from anywhere: nothing goes out twice.
-    await Promise.all([fireAgain(after.user.id, waiting.id), fireAgain(after.user.id, missed.id)]);
+    await Promise.all([fireAgain(after.user.id, waiting), fireAgain(after.user.id, missed)]);
     await settle();
     expect(socket.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(2);
     expect((await remindersOf(after.token)).map((reminder) => [reminder.id, reminder.status]).sort()).toEqual(
@@ -471,8 +494,8 @@ describe('a reminder brought over by an import', () => {
 
     const after = await buildUser();
     await importInto(after.token, await exportOf(before.token));
-    expect(await schedulesOf(after.user.id, reminder.id)).toEqual([]);
-    await fireAgain(after.user.id, reminder.id);
+    expect(await windowJobs(after.user.id)).toEqual([]);
+    await fireAgain(after.user.id, reminder);
     // It went out minutes ago to no open app, which would have it sent on the next connection: the import says it was seen.
     const socket = await openRealtime(after.token);
     await settle();
