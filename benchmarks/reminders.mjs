@@ -39,10 +39,11 @@ const signupsInFlight = 4;
 const requestsInFlight = 16;
 /**
  * Reminders set per second per shard, which sizes `--lead auto`: 2,000 users over two shards set 153 a
- * second in all on one machine and 83 on a slower one (2 December; 400 users set 260, as fewer objects
- * stay warm). Sized for the slower, so that setting them never runs into the first due time.
+ * second in all on one machine, 83 on a slower one and 65–68 on a slower one still (2 December; 400
+ * users set 260, as fewer objects stay warm). Sized for the slowest, so that setting them never runs
+ * into the first due time.
  */
-const assumedCreationsPerSecond = 40;
+const assumedCreationsPerSecond = 30;
 
 const usage = `Usage: npm run bench -- reminders [options]
   --users N       users, each with a realtime WebSocket (default 2000)

@@ -1,4 +1,4 @@
-// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--profile]`
+// `npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--shards 1] [--profile]`
 //
 // What Kindred adds to a spoken turn, and how fast a barge-in stops it. Runs the whole stack locally:
 // `wrangler dev --local` with speech-to-text and text-to-speech set to `openai-compatible` against a
@@ -32,6 +32,12 @@
 // it shows where the milliseconds go. The object's clock only moves on I/O: CPU work shows up inside
 // the stage that follows it.
 //
+// Shards. Local workerd runs every Durable Object of a Worker on one thread, so the 50 sessions queue
+// behind each other's work at every step of a turn; on Cloudflare each person's object runs where it
+// lives. `--shards N` (as in the reminders bench) starts N local servers, each its own workerd,
+// database and objects, and gives each a share of the users, round robin. The default stays one: the
+// report names the count, and the CPU and stage timings are summed over every shard.
+//
 // The report gives workerd's CPU (both its processes: Kindred's and the proxy in front of it, from /proc)
 // per utterance of the run, warm-ups and barge-ins included. `--profile` runs V8's sampling profiler over
 // the sessions and says which code the CPU went to (bench-results/voice-kindred.cpuprofile); the
@@ -62,18 +68,20 @@ import {
   stopChild,
   workerdCpuSeconds,
 } from '../scripts/bench-support.mjs';
-import { localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
+import { applyMigrations, localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
 const allowedFailureRatio = 0.01;
 const targets = { overheadP95Ms: 30, bargeInMs: 150 };
 const stateDirectory = path.join(root, '.wrangler/bench-voice-state');
-const persistDirectory = path.join(stateDirectory, 'data');
+/** Each shard's database: `data` for the first, as before shards, then `data-1`, `data-2`... */
+const persistDirectoryOf = (shard) => path.join(stateDirectory, shard === 0 ? 'data' : `data-${shard}`);
 const snapshotDirectory = path.join(stateDirectory, 'snapshot');
 const resultsDirectory = path.join(root, 'bench-results');
 const resultsFile = path.join(resultsDirectory, 'voice.json');
 const profileFile = path.join(resultsDirectory, 'voice-kindred.cpuprofile');
-const serverLogFile = path.join(resultsDirectory, 'voice-wrangler.log');
+/** Each shard's wrangler log: `voice-wrangler.log` for the first, then `voice-wrangler-1.log`... */
+const serverLogFileOf = (shard) => path.join(resultsDirectory, shard === 0 ? 'voice-wrangler.log' : `voice-wrangler-${shard}.log`);
 const modelLogFile = path.join(resultsDirectory, 'voice-fake-model.log');
 /** What the fake transcriber hears in an ordinary utterance, and in the one each user cuts in on. */
 const spokenText = 'Tell me something nice about today.';
@@ -95,7 +103,8 @@ export async function run(argv) {
     await mkdir(resultsDirectory, { recursive: true });
     progress('Building a snapshot of the Worker and the web app, and a fresh bench database…');
     const quiet = { stdio: ['ignore', 2, 2], env: localWranglerEnvironment() };
-    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectory, buildWebApp: true, stepOptions: quiet });
+    const snapshot = await prepareSnapshot({ directory: snapshotDirectory, persistTo: persistDirectoryOf(0), buildWebApp: true, stepOptions: quiet });
+    for (let shard = 1; shard < options.shards; shard++) await applyMigrations({ persistTo: persistDirectoryOf(shard), ...quiet });
 
     const model = await startFakeModel({ delayMs: options.llmMs, logFile: modelLogFile, host });
     cleanups.push(() => stopChild(model.child));
@@ -104,47 +113,65 @@ export async function run(argv) {
     cleanups.push(() => speech.stop());
     progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
 
-    const { baseUrl, server, inspectorPort } = await startBenchServer({
-      port: options.port,
-      host,
-      withInspector: options.profile,
-      persistTo: persistDirectory,
-      snapshot,
-      variables: {
-        LLM_PROVIDER: 'openai-compatible',
-        LLM_BASE_URL: model.url,
-        LLM_MODEL: 'fake',
-        MASTER_KEY: randomBytes(32).toString('base64'),
-        SIGNUPS_PER_ADDRESS: '1000000',
-        EMBEDDINGS_PROVIDER: 'none',
-        VECTOR_INDEX: 'local',
-        STT_PROVIDER: 'openai-compatible',
-        STT_BASE_URL: speech.url,
-        STT_MODEL: 'fake-whisper',
-        STT_API_KEY: 'bench',
-        TTS_PROVIDER: 'openai-compatible',
-        TTS_BASE_URL: speech.url,
-        TTS_MODEL: 'fake-tts',
-        TTS_API_KEY: 'bench',
-      },
-      logFile: serverLogFile,
-      cleanups,
-    });
+    const variables = {
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_BASE_URL: model.url,
+      LLM_MODEL: 'fake',
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      SIGNUPS_PER_ADDRESS: '1000000',
+      EMBEDDINGS_PROVIDER: 'none',
+      VECTOR_INDEX: 'local',
+      STT_PROVIDER: 'openai-compatible',
+      STT_BASE_URL: speech.url,
+      STT_MODEL: 'fake-whisper',
+      STT_API_KEY: 'bench',
+      TTS_PROVIDER: 'openai-compatible',
+      TTS_BASE_URL: speech.url,
+      TTS_MODEL: 'fake-tts',
+      TTS_API_KEY: 'bench',
+    };
+    // One after the other: each waits for its server's health check, and a failed start stops the rest.
+    const servers = [];
+    for (let shard = 0; shard < options.shards; shard++) {
+      servers.push(
+        await startBenchServer({
+          port: shard === 0 ? options.port : 0,
+          host,
+          withInspector: options.profile,
+          persistTo: persistDirectoryOf(shard),
+          snapshot,
+          variables,
+          logFile: serverLogFileOf(shard),
+          cleanups,
+        }),
+      );
+    }
 
-    progress(`Signing up ${options.users} users (not measured)…`);
-    const tokens = await signUpUsers(baseUrl, options.users, { prefix: 'bench-voice' });
+    progress(`Signing up ${options.users} users (not measured)${options.shards > 1 ? `, round robin over ${options.shards} servers` : ''}…`);
+    const perShard = servers.map((_, shard) => Math.floor(options.users / options.shards) + (shard < options.users % options.shards ? 1 : 0));
+    const shardUsers = await Promise.all(
+      servers.map(async ({ baseUrl }, shard) =>
+        (await signUpUsers(baseUrl, perShard[shard], { prefix: `bench-voice-${shard}` })).map((token) => ({ baseUrl, token })),
+      ),
+    );
+    const users = Array.from({ length: options.users }, (_, index) => shardUsers[index % options.shards][Math.floor(index / options.shards)]);
+    /** CPU seconds of every shard's workerd processes, or null where they cannot be read. */
+    const workerdCpuNow = () => {
+      const readings = servers.map(({ server }) => workerdCpuSeconds(server.pid));
+      return readings.includes(null) ? null : readings.reduce((sum, value) => sum + value, 0);
+    };
 
     progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns at ${options.pace} pace, then one barge-in each…`);
     // The clients' own event loop: a frame that arrives while it is busy is timed late, and that
     // lateness is in the overhead too. Reported so it can be told apart from Kindred's.
     const clientLoop = monitorEventLoopDelay({ resolution: 5 });
     clientLoop.enable();
-    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort, samplingMicroseconds: 250 }) : undefined;
-    const cpuAtStart = workerdCpuSeconds(server.pid);
+    const profiler = options.profile ? await startV8Profiler({ host, inspectorPort: servers[0].inspectorPort, samplingMicroseconds: 250 }) : undefined;
+    const cpuAtStart = workerdCpuNow();
     const startedAt = performance.now();
-    const results = await Promise.all(tokens.map((token) => voiceUser(baseUrl, token, options)));
+    const results = await Promise.all(users.map(({ baseUrl, token }) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
-    const cpuAtEnd = workerdCpuSeconds(server.pid);
+    const cpuAtEnd = workerdCpuNow();
     clientLoop.disable();
     const cpu = workerdCpu(results, cpuAtStart, cpuAtEnd);
     const profile = profiler === undefined ? undefined : await summariseV8Profile(await profiler.stop(), { bundle: snapshot.script, file: profileFile });
@@ -154,7 +181,7 @@ export async function run(argv) {
       max: round(clientLoop.max / 1e6),
     };
 
-    const stages = stageTimings(readFileSync(serverLogFile, 'utf8'));
+    const stages = stageTimings(servers.map((_, shard) => readFileSync(serverLogFileOf(shard), 'utf8')).join('\n'));
     const report = buildReport(options, results, {
       durationMs,
       loadAverageAtStart,
@@ -177,7 +204,7 @@ export async function run(argv) {
     return 0;
   } catch (error) {
     progress(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-    progress(`Server log: ${path.relative(root, serverLogFile)}; model log: ${path.relative(root, modelLogFile)}.`);
+    progress(`Server log: ${path.relative(root, serverLogFileOf(0))}; model log: ${path.relative(root, modelLogFile)}.`);
     return 1;
   } finally {
     await cleanups.release();
@@ -197,6 +224,7 @@ function readOptions(argv) {
         pace: { type: 'string', default: 'conversation' },
         frames: { type: 'string', default: 'binary' },
         port: { type: 'string', default: '0' },
+        shards: { type: 'string', default: '1' },
         profile: { type: 'boolean', default: false },
       },
       strict: true,
@@ -208,6 +236,8 @@ function readOptions(argv) {
     };
     if (values.pace !== 'conversation' && values.pace !== 'back-to-back') throw new Error(`--pace must be conversation or back-to-back, got "${values.pace}".`);
     if (values.frames !== 'binary' && values.frames !== 'text') throw new Error(`--frames must be binary or text, got "${values.frames}".`);
+    // The profiler attaches to one server: a profile of one shard of several would read as the whole.
+    if (values.profile && values.shards !== '1') throw new Error('--profile profiles one server: run it with --shards 1.');
     return {
       pace: values.pace,
       frames: values.frames,
@@ -217,12 +247,13 @@ function readOptions(argv) {
       llmMs: integer('llm-ms', 0),
       ttsMs: integer('tts-ms', 0),
       port: integer('port', 0),
+      shards: integer('shards', 1),
       profile: values.profile,
     };
   } catch (error) {
     progress(error instanceof Error ? error.message : String(error));
     progress(
-      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--profile]',
+      'Usage: npm run bench -- voice [--users 50] [--turns 6] [--stt-ms 120] [--llm-ms 150] [--tts-ms 100] [--pace conversation|back-to-back] [--frames binary|text] [--port 0] [--shards 1] [--profile]',
     );
     return undefined;
   }
@@ -490,7 +521,7 @@ function buildReport(options, results, { durationMs, loadAverageAtStart, speechR
 function printSummary(report) {
   progress('');
   progress(
-    `Voice, ${report.options.users} sessions × ${report.options.turns} turns at ${report.options.pace} pace (${report.turns.measured} measured, ${report.turns.errors} failed):`,
+    `Voice, ${report.options.users} sessions × ${report.options.turns} turns at ${report.options.pace} pace${report.options.shards > 1 ? ` over ${report.options.shards} servers` : ''} (${report.turns.measured} measured, ${report.turns.errors} failed):`,
   );
   progress(
     `  end of speech → first segment   p50 ${format(report.turns.endOfSpeechToFirstSegmentMs.p50)}  p95 ${format(report.turns.endOfSpeechToFirstSegmentMs.p95)}`,
