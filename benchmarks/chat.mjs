@@ -16,7 +16,6 @@
 // bench-results/chat.json. Exits with 1 when more than 1% of the measured turns failed, or when the
 // history shows a turn lost or doubled.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,6 +34,7 @@ import {
 import {
   cleanUpOnExit,
   countBackgroundCalls,
+  fakeModelServerVariables,
   format,
   formatSeconds,
   packageVersion,
@@ -120,19 +120,8 @@ export async function run(argv) {
       withInspector: true,
       persistTo: persistDirectory,
       snapshot,
-      variables: {
-        LLM_PROVIDER: 'openai-compatible',
-        LLM_BASE_URL: model.url,
-        LLM_MODEL: 'fake',
-        MASTER_KEY: randomBytes(32).toString('base64'),
-        // Every simulated user signs up from this one machine.
-        SIGNUPS_PER_ADDRESS: '1000000',
-        // The developer's .dev.vars may name other providers; the benchmark measures chat alone.
-        EMBEDDINGS_PROVIDER: 'none',
-        STT_PROVIDER: 'none',
-        TTS_PROVIDER: 'none',
-        VECTOR_INDEX: 'local',
-      },
+      // The developer's .dev.vars may name other providers; the benchmark measures chat alone.
+      variables: fakeModelServerVariables(model.url),
       logFile: serverLogFile,
       cleanups,
     });

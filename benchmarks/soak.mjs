@@ -53,7 +53,6 @@
 // The human summary goes to stderr; the last line of stdout is the JSON report, also written to
 // bench-results/soak.json. Exits with 1 when more than 1% of the requests failed, a due reminder was
 // not delivered, or memory kept growing.
-import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +62,7 @@ import { cpuSeconds, heapGrowth, openInspector, sumMiB, wranglerDevProcesses } f
 import {
   cleanUpOnExit,
   countBackgroundCalls,
+  fakeModelServerVariables,
   format,
   formatSeconds,
   packageVersion,
@@ -554,19 +554,8 @@ export async function run(argv) {
       host,
       persistTo: persistDirectory,
       snapshot,
-      variables: {
-        LLM_PROVIDER: 'openai-compatible',
-        LLM_BASE_URL: model.url,
-        LLM_MODEL: 'fake',
-        MASTER_KEY: randomBytes(32).toString('base64'),
-        SIGNUPS_PER_ADDRESS: '1000000',
-        // Sign-up is not what this measures.
-        PASSWORD_HASH_LOG2_COST: '10',
-        EMBEDDINGS_PROVIDER: 'none',
-        STT_PROVIDER: 'none',
-        TTS_PROVIDER: 'none',
-        VECTOR_INDEX: 'local',
-      },
+      // Sign-up is not what this measures.
+      variables: { ...fakeModelServerVariables(model.url), PASSWORD_HASH_LOG2_COST: '10' },
       logFile: serverLogFile,
       cleanups,
       withInspector: true,

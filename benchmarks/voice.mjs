@@ -58,6 +58,7 @@ import { voiceBinaryFields } from '../common/voice.ts';
 import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
 import {
   cleanUpOnExit,
+  fakeModelServerVariables,
   format,
   packageVersion,
   progress,
@@ -114,13 +115,7 @@ export async function run(argv) {
     progress(`Fake model on ${model.url} (${options.llmMs} ms), fake speech on ${speech.url} (STT ${options.sttMs} ms, TTS ${options.ttsMs} ms).`);
 
     const variables = {
-      LLM_PROVIDER: 'openai-compatible',
-      LLM_BASE_URL: model.url,
-      LLM_MODEL: 'fake',
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      SIGNUPS_PER_ADDRESS: '1000000',
-      EMBEDDINGS_PROVIDER: 'none',
-      VECTOR_INDEX: 'local',
+      ...fakeModelServerVariables(model.url),
       STT_PROVIDER: 'openai-compatible',
       STT_BASE_URL: speech.url,
       STT_MODEL: 'fake-whisper',

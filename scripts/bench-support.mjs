@@ -211,6 +211,25 @@ export async function startBenchServer({ port: requestedPort, host, persistTo, s
 }
 
 /**
+ * The settings of a benchmark's server whose chat model is the fake at `modelUrl`: a fresh master key,
+ * sign-up not throttled (every simulated person signs up from this one machine), and no other provider
+ * (embeddings, speech), whatever the developer's .dev.vars names, unless the caller sets one over these.
+ */
+export function fakeModelServerVariables(modelUrl) {
+  return {
+    LLM_PROVIDER: 'openai-compatible',
+    LLM_BASE_URL: modelUrl,
+    LLM_MODEL: 'fake',
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    SIGNUPS_PER_ADDRESS: '1000000',
+    EMBEDDINGS_PROVIDER: 'none',
+    STT_PROVIDER: 'none',
+    TTS_PROVIDER: 'none',
+    VECTOR_INDEX: 'local',
+  };
+}
+
+/**
  * The settings of a benchmark's server that runs without a chat model: a fresh master key, and sign-up
  * neither throttled nor slow (people are made before the clock starts; sign-up is not what is measured).
  */
