@@ -114,7 +114,9 @@ export function createRemindersCapability(
   /**
    * Runs arming and releasing schedules one at a time. Both wait on the SDK between reading and
    * writing, so a release that found its window's schedule unused could otherwise cancel it just as
-   * a new reminder of that window was armed onto it.
+   * a new reminder of that window was armed onto it. (Defensive: with the SDK as it is, the two calls
+   * run through without interleaving, and a test calling both at once inside the object could not
+   * make them overlap; an SDK whose `ready()` waited on storage would.)
    */
   let scheduling: Promise<unknown> = Promise.resolve();
   function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
