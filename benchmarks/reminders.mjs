@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startV8Profiler, summariseV8Profile } from '../scripts/bench-cpu-profile.mjs';
-import { format, formatSeconds, noModelServerVariables, percentile, progress, round, signUpUsers, workerdCpuSeconds } from '../scripts/bench-support.mjs';
+import { format, formatSeconds, noModelServerVariables, percentile, progress, round, shardsCpuSeconds, signUpOverShards } from '../scripts/bench-support.mjs';
 import { applyMigrations, freePort, prepareSnapshot, root, startWranglerDev, stopProcessGroup, waitForHealth } from '../scripts/local-server.mjs';
 
 const host = '127.0.0.1';
@@ -153,11 +153,7 @@ export async function run(argv) {
     });
     servers.push({ server, baseUrl: `http://${host}:${port}`, inspectorPort });
   }
-  /** CPU seconds of every shard's workerd processes, or null where they cannot be read. */
-  const workerdCpu = () => {
-    const readings = servers.map(({ server }) => workerdCpuSeconds(server.pid));
-    return readings.includes(null) ? null : readings.reduce((sum, value) => sum + value, 0);
-  };
+  const workerdCpu = () => shardsCpuSeconds(servers);
   const sockets = [];
   const stopOnSignal = (signal) => {
     progress(`Received ${signal}: stopping the servers.`);
@@ -181,14 +177,7 @@ export async function run(argv) {
 
     progress(`Signing up ${options.users} users…`);
     const signupStartedAt = Date.now();
-    // Round robin over the shards: user i lives on shard i mod N.
-    const perShard = servers.map((_, shard) => Math.floor(options.users / options.shards) + (shard < options.users % options.shards ? 1 : 0));
-    const shardTokens = await Promise.all(
-      servers.map(async ({ baseUrl }, shard) =>
-        (await signUpUsers(baseUrl, perShard[shard], { prefix: `reminders-${shard}`, concurrency: signupsInFlight })).map((token) => ({ baseUrl, token })),
-      ),
-    );
-    const users = Array.from({ length: options.users }, (_, index) => shardTokens[index % options.shards][Math.floor(index / options.shards)]);
+    const users = await signUpOverShards(servers, options.users, { prefix: 'reminders', concurrency: signupsInFlight });
     progress(`Signed up in ${formatSeconds(Date.now() - signupStartedAt)}. Opening ${options.users} realtime sockets…`);
 
     /** Arrivals per reminder id: each `reminder-due` frame's arrival time. */

@@ -63,11 +63,11 @@ import {
   packageVersion,
   progress,
   round,
-  signUpUsers,
+  shardsCpuSeconds,
+  signUpOverShards,
   startBenchServer,
   startFakeModel,
   stopChild,
-  workerdCpuSeconds,
 } from '../scripts/bench-support.mjs';
 import { applyMigrations, localWranglerEnvironment, prepareSnapshot, root } from '../scripts/local-server.mjs';
 
@@ -143,18 +143,7 @@ export async function run(argv) {
     }
 
     progress(`Signing up ${options.users} users (not measured)${options.shards > 1 ? `, round robin over ${options.shards} servers` : ''}…`);
-    const perShard = servers.map((_, shard) => Math.floor(options.users / options.shards) + (shard < options.users % options.shards ? 1 : 0));
-    const shardUsers = await Promise.all(
-      servers.map(async ({ baseUrl }, shard) =>
-        (await signUpUsers(baseUrl, perShard[shard], { prefix: `bench-voice-${shard}` })).map((token) => ({ baseUrl, token })),
-      ),
-    );
-    const users = Array.from({ length: options.users }, (_, index) => shardUsers[index % options.shards][Math.floor(index / options.shards)]);
-    /** CPU seconds of every shard's workerd processes, or null where they cannot be read. */
-    const workerdCpuNow = () => {
-      const readings = servers.map(({ server }) => workerdCpuSeconds(server.pid));
-      return readings.includes(null) ? null : readings.reduce((sum, value) => sum + value, 0);
-    };
+    const users = await signUpOverShards(servers, options.users, { prefix: 'bench-voice' });
 
     progress(`Voice: ${options.users} sessions × ${options.turns} spoken turns at ${options.pace} pace, then one barge-in each…`);
     // The clients' own event loop: a frame that arrives while it is busy is timed late, and that
@@ -162,11 +151,11 @@ export async function run(argv) {
     const clientLoop = monitorEventLoopDelay({ resolution: 5 });
     clientLoop.enable();
     const profiler = options.profile ? await startV8Profiler({ host, inspectorPort: servers[0].inspectorPort, samplingMicroseconds: 250 }) : undefined;
-    const cpuAtStart = workerdCpuNow();
+    const cpuAtStart = shardsCpuSeconds(servers);
     const startedAt = performance.now();
     const results = await Promise.all(users.map(({ baseUrl, token }) => voiceUser(baseUrl, token, options)));
     const durationMs = performance.now() - startedAt;
-    const cpuAtEnd = workerdCpuNow();
+    const cpuAtEnd = shardsCpuSeconds(servers);
     clientLoop.disable();
     const cpu = workerdCpu(results, cpuAtStart, cpuAtEnd);
     const profile = profiler === undefined ? undefined : await summariseV8Profile(await profiler.stop(), { bundle: snapshot.script, file: profileFile });

@@ -244,6 +244,28 @@ export function noModelServerVariables() {
 }
 
 /**
+ * Signs `count` users up over the benchmark's servers, round robin (user i lives on server i mod N, as
+ * Cloudflare spreads people's objects over machines), each server's `prefix-<shard>` users at once;
+ * answers each user's `{ baseUrl, token }` in user order.
+ */
+export async function signUpOverShards(servers, count, { prefix, concurrency } = {}) {
+  const shards = servers.length;
+  const perShard = servers.map((_, shard) => Math.floor(count / shards) + (shard < count % shards ? 1 : 0));
+  const shardUsers = await Promise.all(
+    servers.map(async ({ baseUrl }, shard) =>
+      (await signUpUsers(baseUrl, perShard[shard], { prefix: `${prefix}-${shard}`, concurrency })).map((token) => ({ baseUrl, token })),
+    ),
+  );
+  return Array.from({ length: count }, (_, index) => shardUsers[index % shards][Math.floor(index / shards)]);
+}
+
+/** CPU seconds of every server's workerd processes together (see `workerdCpuSeconds`), or null where any cannot be read. */
+export function shardsCpuSeconds(servers) {
+  const readings = servers.map(({ server }) => workerdCpuSeconds(server.pid));
+  return readings.includes(null) ? null : readings.reduce((sum, value) => sum + value, 0);
+}
+
+/**
  * CPU seconds (user + system) the workerd processes in the process group `groupId` have spent so far,
  * from /proc/<pid>/stat; null where there is no /proc. Less sensitive than latency to other work on a
  * shared machine: it counts only what workerd itself ran.
