@@ -139,11 +139,11 @@ export function createRemindersCapability(
    * rest of the window it woke in. A schedule armed for a time the reminder no longer has (it was
    * snoozed since) does nothing: the reminder's current schedule fires it.
    */
-  function fireDue(payload: DeliveryPayload): Promise<void> {
+  async function fireDue(payload: DeliveryPayload): Promise<void> {
     const dueAt = store.scheduledDueAt(payload.reminderId);
-    if (dueAt === undefined) return Promise.resolve();
-    if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return Promise.resolve();
-    return deliverWindow(dueWindowEnd(clock.now(), windowPhase), { id: payload.reminderId, dueAt });
+    if (dueAt === undefined) return;
+    if (payload.dueAt !== undefined && payload.dueAt !== dueAt) return;
+    await deliverWindow(dueWindowEnd(clock.now(), windowPhase), { id: payload.reminderId, dueAt });
   }
 
   /** Delivers `own` (when a reminder's own schedule woke) and every reminder still waiting that is due before `windowEnd`. */
