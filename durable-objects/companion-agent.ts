@@ -15,6 +15,7 @@ import {
   channelHeader,
   connectionStateFrom,
   frameError,
+  OpenConnections,
   readClientFrame,
   sessionEndedCloseCode,
   sessionExpiresHeader,
@@ -226,12 +227,13 @@ export class CompanionAgent extends Agent<Env> {
 
   #host(userId: string): CapabilityHost {
     let chatModel: { model: ChatModel | undefined } | undefined;
+    const open = new OpenConnections(
+      () => this.ctx.getWebSockets(),
+      () => this.getConnections(),
+    );
     const connections: LiveConnections = {
       // A socket whose session has expired hears nothing more; its next frame closes it.
-      list: () =>
-        Array.from(this.getConnections())
-          .filter((connection) => sessionLive(connection.state, Date.now()))
-          .map(toClientConnection),
+      list: () => open.list(Date.now()),
       closeAll: (code, reason) => {
         for (const connection of this.getConnections()) connection.close(code, reason);
       },
