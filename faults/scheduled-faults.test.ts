@@ -6,7 +6,7 @@ import { messagesPageSchema, type Reminder, reminderSchema, remindersAnswerSchem
 import type { CompanionAgent } from '../durable-objects/companion-agent.ts';
 import { scheduleTimeFor, windowPhaseOf } from '../durable-objects/reminders/on-time.ts';
 import { localAt } from '../server/time/zoned-time.ts';
-import { api, buildUser, readJson } from '../test-support/api.ts';
+import { api, buildUser, openRealtime, readJson } from '../test-support/api.ts';
 import { createFakeSubscription, subscriptionRecord } from '../test-support/fake-push-service/control.ts';
 import { runScheduledWork } from '../test-support/scheduled-work.ts';
 
@@ -89,5 +89,26 @@ describe('a scheduled job running more than once', () => {
     expect((await messagesOf(user.token)).map((message) => [message.text, message.proactive])).toEqual([['Reminder: Water the plants', 'reminder']]);
     expect(await logOf(user.token)).toEqual([entry]);
     expect(entry.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([['push', 'sent']]);
+  });
+
+  it('a reminder due with the app open, its alarm fired three times at once and again after a restart: one frame, one log entry with one attempt', async () => {
+    const user = await buildUser();
+    const app = await openRealtime(user.token);
+    const reminder = await readJson(
+      await api('/api/v1/reminders', { token: user.token, body: { text: 'Stretch your legs', dueAt: new Date(Date.now() + 3600_000).toISOString() } }),
+      reminderSchema,
+      201,
+    );
+    const window = scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(user.user.id)).getTime();
+    const fire = () => runJob(user.user.id, 'reminders', 'deliverWindow', { window });
+    await Promise.all([runScheduledWork(user.user.id), fire(), fire()]);
+    expect((await app.next('reminder-due')).reminder.id).toBe(reminder.id);
+    await restart(user.user.id);
+    await fire();
+
+    expect(app.frames().filter((frame) => frame.type === 'reminder-due')).toHaveLength(1);
+    const log = await logOf(user.token);
+    expect(log.map((entry) => [entry.kind, entry.status])).toEqual([['reminder', 'sent']]);
+    expect(log[0]?.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([['app', 'sent']]);
   });
 });

@@ -583,7 +583,7 @@ export function createOutreachCapability(
     async announce(announcement: Announcement, options: { deliveredInApp: boolean }): Promise<void> {
       const now = host.now();
       const { timezone } = await profile();
-      const { entry } = await store.open({
+      const { entry, created } = await store.open({
         sourceKey: announcement.sourceKey,
         kind: announcement.kind,
         reason: announcement.reason,
@@ -599,10 +599,12 @@ export function createOutreachCapability(
       // An entry a run cut short left as planned (before `open` could write it whole).
       if (entry.status === 'planned') await store.written(entry.id, announcement.text, announcement.messageId, announcement.conversationId);
       if (options.deliveredInApp) {
-        // The reminder's own frame reached an open app: recorded as the app's delivery, so nothing sends it again.
-        if (store.markDelivered('app', announcement.messageId, now)) {
+        // The reminder's own frame reached an open app: the entry this run opened records it. The
+        // reminder's claim already keeps its frame from going out twice, and outreach never sends a
+        // reminder through the app channel, so no record of that channel's is needed to stop a second
+        // send; an entry opened before (a run repeated) has its attempt already, written with the entry.
+        if (created)
           recordAttempt(entry, { channel: 'app', at: now, outcome: 'sent' }, announcement.dueAt === undefined ? undefined : now - announcement.dueAt);
-        }
         if (entry.status !== 'sent') store.finish(entry.id, 'sent', null);
         return;
       }
