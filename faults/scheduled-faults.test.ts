@@ -31,6 +31,17 @@ const runJob = (userId: string, capability: string, job: string, payload: Record
 /** Restarts the object as a crash or a deploy would; the next call starts a fresh instance on the same storage. */
 const restart = (userId: string) => runInDurableObject(stubOf(userId), (_instance, state) => state.abort('restart under test')).catch(() => undefined);
 
+/** A reminder due in an hour, and a firing of its window's job by hand (run that far ahead, it delivers at once). */
+async function reminderInAnHour(user: { token: string; user: { id: string } }, text: string) {
+  const reminder = await readJson(
+    await api('/api/v1/reminders', { token: user.token, body: { text, dueAt: new Date(Date.now() + 3600_000).toISOString() } }),
+    reminderSchema,
+    201,
+  );
+  const window = scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(user.user.id)).getTime();
+  return { reminder, fire: () => runJob(user.user.id, 'reminders', 'deliverWindow', { window }) };
+}
+
 const logOf = async (token: string) => (await readJson(await api('/api/v1/outreach/log', { token }), outreachLogAnswerSchema)).entries;
 const messagesOf = async (token: string) => (await readJson(await api('/api/v1/messages?limit=100', { token }), messagesPageSchema)).messages;
 const remindersOf = async (token: string): Promise<Reminder[]> => (await readJson(await api('/api/v1/reminders', { token }), remindersAnswerSchema)).reminders;
@@ -69,13 +80,7 @@ describe('a scheduled job running more than once', () => {
 
   it('a reminder whose alarm fires twice, at once and again after the object restarts: it goes out once', async () => {
     const { user, subscription } = await personReachedByPush();
-    const reminder = await readJson(
-      await api('/api/v1/reminders', { token: user.token, body: { text: 'Water the plants', dueAt: new Date(Date.now() + 3600_000).toISOString() } }),
-      reminderSchema,
-      201,
-    );
-    const window = scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(user.user.id)).getTime();
-    const fire = () => runJob(user.user.id, 'reminders', 'deliverWindow', { window });
+    const { reminder, fire } = await reminderInAnHour(user, 'Water the plants');
     // The real alarm and two more firings of the same job, all at once.
     await Promise.all([runScheduledWork(user.user.id), fire(), fire()]);
     const entry = await sentEntry(user.token);
@@ -94,13 +99,7 @@ describe('a scheduled job running more than once', () => {
   it('a reminder due with the app open, its alarm fired three times at once and again after a restart: one frame, one log entry with one attempt', async () => {
     const user = await buildUser();
     const app = await openRealtime(user.token);
-    const reminder = await readJson(
-      await api('/api/v1/reminders', { token: user.token, body: { text: 'Stretch your legs', dueAt: new Date(Date.now() + 3600_000).toISOString() } }),
-      reminderSchema,
-      201,
-    );
-    const window = scheduleTimeFor(Date.parse(reminder.dueAt), windowPhaseOf(user.user.id)).getTime();
-    const fire = () => runJob(user.user.id, 'reminders', 'deliverWindow', { window });
+    const { reminder, fire } = await reminderInAnHour(user, 'Stretch your legs');
     await Promise.all([runScheduledWork(user.user.id), fire(), fire()]);
     expect((await app.next('reminder-due')).reminder.id).toBe(reminder.id);
     await restart(user.user.id);
